@@ -1,0 +1,148 @@
+// `etbench run` options: parseRunArgs() turns argv into raw strings, compileRunOptions() fills
+// defaults and validates. Everything after compileRunOptions() uses the compiled RunOptions.
+
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { KERNEL_SETS, type KernelSet } from '../../native/runner/index.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { selectDevices } from './devices.js';
+import { starterSuiteDir } from './starter-suite.js';
+import type { Device } from './types.js';
+
+export type RunFormat = 'table' | 'json';
+export const RUN_FORMATS: readonly RunFormat[] = ['table', 'json'];
+export const DEFAULT_TIMEOUT_S = 300;
+
+/** Options as the user wrote them; numbers may be strings (from argv) or numbers (from code). */
+export interface RawRunOptions {
+  devices?: readonly string[];
+  programs?: readonly string[];
+  method?: string;
+  kernels?: string;
+  iterations?: string | number;
+  warmup?: string | number;
+  threads?: string | number;
+  format?: string;
+  timeout?: string | number;
+  help?: boolean;
+}
+
+export interface RunOptions {
+  devices: Device[];
+  /** Absolute paths; null means the starter suite in suiteDir. */
+  programs: string[] | null;
+  suiteDir: string;
+  method: string | null;
+  kernels: KernelSet;
+  iterations: number | null;
+  warmup: number | null;
+  threads: number | null;
+  format: RunFormat;
+  timeoutS: number;
+}
+
+/**
+ * Parses `etbench run` arguments. `--programs` takes every following word that is not a flag,
+ * so `--programs a.pte b.bpte` names two programs.
+ * @throws UsageError for unknown flags, missing values and stray words.
+ */
+export function parseRunArgs(argv: readonly string[]): RawRunOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+      options: {
+        devices: { type: 'string', multiple: true },
+        programs: { type: 'string', multiple: true },
+        method: { type: 'string' },
+        kernels: { type: 'string' },
+        iterations: { type: 'string' },
+        warmup: { type: 'string' },
+        threads: { type: 'string' },
+        format: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (cause) {
+    throw new UsageError(`run: ${(cause as Error).message}`, { cause });
+  }
+  const programs = [...(parsed.values.programs ?? [])];
+  let lastOption: string | null = null;
+  for (const token of parsed.tokens) {
+    if (token.kind === 'option') lastOption = token.name;
+    else if (token.kind === 'positional') {
+      if (lastOption !== 'programs') throw new UsageError(`run: unexpected argument '${token.value}' (programs go after --programs)`);
+      programs.push(token.value);
+    } else if (token.kind === 'option-terminator') lastOption = null;
+  }
+  const { values } = parsed;
+  const raw: RawRunOptions = { programs };
+  if (values.devices !== undefined) raw.devices = values.devices;
+  for (const key of ['method', 'kernels', 'iterations', 'warmup', 'threads', 'format', 'timeout'] as const) {
+    const value = values[key];
+    if (value !== undefined) raw[key] = value;
+  }
+  if (values.help === true) raw.help = true;
+  return raw;
+}
+
+function integer(flag: string, value: string | number | undefined, min: number): number | null {
+  if (value === undefined) return null;
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${flag} must be an integer >= ${min}, got '${value}'`);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+  }
+  return value as T;
+}
+
+function programPaths(files: readonly string[], cwd: string): string[] {
+  return files.map((file) => {
+    const absolute = path.resolve(cwd, file);
+    let isFile = false;
+    try {
+      isFile = statSync(absolute).isFile();
+    } catch {
+      // reported below
+    }
+    if (!isFile) throw new UsageError(`--programs: no such file: ${file}`);
+    return absolute;
+  });
+}
+
+/**
+ * Fills defaults and validates every option.
+ * @throws UsageError naming the offending flag.
+ */
+export function compileRunOptions(raw: RawRunOptions, context: Pick<CliIo, 'cwd' | 'env'>): RunOptions {
+  const timeout = raw.timeout === undefined ? DEFAULT_TIMEOUT_S : Number(raw.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0 || (typeof raw.timeout === 'string' && raw.timeout.trim() === '')) {
+    throw new UsageError(`--timeout must be a number of seconds > 0, got '${String(raw.timeout)}'`);
+  }
+  if (raw.method !== undefined && raw.method.trim() === '') throw new UsageError('--method must not be empty');
+  return {
+    devices: selectDevices(raw.devices ?? []),
+    programs: raw.programs === undefined || raw.programs.length === 0 ? null : programPaths(raw.programs, context.cwd),
+    suiteDir: starterSuiteDir(context.env, context.cwd),
+    method: raw.method ?? null,
+    kernels: oneOf('kernels', raw.kernels, KERNEL_SETS, 'portable'),
+    iterations: integer('iterations', raw.iterations, 1),
+    warmup: integer('warmup', raw.warmup, 0),
+    threads: integer('threads', raw.threads, 1),
+    format: oneOf('format', raw.format, RUN_FORMATS, 'table'),
+    timeoutS: timeout,
+  };
+}

@@ -1,0 +1,39 @@
+#include "kernels/portable/util/binary_util.h"
+
+namespace etb {
+namespace portable {
+
+Error check_binary_dtypes(KernelContext& ctx, ScalarType a, ScalarType b, ScalarType common, ScalarType out,
+                          const Scalar* alpha) {
+  if (!is_elementwise_dtype(a) || !is_elementwise_dtype(b) || !is_elementwise_dtype(out)) {
+    return ctx.fail(Error::NotSupported, "unsupported dtypes (%s, %s) -> %s", scalar_type_name(a),
+                    scalar_type_name(b), scalar_type_name(out));
+  }
+  if (!can_cast(common, out)) {
+    return ctx.fail(Error::InvalidArgument, "result type %s cannot be cast to the out dtype %s",
+                    scalar_type_name(common), scalar_type_name(out));
+  }
+  if (alpha != nullptr) {
+    if (is_integral(common, false) && alpha->kind == Scalar::Kind::Double) {
+      return ctx.fail(Error::InvalidArgument, "alpha must be an integer for integral inputs (%s)",
+                      scalar_type_name(common));
+    }
+    if (common == ScalarType::Bool && alpha->kind != Scalar::Kind::Bool) {
+      return ctx.fail(Error::InvalidArgument, "alpha must be a bool for bool inputs");
+    }
+  }
+  return Error::Ok;
+}
+
+Error resize_to_broadcast(KernelContext& ctx, const Tensor& a, const Tensor& b, Tensor& out) {
+  int32_t sizes[kMaxTensorRank];
+  int32_t dim = 0;
+  ETB_RETURN_IF_ERROR(broadcast_shape(ctx, a, b, sizes, &dim));
+  if (dim != out.dim) {
+    return ctx.fail(Error::InvalidArgument, "out has rank %d, the broadcast result has rank %d", out.dim, dim);
+  }
+  return resize(out, Span<const int32_t>(sizes, size_t(dim)), ctx.diag(), ctx.op_name());
+}
+
+}  // namespace portable
+}  // namespace etb

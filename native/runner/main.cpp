@@ -1,0 +1,279 @@
+// etrun: load one program, check it, time it, print one JSON document
+// (runner-contract.md). Exit codes: 0 ok, 2 usage, 3 bad program or input,
+// 4 unsupported, 5 runtime failure, 6 wrong result, 7 resource limit.
+#include <stdio.h>
+#include <string.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "runner/json.h"
+#include "runner/options.h"
+#include "runner/report.h"
+#include "runner/session.h"
+#include "runtime/platform.h"
+
+namespace etb {
+namespace runner {
+namespace {
+
+constexpr double kMinSampleNs = 20000;  // shorter executes are timed in batches
+
+int exit_code_for(Error e, bool at_execute) {
+  switch (e) {
+    case Error::Ok: return 0;
+    case Error::OperatorMissing:
+    case Error::NotSupported:
+    case Error::NotImplemented: return 4;
+    case Error::MemoryAllocationFailed:
+    case Error::OutOfResources:
+    case Error::DelegateMemoryAllocationFailed: return 7;
+    case Error::InvalidProgram:
+    case Error::InvalidType:
+    case Error::InvalidExternalData:
+    case Error::NotFound:
+    case Error::AccessFailed: return 3;
+    case Error::InvalidArgument: return at_execute ? 5 : 3;
+    default: return 5;
+  }
+}
+
+double now_ms() { return double(etb_platform_ticks()) / 1e6; }
+
+bool read_inputs_file(const std::string& path, std::vector<TensorData>* out, std::string* error) {
+  std::ifstream f(path);
+  if (!f) {
+    *error = "cannot read inputs file " + path;
+    return false;
+  }
+  std::stringstream ss;
+  ss << f.rdbuf();
+  Json doc;
+  if (!parse_json(ss.str(), &doc, error)) {
+    *error = path + ": " + *error;
+    return false;
+  }
+  const Json* list = doc.kind == Json::Kind::Object ? doc.get("inputs") : &doc;
+  if (list == nullptr || list->kind != Json::Kind::Array) {
+    *error = path + ": expected a list of {dtype, shape, data} tensors";
+    return false;
+  }
+  for (size_t i = 0; i < list->items.size(); i++) {
+    const Json& t = list->items[i];
+    const Json* dtype = t.get("dtype");
+    const Json* shape = t.get("shape");
+    const Json* data = t.get("data");
+    TensorData td;
+    if (!dtype || dtype->kind != Json::Kind::String || !scalar_type_from_name(dtype->text.c_str(), &td.dtype) ||
+        !shape || shape->kind != Json::Kind::Array || !data || data->kind != Json::Kind::Array) {
+      *error = path + ": input " + std::to_string(i) + " needs dtype (a PyTorch name), shape and data";
+      return false;
+    }
+    size_t numel = 1;
+    for (const Json& s : shape->items) {
+      if (s.kind != Json::Kind::Number || s.number < 0 || s.number > 1e9) {
+        *error = path + ": input " + std::to_string(i) + " has an invalid shape";
+        return false;
+      }
+      td.shape.push_back(int32_t(s.number));
+      numel *= size_t(s.number);
+    }
+    if (numel != data->items.size()) {
+      *error = path + ": input " + std::to_string(i) + " has " + std::to_string(data->items.size()) +
+               " values for " + std::to_string(numel) + " elements";
+      return false;
+    }
+    // Values go through a 1-element float64 tensor and the runtime's own cast.
+    td.bytes.resize(numel * element_size(td.dtype));
+    for (size_t k = 0; k < numel; k++) {
+      const Json& v = data->items[k];
+      double x = v.kind == Json::Kind::Number ? v.number
+                 : v.kind == Json::Kind::Bool ? double(v.b)
+                 : v.text == "nan"            ? __builtin_nan("")
+                 : v.text == "inf"            ? __builtin_inf()
+                 : v.text == "-inf"           ? -__builtin_inf()
+                                              : 0;
+      uint8_t* p = td.bytes.data() + k * element_size(td.dtype);
+      switch (td.dtype) {
+        case ScalarType::Float: { float f = float(x); memcpy(p, &f, 4); break; }
+        case ScalarType::Double: memcpy(p, &x, 8); break;
+        case ScalarType::Int: { int32_t n = int32_t(x); memcpy(p, &n, 4); break; }
+        case ScalarType::Long: { int64_t n = int64_t(x); memcpy(p, &n, 8); break; }
+        case ScalarType::Short: { int16_t n = int16_t(x); memcpy(p, &n, 2); break; }
+        case ScalarType::Char: { int8_t n = int8_t(x); memcpy(p, &n, 1); break; }
+        case ScalarType::Byte: *p = uint8_t(x); break;
+        case ScalarType::Bool: *p = x != 0; break;
+        default: *error = path + ": dtype " + dtype->text + " is not supported in input files"; return false;
+      }
+    }
+    out->push_back(std::move(td));
+  }
+  return true;
+}
+
+struct Run {
+  Options o;
+  Report r;
+  Diag diag;
+
+  int finish(int code, const std::string& name, const std::string& message) {
+    if (code != 0 && code != 6) {
+      r.error_code = code;
+      r.error_name = name;
+      r.error_message = message;
+      fprintf(stderr, "etrun: %s: %s\n", name.c_str(), message.c_str());
+    }
+    std::string json = report_json(r);
+    if (!o.json_path.empty()) {
+      FILE* f = fopen(o.json_path.c_str(), "w");
+      if (f == nullptr || fwrite(json.data(), 1, json.size(), f) != json.size() || fclose(f) != 0) {
+        fprintf(stderr, "etrun: cannot write %s\n", o.json_path.c_str());
+        return 7;
+      }
+    } else {
+      fwrite(json.data(), 1, json.size(), stdout);
+    }
+    return code;
+  }
+  int fail_with(Error e, bool at_execute) {
+    return finish(exit_code_for(e, at_execute), error_name(e), diag.has_message ? diag.message : error_name(e));
+  }
+  int main();
+};
+
+int Run::main() {
+  r.options = &o;
+  r.program_path = o.program;
+  SessionOptions so;
+  so.kernels = o.kernels == "optimized" ? KernelSet::Optimized : KernelSet::Portable;
+  so.threads = o.threads;
+  so.data_path = o.data;
+  so.backends = o.backends;
+  so.all_backends = !o.backends_given;
+  std::unique_ptr<Session> s;
+  double t0 = now_ms();
+  Error e = Session::open_file(o.program, so, &s, &diag);
+  r.load_ms = now_ms() - t0;
+  if (e != Error::Ok) return fail_with(e, false);
+  r.sha256 = s->sha256();
+  if (o.method.empty()) {
+    auto m = s->default_method(&diag);
+    if (!m.ok()) return fail_with(m.error(), false);
+    o.method = *m;
+  }
+  r.method = o.method;
+  t0 = now_ms();
+  e = s->load_method(o.method, &diag);
+  r.init_ms = now_ms() - t0;
+  if (e != Error::Ok) return fail_with(e, false);
+  r.planned_bytes = s->planned_bytes();
+  r.method_allocator_bytes = s->method_allocator_bytes();
+  r.inputs = o.inputs.empty() ? (s->is_bundled() ? "bundled" : "random:0") : o.inputs;
+
+  bool all_pass = true;
+  if (r.inputs == "bundled") {
+    uint32_t cases = s->num_cases();
+    if (cases == 0) {
+      return finish(3, "InvalidArgument", "--inputs bundled needs a bundled program with cases for '" + o.method + "'");
+    }
+    if (uint32_t(o.case_index) >= cases) {
+      return finish(2, "InvalidArgument", "--case " + std::to_string(o.case_index) + " does not exist (" +
+                                               std::to_string(cases) + " cases)");
+    }
+    r.has_correctness = true;
+    for (uint32_t c = 0; c < cases; c++) {
+      if ((e = s->set_bundled_inputs(c, &diag)) != Error::Ok) return fail_with(e, false);
+      if ((e = s->execute(&diag)) != Error::Ok) return fail_with(e, true);
+      Error ce = Error::Ok;
+      std::vector<OutputCheck> checks = s->check_bundled(c, o.rtol, o.atol, &diag, &ce);
+      if (ce != Error::Ok) return fail_with(ce, false);
+      if (r.correctness.size() < checks.size()) r.correctness.resize(checks.size());
+      for (size_t k = 0; k < checks.size(); k++) {
+        CorrectnessEntry& ce2 = r.correctness[k];
+        ce2.output = k;
+        ce2.pass = (c == 0 || ce2.pass) && checks[k].pass;
+        if (checks[k].max_abs_err > ce2.max_abs_err) ce2.max_abs_err = checks[k].max_abs_err;
+        if (checks[k].max_rel_err > ce2.max_rel_err) ce2.max_rel_err = checks[k].max_rel_err;
+        if (c == 0 || checks[k].cosine < ce2.cosine) ce2.cosine = checks[k].cosine;
+        if (!checks[k].pass) {
+          all_pass = false;
+          fprintf(stderr, "etrun: case %u output %zu: %s (max abs err %g)\n", c, k, checks[k].reason,
+                  checks[k].max_abs_err);
+        }
+      }
+    }
+    if ((e = s->set_bundled_inputs(uint32_t(o.case_index), &diag)) != Error::Ok) return fail_with(e, false);
+  } else if (r.inputs.rfind("random:", 0) == 0) {
+    if ((e = s->set_random_inputs(strtoull(r.inputs.c_str() + 7, nullptr, 10), &diag)) != Error::Ok) {
+      return fail_with(e, false);
+    }
+  } else {
+    std::vector<TensorData> inputs;
+    std::string error;
+    if (!read_inputs_file(r.inputs, &inputs, &error)) return finish(3, "InvalidArgument", error);
+    if ((e = s->set_inputs(inputs, &diag)) != Error::Ok) return fail_with(e, false);
+  }
+
+  // Warmup, then pick a batch size so one sample lasts at least 20 us.
+  double single_ns = 0;
+  for (int i = 0; i < o.warmup + 1; i++) {
+    if ((e = s->restore_inputs(&diag)) != Error::Ok) return fail_with(e, false);
+    uint64_t a = etb_platform_ticks();
+    if ((e = s->execute(&diag)) != Error::Ok) return fail_with(e, true);
+    single_ns = double(etb_platform_ticks() - a);
+  }
+  int batch = single_ns >= kMinSampleNs || single_ns <= 0 ? 1 : int(kMinSampleNs / single_ns) + 1;
+  r.batch = batch;
+  double start = now_ms();
+  while (int(r.samples_ms.size()) < o.iterations || (now_ms() - start) / 1000.0 < o.min_seconds) {
+    if ((e = s->restore_inputs(&diag)) != Error::Ok) return fail_with(e, false);
+    uint64_t a = etb_platform_ticks();
+    for (int k = 0; k < batch; k++) {
+      if ((e = s->execute(&diag)) != Error::Ok) return fail_with(e, true);
+    }
+    r.samples_ms.push_back(double(etb_platform_ticks() - a) / 1e6 / batch);
+  }
+  r.measured = true;
+  r.temp_allocator_peak_bytes = s->temp_allocator_peak_bytes();
+  // The reported outputs come from one clean execute on the chosen inputs.
+  if ((e = s->restore_inputs(&diag)) != Error::Ok) return fail_with(e, false);
+  if ((e = s->execute(&diag)) != Error::Ok) return fail_with(e, true);
+  r.outputs = s->outputs_data();
+  r.print_outputs = o.print_outputs;
+  if (o.profile) {
+    // A separate pass, so the clock reads per instruction do not bias the samples.
+    s->enable_profiling(true);
+    for (int i = 0; i < o.iterations; i++) {
+      if ((e = s->restore_inputs(&diag)) != Error::Ok) return fail_with(e, false);
+      if ((e = s->execute(&diag)) != Error::Ok) return fail_with(e, true);
+    }
+    s->enable_profiling(false);
+    r.has_profile = true;
+    r.profile = s->profile();
+  }
+  return finish(all_pass ? 0 : 6, "", "");
+}
+
+}  // namespace
+}  // namespace runner
+}  // namespace etb
+
+int main(int argc, char** argv) {
+  using namespace etb::runner;
+  Run run;
+  std::string error;
+  if (!parse_options(argc, argv, &run.o, &error)) {
+    fprintf(stderr, "etrun: %s\n", error.c_str());
+    return 2;
+  }
+  if (run.o.version) {
+    printf("etrun %s (%s)\n", runtime_version(), runtime_git());
+    return 0;
+  }
+  if (run.o.capabilities) {
+    std::string caps = capabilities_json();
+    fwrite(caps.data(), 1, caps.size(), stdout);
+    return 0;
+  }
+  return run.main();
+}

@@ -1,0 +1,76 @@
+// Backend delegates: the interface a vendor implements, and the registry a
+// Method resolves `BackendDelegate.id` against at load.
+//
+//   class MyBackend final : public etb::Backend { ... };
+//   static MyBackend backend;
+//   etb::BackendRegistry backends;
+//   backends.add("MyBackend", &backend);
+//
+// See docs/writing-a-backend.md. init() runs once per delegate at method
+// load and returns an opaque handle; execute() runs on every call with the
+// DelegateCall's arguments (inputs then outputs); destroy() runs when the
+// Method is destroyed. A backend never throws and never aborts on bad input.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/data_loader.h"
+#include "runtime/diag.h"
+#include "runtime/evalue.h"
+#include "runtime/memory.h"
+#include "runtime/result.h"
+#include "runtime/span.h"
+
+namespace etb {
+
+class Program;
+
+struct CompileSpec {
+  StringView key;
+  Span<const uint8_t> value;  // points into the program bytes
+};
+
+struct BackendInitContext {
+  MemoryAllocator* method_allocator;  // for the handle and anything kept
+  const Program* program;             // named data lookups (weights)
+  const char* method_name;
+  Diag* diag;
+};
+
+struct BackendExecuteContext {
+  MemoryAllocator* temp_allocator;  // reset after the call; may be null
+  Diag* diag;
+};
+
+class Backend {
+ public:
+  virtual bool is_available() const = 0;
+  // `payload` may be released by the backend after it has copied what it needs.
+  virtual Result<void*> init(BackendInitContext& ctx, FreeableBuffer* payload,
+                             Span<const CompileSpec> specs) = 0;
+  virtual Error execute(BackendExecuteContext& ctx, void* handle, Span<EValue*> args) = 0;
+  virtual void destroy(void* handle) { (void)handle; }
+
+ protected:
+  ~Backend() = default;
+};
+
+#ifndef ETB_MAX_BACKENDS
+#define ETB_MAX_BACKENDS 16
+#endif
+
+class BackendRegistry {
+ public:
+  // `backend` is not owned and must outlive every Method that uses it.
+  Error add(const char* name, Backend* backend);
+  Backend* find(const char* name, size_t name_len) const;
+  size_t size() const { return count_; }
+  const char* name_at(size_t i) const { return names_[i]; }
+
+ private:
+  const char* names_[ETB_MAX_BACKENDS] = {};
+  Backend* backends_[ETB_MAX_BACKENDS] = {};
+  size_t count_ = 0;
+};
+
+}  // namespace etb

@@ -1,0 +1,55 @@
+/**
+ * Fetches the bytes of a constant tensor (pte-format.md §5.1): from the constant
+ * segment when constant_segment.offsets has more than the placeholder entry,
+ * else from the legacy inline constant_buffer.
+ */
+import { ProgramFormatError } from '../errors.js';
+import type { ProgramInfo, TensorInfo } from '../types.js';
+
+/**
+ * Returns a copy of the constant data of `tensor` (whose placement must be
+ * `constant`), read from `bytes`, the same file `info` was read from.
+ * @throws ProgramFormatError when the tensor is not a constant or its bytes fall
+ *   outside the segment or buffer that should hold them.
+ */
+export function readConstantData(bytes: Uint8Array, info: ProgramInfo, tensor: TensorInfo): Uint8Array {
+  const k = tensor.dataBufferIndex;
+  if (tensor.placement !== 'constant' || k === 0) {
+    throw new ProgramFormatError(`tensor is ${tensor.placement}, not a constant`, { field: 'data_buffer_idx' });
+  }
+  const { constants } = info;
+  let start: number;
+  let available: number;
+  if (constants.storage === 'segment') {
+    const offset = constants.offsets[k];
+    const segment = constants.segmentIndex === null ? undefined : info.segments[constants.segmentIndex];
+    if (offset === undefined) {
+      throw new ProgramFormatError(`index ${k} is out of range (${constants.offsets.length} constant offsets)`, {
+        field: 'data_buffer_idx',
+      });
+    }
+    if (segment === undefined || segment.fileOffset === null) {
+      throw new ProgramFormatError('the constant segment is not loadable', { field: 'constant_segment' });
+    }
+    start = segment.fileOffset + offset;
+    available = segment.size - offset;
+  } else if (constants.storage === 'legacy_buffer') {
+    const buffer = constants.legacyBuffers[k];
+    if (buffer === undefined) {
+      throw new ProgramFormatError(`index ${k} is out of range (${constants.legacyBuffers.length} constant buffers)`, {
+        field: 'data_buffer_idx',
+      });
+    }
+    start = buffer.fileOffset;
+    available = buffer.size;
+  } else {
+    throw new ProgramFormatError('program has no constant data', { field: 'data_buffer_idx' });
+  }
+  if (tensor.nbytes > available || start + tensor.nbytes > bytes.length) {
+    throw new ProgramFormatError(`constant ${k} needs ${tensor.nbytes} bytes but only ${Math.max(available, 0)} are there`, {
+      field: 'data_buffer_idx',
+      offset: start,
+    });
+  }
+  return bytes.slice(start, start + tensor.nbytes);
+}

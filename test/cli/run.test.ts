@@ -1,0 +1,90 @@
+// `etbench run` end to end through bin/etbench.js in a child process, against the real etrun.
+// Tests that reach etrun fail with "Run `npm run build`" until it is built.
+
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import type { JsonRunDocument } from '../../cli/index.js';
+import { validateRunnerResult } from '../../native/runner/index.js';
+import { BUNDLED, KEYWORD_SPOTTING, RUNNABLE_PROGRAMS } from '../helpers/fixtures.js';
+import { buildDist, describe, runBin } from '../helpers/processes.js';
+
+test.before(() => buildDist());
+
+const FAST = ['--iterations', '3', '--warmup', '1'];
+
+test.serial('--format json: one run per program, each a valid document, the .bpte passes', async (t) => {
+  const done = await runBin('etbench', ['run', '--devices', 'all', '--programs', ...RUNNABLE_PROGRAMS, '--format', 'json', ...FAST]);
+  t.is(done.code, 0, describe(done));
+  const document = JSON.parse(done.stdout) as JsonRunDocument;
+  t.deepEqual(document.runs.map((r) => r.program), RUNNABLE_PROGRAMS);
+  for (const run of document.runs) {
+    t.like(run, { device: 'host', status: 'OK', exitCode: 0, signal: null, problem: null, method: 'forward' }, run.program);
+    t.like(run.config, { kernels: 'portable', iterations: 3, warmup: 1 });
+    t.deepEqual(validateRunnerResult(run.result), run.result);
+  }
+  const bundled = document.runs.find((r) => r.program === BUNDLED);
+  const checks = bundled?.result?.correctness ?? [];
+  t.true(checks.length > 0 && checks.every((c) => c.pass), JSON.stringify(checks));
+});
+
+test.serial('the table names every program and says ok', async (t) => {
+  const done = await runBin('etbench', ['run', '--devices', 'kind=host', '--programs', ...RUNNABLE_PROGRAMS, ...FAST]);
+  t.is(done.code, 0, describe(done));
+  const lines = done.stdout.split('\n');
+  t.regex(lines[0] ?? '', /^program\s+method\s+device\s+kernels\s+p50 ms\s+p90 ms\s+memory\s+correctness\s+status/);
+  for (const program of RUNNABLE_PROGRAMS) {
+    const row = lines.find((l) => l.startsWith(path.basename(program)));
+    t.truthy(row, `a row for ${path.basename(program)}`);
+    t.regex(row ?? '', /\sforward\s+host\s+portable\s.*\sok$/);
+  }
+  t.regex(lines.find((l) => l.startsWith(path.basename(BUNDLED))) ?? '', /\spass\s+ok$/);
+  t.is(done.stderr, '', 'no progress line when stderr is not a terminal');
+});
+
+test.serial('a program the runtime cannot run fails the run with exit 1 and is listed', async (t) => {
+  const done = await runBin('etbench', ['run', '--devices', 'all', '--programs', BUNDLED, KEYWORD_SPOTTING, ...FAST]);
+  t.is(done.code, 1, describe(done));
+  t.regex(done.stdout.split('\n').find((l) => l.startsWith('arduino_KeywordSpotting.pte')) ?? '', /\s(UNSUPPORTED|\w*[Uu]nsupported\w*)$/);
+  t.regex(done.stdout.split('\n').find((l) => l.startsWith('module_test_bundled_program.bpte')) ?? '', /\sok$/);
+  t.regex(done.stderr, /1 of 2 jobs failed:\n\s+arduino_KeywordSpotting\.pte .* on host: .*cortex_m::/);
+});
+
+test.serial('without --programs the starter suite is written to $ETBENCH_HOME/suite and run', async (t) => {
+  const home = await mkdtemp(path.join(tmpdir(), 'etbench-home-'));
+  const done = await runBin('etbench', ['run', '--devices', 'all', '--format', 'json', ...FAST], { ETBENCH_HOME: home });
+  t.is(done.code, 0, describe(done));
+  const document = JSON.parse(done.stdout) as JsonRunDocument;
+  t.true(document.runs.length > 0);
+  for (const run of document.runs) t.true(run.program.startsWith(path.join(home, 'suite')), run.program);
+});
+
+test.serial('--devices phone is a usage error naming what exists', async (t) => {
+  const done = await runBin('etbench', ['run', '--devices', 'phone', '--programs', BUNDLED]);
+  t.is(done.code, 2, describe(done));
+  t.regex(done.stderr, /--devices: no device matches 'phone'.*host \(kind=host\)/);
+  t.is(done.stdout, '');
+});
+
+test.serial('a bad flag is a usage error naming the flag', async (t) => {
+  const done = await runBin('etbench', ['run', '--devices', 'all', '--iterations', 'lots', '--programs', BUNDLED]);
+  t.is(done.code, 2, describe(done));
+  t.regex(done.stderr, /--iterations must be an integer >= 1, got 'lots'/);
+});
+
+test.serial('an unknown command is a usage error; --help is not', async (t) => {
+  const unknown = await runBin('etbench', ['fly']);
+  t.is(unknown.code, 2, describe(unknown));
+  t.regex(unknown.stderr, /unknown command 'fly'/);
+  const help = await runBin('etbench', ['run', '--help']);
+  t.is(help.code, 0, describe(help));
+  t.regex(help.stdout, /--devices SELECTOR/);
+});
+
+test.serial('a missing etrun stops the run before any job, saying how to fix it', async (t) => {
+  const done = await runBin('etbench', ['run', '--devices', 'all', '--programs', BUNDLED], { ETBENCH_ETRUN: '/nonexistent/etrun' });
+  t.is(done.code, 1, describe(done));
+  t.regex(done.stderr, /ETBENCH_ETRUN=\/nonexistent\/etrun is not an executable file/);
+  t.is(done.stdout, '');
+});
