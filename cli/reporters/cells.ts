@@ -45,7 +45,11 @@ export function statusCell(outcome: JobOutcome): string {
     case 'OK':
       return 'ok';
     case 'FAILED':
-      return run.result?.error?.name ?? (run.exitCode === null ? null : runnerExitName(run.exitCode)) ?? `exit ${run.exitCode}`;
+      // The contract's category first (what a reader acts on), the runtime's error name after it.
+      return [run.exitCode === null ? null : runnerExitName(run.exitCode), run.result?.error?.name]
+        .filter((x): x is string => !!x)
+        .join(' ')
+        .replace(/^(\w+) \1$/, '$1') || `exit ${run.exitCode}`;
     case 'CRASHED':
       return `crash (${run.signal ?? 'signal'})`;
     case 'TIMED_OUT':

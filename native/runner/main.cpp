@@ -11,6 +11,7 @@
 #include "runner/options.h"
 #include "runner/report.h"
 #include "runner/session.h"
+#include "runner/sha256.h"
 #include "runtime/platform.h"
 
 namespace etb {
@@ -150,6 +151,19 @@ int Run::main() {
   so.data_path = o.data;
   so.backends = o.backends;
   so.all_backends = !o.backends_given;
+  {
+    // Identity and input mode first, so even a failed load reports them.
+    Diag ignored;
+    auto file = MmapDataLoader::open(o.program.c_str(), &ignored);
+    if (file.ok()) {
+      auto all = file->load(0, file->size(), &ignored);
+      if (all.ok()) {
+        r.sha256 = sha256_hex(all->data, all->size);
+        r.inputs = o.inputs.empty() ? (is_bundled_program(all->data, all->size) ? "bundled" : "random:0") : o.inputs;
+      }
+    }
+    if (r.inputs.empty()) r.inputs = o.inputs.empty() ? "random:0" : o.inputs;
+  }
   std::unique_ptr<Session> s;
   double t0 = now_ms();
   Error e = Session::open_file(o.program, so, &s, &diag);
@@ -168,7 +182,6 @@ int Run::main() {
   if (e != Error::Ok) return fail_with(e, false);
   r.planned_bytes = s->planned_bytes();
   r.method_allocator_bytes = s->method_allocator_bytes();
-  r.inputs = o.inputs.empty() ? (s->is_bundled() ? "bundled" : "random:0") : o.inputs;
 
   bool all_pass = true;
   if (r.inputs == "bundled") {

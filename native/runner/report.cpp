@@ -85,7 +85,9 @@ std::string report_json(const Report& r) {
   w.key("os").value(d.os).key("arch").value(d.arch).key("cpu_model").value(d.cpu_model).key("cores").value(d.cores);
   w.end_object();
   w.key("program").begin_object();
-  w.key("path").value(r.program_path).key("sha256").value(r.sha256).key("method").value(r.method);
+  w.key("path").value(r.program_path);
+  if (r.sha256.empty()) w.key("sha256").null(); else w.key("sha256").value(r.sha256);
+  if (r.method.empty()) w.key("method").null(); else w.key("method").value(r.method);
   w.end_object();
   w.key("config").begin_object();
   w.key("kernels").value(o.kernels);
@@ -128,10 +130,13 @@ std::string report_json(const Report& r) {
   } else {
     w.null();
   }
+  w.key("outputs");
   if (r.print_outputs) {
-    w.key("outputs").begin_array();
+    w.begin_array();
     for (const TensorData& t : r.outputs) write_tensor(w, t);
     w.end_array();
+  } else {
+    w.null();
   }
   w.key("op_profile");
   uint64_t delegate_ns = 0, total_ns = 0;

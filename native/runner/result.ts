@@ -47,7 +47,7 @@ export interface RunnerDevice {
 
 export interface RunnerProgram {
   path: string;
-  sha256: string;
+  sha256: string | null;
   /** null when the program could not be read far enough to choose a method. */
   method: string | null;
 }

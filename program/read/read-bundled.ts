@@ -73,7 +73,8 @@ export function readBundled(bytes: Uint8Array): BundledProgramInfo {
   return within('bundled_program', () => {
     requireField(root, 2, 'program');
     const embedded = within('program', () => root.programArray() ?? new Uint8Array(0));
-    const programBytes = embedded.slice();
+    // A copy in a fresh, 0-aligned buffer (safe for a 16-byte-aligned native loader).
+    const programBytes = new Uint8Array(embedded);
     const programStart = embedded.byteOffset - bytes.byteOffset;
     const program = within('program', () => {
       try {

@@ -51,5 +51,6 @@ export function readConstantData(bytes: Uint8Array, info: ProgramInfo, tensor: T
       offset: start,
     });
   }
-  return bytes.slice(start, start + tensor.nbytes);
+  // new Uint8Array(view) copies; Buffer#slice would alias when `bytes` is a Node Buffer.
+  return new Uint8Array(bytes.subarray(start, start + tensor.nbytes));
 }

@@ -91,19 +91,29 @@ function readDelegates(plan: ExecutionPlan, payloads: PayloadIndex): DelegateInf
   return list(plan.delegatesLength(), (i) => plan.delegates(i), 'delegates').map((d, i) =>
     within(`delegates[${i}]`, () => {
       const processed = d.processed();
-      if (processed === null) throw new ProgramFormatError('required field processed is missing');
+      if (processed === null) throw new ProgramFormatError('required field is missing', { field: 'processed' });
       const index = processed.index();
-      const inline = processed.location() === DataLocation.INLINE;
+      const location = processed.location();
+      if (location !== DataLocation.INLINE && location !== DataLocation.SEGMENT) {
+        throw new ProgramFormatError(`unknown value ${location}`, { field: 'processed.location' });
+      }
+      const inline = location === DataLocation.INLINE;
       let payloadOffset: number | null;
       let payloadSize: number;
       if (inline) {
         const data = payloads.inline[index];
-        if (data === undefined) throw new ProgramFormatError(`processed.index ${index} is out of range for backend_delegate_data`);
+        if (data === undefined) {
+          throw new ProgramFormatError(`${index} is out of range for backend_delegate_data`, { field: 'processed.index' });
+        }
         payloadOffset = data.offset;
         payloadSize = data.size;
       } else {
         const segment = payloads.segments[index];
-        if (segment === undefined) throw new ProgramFormatError(`processed.index ${index} is out of range for segments`);
+        if (segment === undefined) {
+          throw new ProgramFormatError(`${index} is out of range (${payloads.segments.length} segments)`, {
+            field: 'processed.index',
+          });
+        }
         payloadOffset = segment.fileOffset;
         payloadSize = segment.size;
       }

@@ -14,6 +14,11 @@ test('real bundled program: 10 identical int32 cases, embedded program 1696 B wi
   t.not(bundle.programBytes.buffer, bytes.buffer);
   t.is(bundle.programBytes.byteOffset, 0);
 
+  // Same result from a Node Buffer view at an odd offset of a larger allocation.
+  const pool = Buffer.alloc(bytes.length + 64);
+  pool.set(bytes, 13);
+  t.deepEqual(readBundled(pool.subarray(13, 13 + bytes.length)), bundle);
+
   t.is(bundle.suites.length, 1);
   const [suite] = bundle.suites;
   t.is(suite?.methodName, 'forward');

@@ -44,6 +44,20 @@ test('arduino AddModel: header, x + 1.0, planned arena [32]', (t) => {
   t.true(m.containerMeta?.encodedOutputs.startsWith('[1, '));
 });
 
+test('a Node Buffer (possibly a view into a larger pool) reads the same as a Uint8Array', (t) => {
+  const plain = fixture('executorch/arduino_AddModel.pte');
+  const pool = Buffer.alloc(plain.length + 100, 0xee);
+  pool.set(plain, 37);
+  const view = pool.subarray(37, 37 + plain.length);
+  const info = readProgram(view);
+  t.deepEqual(info, readProgram(plain));
+  const one = tensorAt(info.methods[0]!.values, 0);
+  const data = readConstantData(view, info, one);
+  t.is(data.byteOffset, 0);
+  t.is(data.buffer.byteLength, 4);
+  t.deepEqual([...new Float32Array(data.buffer)], [1]);
+});
+
 test('arduino HelloExecuTorch is the AddModel blob', (t) => {
   t.deepEqual(readProgram(fixture('executorch/arduino_HelloExecuTorch.pte')), readProgram(fixture('executorch/arduino_AddModel.pte')));
 });
