@@ -80,26 +80,27 @@ async function build(name) {
   if (!target) throw new Error(`unknown target '${name}'; targets: ${Object.keys(targets).join(', ')}`);
   const v = variants[target.variant];
   const outDir = join(root, 'build', 'native', target.variant);
+  // Extra flags (Node headers) apply to the binding's own files only, so the
+  // addon and etrun share every other object.
   const extra = target.extra ? target.extra() : [];
-  const files = target.groups.flatMap((g) => sources[g] ?? []);
+  const files = target.groups.flatMap((g) => (sources[g] ?? []).map((file) => ({ file, own: g === 'node' })));
   const jobs = Number(process.env.ETB_JOBS) || availableParallelism();
   const objects = [];
   const queue = [];
-  for (const file of files) {
+  for (const { file, own } of files) {
     const src = join(nativeDir, file);
-    const tag = target.extra ? `${name}/` : '';
-    const obj = join(outDir, 'obj', tag + file.replace(/\.cpp$/, '.o'));
+    const obj = join(outDir, 'obj', file.replace(/\.cpp$/, '.o'));
     const dep = obj.replace(/\.o$/, '.d');
     objects.push(obj);
-    if (!upToDate(obj, src, dep)) queue.push({ src, obj, dep });
+    if (!upToDate(obj, src, dep)) queue.push({ src, obj, dep, flags: own ? extra : [] });
   }
   let next = 0;
   async function worker() {
     while (next < queue.length) {
-      const { src, obj, dep } = queue[next++];
+      const { src, obj, dep, flags } = queue[next++];
       mkdirSync(dirname(obj), { recursive: true });
       console.error(`  c++ ${relative(root, src)} [${target.variant}]`);
-      await run(v.cxx, [...common, ...v.flags, ...extra, '-MMD', '-MF', dep, '-c', '-o', obj, src]);
+      await run(v.cxx, [...common, ...v.flags, ...flags, '-MMD', '-MF', dep, '-c', '-o', obj, src]);
     }
   }
   await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));

@@ -47,9 +47,35 @@ class ProgramWrap : public Napi::ObjectWrap<ProgramWrap> {
   static Napi::Function define(Napi::Env env) { return DefineClass(env, "EtbenchProgram", {}); }
   explicit ProgramWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ProgramWrap>(info) {}
 
+  using Napi::ObjectWrap<ProgramWrap>::Finalize;
+  void Finalize(Napi::Env env) override { account(env); }
+
+  // Tells V8 how much native memory this handle keeps alive, so that a loop
+  // opening programs triggers garbage collection before the machine runs out.
+  // The Session does not report what it reserved; this mirrors session.cpp's
+  // pools (method pool >= 1 MiB, temp pool 8 MiB, planned arenas, the copy of
+  // the bytes).
+  void account(Napi::Env env) {
+    int64_t bytes = 0;
+    if (session) {
+      bytes += static_cast<int64_t>(program_bytes);
+      if (method_loaded) {
+        for (size_t b : session->planned_bytes()) bytes += static_cast<int64_t>(b);
+        bytes += static_cast<int64_t>(std::max<size_t>(session->method_allocator_bytes(), size_t(1) << 20));
+        bytes += int64_t(8) << 20;
+      }
+    }
+    if (bytes != external_bytes_) Napi::MemoryManagement::AdjustExternalMemory(env, bytes - external_bytes_);
+    external_bytes_ = bytes;
+  }
+
   std::unique_ptr<Session> session;  // null once closed (or when constructed from JavaScript)
+  size_t program_bytes = 0;          // size of the bytes opened
   bool method_loaded = false;        // Session keeps a stale name after a failed load
   bool inputs_set = false;           // executing with unset unplanned inputs would read null
+
+ private:
+  int64_t external_bytes_ = 0;
 };
 
 ProgramWrap* handle_arg(const Napi::CallbackInfo& info) {
@@ -328,7 +354,10 @@ Napi::Value OpenProgram(const Napi::CallbackInfo& info) {
   if (!session) return throw_runtime(env, Error::Internal, "the session was not created");
   Napi::Object handle = addon_data(env).program_class.New({});
   if (env.IsExceptionPending()) return env.Undefined();
-  ProgramWrap::Unwrap(handle)->session = std::move(session);
+  ProgramWrap* w = ProgramWrap::Unwrap(handle);
+  w->session = std::move(session);
+  w->program_bytes = source.IsString() ? 0 : source.As<Napi::TypedArray>().ByteLength();
+  w->account(env);
   return handle;
 }
 
@@ -338,6 +367,7 @@ Napi::Value CloseProgram(const Napi::CallbackInfo& info) {
     w->session.reset();
     w->method_loaded = false;
     w->inputs_set = false;
+    w->account(info.Env());
   }
   return info.Env().Undefined();
 }
@@ -391,8 +421,9 @@ Napi::Value LoadMethod(const Napi::CallbackInfo& info) {
   w->inputs_set = false;
   Diag diag;
   Error err = s.load_method(name, &diag);
+  w->method_loaded = err == Error::Ok;
+  w->account(env);
   if (err != Error::Ok) return throw_runtime(env, err, diag);
-  w->method_loaded = true;
 
   std::vector<runner::IoInfo> ins = s.inputs();
   std::vector<runner::IoInfo> outs = s.outputs();

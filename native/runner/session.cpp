@@ -17,6 +17,8 @@ constexpr size_t kInitialMethodPool = 1 << 20;
 constexpr size_t kMaxMethodPool = size_t(1) << 30;
 constexpr size_t kTempPool = 8 << 20;
 constexpr size_t kArenaAlignment = 64;
+// Planned memory beyond this is a resource limit (exit 7), not a bad program.
+constexpr int64_t kMaxPlannedBytes = int64_t(16) << 30;
 
 IoInfo describe(const EValue& v) {
   IoInfo info;
@@ -161,9 +163,14 @@ Error Session::load_method(const std::string& name, Diag* diag) {
   planned_sizes_.clear();
   for (uint32_t i = 1; i < sizes->size(); i++) {
     int64_t bytes = (*sizes)[i];
-    if (bytes < 0 || bytes > (int64_t(1) << 34)) {
-      return fail(diag, Error::InvalidProgram, "non_const_buffer_sizes[%u] = %lld is not a usable size", i,
+    if (bytes < 0) {
+      return fail(diag, Error::InvalidProgram, "non_const_buffer_sizes[%u] = %lld is negative", i,
                   static_cast<long long>(bytes));
+    }
+    if (bytes > kMaxPlannedBytes) {
+      return fail(diag, Error::MemoryAllocationFailed,
+                  "planned buffer %u needs %lld bytes, more than this runner's limit of %lld", i,
+                  static_cast<long long>(bytes), static_cast<long long>(kMaxPlannedBytes));
     }
     planned_sizes_.push_back(size_t(bytes));
     arenas_storage_.emplace_back(size_t(bytes) + kArenaAlignment);

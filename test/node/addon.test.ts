@@ -278,7 +278,7 @@ for (const file of [ADD_MODEL, MODULE_LINEAR]) {
     t.is(actual.length, expected.length);
     for (const [i, e] of expected.entries()) {
       const a = actual[i];
-      t.is<string | undefined>(a?.dtype, e.dtype);
+      t.is(a?.dtype as string | undefined, e.dtype);
       t.deepEqual(a?.shape, e.shape);
       t.is(e.dtype, 'float32');
       t.deepEqual(float32Bits((a?.data ?? new Float32Array()) as Float32Array), float32Bits(e.data.map((v) => Math.fround(jsonNumber(v)))), `output ${i}`);

@@ -1,6 +1,7 @@
 // The core against real exporter output: load, run, and reject damage.
 #include "kernels/generated/register_kernels.h"
 #include "runtime/bundled.h"
+#include "runtime/data_loader_posix.h"
 #include "runtime/method.h"
 #include "runtime/program.h"
 #include "testing/fixtures.h"
@@ -168,4 +169,35 @@ TEST(Program, PlannedBufferTooSmallIsRejected) {
   auto method = Method::load(*program, "forward", c, &l.diag);
   EXPECT_EQ(method.error(), Error::InvalidArgument);
   EXPECT_STR_CONTAINS(l.diag.message, "planned buffer 1 needs 32 bytes");
+}
+
+TEST(Program, FileDataLoaderReadsIntoCallerMemory) {
+  static Loaded l;
+  static uint8_t file_pool[8192];
+  MemoryAllocator pool(file_pool, sizeof(file_pool));
+  auto loader = FileDataLoader::open(testing_util::fixture_path("executorch/arduino_AddModel.pte").c_str(), &pool,
+                                     &l.diag);
+  ASSERT_TRUE(loader.ok());
+  auto program = Program::load(&*loader, nullptr, &l.diag);
+  ASSERT_TRUE(program.ok());
+  EXPECT_TRUE(pool.used() >= 1040u);
+  auto method = Method::load(*program, "forward", config_for(l), &l.diag);
+  ASSERT_TRUE(method.ok());
+  float x[3] = {-1, 0, 0.5f};
+  int32_t sizes[1] = {3};
+  ASSERT_EQ(method->set_input_bytes(0, Span<const int32_t>(sizes, 1), x, sizeof(x), &l.diag), Error::Ok);
+  ASSERT_EQ(method->execute(&l.diag), Error::Ok);
+  EXPECT_EQ(method->output(0).tensor().data_as<const float>()[2], 1.5f);
+}
+
+TEST(Program, FileDataLoaderReportsAFullPool) {
+  static Loaded l;
+  static uint8_t tiny[256];
+  MemoryAllocator pool(tiny, sizeof(tiny));
+  auto loader = FileDataLoader::open(testing_util::fixture_path("executorch/arduino_AddModel.pte").c_str(), &pool,
+                                     &l.diag);
+  ASSERT_TRUE(loader.ok());
+  auto program = Program::load(&*loader, nullptr, &l.diag);
+  EXPECT_EQ(program.error(), Error::MemoryAllocationFailed);
+  EXPECT_STR_CONTAINS(l.diag.message, "no room for 1040 bytes");
 }
