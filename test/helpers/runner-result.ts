@@ -27,7 +27,7 @@ export function validRunnerResult(): RunnerResult {
     load_ms: 0.21,
     init_ms: 0.05,
     latency_ms: { samples: [0.0031, 0.0029, 0.003], batch: 8, min: 0.0029, p50: 0.003, p90: 0.0031, p99: 0.0031, mean: 0.003, stddev: 0.0001 },
-    memory: { planned_bytes: [0, 48], method_allocator_bytes: 1200, temp_allocator_peak_bytes: 0, peak_rss_bytes: 3_145_728 },
+    memory: { planned_bytes: [48], method_allocator_bytes: 1200, temp_allocator_peak_bytes: 0, peak_rss_bytes: 3_145_728 },
     correctness: [{ output: 0, pass: true, max_abs_err: 0, max_rel_err: 0, cosine: 1, rtol: 1e-5, atol: 1e-8 }],
     outputs: [
       { dtype: 'int32', shape: [2, 2], data: [2, 2, 2, 2] },
