@@ -4,7 +4,7 @@
 //
 //   const addon = require('build/native/release/etbench_native.node');
 //   addon.setErrorClass(EtRuntimeError);                 // once, by native.ts
-//   const h = addon.openProgram('/m.pte', { kernels: 'portable', data: null, backends: null, threads: 1 });
+//   const h = addon.openProgram('/m.pte', { kernels: 'portable', data: null, backends: null, threads: 1, memoryLimit: null });
 //   addon.loadMethod(h, 'forward');
 //   const [y] = addon.run(h, { random: 7 });              // or [{dtype, shape, data}] or { bundledCase: 0 }
 //
@@ -24,6 +24,7 @@
 
 #include "kernels/ops_table.h"
 #include "node/convert.h"
+#include "node/program.h"
 #include "runner/session.h"
 
 #ifndef ETB_VERSION
@@ -39,74 +40,6 @@ namespace {
 
 using runner::Session;
 using runner::TensorData;
-
-// The opaque program handle JavaScript holds. The Session is freed when the
-// handle is garbage collected or closeProgram() is called.
-class ProgramWrap : public Napi::ObjectWrap<ProgramWrap> {
- public:
-  static Napi::Function define(Napi::Env env) { return DefineClass(env, "EtbenchProgram", {}); }
-  explicit ProgramWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ProgramWrap>(info) {}
-
-  using Napi::ObjectWrap<ProgramWrap>::Finalize;
-  void Finalize(Napi::Env env) override { account(env); }
-
-  // Tells V8 how much native memory this handle keeps alive, so that a loop
-  // opening programs triggers garbage collection before the machine runs out.
-  // The Session does not report what it reserved; this mirrors session.cpp's
-  // pools (method pool >= 1 MiB, temp pool 8 MiB, planned arenas, the copy of
-  // the bytes).
-  void account(Napi::Env env) {
-    int64_t bytes = 0;
-    if (session) {
-      bytes += static_cast<int64_t>(program_bytes);
-      if (method_loaded) {
-        for (size_t b : session->planned_bytes()) bytes += static_cast<int64_t>(b);
-        bytes += static_cast<int64_t>(std::max<size_t>(session->method_allocator_bytes(), size_t(1) << 20));
-        bytes += int64_t(8) << 20;
-      }
-    }
-    if (bytes != external_bytes_) Napi::MemoryManagement::AdjustExternalMemory(env, bytes - external_bytes_);
-    external_bytes_ = bytes;
-  }
-
-  std::unique_ptr<Session> session;  // null once closed (or when constructed from JavaScript)
-  size_t program_bytes = 0;          // size of the bytes opened
-  bool method_loaded = false;        // Session keeps a stale name after a failed load
-  bool inputs_set = false;           // executing with unset unplanned inputs would read null
-
- private:
-  int64_t external_bytes_ = 0;
-};
-
-ProgramWrap* handle_arg(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Napi::Value v = info[0];
-  if (!v.IsObject()) {
-    throw_type(env, "expected a program handle from openProgram()");
-    return nullptr;
-  }
-  bool is_handle = v.As<Napi::Object>().InstanceOf(addon_data(env).program_class.Value());
-  if (env.IsExceptionPending()) return nullptr;
-  if (!is_handle) {
-    throw_type(env, "expected a program handle from openProgram()");
-    return nullptr;
-  }
-  ProgramWrap* w = ProgramWrap::Unwrap(v.As<Napi::Object>());
-  if (w == nullptr || !w->session) {
-    throw_runtime(env, Error::InvalidState, "the program is closed");
-    return nullptr;
-  }
-  return w;
-}
-
-ProgramWrap* loaded_arg(const Napi::CallbackInfo& info) {
-  ProgramWrap* w = handle_arg(info);
-  if (w != nullptr && !w->method_loaded) {
-    throw_runtime(info.Env(), Error::InvalidState, "no method is loaded: call loadMethod() first");
-    return nullptr;
-  }
-  return w;
-}
 
 Napi::Array int_array(Napi::Env env, const std::vector<int32_t>& v) {
   Napi::Array a = Napi::Array::New(env, v.size());
@@ -128,78 +61,6 @@ Napi::Object io_info(Napi::Env env, const runner::IoInfo& io) {
   }
   o.Set("planned", Napi::Boolean::New(env, io.planned));
   return o;
-}
-
-// Sets the method's inputs from a RunInputs value (tensors, {random}, {bundledCase}),
-// or, for null/undefined, the runner's default: bundled case 0 for a bundled
-// program with cases, random:0 otherwise.
-bool apply_inputs(Napi::Env env, ProgramWrap* w, Napi::Value spec) {
-  Session& s = *w->session;
-  Diag diag;
-  Error err = Error::Ok;
-  w->inputs_set = false;
-  if (spec.IsNull() || spec.IsUndefined()) {
-    err = s.is_bundled() && s.num_cases() > 0 ? s.set_bundled_inputs(0, &diag) : s.set_random_inputs(0, &diag);
-  } else if (spec.IsArray()) {
-    Napi::Array list = spec.As<Napi::Array>();
-    std::vector<TensorData> tensors(list.Length());
-    for (uint32_t i = 0; i < list.Length(); i++) {
-      Napi::Value item = list.Get(i);
-      if (env.IsExceptionPending() || !tensor_from_js(env, item, i, &tensors[i])) return false;
-    }
-    err = s.set_inputs(tensors, &diag);
-  } else if (spec.IsObject()) {
-    Napi::Object o = spec.As<Napi::Object>();
-    const bool has_random = o.Has("random");
-    const bool has_case = o.Has("bundledCase");
-    if (env.IsExceptionPending()) return false;
-    if (has_random == has_case) {
-      throw_type(env, "inputs must be an array of tensors, {random: seed} or {bundledCase: n}");
-      return false;
-    }
-    if (has_random) {
-      uint64_t seed = 0;
-      if (!read_seed(env, o.Get("random"), &seed)) return false;
-      err = s.set_random_inputs(seed, &diag);
-    } else {
-      uint64_t index = 0;
-      if (!read_index(env, o.Get("bundledCase"), 4294967295.0, "bundledCase", &index)) return false;
-      if (!s.is_bundled()) {
-        throw_runtime(env, Error::InvalidArgument, "the program is not bundled: it carries no test inputs");
-        return false;
-      }
-      if (index >= s.num_cases()) {
-        throw_runtime(env, Error::InvalidArgument,
-                      "bundled case " + std::to_string(index) + " does not exist: method '" + s.method_name() +
-                          "' has " + std::to_string(s.num_cases()) + " cases");
-        return false;
-      }
-      err = s.set_bundled_inputs(static_cast<uint32_t>(index), &diag);
-    }
-  } else {
-    throw_type(env, "inputs must be an array of tensors, {random: seed} or {bundledCase: n}");
-    return false;
-  }
-  if (err != Error::Ok) {
-    throw_runtime(env, err, diag);
-    return false;
-  }
-  w->inputs_set = true;
-  return true;
-}
-
-bool execute(Napi::Env env, ProgramWrap* w) {
-  if (!w->inputs_set) {
-    throw_runtime(env, Error::InvalidState, "the method's inputs are not set");
-    return false;
-  }
-  Diag diag;
-  Error err = w->session->execute(&diag);
-  if (err != Error::Ok) {
-    throw_runtime(env, err, diag);
-    return false;
-  }
-  return true;
 }
 
 // ---- exports ----
@@ -289,6 +150,7 @@ bool read_open_options(Napi::Env env, Napi::Value v, runner::SessionOptions* out
   Napi::Value data = o.Get("data");
   Napi::Value backends = o.Get("backends");
   Napi::Value threads = o.Get("threads");
+  Napi::Value memory_limit = o.Get("memoryLimit");
   if (env.IsExceptionPending()) return false;
   if (!kernels.IsUndefined() && !kernels.IsNull()) {
     std::string k = kernels.IsString() ? kernels.As<Napi::String>().Utf8Value() : std::string();
@@ -329,6 +191,11 @@ bool read_open_options(Napi::Env env, Napi::Value v, runner::SessionOptions* out
     uint64_t n = 0;
     if (!read_index(env, threads, 1024, "options.threads", &n)) return false;
     out->threads = n == 0 ? 1 : static_cast<int>(n);
+  }
+  if (!memory_limit.IsUndefined() && !memory_limit.IsNull()) {
+    uint64_t n = 0;
+    if (!read_index(env, memory_limit, 9007199254740991.0, "options.memoryLimit", &n)) return false;
+    out->memory_limit = n;
   }
   return true;
 }

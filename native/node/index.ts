@@ -46,6 +46,9 @@ export interface LoadProgramOptions {
   backends?: string[] | null;
   /** Default 1. */
   threads?: number;
+  /** Bytes the runtime may allocate for arenas and I/O buffers (exceeding it: exit 7). Default:
+   * the runtime's own limit. */
+  memoryLimit?: number | null;
 }
 
 /** ExecuTorch's default tolerances for bundled programs. */
@@ -59,6 +62,7 @@ export function loadProgram(source: string | Uint8Array, opts: LoadProgramOption
     data: opts.data ?? null,
     backends: opts.backends ?? null,
     threads: opts.threads ?? 1,
+    memoryLimit: opts.memoryLimit ?? null,
   });
   return new NativeProgram(handle, typeof source === 'string' ? source : null);
 }

@@ -4,7 +4,7 @@
 //   import { loadNative } from './native.js';
 //
 //   const addon = loadNative();                          // throws NativeAddonMissingError if unbuilt
-//   const h = addon.openProgram('/m.pte', { kernels: 'portable', data: null, backends: null, threads: 1 });
+//   const h = addon.openProgram('/m.pte', { kernels: 'portable', data: null, backends: null, threads: 1, memoryLimit: null });
 //   const method = addon.loadMethod(h, addon.defaultMethod(h));
 //   const [y] = addon.run(h, { random: 7 });             // y.data is a Float32Array for float32
 //   addon.closeProgram(h);
@@ -72,6 +72,9 @@ export interface NativeOpenOptions {
   /** Delegates allowed to run; null allows every backend this build has. */
   backends: string[] | null;
   threads: number;
+  /** Most bytes the session may allocate for planned arenas and unplanned input/output buffers;
+   * a program needing more fails with MemoryAllocationFailed (exit 7). null: the runtime's default. */
+  memoryLimit: number | null;
 }
 
 /** An EValue's kind (etb::Tag). */

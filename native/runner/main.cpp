@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "runner/exit_codes.h"
 #include "runner/json.h"
 #include "runner/options.h"
 #include "runner/report.h"
@@ -19,25 +20,6 @@ namespace runner {
 namespace {
 
 constexpr double kMinSampleNs = 20000;  // shorter executes are timed in batches
-
-int exit_code_for(Error e, bool at_execute) {
-  switch (e) {
-    case Error::Ok: return 0;
-    case Error::OperatorMissing:
-    case Error::NotSupported:
-    case Error::NotImplemented: return 4;
-    case Error::MemoryAllocationFailed:
-    case Error::OutOfResources:
-    case Error::DelegateMemoryAllocationFailed: return 7;
-    case Error::InvalidProgram:
-    case Error::InvalidType:
-    case Error::InvalidExternalData:
-    case Error::NotFound:
-    case Error::AccessFailed: return 3;
-    case Error::InvalidArgument: return at_execute ? 5 : 3;
-    default: return 5;
-  }
-}
 
 double now_ms() { return double(etb_platform_ticks()) / 1e6; }
 

@@ -78,8 +78,8 @@ export interface LatencyMs {
   stddev: number | null;
 }
 
+export interface RunnerMemory {
   /** Entry i is the planned buffer with mem_id i + 1 (the reserved entry 0 is left out). */
-  /** Index = mem_id. */
   planned_bytes: number[];
   method_allocator_bytes: number;
   temp_allocator_peak_bytes: number;

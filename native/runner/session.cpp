@@ -17,8 +17,6 @@ constexpr size_t kInitialMethodPool = 1 << 20;
 constexpr size_t kMaxMethodPool = size_t(1) << 30;
 constexpr size_t kTempPool = 8 << 20;
 constexpr size_t kArenaAlignment = 64;
-// Planned memory beyond this is a resource limit (exit 7), not a bad program.
-constexpr int64_t kMaxPlannedBytes = int64_t(16) << 30;
 
 IoInfo describe(const EValue& v) {
   IoInfo info;
@@ -161,16 +159,19 @@ Error Session::load_method(const std::string& name, Diag* diag) {
   arenas_storage_.clear();
   arenas_.clear();
   planned_sizes_.clear();
+  // Planned memory beyond the limit is a resource limit (exit 7), not a bad program.
+  uint64_t total = 0;
   for (uint32_t i = 1; i < sizes->size(); i++) {
     int64_t bytes = (*sizes)[i];
     if (bytes < 0) {
       return fail(diag, Error::InvalidProgram, "non_const_buffer_sizes[%u] = %lld is negative", i,
                   static_cast<long long>(bytes));
     }
-    if (bytes > kMaxPlannedBytes) {
+    total += uint64_t(bytes);
+    if (uint64_t(bytes) > options_.memory_limit || total > options_.memory_limit) {
       return fail(diag, Error::MemoryAllocationFailed,
-                  "planned buffer %u needs %lld bytes, more than this runner's limit of %lld", i,
-                  static_cast<long long>(bytes), static_cast<long long>(kMaxPlannedBytes));
+                  "planned buffer %u needs %lld bytes, more than this runner's limit of %llu in all", i,
+                  static_cast<long long>(bytes), static_cast<unsigned long long>(options_.memory_limit));
     }
     planned_sizes_.push_back(size_t(bytes));
     arenas_storage_.emplace_back(size_t(bytes) + kArenaAlignment);
@@ -211,6 +212,12 @@ Error Session::load_method(const std::string& name, Diag* diag) {
   for (size_t i = 0; i < method_->num_outputs(); i++) {
     const EValue& v = method_->output(i);
     if (!v.is_tensor() || v.tensor().is_planned || v.tensor().is_constant || v.tensor().data != nullptr) continue;
+    total += v.tensor().nbytes();
+    if (total > options_.memory_limit) {
+      return fail(diag, Error::MemoryAllocationFailed,
+                  "unplanned output %zu needs %zu bytes, beyond this runner's limit of %llu in all", i,
+                  v.tensor().nbytes(), static_cast<unsigned long long>(options_.memory_limit));
+    }
     unplanned_buffers_.emplace_back(v.tensor().nbytes() + 16);
     ETB_RETURN_IF_ERROR(method_->set_output_data_ptr(i, unplanned_buffers_.back().data(), v.tensor().nbytes(), diag));
   }
@@ -255,11 +262,20 @@ std::vector<OutputCheck> Session::check_bundled(uint32_t case_index, double rtol
 Error Session::set_random_inputs(uint64_t seed, Diag* diag) {
   SplitMix64 rng(seed);
   std::vector<TensorData> inputs;
+  uint64_t total = 0;
   for (const IoInfo& info : this->inputs()) {
     TensorData t;
     t.dtype = info.dtype;
     t.shape = info.shape;
-    if (info.kind == Tag::Tensor) fill_random(t, rng);
+    if (info.kind == Tag::Tensor) {
+      int64_t n = checked_numel(int32_t(t.shape.size()), t.shape.data());
+      total += n < 0 ? options_.memory_limit + 1 : uint64_t(n) * element_size(t.dtype);
+      if (total > options_.memory_limit) {
+        return fail(diag, Error::MemoryAllocationFailed, "input %zu needs more than this runner's limit of %llu bytes",
+                    inputs.size(), static_cast<unsigned long long>(options_.memory_limit));
+      }
+      fill_random(t, rng);
+    }
     inputs.push_back(std::move(t));
   }
   return set_inputs(inputs, diag);

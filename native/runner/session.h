@@ -47,6 +47,11 @@ struct SessionOptions {
   bool all_backends = true;
   int threads = 1;
   std::string data_path;  // external .ptd, empty for none
+  // Most bytes the session allocates for planned arenas plus unplanned input
+  // and output buffers; a program that needs more fails with
+  // MemoryAllocationFailed (a resource limit, exit 7) before anything is
+  // allocated. The fuzzing harnesses lower it.
+  uint64_t memory_limit = uint64_t(16) << 30;
 };
 
 // Per-instruction time, filled when profiling is on.

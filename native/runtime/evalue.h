@@ -83,7 +83,14 @@ struct Scalar {
 
   static Scalar from(const EValue& v);
   double to_double() const { return kind == Kind::Double ? d : kind == Kind::Int ? double(i) : double(b); }
-  int64_t to_int() const { return kind == Kind::Int ? i : kind == Kind::Bool ? int64_t(b) : int64_t(d); }
+  int64_t to_int() const { return kind == Kind::Int ? i : kind == Kind::Bool ? int64_t(b) : saturating_int(d); }
+  // A double as int64 without undefined behaviour: NaN -> 0, out of range -> the limit.
+  static int64_t saturating_int(double v) {
+    if (!(v == v)) return 0;
+    if (v >= 9.2233720368547758e18) return INT64_MAX;
+    if (v <= -9.2233720368547758e18) return INT64_MIN;
+    return int64_t(v);
+  }
   bool is_floating() const { return kind == Kind::Double; }
 };
 

@@ -134,6 +134,12 @@ test('a truncated AddModel (first 500 bytes) is a bad program (exit 3)', (t) => 
   t.is(e?.exitCode, 3);
 });
 
+test('a program needing more than memoryLimit is a resource limit (exit 7)', (t) => {
+  const e = t.throws(() => loadProgram(ADD_MODEL, { memoryLimit: 16 }).loadMethod(), { instanceOf: EtRuntimeError });
+  t.is(e?.exitCode, 7, e?.message);
+  t.deepEqual(values(loadProgram(ADD_MODEL, { memoryLimit: 1 << 20 }).run([makeTensor('float32', [3], [1, 2, 3])])[0]), [2, 3, 4]);
+});
+
 test('a missing file is an EtRuntimeError, not a crash', (t) => {
   const e = t.throws(() => loadProgram('/nonexistent/model.pte'), { instanceOf: EtRuntimeError });
   t.true(e !== undefined && [3, 5].includes(e.exitCode), String(e?.exitCode));

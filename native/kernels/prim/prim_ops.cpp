@@ -15,7 +15,7 @@ void set_number(EValue& ret, double d, int64_t i, bool is_int) {
   } else if (ret.tag == Tag::Bool) {
     ret.u.b = is_int ? i != 0 : d != 0;
   } else {
-    ret.u.i = is_int ? i : int64_t(d);
+    ret.u.i = is_int ? i : Scalar::saturating_int(d);
   }
 }
 
