@@ -132,6 +132,10 @@ Error Method::execute(Diag* diag) {
   MemoryAllocator* temp = config_.memory.temp_allocator;
   if (temp != nullptr) temp->reset();
   uint64_t executed = 0;
+  // With a tracer, one clock read per instruction boundary: an instruction's
+  // end is the next one's start (the bookkeeping between them is charged to
+  // the next instruction).
+  uint64_t clock = config_.tracer != nullptr ? etb_platform_ticks() : 0;
   for (uint32_t c = 0; c < num_chains_; c++) {
     const Chain& chain = chains_[c];
     uint32_t pc = 0;
@@ -140,16 +144,15 @@ Error Method::execute(Diag* diag) {
         return fail(diag, Error::OutOfResources, "execute ran more than %llu instructions; the program loops",
                     static_cast<unsigned long long>(kMaxInstructionsPerExecute));
       }
-      ETB_RETURN_IF_ERROR(run_instruction(chain, c, pc, diag));
+      ETB_RETURN_IF_ERROR(run_instruction(chain, c, pc, clock, diag));
     }
   }
   return Error::Ok;
 }
 
-Error Method::run_instruction(const Chain& chain, uint32_t chain_index, uint32_t& pc, Diag* diag) {
+Error Method::run_instruction(const Chain& chain, uint32_t chain_index, uint32_t& pc, uint64_t& clock, Diag* diag) {
   const Instruction& ins = chain.instructions[pc];
   EventTracer* tracer = config_.tracer;
-  uint64_t start = tracer != nullptr ? etb_platform_ticks() : 0;
   uint32_t next = pc + 1;
   Error err = Error::Ok;
   switch (ins.kind) {
@@ -190,8 +193,9 @@ Error Method::run_instruction(const Chain& chain, uint32_t chain_index, uint32_t
   }
   if (config_.memory.temp_allocator != nullptr) config_.memory.temp_allocator->reset();
   if (tracer != nullptr) {
-    tracer->on_instruction(chain_index, pc, ins.kind, ins.name.data, uint32_t(ins.name.size), start,
-                           etb_platform_ticks());
+    uint64_t end = etb_platform_ticks();
+    tracer->on_instruction(chain_index, pc, ins.kind, ins.name.data, uint32_t(ins.name.size), clock, end);
+    clock = end;
   }
   if (err != Error::Ok) {
     return fail(diag, err, "chain %u instruction %u (%.*s) failed", chain_index, pc, int(ins.name.size),

@@ -79,7 +79,7 @@ class Method {
  private:
   Method() = default;
   friend struct MethodLoader;
-  Error run_instruction(const Chain& chain, uint32_t chain_index, uint32_t& pc, Diag* diag);
+  Error run_instruction(const Chain& chain, uint32_t chain_index, uint32_t& pc, uint64_t& clock, Diag* diag);
 
   MethodConfig config_;
   const char* name_ = "";
