@@ -91,7 +91,10 @@ Result<BundledProgram> BundledProgram::parse(const uint8_t* data, size_t size, D
   return b;
 }
 
-Result<uint32_t> BundledProgram::num_cases(const char* method, Diag* diag) const {
+// The test cases of `method`; an empty vector with *found = false when the
+// bundle has no suite for it.
+Result<fb::TableVector> BundledProgram::cases_for(const char* method, bool* found, Diag* diag) const {
+  *found = false;
   fb::Buffer buf{data_, size_, diag};
   ETB_TRY(fb::Table root, fb::Table::root(buf, schema::kBundledProgram, "BundledProgram"));
   ETB_TRY(fb::TableVector suites, root.tables(schema::bundled::kSuites, schema::kBundledSuite,
@@ -100,29 +103,27 @@ Result<uint32_t> BundledProgram::num_cases(const char* method, Diag* diag) const
     ETB_TRY(fb::Table suite, suites[i]);
     ETB_TRY(StringView name, suite.string(0, "BundledMethodTestSuite.method_name", true));
     if (!name.equals(method)) continue;
-    ETB_TRY(fb::TableVector cases, suite.tables(1, schema::kBundledCase, "BundledMethodTestSuite.test_cases", false));
-    return cases.size();
+    *found = true;
+    return suite.tables(1, schema::kBundledCase, "BundledMethodTestSuite.test_cases", false);
   }
-  return uint32_t(0);
+  return fb::TableVector();
+}
+
+Result<uint32_t> BundledProgram::num_cases(const char* method, Diag* diag) const {
+  bool found = false;
+  ETB_TRY(fb::TableVector cases, cases_for(method, &found, diag));
+  return cases.size();
 }
 
 Result<fb::Table> BundledProgram::test_case(const char* method, uint32_t case_index, Diag* diag) const {
-  fb::Buffer buf{data_, size_, diag};
-  ETB_TRY(fb::Table root, fb::Table::root(buf, schema::kBundledProgram, "BundledProgram"));
-  ETB_TRY(fb::TableVector suites, root.tables(schema::bundled::kSuites, schema::kBundledSuite,
-                                              "BundledProgram.method_test_suites", false));
-  for (uint32_t i = 0; i < suites.size(); i++) {
-    ETB_TRY(fb::Table suite, suites[i]);
-    ETB_TRY(StringView name, suite.string(0, "BundledMethodTestSuite.method_name", true));
-    if (!name.equals(method)) continue;
-    ETB_TRY(fb::TableVector cases, suite.tables(1, schema::kBundledCase, "BundledMethodTestSuite.test_cases", false));
-    if (case_index >= cases.size()) {
-      return fail(diag, Error::InvalidArgument, "test case %u does not exist (method '%s' has %u)", case_index, method,
-                  cases.size());
-    }
-    return cases[case_index];
+  bool found = false;
+  ETB_TRY(fb::TableVector cases, cases_for(method, &found, diag));
+  if (!found) return fail(diag, Error::NotFound, "the bundle has no test suite for method '%s'", method);
+  if (case_index >= cases.size()) {
+    return fail(diag, Error::InvalidArgument, "test case %u does not exist (method '%s' has %u)", case_index, method,
+                cases.size());
   }
-  return fail(diag, Error::NotFound, "the bundle has no test suite for method '%s'", method);
+  return cases[case_index];
 }
 
 Error BundledProgram::set_inputs(Method& m, const char* method, uint32_t case_index, Diag* diag) const {

@@ -49,6 +49,7 @@ class BundledProgram {
                                OutputCheck* checks, size_t cap, Diag* diag) const;
 
  private:
+  Result<fb::TableVector> cases_for(const char* method, bool* found, Diag* diag) const;
   Result<fb::Table> test_case(const char* method, uint32_t case_index, Diag* diag) const;
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;

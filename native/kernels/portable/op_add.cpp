@@ -35,31 +35,13 @@ Error add_out(KernelContext& ctx, const Tensor& self, const Tensor& other, const
 
 Error add_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha,
                              Tensor& out) {
-  ScalarType common;
-  if (!tensor_scalar_result_type(self, other, &common)) {
-    return ctx.fail(Error::NotSupported, "no type promotion for %s and a scalar", scalar_type_name(self.dtype));
-  }
-  if (common != out.dtype) {
-    return ctx.fail(Error::InvalidArgument, "result type %s must equal the out dtype %s", scalar_type_name(common),
-                    scalar_type_name(out.dtype));
-  }
-  return check_binary_dtypes(ctx, self.dtype, self.dtype, common, out.dtype, &alpha);
+  return check_scalar_binary(ctx, self, other, &alpha, out);
 }
 
 Error add_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out) {
-  // The scalar becomes a 0-d tensor of the result type, so the tensor path
-  // (broadcasting, wrapping) applies unchanged.
-  ScalarType common = out.dtype;
   int64_t storage[1];
-  Tensor scalar;
-  scalar.dtype = compute_type(common);
-  scalar.data = storage;
-  dispatch_compute(ctx, scalar.dtype, [&](auto zero) {
-    using CT = decltype(zero);
-    CT v = other.kind == Scalar::Kind::Double ? CT(other.d) : other.kind == Scalar::Kind::Bool ? CT(other.b) : CT(other.i);
-    store_as<CT>(storage, scalar.dtype, 0, v);
-  });
-  return add_common(ctx, self, scalar, alpha, out, common);
+  Tensor scalar = scalar_tensor(out.dtype, other, storage);
+  return add_common(ctx, self, scalar, alpha, out, out.dtype);
 }
 
 }  // namespace portable

@@ -32,27 +32,12 @@ Error mul_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tenso
 }
 
 Error mul_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out) {
-  ScalarType common;
-  if (!tensor_scalar_result_type(self, other, &common)) {
-    return ctx.fail(Error::NotSupported, "no type promotion for %s and a scalar", scalar_type_name(self.dtype));
-  }
-  if (common != out.dtype) {
-    return ctx.fail(Error::InvalidArgument, "result type %s must equal the out dtype %s", scalar_type_name(common),
-                    scalar_type_name(out.dtype));
-  }
-  return check_binary_dtypes(ctx, self.dtype, self.dtype, common, out.dtype, nullptr);
+  return check_scalar_binary(ctx, self, other, nullptr, out);
 }
 
 Error mul_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out) {
   int64_t storage[1];
-  Tensor scalar;
-  scalar.dtype = compute_type(out.dtype);
-  scalar.data = storage;
-  dispatch_compute(ctx, scalar.dtype, [&](auto zero) {
-    using CT = decltype(zero);
-    CT v = other.kind == Scalar::Kind::Double ? CT(other.d) : other.kind == Scalar::Kind::Bool ? CT(other.b) : CT(other.i);
-    store_as<CT>(storage, scalar.dtype, 0, v);
-  });
+  Tensor scalar = scalar_tensor(out.dtype, other, storage);
   return mul_common(ctx, self, scalar, out, out.dtype);
 }
 

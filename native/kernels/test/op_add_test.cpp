@@ -110,3 +110,32 @@ TEST(CloneDimOrder, ConvertsNchwToNhwc) {
   EXPECT_EQ(out[3], 1.0f);
   EXPECT_EQ(out[11], 11.0f);
 }
+
+TEST(AddScalar, IntTensorPlusIntScalarStaysInt) {
+  int32_t a[3] = {1, -2, 3}, out[3] = {0};
+  int32_t s[1] = {3};
+  T ta(ScalarType::Int, 1, s, a), to(ScalarType::Int, 1, s, out);
+  KernelContext ctx("aten::add.Scalar_out", nullptr, nullptr, nullptr);
+  ASSERT_EQ(portable::add_scalar_out_prepare(ctx, ta.t, int_scalar(5), int_scalar(2), to.t), Error::Ok);
+  ASSERT_EQ(portable::add_scalar_out(ctx, ta.t, int_scalar(5), int_scalar(2), to.t), Error::Ok);
+  EXPECT_EQ(out[0], 11);
+  EXPECT_EQ(out[1], 8);
+}
+
+TEST(MulScalar, FloatScalarPromotesIntTensorToFloat) {
+  int32_t a[2] = {3, -4};
+  float out[2] = {0};
+  int32_t s[1] = {2};
+  T ta(ScalarType::Int, 1, s, a), to(ScalarType::Float, 1, s, out), wrong(ScalarType::Int, 1, s, a);
+  Scalar half;
+  half.kind = Scalar::Kind::Double;
+  half.d = 0.5;
+  Diag diag;
+  KernelContext ctx("aten::mul.Scalar_out", &diag, nullptr, nullptr);
+  EXPECT_EQ(portable::mul_scalar_out_prepare(ctx, ta.t, half, wrong.t), Error::InvalidArgument);
+  EXPECT_STR_CONTAINS(diag.message, "result type float32 must equal the out dtype int32");
+  ASSERT_EQ(portable::mul_scalar_out_prepare(ctx, ta.t, half, to.t), Error::Ok);
+  ASSERT_EQ(portable::mul_scalar_out(ctx, ta.t, half, to.t), Error::Ok);
+  EXPECT_EQ(out[0], 1.5f);
+  EXPECT_EQ(out[1], -2.0f);
+}

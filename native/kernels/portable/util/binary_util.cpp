@@ -25,6 +25,32 @@ Error check_binary_dtypes(KernelContext& ctx, ScalarType a, ScalarType b, Scalar
   return Error::Ok;
 }
 
+Error check_scalar_binary(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar* alpha,
+                          const Tensor& out) {
+  ScalarType common;
+  if (!tensor_scalar_result_type(self, other, &common)) {
+    return ctx.fail(Error::NotSupported, "no type promotion for %s and a scalar", scalar_type_name(self.dtype));
+  }
+  if (common != out.dtype) {
+    return ctx.fail(Error::InvalidArgument, "result type %s must equal the out dtype %s", scalar_type_name(common),
+                    scalar_type_name(out.dtype));
+  }
+  return check_binary_dtypes(ctx, self.dtype, self.dtype, common, out.dtype, alpha);
+}
+
+Tensor scalar_tensor(ScalarType dtype, const Scalar& value, int64_t* storage) {
+  Tensor t;
+  t.dtype = compute_type(dtype);
+  t.data = storage;
+  t.capacity = 8;
+  switch (value.kind) {
+    case Scalar::Kind::Double: store_as<double>(storage, t.dtype, 0, value.d); break;
+    case Scalar::Kind::Bool: store_as<int64_t>(storage, t.dtype, 0, value.b ? 1 : 0); break;
+    case Scalar::Kind::Int: store_as<int64_t>(storage, t.dtype, 0, value.i); break;
+  }
+  return t;
+}
+
 Error resize_to_broadcast(KernelContext& ctx, const Tensor& a, const Tensor& b, Tensor& out) {
   int32_t sizes[kMaxTensorRank];
   int32_t dim = 0;

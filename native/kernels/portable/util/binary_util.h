@@ -81,6 +81,14 @@ void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, Op op) {
   }
 }
 
+// Checks a tensor-scalar overload: the result type must equal out's dtype.
+Error check_scalar_binary(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar* alpha,
+                          const Tensor& out);
+
+// A 0-d tensor of `dtype` holding `value` in `storage` (8 bytes, caller-owned),
+// so tensor-scalar overloads reuse the tensor path.
+Tensor scalar_tensor(ScalarType dtype, const Scalar& value, int64_t* storage);
+
 // Resizes out to the broadcast shape of a and b.
 Error resize_to_broadcast(KernelContext& ctx, const Tensor& a, const Tensor& b, Tensor& out);
 
