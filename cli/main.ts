@@ -5,12 +5,14 @@ import { readFileSync } from 'node:fs';
 import { packagePath } from '../native/runner/index.js';
 import { exitCodeOf, UsageError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
+import { INSPECT_HELP, compileInspectOptions, parseInspectArgs } from './inspect/options.js';
 import { RUN_HELP, compileRunOptions, parseRunArgs, run } from './run/index.js';
 
 const HELP = `Usage: etbench <command> [options]
 
 Commands:
   run      run programs on devices and report speed, memory and correctness
+  inspect  show what a .pte / .bpte file holds (methods, I/O, operators, delegates, memory)
 
 Run \`etbench <command> --help\` for a command's options.
 `;
@@ -42,6 +44,18 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<void> {
       await run(compileRunOptions(raw, io), io);
       return;
     }
+    case 'inspect': {
+      const raw = parseInspectArgs(rest);
+      if (raw.help === true) {
+        io.stdout(INSPECT_HELP);
+        return;
+      }
+      const options = compileInspectOptions(raw, io);
+      // Loaded on use, so other commands never load the program reader.
+      const { inspect } = await import('./inspect/inspect.js');
+      await inspect(options, io);
+      return;
+    }
     default:
       throw new UsageError(`unknown command '${command}'\n\n${HELP}`);
   }
@@ -58,7 +72,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } catch (error) {
     const { code, message } = exitCodeOf(error);
     if (message !== '') io.stderr(`etbench: ${message.trimEnd()}\n`);
-    if (error instanceof UsageError && argv[0] === 'run') io.stderr('See `etbench run --help`.\n');
+    if (error instanceof UsageError && (argv[0] === 'run' || argv[0] === 'inspect')) io.stderr(`See \`etbench ${argv[0]} --help\`.\n`);
     return code;
   }
 }

@@ -64,3 +64,73 @@ export function within<T>(where: string, fn: () => T): T {
     throw new ProgramFormatError(`malformed data (${detail})`, { field: where, cause: e });
   }
 }
+
+/**
+ * ProgramBuilder input that cannot become a valid program: an unknown dtype or
+ * operator, a shape that does not match, a missing or ill-typed argument. Thrown
+ * when the offending call is made (or by build() for whole-program problems),
+ * never later in a runtime. `where` names the place, from the method down, e.g.
+ * `method 'forward', call 2 (aten::add.out), argument 'other'`.
+ */
+export class ProgramBuildError extends Error {
+  override readonly name: string = 'ProgramBuildError';
+  /** Where in the program being built, e.g. `method 'forward', constant 'w'`. */
+  readonly where: string;
+  /** The message without `where`. */
+  readonly detail: string;
+
+  constructor(detail: string, where: string, options: { cause?: unknown } = {}) {
+    super(`${where}: ${detail}`, { cause: options.cause });
+    this.where = where;
+    this.detail = detail;
+  }
+}
+
+/** An operator that the operator list (native/kernels/ops.yaml by default) does not have. */
+export class UnknownOperatorError extends ProgramBuildError {
+  override readonly name: string = 'UnknownOperatorError';
+  /** The qualified name asked for, e.g. `aten::conv2d.out`. */
+  readonly operator: string;
+
+  constructor(operator: string, where: string, known: readonly string[]) {
+    const close = known.filter((k) => k.split('.')[0] === operator.split('.')[0]);
+    const hint = close.length > 0 ? `; overloads that exist: ${close.join(', ')}` : '';
+    super(`unknown operator '${operator}' (not in the operator list${hint})`, where);
+    this.operator = operator;
+  }
+}
+
+/** A dtype name that is not one of DTYPES (PyTorch spellings such as `float32`). */
+export class UnknownDTypeError extends ProgramBuildError {
+  override readonly name: string = 'UnknownDTypeError';
+  readonly dtype: string;
+
+  constructor(dtype: string, where: string) {
+    super(`unknown dtype '${dtype}' (use a PyTorch name such as float32, int64, bool)`, where);
+    this.dtype = dtype;
+  }
+}
+
+/** A shape that does not fit: data of the wrong length, an out tensor of the wrong size, a test input over its bound. */
+export class ShapeMismatchError extends ProgramBuildError {
+  override readonly name: string = 'ShapeMismatchError';
+  readonly expected: readonly number[];
+  readonly actual: readonly number[];
+
+  constructor(detail: string, where: string, expected: readonly number[], actual: readonly number[]) {
+    super(detail, where);
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A tolerance manifest beside a program is unreadable or malformed; `path` is the manifest file. */
+export class ToleranceManifestError extends Error {
+  override readonly name: string = 'ToleranceManifestError';
+  readonly path: string;
+
+  constructor(detail: string, path: string, options: { cause?: unknown } = {}) {
+    super(`${path}: ${detail}`, { cause: options.cause });
+    this.path = path;
+  }
+}

@@ -1,6 +1,8 @@
 /**
  * Input of `writeProgram`: a description of a `.pte` close to the schema, with
- * the file-level bookkeeping (constant table, segments, header) left to the writer.
+ * the file-level bookkeeping (constant and mutable-data tables, segments,
+ * header) left to the writer. For full control over every index use
+ * ProgramImage and writeProgramImage instead (program/image.ts).
  */
 import type { DType } from './dtype.js';
 import type { Allocation, Dynamism, InstructionInfo } from './types.js';
@@ -19,6 +21,16 @@ export interface TensorSpec {
    * and sets data_buffer_idx; a tensor with data must not have an allocation.
    */
   data?: Uint8Array;
+  /**
+   * Initial value of a planned mutable tensor (state kept between executes, like
+   * a KV cache), exactly nbytes long. The writer puts it in
+   * mutable_data_segments[0] and sets data_buffer_idx; the tensor needs an allocation.
+   */
+  initialData?: Uint8Array;
+  /** extra_tensor_info.fully_qualified_name, e.g. `model.cache.k`. */
+  name?: string;
+  /** Data comes from the named data map under `name` (extra_tensor_info.location EXTERNAL). */
+  external?: boolean;
 }
 
 /** One value-table entry. Same kinds and item meanings as the reader's ValueInfo. */
@@ -45,6 +57,17 @@ export interface OperatorSpec {
   overload: string;
 }
 
+/** A backend delegate: DelegateCall.delegateIndex refers to its position in MethodSpec.delegates. */
+export interface DelegateSpec {
+  /** Backend registry name, e.g. `XnnpackBackend`. */
+  id: string;
+  /** The processed blob handed to the backend's init. */
+  payload: Uint8Array;
+  /** Store the payload inline in the flatbuffer instead of in its own segment (the default). */
+  inline?: boolean;
+  compileSpecs?: { key: string; value: Uint8Array }[];
+}
+
 export interface MethodSpec {
   name: string;
   values: ValueSpec[];
@@ -53,6 +76,7 @@ export interface MethodSpec {
   /** Written as the method's single chain. */
   instructions: InstructionSpec[];
   operators: OperatorSpec[];
+  delegates?: DelegateSpec[];
   /** Arena sizes for memory ids 1, 2, ...; the reserved entry 0 is added by the writer. */
   plannedMemory: number[];
   containerMeta?: { encodedInputs: string; encodedOutputs: string };
@@ -60,6 +84,8 @@ export interface MethodSpec {
 
 export interface ProgramSpec {
   methods: MethodSpec[];
+  /** Program.named_data: blobs shared by key (delegate weights, external tensors), each in a segment. */
+  namedData?: { key: string; data: Uint8Array }[];
   /** Alignment of each segment in the file; exporter default 128. */
   segmentAlignment?: number;
   /** Alignment of each constant inside the constant segment; exporter default 16. */

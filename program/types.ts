@@ -110,6 +110,15 @@ export interface DelegateInfo {
   payloadOffset: number | null;
   payloadSize: number;
   compileSpecKeys: string[];
+  /** Each compile spec's key and where its opaque value bytes are in the file. */
+  compileSpecs: CompileSpecInfo[];
+}
+
+export interface CompileSpecInfo {
+  key: string;
+  /** Absolute file offset of the value bytes (0 when the value is empty). */
+  valueOffset: number;
+  valueSize: number;
 }
 
 export interface PlannedBuffer {

@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { locateEtrun, runEtrun } from '../../agent/drivers/host/index.js';
+import { tolerancesFor } from '../../program/index.js';
 import { CancelledError, JobsFailedError, UsageError, type FailedJob } from '../errors.js';
 import { processIo, type CliIo } from '../io.js';
 import { createReporter } from '../reporters/index.js';
@@ -36,6 +37,9 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
   for (const job of plan.jobs) {
     if (io.signal?.aborted === true) break;
     reporter.onJobStart(job);
+    // A tolerance manifest beside the program (program/suite/tolerances.ts) sets the
+    // correctness tolerances; otherwise etrun's defaults apply.
+    const tolerances = tolerancesFor(job.program, job.method);
     const etrun = await runEtrun({
       program: job.program,
       method: job.method,
@@ -43,6 +47,8 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
       threads: job.config.threads,
       warmup: job.config.warmup,
       iterations: job.config.iterations,
+      rtol: tolerances?.rtol ?? null,
+      atol: tolerances?.atol ?? null,
       timeoutMs: job.config.timeoutS * 1000,
       signal: io.signal,
       etrunPath,

@@ -57,14 +57,14 @@ export function elementwiseProgramSpec(graph: ElementwiseGraph): ProgramSpec {
   const plan = planMemory(planned.map((n) => lifetimes.get(n)!));
 
   planned.forEach((name, i) => {
-    const t = tensors.get(name)!;
+    const { dtype, shape, dimOrder } = tensors.get(name)!;
     const allocation = { memoryId: 1, offset: plan.offsets[i]! };
-    index.set(name, add({ kind: 'Tensor', tensor: { ...t, allocation } }));
+    index.set(name, add({ kind: 'Tensor', tensor: { dtype, shape, dimOrder, allocation } }));
   });
   for (const c of graph.constants) {
-    const t = tensors.get(c.name)!;
+    const { dtype, shape, dimOrder } = tensors.get(c.name)!;
     const data = tensorDataToBytes(constantData(c)).slice();
-    index.set(c.name, add({ kind: 'Tensor', tensor: { ...t, data } }));
+    index.set(c.name, add({ kind: 'Tensor', tensor: { dtype, shape, dimOrder, data } }));
   }
 
   const operators: OperatorSpec[] = [];

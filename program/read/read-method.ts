@@ -10,6 +10,7 @@ import { ProgramFormatError, within } from '../errors.js';
 import type {
   DelegateInfo, InstructionInfo, IoInfo, MethodInfo, OperatorInfo, PlannedBuffer, SegmentInfo, ValueInfo,
 } from '../types.js';
+import { viewOffset } from './checked-buffer.js';
 import { list, requireField, safeNumber } from './fields.js';
 import { checkValueReferences, deviceName, readValue } from './read-value.js';
 
@@ -18,6 +19,8 @@ export interface PayloadIndex {
   /** Absolute offset and size of each backend_delegate_data entry. */
   inline: { offset: number; size: number }[];
   segments: SegmentInfo[];
+  /** The flatbuffer part of the file (to turn byte views into file offsets). */
+  flatbuffer: Uint8Array;
 }
 
 function readInstruction(instr: Instruction): InstructionInfo {
@@ -118,13 +121,24 @@ function readDelegates(plan: ExecutionPlan, payloads: PayloadIndex): DelegateInf
         payloadSize = segment.size;
       }
       const specs = list(d.compileSpecsLength(), (j) => d.compileSpecs(j), 'compile_specs');
+      const compileSpecs = specs.map((s, j) =>
+        within(`compile_specs[${j}]`, () => {
+          const value = s.valueArray();
+          return {
+            key: s.key() ?? '',
+            valueOffset: value === null || value.length === 0 ? 0 : viewOffset(value, payloads.flatbuffer),
+            valueSize: value?.length ?? 0,
+          };
+        }),
+      );
       return {
         id: d.id() ?? '',
         location: inline ? 'inline' : 'segment',
         index,
         payloadOffset,
         payloadSize,
-        compileSpecKeys: specs.map((s) => s.key() ?? ''),
+        compileSpecKeys: compileSpecs.map((s) => s.key),
+        compileSpecs,
       };
     }),
   );

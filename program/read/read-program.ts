@@ -86,7 +86,7 @@ export function readProgram(bytes: Uint8Array): ProgramInfo {
         }),
     );
     const methods = list(program.executionPlanLength(), (i) => program.executionPlan(i), 'execution_plan').map((plan, i) =>
-      within(`execution_plan[${i}]`, () => readMethod(plan, { inline, segments })),
+      within(`execution_plan[${i}]`, () => readMethod(plan, { inline, segments, flatbuffer })),
     );
     const mutableDataSegments = list(program.mutableDataSegmentsLength(), (i) => program.mutableDataSegments(i), 'mutable_data_segments').map(
       (m, i) => ({

@@ -8,7 +8,6 @@ import { ProgramFormatError } from '../errors.js';
 export const DEFAULT_SEGMENT_ALIGNMENT = 128;
 /** 32 bytes of header fields, already a multiple of the 16-byte maximum force_align we emit. */
 const PADDED_HEADER_LENGTH = 32;
-const HEADER_LENGTH = 32;
 
 export function alignUp(value: number, alignment: number): number {
   return Math.ceil(value / alignment) * alignment;
@@ -32,13 +31,15 @@ export function layoutSegments(sizes: readonly number[], alignment: number): { o
 
 /**
  * Builds the file. With no segment bytes at all the exporter writes no header,
- * and neither do we: the file is the flatbuffer itself.
+ * and neither do we: the file is the flatbuffer itself. `headerLength` 24 writes
+ * the older header without segment_data_size (the field's bytes stay zero).
  */
 export function assembleFile(
   flatbuffer: Uint8Array,
   segments: readonly Uint8Array[],
   layout: readonly { offset: number; size: number }[],
   segmentAlignment: number,
+  headerLength: 24 | 32 = 32,
 ): Uint8Array {
   const dataSize = layout.reduce((end, s) => Math.max(end, s.offset + s.size), 0);
   if (dataSize === 0) return flatbuffer.slice();
@@ -52,10 +53,10 @@ export function assembleFile(
   view.setUint32(0, new DataView(flatbuffer.buffer, flatbuffer.byteOffset).getUint32(0, true) + PADDED_HEADER_LENGTH, true);
   file.set(flatbuffer.subarray(4, 8), 4);
   file.set([0x65, 0x68, 0x30, 0x30], 8); // "eh00"
-  view.setUint32(12, HEADER_LENGTH, true);
+  view.setUint32(12, headerLength, true);
   view.setBigUint64(16, BigInt(programSize), true);
   view.setBigUint64(24, BigInt(segmentBase), true);
-  view.setBigUint64(32, BigInt(dataSize), true);
+  if (headerLength >= 32) view.setBigUint64(32, BigInt(dataSize), true);
   file.set(flatbuffer.subarray(8), 8 + PADDED_HEADER_LENGTH);
   segments.forEach((bytes, i) => {
     const place = layout[i];

@@ -1,13 +1,16 @@
 /**
- * Serializes one method (ExecutionPlan): values, one chain of instructions,
- * operators and planned-memory sizes.
+ * Serializes one method (ExecutionPlan) from its MethodImage: values, chains,
+ * operators, delegates and planned-memory sizes. Also holds the index checks
+ * for MethodSpec, so a bad spec fails in the writer and not inside a runtime.
  */
 import type * as flatbuffers from 'flatbuffers';
 import {
-  Chain, ContainerMetadata, DelegateCall, ExecutionPlan, FreeCall, Instruction, InstructionArguments, JumpFalseCall,
-  KernelCall, MoveCall, Operator,
+  BackendDelegate, BackendDelegateDataReference, Chain, CompileSpec, ContainerMetadata, DataLocation, DelegateCall,
+  DeviceType, ExecutionPlan, FreeCall, Instruction, InstructionArguments, JumpFalseCall, KernelCall, MoveCall,
+  NonConstBufferDevice, Operator,
 } from '../generated/executorch-flatbuffer.js';
 import { ProgramFormatError } from '../errors.js';
+import type { ChainImage, DelegateImage, MethodImage } from '../image.js';
 import type { InstructionSpec, MethodSpec } from '../spec.js';
 import { writeValue } from './write-value.js';
 
@@ -62,6 +65,7 @@ export function checkMethodSpec(m: MethodSpec, field: string): void {
     }
     if (v.kind === 'TensorList' || v.kind === 'OptionalTensorList') v.items.forEach((x, j) => value(`values[${i}].items[${j}]`, x));
   });
+  const delegates = m.delegates?.length ?? 0;
   m.instructions.forEach((instr, i) => {
     const where = `instructions[${i}]`;
     if (instr.kind === 'KernelCall') {
@@ -70,7 +74,12 @@ export function checkMethodSpec(m: MethodSpec, field: string): void {
       }
       instr.args.forEach((a, j) => value(`${where}.args[${j}]`, a));
     } else if (instr.kind === 'DelegateCall') {
-      throw new ProgramFormatError('the writer does not emit delegates', { field: `${field}.${where}` });
+      if (instr.delegateIndex < 0 || instr.delegateIndex >= delegates) {
+        throw new ProgramFormatError(`delegate_index ${instr.delegateIndex} is out of range (${delegates} delegates)`, {
+          field: `${field}.${where}`,
+        });
+      }
+      instr.args.forEach((a, j) => value(`${where}.args[${j}]`, a));
     } else if (instr.kind === 'MoveCall') {
       value(`${where}.moveFrom`, instr.moveFrom);
       value(`${where}.moveTo`, instr.moveTo);
@@ -82,34 +91,56 @@ export function checkMethodSpec(m: MethodSpec, field: string): void {
   });
 }
 
-/**
- * Writes the ExecutionPlan. `constantIndex(v)` gives the data_buffer_idx of
- * value v when it is a constant tensor, 0 otherwise.
- */
-export function writeMethod(
-  b: flatbuffers.Builder,
-  m: MethodSpec,
-  constantIndex: (valueIndex: number) => number,
-): flatbuffers.Offset {
+function writeChain(b: flatbuffers.Builder, c: ChainImage): flatbuffers.Offset {
+  const instructions = Chain.createInstructionsVector(b, c.instructions.map((instr) => writeInstruction(b, instr)));
+  return Chain.createChain(b, Chain.createInputsVector(b, c.inputs), Chain.createOutputsVector(b, c.outputs), instructions, 0);
+}
+
+function writeDelegate(b: flatbuffers.Builder, d: DelegateImage): flatbuffers.Offset {
+  const id = b.createString(d.id);
+  const location = d.processed.location === 'inline' ? DataLocation.INLINE : DataLocation.SEGMENT;
+  const specs = BackendDelegate.createCompileSpecsVector(
+    b,
+    d.compileSpecs.map((s) => CompileSpec.createCompileSpec(b, b.createString(s.key), CompileSpec.createValueVector(b, s.value))),
+  );
+  const processed = BackendDelegateDataReference.createBackendDelegateDataReference(b, location, d.processed.index);
+  BackendDelegate.startBackendDelegate(b);
+  BackendDelegate.addId(b, id);
+  BackendDelegate.addProcessed(b, processed);
+  BackendDelegate.addCompileSpecs(b, specs);
+  return BackendDelegate.endBackendDelegate(b);
+}
+
+/** Writes the ExecutionPlan table. */
+export function writeMethod(b: flatbuffers.Builder, m: MethodImage): flatbuffers.Offset {
   const name = b.createString(m.name);
   const meta = m.containerMeta
     ? ContainerMetadata.createContainerMetadata(b, b.createString(m.containerMeta.encodedInputs), b.createString(m.containerMeta.encodedOutputs))
     : 0;
-  const values = ExecutionPlan.createValuesVector(
-    b,
-    m.values.map((v, i) => writeValue(b, v, constantIndex(i))),
-  );
+  const values = ExecutionPlan.createValuesVector(b, m.values.map((v) => writeValue(b, v)));
   const inputs = ExecutionPlan.createInputsVector(b, m.inputs);
   const outputs = ExecutionPlan.createOutputsVector(b, m.outputs);
-  const instructions = Chain.createInstructionsVector(b, m.instructions.map((instr) => writeInstruction(b, instr)));
-  const chain = Chain.createChain(b, Chain.createInputsVector(b, []), Chain.createOutputsVector(b, []), instructions, 0);
-  const chains = ExecutionPlan.createChainsVector(b, [chain]);
+  const chains = ExecutionPlan.createChainsVector(b, m.chains.map((c) => writeChain(b, c)));
   const operators = ExecutionPlan.createOperatorsVector(
     b,
     m.operators.map((op) => Operator.createOperator(b, b.createString(op.name), b.createString(op.overload))),
   );
-  const delegates = ExecutionPlan.createDelegatesVector(b, []);
-  const sizes = ExecutionPlan.createNonConstBufferSizesVector(b, [0n, ...m.plannedMemory.map((s) => BigInt(s))]);
+  const delegates = ExecutionPlan.createDelegatesVector(b, m.delegates.map((d) => writeDelegate(b, d)));
+  const sizes = ExecutionPlan.createNonConstBufferSizesVector(b, m.nonConstBufferSizes.map((s) => BigInt(s)));
+  const devices =
+    m.nonConstBufferDevice === null
+      ? 0
+      : ExecutionPlan.createNonConstBufferDeviceVector(
+          b,
+          m.nonConstBufferDevice.map((d) =>
+            NonConstBufferDevice.createNonConstBufferDevice(
+              b,
+              d.bufferIndex,
+              d.deviceType === 'cuda' ? DeviceType.CUDA : DeviceType.CPU,
+              d.deviceIndex,
+            ),
+          ),
+        );
 
   ExecutionPlan.startExecutionPlan(b);
   ExecutionPlan.addName(b, name);
@@ -121,5 +152,6 @@ export function writeMethod(
   ExecutionPlan.addOperators(b, operators);
   ExecutionPlan.addDelegates(b, delegates);
   ExecutionPlan.addNonConstBufferSizes(b, sizes);
+  if (devices !== 0) ExecutionPlan.addNonConstBufferDevice(b, devices);
   return ExecutionPlan.endExecutionPlan(b);
 }
