@@ -2,8 +2,7 @@
 // etrun (build/native/release/etrun, or $ETBENCH_ETRUN) on the shared fixtures. Tests of the
 // second kind fail with "Run `npm run build`" until etrun is built; they are never skipped.
 
-import { chmod, copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import {
@@ -18,6 +17,7 @@ import {
 import { validateRunnerResult, type KernelSet } from '../../native/runner/index.js';
 import { ADD_MODEL, APPLE_ADD, BUNDLED, KEYWORD_SPOTTING, MODULE_LINEAR, XNNPACK_PROGRAMS } from '../helpers/fixtures.js';
 import { validRunnerResult } from '../helpers/runner-result.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const explain = (run: EtrunRun): string =>
   `status ${run.status}, exit ${String(run.exitCode)}, signal ${String(run.signal)}, problem: ${String(run.problem)}\nstderr:\n${run.stderr}`;
@@ -110,7 +110,7 @@ test('our own kill is TIMED_OUT or CANCELLED, not a crash', (t) => {
 // --- locating etrun --------------------------------------------------------------------------
 
 test('locateEtrun says where a bad path came from', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'etbench-locate-'));
+  const dir = await tempDir(t, 'etbench-locate-');
   const missing = path.join(dir, 'etrun');
   const fromOption = await t.throwsAsync(locateEtrun({ etrunPath: missing, env: {} }), { instanceOf: EtrunNotFoundError });
   t.is(fromOption.source, 'OPTION');
@@ -153,7 +153,7 @@ test.serial(runsClean, MODULE_LINEAR, 'forward');
 test.serial(runsClean, BUNDLED, 'forward');
 
 test.serial('AddModel computes x + 1 on inputs from a file', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'etbench-inputs-'));
+  const dir = await tempDir(t, 'etbench-inputs-');
   const inputs = path.join(dir, 'inputs.json');
   await writeFile(inputs, JSON.stringify([{ dtype: 'float32', shape: [3], data: [1, 2, 3] }]));
   const run = await runEtrun({ program: ADD_MODEL, inputs: { file: inputs }, printOutputs: true, iterations: 1, timeoutMs: 60_000 });
@@ -187,7 +187,7 @@ for (const program of XNNPACK_PROGRAMS) {
 }
 
 test.serial('a truncated program exits 3', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'etbench-truncated-'));
+  const dir = await tempDir(t, 'etbench-truncated-');
   const truncated = path.join(dir, 'truncated.pte');
   const bytes = await readFile(ADD_MODEL);
   await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
@@ -197,7 +197,7 @@ test.serial('a truncated program exits 3', async (t) => {
 });
 
 test.serial('a file that is not a program exits 3', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'etbench-notpte-'));
+  const dir = await tempDir(t, 'etbench-notpte-');
   const text = path.join(dir, 'model.pte');
   await copyFile(new URL(import.meta.url), text);
   const run = await runEtrun({ program: text, timeoutMs: 60_000 });

@@ -1,14 +1,13 @@
 // `etbench run` end to end through bin/etbench.js in a child process, against the real etrun.
 // Tests that reach etrun fail with "Run `npm run build`" until it is built.
 
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import type { JsonRunDocument } from '../../cli/index.js';
 import { validateRunnerResult } from '../../native/runner/index.js';
 import { BUNDLED, KEYWORD_SPOTTING, RUNNABLE_PROGRAMS } from '../helpers/fixtures.js';
 import { buildDist, describe, runBin } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test.before(() => buildDist());
 
@@ -52,7 +51,7 @@ test.serial('a program the runtime cannot run fails the run with exit 1 and is l
 });
 
 test.serial('without --programs the starter suite is written to $ETBENCH_HOME/suite and run', async (t) => {
-  const home = await mkdtemp(path.join(tmpdir(), 'etbench-home-'));
+  const home = await tempDir(t, 'etbench-home-');
   const done = await runBin('etbench', ['run', '--devices', 'all', '--format', 'json', ...FAST], { ETBENCH_HOME: home });
   t.is(done.code, 0, describe(done));
   const document = JSON.parse(done.stdout) as JsonRunDocument;
