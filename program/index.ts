@@ -69,3 +69,10 @@ export {
   DEFAULT_TOLERANCE, formatToleranceManifest, parseToleranceManifest, tolerancesFor,
   type CaseTolerance, type ProgramTolerances, type ToleranceEntry,
 } from './suite/tolerances.js';
+
+export { evaluate, referenceOp, REFERENCE_OPS, type ReferenceOp, type ReferenceOpKind } from './reference/evaluate.js';
+export { referenceRun, type ReferenceRunOptions } from './reference/interpreter.js';
+export { ReferenceOpError } from './reference/errors.js';
+export { toLogical, toPhysical, type RefTensor, type RefValue, type Scalar as RefScalar } from './reference/tensor.js';
+export { canCast, promoteTypes, resultType, type OperandKind } from './reference/scalar-types.js';
+export { requantize } from './reference/cortex-m-quant.js';

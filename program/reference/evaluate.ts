@@ -1,0 +1,89 @@
+/**
+ * The dispatch table of the reference, keyed by the operator names of
+ * native/kernels/ops.yaml. `args` are the schema arguments in order — an out
+ * variant's `out` tensor included, the return slot not — as RefValues (Int as
+ * bigint, Double as number, int[] as number[]).
+ *
+ *   const out = { dtype: 'float32', shape: [3], dimOrder: [0], data: [0, 0, 0] } as const;
+ *   const r = evaluate('aten::add.out', [x, y, 1n, out]);   // RefTensor, logical row-major
+ *
+ * Kinds: `out` ops return the tensor the kernel writes into `out`; `value`
+ * ops return the Int/Double/Bool of the return slot; `view` ops return a
+ * tensor that shares self's memory.
+ */
+import { addOut, addScalarOut, mulOut, mulScalarOut } from './binary.js';
+import { quantizedConv2d, quantizedDepthwiseConv2d, quantizedLinear } from './cortex-m-conv.js';
+import { dequantizePerTensor, pad, quantizedAvgPool2d, quantizePerTensor } from './cortex-m-quant.js';
+import { cloneDimOrderOut, toDimOrderCopyOut } from './dim-order.js';
+import { ReferenceOpError } from './errors.js';
+import {
+  addScalar, eqScalar, etView, floordivScalar, geScalar, gtScalar, leScalar, ltScalar, modScalar, mulScalar, negScalar,
+  subScalar, symNumel, symSizeInt, truedivScalar,
+} from './prim.js';
+import type { RefValue } from './tensor.js';
+
+export type ReferenceOpKind = 'out' | 'value' | 'view';
+
+export interface ReferenceOp {
+  kind: ReferenceOpKind;
+  /** Number of schema arguments (return slot excluded). */
+  arity: number;
+  fn: (args: readonly RefValue[]) => RefValue;
+}
+
+const out = (arity: number, fn: ReferenceOp['fn']): ReferenceOp => ({ kind: 'out', arity, fn });
+const value = (arity: number, fn: ReferenceOp['fn']): ReferenceOp => ({ kind: 'value', arity, fn });
+
+export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
+  'aten::add.out': out(4, addOut),
+  'aten::add.Scalar_out': out(4, addScalarOut),
+  'aten::mul.out': out(3, mulOut),
+  'aten::mul.Scalar_out': out(3, mulScalarOut),
+  'dim_order_ops::_clone_dim_order.out': out(4, cloneDimOrderOut),
+  'dim_order_ops::_to_dim_order_copy.out': out(4, toDimOrderCopyOut),
+  'aten::sym_size.int': value(2, symSizeInt),
+  'aten::sym_numel': value(1, symNumel),
+  'executorch_prim::et_view.default': { kind: 'view', arity: 2, fn: etView },
+  'executorch_prim::add.Scalar': value(2, addScalar),
+  'executorch_prim::sub.Scalar': value(2, subScalar),
+  'executorch_prim::mul.Scalar': value(2, mulScalar),
+  'executorch_prim::floordiv.Scalar': value(2, floordivScalar),
+  'executorch_prim::truediv.Scalar': value(2, truedivScalar),
+  'executorch_prim::mod.Scalar': value(2, modScalar),
+  'executorch_prim::neg.Scalar': value(1, negScalar),
+  'executorch_prim::eq.Scalar': value(2, eqScalar),
+  'executorch_prim::gt.Scalar': value(2, gtScalar),
+  'executorch_prim::lt.Scalar': value(2, ltScalar),
+  'executorch_prim::ge.Scalar': value(2, geScalar),
+  'executorch_prim::le.Scalar': value(2, leScalar),
+  'cortex_m::quantize_per_tensor.out': out(7, quantizePerTensor),
+  'cortex_m::dequantize_per_tensor.out': out(7, dequantizePerTensor),
+  'cortex_m::quantized_conv2d.out': out(14, quantizedConv2d),
+  'cortex_m::quantized_depthwise_conv2d.out': out(15, quantizedDepthwiseConv2d),
+  'cortex_m::pad.out': out(5, pad),
+  'cortex_m::quantized_avg_pool2d.out': out(10, quantizedAvgPool2d),
+  'cortex_m::quantized_linear.out': out(12, quantizedLinear),
+};
+
+export function referenceOp(opName: string): ReferenceOp {
+  const op = REFERENCE_OPS[opName];
+  if (op === undefined) throw new ReferenceOpError('the reference has no implementation of this operator', { op: opName });
+  return op;
+}
+
+/**
+ * Applies operator `opName` to `args` and returns its result (see the kinds
+ * above). Inputs are not modified.
+ * @throws ReferenceOpError for an unknown operator, a wrong argument count or
+ *   arguments the operator's semantics reject.
+ */
+export function evaluate(opName: string, args: readonly RefValue[]): RefValue {
+  const op = referenceOp(opName);
+  if (args.length !== op.arity) throw new ReferenceOpError(`expected ${op.arity} arguments, got ${args.length}`, { op: opName });
+  try {
+    return op.fn(args);
+  } catch (e) {
+    if (e instanceof ReferenceOpError && e.op === null) throw new ReferenceOpError(e.message, { op: opName, cause: e });
+    throw e;
+  }
+}

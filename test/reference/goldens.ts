@@ -1,0 +1,71 @@
+/**
+ * Reads test/reference/goldens.json (written by scripts/golden/make-goldens.py)
+ * into reference arguments and expectations, and compares results exactly.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DType } from '../../program/index.js';
+import type { RefTensor, RefValue } from '../../program/index.js';
+
+type EncFloat = number | 'nan' | 'inf' | '-inf';
+type EncElement = number | string;
+
+interface EncTensor { dtype: DType; shape: number[]; dimOrder: number[]; data?: EncElement[]; memory?: EncElement[] }
+type EncScalar = { int: string } | { float: EncFloat } | { bool: boolean };
+type EncArg = EncTensor | EncScalar | { ints: number[] } | null;
+
+export interface GoldenCase {
+  op: string;
+  dtype: string;
+  note: string;
+  args: EncArg[];
+  expect: EncTensor | { value: EncScalar } | { error: string; message?: string };
+}
+
+export const GOLDENS_PATH = fileURLToPath(new URL('./goldens.json', import.meta.url));
+
+export function loadGoldens(): { torch: string; cpu_capability: string; cases: GoldenCase[] } {
+  return JSON.parse(fs.readFileSync(GOLDENS_PATH, 'utf8'));
+}
+
+const decodeFloat = (v: EncElement): number =>
+  v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number);
+
+export function decodeElements(dtype: DType, data: EncElement[]): number[] | bigint[] {
+  if (dtype === 'int64') return data.map((v) => BigInt(v));
+  return data.map(decodeFloat);
+}
+
+export function decodeTensor(t: EncTensor): RefTensor {
+  const n = t.shape.reduce((a, d) => a * d, 1);
+  const data = t.data === undefined
+    ? (new Array(n).fill(t.dtype === 'int64' ? 0n : 0) as number[] | bigint[])
+    : decodeElements(t.dtype, t.data);
+  return { dtype: t.dtype, shape: t.shape, dimOrder: t.dimOrder, data };
+}
+
+export function decodeScalar(s: EncScalar): bigint | number | boolean {
+  if ('int' in s) return BigInt(s.int);
+  if ('float' in s) return decodeFloat(s.float);
+  return s.bool;
+}
+
+export function decodeArg(a: EncArg): RefValue {
+  if (a === null) return null;
+  if ('ints' in a) return a.ints;
+  if ('dtype' in a) return decodeTensor(a);
+  return decodeScalar(a);
+}
+
+/** Same value bit for bit: NaN equals NaN, +0 differs from -0, bigints compare by value. */
+export function sameElement(a: number | bigint, b: number | bigint): boolean {
+  if (typeof a === 'bigint' || typeof b === 'bigint') return BigInt(a) === BigInt(b);
+  return Object.is(a, b);
+}
+
+/** A description of the first difference between two element lists, or null. */
+export function firstDifference(actual: readonly (number | bigint)[], expected: readonly (number | bigint)[]): string | null {
+  if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
+  const i = actual.findIndex((v, k) => !sameElement(v, expected[k]!));
+  return i < 0 ? null : `element ${i}: ${String(actual[i])} != ${String(expected[i])} (of ${actual.length})`;
+}
