@@ -18,4 +18,4 @@ export const KEYWORD_SPOTTING = fixture('executorch', 'arduino_KeywordSpotting.p
 export const XNNPACK_PROGRAMS = ['conv3x3.pte', 'linear129.pte', 'quantized_linear.pte'].map((f) => fixture('xnnpack', f));
 
 /** Programs our runtime runs end to end today. */
-export const RUNNABLE_PROGRAMS = [ADD_MODEL, APPLE_ADD, MODULE_LINEAR, BUNDLED];
+export const RUNNABLE_PROGRAMS = [ADD_MODEL, APPLE_ADD, MODULE_LINEAR, BUNDLED, KEYWORD_SPOTTING];

@@ -111,15 +111,13 @@ test('a BigInt seed and the same Number seed give the same random inputs', (t) =
   t.notDeepEqual(program.run({ random: 8 }).map(bytesOf), program.run({ random: 7 }).map(bytesOf));
 });
 
-test('KeywordSpotting: the missing cortex_m:: operators are unsupported (exit 4)', (t) => {
+test('KeywordSpotting runs through the addon: int8 cortex_m kernels, input dim order [0,2,1,3]', (t) => {
   const program = loadProgram(KEYWORD_SPOTTING);
-  const e = t.throws(() => program.loadMethod(), { instanceOf: EtRuntimeError });
-  t.is(e?.exitCode, 4);
-  t.is(e?.codeName, 'OperatorMissing');
-  t.is(e?.code, 0x14);
-  t.regex(e?.message ?? '', /cortex_m::/);
-  t.is(program.method, null);
-  t.throws(() => program.run({ random: 0 }), { instanceOf: EtRuntimeError });
+  const method = program.loadMethod();
+  t.deepEqual(method.inputs[0]?.dimOrder, [0, 2, 1, 3]);
+  const [scores] = program.run({ random: 0 });
+  t.is(scores?.dtype, 'float32');
+  t.deepEqual(scores?.shape, [1, 12]);
 });
 
 test('linear129: the XNNPACK delegate is unsupported (exit 4) and names XnnpackBackend', (t) => {

@@ -118,4 +118,46 @@ namespace prim {
 [[nodiscard]] Error le_scalar(KernelContext& ctx, const Scalar& a, const Scalar& b, EValue& ret);
 }  // namespace prim
 
+// cortex_m::quantize_per_tensor.out
+namespace quantized {
+[[nodiscard]] Error quantize_per_tensor_out(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+[[nodiscard]] Error quantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+}  // namespace quantized
+
+// cortex_m::dequantize_per_tensor.out
+namespace quantized {
+[[nodiscard]] Error dequantize_per_tensor_out(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+[[nodiscard]] Error dequantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+}  // namespace quantized
+
+// cortex_m::quantized_conv2d.out
+namespace quantized {
+[[nodiscard]] Error quantized_conv2d_out(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, int64_t input_offset, int64_t output_offset, const Tensor& requantize_multipliers, const Tensor& requantize_shifts, int64_t activation_min, int64_t activation_max, const Tensor& scratch, Tensor& out);
+[[nodiscard]] Error quantized_conv2d_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, int64_t input_offset, int64_t output_offset, const Tensor& requantize_multipliers, const Tensor& requantize_shifts, int64_t activation_min, int64_t activation_max, const Tensor& scratch, Tensor& out);
+}  // namespace quantized
+
+// cortex_m::quantized_depthwise_conv2d.out
+namespace quantized {
+[[nodiscard]] Error quantized_depthwise_conv2d_out(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, int64_t depth_multiplier, int64_t input_offset, int64_t output_offset, const Tensor& requantize_multipliers, const Tensor& requantize_shifts, int64_t activation_min, int64_t activation_max, const Tensor& scratch, Tensor& out);
+[[nodiscard]] Error quantized_depthwise_conv2d_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, int64_t depth_multiplier, int64_t input_offset, int64_t output_offset, const Tensor& requantize_multipliers, const Tensor& requantize_shifts, int64_t activation_min, int64_t activation_max, const Tensor& scratch, Tensor& out);
+}  // namespace quantized
+
+// cortex_m::pad.out
+namespace quantized {
+[[nodiscard]] Error pad_out(KernelContext& ctx, const Tensor& input, Span<const int64_t> pre_pad, Span<const int64_t> post_pad, int64_t pad_value, Tensor& out);
+[[nodiscard]] Error pad_out_prepare(KernelContext& ctx, const Tensor& input, Span<const int64_t> pre_pad, Span<const int64_t> post_pad, int64_t pad_value, Tensor& out);
+}  // namespace quantized
+
+// cortex_m::quantized_avg_pool2d.out
+namespace quantized {
+[[nodiscard]] Error quantized_avg_pool2d_out(KernelContext& ctx, const Tensor& input, Span<const int64_t> kernel_size, Span<const int64_t> stride, Span<const int64_t> padding, bool ceil_mode, int64_t zero_point, int64_t multiplier, int64_t shift, const Tensor& scratch, Tensor& out);
+[[nodiscard]] Error quantized_avg_pool2d_out_prepare(KernelContext& ctx, const Tensor& input, Span<const int64_t> kernel_size, Span<const int64_t> stride, Span<const int64_t> padding, bool ceil_mode, int64_t zero_point, int64_t multiplier, int64_t shift, const Tensor& scratch, Tensor& out);
+}  // namespace quantized
+
+// cortex_m::quantized_linear.out
+namespace quantized {
+[[nodiscard]] Error quantized_linear_out(KernelContext& ctx, const Tensor& input, const Tensor& weights, const Tensor* bias, const Tensor* kernel_sum, int64_t input_offset, int64_t filter_offset, int64_t output_offset, Span<const int64_t> requantize_multipliers, Span<const int64_t> requantize_shifts, int64_t activation_max, int64_t activation_min, Tensor& out);
+[[nodiscard]] Error quantized_linear_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& weights, const Tensor* bias, const Tensor* kernel_sum, int64_t input_offset, int64_t filter_offset, int64_t output_offset, Span<const int64_t> requantize_multipliers, Span<const int64_t> requantize_shifts, int64_t activation_max, int64_t activation_min, Tensor& out);
+}  // namespace quantized
+
 }  // namespace etb

@@ -27,6 +27,13 @@ const OpInfo kOps[] = {
     {"executorch_prim::lt.Scalar", "lt.Scalar(Scalar a, Scalar b) -> bool", "prim", ""},
     {"executorch_prim::ge.Scalar", "ge.Scalar(Scalar a, Scalar b) -> bool", "prim", ""},
     {"executorch_prim::le.Scalar", "le.Scalar(Scalar a, Scalar b) -> bool", "prim", ""},
+    {"cortex_m::quantize_per_tensor.out", "quantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)", "quantized", "float32,int8,int16"},
+    {"cortex_m::dequantize_per_tensor.out", "dequantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)", "quantized", "int8,int16,float32"},
+    {"cortex_m::quantized_conv2d.out", "quantized_conv2d.out(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int input_offset, int output_offset, Tensor requantize_multipliers, Tensor requantize_shifts, int activation_min, int activation_max, Tensor scratch, *, Tensor(a!) out) -> Tensor(a!)", "quantized", "int8,int32"},
+    {"cortex_m::quantized_depthwise_conv2d.out", "quantized_depthwise_conv2d.out(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int depth_multiplier, int input_offset, int output_offset, Tensor requantize_multipliers, Tensor requantize_shifts, int activation_min, int activation_max, Tensor scratch, *, Tensor(a!) out) -> Tensor(a!)", "quantized", "int8,int32"},
+    {"cortex_m::pad.out", "pad.out(Tensor input, int[] pre_pad, int[] post_pad, int pad_value, *, Tensor(a!) out) -> Tensor(a!)", "quantized", "int8"},
+    {"cortex_m::quantized_avg_pool2d.out", "quantized_avg_pool2d.out(Tensor input, int[] kernel_size, int[] stride, int[] padding, bool ceil_mode, int zero_point, int multiplier, int shift, Tensor scratch, *, Tensor(a!) out) -> Tensor(a!)", "quantized", "int8"},
+    {"cortex_m::quantized_linear.out", "quantized_linear.out(Tensor input, Tensor weights, Tensor? bias, Tensor? kernel_sum, int input_offset, int filter_offset, int output_offset, int[] requantize_multipliers, int[] requantize_shifts, int activation_max, int activation_min, *, Tensor(a!) out) -> Tensor(a!)", "quantized", "int8,int32"},
 };
 
 const size_t kNumOps = sizeof(kOps) / sizeof(kOps[0]);

@@ -408,6 +408,209 @@ Error executorch_prim_le_Scalar__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantize_per_tensor_out)
+// cortex_m::quantize_per_tensor.out: quantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
+Error cortex_m_quantize_per_tensor_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 8) {
+    return ctx.fail(Error::InvalidProgram, "expects 8 arguments (7 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_double() || args[1]->is_int()))) return kind_error(ctx, 1, "scale", "Double", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "zero_point", "Int", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "quant_min", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_max", "Int", args[4]);
+  if (!((args[5]->is_int() && is_valid_scalar_type(int(args[5]->u.i))))) return kind_error(ctx, 5, "dtype", "ScalarType", args[5]);
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "out", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[7]->tag != args[6]->tag) return kind_error(ctx, 7, "return", "the out argument's kind", args[7]);
+  return quantized::quantize_per_tensor_out_prepare(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+Error cortex_m_quantize_per_tensor_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out");
+  return quantized::quantize_per_tensor_out(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_dequantize_per_tensor_out)
+// cortex_m::dequantize_per_tensor.out: dequantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
+Error cortex_m_dequantize_per_tensor_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 8) {
+    return ctx.fail(Error::InvalidProgram, "expects 8 arguments (7 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_double() || args[1]->is_int()))) return kind_error(ctx, 1, "scale", "Double", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "zero_point", "Int", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "quant_min", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_max", "Int", args[4]);
+  if (!((args[5]->is_int() && is_valid_scalar_type(int(args[5]->u.i))))) return kind_error(ctx, 5, "dtype", "ScalarType", args[5]);
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "out", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[7]->tag != args[6]->tag) return kind_error(ctx, 7, "return", "the out argument's kind", args[7]);
+  return quantized::dequantize_per_tensor_out_prepare(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+Error cortex_m_dequantize_per_tensor_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out");
+  return quantized::dequantize_per_tensor_out(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_conv2d_out)
+// cortex_m::quantized_conv2d.out: quantized_conv2d.out(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int input_offset, int output_offset, Tensor requantize_multipliers, Tensor requantize_shifts, int activation_min, int activation_max, Tensor scratch, *, Tensor(a!) out) -> Tensor(a!)
+Error cortex_m_quantized_conv2d_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 15) {
+    return ctx.fail(Error::InvalidProgram, "expects 15 arguments (14 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "weight", "Tensor", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!(args[3]->tag == Tag::ListInt)) return kind_error(ctx, 3, "stride", "IntList", args[3]);
+  if (!(args[4]->tag == Tag::ListInt)) return kind_error(ctx, 4, "padding", "IntList", args[4]);
+  if (!(args[5]->tag == Tag::ListInt)) return kind_error(ctx, 5, "dilation", "IntList", args[5]);
+  if (!(args[6]->is_int())) return kind_error(ctx, 6, "input_offset", "Int", args[6]);
+  if (!(args[7]->is_int())) return kind_error(ctx, 7, "output_offset", "Int", args[7]);
+  if (!(args[8]->is_tensor())) return kind_error(ctx, 8, "requantize_multipliers", "Tensor", args[8]);
+  if (!(args[9]->is_tensor())) return kind_error(ctx, 9, "requantize_shifts", "Tensor", args[9]);
+  if (!(args[10]->is_int())) return kind_error(ctx, 10, "activation_min", "Int", args[10]);
+  if (!(args[11]->is_int())) return kind_error(ctx, 11, "activation_max", "Int", args[11]);
+  if (!(args[12]->is_tensor())) return kind_error(ctx, 12, "scratch", "Tensor", args[12]);
+  if (!(args[13]->is_tensor())) return kind_error(ctx, 13, "out", "Tensor", args[13]);
+  if (args[13]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[14]->tag != args[13]->tag) return kind_error(ctx, 14, "return", "the out argument's kind", args[14]);
+  return quantized::quantized_conv2d_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.int_list.get(), args[6]->u.i, args[7]->u.i, args[8]->tensor(), args[9]->tensor(), args[10]->u.i, args[11]->u.i, args[12]->tensor(), args[13]->tensor());
+}
+Error cortex_m_quantized_conv2d_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "weight");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (missing_data(args[8]->tensor())) return no_data(ctx, 8, "requantize_multipliers");
+  if (missing_data(args[9]->tensor())) return no_data(ctx, 9, "requantize_shifts");
+  if (missing_data(args[12]->tensor())) return no_data(ctx, 12, "scratch");
+  if (missing_data(args[13]->tensor())) return no_data(ctx, 13, "out");
+  return quantized::quantized_conv2d_out(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.int_list.get(), args[6]->u.i, args[7]->u.i, args[8]->tensor(), args[9]->tensor(), args[10]->u.i, args[11]->u.i, args[12]->tensor(), args[13]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_depthwise_conv2d_out)
+// cortex_m::quantized_depthwise_conv2d.out: quantized_depthwise_conv2d.out(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int depth_multiplier, int input_offset, int output_offset, Tensor requantize_multipliers, Tensor requantize_shifts, int activation_min, int activation_max, Tensor scratch, *, Tensor(a!) out) -> Tensor(a!)
+Error cortex_m_quantized_depthwise_conv2d_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 16) {
+    return ctx.fail(Error::InvalidProgram, "expects 16 arguments (15 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "weight", "Tensor", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!(args[3]->tag == Tag::ListInt)) return kind_error(ctx, 3, "stride", "IntList", args[3]);
+  if (!(args[4]->tag == Tag::ListInt)) return kind_error(ctx, 4, "padding", "IntList", args[4]);
+  if (!(args[5]->tag == Tag::ListInt)) return kind_error(ctx, 5, "dilation", "IntList", args[5]);
+  if (!(args[6]->is_int())) return kind_error(ctx, 6, "depth_multiplier", "Int", args[6]);
+  if (!(args[7]->is_int())) return kind_error(ctx, 7, "input_offset", "Int", args[7]);
+  if (!(args[8]->is_int())) return kind_error(ctx, 8, "output_offset", "Int", args[8]);
+  if (!(args[9]->is_tensor())) return kind_error(ctx, 9, "requantize_multipliers", "Tensor", args[9]);
+  if (!(args[10]->is_tensor())) return kind_error(ctx, 10, "requantize_shifts", "Tensor", args[10]);
+  if (!(args[11]->is_int())) return kind_error(ctx, 11, "activation_min", "Int", args[11]);
+  if (!(args[12]->is_int())) return kind_error(ctx, 12, "activation_max", "Int", args[12]);
+  if (!(args[13]->is_tensor())) return kind_error(ctx, 13, "scratch", "Tensor", args[13]);
+  if (!(args[14]->is_tensor())) return kind_error(ctx, 14, "out", "Tensor", args[14]);
+  if (args[14]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[15]->tag != args[14]->tag) return kind_error(ctx, 15, "return", "the out argument's kind", args[15]);
+  return quantized::quantized_depthwise_conv2d_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.int_list.get(), args[6]->u.i, args[7]->u.i, args[8]->u.i, args[9]->tensor(), args[10]->tensor(), args[11]->u.i, args[12]->u.i, args[13]->tensor(), args[14]->tensor());
+}
+Error cortex_m_quantized_depthwise_conv2d_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "weight");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (missing_data(args[9]->tensor())) return no_data(ctx, 9, "requantize_multipliers");
+  if (missing_data(args[10]->tensor())) return no_data(ctx, 10, "requantize_shifts");
+  if (missing_data(args[13]->tensor())) return no_data(ctx, 13, "scratch");
+  if (missing_data(args[14]->tensor())) return no_data(ctx, 14, "out");
+  return quantized::quantized_depthwise_conv2d_out(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.int_list.get(), args[6]->u.i, args[7]->u.i, args[8]->u.i, args[9]->tensor(), args[10]->tensor(), args[11]->u.i, args[12]->u.i, args[13]->tensor(), args[14]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_pad_out)
+// cortex_m::pad.out: pad.out(Tensor input, int[] pre_pad, int[] post_pad, int pad_value, *, Tensor(a!) out) -> Tensor(a!)
+Error cortex_m_pad_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "pre_pad", "IntList", args[1]);
+  if (!(args[2]->tag == Tag::ListInt)) return kind_error(ctx, 2, "post_pad", "IntList", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "pad_value", "Int", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return quantized::pad_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->u.i, args[4]->tensor());
+}
+Error cortex_m_pad_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return quantized::pad_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->u.i, args[4]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_avg_pool2d_out)
+// cortex_m::quantized_avg_pool2d.out: quantized_avg_pool2d.out(Tensor input, int[] kernel_size, int[] stride, int[] padding, bool ceil_mode, int zero_point, int multiplier, int shift, Tensor scratch, *, Tensor(a!) out) -> Tensor(a!)
+Error cortex_m_quantized_avg_pool2d_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 11) {
+    return ctx.fail(Error::InvalidProgram, "expects 11 arguments (10 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "kernel_size", "IntList", args[1]);
+  if (!(args[2]->tag == Tag::ListInt)) return kind_error(ctx, 2, "stride", "IntList", args[2]);
+  if (!(args[3]->tag == Tag::ListInt)) return kind_error(ctx, 3, "padding", "IntList", args[3]);
+  if (!(args[4]->is_bool())) return kind_error(ctx, 4, "ceil_mode", "Bool", args[4]);
+  if (!(args[5]->is_int())) return kind_error(ctx, 5, "zero_point", "Int", args[5]);
+  if (!(args[6]->is_int())) return kind_error(ctx, 6, "multiplier", "Int", args[6]);
+  if (!(args[7]->is_int())) return kind_error(ctx, 7, "shift", "Int", args[7]);
+  if (!(args[8]->is_tensor())) return kind_error(ctx, 8, "scratch", "Tensor", args[8]);
+  if (!(args[9]->is_tensor())) return kind_error(ctx, 9, "out", "Tensor", args[9]);
+  if (args[9]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[10]->tag != args[9]->tag) return kind_error(ctx, 10, "return", "the out argument's kind", args[10]);
+  return quantized::quantized_avg_pool2d_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->u.int_list.get(), args[4]->u.b, args[5]->u.i, args[6]->u.i, args[7]->u.i, args[8]->tensor(), args[9]->tensor());
+}
+Error cortex_m_quantized_avg_pool2d_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[8]->tensor())) return no_data(ctx, 8, "scratch");
+  if (missing_data(args[9]->tensor())) return no_data(ctx, 9, "out");
+  return quantized::quantized_avg_pool2d_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->u.int_list.get(), args[4]->u.b, args[5]->u.i, args[6]->u.i, args[7]->u.i, args[8]->tensor(), args[9]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_linear_out)
+// cortex_m::quantized_linear.out: quantized_linear.out(Tensor input, Tensor weights, Tensor? bias, Tensor? kernel_sum, int input_offset, int filter_offset, int output_offset, int[] requantize_multipliers, int[] requantize_shifts, int activation_max, int activation_min, *, Tensor(a!) out) -> Tensor(a!)
+Error cortex_m_quantized_linear_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 13) {
+    return ctx.fail(Error::InvalidProgram, "expects 13 arguments (12 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "weights", "Tensor", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!((args[3]->is_none() || args[3]->is_tensor()))) return kind_error(ctx, 3, "kernel_sum", "Tensor or None", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "input_offset", "Int", args[4]);
+  if (!(args[5]->is_int())) return kind_error(ctx, 5, "filter_offset", "Int", args[5]);
+  if (!(args[6]->is_int())) return kind_error(ctx, 6, "output_offset", "Int", args[6]);
+  if (!(args[7]->tag == Tag::ListInt)) return kind_error(ctx, 7, "requantize_multipliers", "IntList", args[7]);
+  if (!(args[8]->tag == Tag::ListInt)) return kind_error(ctx, 8, "requantize_shifts", "IntList", args[8]);
+  if (!(args[9]->is_int())) return kind_error(ctx, 9, "activation_max", "Int", args[9]);
+  if (!(args[10]->is_int())) return kind_error(ctx, 10, "activation_min", "Int", args[10]);
+  if (!(args[11]->is_tensor())) return kind_error(ctx, 11, "out", "Tensor", args[11]);
+  if (args[11]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[12]->tag != args[11]->tag) return kind_error(ctx, 12, "return", "the out argument's kind", args[12]);
+  return quantized::quantized_linear_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), (args[3]->is_none() ? nullptr : &args[3]->tensor()), args[4]->u.i, args[5]->u.i, args[6]->u.i, args[7]->u.int_list.get(), args[8]->u.int_list.get(), args[9]->u.i, args[10]->u.i, args[11]->tensor());
+}
+Error cortex_m_quantized_linear_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "weights");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (args[3]->is_tensor() && missing_data(args[3]->tensor())) return no_data(ctx, 3, "kernel_sum");
+  if (missing_data(args[11]->tensor())) return no_data(ctx, 11, "out");
+  return quantized::quantized_linear_out(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), (args[3]->is_none() ? nullptr : &args[3]->tensor()), args[4]->u.i, args[5]->u.i, args[6]->u.i, args[7]->u.int_list.get(), args[8]->u.int_list.get(), args[9]->u.i, args[10]->u.i, args[11]->tensor());
+}
+#endif
+
 }  // namespace
 
 const KernelEntry kKernelEntries[] = {
@@ -473,6 +676,27 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_le_Scalar)
   {"executorch_prim::le.Scalar", KernelSet::Prim, executorch_prim_le_Scalar__prim_init, executorch_prim_le_Scalar__prim_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantize_per_tensor_out)
+  {"cortex_m::quantize_per_tensor.out", KernelSet::Quantized, cortex_m_quantize_per_tensor_out__quantized_init, cortex_m_quantize_per_tensor_out__quantized_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_dequantize_per_tensor_out)
+  {"cortex_m::dequantize_per_tensor.out", KernelSet::Quantized, cortex_m_dequantize_per_tensor_out__quantized_init, cortex_m_dequantize_per_tensor_out__quantized_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_conv2d_out)
+  {"cortex_m::quantized_conv2d.out", KernelSet::Quantized, cortex_m_quantized_conv2d_out__quantized_init, cortex_m_quantized_conv2d_out__quantized_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_depthwise_conv2d_out)
+  {"cortex_m::quantized_depthwise_conv2d.out", KernelSet::Quantized, cortex_m_quantized_depthwise_conv2d_out__quantized_init, cortex_m_quantized_depthwise_conv2d_out__quantized_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_pad_out)
+  {"cortex_m::pad.out", KernelSet::Quantized, cortex_m_pad_out__quantized_init, cortex_m_pad_out__quantized_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_avg_pool2d_out)
+  {"cortex_m::quantized_avg_pool2d.out", KernelSet::Quantized, cortex_m_quantized_avg_pool2d_out__quantized_init, cortex_m_quantized_avg_pool2d_out__quantized_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_linear_out)
+  {"cortex_m::quantized_linear.out", KernelSet::Quantized, cortex_m_quantized_linear_out__quantized_init, cortex_m_quantized_linear_out__quantized_call},
 #endif
     {nullptr, KernelSet::Prim, nullptr, nullptr},
 };

@@ -148,6 +148,7 @@ Error et_view(KernelContext& ctx, const Tensor& self, Span<const int64_t> size, 
   compute_strides(out.dim, out.sizes, out.dim_order, out.strides);
   out.data = self.data;
   out.capacity = self.nbytes();
+  out.is_constant = self.is_constant;  // a view of a constant is read-only too
   return Error::Ok;
 }
 
