@@ -5,6 +5,9 @@
 //   node native/build.mjs etrun-asan           AddressSanitizer + UBSan etrun
 //   node native/build.mjs native-tests --run   build and run the C++ unit tests
 //   node native/build.mjs native-tests-asan --run
+//   node native/build.mjs hostile-asan         hostile-corpus driver, ASan + UBSan (docs/hardening.md)
+//   node native/build.mjs fuzz                 libFuzzer target (clang only; scripts/fuzz.sh runs it)
+//   node native/build.mjs overhead-bench        framework-overhead benchmark (bench/overhead.mjs)
 //
 // Outputs go to build/native/<variant>/. Compiles are incremental (object
 // newer than its source and every header in its depfile) and run in
@@ -34,6 +37,12 @@ const variants = {
     flags: ['-O1', '-g', ...sanitize],
     ldflags: sanitize,
   },
+  // libFuzzer: coverage instrumentation everywhere, libFuzzer's main at link.
+  fuzz: {
+    cxx: process.env.CXX_FUZZ || 'clang++',
+    flags: ['-O1', '-g', '-fsanitize=fuzzer-no-link', `-fsanitize-coverage-ignorelist=${join(nativeDir, 'fuzz', 'coverage-ignorelist.txt')}`, ...sanitize],
+    ldflags: ['-fsanitize=fuzzer', ...sanitize],
+  },
 };
 
 function nodeIncludes() {
@@ -50,6 +59,11 @@ const targets = {
   'etrun-asan': { variant: 'asan', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
   'native-tests': { variant: 'release', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
   'native-tests-asan': { variant: 'asan', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
+  // Hardening (docs/hardening.md); the fuzz target is never part of a default build.
+  'hostile-asan': { variant: 'asan', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'fuzz_lib', 'hostile_main'], out: 'hostile' },
+  fuzz: { variant: 'fuzz', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'fuzz_lib', 'fuzz_main'], out: 'fuzz_program' },
+  // Benchmarks (bench/README.md); not part of npm test.
+  'overhead-bench': { variant: 'release', groups: ['core', 'kernels', 'hosted', 'bench_overhead'], out: 'overhead_bench' },
 };
 
 function mtime(p) {

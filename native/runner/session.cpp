@@ -15,7 +15,6 @@ namespace {
 
 constexpr size_t kInitialMethodPool = 1 << 20;
 constexpr size_t kMaxMethodPool = size_t(1) << 30;
-constexpr size_t kTempPool = 8 << 20;
 constexpr size_t kArenaAlignment = 64;
 
 IoInfo describe(const EValue& v) {
@@ -182,13 +181,13 @@ Error Session::load_method(const std::string& name, Diag* diag) {
     arenas_.emplace_back(storage.data() + pad, storage.size() - kArenaAlignment);
   }
   planned_ = PlannedMemory(Span<Span<uint8_t>>(arenas_.data(), arenas_.size()));
-  temp_pool_.assign(kTempPool, 0);
-  temp_alloc_ = MemoryAllocator(temp_pool_.data(), temp_pool_.size());
+  if (!temp_pool_) temp_pool_.reset(new uint8_t[options_.temp_pool_bytes]);
+  temp_alloc_ = MemoryAllocator(temp_pool_.get(), options_.temp_pool_bytes);
   if (!tracer_) tracer_.reset(new Tracer());
   // The method allocator's need is only known after load: grow and retry.
   for (size_t pool = kInitialMethodPool;; pool *= 4) {
-    method_pool_.assign(pool, 0);
-    method_alloc_ = MemoryAllocator(method_pool_.data(), method_pool_.size());
+    method_pool_.reset(new uint8_t[pool]);
+    method_alloc_ = MemoryAllocator(method_pool_.get(), pool);
     MethodConfig config;
     config.kernels = kernels_;
     config.kernel_set = options_.kernels;
@@ -246,7 +245,23 @@ Error Session::set_bundled_inputs(uint32_t case_index, Diag* diag) {
   if (!bundle_) return fail(diag, Error::InvalidArgument, "the program is not bundled: it carries no test inputs");
   last_inputs_kind_ = LastInputs::Bundled;
   last_case_ = case_index;
-  return bundle_->set_inputs(*method_, method_name_.c_str(), case_index, diag);
+  ETB_RETURN_IF_ERROR(bundle_->set_inputs(*method_, method_name_.c_str(), case_index, diag));
+  // Unplanned inputs now alias the bundle, which open_file maps read-only;
+  // programs may write their inputs, so they get a writable copy.
+  unplanned_inputs_.resize(method_->num_inputs());
+  for (size_t i = 0; i < method_->num_inputs(); i++) {
+    const EValue& v = method_->input(i);
+    if (!v.is_tensor() || v.tensor().is_planned || v.tensor().data == nullptr) continue;
+    Tensor view = v.tensor();
+    const uint8_t* bytes = static_cast<const uint8_t*>(view.data);
+    unplanned_inputs_[i].assign(bytes, bytes + view.nbytes());
+    view.data = unplanned_inputs_[i].data();
+    EValue copy;
+    copy.tag = Tag::Tensor;
+    copy.u.t = &view;
+    ETB_RETURN_IF_ERROR(method_->set_input(i, copy, diag));
+  }
+  return Error::Ok;
 }
 
 std::vector<OutputCheck> Session::check_bundled(uint32_t case_index, double rtol, double atol, Diag* diag,

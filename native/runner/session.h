@@ -52,6 +52,8 @@ struct SessionOptions {
   // MemoryAllocationFailed (a resource limit, exit 7) before anything is
   // allocated. The fuzzing harnesses lower it.
   uint64_t memory_limit = uint64_t(16) << 30;
+  // Scratch memory kernels may take during one instruction.
+  size_t temp_pool_bytes = size_t(8) << 20;
 };
 
 // Per-instruction time, filled when profiling is on.
@@ -125,8 +127,10 @@ class Session {
   std::vector<std::vector<uint8_t>> arenas_storage_;
   std::vector<Span<uint8_t>> arenas_;
   std::vector<size_t> planned_sizes_;
-  std::vector<uint8_t> method_pool_;
-  std::vector<uint8_t> temp_pool_;
+  // Allocator pools are left uninitialised: allocate_array zero-fills what
+  // it hands out, and not touching 9 MiB per load keeps loads cheap.
+  std::unique_ptr<uint8_t[]> method_pool_;
+  std::unique_ptr<uint8_t[]> temp_pool_;
   MemoryAllocator method_alloc_;
   MemoryAllocator temp_alloc_;
   PlannedMemory planned_;

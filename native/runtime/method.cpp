@@ -7,6 +7,22 @@
 #include "runtime/platform.h"
 
 namespace etb {
+namespace {
+
+// Whether a kernel's return slot holds a constant tensor. Load rejects that,
+// but a MoveCall or a view can put one there later, and constants are
+// read-only program bytes (etrun maps the file read-only).
+bool writes_constant(const EValue& ret) {
+  if (ret.is_tensor()) return ret.tensor().is_constant;
+  if (ret.tag != Tag::ListTensor) return false;
+  for (uint32_t k = 0; k < ret.u.list.size; k++) {
+    const EValue* item = ret.u.list.items[k];
+    if (item->is_tensor() && item->tensor().is_constant) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 Method::Method(Method&& o)
     : config_(o.config_),
@@ -104,6 +120,9 @@ Error Method::set_input_bytes(size_t i, Span<const int32_t> sizes, const void* d
   if (!t.is_planned) {
     return fail(diag, Error::InvalidArgument, "input %zu is not memory-planned: bind it with set_input", i);
   }
+  if (nbytes != 0 && t.data == nullptr) {
+    return fail(diag, Error::InvalidState, "input %zu has no memory: an instruction released it", i);
+  }
   if (nbytes != 0) memcpy(t.data, data, nbytes);
   input_set_[i] = true;
   return Error::Ok;
@@ -157,6 +176,12 @@ Error Method::run_instruction(const Chain& chain, uint32_t chain_index, uint32_t
   Error err = Error::Ok;
   switch (ins.kind) {
     case InstructionKind::Kernel: {
+      if (ins.nargs != 0 && writes_constant(*ins.args[ins.nargs - 1])) {
+        return fail(diag, Error::InvalidProgram,
+                    "chain %u instruction %u (%.*s): its out argument is now a constant tensor (moved or viewed "
+                    "there by an earlier instruction)",
+                    chain_index, pc, int(ins.name.size), ins.name.data);
+      }
       KernelContext ctx(ins.kernel->name, diag, config_.memory.temp_allocator, nullptr);
       ctx.state = ins.state;
       ctx.threads = config_.threads;

@@ -171,6 +171,7 @@ Error MethodLoader::load_chains() {
   char missing[Diag::kCapacity] = {0};
   size_t missing_len = 0;
   uint32_t missing_count = 0;
+  bool missing_any = false;
   for (uint32_t c = 0; c < chains->size(); c++) {
     auto chain = (*chains)[c];
     if (!chain.ok()) return chain.error();
@@ -204,6 +205,13 @@ Error MethodLoader::load_chains() {
         auto overload = op->string(schema::op::kOverload, "Operator.overload", false);
         if (!op_name.ok()) return op_name.error();
         if (!overload.ok()) return overload.error();
+        // The name is looked up as a C string: an empty one or an embedded NUL would name no operator.
+        if (op_name->size == 0 || memchr(op_name->data, 0, op_name->size) != nullptr ||
+            (overload->size != 0 && memchr(overload->data, 0, overload->size) != nullptr)) {
+          return fail(diag, Error::InvalidProgram,
+                      "operator %d (table at 0x%zx): Operator.name or overload is empty or contains a NUL byte", a,
+                      op->offset());
+        }
         char full[kMaxOperatorName];
         int len = snprintf(full, sizeof(full), overload->size ? "%.*s.%.*s" : "%.*s%.*s", int(op_name->size),
                            op_name->data, int(overload->size), overload->data);
@@ -218,10 +226,14 @@ Error MethodLoader::load_chains() {
         dst.name = *op_name;
         if (dst.kernel != nullptr) {
           dst.name = StringView{dst.kernel->name, strlen(dst.kernel->name)};
-        } else if (strstr(missing, full) == nullptr) {
-          int w = snprintf(missing + missing_len, sizeof(missing) - missing_len, "%s%s", missing_count ? ", " : "", full);
-          if (w > 0 && missing_len + size_t(w) < sizeof(missing)) missing_len += size_t(w);
-          missing_count++;
+        } else {
+          missing_any = true;  // even when the name is not listed again below
+          if (strstr(missing, full) == nullptr) {
+            int w = snprintf(missing + missing_len, sizeof(missing) - missing_len, "%s%s", missing_count ? ", " : "",
+                             full);
+            if (w > 0 && missing_len + size_t(w) < sizeof(missing)) missing_len += size_t(w);
+            missing_count++;
+          }
         }
       } else if (type == schema::instr::kDelegateCall) {
         dst.kind = InstructionKind::Delegate;
@@ -262,6 +274,14 @@ Error MethodLoader::load_chains() {
             return fail(diag, Error::InvalidProgram, "chain %u instruction %u: free of a %s", c, pc,
                         tag_name(m.values_[a].tag));
           }
+          // Inputs and outputs hold the caller's data across executes.
+          for (size_t k = 0; a_ok && k < m.num_inputs_ + m.num_outputs_; k++) {
+            uint32_t io = k < m.num_inputs_ ? m.inputs_[k] : m.outputs_[k - m.num_inputs_];
+            if (io == uint32_t(a)) {
+              return fail(diag, Error::InvalidProgram, "chain %u instruction %u: free of value %d, a method %s", c,
+                          pc, a, k < m.num_inputs_ ? "input" : "output");
+            }
+          }
         }
         if (!a_ok || !b_ok) {
           return fail(diag, Error::InvalidProgram, "chain %u instruction %u: %s operands (%d, %d) are out of range", c,
@@ -273,7 +293,7 @@ Error MethodLoader::load_chains() {
       }
     }
   }
-  if (missing_count != 0) {
+  if (missing_any) {
     return fail(diag, Error::OperatorMissing, "%u operator%s not in this runtime's %s kernels: %s", missing_count,
                 missing_count == 1 ? " is" : "s are", kernel_set_name(config.kernel_set), missing);
   }
