@@ -15,3 +15,6 @@ export { processIo, type CliIo } from './io.js';
 export * from './errors.js';
 export * from './run/index.js';
 export * from './reporters/index.js';
+export * from './export/index.js';
+export * from './crosscheck/index.js';
+export * from './setup/index.js';

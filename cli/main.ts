@@ -5,17 +5,25 @@ import { readFileSync } from 'node:fs';
 import { packagePath } from '../native/runner/index.js';
 import { exitCodeOf, UsageError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
+import { CROSSCHECK_HELP, compileCrosscheckOptions, parseCrosscheckArgs } from './crosscheck/options.js';
+import { EXPORT_HELP, compileExportOptions, parseExportArgs } from './export/options.js';
 import { INSPECT_HELP, compileInspectOptions, parseInspectArgs } from './inspect/options.js';
 import { RUN_HELP, compileRunOptions, parseRunArgs, run } from './run/index.js';
+import { SETUP_HELP, parseSetupArgs } from './setup/setup.js';
 
 const HELP = `Usage: etbench <command> [options]
 
 Commands:
-  run      run programs on devices and report speed, memory and correctness
-  inspect  show what a .pte / .bpte file holds (methods, I/O, operators, delegates, memory)
+  run         run programs on devices and report speed, memory and correctness
+  inspect     show what a .pte / .bpte file holds (methods, I/O, operators, delegates, memory)
+  export      export a PyTorch module (or the real-exporter suite) with the real ExecuTorch
+  crosscheck  run programs on etrun and on ExecuTorch's runtime and compare the outputs
+  setup       set up the Python environment export and crosscheck use (\`etbench setup python\`)
 
 Run \`etbench <command> --help\` for a command's options.
 `;
+
+const COMMANDS = new Set(['run', 'inspect', 'export', 'crosscheck', 'setup']);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
@@ -56,6 +64,38 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<void> {
       await inspect(options, io);
       return;
     }
+    case 'export': {
+      const raw = parseExportArgs(rest);
+      if (raw.help === true) {
+        io.stdout(EXPORT_HELP);
+        return;
+      }
+      const options = compileExportOptions(raw, io);
+      const { exportCommand } = await import('./export/export.js');
+      await exportCommand(options, io);
+      return;
+    }
+    case 'crosscheck': {
+      const raw = parseCrosscheckArgs(rest);
+      if (raw.help === true) {
+        io.stdout(CROSSCHECK_HELP);
+        return;
+      }
+      const options = compileCrosscheckOptions(raw, io);
+      const { crosscheck } = await import('./crosscheck/crosscheck.js');
+      await crosscheck(options, io);
+      return;
+    }
+    case 'setup': {
+      const options = parseSetupArgs(rest);
+      if (options === null) {
+        io.stdout(SETUP_HELP);
+        return;
+      }
+      const { setup } = await import('./setup/setup.js');
+      await setup(options, io);
+      return;
+    }
     default:
       throw new UsageError(`unknown command '${command}'\n\n${HELP}`);
   }
@@ -72,7 +112,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } catch (error) {
     const { code, message } = exitCodeOf(error);
     if (message !== '') io.stderr(`etbench: ${message.trimEnd()}\n`);
-    if (error instanceof UsageError && (argv[0] === 'run' || argv[0] === 'inspect')) io.stderr(`See \`etbench ${argv[0]} --help\`.\n`);
+    if (error instanceof UsageError && COMMANDS.has(argv[0] ?? '')) io.stderr(`See \`etbench ${argv[0]} --help\`.\n`);
     return code;
   }
 }

@@ -16,7 +16,8 @@ Prints one JSON document on standard output:
 
     {"program": PATH, "method": NAME,
      "outputs": [{"dtype", "shape", "data"}] | null,
-     "error": null | {"name", "message", "log"}}
+     "error": null | {"name", "message", "log"},
+     "exit_code": 0 | the code below that the error maps to}
 
 `data` is the flat list in logical row-major order of `shape`; float values are printed so that
 they round-trip (the shortest repr of the exact value as a Python float); NaN and infinities
@@ -270,10 +271,16 @@ def failure_from(e: BaseException, where: str, log: list[str]) -> Failure:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     doc: dict[str, Any] = {"program": args.program, "method": args.method, "outputs": None, "error": None}
     try:
-        return run_one(args, doc)
+        run_one(args, doc)
     except Exception as e:  # a bug here or in the bindings: still one document, never a traceback alone
         doc["error"] = {"name": type(e).__name__, "message": str(e), "log": []}
-        return doc
+    doc["exit_code"] = exit_code(doc)
+    return doc
+
+
+def exit_code(doc: dict[str, Any]) -> int:
+    """The runner contract's exit code for this document: 0, or what its error maps to."""
+    return 0 if doc["error"] is None else EXIT_CODES.get(doc["error"]["name"], 5)
 
 
 def run_one(args: argparse.Namespace, doc: dict[str, Any]) -> dict[str, Any]:
@@ -282,6 +289,11 @@ def run_one(args: argparse.Namespace, doc: dict[str, Any]) -> dict[str, Any]:
         data = program_bytes(args.program)
         import torch  # noqa: PLC0415 - imports are slow; keep them after argument checks
         from executorch.runtime import Runtime  # noqa: PLC0415
+
+        try:  # quantized_decomposed out variants, for int8 programs that are not delegated
+            import executorch.kernels.quantized  # noqa: F401, PLC0415
+        except ImportError:
+            pass
 
         runtime = Runtime.get()
         with captured_stderr(log):
@@ -331,9 +343,7 @@ def main(argv: list[str]) -> int:
     doc = run(args)
     json.dump(doc, sys.stdout, allow_nan=False)
     sys.stdout.write("\n")
-    if doc["error"] is None:
-        return 0
-    return EXIT_CODES.get(doc["error"]["name"], 5)
+    return doc["exit_code"]
 
 
 def run_batch(parser: argparse.ArgumentParser, path: str) -> int:

@@ -1,0 +1,53 @@
+// The real-exporter suite's definition: six architectures (exporter/etexport/zoo.py) times three
+// variants. Changing anything here changes the cache key of the entries it touches.
+
+import { packagePath } from '../../native/runner/index.js';
+import type { ExportInput, ExportRequest } from './exporter.js';
+
+export type SuiteVariant = 'portable' | 'xnnpack' | 'int8';
+export const SUITE_VARIANTS: readonly SuiteVariant[] = ['portable', 'xnnpack', 'int8'];
+
+export interface SuiteModel {
+  /** Also the factory's name in zoo.py. */
+  name: string;
+  inputs: ExportInput[];
+  what: string;
+}
+
+const IMAGE: ExportInput[] = [{ shape: [1, 3, 224, 224], dtype: 'float32' }];
+
+export const SUITE_MODELS: readonly SuiteModel[] = [
+  { name: 'mobilenet_v2', inputs: IMAGE, what: "torchvision's MobileNetV2, random weights" },
+  { name: 'resnet18', inputs: IMAGE, what: "torchvision's ResNet-18, random weights" },
+  { name: 'mobilenet_v3_small', inputs: IMAGE, what: "torchvision's MobileNetV3-Small, random weights" },
+  { name: 'transformer_encoder', inputs: [{ shape: [1, 32, 64], dtype: 'float32' }], what: '2 pre-norm encoder layers, d=64, 4 heads' },
+  { name: 'lstm', inputs: [{ shape: [1, 16, 40], dtype: 'float32' }], what: '1-layer LSTM, hidden 64, 16 frames' },
+  { name: 'ds_cnn', inputs: [{ shape: [1, 1, 49, 10], dtype: 'float32' }], what: 'DS-CNN keyword spotter on 49x10 MFCC' },
+];
+
+/** Settings every suite export shares. */
+export const SUITE_SETTINGS = { seed: 0, cases: 2, calibration: 4 } as const;
+
+export function suiteZoo(): string {
+  return packagePath('exporter', 'etexport', 'zoo.py');
+}
+
+/** `<model>.<variant>`, also the file's stem. */
+export function suiteEntryName(model: string, variant: SuiteVariant): string {
+  return `${model}.${variant}`;
+}
+
+export function suiteRequest(model: SuiteModel, variant: SuiteVariant, out: string): ExportRequest {
+  return {
+    factory: `${suiteZoo()}:${model.name}`,
+    inputs: model.inputs,
+    out,
+    xnnpack: variant !== 'portable',
+    quantize: variant === 'int8' ? 'int8' : null,
+    seed: SUITE_SETTINGS.seed,
+    cases: SUITE_SETTINGS.cases,
+    calibration: SUITE_SETTINGS.calibration,
+    verify: true,
+    name: suiteEntryName(model.name, variant),
+  };
+}
