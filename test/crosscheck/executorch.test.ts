@@ -20,9 +20,9 @@ import test, { type ExecutionContext } from 'ava';
 import { etrunBuildPath, validateRunnerResult, type TensorValue } from '../../native/runner/index.js';
 import { buildElementwiseProgram, type ElementwiseGraph } from '../../program/index.js';
 import { ADD_MODEL, APPLE_ADD, MODULE_LINEAR, fixture, repoRoot } from '../helpers/fixtures.js';
+import { PYTHON, withPython } from '../helpers/python.js';
 
 const ETRUN = etrunBuildPath('release');
-const PYTHON = path.join(repoRoot, '.venv', 'bin', 'python');
 const SCRIPT = path.join(repoRoot, 'exporter', 'run_executorch.py');
 const SEEDS = [0, 1, 20240229];
 
@@ -237,13 +237,4 @@ function register(): void {
   });
 }
 
-if (existsSync(PYTHON)) {
-  register();
-} else if (process.env['CI'] === 'true') {
-  test('ExecuTorch cross-check needs the Python environment', (t) => {
-    t.fail(`${PYTHON} does not exist: run \`npm run setup:python\` (installs ExecuTorch 1.5.1 and torch into .venv; see docs/python.md)`);
-  });
-} else {
-  console.log(`[crosscheck] SKIPPED: ${PYTHON} does not exist; run \`npm run setup:python\` to cross-check against the real ExecuTorch (docs/python.md)`);
-  test.skip('ExecuTorch cross-check (needs `npm run setup:python`)', () => {});
-}
+withPython('crosscheck', register);

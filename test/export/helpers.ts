@@ -4,13 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import test from 'ava';
 import { main } from '../../cli/main.js';
 import type { CliIo } from '../../cli/io.js';
 import { etrunBuildPath, validateRunnerResult, type RunnerResult } from '../../native/runner/index.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
-export const PYTHON = path.join(repoRoot, '.venv', 'bin', 'python');
+export { PYTHON, withPython } from '../helpers/python.js';
 export const ETRUN = etrunBuildPath('release');
 
 export interface CliRun {
@@ -52,19 +51,3 @@ export function etrun(file: string, extra: readonly string[] = []): EtrunRun {
   return { code: done.status, stderr: done.stderr, result };
 }
 
-/**
- * Registers the tests, or (without .venv) one skipped test with the reason printed; under
- * CI=true a missing .venv is a failure instead.
- */
-export function withPython(what: string, register: () => void): void {
-  if (existsSync(PYTHON)) {
-    register();
-  } else if (process.env['CI'] === 'true') {
-    test(`${what} needs the Python environment`, (t) => {
-      t.fail(`${PYTHON} does not exist: run \`npm run setup:python\` (or \`etbench setup python\`; docs/python.md)`);
-    });
-  } else {
-    console.log(`[${what}] SKIPPED: ${PYTHON} does not exist; run \`npm run setup:python\` to test the real ExecuTorch exporter (docs/export.md)`);
-    test.skip(`${what} (needs \`npm run setup:python\`)`, () => {});
-  }
-}
