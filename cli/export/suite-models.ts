@@ -1,5 +1,5 @@
-// The real-exporter suite's definition: six architectures (exporter/etexport/zoo.py) times three
-// variants. Changing anything here changes the cache key of the entries it touches.
+// The real-exporter suite: seven architectures (exporter/etexport/zoo.py), each in the variants it
+// lists (all three unless it says otherwise). Changing anything here changes its cache key.
 
 import { packagePath } from '../../native/runner/index.js';
 import type { ExportInput, ExportRequest } from './exporter.js';
@@ -12,6 +12,8 @@ export interface SuiteModel {
   name: string;
   inputs: ExportInput[];
   what: string;
+  /** The variants this model is exported in; all of SUITE_VARIANTS when absent. */
+  variants?: readonly SuiteVariant[];
 }
 
 const IMAGE: ExportInput[] = [{ shape: [1, 3, 224, 224], dtype: 'float32' }];
@@ -23,7 +25,19 @@ export const SUITE_MODELS: readonly SuiteModel[] = [
   { name: 'transformer_encoder', inputs: [{ shape: [1, 32, 64], dtype: 'float32' }], what: '2 pre-norm encoder layers, d=64, 4 heads' },
   { name: 'lstm', inputs: [{ shape: [1, 16, 40], dtype: 'float32' }], what: '1-layer LSTM, hidden 64, 16 frames' },
   { name: 'ds_cnn', inputs: [{ shape: [1, 1, 49, 10], dtype: 'float32' }], what: 'DS-CNN keyword spotter on 49x10 MFCC' },
+  {
+    name: 'llama_kv',
+    inputs: [{ shape: [1, 1], dtype: 'int64' }, { shape: [1], dtype: 'int64' }],
+    what: 'Llama-style decoder, one decode step over a static KV cache (mutable buffers)',
+    // No int8: the exporter's PT2E int8 flow takes float32 inputs only (tokens are int64).
+    variants: ['portable', 'xnnpack'],
+  },
 ];
+
+/** The variants `model` is exported in. */
+export function suiteVariantsOf(model: SuiteModel): readonly SuiteVariant[] {
+  return model.variants ?? SUITE_VARIANTS;
+}
 
 /** Settings every suite export shares. */
 export const SUITE_SETTINGS = { seed: 0, cases: 2, calibration: 4 } as const;

@@ -18,7 +18,7 @@ import type { SuiteExportOptions } from './options.js';
 import { locatePython } from './python.js';
 import { driftCell, executorchCell, formatNumber, formatTable, NONE, supportCell } from './render.js';
 import { checkSupport, etrunCapabilities, unsupportedWarning, type SupportCheck } from './support-check.js';
-import { SUITE_MODELS, SUITE_VARIANTS, suiteEntryName, suiteRequest, type SuiteVariant } from './suite-models.js';
+import { SUITE_MODELS, SUITE_VARIANTS, suiteEntryName, suiteRequest, suiteVariantsOf, type SuiteVariant } from './suite-models.js';
 
 export const SUITE_MANIFEST = 'suite.json';
 
@@ -71,7 +71,7 @@ export function exporterFingerprint(): string {
 function plan(options: SuiteExportOptions, fingerprint: string): Planned[] {
   const planned: Planned[] = [];
   for (const model of SUITE_MODELS.filter((m) => options.models.includes(m.name))) {
-    for (const variant of SUITE_VARIANTS.filter((v) => options.variants.includes(v))) {
+    for (const variant of suiteVariantsOf(model).filter((v) => options.variants.includes(v))) {
       const name = suiteEntryName(model.name, variant);
       const file = path.join(options.outDir, `${name}.bpte`);
       const request = suiteRequest(model, variant, file);

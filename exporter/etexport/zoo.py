@@ -12,6 +12,7 @@ torch's generator before calling it, so the weights are a function of `--seed`.
 | transformer_encoder | 1x32x64          | 2 pre-norm encoder layers (d=64, 4 heads, FFN 128) + a head  |
 | lstm                | 1x16x40          | 1-layer LSTM (hidden 64) over 16 frames, last step -> 12     |
 | ds_cnn              | 1x1x49x10        | DS-CNN keyword spotter (Zhang et al., "Hello Edge"), 12 words (*) |
+| llama_kv            | int64 1x1, int64 1 | Llama-style decoder, one decode step over a static KV cache |
 
 (*) BatchNorm statistics measured on one seeded random batch (with_batch_statistics).
 
@@ -144,3 +145,124 @@ class DsCnn(nn.Module):
 
 def ds_cnn() -> nn.Module:
     return with_batch_statistics(DsCnn(), KWS_FEATURES)
+
+
+# A small Llama-style decoder written the way ExecuTorch's own Llama export writes it
+# (examples/models/llama: llama_transformer.py, attention.py, rope.py): token embedding,
+# RMSNorm, rotary embeddings indexed by position, grouped-query attention over a static KV
+# cache held in buffers and updated in place at input_pos, SwiGLU feed-forward, and logits of
+# the last token. One decode step: tokens int64[1, 1], input_pos int64[1].
+
+class RmsNorm(nn.Module):
+    def __init__(self, dim: int, eps: float = 1e-5) -> None:
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * torch.rsqrt(torch.mean(x * x, dim=-1, keepdim=True) + self.eps) * self.weight
+
+
+def rope_tables(head_dim: int, max_seq_len: int, theta: float = 10000.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """cos and sin of position * frequency, [max_seq_len, head_dim / 2] (rope.py's precompute_freqs_cis)."""
+    freqs = 1.0 / (theta ** (torch.arange(0, head_dim, 2)[: head_dim // 2].float() / head_dim))
+    angles = torch.outer(torch.arange(max_seq_len, dtype=torch.float32), freqs)
+    return torch.cos(angles), torch.sin(angles)
+
+
+def apply_rotary(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    """x [B, S, H, D] rotated pairwise; cos, sin [S, D / 2] (rope.py's apply_rotary_emb)."""
+    pairs = x.float().reshape(*x.shape[:-1], -1, 2)
+    re, im = pairs.unbind(-1)
+    cos, sin = cos[None, :, None, :], sin[None, :, None, :]
+    return torch.stack([re * cos - im * sin, re * sin + im * cos], dim=-1).flatten(3).type_as(x)
+
+
+class KvCache(nn.Module):
+    """ExecuTorch's static KVCache: buffers [max_batch, n_kv_heads, max_seq_len, head_dim],
+    written in place at input_pos (index_put_); torch.export lifts them as mutated buffers and
+    to_executorch memory-plans them as the program's mutable state."""
+
+    def __init__(self, max_batch: int, n_kv_heads: int, max_seq_len: int, head_dim: int) -> None:
+        super().__init__()
+        shape = (max_batch, n_kv_heads, max_seq_len, head_dim)
+        self.register_buffer("k_cache", torch.zeros(shape), persistent=False)
+        self.register_buffer("v_cache", torch.zeros(shape), persistent=False)
+
+    def update(self, input_pos: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        # k, v: [B, H_kv, S, D]. aten::index_put_ with indices [None, None, input_pos]: the
+        # .pte stores that optional-tensor list's None items as value index -1 (index_copy_
+        # lowers to the same index_put).
+        self.k_cache[:, :, input_pos] = k
+        self.v_cache[:, :, input_pos] = v
+        return self.k_cache, self.v_cache
+
+
+class LlamaAttention(nn.Module):
+    def __init__(self, dim: int, n_heads: int, n_kv_heads: int, max_seq_len: int) -> None:
+        super().__init__()
+        self.n_heads, self.n_kv_heads, self.head_dim = n_heads, n_kv_heads, dim // n_heads
+        self.wq = nn.Linear(dim, n_heads * self.head_dim, bias=False)
+        self.wk = nn.Linear(dim, n_kv_heads * self.head_dim, bias=False)
+        self.wv = nn.Linear(dim, n_kv_heads * self.head_dim, bias=False)
+        self.wo = nn.Linear(n_heads * self.head_dim, dim, bias=False)
+        self.kv_cache = KvCache(1, n_kv_heads, max_seq_len, self.head_dim)
+        mask = torch.triu(torch.full((max_seq_len, max_seq_len), float("-inf")), diagonal=1)
+        self.register_buffer("mask", mask, persistent=False)
+
+    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, input_pos: torch.Tensor) -> torch.Tensor:
+        b, s, _ = x.shape
+        q = self.wq(x).view(b, s, self.n_heads, self.head_dim)
+        k = self.wk(x).view(b, s, self.n_kv_heads, self.head_dim)
+        v = self.wv(x).view(b, s, self.n_kv_heads, self.head_dim)
+        q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
+        q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
+        k, v = self.kv_cache.update(input_pos, k, v)
+        rep = self.n_heads // self.n_kv_heads  # grouped-query attention: each kv head serves rep query heads
+        k, v = k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1)
+        attn_mask = self.mask[input_pos]  # [S, max_seq_len]: positions after input_pos masked off
+        y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)
+        return self.wo(y.transpose(1, 2).reshape(b, s, -1))
+
+
+class LlamaBlock(nn.Module):
+    def __init__(self, dim: int, n_heads: int, n_kv_heads: int, hidden: int, max_seq_len: int) -> None:
+        super().__init__()
+        self.attention_norm = RmsNorm(dim)
+        self.attention = LlamaAttention(dim, n_heads, n_kv_heads, max_seq_len)
+        self.ffn_norm = RmsNorm(dim)
+        self.w1 = nn.Linear(dim, hidden, bias=False)
+        self.w2 = nn.Linear(hidden, dim, bias=False)
+        self.w3 = nn.Linear(dim, hidden, bias=False)
+
+    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, input_pos: torch.Tensor) -> torch.Tensor:
+        h = x + self.attention(self.attention_norm(x), cos, sin, input_pos)
+        f = self.ffn_norm(h)
+        return h + self.w2(nn.functional.silu(self.w1(f)) * self.w3(f))  # SwiGLU
+
+
+class LlamaDecoder(nn.Module):
+    def __init__(self, vocab: int = 512, dim: int = 128, layers: int = 2, n_heads: int = 4, n_kv_heads: int = 2,
+                 hidden: int = 352, max_seq_len: int = 64) -> None:
+        super().__init__()
+        self.tok_embeddings = nn.Embedding(vocab, dim)
+        self.layers = nn.ModuleList([LlamaBlock(dim, n_heads, n_kv_heads, hidden, max_seq_len) for _ in range(layers)])
+        self.norm = RmsNorm(dim)
+        self.output = nn.Linear(dim, vocab, bias=False)
+        cos, sin = rope_tables(dim // n_heads, max_seq_len)
+        self.register_buffer("freqs_cos", cos, persistent=False)
+        self.register_buffer("freqs_sin", sin, persistent=False)
+
+    def forward(self, tokens: torch.Tensor, input_pos: torch.Tensor) -> torch.Tensor:
+        h = self.tok_embeddings(tokens)
+        cos, sin = self.freqs_cos[input_pos], self.freqs_sin[input_pos]
+        for layer in self.layers:
+            h = layer(h, cos, sin, input_pos)
+        return self.output(self.norm(h[:, -1, :]))  # logits of the last token, [1, vocab]
+
+
+def llama_kv() -> nn.Module:
+    # Inference only, as ExecuTorch's export_llama runs under torch.no_grad(): with parameters
+    # that require grad, to_executorch's write-back of the cache (copy_ into the buffer) fails
+    # with "a leaf Variable that requires grad is being used in an in-place operation".
+    return LlamaDecoder().requires_grad_(False).eval()

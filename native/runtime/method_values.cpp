@@ -103,8 +103,21 @@ Error MethodLoader::load_values() {
         if (!items.ok()) return items.error();
         auto ptrs = array<EValue*>(items->size(), "a tensor list");
         if (!ptrs.ok()) return ptrs.error();
+        bool optional = type == schema::evalue::kOptionalTensorList;
+        EValue* none = nullptr;
         for (uint32_t k = 0; k < items->size(); k++) {
           int32_t idx = (*items)[k];
+          // The exporter writes an absent optional tensor (e.g. the `None`s of
+          // `cache[:, :, pos]`'s index list) as -1 rather than a Null value.
+          if (optional && idx == -1) {
+            if (none == nullptr) {
+              auto slot = array<EValue>(1, "a None list item");
+              if (!slot.ok()) return slot.error();
+              none = *slot;  // zero-initialised: Tag::None
+            }
+            (*ptrs)[k] = none;
+            continue;
+          }
           if (idx < 0 || uint32_t(idx) >= n) {
             return fail(diag, Error::InvalidProgram, "values[%u]: list item %u names value %d of %u", i, k, idx, n);
           }

@@ -154,7 +154,10 @@ export function checkValueReferences(values: readonly ValueInfo[]): void {
     if (v.kind === 'IntList') v.items.forEach((x, j) => expect(`values[${i}].items[${j}]`, x, ['Int']));
     if (v.kind === 'TensorList') v.items.forEach((x, j) => expect(`values[${i}].items[${j}]`, x, ['Tensor']));
     if (v.kind === 'OptionalTensorList') {
-      v.items.forEach((x, j) => expect(`values[${i}].items[${j}]`, x, ['Tensor', 'Null']));
+      // -1 is how the exporter writes an absent optional tensor (e.g. index_put's `None` indices).
+      v.items.forEach((x, j) => {
+        if (x !== -1) expect(`values[${i}].items[${j}]`, x, ['Tensor', 'Null']);
+      });
     }
   });
 }

@@ -113,6 +113,7 @@ class Machine {
     }
     if (info.kind === 'TensorList' || info.kind === 'OptionalTensorList') {
       return info.items.map((j) => {
+        if (j === -1) return null;  // an absent optional tensor, as the exporter writes it
         const v = this.argument(j);
         return isTensor(v) ? v : null;
       });

@@ -63,7 +63,9 @@ export function checkMethodSpec(m: MethodSpec, field: string): void {
         }
       });
     }
-    if (v.kind === 'TensorList' || v.kind === 'OptionalTensorList') v.items.forEach((x, j) => value(`values[${i}].items[${j}]`, x));
+    if (v.kind === 'TensorList') v.items.forEach((x, j) => value(`values[${i}].items[${j}]`, x));
+    // In an optional list, -1 is the exporter's spelling of an absent tensor.
+    if (v.kind === 'OptionalTensorList') v.items.forEach((x, j) => x !== -1 && value(`values[${i}].items[${j}]`, x));
   });
   const delegates = m.delegates?.length ?? 0;
   m.instructions.forEach((instr, i) => {
