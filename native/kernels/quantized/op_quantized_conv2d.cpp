@@ -34,15 +34,9 @@ Error quantized_conv2d_out_prepare(KernelContext& ctx, const Tensor& input, cons
   if (int64_t(kh) * kw * cin > kMaxTaps) {
     return ctx.fail(Error::NotSupported, "%dx%dx%d kernel exceeds %lld taps", kh, kw, cin, (long long)kMaxTaps);
   }
-  ETB_RETURN_IF_ERROR(check_pair(ctx, stride, 1, "stride"));
-  ETB_RETURN_IF_ERROR(check_pair(ctx, padding, 0, "padding"));
-  ETB_RETURN_IF_ERROR(check_pair(ctx, dilation, 1, "dilation"));
-  ETB_RETURN_IF_ERROR(check_window_out(ctx, in, o, make_window(kh, kw, stride, padding, dilation), false));
-  ETB_RETURN_IF_ERROR(check_vector(ctx, bias, cout, "bias"));
-  ETB_RETURN_IF_ERROR(check_requant_tensors(ctx, requantize_multipliers, requantize_shifts, cout));
-  ETB_RETURN_IF_ERROR(check_range(ctx, input_offset, -127, 128, "input_offset"));
-  ETB_RETURN_IF_ERROR(check_range(ctx, output_offset, -128, 127, "output_offset"));
-  return check_activation(ctx, activation_min, activation_max);
+  ConvArgs args{stride, padding, dilation, bias, &requantize_multipliers, &requantize_shifts,
+                input_offset, output_offset, activation_min, activation_max};
+  return check_conv_args(ctx, in, o, kh, kw, cout, args);
 }
 
 Error quantized_conv2d_out(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias,

@@ -166,5 +166,19 @@ Error check_window_out(KernelContext& ctx, const Nhwc& in, const Nhwc& out, cons
   return Error::Ok;
 }
 
+
+Error check_conv_args(KernelContext& ctx, const Nhwc& in, const Nhwc& out, int64_t kh, int64_t kw, int64_t cout,
+                      const ConvArgs& a) {
+  ETB_RETURN_IF_ERROR(check_pair(ctx, a.stride, 1, "stride"));
+  ETB_RETURN_IF_ERROR(check_pair(ctx, a.padding, 0, "padding"));
+  ETB_RETURN_IF_ERROR(check_pair(ctx, a.dilation, 1, "dilation"));
+  ETB_RETURN_IF_ERROR(check_window_out(ctx, in, out, make_window(kh, kw, a.stride, a.padding, a.dilation), false));
+  ETB_RETURN_IF_ERROR(check_vector(ctx, a.bias, cout, "bias"));
+  ETB_RETURN_IF_ERROR(check_requant_tensors(ctx, *a.multipliers, *a.shifts, cout));
+  ETB_RETURN_IF_ERROR(check_range(ctx, a.input_offset, -127, 128, "input_offset"));
+  ETB_RETURN_IF_ERROR(check_range(ctx, a.output_offset, -128, 127, "output_offset"));
+  return check_activation(ctx, a.activation_min, a.activation_max);
+}
+
 }  // namespace quantized
 }  // namespace etb

@@ -73,5 +73,20 @@ int64_t window_out_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad,
 // out's H and W are the window's output sizes over in's H and W.
 Error check_window_out(KernelContext& ctx, const Nhwc& in, const Nhwc& out, const Window& w, bool ceil_mode);
 
+
+// The arguments convolution and depthwise convolution share.
+struct ConvArgs {
+  Span<const int64_t> stride, padding, dilation;
+  const Tensor* bias;  // may be null
+  const Tensor* multipliers;
+  const Tensor* shifts;
+  int64_t input_offset, output_offset, activation_min, activation_max;
+};
+
+// Checks what convolution and depthwise convolution share: window lists and the output size,
+// per-channel bias and requantization tensors, offsets and the activation range.
+Error check_conv_args(KernelContext& ctx, const Nhwc& in, const Nhwc& out, int64_t kh, int64_t kw, int64_t cout,
+                      const ConvArgs& a);
+
 }  // namespace quantized
 }  // namespace etb
