@@ -6,12 +6,12 @@
 using namespace etb;
 using etb::qtest::kHalf;
 using etb::qtest::kNhwc;
+using etb::qtest::kOnes;
+using etb::qtest::kZeros;
 using etb::qtest::TensorOf;
 
 namespace {
 
-const int64_t kOnes[2] = {1, 1};
-const int64_t kZeros[2] = {0, 0};
 uint8_t scratch_byte[1];
 
 struct Depthwise {

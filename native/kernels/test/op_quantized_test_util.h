@@ -39,6 +39,10 @@ struct TensorOf {
 
 inline Span<const int64_t> list(const int64_t* v, size_t n) { return Span<const int64_t>(v, n); }
 
+// Stride/dilation (1, 1) and padding (0, 0) for the 2-D window operators.
+inline constexpr int64_t kOnes[2] = {1, 1};
+inline constexpr int64_t kZeros[2] = {0, 0};
+
 constexpr int32_t kHalf = 1 << 30;  // multiplier 0.5 in Q31
 
 }  // namespace qtest
