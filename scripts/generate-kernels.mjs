@@ -81,6 +81,7 @@ function argInfo(type, i, opName) {
     str: { cpp: 'StringView', check: `${a}->tag == Tag::String`, expr: `${a}->u.s`, kind: 'String' },
   };
   let key = base.replace(/\[\d+\]/, '[]');
+  if (key.startsWith('SymInt[]')) key = key.replace('SymInt', 'int');
   if (/^Tensor\([a-z]!\)\[\]$/.test(type)) key = 'Tensor[]';
   const info = table[key];
   if (!info) throw new Error(`${opName}: unsupported schema type '${type}'`);
@@ -88,7 +89,7 @@ function argInfo(type, i, opName) {
 }
 
 function retInfo(ret, opName) {
-  if (/!\)/.test(ret)) return null; // out variant: the return slot repeats the outs
+  if (/!\)/.test(ret) || ret === '()') return null; // out variant: the return slot repeats the outs
   const kinds = {
     Scalar: 'ret.is_scalar()',
     SymInt: 'ret.is_int()',

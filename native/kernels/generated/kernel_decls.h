@@ -160,4 +160,142 @@ namespace quantized {
 [[nodiscard]] Error quantized_linear_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& weights, const Tensor* bias, const Tensor* kernel_sum, int64_t input_offset, int64_t filter_offset, int64_t output_offset, Span<const int64_t> requantize_multipliers, Span<const int64_t> requantize_shifts, int64_t activation_max, int64_t activation_min, Tensor& out);
 }  // namespace quantized
 
+// aten::view_copy.out
+namespace portable {
+[[nodiscard]] Error view_copy_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> size, Tensor& out);
+[[nodiscard]] Error view_copy_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> size, Tensor& out);
+}  // namespace portable
+
+// aten::permute_copy.out
+namespace portable {
+[[nodiscard]] Error permute_copy_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> dims, Tensor& out);
+[[nodiscard]] Error permute_copy_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> dims, Tensor& out);
+}  // namespace portable
+
+// aten::expand_copy.out
+namespace portable {
+[[nodiscard]] Error expand_copy_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> size, bool implicit, Tensor& out);
+[[nodiscard]] Error expand_copy_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> size, bool implicit, Tensor& out);
+}  // namespace portable
+
+// aten::squeeze_copy.out
+namespace portable {
+[[nodiscard]] Error squeeze_copy_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error squeeze_copy_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::squeeze_copy.dim_out
+namespace portable {
+[[nodiscard]] Error squeeze_copy_dim_out(KernelContext& ctx, const Tensor& self, int64_t dim, Tensor& out);
+[[nodiscard]] Error squeeze_copy_dim_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, Tensor& out);
+}  // namespace portable
+
+// aten::squeeze_copy.dims_out
+namespace portable {
+[[nodiscard]] Error squeeze_copy_dims_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, Tensor& out);
+[[nodiscard]] Error squeeze_copy_dims_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, Tensor& out);
+}  // namespace portable
+
+// aten::unsqueeze_copy.out
+namespace portable {
+[[nodiscard]] Error unsqueeze_copy_out(KernelContext& ctx, const Tensor& self, int64_t dim, Tensor& out);
+[[nodiscard]] Error unsqueeze_copy_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, Tensor& out);
+}  // namespace portable
+
+// aten::slice_copy.Tensor_out
+namespace portable {
+[[nodiscard]] Error slice_copy_tensor_out(KernelContext& ctx, const Tensor& self, int64_t dim, const Optional<int64_t>& start, const Optional<int64_t>& end, int64_t step, Tensor& out);
+[[nodiscard]] Error slice_copy_tensor_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, const Optional<int64_t>& start, const Optional<int64_t>& end, int64_t step, Tensor& out);
+}  // namespace portable
+
+// aten::select_copy.int_out
+namespace portable {
+[[nodiscard]] Error select_copy_int_out(KernelContext& ctx, const Tensor& self, int64_t dim, int64_t index, Tensor& out);
+[[nodiscard]] Error select_copy_int_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, int64_t index, Tensor& out);
+}  // namespace portable
+
+// aten::cat.out
+namespace portable {
+[[nodiscard]] Error cat_out(KernelContext& ctx, const ValueList& tensors, int64_t dim, Tensor& out);
+[[nodiscard]] Error cat_out_prepare(KernelContext& ctx, const ValueList& tensors, int64_t dim, Tensor& out);
+}  // namespace portable
+
+// aten::stack.out
+namespace portable {
+[[nodiscard]] Error stack_out(KernelContext& ctx, const ValueList& tensors, int64_t dim, Tensor& out);
+[[nodiscard]] Error stack_out_prepare(KernelContext& ctx, const ValueList& tensors, int64_t dim, Tensor& out);
+}  // namespace portable
+
+// aten::split_with_sizes_copy.out
+namespace portable {
+[[nodiscard]] Error split_with_sizes_copy_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> split_sizes, int64_t dim, const ValueList& out);
+[[nodiscard]] Error split_with_sizes_copy_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> split_sizes, int64_t dim, const ValueList& out);
+}  // namespace portable
+
+// aten::split_copy.Tensor_out
+namespace portable {
+[[nodiscard]] Error split_copy_tensor_out(KernelContext& ctx, const Tensor& self, int64_t split_size, int64_t dim, const ValueList& out);
+[[nodiscard]] Error split_copy_tensor_out_prepare(KernelContext& ctx, const Tensor& self, int64_t split_size, int64_t dim, const ValueList& out);
+}  // namespace portable
+
+// aten::unbind_copy.int_out
+namespace portable {
+[[nodiscard]] Error unbind_copy_int_out(KernelContext& ctx, const Tensor& self, int64_t dim, const ValueList& out);
+[[nodiscard]] Error unbind_copy_int_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, const ValueList& out);
+}  // namespace portable
+
+// aten::t_copy.out
+namespace portable {
+[[nodiscard]] Error t_copy_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error t_copy_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::transpose_copy.int_out
+namespace portable {
+[[nodiscard]] Error transpose_copy_int_out(KernelContext& ctx, const Tensor& self, int64_t dim0, int64_t dim1, Tensor& out);
+[[nodiscard]] Error transpose_copy_int_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim0, int64_t dim1, Tensor& out);
+}  // namespace portable
+
+// aten::alias_copy.out
+namespace portable {
+[[nodiscard]] Error alias_copy_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error alias_copy_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::embedding.out
+namespace portable {
+[[nodiscard]] Error embedding_out(KernelContext& ctx, const Tensor& weight, const Tensor& indices, int64_t padding_idx, bool scale_grad_by_freq, bool sparse, Tensor& out);
+[[nodiscard]] Error embedding_out_prepare(KernelContext& ctx, const Tensor& weight, const Tensor& indices, int64_t padding_idx, bool scale_grad_by_freq, bool sparse, Tensor& out);
+}  // namespace portable
+
+// aten::index.Tensor_out
+namespace portable {
+[[nodiscard]] Error index_tensor_out(KernelContext& ctx, const Tensor& self, const ValueList& indices, Tensor& out);
+[[nodiscard]] Error index_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const ValueList& indices, Tensor& out);
+}  // namespace portable
+
+// aten::index_select.out
+namespace portable {
+[[nodiscard]] Error index_select_out(KernelContext& ctx, const Tensor& self, int64_t dim, const Tensor& index, Tensor& out);
+[[nodiscard]] Error index_select_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, const Tensor& index, Tensor& out);
+}  // namespace portable
+
+// aten::index_put.out
+namespace portable {
+[[nodiscard]] Error index_put_out(KernelContext& ctx, const Tensor& self, const ValueList& indices, const Tensor& values, bool accumulate, Tensor& out);
+[[nodiscard]] Error index_put_out_prepare(KernelContext& ctx, const Tensor& self, const ValueList& indices, const Tensor& values, bool accumulate, Tensor& out);
+}  // namespace portable
+
+// aten::constant_pad_nd.out
+namespace portable {
+[[nodiscard]] Error constant_pad_nd_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> pad, const Scalar& value, Tensor& out);
+[[nodiscard]] Error constant_pad_nd_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> pad, const Scalar& value, Tensor& out);
+}  // namespace portable
+
+// aten::narrow_copy.out
+namespace portable {
+[[nodiscard]] Error narrow_copy_out(KernelContext& ctx, const Tensor& self, int64_t dim, int64_t start, int64_t length, Tensor& out);
+[[nodiscard]] Error narrow_copy_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, int64_t start, int64_t length, Tensor& out);
+}  // namespace portable
+
 }  // namespace etb

@@ -611,6 +611,475 @@ Error cortex_m_quantized_linear_out__quantized_call(KernelContext& ctx, EValue**
 }
 #endif
 
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_view_copy_out)
+// aten::view_copy.out: view_copy.out(Tensor self, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_view_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "size", "IntList", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::view_copy_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+Error aten_view_copy_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::view_copy_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out)
+// aten::permute_copy.out: permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_permute_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "dims", "IntList", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::permute_copy_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+Error aten_permute_copy_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::permute_copy_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_expand_copy_out)
+// aten::expand_copy.out: expand_copy.out(Tensor self, SymInt[] size, *, bool implicit=False, Tensor(a!) out) -> Tensor(a!)
+Error aten_expand_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "size", "IntList", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "implicit", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::expand_copy_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.b, args[3]->tensor());
+}
+Error aten_expand_copy_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::expand_copy_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_out)
+// aten::squeeze_copy.out: squeeze_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_squeeze_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::squeeze_copy_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_squeeze_copy_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::squeeze_copy_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dim_out)
+// aten::squeeze_copy.dim_out: squeeze_copy.dim_out(Tensor self, int dim, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_squeeze_copy_dim_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::squeeze_copy_dim_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor());
+}
+Error aten_squeeze_copy_dim_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::squeeze_copy_dim_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dims_out)
+// aten::squeeze_copy.dims_out: squeeze_copy.dims_out(Tensor self, int[] dim, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_squeeze_copy_dims_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "dim", "IntList", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::squeeze_copy_dims_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+Error aten_squeeze_copy_dims_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::squeeze_copy_dims_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unsqueeze_copy_out)
+// aten::unsqueeze_copy.out: unsqueeze_copy.out(Tensor self, int dim, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_unsqueeze_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::unsqueeze_copy_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor());
+}
+Error aten_unsqueeze_copy_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::unsqueeze_copy_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_slice_copy_Tensor_out)
+// aten::slice_copy.Tensor_out: slice_copy.Tensor_out(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_slice_copy_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 7) {
+    return ctx.fail(Error::InvalidProgram, "expects 7 arguments (6 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_int()))) return kind_error(ctx, 2, "start", "Int or None", args[2]);
+  if (!((args[3]->is_none() || args[3]->is_int()))) return kind_error(ctx, 3, "end", "Int or None", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "step", "Int", args[4]);
+  if (!(args[5]->is_tensor())) return kind_error(ctx, 5, "out", "Tensor", args[5]);
+  if (args[5]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[6]->tag != args[5]->tag) return kind_error(ctx, 6, "return", "the out argument's kind", args[6]);
+  return portable::slice_copy_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, opt<int64_t>(*args[2], [](const EValue& v) { return v.u.i; }), opt<int64_t>(*args[3], [](const EValue& v) { return v.u.i; }), args[4]->u.i, args[5]->tensor());
+}
+Error aten_slice_copy_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[5]->tensor())) return no_data(ctx, 5, "out");
+  return portable::slice_copy_tensor_out(ctx, args[0]->tensor(), args[1]->u.i, opt<int64_t>(*args[2], [](const EValue& v) { return v.u.i; }), opt<int64_t>(*args[3], [](const EValue& v) { return v.u.i; }), args[4]->u.i, args[5]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_select_copy_int_out)
+// aten::select_copy.int_out: select_copy.int_out(Tensor self, int dim, int index, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_select_copy_int_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "index", "Int", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::select_copy_int_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.i, args[3]->tensor());
+}
+Error aten_select_copy_int_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::select_copy_int_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.i, args[3]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cat_out)
+// aten::cat.out: cat.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_cat_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->tag == Tag::ListTensor)) return kind_error(ctx, 0, "tensors", "TensorList", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::cat_out_prepare(ctx, args[0]->u.list, args[1]->u.i, args[2]->tensor());
+}
+Error aten_cat_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::cat_out(ctx, args[0]->u.list, args[1]->u.i, args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_stack_out)
+// aten::stack.out: stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_stack_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->tag == Tag::ListTensor)) return kind_error(ctx, 0, "tensors", "TensorList", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::stack_out_prepare(ctx, args[0]->u.list, args[1]->u.i, args[2]->tensor());
+}
+Error aten_stack_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::stack_out(ctx, args[0]->u.list, args[1]->u.i, args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_with_sizes_copy_out)
+// aten::split_with_sizes_copy.out: split_with_sizes_copy.out(Tensor self, int[] split_sizes, int dim=0, *, Tensor(a!)[] out) -> ()
+Error aten_split_with_sizes_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "split_sizes", "IntList", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "dim", "Int", args[2]);
+  if (!(args[3]->tag == Tag::ListTensor)) return kind_error(ctx, 3, "out", "TensorList", args[3]);
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::split_with_sizes_copy_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.i, args[3]->u.list);
+}
+Error aten_split_with_sizes_copy_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  return portable::split_with_sizes_copy_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.i, args[3]->u.list);
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_copy_Tensor_out)
+// aten::split_copy.Tensor_out: split_copy.Tensor_out(Tensor self, int split_size, int dim=0, *, Tensor(a!)[] out) -> ()
+Error aten_split_copy_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "split_size", "Int", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "dim", "Int", args[2]);
+  if (!(args[3]->tag == Tag::ListTensor)) return kind_error(ctx, 3, "out", "TensorList", args[3]);
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::split_copy_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.i, args[3]->u.list);
+}
+Error aten_split_copy_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  return portable::split_copy_tensor_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.i, args[3]->u.list);
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unbind_copy_int_out)
+// aten::unbind_copy.int_out: unbind_copy.int_out(Tensor self, int dim=0, *, Tensor(a!)[] out) -> ()
+Error aten_unbind_copy_int_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->tag == Tag::ListTensor)) return kind_error(ctx, 2, "out", "TensorList", args[2]);
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::unbind_copy_int_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.list);
+}
+Error aten_unbind_copy_int_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  return portable::unbind_copy_int_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.list);
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_t_copy_out)
+// aten::t_copy.out: t_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_t_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::t_copy_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_t_copy_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::t_copy_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_transpose_copy_int_out)
+// aten::transpose_copy.int_out: transpose_copy.int_out(Tensor self, int dim0, int dim1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_transpose_copy_int_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim0", "Int", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "dim1", "Int", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::transpose_copy_int_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.i, args[3]->tensor());
+}
+Error aten_transpose_copy_int_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::transpose_copy_int_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.i, args[3]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_alias_copy_out)
+// aten::alias_copy.out: alias_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_alias_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::alias_copy_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_alias_copy_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::alias_copy_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_embedding_out)
+// aten::embedding.out: embedding.out(Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_embedding_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 7) {
+    return ctx.fail(Error::InvalidProgram, "expects 7 arguments (6 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "weight", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "indices", "Tensor", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "padding_idx", "Int", args[2]);
+  if (!(args[3]->is_bool())) return kind_error(ctx, 3, "scale_grad_by_freq", "Bool", args[3]);
+  if (!(args[4]->is_bool())) return kind_error(ctx, 4, "sparse", "Bool", args[4]);
+  if (!(args[5]->is_tensor())) return kind_error(ctx, 5, "out", "Tensor", args[5]);
+  if (args[5]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[6]->tag != args[5]->tag) return kind_error(ctx, 6, "return", "the out argument's kind", args[6]);
+  return portable::embedding_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->u.i, args[3]->u.b, args[4]->u.b, args[5]->tensor());
+}
+Error aten_embedding_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "weight");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "indices");
+  if (missing_data(args[5]->tensor())) return no_data(ctx, 5, "out");
+  return portable::embedding_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->u.i, args[3]->u.b, args[4]->u.b, args[5]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_Tensor_out)
+// aten::index.Tensor_out: index.Tensor_out(Tensor self, Tensor?[] indices, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_index_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListOptionalTensor)) return kind_error(ctx, 1, "indices", "OptionalTensorList", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::index_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->u.list, args[2]->tensor());
+}
+Error aten_index_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::index_tensor_out(ctx, args[0]->tensor(), args[1]->u.list, args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_select_out)
+// aten::index_select.out: index_select.out(Tensor self, int dim, Tensor index, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_index_select_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "index", "Tensor", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::index_select_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor(), args[3]->tensor());
+}
+Error aten_index_select_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "index");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::index_select_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor(), args[3]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_put_out)
+// aten::index_put.out: index_put.out(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_index_put_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListOptionalTensor)) return kind_error(ctx, 1, "indices", "OptionalTensorList", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "values", "Tensor", args[2]);
+  if (!(args[3]->is_bool())) return kind_error(ctx, 3, "accumulate", "Bool", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::index_put_out_prepare(ctx, args[0]->tensor(), args[1]->u.list, args[2]->tensor(), args[3]->u.b, args[4]->tensor());
+}
+Error aten_index_put_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "values");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::index_put_out(ctx, args[0]->tensor(), args[1]->u.list, args[2]->tensor(), args[3]->u.b, args[4]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_constant_pad_nd_out)
+// aten::constant_pad_nd.out: constant_pad_nd.out(Tensor self, SymInt[] pad, Scalar value=0, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_constant_pad_nd_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "pad", "IntList", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "value", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::constant_pad_nd_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_constant_pad_nd_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::constant_pad_nd_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_narrow_copy_out)
+// aten::narrow_copy.out: narrow_copy.out(Tensor self, int dim, SymInt start, SymInt length, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_narrow_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "start", "Int", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "length", "Int", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::narrow_copy_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.i, args[3]->u.i, args[4]->tensor());
+}
+Error aten_narrow_copy_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::narrow_copy_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.i, args[3]->u.i, args[4]->tensor());
+}
+#endif
+
 }  // namespace
 
 const KernelEntry kKernelEntries[] = {
@@ -697,6 +1166,75 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_linear_out)
   {"cortex_m::quantized_linear.out", KernelSet::Quantized, cortex_m_quantized_linear_out__quantized_init, cortex_m_quantized_linear_out__quantized_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_view_copy_out)
+  {"aten::view_copy.out", KernelSet::Portable, aten_view_copy_out__portable_init, aten_view_copy_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out)
+  {"aten::permute_copy.out", KernelSet::Portable, aten_permute_copy_out__portable_init, aten_permute_copy_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_expand_copy_out)
+  {"aten::expand_copy.out", KernelSet::Portable, aten_expand_copy_out__portable_init, aten_expand_copy_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_out)
+  {"aten::squeeze_copy.out", KernelSet::Portable, aten_squeeze_copy_out__portable_init, aten_squeeze_copy_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dim_out)
+  {"aten::squeeze_copy.dim_out", KernelSet::Portable, aten_squeeze_copy_dim_out__portable_init, aten_squeeze_copy_dim_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dims_out)
+  {"aten::squeeze_copy.dims_out", KernelSet::Portable, aten_squeeze_copy_dims_out__portable_init, aten_squeeze_copy_dims_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unsqueeze_copy_out)
+  {"aten::unsqueeze_copy.out", KernelSet::Portable, aten_unsqueeze_copy_out__portable_init, aten_unsqueeze_copy_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_slice_copy_Tensor_out)
+  {"aten::slice_copy.Tensor_out", KernelSet::Portable, aten_slice_copy_Tensor_out__portable_init, aten_slice_copy_Tensor_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_select_copy_int_out)
+  {"aten::select_copy.int_out", KernelSet::Portable, aten_select_copy_int_out__portable_init, aten_select_copy_int_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cat_out)
+  {"aten::cat.out", KernelSet::Portable, aten_cat_out__portable_init, aten_cat_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_stack_out)
+  {"aten::stack.out", KernelSet::Portable, aten_stack_out__portable_init, aten_stack_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_with_sizes_copy_out)
+  {"aten::split_with_sizes_copy.out", KernelSet::Portable, aten_split_with_sizes_copy_out__portable_init, aten_split_with_sizes_copy_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_copy_Tensor_out)
+  {"aten::split_copy.Tensor_out", KernelSet::Portable, aten_split_copy_Tensor_out__portable_init, aten_split_copy_Tensor_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unbind_copy_int_out)
+  {"aten::unbind_copy.int_out", KernelSet::Portable, aten_unbind_copy_int_out__portable_init, aten_unbind_copy_int_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_t_copy_out)
+  {"aten::t_copy.out", KernelSet::Portable, aten_t_copy_out__portable_init, aten_t_copy_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_transpose_copy_int_out)
+  {"aten::transpose_copy.int_out", KernelSet::Portable, aten_transpose_copy_int_out__portable_init, aten_transpose_copy_int_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_alias_copy_out)
+  {"aten::alias_copy.out", KernelSet::Portable, aten_alias_copy_out__portable_init, aten_alias_copy_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_embedding_out)
+  {"aten::embedding.out", KernelSet::Portable, aten_embedding_out__portable_init, aten_embedding_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_Tensor_out)
+  {"aten::index.Tensor_out", KernelSet::Portable, aten_index_Tensor_out__portable_init, aten_index_Tensor_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_select_out)
+  {"aten::index_select.out", KernelSet::Portable, aten_index_select_out__portable_init, aten_index_select_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_put_out)
+  {"aten::index_put.out", KernelSet::Portable, aten_index_put_out__portable_init, aten_index_put_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_constant_pad_nd_out)
+  {"aten::constant_pad_nd.out", KernelSet::Portable, aten_constant_pad_nd_out__portable_init, aten_constant_pad_nd_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_narrow_copy_out)
+  {"aten::narrow_copy.out", KernelSet::Portable, aten_narrow_copy_out__portable_init, aten_narrow_copy_out__portable_call},
 #endif
     {nullptr, KernelSet::Prim, nullptr, nullptr},
 };
