@@ -7,7 +7,8 @@
  *   const out = { dtype: 'float32', shape: [3], dimOrder: [0], data: [0, 0, 0] } as const;
  *   const r = evaluate('aten::add.out', [x, y, 1n, out]);   // RefTensor, logical row-major
  *
- * Kinds: `out` ops return the tensor the kernel writes into `out`; `value`
+ * Kinds: `out` ops return the tensor the kernel writes into `out` (a list
+ * of tensors, one per item, for a `Tensor(a!)[]` out); `value`
  * ops return the Int/Double/Bool of the return slot; `view` ops return a
  * tensor that shares self's memory.
  */
@@ -20,6 +21,12 @@ import {
   addScalar, eqScalar, etView, floordivScalar, geScalar, gtScalar, leScalar, ltScalar, modScalar, mulScalar, negScalar,
   subScalar, symNumel, symSizeInt, truedivScalar,
 } from './prim.js';
+import {
+  aliasCopyOut, constantPadNdOut, expandCopyOut, narrowCopyOut, permuteCopyOut, selectCopyIntOut, sliceCopyTensorOut,
+  squeezeCopyDimOut, squeezeCopyDimsOut, squeezeCopyOut, tCopyOut, transposeCopyIntOut, unsqueezeCopyOut, viewCopyOut,
+} from './shape.js';
+import { catOut, splitCopyTensorOut, splitWithSizesCopyOut, stackOut, unbindCopyIntOut } from './shape-join.js';
+import { embeddingOut, indexPutOut, indexSelectOut, indexTensorOut } from './indexing.js';
 import type { RefValue } from './tensor.js';
 
 export type ReferenceOpKind = 'out' | 'value' | 'view';
@@ -63,6 +70,30 @@ export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
   'cortex_m::pad.out': out(5, pad),
   'cortex_m::quantized_avg_pool2d.out': out(10, quantizedAvgPool2d),
   'cortex_m::quantized_linear.out': out(12, quantizedLinear),
+  // --- shape ---
+  'aten::view_copy.out': out(3, viewCopyOut),
+  'aten::permute_copy.out': out(3, permuteCopyOut),
+  'aten::expand_copy.out': out(4, expandCopyOut),
+  'aten::squeeze_copy.out': out(2, squeezeCopyOut),
+  'aten::squeeze_copy.dim_out': out(3, squeezeCopyDimOut),
+  'aten::squeeze_copy.dims_out': out(3, squeezeCopyDimsOut),
+  'aten::unsqueeze_copy.out': out(3, unsqueezeCopyOut),
+  'aten::slice_copy.Tensor_out': out(6, sliceCopyTensorOut),
+  'aten::select_copy.int_out': out(4, selectCopyIntOut),
+  'aten::narrow_copy.out': out(5, narrowCopyOut),
+  'aten::cat.out': out(3, catOut),
+  'aten::stack.out': out(3, stackOut),
+  'aten::split_with_sizes_copy.out': out(4, splitWithSizesCopyOut),
+  'aten::split_copy.Tensor_out': out(4, splitCopyTensorOut),
+  'aten::unbind_copy.int_out': out(3, unbindCopyIntOut),
+  'aten::t_copy.out': out(2, tCopyOut),
+  'aten::transpose_copy.int_out': out(4, transposeCopyIntOut),
+  'aten::alias_copy.out': out(2, aliasCopyOut),
+  'aten::embedding.out': out(6, embeddingOut),
+  'aten::index.Tensor_out': out(3, indexTensorOut),
+  'aten::index_select.out': out(4, indexSelectOut),
+  'aten::index_put.out': out(5, indexPutOut),
+  'aten::constant_pad_nd.out': out(4, constantPadNdOut),
 };
 
 export function referenceOp(opName: string): ReferenceOp {

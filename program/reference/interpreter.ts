@@ -135,7 +135,12 @@ class Machine {
     if (args.length !== op.arity + 1) throw new ReferenceOpError(`${args.length} arguments, expected ${op.arity} + return slot`, { op: opName });
     const result = op.fn(args.slice(0, op.arity).map((i) => this.argument(i)));
     const ret = args[op.arity]!;
-    if (op.kind === 'out') {
+    if (op.kind === 'out' && Array.isArray(result)) {
+      // A Tensor(a!)[] out: one result per list item; the return slot lists the same items.
+      const info = this.method.values[args[op.arity - 1]!];
+      if (info?.kind !== 'TensorList' || info.items.length !== result.length) throw new ReferenceOpError('out list does not match the results', { op: opName });
+      info.items.forEach((j, k) => store(this.tensorSlot(j), result[k] as RefTensor, j));
+    } else if (op.kind === 'out') {
       const outIndex = args[op.arity - 1]!;
       if (!isTensor(result)) throw new ReferenceOpError('out operator returned no tensor', { op: opName });
       store(this.tensorSlot(outIndex), result, outIndex);

@@ -19,6 +19,8 @@ import random
 
 import torch
 
+import cases_shape
+
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'test', 'reference', 'goldens.json')
 
 DTYPES = {
@@ -245,6 +247,7 @@ def main():
         binary_cases('mul', name, 200 + i)
         copy_cases(name, 300 + i)
     prim_cases()
+    cases_shape.generate(globals())
     doc = {'generator': 'scripts/golden/make-goldens.py', 'torch': torch.__version__,
            'cpu_capability': torch.backends.cpu.get_cpu_capability(), 'cases': cases}
     with open(OUT, 'w') as f:

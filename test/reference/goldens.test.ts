@@ -28,7 +28,15 @@ function check(c: GoldenCase): string | null {
     return typeof want === 'boolean' ? (want === result ? null : `${String(result)} != ${String(want)}`)
       : sameElement(result as number | bigint, want) ? null : `${String(result)} != ${String(want)}`;
   }
-  const t = result as RefTensor;
+  if ('tensors' in expect) {
+    if (!Array.isArray(result) || result.length !== expect.tensors.length) return `expected ${expect.tensors.length} tensors`;
+    const why = expect.tensors.map((e, i) => compare(result[i] as RefTensor, e)).find((w) => w !== null);
+    return why ?? null;
+  }
+  return compare(result as RefTensor, expect);
+}
+
+function compare(t: RefTensor, expect: Extract<GoldenCase['expect'], { dtype: unknown }>): string | null {
   if (t.dtype !== expect.dtype) return `dtype ${t.dtype} != ${expect.dtype}`;
   if (t.shape.join() !== expect.shape.join()) return `shape [${t.shape}] != [${expect.shape}]`;
   if (t.dimOrder.join() !== expect.dimOrder.join()) return `dim order [${t.dimOrder}] != [${expect.dimOrder}]`;

@@ -12,14 +12,14 @@ type EncElement = number | string;
 
 interface EncTensor { dtype: DType; shape: number[]; dimOrder: number[]; data?: EncElement[]; memory?: EncElement[] }
 type EncScalar = { int: string } | { float: EncFloat } | { bool: boolean };
-type EncArg = EncTensor | EncScalar | { ints: number[] } | null;
+type EncArg = EncTensor | EncScalar | { ints: number[] } | { tensors: (EncTensor | null)[] } | null;
 
 export interface GoldenCase {
   op: string;
   dtype: string;
   note: string;
   args: EncArg[];
-  expect: EncTensor | { value: EncScalar } | { error: string; message?: string };
+  expect: EncTensor | { tensors: EncTensor[] } | { value: EncScalar } | { error: string; message?: string };
 }
 
 export const GOLDENS_PATH = fileURLToPath(new URL('./goldens.json', import.meta.url));
@@ -53,6 +53,7 @@ export function decodeScalar(s: EncScalar): bigint | number | boolean {
 export function decodeArg(a: EncArg): RefValue {
   if (a === null) return null;
   if ('ints' in a) return a.ints;
+  if ('tensors' in a) return a.tensors.map((t) => (t === null ? null : decodeTensor(t)));
   if ('dtype' in a) return decodeTensor(a);
   return decodeScalar(a);
 }

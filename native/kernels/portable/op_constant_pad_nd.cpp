@@ -32,9 +32,6 @@ Error constant_pad_nd_out_prepare(KernelContext& ctx, const Tensor& self, Span<c
                                   Tensor& out) {
   ETB_RETURN_IF_ERROR(check_same_dtype(ctx, self, out, "self"));
   if (self.dim != out.dim) return ctx.fail(Error::InvalidArgument, "self has rank %d but out has rank %d", self.dim, out.dim);
-  if (out.dtype == ScalarType::Bool && value.kind == Scalar::Kind::Double) {
-    return ctx.fail(Error::InvalidArgument, "a floating pad value cannot fill a bool tensor");
-  }
   return Error::Ok;
 }
 
