@@ -1,0 +1,182 @@
+/**
+ * Operator-suite cases of the shape family (view/permute/expand/squeeze/
+ * unsqueeze/slice/select/narrow/t/transpose/alias copies, cat, stack, the
+ * list-out splits, embedding, index.Tensor, index_select, index_put,
+ * constant_pad_nd): every op on every dtype with an edge case, a
+ * channels-last (dim_order) case, and for float32 the attr/empty/size1/large
+ * corners. Index tensors are int64 unless a case says otherwise.
+ */
+import type { DType } from '../../../dtype.js';
+import { tensor, type CaseArg, type CaseOut, type CaseTag, type CaseTensor, type OpCase, type OpSuite } from '../case.js';
+
+const DTYPES: DType[] = ['uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64', 'bool'];
+const SHORT: Partial<Record<DType, string>> = {
+  uint8: 'u8', int8: 'i8', int16: 'i16', int32: 'i32', int64: 'i64', float16: 'f16', bfloat16: 'bf16', float32: 'f32', float64: 'f64', bool: 'b',
+};
+const CL = [0, 2, 3, 1];
+
+const INT_LIMITS: Partial<Record<DType, [number | bigint, number | bigint]>> = {
+  uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+const FLOAT_MAX: Partial<Record<DType, number>> = { float16: 65504, bfloat16: 3.3895313892515355e38, float32: 3.4028234663852886e38, float64: Number.MAX_VALUE };
+
+/** n values with the dtype's edge values first: NaN, ±inf, -0 and the extremes; integer limits; false/true. */
+function edgeData(d: DType, n: number): (number | bigint | boolean)[] {
+  let pool: (number | bigint | boolean)[];
+  if (d === 'bool') pool = [false, true, true, false];
+  else if (INT_LIMITS[d] !== undefined) {
+    const [lo, hi] = INT_LIMITS[d]!;
+    pool = d === 'int64' ? [lo, hi, 0n, -1n, 1n, 7n] : [lo, hi, 0, d === 'uint8' ? 1 : -1, 2, 7];
+  } else {
+    const max = FLOAT_MAX[d]!;
+    pool = [NaN, Infinity, -Infinity, -0, 0, max, -max, 0.5, -1.25, 3];
+  }
+  return Array.from({ length: n }, (_, i) => pool[i % pool.length]!);
+}
+
+const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+const t = (d: DType, shape: number[], dimOrder?: number[]): CaseTensor => tensor(d, shape, dimOrder ? { dimOrder } : {});
+const edge = (d: DType, shape: number[]): CaseTensor => tensor(d, shape, { data: edgeData(d, numel(shape)) });
+const idx = (shape: number[], data: number[], dtype: DType = 'int64'): CaseTensor => tensor(dtype, shape, { data });
+const o = (d: DType, shape: number[], dimOrder?: number[]): CaseOut => (dimOrder ? { dtype: d, shape, dimOrder } : { dtype: d, shape });
+
+/** A case: name suffix, tags, args, outs (a shape, or several for a list out). */
+type Make = (d: DType) => { name: string; covers: CaseTag[]; args: Record<string, CaseArg>; out: CaseOut | CaseOut[]; only?: DType[] }[];
+
+function suite(op: string, allows: OpSuite['allows'], make: Make, outName = 'out'): OpSuite {
+  const cases: OpCase[] = DTYPES.flatMap((d) => make(d)
+    .filter((c) => c.only === undefined || c.only.includes(d))
+    .map((c) => ({ name: `${SHORT[d]}_${c.name}`, dtype: d, covers: c.covers, args: c.args, outs: { [outName]: c.out } })));
+  return { op, allows, cases };
+}
+
+const VIEW = { broadcast: false, dimOrder: true, edge: true };
+const F32: DType[] = ['float32'];
+
+export const SHAPE_SUITES: OpSuite[] = [
+  suite('aten::view_copy.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 6]), size: [3, 4] }, out: o(d, [3, 4]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL), size: [3, 4] }, out: o(d, [3, 4]) },
+    { name: 'infer', covers: ['attr'], args: { self: t(d, [2, 3, 4]), size: [4, -1] }, out: o(d, [4, 6]), only: F32 },
+    { name: 'empty', covers: ['empty'], args: { self: t(d, [0, 3]), size: [3, 0] }, out: o(d, [3, 0]), only: F32 },
+    { name: 'zero_dim', covers: ['size1'], args: { self: t(d, []), size: [1, 1] }, out: o(d, [1, 1]), only: F32 },
+    { name: 'large', covers: ['large'], args: { self: t(d, [256, 256]), size: [65536] }, out: o(d, [65536]), only: F32 },
+  ]),
+  suite('aten::permute_copy.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3, 4]), dims: [2, 0, 1] }, out: o(d, [4, 2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 3, 2], CL), dims: [0, 2, 3, 1] }, out: o(d, [1, 3, 2, 2]) },
+    { name: 'negative_dims', covers: ['attr'], args: { self: t(d, [3, 5]), dims: [-1, -2] }, out: o(d, [5, 3]), only: F32 },
+    { name: 'into_channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 3, 2]), dims: [0, 1, 2, 3] }, out: o(d, [1, 2, 3, 2], CL), only: F32 },
+    { name: 'large', covers: ['large'], args: { self: t(d, [64, 1024]), dims: [1, 0] }, out: o(d, [1024, 64]), only: F32 },
+  ]),
+  suite('aten::expand_copy.out', { broadcast: true, dimOrder: true, edge: true }, (d) => [
+    { name: 'edge', covers: ['edge', 'broadcast'], args: { self: edge(d, [3, 1]), size: [2, 3, 4], implicit: false }, out: o(d, [2, 3, 4]) },
+    { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: t(d, [1, 2, 1, 1], CL), size: [2, 2, 3, 3], implicit: false }, out: o(d, [2, 2, 3, 3]) },
+    { name: 'keep', covers: ['attr'], args: { self: t(d, [1, 4]), size: [3, -1], implicit: false }, out: o(d, [3, 4]), only: F32 },
+    { name: 'empty', covers: ['empty'], args: { self: t(d, [0, 1]), size: [0, 4], implicit: false }, out: o(d, [0, 4]), only: F32 },
+    { name: 'large', covers: ['large'], args: { self: t(d, [1, 256]), size: [256, 256], implicit: false }, out: o(d, [256, 256]), only: F32 },
+  ]),
+  suite('aten::squeeze_copy.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [1, 3, 1, 2]) }, out: o(d, [3, 2]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 1, 2], CL) }, out: o(d, [3, 2]) },
+    { name: 'all_ones', covers: ['size1'], args: { self: t(d, [1, 1]) }, out: o(d, []), only: F32 },
+  ]),
+  suite('aten::squeeze_copy.dim_out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 1, 3]), dim: -2 }, out: o(d, [2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 2], CL), dim: 0 }, out: o(d, [2, 2, 2]) },
+    { name: 'kept', covers: ['attr'], args: { self: t(d, [2, 3]), dim: 0 }, out: o(d, [2, 3]), only: F32 },
+  ]),
+  suite('aten::squeeze_copy.dims_out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [1, 3, 1]), dim: [0, 2] }, out: o(d, [3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 1, 3], CL), dim: [0, 2] }, out: o(d, [2, 3]) },
+    { name: 'mixed', covers: ['attr'], args: { self: t(d, [1, 3, 1, 2]), dim: [-1, 0] }, out: o(d, [3, 1, 2]), only: F32 },
+  ]),
+  suite('aten::unsqueeze_copy.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3]), dim: -1 }, out: o(d, [2, 3, 1]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 2], CL), dim: 4 }, out: o(d, [1, 2, 2, 2, 1]) },
+    { name: 'zero_dim', covers: ['size1'], args: { self: t(d, []), dim: 0 }, out: o(d, [1]), only: F32 },
+  ]),
+  suite('aten::slice_copy.Tensor_out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge', 'attr'], args: { self: edge(d, [4, 6]), dim: 1, start: -5, end: null, step: 2 }, out: o(d, [4, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 4, 2, 2], CL), dim: 1, start: 1, end: 3, step: 1 }, out: o(d, [1, 2, 2, 2]) },
+    { name: 'end_past_size', covers: ['attr'], args: { self: t(d, [5]), dim: 0, start: null, end: 100, step: 1 }, out: o(d, [5]), only: F32 },
+    { name: 'empty', covers: ['empty'], args: { self: t(d, [4, 6]), dim: 0, start: 3, end: 1, step: 1 }, out: o(d, [0, 6]), only: F32 },
+    { name: 'large', covers: ['large'], args: { self: t(d, [512, 256]), dim: 0, start: 0, end: 256, step: 1 }, out: o(d, [256, 256]), only: F32 },
+  ]),
+  suite('aten::select_copy.int_out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge', 'attr'], args: { self: edge(d, [3, 4]), dim: 0, index: -1 }, out: o(d, [4]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL), dim: 1, index: 2 }, out: o(d, [1, 2, 2]) },
+  ]),
+  suite('aten::narrow_copy.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge', 'attr'], args: { self: edge(d, [2, 5]), dim: 1, start: -2, length: 2 }, out: o(d, [2, 2]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 4, 2, 2], CL), dim: 1, start: 1, length: 2 }, out: o(d, [1, 2, 2, 2]) },
+  ]),
+  suite('aten::t_copy.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3]) }, out: o(d, [3, 2]) },
+    { name: 'column_major', covers: ['dim_order'], args: { self: t(d, [2, 3], [1, 0]) }, out: o(d, [3, 2]) },
+    { name: 'vector', covers: ['size1'], args: { self: t(d, [3]) }, out: o(d, [3]), only: F32 },
+  ]),
+  suite('aten::transpose_copy.int_out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3, 4]), dim0: 0, dim1: 2 }, out: o(d, [4, 3, 2]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 3], CL), dim0: 1, dim1: 3 }, out: o(d, [1, 3, 2, 2]) },
+    { name: 'negative', covers: ['attr'], args: { self: t(d, [3, 5]), dim0: -1, dim1: -2 }, out: o(d, [5, 3]), only: F32 },
+  ]),
+  suite('aten::alias_copy.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3]) }, out: o(d, [2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 2], CL) }, out: o(d, [1, 2, 2, 2], CL) },
+  ]),
+  suite('aten::cat.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { tensors: [edge(d, [2, 3]), t(d, [1, 3])], dim: 0 }, out: o(d, [3, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { tensors: [t(d, [1, 2, 2, 2], CL), t(d, [1, 1, 2, 2], CL)], dim: 1 }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'legacy_empty', covers: ['empty', 'attr'], args: { tensors: [t(d, [2, 2]), t(d, [0]), t(d, [2, 3])], dim: -1 }, out: o(d, [2, 5]), only: F32 },
+    { name: 'large', covers: ['large'], args: { tensors: [t(d, [256, 128]), t(d, [256, 128])], dim: 1 }, out: o(d, [256, 256]), only: F32 },
+  ]),
+  suite('aten::stack.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { tensors: [edge(d, [2, 3]), t(d, [2, 3])], dim: 0 }, out: o(d, [2, 2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { tensors: [t(d, [1, 2, 2, 2], CL), t(d, [1, 2, 2, 2], CL)], dim: 0 }, out: o(d, [2, 1, 2, 2, 2]) },
+    { name: 'last_dim', covers: ['attr'], args: { tensors: [t(d, [2, 3]), t(d, [2, 3]), t(d, [2, 3])], dim: -1 }, out: o(d, [2, 3, 3]), only: F32 },
+  ]),
+  suite('aten::split_with_sizes_copy.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [5, 2]), split_sizes: [2, 3], dim: 0 }, out: [o(d, [2, 2]), o(d, [3, 2])] },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 4, 2, 2], CL), split_sizes: [1, 3], dim: 1 }, out: [o(d, [1, 1, 2, 2]), o(d, [1, 3, 2, 2])] },
+    { name: 'empty_piece', covers: ['empty', 'attr'], args: { self: t(d, [2, 3]), split_sizes: [1, 0, 2], dim: -1 }, out: [o(d, [2, 1]), o(d, [2, 0]), o(d, [2, 2])], only: F32 },
+  ]),
+  suite('aten::split_copy.Tensor_out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge', 'attr'], args: { self: edge(d, [5, 2]), split_size: 2, dim: 0 }, out: [o(d, [2, 2]), o(d, [2, 2]), o(d, [1, 2])] },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 4, 2, 2], CL), split_size: 2, dim: 1 }, out: [o(d, [1, 2, 2, 2]), o(d, [1, 2, 2, 2])] },
+  ]),
+  suite('aten::unbind_copy.int_out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [3, 2]), dim: 0 }, out: [o(d, [2]), o(d, [2]), o(d, [2])] },
+    { name: 'channels_last', covers: ['dim_order', 'attr'], args: { self: t(d, [1, 2, 2, 3], CL), dim: 1 }, out: [o(d, [1, 2, 3]), o(d, [1, 2, 3])] },
+  ]),
+  suite('aten::embedding.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { weight: edge(d, [5, 3]), indices: idx([2, 2], [4, 0, 2, 2]), padding_idx: -1, scale_grad_by_freq: false, sparse: false }, out: o(d, [2, 2, 3]) },
+    { name: 'column_major', covers: ['dim_order'], args: { weight: t(d, [4, 3], [1, 0]), indices: idx([3], [3, 1, 0], 'int32'), padding_idx: -1, scale_grad_by_freq: false, sparse: false }, out: o(d, [3, 3]) },
+    { name: 'padding_idx', covers: ['attr'], args: { weight: t(d, [4, 8]), indices: idx([4], [2, 2, 0, 3]), padding_idx: 2, scale_grad_by_freq: false, sparse: false }, out: o(d, [4, 8]), only: F32 },
+  ]),
+  suite('aten::index.Tensor_out', { broadcast: true, dimOrder: true, edge: true }, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3, 4]), indices: [null, idx([3], [2, 0, -1])] }, out: o(d, [2, 3, 4]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 3], CL), indices: [null, idx([1], [1], 'int32')] }, out: o(d, [1, 1, 2, 3]) },
+    { name: 'non_adjacent', covers: ['attr'], args: { self: t(d, [2, 3, 4]), indices: [idx([2], [1, 0]), null, idx([2], [-1, 1])] }, out: o(d, [2, 3]), only: F32 },
+    { name: 'broadcast', covers: ['broadcast'], args: { self: t(d, [3, 4]), indices: [idx([2, 1], [0, 2]), idx([2], [1, 3], 'int32')] }, out: o(d, [2, 2]), only: F32 },
+    { name: 'bool_mask', covers: ['attr'], args: { self: t(d, [3, 4]), indices: [tensor('bool', [3], { data: [true, false, true] })] }, out: o(d, [2, 4]), only: F32 },
+  ]),
+  suite('aten::index_select.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 4]), dim: 1, index: idx([3], [3, 0, 3]) }, out: o(d, [2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 4, 2, 2], CL), dim: 1, index: idx([2], [3, 1], 'int32') }, out: o(d, [1, 2, 2, 2]) },
+    { name: 'empty_index', covers: ['empty'], args: { self: t(d, [3, 2]), dim: 0, index: idx([0], []) }, out: o(d, [0, 2]), only: F32 },
+  ]),
+  suite('aten::index_put.out', { broadcast: true, dimOrder: true, edge: true }, (d) => [
+    { name: 'kv_cache', covers: ['edge'], args: { self: edge(d, [1, 2, 4, 2]), indices: [null, null, idx([1], [3])], values: edge(d, [1, 2, 1, 2]), accumulate: false }, out: o(d, [1, 2, 4, 2]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 2], CL), indices: [null, idx([1], [1])], values: t(d, [1, 1, 2, 2], CL), accumulate: false }, out: o(d, [1, 2, 2, 2], CL) },
+    { name: 'accumulate', covers: ['attr'], args: { self: t(d, [5]), indices: [idx([3], [1, 1, 4])], values: t(d, [3]), accumulate: true }, out: o(d, [5]) },
+    { name: 'broadcast_value', covers: ['broadcast'], args: { self: t(d, [3, 2]), indices: [idx([2], [0, 2])], values: t(d, [1]), accumulate: false }, out: o(d, [3, 2]), only: F32 },
+  ]),
+  suite('aten::constant_pad_nd.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3]), pad: [1, 2], value: d === 'bool' ? true : 3 }, out: o(d, [2, 6]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 2], CL), pad: [1, 1], value: 1 }, out: o(d, [1, 2, 2, 4], CL) },
+    { name: 'crop', covers: ['attr'], args: { self: t(d, [3, 2, 2]), pad: [1, 0, -1, 1], value: 0.5 }, out: o(d, [3, 2, 3]), only: F32 },
+    { name: 'crop_all', covers: ['empty'], args: { self: t(d, [2, 2]), pad: [-2, 0], value: 0 }, out: o(d, [2, 0]), only: F32 },
+  ]),
+];
