@@ -1,4 +1,5 @@
 /** Every operator family's suite. A new family: add its file here. */
 import type { OpSuite } from '../case.js';
+import { CORTEX_M_SUITES } from './cortex-m.js';
 
-export const OP_SUITES: readonly OpSuite[] = [];
+export const OP_SUITES: readonly OpSuite[] = [...CORTEX_M_SUITES];
