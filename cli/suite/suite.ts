@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { ExitError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 
-export const SUITE_HELP = `Usage: etbench suite ops --out DIR [--filter TEXT]
+export const SUITE_HELP = `Usage: etbench suite ops --out DIR [--filter TEXT] [--executorch]
        etbench suite ops --check
 
 Writes the operator suites: for every operator the runtime registers, one-instruction bundled
@@ -17,16 +17,20 @@ reference, and DIR/manifest.json with each case's tolerance. Run them with
 
   --out DIR       folder to write (created when missing)
   --filter TEXT   only operators whose name contains TEXT (e.g. aten::conv)
+  --executorch    also run every case on ExecuTorch's own runtime (needs \`etbench setup python\`) and
+                  list the cases where it disagrees with the reference, with their documented verdicts
   --check         print every registered (operator, dtype) without the cases CI requires; exit 1 if any
   -h, --help      this help
 
-Exit codes: 0 written (or no gaps), 1 a case could not be built (or gaps found), 2 usage error.
+Exit codes: 0 written (or no gaps), 1 a case could not be built, gaps found, or ExecuTorch disagrees
+on a case without a documented verdict, 2 usage error.
 `;
 
 export interface SuiteOptions {
   out: string | null;
   filter: string | undefined;
   check: boolean;
+  executorch: boolean;
 }
 
 /** @returns null when --help was asked. @throws UsageError for bad flags. */
@@ -38,7 +42,7 @@ export function parseSuiteArgs(argv: readonly string[], context: Pick<CliIo, 'cw
       allowPositionals: true,
       strict: true,
       options: {
-        out: { type: 'string' }, filter: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        out: { type: 'string' }, filter: { type: 'string' }, check: { type: 'boolean' }, executorch: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (cause) {
@@ -54,6 +58,7 @@ export function parseSuiteArgs(argv: readonly string[], context: Pick<CliIo, 'cw
     out: parsed.values.out === undefined ? null : path.resolve(context.cwd, parsed.values.out),
     filter: parsed.values.filter,
     check,
+    executorch: parsed.values.executorch === true,
   };
 }
 
@@ -73,4 +78,26 @@ export async function suiteCommand(options: SuiteOptions, io: CliIo): Promise<vo
   const written = writeOpSuites(options.out!, { filter: options.filter });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   io.stdout(`wrote ${written.files.length} cases for ${written.operators} operators to ${written.dir} in ${seconds} s\n`);
+  if (options.executorch) await judge(written.dir, written.files, io);
+}
+
+async function judge(dir: string, files: readonly string[], io: CliIo): Promise<void> {
+  const { locatePython } = await import('../export/index.js');
+  const { tolerancesFor } = await import('../../program/suite/tolerances.js');
+  const { judgeWithExecuTorch } = await import('./executorch.js');
+  const { EXECUTORCH_VERDICTS } = await import('../../program/suite/ops/verdicts.js');
+  const cases = files.map((file) => {
+    const t = tolerancesFor(file, 'forward');
+    return { file, rtol: t?.rtol ?? 0, atol: t?.atol ?? 0 };
+  });
+  const judged = await judgeWithExecuTorch(cases, await locatePython(io.env));
+  const count = (o: string): number => judged.filter((j) => j.outcome === o).length;
+  io.stdout(`ExecuTorch: ${count('agrees')} agree, ${count('disagrees')} disagree, ${count('unsupported')} unsupported, ${count('failed')} failed (${dir})\n`);
+  let unexplained = 0;
+  for (const j of judged.filter((x) => x.outcome === 'disagrees' || x.outcome === 'failed')) {
+    const verdict = EXECUTORCH_VERDICTS[j.file.replace(/\.bpte$/, '')];
+    if (verdict === undefined) unexplained += 1;
+    io.stdout(`  ${j.file}: ${j.outcome}, ${j.detail}\n    verdict: ${verdict ?? 'NONE: investigate'}\n`);
+  }
+  if (unexplained > 0) throw new ExitError(1, `${unexplained} cases disagree with ExecuTorch without a documented verdict`);
 }
