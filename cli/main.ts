@@ -18,12 +18,13 @@ Commands:
   inspect     show what a .pte / .bpte file holds (methods, I/O, operators, delegates, memory)
   export      export a PyTorch module (or the real-exporter suite) with the real ExecuTorch
   crosscheck  run programs on etrun and on ExecuTorch's runtime and compare the outputs
+  suite       write the operator suites (\`etbench suite ops --out DIR\`) or check their coverage
   setup       set up the Python environment export and crosscheck use (\`etbench setup python\`)
 
 Run \`etbench <command> --help\` for a command's options.
 `;
 
-const COMMANDS = new Set(['run', 'inspect', 'export', 'crosscheck', 'setup']);
+const COMMANDS = new Set(['run', 'inspect', 'export', 'crosscheck', 'suite', 'setup']);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
@@ -84,6 +85,16 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<void> {
       const options = compileCrosscheckOptions(raw, io);
       const { crosscheck } = await import('./crosscheck/crosscheck.js');
       await crosscheck(options, io);
+      return;
+    }
+    case 'suite': {
+      const { SUITE_HELP, parseSuiteArgs, suiteCommand } = await import('./suite/suite.js');
+      const options = parseSuiteArgs(rest, io);
+      if (options === null) {
+        io.stdout(SUITE_HELP);
+        return;
+      }
+      await suiteCommand(options, io);
       return;
     }
     case 'setup': {

@@ -1,7 +1,7 @@
 // A bundled test case's inputs as the runner contract's input file ([{dtype, shape, data}] in
 // logical row-major order), so both runtimes can be fed exactly the same tensors.
 
-import { readBundled, type BundledValue, type TensorData } from '../../program/index.js';
+import { readBundled, type BundledTestCase, type BundledValue, type TensorData } from '../../program/index.js';
 import type { Dtype, TensorValue } from '../../native/runner/index.js';
 import { UsageError } from '../errors.js';
 
@@ -55,9 +55,9 @@ export function toLogicalOrder<T>(values: readonly T[], shape: readonly number[]
   return out;
 }
 
-function tensorValue(value: BundledValue, position: number): TensorValue {
-  if (value.kind !== 'Tensor') throw new UsageError(`--inputs bundled: input ${position} is a ${value.kind}, not a tensor; only tensor inputs can be cross-checked`);
-  if (!CONTRACT_DTYPES.has(value.dtype)) throw new UsageError(`--inputs bundled: input ${position} has dtype ${value.dtype}, which the runner contract cannot carry`);
+function tensorValue(value: BundledValue, what: string): TensorValue {
+  if (value.kind !== 'Tensor') throw new UsageError(`--inputs bundled: ${what} is a ${value.kind}, not a tensor; only tensors can be cross-checked`);
+  if (!CONTRACT_DTYPES.has(value.dtype)) throw new UsageError(`--inputs bundled: ${what} has dtype ${value.dtype}, which the runner contract cannot carry`);
   const logical = toLogicalOrder(physicalValues(value.dtype, value.data), value.shape, value.dimOrder);
   const data = value.dtype === 'bool'
     ? logical.map((v) => v !== 0)
@@ -70,6 +70,15 @@ function tensorValue(value: BundledValue, position: number): TensorValue {
  * @throws UsageError when the file is not bundled, or has no such method or case.
  */
 export function bundledInputs(file: string, bytes: Uint8Array, method: string | null, caseIndex: number): TensorValue[] {
+  return bundledCase(file, bytes, method, caseIndex).inputs.map((v, i) => tensorValue(v, `input ${i}`));
+}
+
+/** The expected outputs of the same test case, in the runner contract's form. */
+export function bundledExpected(file: string, bytes: Uint8Array, method: string | null, caseIndex: number): TensorValue[] {
+  return bundledCase(file, bytes, method, caseIndex).expectedOutputs.map((v, i) => tensorValue(v, `expected output ${i}`));
+}
+
+function bundledCase(file: string, bytes: Uint8Array, method: string | null, caseIndex: number): BundledTestCase {
   if (bytes.length < 8 || String.fromCharCode(...bytes.subarray(4, 8)) !== 'BP08') {
     throw new UsageError(`--inputs bundled: ${file} is not a bundled program (.bpte)`);
   }
@@ -80,5 +89,5 @@ export function bundledInputs(file: string, bytes: Uint8Array, method: string | 
   if (suite === undefined) throw new UsageError(`--inputs bundled: ${file} has no test suite for ${method ?? 'forward'} (it has ${suites.map((s) => s.methodName).join(', ') || 'none'})`);
   const testCase = suite.testCases[caseIndex];
   if (testCase === undefined) throw new UsageError(`--inputs bundled:${caseIndex}: ${file} has ${suite.testCases.length} test cases for ${suite.methodName}`);
-  return testCase.inputs.map(tensorValue);
+  return testCase;
 }

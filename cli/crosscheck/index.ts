@@ -14,6 +14,6 @@ export {
   type CrosscheckInputs, type CrosscheckOptions, type RawCrosscheckOptions,
 } from './options.js';
 export { compareOutputs, compareTensors, type OutputComparison, type Tolerance } from './compare.js';
-export { bundledInputs, toLogicalOrder } from './bundled.js';
+export { bundledExpected, bundledInputs, toLogicalOrder } from './bundled.js';
 export { runExecuTorch, type EtDocument, type EtJob } from './executorch.js';
 export { renderCrosscheck } from './render.js';

@@ -169,12 +169,15 @@ Result<FreeableBuffer> Program::segment(uint32_t index, Diag* diag) const {
     return fail(diag, Error::InvalidProgram, "segment index %u is out of range (the program has %u segments)", index,
                 segments.size());
   }
-  if (header_.segment_base_offset == 0) {
-    return fail(diag, Error::InvalidProgram, "segment %u is referenced but the file has no segment data", index);
-  }
   ETB_TRY(fb::Table s, segments[index]);
   uint64_t offset = s.scalar<uint64_t>(0, 0);
   uint64_t size = s.scalar<uint64_t>(1, 0);
+  // A program whose segments are all empty (say, its only constant has zero
+  // elements) is written without segment data, as the exporter does.
+  if (size == 0) return loader_->load(0, 0, diag);
+  if (header_.segment_base_offset == 0) {
+    return fail(diag, Error::InvalidProgram, "segment %u is referenced but the file has no segment data", index);
+  }
   uint64_t base = header_.segment_base_offset;
   if (offset > file_size_ || !sub_range(base + offset, size, file_size_)) {
     return fail(diag, Error::InvalidProgram,

@@ -28,6 +28,8 @@ export function readConstantData(bytes: Uint8Array, info: ProgramInfo, tensor: T
         field: 'data_buffer_idx',
       });
     }
+    // An empty segment is written without segment data (fileOffset null): it holds only empty constants.
+    if (segment !== undefined && segment.size === 0 && tensor.nbytes === 0) return new Uint8Array(0);
     if (segment === undefined || segment.fileOffset === null) {
       throw new ProgramFormatError('the constant segment is not loadable', { field: 'constant_segment' });
     }

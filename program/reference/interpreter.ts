@@ -130,16 +130,32 @@ class Machine {
     this.slots[i] = { kind: 'value', value: v };
   }
 
+  /**
+   * A multi-output operator's reference returns its tensors in the schema's
+   * return order: they go to the trailing out arguments (`out0, out1, out2`,
+   * `values, indices`), or to the items of a trailing `Tensor(a!)[]` out list.
+   */
+  private storeOutputs(opName: string, args: number[], results: readonly unknown[]): void {
+    const last = args[args.length - 1]!;
+    const lastInfo = this.method.values[last];
+    const targets = lastInfo?.kind === 'TensorList' ? lastInfo.items : args.slice(args.length - results.length);
+    if (targets.length !== results.length) {
+      throw new ReferenceOpError(`${results.length} results for ${targets.length} out tensors`, { op: opName });
+    }
+    results.forEach((r, k) => {
+      if (!isTensor(r as RefValue)) throw new ReferenceOpError(`result ${k} is not a tensor`, { op: opName });
+      store(this.tensorSlot(targets[k]!), r as RefTensor, targets[k]!);
+    });
+  }
+
   kernelCall(opName: string, args: number[]): RefValue {
     const op = referenceOp(opName);
     if (args.length !== op.arity + 1) throw new ReferenceOpError(`${args.length} arguments, expected ${op.arity} + return slot`, { op: opName });
     const result = op.fn(args.slice(0, op.arity).map((i) => this.argument(i)));
     const ret = args[op.arity]!;
     if (op.kind === 'out' && Array.isArray(result)) {
-      // A Tensor(a!)[] out: one result per list item; the return slot lists the same items.
-      const info = this.method.values[args[op.arity - 1]!];
-      if (info?.kind !== 'TensorList' || info.items.length !== result.length) throw new ReferenceOpError('out list does not match the results', { op: opName });
-      info.items.forEach((j, k) => store(this.tensorSlot(j), result[k] as RefTensor, j));
+      this.storeOutputs(opName, args.slice(0, op.arity), result as readonly unknown[]);
+      this.slots[ret] = { kind: 'value', value: result };
     } else if (op.kind === 'out') {
       const outIndex = args[op.arity - 1]!;
       if (!isTensor(result)) throw new ReferenceOpError('out operator returned no tensor', { op: opName });
