@@ -298,4 +298,64 @@ namespace portable {
 [[nodiscard]] Error narrow_copy_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, int64_t start, int64_t length, Tensor& out);
 }  // namespace portable
 
+// aten::gather.out
+namespace portable {
+[[nodiscard]] Error gather_out(KernelContext& ctx, const Tensor& self, int64_t dim, const Tensor& index, bool sparse_grad, Tensor& out);
+[[nodiscard]] Error gather_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, const Tensor& index, bool sparse_grad, Tensor& out);
+}  // namespace portable
+
+// aten::scatter.src_out
+namespace portable {
+[[nodiscard]] Error scatter_src_out(KernelContext& ctx, const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, Tensor& out);
+[[nodiscard]] Error scatter_src_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, Tensor& out);
+}  // namespace portable
+
+// aten::scatter.value_out
+namespace portable {
+[[nodiscard]] Error scatter_value_out(KernelContext& ctx, const Tensor& self, int64_t dim, const Tensor& index, const Scalar& value, Tensor& out);
+[[nodiscard]] Error scatter_value_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, const Tensor& index, const Scalar& value, Tensor& out);
+}  // namespace portable
+
+// aten::repeat.out
+namespace portable {
+[[nodiscard]] Error repeat_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> repeats, Tensor& out);
+[[nodiscard]] Error repeat_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> repeats, Tensor& out);
+}  // namespace portable
+
+// aten::flip.out
+namespace portable {
+[[nodiscard]] Error flip_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> dims, Tensor& out);
+[[nodiscard]] Error flip_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> dims, Tensor& out);
+}  // namespace portable
+
+// aten::roll.out
+namespace portable {
+[[nodiscard]] Error roll_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> shifts, Span<const int64_t> dims, Tensor& out);
+[[nodiscard]] Error roll_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> shifts, Span<const int64_t> dims, Tensor& out);
+}  // namespace portable
+
+// aten::tril.out
+namespace portable {
+[[nodiscard]] Error tril_out(KernelContext& ctx, const Tensor& self, int64_t diagonal, Tensor& out);
+[[nodiscard]] Error tril_out_prepare(KernelContext& ctx, const Tensor& self, int64_t diagonal, Tensor& out);
+}  // namespace portable
+
+// aten::triu.out
+namespace portable {
+[[nodiscard]] Error triu_out(KernelContext& ctx, const Tensor& self, int64_t diagonal, Tensor& out);
+[[nodiscard]] Error triu_out_prepare(KernelContext& ctx, const Tensor& self, int64_t diagonal, Tensor& out);
+}  // namespace portable
+
+// aten::masked_fill.Scalar_out
+namespace portable {
+[[nodiscard]] Error masked_fill_scalar_out(KernelContext& ctx, const Tensor& self, const Tensor& mask, const Scalar& value, Tensor& out);
+[[nodiscard]] Error masked_fill_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& mask, const Scalar& value, Tensor& out);
+}  // namespace portable
+
+// aten::pixel_shuffle.out
+namespace portable {
+[[nodiscard]] Error pixel_shuffle_out(KernelContext& ctx, const Tensor& self, int64_t upscale_factor, Tensor& out);
+[[nodiscard]] Error pixel_shuffle_out_prepare(KernelContext& ctx, const Tensor& self, int64_t upscale_factor, Tensor& out);
+}  // namespace portable
+
 }  // namespace etb

@@ -57,6 +57,16 @@ const OpInfo kOps[] = {
     {"aten::index_put.out", "index_put.out(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
     {"aten::constant_pad_nd.out", "constant_pad_nd.out(Tensor self, SymInt[] pad, Scalar value=0, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
     {"aten::narrow_copy.out", "narrow_copy.out(Tensor self, int dim, SymInt start, SymInt length, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::gather.out", "gather.out(Tensor self, int dim, Tensor index, *, bool sparse_grad=False, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::scatter.src_out", "scatter.src_out(Tensor self, int dim, Tensor index, Tensor src, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::scatter.value_out", "scatter.value_out(Tensor self, int dim, Tensor index, Scalar value, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::repeat.out", "repeat.out(Tensor self, SymInt[] repeats, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::flip.out", "flip.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::roll.out", "roll.out(Tensor self, SymInt[1] shifts, int[1] dims=[], *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::tril.out", "tril.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::triu.out", "triu.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::masked_fill.Scalar_out", "masked_fill.Scalar_out(Tensor self, Tensor mask, Scalar value, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::pixel_shuffle.out", "pixel_shuffle.out(Tensor self, int upscale_factor, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
 };
 
 const size_t kNumOps = sizeof(kOps) / sizeof(kOps[0]);

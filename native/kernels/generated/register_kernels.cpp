@@ -1080,6 +1080,219 @@ Error aten_narrow_copy_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gather_out)
+// aten::gather.out: gather.out(Tensor self, int dim, Tensor index, *, bool sparse_grad=False, Tensor(a!) out) -> Tensor(a!)
+Error aten_gather_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "index", "Tensor", args[2]);
+  if (!(args[3]->is_bool())) return kind_error(ctx, 3, "sparse_grad", "Bool", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::gather_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor(), args[3]->u.b, args[4]->tensor());
+}
+Error aten_gather_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "index");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::gather_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor(), args[3]->u.b, args[4]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_src_out)
+// aten::scatter.src_out: scatter.src_out(Tensor self, int dim, Tensor index, Tensor src, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_scatter_src_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "index", "Tensor", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "src", "Tensor", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::scatter_src_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor(), args[3]->tensor(), args[4]->tensor());
+}
+Error aten_scatter_src_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "index");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "src");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::scatter_src_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor(), args[3]->tensor(), args[4]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_value_out)
+// aten::scatter.value_out: scatter.value_out(Tensor self, int dim, Tensor index, Scalar value, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_scatter_value_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "index", "Tensor", args[2]);
+  if (!(args[3]->is_scalar())) return kind_error(ctx, 3, "value", "Scalar", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::scatter_value_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor(), Scalar::from(*args[3]), args[4]->tensor());
+}
+Error aten_scatter_value_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "index");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::scatter_value_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor(), Scalar::from(*args[3]), args[4]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_repeat_out)
+// aten::repeat.out: repeat.out(Tensor self, SymInt[] repeats, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_repeat_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "repeats", "IntList", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::repeat_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+Error aten_repeat_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::repeat_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_flip_out)
+// aten::flip.out: flip.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_flip_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "dims", "IntList", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::flip_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+Error aten_flip_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::flip_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_roll_out)
+// aten::roll.out: roll.out(Tensor self, SymInt[1] shifts, int[1] dims=[], *, Tensor(a!) out) -> Tensor(a!)
+Error aten_roll_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "shifts", "IntList", args[1]);
+  if (!(args[2]->tag == Tag::ListInt)) return kind_error(ctx, 2, "dims", "IntList", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::roll_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->tensor());
+}
+Error aten_roll_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::roll_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tril_out)
+// aten::tril.out: tril.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_tril_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "diagonal", "Int", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::tril_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor());
+}
+Error aten_tril_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::tril_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_triu_out)
+// aten::triu.out: triu.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_triu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "diagonal", "Int", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::triu_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor());
+}
+Error aten_triu_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::triu_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_masked_fill_Scalar_out)
+// aten::masked_fill.Scalar_out: masked_fill.Scalar_out(Tensor self, Tensor mask, Scalar value, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_masked_fill_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "mask", "Tensor", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "value", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::masked_fill_scalar_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_masked_fill_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "mask");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::masked_fill_scalar_out(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pixel_shuffle_out)
+// aten::pixel_shuffle.out: pixel_shuffle.out(Tensor self, int upscale_factor, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_pixel_shuffle_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "upscale_factor", "Int", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::pixel_shuffle_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor());
+}
+Error aten_pixel_shuffle_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::pixel_shuffle_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->tensor());
+}
+#endif
+
 }  // namespace
 
 const KernelEntry kKernelEntries[] = {
@@ -1235,6 +1448,36 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_narrow_copy_out)
   {"aten::narrow_copy.out", KernelSet::Portable, aten_narrow_copy_out__portable_init, aten_narrow_copy_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gather_out)
+  {"aten::gather.out", KernelSet::Portable, aten_gather_out__portable_init, aten_gather_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_src_out)
+  {"aten::scatter.src_out", KernelSet::Portable, aten_scatter_src_out__portable_init, aten_scatter_src_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_value_out)
+  {"aten::scatter.value_out", KernelSet::Portable, aten_scatter_value_out__portable_init, aten_scatter_value_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_repeat_out)
+  {"aten::repeat.out", KernelSet::Portable, aten_repeat_out__portable_init, aten_repeat_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_flip_out)
+  {"aten::flip.out", KernelSet::Portable, aten_flip_out__portable_init, aten_flip_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_roll_out)
+  {"aten::roll.out", KernelSet::Portable, aten_roll_out__portable_init, aten_roll_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tril_out)
+  {"aten::tril.out", KernelSet::Portable, aten_tril_out__portable_init, aten_tril_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_triu_out)
+  {"aten::triu.out", KernelSet::Portable, aten_triu_out__portable_init, aten_triu_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_masked_fill_Scalar_out)
+  {"aten::masked_fill.Scalar_out", KernelSet::Portable, aten_masked_fill_Scalar_out__portable_init, aten_masked_fill_Scalar_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pixel_shuffle_out)
+  {"aten::pixel_shuffle.out", KernelSet::Portable, aten_pixel_shuffle_out__portable_init, aten_pixel_shuffle_out__portable_call},
 #endif
     {nullptr, KernelSet::Prim, nullptr, nullptr},
 };

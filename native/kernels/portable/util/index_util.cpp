@@ -190,5 +190,30 @@ Error make_index_plan(KernelContext& ctx, const Tensor& base, const ValueList& i
   return Error::Ok;
 }
 
+Error check_scatter_index(KernelContext& ctx, const Tensor& self, int64_t dim, const Tensor& index, const Tensor* src,
+                          int32_t* d) {
+  if (index.dtype != ScalarType::Long) {
+    return ctx.fail(Error::InvalidArgument, "index is %s; it must be int64", scalar_type_name(index.dtype));
+  }
+  ETB_RETURN_IF_ERROR(wrap_dim(ctx, dim, self.dim, d));
+  auto rank = [](const Tensor& t) { return t.dim == 0 ? 1 : t.dim; };
+  auto size = [](const Tensor& t, int32_t k) { return t.dim == 0 ? 1 : t.sizes[k]; };
+  if (rank(index) != rank(self) || (src != nullptr && rank(*src) != rank(index))) {
+    return ctx.fail(Error::InvalidArgument, "index has rank %d but self has rank %d", index.dim, self.dim);
+  }
+  if (index.numel() == 0) return Error::Ok;
+  for (int32_t k = 0; k < rank(index); k++) {
+    if (k != *d && size(index, k) > size(self, k)) {
+      return ctx.fail(Error::InvalidArgument, "index size %d at dim %d exceeds self's size %d", size(index, k), k,
+                      size(self, k));
+    }
+    if (src != nullptr && size(index, k) > size(*src, k)) {
+      return ctx.fail(Error::InvalidArgument, "index size %d at dim %d exceeds src's size %d", size(index, k), k,
+                      size(*src, k));
+    }
+  }
+  return Error::Ok;
+}
+
 }  // namespace portable
 }  // namespace etb

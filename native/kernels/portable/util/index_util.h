@@ -78,5 +78,34 @@ Error for_each_index(KernelContext& ctx, const IndexPlan& p, F&& f) {
   }
 }
 
+// gather/scatter: index must be int64 with self's rank (0-d counting as
+// rank 1), no larger than self outside `dim` and than *src (if given)
+// anywhere. Writes the wrapped dim.
+Error check_scatter_index(KernelContext& ctx, const Tensor& self, int64_t dim, const Tensor& index, const Tensor* src,
+                          int32_t* d);
+
+// Calls f(base_offset, index_offset, coords) for every element of index,
+// where base_offset addresses base at coords with dim `d` replaced by the
+// index value (checked to lie in [0, size)).
+template <typename F>
+Error for_each_scatter_index(KernelContext& ctx, const Tensor& base, int32_t d, const Tensor& index, F&& f) {
+  const int64_t n = index.numel();
+  const int32_t size = base.dim == 0 ? 1 : base.sizes[d];
+  const int64_t stride = base.dim == 0 ? 0 : base.strides[d];
+  int32_t coords[kMaxTensorRank] = {};
+  for (int64_t i = 0; i < n; i++) {
+    int64_t io = 0, off = 0;
+    for (int32_t k = 0; k < index.dim; k++) {
+      io += coords[k] * index.strides[k];
+      if (k != d) off += coords[k] * base.strides[k];
+    }
+    int64_t v = load_index(index.data, index.dtype, io);
+    if (v < 0 || v >= size) return index_out_of_range(ctx, v, d, size);
+    f(off + v * stride, io, coords);
+    for (int32_t k = index.dim - 1; k >= 0 && ++coords[k] == index.sizes[k]; k--) coords[k] = 0;
+  }
+  return Error::Ok;
+}
+
 }  // namespace portable
 }  // namespace etb

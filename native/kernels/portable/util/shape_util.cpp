@@ -226,13 +226,18 @@ Error write_piece(KernelContext& ctx, const Tensor& self, int32_t dim, int64_t s
   return Error::Ok;
 }
 
-void fill_scalar(Tensor& out, const Scalar& value) {
-  alignas(8) uint8_t pattern[8] = {0};
-  if (is_floating(out.dtype) || value.kind == Scalar::Kind::Double) {
-    store_as<double>(pattern, out.dtype, 0, value.to_double());
+void scalar_bytes(ScalarType dtype, const Scalar& value, uint8_t* pattern) {
+  memset(pattern, 0, 8);
+  if (is_floating(dtype) || value.kind == Scalar::Kind::Double) {
+    store_as<double>(pattern, dtype, 0, value.to_double());
   } else {
-    store_as<int64_t>(pattern, out.dtype, 0, value.to_int());
+    store_as<int64_t>(pattern, dtype, 0, value.to_int());
   }
+}
+
+void fill_scalar(Tensor& out, const Scalar& value) {
+  alignas(8) uint8_t pattern[8];
+  scalar_bytes(out.dtype, value, pattern);
   size_t esize = element_size(out.dtype);
   int64_t n = out.numel();
   uint8_t* d = static_cast<uint8_t*>(out.data);

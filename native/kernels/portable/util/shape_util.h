@@ -70,6 +70,20 @@ inline int64_t load_index(const void* data, ScalarType t, int64_t i) {
   return t == ScalarType::Long ? static_cast<const int64_t*>(data)[i] : static_cast<const int32_t*>(data)[i];
 }
 
+// One element of esize bytes.
+inline void copy_element(size_t esize, void* dst, const void* src) {
+  switch (esize) {
+    case 1: *static_cast<uint8_t*>(dst) = *static_cast<const uint8_t*>(src); break;
+    case 2: *static_cast<uint16_t*>(dst) = *static_cast<const uint16_t*>(src); break;
+    case 4: *static_cast<uint32_t*>(dst) = *static_cast<const uint32_t*>(src); break;
+    default: *static_cast<uint64_t*>(dst) = *static_cast<const uint64_t*>(src); break;
+  }
+}
+
+// The bytes of `value` converted to dtype (ATen's Scalar-to-element cast:
+// integers wrap, floats truncate into integers, nonzero is true).
+void scalar_bytes(ScalarType dtype, const Scalar& value, uint8_t* pattern);
+
 // Fills all of out with `value` converted to out's dtype.
 void fill_scalar(Tensor& out, const Scalar& value);
 
