@@ -27,6 +27,8 @@ import {
 } from './shape.js';
 import { catOut, splitCopyTensorOut, splitWithSizesCopyOut, stackOut, unbindCopyIntOut } from './shape-join.js';
 import { embeddingOut, indexPutOut, indexSelectOut, indexTensorOut } from './indexing.js';
+import { gatherOut, maskedFillScalarOut, scatterSrcOut, scatterValueOut } from './indexing-scatter.js';
+import { flipOut, pixelShuffleOut, repeatOut, rollOut, trilOut, triuOut } from './shape-tile.js';
 import type { RefValue } from './tensor.js';
 
 export type ReferenceOpKind = 'out' | 'value' | 'view';
@@ -94,6 +96,16 @@ export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
   'aten::index_select.out': out(4, indexSelectOut),
   'aten::index_put.out': out(5, indexPutOut),
   'aten::constant_pad_nd.out': out(4, constantPadNdOut),
+  'aten::gather.out': out(5, gatherOut),
+  'aten::scatter.src_out': out(5, scatterSrcOut),
+  'aten::scatter.value_out': out(5, scatterValueOut),
+  'aten::repeat.out': out(3, repeatOut),
+  'aten::flip.out': out(3, flipOut),
+  'aten::roll.out': out(4, rollOut),
+  'aten::tril.out': out(3, trilOut),
+  'aten::triu.out': out(3, triuOut),
+  'aten::masked_fill.Scalar_out': out(4, maskedFillScalarOut),
+  'aten::pixel_shuffle.out': out(3, pixelShuffleOut),
 };
 
 export function referenceOp(opName: string): ReferenceOp {

@@ -75,6 +75,8 @@ class Cases:
         self.splits()
         self.indexing()
         self.pad()
+        self.scatters()
+        self.tiles()
 
     def views(self):
         v = self.out_op
@@ -195,3 +197,41 @@ class Cases:
         v('constant_pad_nd.out', 'float value', [self.t([2, 2]), [0, 1, 1, 0], 0.5], p)
         v('constant_pad_nd.out', 'channels_last', [self.t([1, 2, 2, 2], cl=True), [1, 1], 1], p, self.empty([1, 2, 2, 4], cl=True))
         v('constant_pad_nd.out', 'negative size', [self.t([2]), [-2, -1], 0], p)
+
+    def scatters(self):
+        v = self.out_op
+        L = lambda vals: torch.tensor(vals, dtype=torch.int64)
+        g = lambda x, dim, index, sparse_grad, out: A.gather.out(x, dim, index, sparse_grad=sparse_grad, out=out)
+        v('gather.out', 'dim 1', [self.t([2, 3]), 1, L([[2, 0], [1, 1]]), False], g)
+        v('gather.out', 'dim 0, special', [self.t([4, 3], True), 0, L([[3, 0, 1], [2, 2, 0]]), False], g)
+        v('gather.out', 'index out of range', [self.t([2, 3]), 1, L([[3]]), False], g)
+        v('scatter.src_out', 'dim 0', [self.t([3, 3]), 0, L([[2, 0, 1]]), self.t([2, 3])], A.scatter.src_out)
+        v('scatter.src_out', 'dim -1, special src', [self.t([2, 4]), -1, L([[3, 0], [1, 2]]), self.t([2, 2], True)], A.scatter.src_out)
+        v('scatter.src_out', 'index out of range', [self.t([2]), 0, L([2]), self.t([1])], A.scatter.src_out)
+        v('scatter.value_out', 'int value', [self.t([2, 3]), 1, L([[0], [2]]), 1], A.scatter.value_out)
+        v('scatter.value_out', 'float value', [self.t([3], True), 0, L([1, 2]), 2.5], A.scatter.value_out)
+        v('scatter.value_out', 'bool value', [self.t([2, 2]), 0, L([[1, 0]]), True], A.scatter.value_out)
+        mf = A.masked_fill.Scalar_out
+        v('masked_fill.Scalar_out', 'broadcast mask, int value', [self.t([2, 3]), torch.tensor([True, False, True]), 3], mf)
+        v('masked_fill.Scalar_out', 'special self, float value', [self.t([12], True), torch.tensor([i % 3 == 0 for i in range(12)]), -2.75], mf)
+        v('masked_fill.Scalar_out', 'mask broadcasts self', [self.t([3]), torch.tensor([[True], [False]]), True], mf)
+        v('masked_fill.Scalar_out', 'uint8 mask', [self.t([2]), torch.tensor([1, 0], dtype=torch.uint8), 1], mf)
+
+    def tiles(self):
+        v = self.out_op
+        v('repeat.out', 'new leading dim', [self.t([1, 2]), [2, 1, 3]], A.repeat.out)
+        v('repeat.out', 'special values', [self.t([2, 2], True), [1, 2]], A.repeat.out)
+        v('repeat.out', 'channels_last', [self.t([1, 2, 1, 2], cl=True), [1, 2, 2, 1]], A.repeat.out)
+        v('flip.out', 'two dims', [self.t([2, 3, 2]), [0, -1]], A.flip.out)
+        v('flip.out', 'special values', [self.t([12], True), [0]], A.flip.out)
+        v('flip.out', 'channels_last', [self.t([1, 2, 2, 2], cl=True), [1, 3]], A.flip.out)
+        v('roll.out', 'flattened', [self.t([2, 3]), [2], []], A.roll.out)
+        v('roll.out', 'two dims', [self.t([2, 3], True), [-1, 4], [1, 0]], A.roll.out)
+        v('roll.out', 'channels_last', [self.t([1, 2, 2, 3], cl=True), [1], [3]], A.roll.out)
+        for op, fn in (('tril.out', A.tril.out), ('triu.out', A.triu.out)):
+            v(op, 'square', [self.t([3, 3]), 0], fn)
+            v(op, 'batched, diagonal 1, special', [self.t([2, 3, 4], True), 1], fn)
+            v(op, 'wide, diagonal -2', [self.t([3, 5]), -2], fn)
+        v('pixel_shuffle.out', 'r 2', [self.t([1, 8, 2, 3]), 2], A.pixel_shuffle.out)
+        v('pixel_shuffle.out', 'rank 3, special', [self.t([4, 1, 3], True), 2], A.pixel_shuffle.out)
+        v('pixel_shuffle.out', 'channels_last', [self.t([1, 4, 2, 2], cl=True), 2], A.pixel_shuffle.out)

@@ -13,6 +13,9 @@ Error masked_fill_scalar_out_prepare(KernelContext& ctx, const Tensor& self, con
   if (mask.dtype != ScalarType::Bool) {
     return ctx.fail(Error::InvalidArgument, "mask is %s; it must be bool", scalar_type_name(mask.dtype));
   }
+  if (!scalar_fits(out.dtype, value)) {
+    return ctx.fail(Error::InvalidArgument, "value cannot be converted to %s without overflow", scalar_type_name(out.dtype));
+  }
   return Error::Ok;
 }
 

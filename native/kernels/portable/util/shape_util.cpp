@@ -235,6 +235,29 @@ void scalar_bytes(ScalarType dtype, const Scalar& value, uint8_t* pattern) {
   }
 }
 
+bool scalar_fits(ScalarType dtype, const Scalar& value) {
+  if (dtype == ScalarType::Bool || dtype == ScalarType::Double || value.kind == Scalar::Kind::Bool) return true;
+  double lo, hi;
+  switch (dtype) {
+    case ScalarType::Byte: lo = 0, hi = 255; break;
+    case ScalarType::Char: lo = -128, hi = 127; break;
+    case ScalarType::Short: lo = -32768, hi = 32767; break;
+    case ScalarType::Int: lo = -2147483648.0, hi = 2147483647.0; break;
+    case ScalarType::Long: lo = -9223372036854775808.0, hi = 9223372036854775807.0; break;
+    case ScalarType::Half: lo = -65504, hi = 65504; break;
+    case ScalarType::BFloat16: lo = -3.3895313892515355e38, hi = 3.3895313892515355e38; break;
+    default: lo = -3.4028234663852886e38, hi = 3.4028234663852886e38; break;
+  }
+  if (value.kind == Scalar::Kind::Int) {
+    if (dtype == ScalarType::Long) return true;
+    if (dtype == ScalarType::Byte) return value.i <= 255 && value.i >= -255;
+    return double(value.i) >= lo && double(value.i) <= hi;
+  }
+  double v = value.d;
+  if (v != v || v == 1.0 / 0.0 || v == -1.0 / 0.0) return is_floating(dtype);
+  return v >= lo && (dtype == ScalarType::Long ? v < hi : v <= hi);
+}
+
 void fill_scalar(Tensor& out, const Scalar& value) {
   alignas(8) uint8_t pattern[8];
   scalar_bytes(out.dtype, value, pattern);

@@ -84,6 +84,11 @@ inline void copy_element(size_t esize, void* dst, const void* src) {
 // integers wrap, floats truncate into integers, nonzero is true).
 void scalar_bytes(ScalarType dtype, const Scalar& value, uint8_t* pattern);
 
+// ATen's checked Scalar conversion (c10::overflows): false when `value`
+// overflows dtype (integers: outside [lowest, max], NaN or inf; uint8 also
+// takes integers down to -255, which wrap; floats: finite beyond the max).
+bool scalar_fits(ScalarType dtype, const Scalar& value);
+
 // Fills all of out with `value` converted to out's dtype.
 void fill_scalar(Tensor& out, const Scalar& value);
 
