@@ -2,7 +2,8 @@
  * Operator-suite cases of the shape family (view/permute/expand/squeeze/
  * unsqueeze/slice/select/narrow/t/transpose/alias copies, cat, stack, the
  * list-out splits, embedding, index.Tensor, index_select, index_put,
- * constant_pad_nd): every op on every dtype with an edge case, a
+ * constant_pad_nd, gather, scatter, repeat, flip, roll, tril/triu,
+ * masked_fill, pixel_shuffle): every op on every dtype with an edge case, a
  * channels-last (dim_order) case, and for float32 the attr/empty/size1/large
  * corners. Index tensors are int64 unless a case says otherwise.
  */
@@ -178,5 +179,49 @@ export const SHAPE_SUITES: OpSuite[] = [
     { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 2], CL), pad: [1, 1], value: 1 }, out: o(d, [1, 2, 2, 4], CL) },
     { name: 'crop', covers: ['attr'], args: { self: t(d, [3, 2, 2]), pad: [1, 0, -1, 1], value: 0.5 }, out: o(d, [3, 2, 3]), only: F32 },
     { name: 'crop_all', covers: ['empty'], args: { self: t(d, [2, 2]), pad: [-2, 0], value: 0 }, out: o(d, [2, 0]), only: F32 },
+  ]),
+  suite('aten::gather.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [4, 3]), dim: 0, index: idx([2, 3], [3, 0, 1, 2, 2, 0]), sparse_grad: false }, out: o(d, [2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 2], CL), dim: 1, index: idx([1, 1, 2, 2], [1, 0, 0, 1]), sparse_grad: false }, out: o(d, [1, 1, 2, 2]) },
+    { name: 'last_dim', covers: ['attr'], args: { self: t(d, [2, 5]), dim: -1, index: idx([2, 3], [4, 0, 4, 1, 2, 3]), sparse_grad: false }, out: o(d, [2, 3]), only: F32 },
+  ]),
+  suite('aten::scatter.src_out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [3, 3]), dim: 0, index: idx([1, 3], [2, 0, 1]), src: edge(d, [2, 3]) }, out: o(d, [3, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 2], CL), dim: 1, index: idx([1, 1, 2, 2], [1, 0, 0, 1]), src: t(d, [1, 1, 2, 2], CL) }, out: o(d, [1, 2, 2, 2]) },
+  ]),
+  suite('aten::scatter.value_out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3]), dim: 1, index: idx([2, 1], [0, 2]), value: d === 'bool' ? true : 1 }, out: o(d, [2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 2], CL), dim: 3, index: idx([1, 2, 2, 1], [1, 0, 0, 1]), value: 2 }, out: o(d, [1, 2, 2, 2], CL) },
+  ]),
+  suite('aten::repeat.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 2]), repeats: [1, 2] }, out: o(d, [2, 4]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 1, 2], CL), repeats: [1, 2, 2, 1] }, out: o(d, [1, 4, 2, 2]) },
+    { name: 'new_dim', covers: ['attr'], args: { self: t(d, [1, 2]), repeats: [2, 1, 3] }, out: o(d, [2, 1, 6]), only: F32 },
+    { name: 'large', covers: ['large'], args: { self: t(d, [256, 1]), repeats: [1, 256] }, out: o(d, [256, 256]), only: F32 },
+  ]),
+  suite('aten::flip.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3, 2]), dims: [0, -1] }, out: o(d, [2, 3, 2]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 2], CL), dims: [1, 3] }, out: o(d, [1, 2, 2, 2]) },
+  ]),
+  suite('aten::roll.out', VIEW, (d) => [
+    // The builder reads `int[1]` as exactly one item, so the flattened (dims=[]) and multi-dim forms
+    // are covered by the goldens and native tests only.
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3]), shifts: [2], dims: [1] }, out: o(d, [2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 2, 3], CL), shifts: [1], dims: [3] }, out: o(d, [1, 2, 2, 3]) },
+    { name: 'negative', covers: ['attr'], args: { self: t(d, [2, 3]), shifts: [-4], dims: [-2] }, out: o(d, [2, 3]), only: F32 },
+  ]),
+  ...(['tril', 'triu'] as const).map((name) => suite(`aten::${name}.out`, VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [3, 3]), diagonal: 0 }, out: o(d, [3, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 2, 3, 3], CL), diagonal: 1 }, out: o(d, [1, 2, 3, 3]) },
+    { name: 'wide', covers: ['attr'], args: { self: t(d, [3, 5]), diagonal: -2 }, out: o(d, [3, 5]), only: F32 },
+  ])),
+  suite('aten::masked_fill.Scalar_out', { broadcast: true, dimOrder: true, edge: true }, (d) => [
+    { name: 'edge', covers: ['edge', 'broadcast'], args: { self: edge(d, [2, 6]), mask: tensor('bool', [6], { data: [true, false, false, true, false, true] }), value: d === 'bool' ? true : 3 }, out: o(d, [2, 6]) },
+    { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: t(d, [1, 2, 2, 2], CL), mask: tensor('bool', [2, 1, 1], { data: [false, true] }), value: 1 }, out: o(d, [1, 2, 2, 2]) },
+    { name: 'float_value', covers: ['attr'], args: { self: t(d, [4]), mask: tensor('bool', [4], { data: [true, true, false, false] }), value: -2.75 }, out: o(d, [4]), only: F32 },
+  ]),
+  suite('aten::pixel_shuffle.out', VIEW, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [1, 4, 1, 3]), upscale_factor: 2 }, out: o(d, [1, 1, 2, 6]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 8, 2, 2], CL), upscale_factor: 2 }, out: o(d, [1, 2, 4, 4]) },
   ]),
 ];
