@@ -22,7 +22,7 @@ import {
   subScalar, symNumel, symSizeInt, truedivScalar,
 } from './prim.js';
 import {
-  aliasCopyOut, constantPadNdOut, expandCopyOut, narrowCopyOut, permuteCopyOut, selectCopyIntOut, sliceCopyTensorOut,
+  aliasCopyOut, constantPadNdOut, copyInplace, expandCopyOut, narrowCopyOut, permuteCopyOut, selectCopyIntOut, sliceCopyTensorOut,
   squeezeCopyDimOut, squeezeCopyDimsOut, squeezeCopyOut, tCopyOut, transposeCopyIntOut, unsqueezeCopyOut, viewCopyOut,
 } from './shape.js';
 import { catOut, splitCopyTensorOut, splitWithSizesCopyOut, stackOut, unbindCopyIntOut } from './shape-join.js';
@@ -37,10 +37,12 @@ export interface ReferenceOp {
   kind: ReferenceOpKind;
   /** Number of schema arguments (return slot excluded). */
   arity: number;
+  /** The argument an `out` op writes (default: the last one); 0 for in-place ops such as copy_. */
+  outArg?: number;
   fn: (args: readonly RefValue[]) => RefValue;
 }
 
-const out = (arity: number, fn: ReferenceOp['fn']): ReferenceOp => ({ kind: 'out', arity, fn });
+const out = (arity: number, fn: ReferenceOp['fn'], outArg?: number): ReferenceOp => ({ kind: 'out', arity, fn, ...(outArg === undefined ? {} : { outArg }) });
 const value = (arity: number, fn: ReferenceOp['fn']): ReferenceOp => ({ kind: 'value', arity, fn });
 
 export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
@@ -106,6 +108,7 @@ export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
   'aten::triu.out': out(3, triuOut),
   'aten::masked_fill.Scalar_out': out(4, maskedFillScalarOut),
   'aten::pixel_shuffle.out': out(3, pixelShuffleOut),
+  'aten::copy_': out(3, copyInplace, 0),
 };
 
 export function referenceOp(opName: string): ReferenceOp {

@@ -157,7 +157,7 @@ class Machine {
       this.storeOutputs(opName, args.slice(0, op.arity), result as readonly unknown[]);
       this.slots[ret] = { kind: 'value', value: result };
     } else if (op.kind === 'out') {
-      const outIndex = args[op.arity - 1]!;
+      const outIndex = args[op.outArg ?? op.arity - 1]!;
       if (!isTensor(result)) throw new ReferenceOpError('out operator returned no tensor', { op: opName });
       store(this.tensorSlot(outIndex), result, outIndex);
       this.slots[ret] = this.slot(outIndex);

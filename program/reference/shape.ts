@@ -9,7 +9,7 @@
  * rank matches.
  */
 import { ReferenceOpError } from './errors.js';
-import { castScalar } from './scalar-types.js';
+import { castData, castScalar } from './scalar-types.js';
 import {
   boolArg, contiguousOrder, intArg, intListArg, makeTensor, numelOf, rowMajorStrides, scalarArg, tensorArg,
   type RefTensor, type RefValue,
@@ -278,4 +278,18 @@ export function constantPadNdOut(args: readonly RefValue[]): RefTensor {
     }
   }
   return makeTensor(self.dtype, shape, data as number[] | bigint[], outOrder(out, rank));
+}
+
+/** aten::copy_: src broadcast to self's shape and cast to self's dtype; self keeps its shape and dim order. */
+export function copyInplace(args: readonly RefValue[]): RefTensor {
+  const self = tensorArg(args, 0, 'self');
+  const src = tensorArg(args, 1, 'src');
+  boolArg(args, 2, 'non_blocking');
+  const lead = self.shape.length - src.shape.length;
+  if (lead < 0 || src.shape.some((s, d) => s !== 1 && s !== self.shape[d + lead])) {
+    throw new ReferenceOpError(`src of shape [${src.shape}] does not broadcast to [${self.shape}]`);
+  }
+  const own = rowMajorStrides(src.shape);
+  const v: View = { shape: [...self.shape], strides: self.shape.map((_, d) => (d < lead || src.shape[d - lead] === 1 ? 0 : own[d - lead]!)), offset: 0 };
+  return makeTensor(self.dtype, [...self.shape], castData(viewData(src, v), src.dtype, self.dtype), [...self.dimOrder]);
 }

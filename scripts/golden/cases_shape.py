@@ -77,6 +77,7 @@ class Cases:
         self.pad()
         self.scatters()
         self.tiles()
+        self.copies()
 
     def views(self):
         v = self.out_op
@@ -235,3 +236,16 @@ class Cases:
         v('pixel_shuffle.out', 'r 2', [self.t([1, 8, 2, 3]), 2], A.pixel_shuffle.out)
         v('pixel_shuffle.out', 'rank 3, special', [self.t([4, 1, 3], True), 2], A.pixel_shuffle.out)
         v('pixel_shuffle.out', 'channels_last', [self.t([1, 4, 2, 2], cl=True), 2], A.pixel_shuffle.out)
+
+    def copies(self):
+        partner = self.g['PARTNER'][self.name]
+
+        def run(note, x, src):
+            def call():
+                y = x.clone()
+                A.copy_(y, src)
+                return y
+            self.run('copy_', note, [x, src, False], call)
+        run('broadcast src', self.t([2, 3]), self.t([3], True))
+        run(f'from {partner}', self.t([2, 2]), self.g['tensor'](self.rng, partner, [2, 2]))
+        run('into channels_last', self.t([1, 2, 2, 2], cl=True), self.t([1, 2, 2, 2]))

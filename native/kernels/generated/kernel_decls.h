@@ -358,4 +358,10 @@ namespace portable {
 [[nodiscard]] Error pixel_shuffle_out_prepare(KernelContext& ctx, const Tensor& self, int64_t upscale_factor, Tensor& out);
 }  // namespace portable
 
+// aten::copy_
+namespace portable {
+[[nodiscard]] Error copy_inplace(KernelContext& ctx, Tensor& self, const Tensor& src, bool non_blocking);
+[[nodiscard]] Error copy_inplace_prepare(KernelContext& ctx, Tensor& self, const Tensor& src, bool non_blocking);
+}  // namespace portable
+
 }  // namespace etb

@@ -67,6 +67,7 @@ const OpInfo kOps[] = {
     {"aten::triu.out", "triu.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
     {"aten::masked_fill.Scalar_out", "masked_fill.Scalar_out(Tensor self, Tensor mask, Scalar value, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
     {"aten::pixel_shuffle.out", "pixel_shuffle.out(Tensor self, int upscale_factor, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::copy_", "copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
 };
 
 const size_t kNumOps = sizeof(kOps) / sizeof(kOps[0]);

@@ -1293,6 +1293,26 @@ Error aten_pixel_shuffle_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_copy_)
+// aten::copy_: copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)
+Error aten_copy___portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (args[0]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'self' is a constant");
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "src", "Tensor", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "non_blocking", "Bool", args[2]);
+  if (args[3]->tag != args[0]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::copy_inplace_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->u.b);
+}
+Error aten_copy___portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "src");
+  return portable::copy_inplace(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->u.b);
+}
+#endif
+
 }  // namespace
 
 const KernelEntry kKernelEntries[] = {
@@ -1478,6 +1498,9 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pixel_shuffle_out)
   {"aten::pixel_shuffle.out", KernelSet::Portable, aten_pixel_shuffle_out__portable_init, aten_pixel_shuffle_out__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_copy_)
+  {"aten::copy_", KernelSet::Portable, aten_copy___portable_init, aten_copy___portable_call},
 #endif
     {nullptr, KernelSet::Prim, nullptr, nullptr},
 };

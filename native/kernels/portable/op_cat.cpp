@@ -17,7 +17,9 @@ Error cat_shape(KernelContext& ctx, const ValueList& tensors, int64_t dim, const
   if (tensors.size == 0) return ctx.fail(Error::InvalidArgument, "expects a non-empty list of tensors");
   const Tensor* ref = nullptr;
   for (uint32_t i = 0; i < tensors.size; i++) {
-    if (!tensors.items[i]->is_tensor()) return ctx.fail(Error::InvalidProgram, "tensors[%u] is not a tensor", i);
+    if (tensors.items[i] == nullptr || !tensors.items[i]->is_tensor()) {
+      return ctx.fail(Error::InvalidProgram, "tensors[%u] is not a tensor", i);
+    }
     const Tensor& t = tensors.items[i]->tensor();
     if (t.dtype != out.dtype) {
       return ctx.fail(Error::NotSupported, "tensors[%u] is %s but out is %s (cat does not convert)", i,

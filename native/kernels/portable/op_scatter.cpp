@@ -43,7 +43,7 @@ Error scatter_src_out(KernelContext& ctx, const Tensor& self, int64_t dim, const
   // Offsets address self's layout; out has self's sizes but maybe not its dim order.
   return for_each_scatter_index(ctx, out, d, index, [&](int64_t out_off, int64_t index_pos, const int32_t* coords) {
     int64_t so = 0;
-    for (int32_t k = 0; k < index.dim; k++) so += coords[k] * src.strides[k];
+    for (int32_t k = 0; k < index.dim && k < src.dim; k++) so += coords[k] * src.strides[k];
     copy_element(esize, o + out_off * int64_t(esize), s + so * int64_t(esize));
   });
 }

@@ -10,7 +10,9 @@ Error stack_shape(KernelContext& ctx, const ValueList& tensors, int64_t dim, con
                   int32_t* rank, int32_t* at) {
   if (tensors.size == 0) return ctx.fail(Error::InvalidArgument, "expects a non-empty list of tensors");
   for (uint32_t i = 0; i < tensors.size; i++) {
-    if (!tensors.items[i]->is_tensor()) return ctx.fail(Error::InvalidProgram, "tensors[%u] is not a tensor", i);
+    if (tensors.items[i] == nullptr || !tensors.items[i]->is_tensor()) {
+      return ctx.fail(Error::InvalidProgram, "tensors[%u] is not a tensor", i);
+    }
   }
   const Tensor& ref = tensors.items[0]->tensor();
   if (ref.dim >= kMaxTensorRank) return ctx.fail(Error::InvalidArgument, "rank %d is too large to stack", ref.dim);

@@ -104,3 +104,20 @@ TEST(TransposeCopy, SwapsDimsOfChannelsLastInput) {
   EXPECT_EQ(out[2], 1.0f);
   EXPECT_EQ(out[3], 3.0f);
 }
+
+TEST(Copy, BroadcastsConvertsAndKeepsSelfLayout) {
+  int32_t src[2] = {7, -3};
+  float self[4] = {0};
+  int32_t ss[1] = {2}, sd[2] = {2, 2};
+  const uint8_t col[2] = {1, 0};
+  T ts(ScalarType::Int, 1, ss, src), td(ScalarType::Float, 2, sd, self, col);
+  Ctx c("aten::copy_");
+  ASSERT_EQ(portable::copy_inplace(c.ctx, td.t, ts.t, false), Error::Ok);
+  // Logical [[7, -3], [7, -3]] stored column-major.
+  EXPECT_EQ(self[0], 7.0f);
+  EXPECT_EQ(self[1], 7.0f);
+  EXPECT_EQ(self[2], -3.0f);
+  int32_t bad_sizes[1] = {3};
+  T tb(ScalarType::Int, 1, bad_sizes, src);
+  EXPECT_EQ(portable::copy_inplace_prepare(c.ctx, td.t, tb.t, false), Error::InvalidArgument);
+}

@@ -3,7 +3,7 @@
  * unsqueeze/slice/select/narrow/t/transpose/alias copies, cat, stack, the
  * list-out splits, embedding, index.Tensor, index_select, index_put,
  * constant_pad_nd, gather, scatter, repeat, flip, roll, tril/triu,
- * masked_fill, pixel_shuffle): every op on every dtype with an edge case, a
+ * masked_fill, pixel_shuffle, copy_): every op on every dtype with an edge case, a
  * channels-last (dim_order) case, and for float32 the attr/empty/size1/large
  * corners. Index tensors are int64 unless a case says otherwise.
  */
@@ -224,4 +224,10 @@ export const SHAPE_SUITES: OpSuite[] = [
     { name: 'edge', covers: ['edge'], args: { self: edge(d, [1, 4, 1, 3]), upscale_factor: 2 }, out: o(d, [1, 1, 2, 6]) },
     { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 8, 2, 2], CL), upscale_factor: 2 }, out: o(d, [1, 2, 4, 4]) },
   ]),
+  // copy_ writes its mutable `self`, which the builder makes an out tensor: the case checks what src leaves there.
+  suite('aten::copy_', { broadcast: true, dimOrder: true, edge: true }, (d) => [
+    { name: 'edge', covers: ['edge', 'broadcast'], args: { src: edge(d, [6]), non_blocking: false }, out: o(d, [2, 6]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { src: t(d, [1, 2, 2, 2]), non_blocking: false }, out: o(d, [1, 2, 2, 2], CL) },
+    { name: 'from_int32', covers: ['attr'], args: { src: t('int32', [2, 3]), non_blocking: false }, out: o(d, [2, 3]) },
+  ], 'self'),
 ];
