@@ -1,11 +1,11 @@
 /**
- * Joining and splitting: cat (ATen skips 1-d tensors of size 0 and promotes
- * the inputs' dtypes — our kernels require out's dtype on every input, see
- * checkSameDtypes), stack, and the list-out splits split_with_sizes_copy,
+ * Joining and splitting: cat (ATen skips 1-d tensors of size 0; the inputs'
+ * promoted dtype must be castable to out's, and each input is cast to it),
+ * stack (the same dtype rule), and the list-out splits split_with_sizes_copy,
  * split_copy and unbind_copy, which return one tensor per out item.
  */
 import { ReferenceOpError } from './errors.js';
-import { castData, resultType } from './scalar-types.js';
+import { canCast, castData, resultType } from './scalar-types.js';
 import { checkOutDtype, outOrder, selectView, sliceView, viewData, wrapDim } from './shape.js';
 import {
   intArg, intListArg, isTensor, makeTensor, numelOf, rowMajorStrides, tensorArg, type RefTensor, type RefValue,
@@ -37,7 +37,7 @@ export function catOut(args: readonly RefValue[]): RefTensor {
   const out = tensorArg(args, 2, 'out');
   if (tensors.length === 0) throw new ReferenceOpError('torch.cat(): expected a non-empty list of Tensors');
   const dtype = resultType(tensors.map((t) => ({ kind: 'dimensioned' as const, dtype: t.dtype })));
-  if (dtype !== out.dtype) throw new ReferenceOpError(`inputs promote to ${dtype} but out is ${out.dtype}`);
+  if (!canCast(dtype, out.dtype)) throw new ReferenceOpError(`inputs promote to ${dtype}, which can't be cast to out's ${out.dtype}`);
   const kept = tensors.filter((t) => !(t.shape.length === 1 && t.shape[0] === 0));
   if (kept.length === 0) return makeTensor(out.dtype, [0], [], outOrder(out, 1));
   const ref = kept[0]!;
@@ -53,7 +53,7 @@ export function catOut(args: readonly RefValue[]): RefTensor {
   const data = new Array<number | bigint>(numelOf(shape));
   let at = 0;
   for (const t of kept) {
-    place(data, shape, dim, at, t, castData(t.data, t.dtype, dtype));
+    place(data, shape, dim, at, t, castData(t.data, t.dtype, out.dtype));
     at += t.shape[dim]!;
   }
   return makeTensor(out.dtype, shape, data as number[] | bigint[], outOrder(out, shape.length));
@@ -69,14 +69,14 @@ export function stackOut(args: readonly RefValue[]): RefTensor {
     if (t.shape.join() !== ref.shape.join()) throw new ReferenceOpError(`stack expects each tensor to be equal size: [${t.shape}] vs [${ref.shape}]`);
   }
   const dtype = resultType(tensors.map((t) => ({ kind: 'dimensioned' as const, dtype: t.dtype })));
-  if (dtype !== out.dtype) throw new ReferenceOpError(`inputs promote to ${dtype} but out is ${out.dtype}`);
+  if (!canCast(dtype, out.dtype)) throw new ReferenceOpError(`inputs promote to ${dtype}, which can't be cast to out's ${out.dtype}`);
   const shape = [...ref.shape];
   shape.splice(dim, 0, tensors.length);
   const data = new Array<number | bigint>(numelOf(shape));
   tensors.forEach((t, i) => {
     const part = { ...t, shape: [...t.shape] };
     part.shape.splice(dim, 0, 1);
-    place(data, shape, dim, i, part, castData(t.data, t.dtype, dtype));
+    place(data, shape, dim, i, part, castData(t.data, t.dtype, out.dtype));
   });
   return makeTensor(out.dtype, shape, data as number[] | bigint[], outOrder(out, shape.length));
 }

@@ -59,7 +59,7 @@ class Cases:
                 expect = {'tensors': [g['enc_tensor'](t, memory=True) for t in result]}
             else:
                 expect = g['enc_tensor'](result, memory=True)
-        except (RuntimeError, IndexError, ValueError) as e:
+        except (RuntimeError, IndexError, ValueError, TypeError) as e:
             expect = {'error': type(e).__name__, 'message': str(e).split('\n')[0]}
         g['cases'].append({'op': f'aten::{op}', 'dtype': self.name, 'note': note,
                            'args': [self.enc(a) for a in args], 'expect': expect})
@@ -140,6 +140,11 @@ class Cases:
           self.empty([1, 3, 2, 2], cl=True))
         a, b = self.t([2]), self.g['tensor'](self.rng, partner, [3])
         v('cat.out', f'promote with {partner}', [[a, b], 0], A.cat.out, self.empty(dtype=torch.result_type(a, b)))
+        wider = self.g['WIDER'][self.name]
+        v('cat.out', f'into {wider}', [[self.t([2], True), self.t([1])], 0], A.cat.out, self.empty(dtype=self.g['DTYPES'][wider]))
+        v('cat.out', 'into bool', [[self.t([2]), self.t([1])], 0], A.cat.out, self.empty(dtype=torch.bool))
+        a, b = self.t([2]), self.g['tensor'](self.rng, partner, [2])
+        v('stack.out', f'promote with {partner}', [[a, b], 0], A.stack.out, self.empty(dtype=torch.result_type(a, b)))
         v('stack.out', 'dim 0', [[self.t([2, 3]), self.t([2, 3])], 0], A.stack.out)
         v('stack.out', 'dim -1, three', [[self.t([2]), self.t([2], True), self.t([2])], -1], A.stack.out)
         v('stack.out', 'mismatch', [[self.t([2]), self.t([3])], 0], A.stack.out)

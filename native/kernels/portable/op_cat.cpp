@@ -1,9 +1,11 @@
 // aten::cat.out: tensors joined along `dim`. As in ATen, 1-d tensors of
 // size 0 are skipped (the legacy "empty" tensor); all others must agree on
-// every size but `dim`.
+// every size but `dim`; inputs of another dtype are cast to out's (when
+// ATen's can_cast allows it).
 #include <string.h>
 
 #include "kernels/generated/kernel_decls.h"
+#include "kernels/portable/util/dtype_util.h"
 #include "kernels/portable/util/shape_util.h"
 
 namespace etb {
@@ -21,8 +23,8 @@ Error cat_shape(KernelContext& ctx, const ValueList& tensors, int64_t dim, const
       return ctx.fail(Error::InvalidProgram, "tensors[%u] is not a tensor", i);
     }
     const Tensor& t = tensors.items[i]->tensor();
-    if (t.dtype != out.dtype) {
-      return ctx.fail(Error::NotSupported, "tensors[%u] is %s but out is %s (cat does not convert)", i,
+    if (!is_elementwise_dtype(t.dtype) || !can_cast(t.dtype, out.dtype)) {
+      return ctx.fail(Error::InvalidArgument, "tensors[%u] is %s, which cannot be cast to out's %s", i,
                       scalar_type_name(t.dtype), scalar_type_name(out.dtype));
     }
     if (ref == nullptr && !skipped(t)) ref = &t;
@@ -78,7 +80,11 @@ Error cat_out(KernelContext& ctx, const ValueList& tensors, int64_t dim, Tensor&
     if (skipped(t) || t.numel() == 0) continue;
     if (t.data == nullptr) return ctx.fail(Error::InvalidState, "tensors[%u] has no memory", i);
     uint8_t* dst = static_cast<uint8_t*>(out.data) + at * out.strides[d] * int64_t(esize);
-    strided_copy(esize, t.dim, t.sizes, t.data, t.strides, dst, out.strides);
+    if (t.dtype == out.dtype) {
+      strided_copy(esize, t.dim, t.sizes, t.data, t.strides, dst, out.strides);
+    } else {
+      convert_copy(t.dtype, out.dtype, t.dim, t.sizes, t.data, t.strides, dst, out.strides);
+    }
     at += t.sizes[d];
   }
   return Error::Ok;

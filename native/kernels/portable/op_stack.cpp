@@ -1,5 +1,7 @@
-// aten::stack.out: equally shaped tensors joined along a new dim `dim`.
+// aten::stack.out: equally shaped tensors joined along a new dim `dim`
+// (cast to out's dtype like cat).
 #include "kernels/generated/kernel_decls.h"
+#include "kernels/portable/util/dtype_util.h"
 #include "kernels/portable/util/shape_util.h"
 
 namespace etb {
@@ -19,8 +21,8 @@ Error stack_shape(KernelContext& ctx, const ValueList& tensors, int64_t dim, con
   ETB_RETURN_IF_ERROR(wrap_dim(ctx, dim, ref.dim + 1, at));
   for (uint32_t i = 0; i < tensors.size; i++) {
     const Tensor& t = tensors.items[i]->tensor();
-    if (t.dtype != out.dtype) {
-      return ctx.fail(Error::NotSupported, "tensors[%u] is %s but out is %s (stack does not convert)", i,
+    if (!is_elementwise_dtype(t.dtype) || !can_cast(t.dtype, out.dtype)) {
+      return ctx.fail(Error::InvalidArgument, "tensors[%u] is %s, which cannot be cast to out's %s", i,
                       scalar_type_name(t.dtype), scalar_type_name(out.dtype));
     }
     bool same = t.dim == ref.dim;
@@ -55,7 +57,11 @@ Error stack_out(KernelContext& ctx, const ValueList& tensors, int64_t dim, Tenso
     const Tensor& t = tensors.items[i]->tensor();
     if (t.data == nullptr) return ctx.fail(Error::InvalidState, "tensors[%u] has no memory", i);
     uint8_t* dst = static_cast<uint8_t*>(out.data) + int64_t(i) * out.strides[at] * int64_t(esize);
-    strided_copy(esize, t.dim, t.sizes, t.data, t.strides, dst, dst_strides);
+    if (t.dtype == out.dtype) {
+      strided_copy(esize, t.dim, t.sizes, t.data, t.strides, dst, dst_strides);
+    } else {
+      convert_copy(t.dtype, out.dtype, t.dim, t.sizes, t.data, t.strides, dst, dst_strides);
+    }
   }
   return Error::Ok;
 }

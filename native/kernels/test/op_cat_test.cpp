@@ -39,7 +39,24 @@ TEST(Cat, MismatchedSizesAndDtypesFail) {
   List l1({&ta, &tb}), l2({&ta, &ti});
   Ctx c("aten::cat.out");
   EXPECT_EQ(portable::cat_out(c.ctx, l1.list, 0, to.t), Error::InvalidArgument);
-  EXPECT_EQ(portable::cat_out_prepare(c.ctx, l2.list, 0, to.t), Error::NotSupported);
+  EXPECT_EQ(portable::cat_out_prepare(c.ctx, l2.list, 0, to.t), Error::Ok);
+  T tio(ScalarType::Int, 2, so, out);
+  Ctx c2("aten::cat.out");
+  EXPECT_EQ(portable::cat_out_prepare(c2.ctx, l2.list, 0, tio.t), Error::InvalidArgument);
+  EXPECT_STR_CONTAINS(c2.diag.message, "tensors[0] is float32, which cannot be cast to out's int32");
+}
+
+TEST(Cat, CastsInputsToOutDtype) {
+  int32_t a[2] = {-1, 2};
+  float b[2] = {0.5f, 1.5f}, out[4] = {0};
+  int32_t s[1] = {2}, so[1] = {4};
+  T ta(ScalarType::Int, 1, s, a), tb(ScalarType::Float, 1, s, b), to(ScalarType::Float, 1, so, out);
+  List l({&ta, &tb});
+  Ctx c("aten::cat.out");
+  ASSERT_EQ(portable::cat_out(c.ctx, l.list, 0, to.t), Error::Ok);
+  EXPECT_EQ(out[0], -1.0f);
+  EXPECT_EQ(out[1], 2.0f);
+  EXPECT_EQ(out[3], 1.5f);
 }
 
 TEST(Stack, NewLastDim) {

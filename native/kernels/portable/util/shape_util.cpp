@@ -97,6 +97,29 @@ void strided_copy(size_t esize, int32_t dim, const int32_t* sizes, const void* s
   }
 }
 
+void convert_copy(ScalarType from, ScalarType to, int32_t dim, const int32_t* sizes, const void* src,
+                  const int64_t* src_strides, void* dst, const int64_t* dst_strides) {
+  const int64_t n = checked_numel(dim, sizes);
+  const bool integral = is_integral(from, true) && is_integral(to, true);
+  int32_t coords[kMaxTensorRank] = {};
+  int64_t so = 0, o = 0;
+  for (int64_t i = 0; i < n; i++) {
+    if (integral) {
+      store_as<int64_t>(dst, to, o, load_as<int64_t>(src, from, so));
+    } else {
+      store_as<double>(dst, to, o, load_as<double>(src, from, so));
+    }
+    for (int32_t d = dim - 1; d >= 0; d--) {
+      so += src_strides[d];
+      o += dst_strides[d];
+      if (++coords[d] < sizes[d]) break;
+      so -= src_strides[d] * sizes[d];
+      o -= dst_strides[d] * sizes[d];
+      coords[d] = 0;
+    }
+  }
+}
+
 void copy_view_to_out(const Tensor& src, int64_t src_offset, const int64_t* src_strides, Tensor& out) {
   size_t esize = element_size(out.dtype);
   strided_copy(esize, out.dim, out.sizes, static_cast<const uint8_t*>(src.data) + src_offset * int64_t(esize),

@@ -21,6 +21,11 @@ namespace portable {
 void strided_copy(size_t esize, int32_t dim, const int32_t* sizes, const void* src, const int64_t* src_strides,
                   void* dst, const int64_t* dst_strides);
 
+// strided_copy with an element conversion from `from` to `to` (ATen's
+// copy_ casts: integers wrap, floats truncate into integers).
+void convert_copy(ScalarType from, ScalarType to, int32_t dim, const int32_t* sizes, const void* src,
+                  const int64_t* src_strides, void* dst, const int64_t* dst_strides);
+
 // Copies a view of `src` (sizes = out's sizes, element strides `src_strides`,
 // starting `src_offset` elements into src.data) into all of `out`.
 void copy_view_to_out(const Tensor& src, int64_t src_offset, const int64_t* src_strides, Tensor& out);

@@ -132,6 +132,7 @@ export const SHAPE_SUITES: OpSuite[] = [
     { name: 'channels_last', covers: ['dim_order'], args: { tensors: [t(d, [1, 2, 2, 2], CL), t(d, [1, 1, 2, 2], CL)], dim: 1 }, out: o(d, [1, 3, 2, 2], CL) },
     { name: 'legacy_empty', covers: ['empty', 'attr'], args: { tensors: [t(d, [2, 2]), t(d, [0]), t(d, [2, 3])], dim: -1 }, out: o(d, [2, 5]), only: F32 },
     { name: 'large', covers: ['large'], args: { tensors: [t(d, [256, 128]), t(d, [256, 128])], dim: 1 }, out: o(d, [256, 256]), only: F32 },
+    { name: 'cast_inputs', covers: ['attr'], args: { tensors: [t('int32', [2, 2]), t('float16', [1, 2]), t(d, [1, 2])], dim: 0 }, out: o(d, [4, 2]), only: ['float32', 'float64'] },
   ]),
   suite('aten::stack.out', VIEW, (d) => [
     { name: 'edge', covers: ['edge'], args: { tensors: [edge(d, [2, 3]), t(d, [2, 3])], dim: 0 }, out: o(d, [2, 2, 3]) },
