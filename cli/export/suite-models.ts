@@ -29,8 +29,6 @@ export const SUITE_MODELS: readonly SuiteModel[] = [
     name: 'llama_kv',
     inputs: [{ shape: [1, 1], dtype: 'int64' }, { shape: [1], dtype: 'int64' }],
     what: 'Llama-style decoder, one decode step over a static KV cache (mutable buffers)',
-    // No int8: the exporter's PT2E int8 flow takes float32 inputs only (tokens are int64).
-    variants: ['portable', 'xnnpack'],
   },
 ];
 

@@ -156,11 +156,15 @@ def run(job: Export) -> None:
         return module.eval()
 
     module = job.stage("load", load)
+    initial = buffer_snapshot(module)
     cases, calibration = job.stage("inputs", lambda: samples.draw(torch, request))
     report["inputs"] = describe(list(cases[0]))
     with torch.no_grad():
         float_outputs = job.stage("eager", lambda: [tensors_of(torch, module(*c)) for c in cases])
     report["outputs"] = describe(float_outputs[0])
+    # A stateful module (a KV cache in buffers) must start every phase from its initial state,
+    # as the program starts from zeroed planned memory.
+    restore_buffers(torch, module, initial)
 
     model = module
     if request.quantize is not None:
@@ -205,12 +209,27 @@ def quantize(torch: Any, module: Any, example: tuple[Any, ...], calibration: lis
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e  # noqa: PLC0415
 
     captured = torch.export.export(module, example).module()
+    initial = buffer_snapshot(captured)
     quantizer = XNNPACKQuantizer().set_global(get_symmetric_quantization_config(is_per_channel=True))
     prepared = prepare_pt2e(captured, quantizer)
     with torch.no_grad():
         for sample in calibration:
             prepared(*sample)
+    # Calibration wrote into any mutable state (a KV cache); the observers' statistics stay.
+    restore_buffers(torch, prepared, initial)
     return convert_pt2e(prepared)
+
+
+def buffer_snapshot(module: Any) -> dict[str, Any]:
+    return {name: b.detach().clone() for name, b in module.named_buffers()}
+
+
+def restore_buffers(torch: Any, module: Any, snapshot: dict[str, Any]) -> None:
+    """Puts back the buffers named in `snapshot` (others, such as observers added since, are kept)."""
+    with torch.no_grad():
+        for name, b in module.named_buffers():
+            if name in snapshot and snapshot[name].shape == b.shape:
+                b.copy_(snapshot[name])
 
 
 def lower(exported: Any, xnnpack: bool, quantized: bool) -> Any:
