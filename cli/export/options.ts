@@ -249,7 +249,6 @@ export function compileExportOptions(raw: RawExportOptions, context: Pick<CliIo,
   }
   const quantize: Quantize | null = raw.quantize === undefined ? null : oneOf('quantize', raw.quantize, QUANTIZE_MODES, 'int8');
   const inputs = shapes.map((s, i) => ({ shape: s, dtype: (dtypes.length === 1 ? dtypes[0] : dtypes[i]) as ExportDtype }));
-  if (quantize !== null && inputs.some((i) => i.dtype !== 'float32')) throw new UsageError('--quantize int8 needs float32 inputs');
   if (raw.name !== undefined && raw.name.trim() === '') throw new UsageError('--name must not be empty');
   return {
     ...common,

@@ -156,21 +156,26 @@ def run(job: Export) -> None:
         return module.eval()
 
     module = job.stage("load", load)
+    initial = buffer_snapshot(module)
     cases, calibration = job.stage("inputs", lambda: samples.draw(torch, request))
     report["inputs"] = describe(list(cases[0]))
     with torch.no_grad():
         float_outputs = job.stage("eager", lambda: [tensors_of(torch, module(*c)) for c in cases])
     report["outputs"] = describe(float_outputs[0])
+    # A stateful module (a KV cache in buffers) must start every phase from its initial state,
+    # as the program starts from zeroed planned memory.
+    restore_buffers(torch, module, initial)
 
     model = module
     if request.quantize is not None:
-        model = job.stage("quantize", lambda: quantize(torch, module, cases[0], calibration))
+        model = job.stage("quantize", lambda: quantize(torch, module, cases[0], calibration, getattr(module, "export_dynamic_shapes", None)))
         with torch.no_grad():
             expected = job.stage("eager-quantized", lambda: [tensors_of(torch, model(*c)) for c in cases])
     else:
         expected = float_outputs
 
-    exported = job.stage("export", lambda: torch.export.export(model, cases[0]))
+    dynamic = getattr(module, "export_dynamic_shapes", None)
+    exported = job.stage("export", lambda: torch.export.export(model, cases[0], dynamic_shapes=dynamic))
     edge = job.stage("lower", lambda: lower(exported, request.xnnpack, request.quantize is not None))
     program = job.stage("to_executorch", lambda: edge.to_executorch())
     report["operators"], report["delegates"] = job.stage("operators", lambda: program_operators(program.executorch_program))
@@ -195,7 +200,7 @@ def run(job: Export) -> None:
     report["bytes"] = {"pte": len(pte), "file": len(data)}
 
 
-def quantize(torch: Any, module: Any, example: tuple[Any, ...], calibration: list[tuple[Any, ...]]) -> Any:
+def quantize(torch: Any, module: Any, example: tuple[Any, ...], calibration: list[tuple[Any, ...]], dynamic: Any = None) -> Any:
     """ExecuTorch's PT2E int8 flow: XNNPACKQuantizer with the symmetric per-channel config,
     observers calibrated on the seeded samples, then converted to quantize/dequantize form."""
     from executorch.backends.xnnpack.quantizer.xnnpack_quantizer import (  # noqa: PLC0415
@@ -204,13 +209,28 @@ def quantize(torch: Any, module: Any, example: tuple[Any, ...], calibration: lis
     )
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e  # noqa: PLC0415
 
-    captured = torch.export.export(module, example).module()
+    captured = torch.export.export(module, example, dynamic_shapes=dynamic).module()
+    initial = buffer_snapshot(captured)
     quantizer = XNNPACKQuantizer().set_global(get_symmetric_quantization_config(is_per_channel=True))
     prepared = prepare_pt2e(captured, quantizer)
     with torch.no_grad():
         for sample in calibration:
             prepared(*sample)
+    # Calibration wrote into any mutable state (a KV cache); the observers' statistics stay.
+    restore_buffers(torch, prepared, initial)
     return convert_pt2e(prepared)
+
+
+def buffer_snapshot(module: Any) -> dict[str, Any]:
+    return {name: b.detach().clone() for name, b in module.named_buffers()}
+
+
+def restore_buffers(torch: Any, module: Any, snapshot: dict[str, Any]) -> None:
+    """Puts back the buffers named in `snapshot` (others, such as observers added since, are kept)."""
+    with torch.no_grad():
+        for name, b in module.named_buffers():
+            if name in snapshot and snapshot[name].shape == b.shape:
+                b.copy_(snapshot[name])
 
 
 def lower(exported: Any, xnnpack: bool, quantized: bool) -> Any:

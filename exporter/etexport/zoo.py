@@ -12,7 +12,7 @@ torch's generator before calling it, so the weights are a function of `--seed`.
 | transformer_encoder | 1x32x64          | 2 pre-norm encoder layers (d=64, 4 heads, FFN 128) + a head  |
 | lstm                | 1x16x40          | 1-layer LSTM (hidden 64) over 16 frames, last step -> 12     |
 | ds_cnn              | 1x1x49x10        | DS-CNN keyword spotter (Zhang et al., "Hello Edge"), 12 words (*) |
-| llama_kv            | int64 1x1, int64 1 | Llama-style decoder, one decode step over a static KV cache |
+| llama_kv            | int64 1xT, int64 1 | Llama-style decoder over a static KV cache, T dynamic (<= 64) |
 
 (*) BatchNorm statistics measured on one seeded random batch (with_batch_statistics).
 
@@ -254,10 +254,13 @@ class LlamaDecoder(nn.Module):
         self.register_buffer("freqs_sin", sin, persistent=False)
 
     def forward(self, tokens: torch.Tensor, input_pos: torch.Tensor) -> torch.Tensor:
+        # tokens [1, T] (T dynamic: a prompt, then T = 1 per decoded token), input_pos [1] = the
+        # position of tokens[0, 0]; the cache rows written are input_pos .. input_pos + T - 1.
+        positions = input_pos + torch.arange(tokens.shape[1], dtype=torch.int64)
         h = self.tok_embeddings(tokens)
-        cos, sin = self.freqs_cos[input_pos], self.freqs_sin[input_pos]
+        cos, sin = self.freqs_cos[positions], self.freqs_sin[positions]
         for layer in self.layers:
-            h = layer(h, cos, sin, input_pos)
+            h = layer(h, cos, sin, positions)
         return self.output(self.norm(h[:, -1, :]))  # logits of the last token, [1, vocab]
 
 
@@ -265,4 +268,9 @@ def llama_kv() -> nn.Module:
     # Inference only, as ExecuTorch's export_llama runs under torch.no_grad(): with parameters
     # that require grad, to_executorch's write-back of the cache (copy_ into the buffer) fails
     # with "a leaf Variable that requires grad is being used in an in-place operation".
-    return LlamaDecoder().requires_grad_(False).eval()
+    model = LlamaDecoder().requires_grad_(False).eval()
+    # The prompt length is dynamic (at most the cache length), as in ExecuTorch's Llama export:
+    # one program serves prefill (T = prompt length) and decode (T = 1). The exporter passes
+    # `export_dynamic_shapes` to torch.export when a module has it.
+    model.export_dynamic_shapes = {"tokens": {1: torch.export.Dim("prompt", min=1, max=64)}, "input_pos": None}
+    return model

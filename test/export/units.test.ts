@@ -57,7 +57,6 @@ test('export: usage errors name the flag', (t) => {
     [['exporter/etexport/zoo.py:f', '--input-shape', '1', '--input-shape', '2', '--dtype', 'int8', '--dtype', 'int8', '--dtype', 'int8', '--out', 'a.bpte'], /--dtype given 3 times for 2 inputs/],
     [['exporter/etexport/zoo.py:f', '--input-shape', '1', '--dtype', 'complex64', '--out', 'a.bpte'], /--dtype must be one of/],
     [['exporter/etexport/zoo.py:f', '--input-shape', '1', '--quantize', 'int4', '--out', 'a.bpte'], /--quantize must be one of int8/],
-    [['exporter/etexport/zoo.py:f', '--input-shape', '1', '--dtype', 'int64', '--quantize', 'int8', '--out', 'a.bpte'], /needs float32 inputs/],
     [['exporter/etexport/zoo.py:f', '--input-shape', '1', '--seed=-1', '--out', 'a.bpte'], /--seed must be an integer >= 0/],
     [['exporter/etexport/zoo.py:f', '--input-shape', '1', '--cases', '0', '--out', 'a.bpte'], /--cases must be an integer >= 1/],
     [['exporter/etexport/zoo.py:f', '--input-shape', '1', '--out', 'a.bpte', '--models', 'lstm'], /--models goes with --suite/],
