@@ -36,6 +36,37 @@ void copy_run(size_t esize, const uint8_t* src, int64_t ss, uint8_t* dst, int64_
 
 inline int64_t abs64(int64_t v) { return v < 0 ? -v : v; }
 
+// A 2-D transpose-like block: dst rows are contiguous, src columns are. Walk
+// it in kTile x kTile tiles so both sides stay in cache.
+template <typename E>
+void copy_tiled_typed(const uint8_t* src, int64_t s_row, uint8_t* dst, int64_t d_row, int64_t rows, int64_t cols,
+                      int64_t s_col) {
+  constexpr int64_t kTile = 32;
+  const E* s = reinterpret_cast<const E*>(src);
+  E* d = reinterpret_cast<E*>(dst);
+  for (int64_t i0 = 0; i0 < rows; i0 += kTile) {
+    const int64_t i1 = i0 + kTile < rows ? i0 + kTile : rows;
+    for (int64_t j0 = 0; j0 < cols; j0 += kTile) {
+      const int64_t j1 = j0 + kTile < cols ? j0 + kTile : cols;
+      for (int64_t i = i0; i < i1; i++) {
+        for (int64_t j = j0; j < j1; j++) d[i * d_row + j] = s[i * s_row + j * s_col];
+      }
+    }
+  }
+}
+
+// True when it ran: only for element sizes with a typed path.
+bool copy_tiled(size_t esize, const uint8_t* src, int64_t s_row, uint8_t* dst, int64_t d_row, int64_t rows,
+                int64_t cols, int64_t s_col) {
+  switch (esize) {
+    case 1: copy_tiled_typed<uint8_t>(src, s_row, dst, d_row, rows, cols, s_col); return true;
+    case 2: copy_tiled_typed<uint16_t>(src, s_row, dst, d_row, rows, cols, s_col); return true;
+    case 4: copy_tiled_typed<uint32_t>(src, s_row, dst, d_row, rows, cols, s_col); return true;
+    case 8: copy_tiled_typed<uint64_t>(src, s_row, dst, d_row, rows, cols, s_col); return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 void strided_copy(size_t esize, int32_t dim, const int32_t* sizes, const void* src, const int64_t* src_strides,
@@ -80,10 +111,18 @@ void strided_copy(size_t esize, int32_t dim, const int32_t* sizes, const void* s
     return;
   }
   const int64_t e = int64_t(esize);
-  const int32_t outer = m - 1;
+  // Transposed inner pair (src contiguous along the second-innermost dst dim):
+  // copy it tile by tile instead of row by row.
+  const bool tiled = m >= 2 && ds[m - 1] == 1 && ss[m - 2] == 1 && ss[m - 1] != 1 && sz[m - 2] >= 8 && sz[m - 1] >= 8 &&
+                     (esize == 1 || esize == 2 || esize == 4 || esize == 8);
+  const int32_t outer = tiled ? m - 2 : m - 1;
   int64_t idx[kMaxTensorRank] = {};
   while (true) {
-    copy_run(esize, s, ss[outer], d, ds[outer], sz[outer]);
+    if (tiled) {
+      copy_tiled(esize, s, ss[outer], d, ds[outer], sz[outer], sz[outer + 1], ss[outer + 1]);
+    } else {
+      copy_run(esize, s, ss[outer], d, ds[outer], sz[outer]);
+    }
     int32_t k = outer - 1;
     for (; k >= 0; k--) {
       s += ss[k] * e;
