@@ -121,3 +121,20 @@ TEST(Copy, BroadcastsConvertsAndKeepsSelfLayout) {
   T tb(ScalarType::Int, 1, bad_sizes, src);
   EXPECT_EQ(portable::copy_inplace_prepare(c.ctx, td.t, tb.t, false), Error::InvalidArgument);
 }
+
+TEST(PermuteCopy, TiledTransposeOfOddSizesAndBatches) {
+  // [3, 37, 45] -> [3, 45, 37]: large enough for the tiled path, not a multiple of its tile.
+  static int16_t in[3 * 37 * 45], out[3 * 45 * 37];
+  for (int i = 0; i < 3 * 37 * 45; i++) in[i] = int16_t(i);
+  int32_t si[3] = {3, 37, 45}, so[3] = {3, 45, 37};
+  T ti(ScalarType::Short, 3, si, in), to(ScalarType::Short, 3, so, out);
+  Ctx c("aten::permute_copy.out");
+  ASSERT_EQ(portable::permute_copy_out(c.ctx, ti.t, ints({0, 2, 1}), to.t), Error::Ok);
+  int bad = 0;
+  for (int b = 0; b < 3; b++) {
+    for (int j = 0; j < 45; j++) {
+      for (int i = 0; i < 37; i++) bad += out[(b * 45 + j) * 37 + i] != in[(b * 37 + i) * 45 + j];
+    }
+  }
+  EXPECT_EQ(bad, 0);
+}
