@@ -15,9 +15,10 @@ Error padded_sizes(KernelContext& ctx, const Tensor& self, Span<const int64_t> p
   for (int32_t d = 0; d < self.dim; d++) sizes[d] = self.sizes[d];
   for (size_t i = 0; i < pad.size() / 2; i++) {
     int32_t d = self.dim - 1 - int32_t(i);
-    int64_t s = int64_t(self.sizes[d]) + pad[2 * i] + pad[2 * i + 1];
-    if (pad[2 * i] < -INT32_MAX || pad[2 * i] > INT32_MAX || pad[2 * i + 1] < -INT32_MAX || pad[2 * i + 1] > INT32_MAX ||
-        s < 0 || s > INT32_MAX) {
+    bool small = pad[2 * i] >= -INT32_MAX && pad[2 * i] <= INT32_MAX && pad[2 * i + 1] >= -INT32_MAX &&
+                 pad[2 * i + 1] <= INT32_MAX;
+    int64_t s = small ? int64_t(self.sizes[d]) + pad[2 * i] + pad[2 * i + 1] : -1;
+    if (s < 0 || s > INT32_MAX) {
       return ctx.fail(Error::InvalidArgument, "padding (%lld, %lld) of dim %d of size %d gives an invalid size",
                       static_cast<long long>(pad[2 * i]), static_cast<long long>(pad[2 * i + 1]), d, self.sizes[d]);
     }

@@ -21,7 +21,7 @@ Error narrow_copy_out(KernelContext& ctx, const Tensor& self, int64_t dim, int64
                     static_cast<long long>(start), d, static_cast<long long>(size));
   }
   if (start < 0) start += size;
-  if (length < 0 || start + length > size) {
+  if (length < 0 || length > size - start) {
     return ctx.fail(Error::InvalidArgument, "start %lld + length %lld exceeds dim %d of size %lld",
                     static_cast<long long>(start), static_cast<long long>(length), d, static_cast<long long>(size));
   }

@@ -21,9 +21,11 @@ Error slice_view(KernelContext& ctx, const Tensor& self, int64_t dim, const Opti
   if (e < 0) e += size;
   s = s < 0 ? 0 : s > size ? size : s;
   e = e < s ? s : e > size ? size : e;
+  // Written so a huge step cannot overflow: a slice of 2+ elements has step < size.
+  int64_t len = e == s ? 0 : (e - s - 1) / step + 1;
   *v = identity_view(self);
-  v->sizes[d] = int32_t((e - s + step - 1) / step);
-  v->strides[d] = self.strides[d] * step;
+  v->sizes[d] = int32_t(len);
+  v->strides[d] = len > 1 ? self.strides[d] * step : self.strides[d];
   v->offset = s * self.strides[d];
   return Error::Ok;
 }

@@ -18,8 +18,7 @@ Error check_split(KernelContext& ctx, const Tensor& self, int64_t split_size, in
     return ctx.fail(Error::InvalidArgument, "split_size %lld cannot split dim %d of size %lld",
                     static_cast<long long>(split_size), *d, static_cast<long long>(size));
   }
-  int64_t pieces = split_size == 0 ? 1 : (size + split_size - 1) / split_size;
-  if (pieces < 1) pieces = 1;
+  int64_t pieces = size == 0 ? 1 : (size - 1) / split_size + 1;
   if (int64_t(n) != pieces) {
     return ctx.fail(Error::InvalidArgument, "splitting dim %d of size %lld by %lld gives %lld pieces, out has %zu", *d,
                     static_cast<long long>(size), static_cast<long long>(split_size), static_cast<long long>(pieces), n);

@@ -22,8 +22,11 @@ Error check_split(KernelContext& ctx, const Tensor& self, Span<const int64_t> sp
       return ctx.fail(Error::InvalidArgument, "split_sizes[%zu] is negative (%lld)", i,
                       static_cast<long long>(split_sizes[i]));
     }
+    if (split_sizes[i] > self.sizes[*d] - total) {
+      total = -1;  // more than the dim holds
+      break;
+    }
     total += split_sizes[i];
-    if (total > self.sizes[*d]) break;
   }
   if (total != self.sizes[*d]) {
     return ctx.fail(Error::InvalidArgument, "split sizes must sum to %d, the size of dim %d", self.sizes[*d], *d);

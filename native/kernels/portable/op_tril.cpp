@@ -26,6 +26,9 @@ Error tri(KernelContext& ctx, const Tensor& self, int64_t diagonal, bool lower, 
   const int64_t rs = out.strides[out.dim - 2], cs = out.strides[out.dim - 1];
   const int64_t esize = int64_t(element_size(out.dtype));
   uint8_t* data = static_cast<uint8_t*>(out.data);
+  // Beyond these bounds every diagonal acts alike; clamping keeps i + diagonal from overflowing.
+  if (diagonal > cols) diagonal = cols;
+  if (diagonal < -int64_t(rows) - 1) diagonal = -int64_t(rows) - 1;
   int32_t batch[kMaxTensorRank] = {};
   const int32_t nb = out.dim - 2;
   while (true) {

@@ -105,3 +105,15 @@ TEST(UnbindCopy, SelectsEachIndex) {
   EXPECT_EQ(o[2][0], 2);
   EXPECT_EQ(o[2][1], 5);
 }
+
+TEST(SplitCopy, HugeSizesDoNotOverflow) {
+  int64_t in[5] = {0, 1, 2, 3, 4}, o1[5] = {0}, o2[5] = {0};
+  int32_t si[1] = {5};
+  T ti(ScalarType::Long, 1, si, in), t1(ScalarType::Long, 1, si, o1), t2(ScalarType::Long, 1, si, o2);
+  List one({&t1}), two({&t1, &t2});
+  Ctx c("aten::split_copy.Tensor_out");
+  ASSERT_EQ(portable::split_copy_tensor_out(c.ctx, ti.t, INT64_MAX, 0, one.list), Error::Ok);
+  EXPECT_EQ(o1[4], 4);
+  Ctx w("aten::split_with_sizes_copy.out");
+  EXPECT_EQ(portable::split_with_sizes_copy_out(w.ctx, ti.t, ints({5, INT64_MAX}), 0, two.list), Error::InvalidArgument);
+}

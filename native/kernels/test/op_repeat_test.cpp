@@ -66,3 +66,18 @@ TEST(PixelShuffle, UpscalesChannelsIntoSpace) {
   for (int i = 0; i < 8; i++) EXPECT_EQ(out[i], want[i]);
   EXPECT_EQ(portable::pixel_shuffle_out(c.ctx, ti.t, 3, to.t), Error::InvalidArgument);
 }
+
+TEST(Tril, ExtremeDiagonals) {
+  float in[4] = {1, 1, 1, 1}, out[4] = {0};
+  int32_t s[2] = {2, 2};
+  T ti(ScalarType::Float, 2, s, in), to(ScalarType::Float, 2, s, out);
+  Ctx c("aten::tril.out");
+  ASSERT_EQ(portable::tril_out(c.ctx, ti.t, INT64_MAX, to.t), Error::Ok);
+  EXPECT_EQ(out[1], 1.0f);
+  ASSERT_EQ(portable::tril_out(c.ctx, ti.t, INT64_MIN, to.t), Error::Ok);
+  EXPECT_EQ(out[2], 0.0f);
+  ASSERT_EQ(portable::triu_out(c.ctx, ti.t, INT64_MIN, to.t), Error::Ok);
+  EXPECT_EQ(out[2], 1.0f);
+  ASSERT_EQ(portable::triu_out(c.ctx, ti.t, INT64_MAX, to.t), Error::Ok);
+  EXPECT_EQ(out[0], 0.0f);
+}

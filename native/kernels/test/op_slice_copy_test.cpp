@@ -50,3 +50,20 @@ TEST(NarrowCopy, DoesNotClamp) {
   EXPECT_EQ(out[0], 2.0f);
   EXPECT_EQ(portable::narrow_copy_out(c.ctx, ti.t, 0, 3, 2, to.t), Error::InvalidArgument);
 }
+
+TEST(SliceCopy, HugeArgumentsDoNotOverflow) {
+  int32_t in[4] = {0, 1, 2, 3}, out[4] = {0};
+  int32_t s[1] = {4};
+  T ti(ScalarType::Int, 1, s, in), to(ScalarType::Int, 1, s, out, nullptr, sizeof(out));
+  Ctx c("aten::slice_copy.Tensor_out");
+  ASSERT_EQ(portable::slice_copy_tensor_out(c.ctx, ti.t, 0, some(1), some(INT64_MAX), INT64_MAX, to.t), Error::Ok);
+  EXPECT_EQ(to.sizes[0], 1);
+  EXPECT_EQ(out[0], 1);
+  ASSERT_EQ(portable::slice_copy_tensor_out(c.ctx, ti.t, 0, some(INT64_MIN), some(INT64_MIN), 1, to.t), Error::Ok);
+  EXPECT_EQ(to.sizes[0], 0);
+  Ctx n("aten::narrow_copy.out");
+  EXPECT_EQ(portable::narrow_copy_out(n.ctx, ti.t, 0, 2, INT64_MAX, to.t), Error::InvalidArgument);
+  Ctx p("aten::constant_pad_nd.out");
+  EXPECT_EQ(portable::constant_pad_nd_out(p.ctx, ti.t, ints({INT64_MAX, INT64_MAX}), int_scalar(0), to.t),
+            Error::InvalidArgument);
+}
