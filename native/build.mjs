@@ -206,6 +206,9 @@ export async function buildFirmware({ program, ops, sha256, outDir }) {
   return link(v, out, [...own, ...fixed].map((f) => f.obj).concat(archive), [`-Wl,-Map=${out}.map`], changed);
 }
 
+/** Builds one of `targets` by name (for callers that import this file); returns the output path. */
+export const buildTarget = (name) => build(name);
+
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 const args = isMain ? process.argv.slice(2) : [];
 const runAfter = args.includes('--run');

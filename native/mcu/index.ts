@@ -14,7 +14,8 @@
 // instructions, and the time fields are null.
 
 export { MCU_PACKAGES, mcuToolchain, type McuToolchain } from './host/toolchain.js';
-export { ensureFirmware, etbenchHome, programOperators, type Firmware } from './host/firmware.js';
+export { buildCoreOnly, ensureFirmware, etbenchHome, programOperators, type Firmware } from './host/firmware.js';
+export { footprint, flashByPart, type FirmwarePart, type Footprint } from './host/size.js';
 export { runFirmware, type McuRam, type McuRunOptions, type McuRunResult } from './host/qemu.js';
 export { inputsFileBytes } from './host/inputs-file.js';
 export { etrunMcu } from './host/cli.js';

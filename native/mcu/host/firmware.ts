@@ -4,7 +4,7 @@
 // edit to the runtime rebuilds and an unchanged checkout reuses.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readBundled, readProgram, type ProgramInfo } from '../../../program/index.js';
@@ -64,6 +64,33 @@ function firmwareSourcesDigest(): string {
   return sourcesDigest;
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `fn` holding a lock directory, so processes (parallel test files, agents) never compile into
+ * the shared build/native/mcu/ objects at once. A lock older than 10 minutes is taken as stale. */
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = packagePath('build', 'native', 'mcu.lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // removed meanwhile: try again
+      }
+      await sleep(200);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 type BuildFirmware = (o: { program: string; ops: string[]; sha256: string; outDir: string }) => Promise<string>;
 
 /**
@@ -79,11 +106,19 @@ export async function ensureFirmware(programPath: string): Promise<Firmware> {
   const elf = path.join(outDir, 'firmware.elf');
   if (existsSync(elf)) return { elf, key, cached: true, operators, sha256 };
   const { buildFirmware } = (await import(pathToFileURL(packagePath('native', 'build.mjs')).href)) as { buildFirmware: BuildFirmware };
-  // Link a private copy so the cache entry does not depend on the caller's file staying put.
-  const { copyFileSync, mkdirSync } = await import('node:fs');
-  mkdirSync(outDir, { recursive: true });
-  const copy = path.join(outDir, 'program.bin');
-  copyFileSync(programPath, copy);
-  await buildFirmware({ program: copy, ops: operators, sha256, outDir });
-  return { elf, key, cached: false, operators, sha256 };
+  return withBuildLock(async () => {
+    if (existsSync(elf)) return { elf, key, cached: true, operators, sha256 };
+    // Link a private copy so the cache entry does not depend on the caller's file staying put.
+    mkdirSync(outDir, { recursive: true });
+    const copy = path.join(outDir, 'program.bin');
+    copyFileSync(programPath, copy);
+    await buildFirmware({ program: copy, ops: operators, sha256, outDir });
+    return { elf, key, cached: false, operators, sha256 };
+  });
+}
+
+/** Builds the core-only image (`node native/build.mjs mcu-core`) under the build lock; returns its ELF path. */
+export async function buildCoreOnly(): Promise<string> {
+  const { buildTarget } = (await import(pathToFileURL(packagePath('native', 'build.mjs')).href)) as { buildTarget: (name: string) => Promise<string> };
+  return withBuildLock(() => buildTarget('mcu-core'));
 }
