@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import test, { type TestFn } from 'ava';
+import test, { type Implementation } from 'ava';
 import { ensureFirmware, mcuToolchain, MCU_PACKAGES, runFirmware, type McuRunOptions, type McuRunResult } from '../../native/mcu/index.js';
 import { etrunBuildPath, validateRunnerResult, type RunnerResult } from '../../native/runner/index.js';
 
@@ -13,11 +13,11 @@ const reason = `missing ${tools.missing.join(', ')} (Debian packages: ${MCU_PACK
 if (!tools.ok && process.env['CI'] !== 'true') console.log(`test/mcu: skipped: ${reason}`);
 
 /** test.serial when the toolchain is here; a failing test under CI=true; skipped on a laptop without it. */
-export const mcuTest: TestFn['serial'] = tools.ok
-  ? test.serial
-  : process.env['CI'] === 'true'
-    ? (((title: string) => test.serial(title, (t) => t.fail(`CI=true and ${reason}`))) as unknown as TestFn['serial'])
-    : test.serial.skip;
+export function mcuTest(title: string, implementation: Implementation<[]>): void {
+  if (tools.ok) test.serial(title, implementation);
+  else if (process.env['CI'] === 'true') test.serial(title, (t) => t.fail(`CI=true and ${reason}`));
+  else test.serial.skip(title, implementation);
+}
 
 export interface McuRun extends McuRunResult {
   doc: RunnerResult | null;
