@@ -51,7 +51,7 @@ constexpr size_t kTempPoolBytes = 64 * 1024;
 constexpr size_t kArenaAlignment = 64;
 
 KernelRegistry g_kernels;
-char g_cmdline[512];
+char g_cmdline[1024];
 
 struct Run {
   mcu::Options o;
@@ -346,7 +346,12 @@ int main() {
   }
   const char* error = "";
   const char* word = "";
-  if (etb_sh_cmdline(g_cmdline, sizeof(g_cmdline)) != 0) g_cmdline[0] = 0;
+  // QEMU fails the call when the line does not fit; running with defaults
+  // instead would silently ignore the caller's flags.
+  if (etb_sh_cmdline(g_cmdline, sizeof(g_cmdline)) != 0) {
+    say("etrun-mcu: the semihosting command line is missing or longer than 1023 bytes\n");
+    return 2;
+  }
   if (!mcu::parse_options(g_cmdline, &g_run.o, &error, &word)) {
     say("etrun-mcu: ");
     say(error);

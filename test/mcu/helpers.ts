@@ -32,10 +32,10 @@ export async function runOnMcu(program: string, options: McuRunOptions = {}): Pr
 }
 
 /** The host etrun's document for the same program and flags. */
-export function runOnHost(program: string, args: string[]): { code: number | null; doc: RunnerResult | null; explain: string } {
+export function runOnHost(program: string, args: string[]): { code: number | null; doc: RunnerResult | null; stdout: string; explain: string } {
   const etrun = etrunBuildPath('release');
   if (!existsSync(etrun)) throw new Error(`${etrun} does not exist: run \`node native/build.mjs etrun\``);
   const run = spawnSync(etrun, [program, '--iterations', '1', '--warmup', '0', ...args], { encoding: 'utf8', timeout: 60_000 });
   const explain = `host exit ${String(run.status)}\nstderr:\n${run.stderr}`;
-  return { code: run.status, doc: run.stdout ? validateRunnerResult(JSON.parse(run.stdout)) : null, explain };
+  return { code: run.status, doc: run.stdout ? validateRunnerResult(JSON.parse(run.stdout)) : null, stdout: run.stdout, explain };
 }

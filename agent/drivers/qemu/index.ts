@@ -81,7 +81,7 @@ export const qemuDriver = {
       method: job.method ?? null, inputs: job.inputs ?? null, caseIndex: job.caseIndex ?? null, rtol: job.rtol ?? null,
       atol: job.atol ?? null, iterations: job.iterations ?? null, printOutputs: job.printOutputs ?? false,
       timeoutMs: job.timeoutMs ?? 120_000, ...(signal ? { signal } : {}),
-    }).catch((e: unknown) => ({ code: null, timedOut: false, result: null, stderr: String((e as Error).message), ram: null }));
+    }).catch((e: unknown) => ({ code: null, timedOut: false, result: null, text: null, stderr: String((e as Error).message), ram: null }));
     if (r.timedOut) return { status: 'TIMEOUT', exitCode: null, result: null, stderr: r.stderr, problem: 'the emulation ran past its time limit' };
     if (r.code === FAULT_EXIT || r.code === null) {
       return { status: 'CRASHED', exitCode: r.code, result: null, stderr: r.stderr, problem: 'the firmware faulted or QEMU was stopped' };

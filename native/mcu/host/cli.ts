@@ -79,9 +79,8 @@ export async function etrunMcu(argv: string[]): Promise<number> {
     process.stderr.write(`etrun-mcu: the emulation ran past its time limit\n`);
     return 7;
   }
-  if (r.result !== null) {
-    const text = `${JSON.stringify(r.result)}\n`;
-    if (o.json) writeFileSync(o.json, text); else process.stdout.write(text);
+  if (r.text !== null) {
+    if (o.json) writeFileSync(o.json, r.text); else process.stdout.write(r.text);
   }
   return r.code ?? 5;
 }

@@ -37,6 +37,8 @@ export interface McuRunResult {
   timedOut: boolean;
   /** The parsed JSON document, with program.path and config.inputs as the caller named them; null when none was written. */
   result: Record<string, unknown> | null;
+  /** The same document as text, one line with its newline: what etrun-mcu prints. */
+  text: string | null;
   stderr: string;
   ram: McuRam | null;
 }
@@ -56,11 +58,13 @@ export async function runFirmware(elf: string, programPath: string, o: McuRunOpt
     const jsonPath = path.join(dir, 'result.json');
     const args = ['firmware', '--json', jsonPath];
     const inputs = o.inputs ?? null;
+    let inputsFile: string | null = null;
     if (inputs !== null) {
       if (inputs === 'bundled' || inputs.startsWith('random:')) {
         args.push('--inputs', inputs);
       } else {
         const file = path.join(dir, 'inputs.bin');
+        inputsFile = file;
         let text: string | null = null;
         try {
           text = readFileSync(inputs, 'utf8');
@@ -103,20 +107,23 @@ export async function runFirmware(elf: string, programPath: string, o: McuRunOpt
         resolve({ code: c, timedOut, stderr: err });
       });
     });
+    // The document is patched as text, not re-serialised: JSON.stringify would round int64
+    // values beyond 2^53 that the firmware printed exactly.
+    let text: string | null = null;
     let result: Record<string, unknown> | null = null;
     if (existsSync(jsonPath)) {
-      const text = readFileSync(jsonPath, 'utf8');
-      if (text.trim() !== '') {
+      text = readFileSync(jsonPath, 'utf8');
+      if (text.trim() === '') {
+        text = null;
+      } else {
+        text = text.replace('"path":"firmware"', `"path":${JSON.stringify(programPath)}`);
+        if (inputsFile !== null) text = text.replace(`"inputs":${JSON.stringify(inputsFile)}`, `"inputs":${JSON.stringify(inputs)}`);
         result = JSON.parse(text) as Record<string, unknown>;
-        const program = result['program'] as Record<string, unknown> | undefined;
-        if (program) program['path'] = programPath;
-        const config = result['config'] as Record<string, unknown> | undefined;
-        if (config && inputs !== null && inputs !== 'bundled' && !inputs.startsWith('random:')) config['inputs'] = inputs;
       }
     }
     // QEMU's AN547 model always creates its Ethernet device; its warning is noise here.
     const cleaned = stderr.replace(/^qemu-system-arm: warning: nic \S+ has no peer\n/m, '');
-    return { code, timedOut, result, stderr: cleaned, ram: parseRam(cleaned) };
+    return { code, timedOut, result, text, stderr: cleaned, ram: parseRam(cleaned) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
