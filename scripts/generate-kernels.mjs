@@ -198,6 +198,8 @@ function selectiveRegistration(selected) {
     `// Operators: ${kept.join(', ') || '(none)'}`,
     '#define ETB_SELECTIVE_BUILD 1',
     ...kept.map((name) => `#define ETB_OP_${mangle(name)} 1`),
+    '// A small selection (or none) can leave the shared unpacking helpers unused.',
+    '#pragma GCC diagnostic ignored "-Wunused-function"',
     '#include "kernels/generated/register_kernels.cpp"',
     '',
   ];

@@ -1,10 +1,11 @@
 // Bundled programs check themselves on the emulated Cortex-M55, seeded random inputs equal the
 // host's, and bad inputs give the runner contract's error document.
 
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { starterSuite } from '../../program/index.js';
-import { ADD_MODEL, BUNDLED } from '../helpers/fixtures.js';
+import { ADD_MODEL, BUNDLED, KEYWORD_SPOTTING } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { mcuTest, runOnHost, runOnMcu } from './helpers.js';
 
@@ -51,4 +52,25 @@ mcuTest('an inputs file that does not match the method is exit 3 with an error d
   const b = await runOnMcu(ADD_MODEL, { inputs: notJson });
   t.is(b.code, 3, b.explain);
   t.regex(b.doc?.error?.message ?? '', /broken\.json/);
+});
+
+mcuTest('a truncated program is exit 3 and an operator this runtime lacks is exit 4, both with documents', async (t) => {
+  const dir = await tempDir(t, 'etbench-mcu-bad-');
+  const kws = new Uint8Array(readFileSync(KEYWORD_SPOTTING));
+  const truncated = path.join(dir, 'truncated.pte');
+  await writeFile(truncated, kws.subarray(0, 20_000));
+  const a = await runOnMcu(truncated);
+  t.is(a.code, 3, a.explain);
+  t.is(a.doc?.error?.code, 3);
+  // Same length, unknown name: the selective build skips it and the firmware's load names it.
+  const renamed = Buffer.from(kws);
+  const at = renamed.indexOf('cortex_m::pad');
+  t.true(at > 0);
+  renamed.write('cortex_m::pax', at);
+  const file = path.join(dir, 'renamed.pte');
+  await writeFile(file, renamed);
+  const b = await runOnMcu(file);
+  t.is(b.code, 4, b.explain);
+  t.is(b.doc?.error?.name, 'OperatorMissing');
+  t.regex(b.doc?.error?.message ?? '', /cortex_m::pax/);
 });

@@ -100,7 +100,14 @@ type BuildFirmware = (o: { program: string; ops: string[]; sha256: string; outDi
 export async function ensureFirmware(programPath: string): Promise<Firmware> {
   const bytes = new Uint8Array(readFileSync(programPath));
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const operators = programOperators(bytes);
+  // A program the reader rejects still gets a firmware (with no kernels), so the firmware's own
+  // verification reports it in a document (exit 3), as etrun does on a host.
+  let operators: string[] = [];
+  try {
+    operators = programOperators(bytes);
+  } catch {
+    operators = [];
+  }
   const key = createHash('sha256').update(sha256).update(firmwareSourcesDigest()).digest('hex').slice(0, 32);
   const outDir = path.join(etbenchHome(), 'mcu', key);
   const elf = path.join(outDir, 'firmware.elf');
