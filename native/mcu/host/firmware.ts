@@ -4,7 +4,7 @@
 // edit to the runtime rebuilds and an unchanged checkout reuses.
 
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readBundled, readProgram, type ProgramInfo } from '../../../program/index.js';
@@ -66,21 +66,41 @@ function firmwareSourcesDigest(): string {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+function holderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    pid = NaN;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) {
+    // Just created, pid not written yet (or the lock vanished): young locks count as held.
+    try {
+      return Date.now() - statSync(lock).mtimeMs < 5_000;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Runs `fn` holding a lock directory, so processes (parallel test files, agents) never compile into
- * the shared build/native/mcu/ objects at once. A lock older than 10 minutes is taken as stale. */
+ * the shared build/native/mcu/ objects at once. A lock whose holder process is gone is removed. */
 async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
   const lock = packagePath('build', 'native', 'mcu.lock');
   mkdirSync(path.dirname(lock), { recursive: true });
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch {
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        // removed meanwhile: try again
-      }
+      if (!holderAlive(lock)) rmSync(lock, { recursive: true, force: true });
       await sleep(200);
     }
   }
