@@ -11,7 +11,7 @@
 //   node native/build.mjs mcu-core             Cortex-M55 core without kernels (footprint; docs/mcu.md)
 //
 // Per-program microcontroller firmware is built by buildFirmware() below
-// (native/mcu/firmware.ts calls it; docs/mcu.md).
+// (native/mcu/host/firmware.ts calls it; docs/mcu.md).
 //
 // Outputs go to build/native/<variant>/. Compiles are incremental (object
 // newer than its source and every header in its depfile) and run in
@@ -84,7 +84,7 @@ const targets = {
   fuzz: { variant: 'fuzz', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'fuzz_lib', 'fuzz_main'], out: 'fuzz_program' },
   // Benchmarks (bench/README.md); not part of npm test.
   'overhead-bench': { variant: 'release', groups: ['core', 'kernels', 'hosted', 'bench_overhead'], out: 'overhead_bench' },
-  // The core with no kernels and no program, linked for its size (bench/mcu-size.mjs).
+  // The core with no kernels and no program, linked for its size (bench/mcu-size.ts).
   'mcu-core': { variant: 'mcu', groups: ['core', 'mcu_platform', 'mcu_core_only'], out: 'core_only.elf', extraObjects: () => [emptyProgramBlob()] },
 };
 
