@@ -239,6 +239,11 @@ Error choose_method(const Program& program, const char* wanted, char* out, size_
 }
 
 int Run::main() {
+  // More operators than ETB_MAX_KERNELS (native/build.mjs) fail here, with a document.
+  Error registered = register_kernels(g_kernels);
+  if (registered != Error::Ok) {
+    return finish(5, error_name(registered), "this firmware's kernel registry is too small for the program's operators");
+  }
   const uint8_t* bytes = etb_program_start;
   size_t size = size_t(etb_program_end - etb_program_start);
   bool bundled = is_bundled_program(bytes, size);
@@ -340,10 +345,6 @@ Run g_run;
 }  // namespace
 
 int main() {
-  if (register_kernels(g_kernels) != Error::Ok) {
-    say("etrun-mcu: kernel registration failed\n");
-    return 5;
-  }
   const char* error = "";
   const char* word = "";
   // QEMU fails the call when the line does not fit; running with defaults
