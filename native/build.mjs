@@ -8,15 +8,19 @@
 //   node native/build.mjs hostile-asan         hostile-corpus driver, ASan + UBSan (docs/hardening.md)
 //   node native/build.mjs fuzz                 libFuzzer target (clang only; scripts/fuzz.sh runs it)
 //   node native/build.mjs overhead-bench        framework-overhead benchmark (bench/overhead.mjs)
+//   node native/build.mjs mcu-core             Cortex-M55 core without kernels (footprint; docs/mcu.md)
+//
+// Per-program microcontroller firmware is built by buildFirmware() below
+// (native/mcu/host/firmware.ts calls it; docs/mcu.md).
 //
 // Outputs go to build/native/<variant>/. Compiles are incremental (object
 // newer than its source and every header in its depfile) and run in
 // parallel. Environment: CXX (default g++, clang++ for asan when present),
 // ETB_WERROR=1 turns warnings into errors (CI), ETB_JOBS sets parallelism.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -30,8 +34,24 @@ const werror = process.env.ETB_WERROR === '1' ? ['-Werror'] : [];
 const common = ['-std=c++17', '-fno-exceptions', '-fno-rtti', '-Wall', '-Wextra', '-Wno-unused-parameter', `-I${nativeDir}`, ...werror];
 const sanitize = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer'];
 
+// Bare-metal Cortex-M55 (QEMU mps3-an547): size-optimised, newlib-nano, no
+// start files (native/mcu/startup.cpp), unused sections dropped at link.
+// -Wno-format: int32_t is `long` on arm-none-eabi, so the core's %d for
+// int32_t warns although both are 32 bits. ETB_MAX_KERNELS bounds the
+// registry's static table (one program needs a few dozen operators at most).
+const mcuCpu = ['-mcpu=cortex-m55', '-mthumb', '-mfloat-abi=hard'];
+const mcuLinker = join(nativeDir, 'mcu', 'board', 'mps3_an547.ld');
+const mcuVariant = {
+  cxx: process.env.CXX_MCU || 'arm-none-eabi-g++',
+  flags: [...mcuCpu, '-Os', '-g', '--specs=nano.specs', '-ffunction-sections', '-fdata-sections', '-fno-threadsafe-statics',
+    '-fno-use-cxa-atexit', '-Wno-format', '-DETB_MAX_KERNELS=64'],
+  ldflags: [...mcuCpu, '--specs=nano.specs', '-nostartfiles', '-Wl,--gc-sections', `-T${mcuLinker}`],
+  libs: [],
+};
+
 const variants = {
   release: { cxx: process.env.CXX || 'g++', flags: ['-O2', '-g', '-fPIC'], ldflags: [] },
+  mcu: mcuVariant,
   asan: {
     cxx: process.env.CXX_ASAN || (hasClang ? 'clang++' : process.env.CXX || 'g++'),
     flags: ['-O1', '-g', ...sanitize],
@@ -64,6 +84,8 @@ const targets = {
   fuzz: { variant: 'fuzz', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'fuzz_lib', 'fuzz_main'], out: 'fuzz_program' },
   // Benchmarks (bench/README.md); not part of npm test.
   'overhead-bench': { variant: 'release', groups: ['core', 'kernels', 'hosted', 'bench_overhead'], out: 'overhead_bench' },
+  // The core with no kernels and no program, linked for its size (bench/mcu-size.ts).
+  'mcu-core': { variant: 'mcu', groups: ['core', 'mcu_platform', 'mcu_core_only'], out: 'core_only.elf', extraObjects: () => [emptyProgramBlob()] },
 };
 
 function mtime(p) {
@@ -89,6 +111,33 @@ function run(cmd, args) {
   });
 }
 
+// Compiles `files` ({src, obj, flags}) that are out of date, in parallel.
+async function compile(v, files, label) {
+  const jobs = Number(process.env.ETB_JOBS) || availableParallelism();
+  const queue = files.filter(({ src, obj }) => !upToDate(obj, src, obj.replace(/\.o$/, '.d')));
+  let next = 0;
+  async function worker() {
+    while (next < queue.length) {
+      const { src, obj, flags } = queue[next++];
+      mkdirSync(dirname(obj), { recursive: true });
+      console.error(`  c++ ${relative(root, src)} [${label}]`);
+      await run(v.cxx, [...common, ...v.flags, ...(flags ?? []), '-MMD', '-MF', obj.replace(/\.o$/, '.d'), '-c', '-o', obj, src]);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
+  return queue.length;
+}
+
+async function link(v, out, objects, extra = [], changed = 0) {
+  if (changed > 0 || !existsSync(out) || objects.some((o) => mtime(o) > mtime(out))) {
+    console.error(`  link ${relative(root, out)}`);
+    await run(v.cxx, [...extra, ...v.ldflags, '-o', out, ...objects, ...(v.libs ?? ['-lpthread'])]);
+  }
+  return out;
+}
+
+const objectOf = (outDir, file) => join(outDir, 'obj', file.replace(/\.(cpp|S)$/, '.o'));
+
 async function build(name) {
   const target = targets[name];
   if (!target) throw new Error(`unknown target '${name}'; targets: ${Object.keys(targets).join(', ')}`);
@@ -97,40 +146,74 @@ async function build(name) {
   // Extra flags (Node headers) apply to the binding's own files only, so the
   // addon and etrun share every other object.
   const extra = target.extra ? target.extra() : [];
-  const files = target.groups.flatMap((g) => (sources[g] ?? []).map((file) => ({ file, own: g === 'node' })));
-  const jobs = Number(process.env.ETB_JOBS) || availableParallelism();
-  const objects = [];
-  const queue = [];
-  for (const { file, own } of files) {
-    const src = join(nativeDir, file);
-    const obj = join(outDir, 'obj', file.replace(/\.cpp$/, '.o'));
-    const dep = obj.replace(/\.o$/, '.d');
-    objects.push(obj);
-    if (!upToDate(obj, src, dep)) queue.push({ src, obj, dep, flags: own ? extra : [] });
-  }
-  let next = 0;
-  async function worker() {
-    while (next < queue.length) {
-      const { src, obj, dep, flags } = queue[next++];
-      mkdirSync(dirname(obj), { recursive: true });
-      console.error(`  c++ ${relative(root, src)} [${target.variant}]`);
-      await run(v.cxx, [...common, ...v.flags, ...flags, '-MMD', '-MF', dep, '-c', '-o', obj, src]);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
+  const files = target.groups.flatMap((g) => (sources[g] ?? []).map((file) => ({
+    src: join(nativeDir, file), obj: objectOf(outDir, file), flags: g === 'node' ? extra : [],
+  })));
+  const more = target.extraObjects ? target.extraObjects() : [];
+  const changed = await compile(v, [...files, ...more], target.variant);
   const out = join(outDir, target.out);
-  if (queue.length > 0 || !existsSync(out) || objects.some((o) => mtime(o) > mtime(out))) {
-    const link = target.shared ? ['-shared', ...v.ldflags] : v.ldflags;
-    console.error(`  link ${relative(root, out)}`);
-    await run(v.cxx, [...link, '-o', out, ...objects, '-lpthread']);
-  }
-  return out;
+  const linkFlags = target.shared ? ['-shared'] : target.variant === 'mcu' ? [`-Wl,-Map=${out}.map`] : [];
+  return link(v, out, [...files, ...more].map((f) => f.obj), linkFlags, changed);
 }
 
-const args = process.argv.slice(2);
+// The program blob of mcu-core: no program at all.
+function emptyProgramBlob() {
+  const outDir = join(root, 'build', 'native', 'mcu', 'core_only');
+  mkdirSync(outDir, { recursive: true });
+  const empty = join(outDir, 'empty.bin');
+  if (!existsSync(empty)) writeFileSync(empty, '');
+  return { src: join(nativeDir, 'mcu', 'program_blob.S'), obj: join(outDir, 'program_blob.o'), flags: [`-DETB_PROGRAM_FILE="${empty}"`] };
+}
+
+/**
+ * Builds the firmware for one program (docs/mcu.md): the core, the MCU
+ * platform and firmware main (compiled once under build/native/mcu/), the
+ * kernels as an archive the linker picks from, a registration file with only
+ * `ops` (scripts/generate-kernels.mjs --select) and the program linked into
+ * flash. Writes OUTDIR/firmware.elf and OUTDIR/firmware.elf.map.
+ * @param {{ program: string, ops: string[], sha256: string, outDir: string }} options
+ * @returns {Promise<string>} the ELF path
+ */
+export async function buildFirmware({ program, ops, sha256, outDir }) {
+  const v = variants.mcu;
+  const shared = join(root, 'build', 'native', 'mcu');
+  const fixed = ['core', 'mcu_platform', 'mcu_firmware'].flatMap((g) => sources[g]).map((file) => ({ src: join(nativeDir, file), obj: objectOf(shared, file) }));
+  // ops_table.cpp serves --capabilities (not on the MCU); register_kernels.cpp
+  // is replaced by the program's selective registration.
+  const kernelFiles = sources.kernels.filter((f) => !f.startsWith('kernels/generated/'))
+    .map((file) => ({ src: join(nativeDir, file), obj: objectOf(shared, file) }));
+  await compile(v, [...fixed, ...kernelFiles], 'mcu');
+  const archive = join(shared, 'libetb_kernels.a');
+  if (!existsSync(archive) || kernelFiles.some((k) => mtime(k.obj) > mtime(archive))) {
+    await run('arm-none-eabi-ar', ['rcs', archive, ...kernelFiles.map((k) => k.obj)]);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const selected = join(outDir, 'selected_kernels.cpp');
+  const opsFile = join(outDir, 'ops.txt');
+  writeFileSync(opsFile, ops.join('\n') + '\n');
+  await run(process.execPath, [join(root, 'scripts', 'generate-kernels.mjs'), '--select', `@${opsFile}`, '--out', selected]);
+  const info = join(outDir, 'program_info.cpp');
+  const infoText = `// Generated by native/build.mjs buildFirmware. Do not edit.\nextern "C" const char etb_program_sha256[] = "${sha256}";\n`;
+  if (!existsSync(info) || readFileSync(info, 'utf8') !== infoText) writeFileSync(info, infoText);
+  const programPath = isAbsolute(program) ? program : resolve(program);
+  const own = [
+    { src: selected, obj: join(outDir, 'selected_kernels.o') },
+    { src: info, obj: join(outDir, 'program_info.o') },
+    { src: join(nativeDir, 'mcu', 'program_blob.S'), obj: join(outDir, 'program_blob.o'), flags: [`-DETB_PROGRAM_FILE="${programPath}"`] },
+  ];
+  const changed = await compile(v, own, 'mcu firmware');
+  const out = join(outDir, 'firmware.elf');
+  return link(v, out, [...own, ...fixed].map((f) => f.obj).concat(archive), [`-Wl,-Map=${out}.map`], changed);
+}
+
+/** Builds one of `targets` by name (for callers that import this file); returns the output path. */
+export const buildTarget = (name) => build(name);
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const args = isMain ? process.argv.slice(2) : [];
 const runAfter = args.includes('--run');
 const names = args.filter((a) => !a.startsWith('--'));
-try {
+if (isMain) try {
   for (const name of names.length ? names : ['addon', 'etrun']) {
     const out = await build(name);
     if (runAfter) {

@@ -129,7 +129,8 @@ export interface RunnerResult {
   device: RunnerDevice;
   program: RunnerProgram;
   config: RunnerConfig;
-  /** Not null when `error` is null; the same holds for init_ms, latency_ms and memory. */
+  /** Not null when `error` is null; the same holds for init_ms, latency_ms and memory, except on a
+   * microcontroller (cycles not null), where the time fields may be null. */
   load_ms: number | null;
   init_ms: number | null;
   latency_ms: LatencyMs | null;
