@@ -142,7 +142,7 @@ export class ZooGraph {
     return this.node({ op: 'batchnorm', eps: 1e-5 }, [x, ...inputs], this.shape(x), name);
   }
 
-  unary(op: 'relu' | 'relu6' | 'hardswish' | 'hardsigmoid' | 'sigmoid' | 'tanh', x: number, name = op): number {
+  unary(op: 'relu' | 'relu6' | 'hardswish' | 'hardsigmoid' | 'sigmoid' | 'tanh', x: number, name: string = op): number {
     return this.node({ op }, [x], this.shape(x), name);
   }
 
