@@ -1,0 +1,68 @@
+/**
+ * The zoo's models: how each is built, its published size, and the tolerance
+ * its outputs are checked with (float32 runtimes against the float64 reference,
+ * and the ONNX twin against ExecuTorch's runtime).
+ */
+import type { ZooGraph } from './graph.js';
+import { dsCnn } from './models/ds-cnn.js';
+import { lstm } from './models/lstm.js';
+import { mlp } from './models/mlp.js';
+import { mobilenetV2 } from './models/mobilenet-v2.js';
+import { mobilenetV3Small } from './models/mobilenet-v3-small.js';
+import { resnet18 } from './models/resnet18.js';
+import { transformerEncoder } from './models/transformer.js';
+
+/**
+ * Bumped whenever a model, its weights, its lowering or the ONNX twin changes:
+ * it is part of the cache key, so old files are never reused.
+ */
+export const ZOO_GENERATOR_VERSION = 1;
+
+/** The default seed of `ensureZoo` and `npm run zoo`. */
+export const ZOO_DEFAULT_SEED = 20260;
+
+export interface ZooModelSpec {
+  name: string;
+  build: (seed: number) => ZooGraph;
+  /** Published figures (null where none is published for this exact configuration). */
+  published: { params: number | null; macs: number | null };
+  tolerance: { rtol: number; atol: number };
+  description: string;
+}
+
+export const ZOO_MODELS: readonly ZooModelSpec[] = [
+  {
+    name: 'mlp', build: mlp, published: { params: 1_863_690, macs: null },
+    tolerance: { rtol: 1e-4, atol: 1e-5 }, description: 'MLP 784-1024-1024-10, ReLU',
+  },
+  {
+    name: 'mobilenet_v2', build: mobilenetV2, published: { params: 3_504_872, macs: 300_000_000 },
+    tolerance: { rtol: 1e-3, atol: 1e-4 }, description: 'MobileNetV2 1.0, 224x224, 1000 classes',
+  },
+  {
+    name: 'resnet18', build: resnet18, published: { params: 11_689_512, macs: 1_820_000_000 },
+    tolerance: { rtol: 1e-3, atol: 1e-4 }, description: 'ResNet-18, 224x224, 1000 classes',
+  },
+  {
+    name: 'mobilenet_v3_small', build: mobilenetV3Small, published: { params: 2_542_856, macs: 56_000_000 },
+    tolerance: { rtol: 1e-3, atol: 1e-4 }, description: 'MobileNetV3-small 1.0, 224x224, 1000 classes',
+  },
+  {
+    name: 'ds_cnn', build: dsCnn, published: { params: null, macs: null },
+    tolerance: { rtol: 1e-4, atol: 1e-5 }, description: 'DS-CNN keyword spotter (small), input 1x1x49x10, 12 classes, float32',
+  },
+  {
+    name: 'transformer_encoder', build: transformerEncoder, published: { params: null, macs: null },
+    tolerance: { rtol: 1e-3, atol: 1e-3 }, description: 'Transformer encoder, d_model 256, 4 heads, 4 layers, FF 1024, sequence 128',
+  },
+  {
+    name: 'lstm', build: lstm, published: { params: null, macs: null },
+    tolerance: { rtol: 1e-4, atol: 1e-5 }, description: 'Two-layer LSTM, input 256, hidden 256, sequence 50, unrolled',
+  },
+];
+
+export function zooModel(name: string): ZooModelSpec {
+  const spec = ZOO_MODELS.find((m) => m.name === name);
+  if (spec === undefined) throw new Error(`no zoo model named '${name}' (known: ${ZOO_MODELS.map((m) => m.name).join(', ')})`);
+  return spec;
+}
