@@ -37,15 +37,15 @@ export const ZOO_MODELS: readonly ZooModelSpec[] = [
   },
   {
     name: 'mobilenet_v2', build: mobilenetV2, published: { params: 3_504_872, macs: 300_000_000 },
-    tolerance: { rtol: 1e-3, atol: 1e-4 }, description: 'MobileNetV2 1.0, 224x224, 1000 classes',
+    tolerance: { rtol: 1e-4, atol: 1e-5 }, description: 'MobileNetV2 1.0, 224x224, 1000 classes',
   },
   {
     name: 'resnet18', build: resnet18, published: { params: 11_689_512, macs: 1_820_000_000 },
-    tolerance: { rtol: 1e-3, atol: 1e-4 }, description: 'ResNet-18, 224x224, 1000 classes',
+    tolerance: { rtol: 1e-4, atol: 1e-5 }, description: 'ResNet-18, 224x224, 1000 classes',
   },
   {
     name: 'mobilenet_v3_small', build: mobilenetV3Small, published: { params: 2_542_856, macs: 56_000_000 },
-    tolerance: { rtol: 1e-3, atol: 1e-4 }, description: 'MobileNetV3-small 1.0, 224x224, 1000 classes',
+    tolerance: { rtol: 1e-4, atol: 1e-5 }, description: 'MobileNetV3-small 1.0, 224x224, 1000 classes',
   },
   {
     name: 'ds_cnn', build: dsCnn, published: { params: null, macs: null },
@@ -53,7 +53,7 @@ export const ZOO_MODELS: readonly ZooModelSpec[] = [
   },
   {
     name: 'transformer_encoder', build: transformerEncoder, published: { params: null, macs: null },
-    tolerance: { rtol: 1e-3, atol: 1e-3 }, description: 'Transformer encoder, d_model 256, 4 heads, 4 layers, FF 1024, sequence 128',
+    tolerance: { rtol: 1e-4, atol: 1e-4 }, description: 'Transformer encoder, d_model 256, 4 heads, 4 layers, FF 1024, sequence 128',
   },
   {
     name: 'lstm', build: lstm, published: { params: null, macs: null },

@@ -1,0 +1,53 @@
+// The ONNX twins are the same models as the zoo programs: each `.pte`, run by ExecuTorch
+// 1.5.1's own runtime (exporter/run_executorch.py in .venv, portable kernels), and its ONNX twin,
+// run by onnxruntime-node, give the same outputs on the model's seeded input within the model's
+// tolerance (|ort - et| <= atol + rtol * |et|). One Python process runs every program
+// (ResNet-18 alone takes about 3 s in the portable runtime).
+import { readFileSync } from 'node:fs';
+import test from 'ava';
+import ort from 'onnxruntime-node';
+import { runExecuTorch } from '../../cli/crosscheck/index.js';
+import { ZOO_MODELS, ensureZoo, type ZooEntry } from '../../program/zoo/index.js';
+import { PYTHON, withPython } from '../helpers/python.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+interface InputFile { dtype: 'float32'; shape: number[]; data: number[] }
+
+async function runTwin(entry: ZooEntry): Promise<{ shape: number[]; data: Float32Array }[]> {
+  const session = await ort.InferenceSession.create(readFileSync(entry.onnx));
+  const inputs = JSON.parse(readFileSync(entry.inputs, 'utf8')) as InputFile[];
+  const feeds = Object.fromEntries(session.inputNames.map((n, i) => [n, new ort.Tensor('float32', Float32Array.from(inputs[i]!.data), inputs[i]!.shape)]));
+  const result = await session.run(feeds);
+  return session.outputNames.map((n) => ({ shape: [...result[n]!.dims], data: result[n]!.data as Float32Array }));
+}
+
+withPython('zoo twins', () => {
+  test('each ONNX twin under onnxruntime agrees with ExecuTorch on the zoo .pte', async (t) => {
+    t.timeout(300_000);
+    const home = await tempDir(t, 'etbench-zoo-twins-');
+    const entries = ensureZoo({ home, bundled: false });
+    const docs = await runExecuTorch(entries.map((e) => ({ program: e.pte, inputs: e.inputs })), { python: PYTHON, timeoutMs: 280_000 });
+    for (const [i, entry] of entries.entries()) {
+      const doc = docs[i]!;
+      t.is(doc.error, null, `${entry.name}: ExecuTorch failed: ${JSON.stringify(doc.error)}`);
+      const twin = await runTwin(entry);
+      t.is(twin.length, doc.outputs?.length, `${entry.name}: output count`);
+      twin.forEach((o, k) => {
+        const et = doc.outputs![k]!;
+        t.deepEqual(o.shape, et.shape, `${entry.name} output ${k}: shape`);
+        const { rtol, atol } = entry.tolerances;
+        let maxAbs = 0;
+        let worst = 0;
+        o.data.forEach((v, j) => {
+          const e = Number(et.data[j]);
+          const d = Math.abs(v - e);
+          maxAbs = Math.max(maxAbs, d);
+          worst = Math.max(worst, d / (atol + rtol * Math.abs(e)));
+        });
+        t.log(`${entry.name} output ${k}: max |ort - executorch| = ${maxAbs.toExponential(2)} (${(worst * 100).toFixed(1)}% of tolerance rtol ${rtol}, atol ${atol})`);
+        t.true(worst <= 1, `${entry.name} output ${k}: max abs diff ${maxAbs} exceeds rtol ${rtol}, atol ${atol}`);
+      });
+    }
+    t.is(entries.length, ZOO_MODELS.length);
+  });
+});
