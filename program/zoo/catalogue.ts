@@ -5,6 +5,7 @@
  */
 import type { ZooGraph } from './graph.js';
 import { dsCnn } from './models/ds-cnn.js';
+import { dsCnnInt8 } from './models/ds-cnn-int8.js';
 import { lstm } from './models/lstm.js';
 import { mlp } from './models/mlp.js';
 import { mobilenetV2 } from './models/mobilenet-v2.js';
@@ -58,6 +59,11 @@ export const ZOO_MODELS: readonly ZooModelSpec[] = [
   {
     name: 'lstm', build: lstm, published: { params: null, macs: null },
     tolerance: { rtol: 1e-4, atol: 1e-5 }, description: 'Two-layer LSTM, input 256, hidden 256, sequence 50, unrolled',
+  },
+  {
+    // The output is int8 dequantized: a rounding flip moves it by one step of the output scale.
+    name: 'ds_cnn_int8', build: dsCnnInt8, published: { params: null, macs: null },
+    tolerance: { rtol: 0, atol: 2e-3 }, description: 'DS-CNN keyword spotter, int8 (PT2E-style quantize/dequantize, batch norm folded)',
   },
 ];
 

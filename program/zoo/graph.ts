@@ -13,7 +13,7 @@
 import { ZooError } from './errors.js';
 import { ZooRng, fill } from './rng.js';
 
-export type ZooDType = 'float32' | 'int64';
+export type ZooDType = 'float32' | 'int8';
 
 /** `param`: a trained parameter (counted); `buffer`: a batch-norm statistic; `const`: a literal of the model. */
 export type ValueRole = 'input' | 'param' | 'buffer' | 'const' | 'act';
@@ -24,8 +24,8 @@ export interface ZooValue {
   role: ValueRole;
   dtype: ZooDType;
   shape: number[];
-  /** Set for param, buffer and const values. */
-  data: Float32Array | null;
+  /** Set for param, buffer and const values (Int8Array for int8). */
+  data: Float32Array | Int8Array | null;
 }
 
 export type ZooOp =
@@ -45,7 +45,9 @@ export type ZooOp =
   | { op: 'select'; dim: number; index: number }
   | { op: 'cat'; dim: number }
   | { op: 'unsqueeze'; dim: number }
-  | { op: 'slice'; dim: number; start: number; end: number };
+  | { op: 'slice'; dim: number; start: number; end: number }
+  /** float32 -> int8 and back, per tensor, range [-128, 127] (quantized_decomposed semantics). */
+  | { op: 'quantize' | 'dequantize'; scale: number; zeroPoint: number };
 
 export interface ZooNode {
   op: ZooOp;
@@ -104,8 +106,15 @@ export class ZooGraph {
     return this.tensor(name, 'param', [n], (r) => r.range(-b, b));
   }
 
-  private node(op: ZooOp, inputs: number[], shape: number[], name: string): number {
-    const out = this.add({ name, role: 'act', dtype: 'float32', shape, data: null });
+  /** A value with the given data (an int8 weight, a folded float weight). */
+  constant(name: string, role: 'param' | 'buffer' | 'const', shape: number[], data: Float32Array | Int8Array): number {
+    if (data.length !== numel(shape)) this.fail(`${data.length} values for shape [${shape}]`, name);
+    return this.add({ name, role, dtype: data instanceof Int8Array ? 'int8' : 'float32', shape, data });
+  }
+
+  /** A node whose output shape the caller computed (for graphs derived from another graph). */
+  node(op: ZooOp, inputs: number[], shape: number[], name: string, dtype: ZooDType = 'float32'): number {
+    const out = this.add({ name, role: 'act', dtype, shape, data: null });
     this.nodes.push({ op, inputs, output: out });
     return out;
   }
@@ -251,5 +260,13 @@ export class ZooGraph {
     const d = norm(dim, s.length);
     s[d] = end - start;
     return this.node({ op: 'slice', dim: d, start, end }, [x], s, name);
+  }
+
+  quantize(x: number, scale: number, zeroPoint: number, name = 'quantize'): number {
+    return this.node({ op: 'quantize', scale, zeroPoint }, [x], this.shape(x), name, 'int8');
+  }
+
+  dequantize(x: number, scale: number, zeroPoint: number, name = 'dequantize'): number {
+    return this.node({ op: 'dequantize', scale, zeroPoint }, [x], this.shape(x), name);
   }
 }

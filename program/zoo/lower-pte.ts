@@ -91,6 +91,14 @@ function lowerNode(m: MethodBuilder, g: ZooGraph, node: ZooNode, refs: ValueRef[
       return m.call('aten::unsqueeze_copy.out', { self: x!, dim: op.dim, out: out() });
     case 'slice':
       return m.call('aten::slice_copy.Tensor_out', { self: x!, dim: op.dim, start: op.start, end: op.end, step: 1, out: out() });
+    case 'quantize':
+      return m.call('quantized_decomposed::quantize_per_tensor.out', {
+        input: x!, scale: op.scale, zero_point: op.zeroPoint, quant_min: -128, quant_max: 127, dtype: 'int8', out: m.tensor({ dtype: 'int8', shape }),
+      });
+    case 'dequantize':
+      return m.call('quantized_decomposed::dequantize_per_tensor.out', {
+        input: x!, scale: op.scale, zero_point: op.zeroPoint, quant_min: -128, quant_max: 127, dtype: 'int8', out_dtype: null, out: out(),
+      });
   }
 }
 

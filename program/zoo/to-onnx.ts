@@ -9,7 +9,7 @@ import type { ZooGraph, ZooNode } from './graph.js';
 
 export const ONNX_OPSET = 17;
 
-const bytesOf = (a: Float32Array | BigInt64Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const bytesOf = (a: Float32Array | Int8Array | BigInt64Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 class Twin {
   readonly initializers: OnnxTensor[] = [];
@@ -26,12 +26,14 @@ class Twin {
   }
 
   /** A small literal initializer (shared by every node that uses the same one). */
-  literal(dtype: 'float32' | 'int64', dims: number[], values: number[]): string {
+  literal(dtype: 'float32' | 'int8' | 'int64', dims: number[], values: number[]): string {
     const key = `${dtype}[${dims}]=${values.join(',')}`;
     let name = this.literals.get(key);
     if (name === undefined) {
       name = `const_${this.literals.size}`;
-      const raw = dtype === 'float32' ? bytesOf(Float32Array.from(values)) : bytesOf(BigInt64Array.from(values, (x) => BigInt(x)));
+      const raw = dtype === 'float32' ? bytesOf(Float32Array.from(values))
+        : dtype === 'int8' ? bytesOf(Int8Array.from(values))
+        : bytesOf(BigInt64Array.from(values, (x) => BigInt(x)));
       this.initializers.push({ name, dtype, dims, raw });
       this.literals.set(key, name);
     }
@@ -78,6 +80,11 @@ class Twin {
       case 'unsqueeze': return this.emit('Unsqueeze', node, [ins[0]!, this.literal('int64', [1], [op.dim])]);
       case 'slice':
         return this.emit('Slice', node, [ins[0]!, ...[op.start, op.end, op.dim].map((n) => this.literal('int64', [1], [n]))]);
+      case 'quantize':
+      case 'dequantize':
+        return this.emit(op.op === 'quantize' ? 'QuantizeLinear' : 'DequantizeLinear', node, [
+          ins[0]!, this.literal('float32', [], [op.scale]), this.literal('int8', [], [op.zeroPoint]),
+        ]);
     }
   }
 }
@@ -86,7 +93,7 @@ class Twin {
 export function toOnnx(g: ZooGraph, docString = ''): Uint8Array {
   const twin = new Twin(g);
   for (const v of g.values) {
-    if (v.data !== null) twin.initializers.push({ name: twin.name(v.id), dtype: 'float32', dims: v.shape, raw: bytesOf(v.data) });
+    if (v.data !== null) twin.initializers.push({ name: twin.name(v.id), dtype: v.dtype, dims: v.shape, raw: bytesOf(v.data) });
   }
   for (const node of g.nodes) {
     try {
