@@ -71,7 +71,7 @@ function writeAtomic(file: string, bytes: Uint8Array | string): void {
 
 /** The runner-contract input file: a JSON list of {dtype, shape, data}. */
 export function inputsJson(inputs: readonly ZooInput[]): string {
-  return JSON.stringify(inputs.map((x) => ({ dtype: x.dtype, shape: x.shape, data: Array.from(x.data) })));
+  return JSON.stringify(inputs.map((x) => ({ dtype: x.dtype, shape: x.shape, data: Array.from(x.data as ArrayLike<number | bigint>, Number) })));
 }
 
 function reusable(dir: string, name: string, seed: number, files: string[]): Record_ | null {

@@ -3,7 +3,10 @@
  * its outputs are checked with (float32 runtimes against the float64 reference,
  * and the ONNX twin against ExecuTorch's runtime).
  */
+import type { ZooInput } from './generate.js';
 import type { ZooGraph } from './graph.js';
+import { LLAMA, llama } from './models/llama.js';
+import { ZooRng } from './rng.js';
 import { dsCnn } from './models/ds-cnn.js';
 import { dsCnnInt8 } from './models/ds-cnn-int8.js';
 import { lstm } from './models/lstm.js';
@@ -29,6 +32,18 @@ export interface ZooModelSpec {
   published: { params: number | null; macs: number | null };
   tolerance: { rtol: number; atol: number };
   description: string;
+  /** The test inputs, when not uniform float32 in [-1, 1) at the declared shapes. */
+  inputs?: (seed: number) => ZooInput[];
+}
+
+/** Prefill of the decoder: a seeded prompt of 8 tokens at positions 0..7. */
+const PROMPT = 8;
+function llamaPrompt(seed: number): ZooInput[] {
+  const rng = new ZooRng(seed, 'llama/prompt');
+  return [
+    { dtype: 'int64', shape: [1, PROMPT], data: BigInt64Array.from({ length: PROMPT }, () => BigInt(Math.floor(rng.uniform() * LLAMA.vocab))) },
+    { dtype: 'int64', shape: [PROMPT], data: BigInt64Array.from({ length: PROMPT }, (_, i) => BigInt(i)) },
+  ];
 }
 
 export const ZOO_MODELS: readonly ZooModelSpec[] = [
@@ -64,6 +79,11 @@ export const ZOO_MODELS: readonly ZooModelSpec[] = [
     // The output is int8 dequantized: a rounding flip moves it by one step of the output scale.
     name: 'ds_cnn_int8', build: dsCnnInt8, published: { params: null, macs: null },
     tolerance: { rtol: 0, atol: 2e-3 }, description: 'DS-CNN keyword spotter, int8 (PT2E-style quantize/dequantize, batch norm folded)',
+  },
+  {
+    name: 'llama', build: llama, published: { params: null, macs: null }, inputs: llamaPrompt,
+    tolerance: { rtol: 1e-4, atol: 1e-4 },
+    description: 'Llama-style decoder: vocab 4096, dim 384, 6 layers, 6 heads / 2 kv heads, SwiGLU 1408, KV cache 128; forward(tokens, input_pos)',
   },
 ];
 

@@ -17,11 +17,9 @@ import { ZooRng, fill } from './rng.js';
 import { toOnnx } from './to-onnx.js';
 
 /** One input tensor in the runner contract's input-file form (shared/docs/runner-contract.md). */
-export interface ZooInput {
-  dtype: 'float32';
-  shape: number[];
-  data: Float32Array;
-}
+export type ZooInput =
+  | { dtype: 'float32'; shape: number[]; data: Float32Array }
+  | { dtype: 'int64'; shape: number[]; data: BigInt64Array };
 
 export interface GeneratedModel {
   graph: ZooGraph;
@@ -31,8 +29,9 @@ export interface GeneratedModel {
   inputs: ZooInput[];
 }
 
-/** The model's test inputs: uniform in [-1, 1) from the seed, one stream per input. */
-export function zooInputs(g: ZooGraph, seed: number): ZooInput[] {
+/** The model's test inputs: its own (ZooModelSpec.inputs), else uniform in [-1, 1) from the seed, one stream per input. */
+export function zooInputs(g: ZooGraph, seed: number, spec?: ZooModelSpec): ZooInput[] {
+  if (spec?.inputs !== undefined) return spec.inputs(seed);
   return g.inputs.map((v, i) => {
     const rng = new ZooRng(seed, `${g.name}/input${i}`);
     const shape = g.shape(v);
@@ -43,7 +42,7 @@ export function zooInputs(g: ZooGraph, seed: number): ZooInput[] {
 export function generateModel(spec: ZooModelSpec, seed: number): GeneratedModel {
   const graph = spec.build(seed);
   const doc = `etbench zoo ${spec.name} (generator ${ZOO_GENERATOR_VERSION}, seed ${seed}): ${spec.description}`;
-  return { graph, counts: countGraph(graph), pte: lowerToProgram(graph).build().pte, onnx: toOnnx(graph, doc), inputs: zooInputs(graph, seed) };
+  return { graph, counts: countGraph(graph), pte: lowerToProgram(graph).build().pte, onnx: toOnnx(graph, doc), inputs: zooInputs(graph, seed, spec) };
 }
 
 /**
@@ -54,7 +53,7 @@ export function generateModel(spec: ZooModelSpec, seed: number): GeneratedModel 
  */
 export function bundleModel(spec: ZooModelSpec, model: GeneratedModel): { bpte: Uint8Array; tolerances: string } {
   const refInputs: RefTensor[] = model.inputs.map((x) => ({
-    dtype: 'float32', shape: [...x.shape], dimOrder: x.shape.map((_, i) => i), data: Array.from(x.data),
+    dtype: x.dtype, shape: [...x.shape], dimOrder: x.shape.map((_, i) => i), data: (x.dtype === 'int64' ? Array.from(x.data) : Array.from(x.data)) as number[] | bigint[],
   }));
   let outputs;
   try {
@@ -65,7 +64,7 @@ export function bundleModel(spec: ZooModelSpec, model: GeneratedModel): { bpte: 
   }
   const builder = lowerToProgram(model.graph);
   builder.testCase('forward', {
-    inputs: model.inputs.map((x) => x.data),
+    inputs: model.inputs.map((x) => ({ shape: x.shape, data: x.data })),
     expectedOutputs: outputs.map((o, i) => {
       if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new ZooError(`output ${i} is not a tensor`, `zoo model '${spec.name}'`);
       return Float32Array.from((o as RefTensor).data as number[]);

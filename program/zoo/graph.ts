@@ -13,18 +13,27 @@
 import { ZooError } from './errors.js';
 import { ZooRng, fill } from './rng.js';
 
-export type ZooDType = 'float32' | 'int8';
+export type ZooDType = 'float32' | 'int8' | 'int64';
 
-/** `param`: a trained parameter (counted); `buffer`: a batch-norm statistic; `const`: a literal of the model. */
-export type ValueRole = 'input' | 'param' | 'buffer' | 'const' | 'act';
+/** A dimension in an op attribute: a size, or `T`, the graph's one dynamic dimension (at its bound). */
+export type Dim = number | 'T';
+
+/**
+ * `param`: a trained parameter (counted); `buffer`: a batch-norm statistic or table;
+ * `const`: a literal of the model; `state`: mutable state kept between calls (a KV cache).
+ */
+export type ValueRole = 'input' | 'param' | 'buffer' | 'const' | 'act' | 'state';
 
 export interface ZooValue {
   id: number;
   name: string;
   role: ValueRole;
   dtype: ZooDType;
+  /** Sizes; a dynamic dimension is at its bound. */
   shape: number[];
-  /** Set for param, buffer and const values (Int8Array for int8). */
+  /** The axis that is the dynamic dimension T (dynamic_bound in the program), or -1. */
+  dyn: number;
+  /** Set for param, buffer, const and state values (Int8Array for int8). */
   data: Float32Array | Int8Array | null;
 }
 
@@ -38,7 +47,18 @@ export type ZooOp =
   | { op: 'linear' }
   | { op: 'meanHW' }
   | { op: 'maxpool'; kernel: [number, number]; stride: [number, number]; padding: [number, number] }
-  | { op: 'reshape'; shape: number[] }
+  | { op: 'reshape'; shape: Dim[] }
+  | { op: 'expand'; shape: number[] }
+  | { op: 'rsqrt' | 'sub' }
+  | { op: 'addScalar'; value: number }
+  /** Mean over the last dimension, kept as size 1. */
+  | { op: 'meanLast' }
+  /** inputs [weight, indices]: rows of weight. */
+  | { op: 'embedding' }
+  /** inputs [table, index]: table[index] along dim 0 (aten::index.Tensor with one index). */
+  | { op: 'index0' }
+  /** inputs [state, positions, values]: state[:, :, positions] = values, in place (aten::index_put). */
+  | { op: 'indexPut2' }
   | { op: 'permute'; dims: number[] }
   | { op: 'softmax'; dim: number }
   | { op: 'layernorm'; eps: number }
@@ -64,10 +84,23 @@ export class ZooGraph {
   readonly inputs: number[] = [];
   readonly outputs: number[] = [];
 
+  /** Bound of the dynamic dimension T, and where its run-time size is read from (input, axis). */
+  seq: { bound: number; input: number; axis: number } | null = null;
+
   constructor(readonly name: string, readonly seed: number) {}
 
-  private add(v: Omit<ZooValue, 'id'>): number {
-    return this.values.push({ ...v, id: this.values.length }) - 1;
+  private add(v: Omit<ZooValue, 'id' | 'dyn'> & { dyn?: number }): number {
+    return this.values.push({ dyn: -1, ...v, id: this.values.length }) - 1;
+  }
+
+  dyn(v: number): number {
+    return this.values[v]!.dyn;
+  }
+
+  /** Sizes with the dynamic dimension as `T`. */
+  dims(v: number): Dim[] {
+    const value = this.values[v]!;
+    return value.shape.map((d, i) => (i === value.dyn ? 'T' : d));
   }
 
   shape(v: number): number[] {
@@ -78,10 +111,23 @@ export class ZooGraph {
     throw new ZooError(what, `model '${this.name}', ${where}`);
   }
 
-  input(name: string, shape: number[]): number {
-    const v = this.add({ name, role: 'input', dtype: 'float32', shape, data: null });
+  input(name: string, shape: Dim[], dtype: ZooDType = 'float32'): number {
+    const dyn = shape.indexOf('T');
+    if (dyn >= 0 && this.seq === null) this.fail('declare the dynamic dimension first (dynamicDim)', name);
+    const v = this.add({ name, role: 'input', dtype, shape: shape.map((d) => (d === 'T' ? this.seq!.bound : d)), data: null, dyn });
     this.inputs.push(v);
+    if (dyn >= 0 && this.seq!.input < 0) this.seq = { ...this.seq!, input: v, axis: dyn };
     return v;
+  }
+
+  /** Declares T, the one dynamic dimension (up to `bound`); its size is read from the first input that has it. */
+  dynamicDim(bound: number): void {
+    this.seq = { bound, input: -1, axis: -1 };
+  }
+
+  /** Mutable state (a KV cache), zero at the start. */
+  state(name: string, shape: number[]): number {
+    return this.add({ name, role: 'state', dtype: 'float32', shape, data: new Float32Array(numel(shape)) });
   }
 
   output(...vs: number[]): void {
@@ -113,8 +159,10 @@ export class ZooGraph {
   }
 
   /** A node whose output shape the caller computed (for graphs derived from another graph). */
-  node(op: ZooOp, inputs: number[], shape: number[], name: string, dtype: ZooDType = 'float32'): number {
-    const out = this.add({ name, role: 'act', dtype, shape, data: null });
+  node(op: ZooOp, inputs: number[], shape: Dim[], name: string, dtype: ZooDType = 'float32'): number {
+    const dyn = shape.indexOf('T');
+    const sizes = shape.map((d) => (d === 'T' ? this.seq?.bound ?? this.fail('no dynamic dimension declared', name) : d));
+    const out = this.add({ name, role: 'act', dtype, shape: sizes, data: null, dyn });
     this.nodes.push({ op, inputs, output: out });
     return out;
   }
@@ -152,12 +200,12 @@ export class ZooGraph {
   }
 
   unary(op: 'relu' | 'relu6' | 'hardswish' | 'hardsigmoid' | 'sigmoid' | 'tanh', x: number, name: string = op): number {
-    return this.node({ op }, [x], this.shape(x), name);
+    return this.node({ op }, [x], this.dims(x), name);
   }
 
-  private broadcast(a: number, b: number, where: string): number[] {
-    const sa = this.shape(a);
-    const sb = this.shape(b);
+  private broadcast(a: number, b: number, where: string): Dim[] {
+    const sa = this.dims(a);
+    const sb = this.dims(b);
     const rank = Math.max(sa.length, sb.length);
     return Array.from({ length: rank }, (_, i) => {
       const x = sa[sa.length - rank + i] ?? 1;
@@ -165,6 +213,40 @@ export class ZooGraph {
       if (x !== y && x !== 1 && y !== 1) this.fail(`shapes [${sa}] and [${sb}] do not broadcast`, where);
       return x === 1 ? y : x;
     });
+  }
+
+  sub(a: number, b: number, name = 'sub'): number {
+    return this.node({ op: 'sub' }, [a, b], this.broadcast(a, b, name), name);
+  }
+
+  addScalar(x: number, value: number, name = 'add_scalar'): number {
+    return this.node({ op: 'addScalar', value }, [x], this.dims(x), name);
+  }
+
+  rsqrt(x: number, name = 'rsqrt'): number {
+    return this.node({ op: 'rsqrt' }, [x], this.dims(x), name);
+  }
+
+  meanLast(x: number, name = 'mean'): number {
+    const d = this.dims(x);
+    d[d.length - 1] = 1;
+    return this.node({ op: 'meanLast' }, [x], d, name);
+  }
+
+  embedding(weight: number, indices: number, name = 'embedding'): number {
+    return this.node({ op: 'embedding' }, [weight, indices], [...this.dims(indices), this.shape(weight)[1]!], name);
+  }
+
+  index0(table: number, index: number, name = 'index'): number {
+    return this.node({ op: 'index0' }, [table, index], [...this.dims(index), ...this.dims(table).slice(1)], name);
+  }
+
+  indexPut2(state: number, positions: number, values: number, name = 'index_put'): number {
+    return this.node({ op: 'indexPut2' }, [state, positions, values], this.dims(state), name);
+  }
+
+  expand(x: number, shape: number[], name = 'expand'): number {
+    return this.node({ op: 'expand', shape }, [x], shape, name);
   }
 
   add2(a: number, b: number, name = 'add'): number {
@@ -176,12 +258,12 @@ export class ZooGraph {
   }
 
   mulScalar(x: number, value: number, name = 'mul_scalar'): number {
-    return this.node({ op: 'mulScalar', value }, [x], this.shape(x), name);
+    return this.node({ op: 'mulScalar', value }, [x], this.dims(x), name);
   }
 
   /** x [M, K] times a new weight [out, K] (+ bias). */
   linear(x: number, out: number, name: string, o: { bias?: boolean; gain?: number } = {}): number {
-    const [m, k] = this.shape(x) as [number, number];
+    const [m, k] = this.dims(x) as [Dim, number];
     if (this.shape(x).length !== 2) this.fail(`linear needs a 2-D input, got [${this.shape(x)}]`, name);
     const inputs = [x, this.weight(`${name}.weight`, [out, k], k, o.gain ?? Math.SQRT1_2)];
     if (o.bias !== false) inputs.push(this.bias(`${name}.bias`, out, k));
@@ -191,13 +273,13 @@ export class ZooGraph {
   /** x [M, K] times an existing weight [out, K] (+ bias): for weights shared by several calls. */
   linearWith(x: number, weight: number, bias: number | null, name: string): number {
     const inputs = bias === null ? [x, weight] : [x, weight, bias];
-    return this.node({ op: 'linear' }, inputs, [this.shape(x)[0]!, this.shape(weight)[0]!], name);
+    return this.node({ op: 'linear' }, inputs, [this.dims(x)[0]!, this.shape(weight)[0]!], name);
   }
 
   bmm(a: number, b: number, name = 'bmm'): number {
-    const [ba, m, k] = this.shape(a) as [number, number, number];
-    const [bb, k2, n] = this.shape(b) as [number, number, number];
-    if (ba !== bb || k !== k2) this.fail(`bmm of [${this.shape(a)}] and [${this.shape(b)}]`, name);
+    const [ba, m, k] = this.dims(a) as [Dim, Dim, Dim];
+    const [bb, k2, n] = this.dims(b) as [Dim, Dim, Dim];
+    if (ba !== bb || k !== k2) this.fail(`bmm of [${this.dims(a)}] and [${this.dims(b)}]`, name);
     return this.node({ op: 'bmm' }, [a, b], [ba, m, n], name);
   }
 
@@ -214,18 +296,19 @@ export class ZooGraph {
     return this.node(op, [x], [n, c, o(h), o(w)], name);
   }
 
-  reshape(x: number, shape: number[], name = 'view'): number {
-    if (numel(shape) !== numel(this.shape(x))) this.fail(`cannot view [${this.shape(x)}] as [${shape}]`, name);
+  reshape(x: number, shape: Dim[], name = 'view'): number {
+    const bound = (d: Dim): number => (d === 'T' ? this.seq?.bound ?? 0 : d);
+    if (numel(shape.map(bound)) !== numel(this.shape(x))) this.fail(`cannot view [${this.dims(x)}] as [${shape}]`, name);
     return this.node({ op: 'reshape', shape }, [x], shape, name);
   }
 
   permute(x: number, dims: number[], name = 'permute'): number {
-    const s = this.shape(x);
+    const s = this.dims(x);
     return this.node({ op: 'permute', dims }, [x], dims.map((d) => s[d]!), name);
   }
 
   softmax(x: number, dim: number, name = 'softmax'): number {
-    return this.node({ op: 'softmax', dim: norm(dim, this.shape(x).length) }, [x], this.shape(x), name);
+    return this.node({ op: 'softmax', dim: norm(dim, this.shape(x).length) }, [x], this.dims(x), name);
   }
 
   /** Layer norm over the last dimension, with new weight and bias. */
@@ -233,40 +316,41 @@ export class ZooGraph {
     const d = this.shape(x).at(-1)!;
     const w = this.tensor(`${name}.weight`, 'param', [d], (r) => r.range(0.8, 1.2));
     const b = this.tensor(`${name}.bias`, 'param', [d], (r) => r.range(-0.1, 0.1));
-    return this.node({ op: 'layernorm', eps: 1e-5 }, [x, w, b], this.shape(x), name);
+    return this.node({ op: 'layernorm', eps: 1e-5 }, [x, w, b], this.dims(x), name);
   }
 
   select(x: number, dim: number, index: number, name = 'select'): number {
-    const s = this.shape(x);
+    const s = this.dims(x);
     const d = norm(dim, s.length);
     return this.node({ op: 'select', dim: d, index }, [x], s.filter((_, i) => i !== d), name);
   }
 
   cat(xs: number[], dim: number, name = 'cat'): number {
-    const s = this.shape(xs[0]!);
+    const s = this.dims(xs[0]!);
     const d = norm(dim, s.length);
+    if (s[d] === 'T') this.fail('cannot concatenate along the dynamic dimension', name);
     s[d] = xs.reduce((a, x) => a + this.shape(x)[d]!, 0);
     return this.node({ op: 'cat', dim: d }, xs, s, name);
   }
 
   unsqueeze(x: number, dim: number, name = 'unsqueeze'): number {
-    const s = this.shape(x);
+    const s = this.dims(x);
     s.splice(norm(dim, s.length + 1), 0, 1);
     return this.node({ op: 'unsqueeze', dim: norm(dim, s.length) }, [x], s, name);
   }
 
   slice(x: number, dim: number, start: number, end: number, name = 'slice'): number {
-    const s = this.shape(x);
+    const s = this.dims(x);
     const d = norm(dim, s.length);
     s[d] = end - start;
     return this.node({ op: 'slice', dim: d, start, end }, [x], s, name);
   }
 
   quantize(x: number, scale: number, zeroPoint: number, name = 'quantize'): number {
-    return this.node({ op: 'quantize', scale, zeroPoint }, [x], this.shape(x), name, 'int8');
+    return this.node({ op: 'quantize', scale, zeroPoint }, [x], this.dims(x), name, 'int8');
   }
 
   dequantize(x: number, scale: number, zeroPoint: number, name = 'dequantize'): number {
-    return this.node({ op: 'dequantize', scale, zeroPoint }, [x], this.shape(x), name);
+    return this.node({ op: 'dequantize', scale, zeroPoint }, [x], this.dims(x), name);
   }
 }

@@ -9,13 +9,34 @@ import { ProgramBuilder } from '../builder/program-builder.js';
 import type { MethodBuilder } from '../builder/method-builder.js';
 import type { ValueRef } from '../builder/values.js';
 import { ZooError } from './errors.js';
-import type { ZooGraph, ZooNode } from './graph.js';
+import type { Dim, ZooGraph, ZooNode } from './graph.js';
 import { zooOperators } from './registry.js';
 
-function lowerNode(m: MethodBuilder, g: ZooGraph, node: ZooNode, refs: ValueRef[]): ValueRef {
+interface Lowering {
+  m: MethodBuilder;
+  g: ZooGraph;
+  refs: ValueRef[];
+  /** The run-time size of T (aten::sym_size.int of the input that has it), made on first use. */
+  seq: ValueRef | null;
+}
+
+/** An IntList argument: sizes, with T as the symbolic Int read at run time. */
+function sizes(l: Lowering, dims: readonly Dim[]): ValueRef {
+  if (!dims.includes('T')) return l.m.intList(dims as number[]);
+  if (l.seq === null) {
+    const s = l.g.seq!;
+    l.seq = l.m.call('aten::sym_size.int', { self: l.refs[s.input]!, dim: s.axis });
+  }
+  return l.m.intList(dims.map((d) => (d === 'T' ? l.seq! : d)));
+}
+
+function lowerNode(l: Lowering, node: ZooNode): ValueRef {
+  const { m, g, refs } = l;
   const [x, a, b] = node.inputs.map((v) => refs[v]!);
   const shape = g.shape(node.output);
-  const out = (s: number[] = shape, dtype: 'float32' | 'int64' = 'float32'): ValueRef => m.tensor({ dtype, shape: s });
+  const dynamic = g.dyn(node.output) >= 0;
+  const out = (s: number[] = shape, dtype: 'float32' | 'int64' = 'float32'): ValueRef =>
+    m.tensor({ dtype, shape: s, dynamism: dynamic && s === shape ? 'dynamic_bound' : 'static' });
   const op = node.op;
   switch (op.op) {
     case 'conv2d':
@@ -78,7 +99,24 @@ function lowerNode(m: MethodBuilder, g: ZooGraph, node: ZooNode, refs: ValueRef[
       return outs.out;
     }
     case 'reshape':
-      return m.call('aten::view_copy.out', { self: x!, size: op.shape, out: out() });
+      return m.call('aten::view_copy.out', { self: x!, size: sizes(l, op.shape), out: out() });
+    case 'expand':
+      return m.call('aten::expand_copy.out', { self: x!, size: op.shape, implicit: false, out: out() });
+    case 'sub':
+      return m.call('aten::sub.out', { self: x!, other: a!, out: out() });
+    case 'addScalar':
+      return m.call('aten::add.Scalar_out', { self: x!, other: op.value, out: out() });
+    case 'rsqrt':
+      return m.call('aten::rsqrt.out', { self: x!, out: out() });
+    case 'meanLast':
+      return m.call('aten::mean.out', { self: x!, dim: m.intList([-1]), keepdim: true, dtype: null, out: out() });
+    case 'embedding':
+      return m.call('aten::embedding.out', { weight: x!, indices: a!, padding_idx: -1, scale_grad_by_freq: false, sparse: false, out: out() });
+    case 'index0':
+      return m.call('aten::index.Tensor_out', { self: x!, indices: [a!], out: out() });
+    case 'indexPut2':
+      // In place, as ExecuTorch's reinplacing leaves a KV-cache update: out is the state buffer itself.
+      return m.call('aten::index_put.out', { self: x!, indices: [null, null, a!], values: b!, accumulate: false, out: x! });
     case 'permute':
       return m.call('aten::permute_copy.out', { self: x!, dims: op.dims, out: out() });
     case 'softmax':
@@ -108,12 +146,15 @@ export function lowerToProgram(g: ZooGraph): ProgramBuilder {
   const m = builder.method('forward');
   const refs: ValueRef[] = [];
   for (const v of g.values) {
-    if (v.role === 'input') refs[v.id] = m.input({ dtype: v.dtype, shape: v.shape });
+    const dynamism = v.dyn >= 0 ? 'dynamic_bound' : 'static';
+    if (v.role === 'input') refs[v.id] = m.input({ dtype: v.dtype, shape: v.shape, dynamism });
+    else if (v.role === 'state') refs[v.id] = m.mutable({ dtype: v.dtype, shape: v.shape, initial: v.data!, name: v.name });
     else if (v.data !== null) refs[v.id] = m.constant({ dtype: v.dtype, shape: v.shape, data: v.data });
   }
+  const l: Lowering = { m, g, refs, seq: null };
   for (const node of g.nodes) {
     try {
-      refs[node.output] = lowerNode(m, g, node, refs);
+      refs[node.output] = lowerNode(l, node);
     } catch (cause) {
       throw new ZooError((cause as Error).message, `model '${g.name}', node '${g.values[node.output]!.name}' (${node.op.op})`, { cause });
     }

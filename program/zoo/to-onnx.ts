@@ -3,7 +3,7 @@
  * the same weights as initializers (bit-identical float32), input `x` and
  * outputs `y` (or `y0`, `y1`, ... for several).
  */
-import { writeOnnx, type OnnxNode, type OnnxTensor } from '../onnx/index.js';
+import { writeOnnx, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from '../onnx/index.js';
 import { ZooError } from './errors.js';
 import type { ZooGraph, ZooNode } from './graph.js';
 
@@ -44,6 +44,13 @@ class Twin {
     this.nodes.push({ opType, name: `${this.g.values[node.output]!.name}#${node.output}`, inputs, outputs: [this.name(node.output)], attributes });
   }
 
+  /** An intermediate node of a multi-node lowering; returns its output name. */
+  step(opType: string, node: ZooNode, what: string, inputs: string[], attributes: OnnxNode['attributes'] = {}): string {
+    const name = `${this.name(node.output)}/${what}`;
+    this.nodes.push({ opType, name, inputs, outputs: [name], attributes });
+    return name;
+  }
+
   lower(node: ZooNode): void {
     const ins = node.inputs.map((v) => this.name(v));
     const rank = this.g.shape(node.inputs[0]!).length;
@@ -72,7 +79,26 @@ class Twin {
       case 'meanHW': return this.emit('ReduceMean', node, ins, { axes: { ints: [rank - 1, rank - 2] }, keepdims: { i: 1 } });
       case 'maxpool':
         return this.emit('MaxPool', node, ins, { kernel_shape: { ints: op.kernel }, strides: { ints: op.stride }, pads: { ints: [...op.padding, ...op.padding] } });
-      case 'reshape': return this.emit('Reshape', node, [ins[0]!, this.literal('int64', [op.shape.length], op.shape)]);
+      case 'reshape': {
+        const shape = op.shape.map((d) => (d === 'T' ? -1 : d));
+        return this.emit('Reshape', node, [ins[0]!, this.literal('int64', [shape.length], shape)]);
+      }
+      case 'expand': return this.emit('Expand', node, [ins[0]!, this.literal('int64', [op.shape.length], op.shape)]);
+      case 'sub': return this.emit('Sub', node, ins);
+      case 'addScalar': return this.emit('Add', node, [ins[0]!, this.literal('float32', [], [op.value])]);
+      case 'rsqrt': return this.emit('Reciprocal', node, [this.step('Sqrt', node, 'sqrt', ins)]);
+      case 'meanLast': return this.emit('ReduceMean', node, ins, { axes: { ints: [-1] }, keepdims: { i: 1 } });
+      case 'embedding':
+      case 'index0': return this.emit('Gather', node, ins, { axis: { i: 0 } });
+      case 'indexPut2': {
+        // state[:, :, positions] = values as ScatterND on the state with axis 2 moved first.
+        const perm = { perm: { ints: [2, 0, 1, 3] } };
+        const data = this.step('Transpose', node, 'state', [ins[0]!], perm);
+        const updates = this.step('Transpose', node, 'values', [ins[2]!], perm);
+        const indices = this.step('Unsqueeze', node, 'indices', [ins[1]!, this.literal('int64', [1], [1])]);
+        const scattered = this.step('ScatterND', node, 'scatter', [data, indices, updates]);
+        return this.emit('Transpose', node, [scattered], { perm: { ints: [1, 2, 0, 3] } });
+      }
       case 'permute': return this.emit('Transpose', node, ins, { perm: { ints: op.dims } });
       case 'softmax': return this.emit('Softmax', node, ins, { axis: { i: op.dim } });
       case 'select': return this.emit('Gather', node, [ins[0]!, this.literal('int64', [], [op.index])], { axis: { i: op.dim } });
@@ -93,7 +119,7 @@ class Twin {
 export function toOnnx(g: ZooGraph, docString = ''): Uint8Array {
   const twin = new Twin(g);
   for (const v of g.values) {
-    if (v.data !== null) twin.initializers.push({ name: twin.name(v.id), dtype: v.dtype, dims: v.shape, raw: bytesOf(v.data) });
+    if (v.data !== null && v.role !== 'state') twin.initializers.push({ name: twin.name(v.id), dtype: v.dtype, dims: v.shape, raw: bytesOf(v.data) });
   }
   for (const node of g.nodes) {
     try {
@@ -102,12 +128,21 @@ export function toOnnx(g: ZooGraph, docString = ''): Uint8Array {
       throw new ZooError((cause as Error).message, `ONNX twin of '${g.name}', node '${g.values[node.output]!.name}'`, { cause });
     }
   }
-  const info = (v: number): { name: string; dtype: 'float32'; shape: number[] } => ({ name: twin.name(v), dtype: 'float32', shape: g.shape(v) });
+  const info = (v: number, name = twin.name(v)): OnnxValueInfo => ({ name, dtype: g.values[v]!.dtype, shape: g.dims(v) });
+  // Mutable state becomes an input (its value before the call) and an output (after it).
+  const states = g.values.filter((v) => v.role === 'state');
+  const finalWrite = (state: number): number => {
+    let current = state;
+    for (const n of g.nodes) if (n.op.op === 'indexPut2' && n.inputs[0] === current) current = n.output;
+    return current;
+  };
+  const stateOutputs = states.map((s) => finalWrite(s.id));
+  stateOutputs.forEach((v, i) => twin.nodes.push({ opType: 'Identity', name: `${states[i]!.name}.out`, inputs: [twin.name(v)], outputs: [`${states[i]!.name}.out`] }));
   return writeOnnx({
     name: g.name,
     opset: ONNX_OPSET,
-    inputs: g.inputs.map(info),
-    outputs: g.outputs.map(info),
+    inputs: [...g.inputs.map((v) => info(v)), ...states.map((s) => info(s.id))],
+    outputs: [...g.outputs.map((v) => info(v)), ...states.map((s) => info(s.id, `${s.name}.out`))],
     initializers: twin.initializers,
     nodes: twin.nodes,
     docString,
