@@ -37,7 +37,13 @@ export interface ZooEntry {
   inputs: string;
   tolerances: { rtol: number; atol: number };
   params: number;
+  /** Multiply-adds of one call (at the bound of a dynamic dimension). */
   macs: number;
+  /**
+   * Mutable state of the program (KV caches), zero at load. The ONNX twin takes each as an
+   * input of the same name and returns it updated as output `<name>.out`.
+   */
+  states: { name: string; shape: number[] }[];
   /** True when the files were already there. */
   cached: boolean;
   seconds: number;
@@ -48,6 +54,7 @@ interface Record_ {
   seed: number;
   params: number;
   macs: number;
+  states: { name: string; shape: number[] }[];
   files: Record<string, string>;
 }
 
@@ -113,7 +120,8 @@ export function ensureZoo(options: EnsureZooOptions = {}): ZooEntry[] {
         contents[`${n}.bpte`] = bpte;
         contents[`${n}.tolerances.json`] = tolerances;
       }
-      rec = { generator: ZOO_GENERATOR_VERSION, seed, params: model.counts.params, macs: model.counts.macs, files: {} };
+      const states = model.graph.values.filter((v) => v.role === 'state').map((v) => ({ name: v.name, shape: v.shape }));
+      rec = { generator: ZOO_GENERATOR_VERSION, seed, params: model.counts.params, macs: model.counts.macs, states, files: {} };
       for (const [f, bytes] of Object.entries(contents)) {
         writeAtomic(path.join(dir, f), bytes);
         rec.files[f] = sha256(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
@@ -129,6 +137,7 @@ export function ensureZoo(options: EnsureZooOptions = {}): ZooEntry[] {
       tolerances: { ...spec.tolerance },
       params: rec.params,
       macs: rec.macs,
+      states: rec.states,
       cached,
       seconds: cached ? 0 : (performance.now() - started) / 1000,
     };

@@ -2,40 +2,35 @@
 // 1.5.1's own runtime (exporter/run_executorch.py in .venv, portable kernels), and its ONNX twin,
 // run by onnxruntime-node, give the same outputs on the model's seeded input within the model's
 // tolerance (|ort - et| <= atol + rtol * |et|). One Python process runs every program
-// (ResNet-18 alone takes about 3 s in the portable runtime), with ExecuTorch's quantized kernel
-// library loaded for the int8 model (executorch_quantized.py). ORT runs the int8 twin with graph
+// (ResNet-18 alone takes about 3 s in the portable runtime; run_executorch.py loads ExecuTorch's
+// quantized kernels for the int8 model). ORT runs the int8 twin with graph
 // optimizations off, so it computes the same quantize/dequantize/float-conv graph instead of
 // fusing it into integer kernels (which round differently by one output step).
-import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
 import test from 'ava';
 import ort from 'onnxruntime-node';
-import type { EtDocument } from '../../cli/crosscheck/index.js';
+import { runExecuTorch } from '../../cli/crosscheck/index.js';
 import { ZOO_MODELS, ensureZoo, type ZooEntry } from '../../program/zoo/index.js';
-import { repoRoot } from '../helpers/fixtures.js';
 import { PYTHON, withPython } from '../helpers/python.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-async function runExecuTorch(dir: string, entries: readonly ZooEntry[]): Promise<EtDocument[]> {
-  const jobs = path.join(dir, 'jobs.json');
-  writeFileSync(jobs, JSON.stringify(entries.map((e) => ({ program: e.pte, inputs: e.inputs }))));
-  const wrapper = path.join(repoRoot, 'test', 'zoo', 'executorch_quantized.py');
-  const script = path.join(repoRoot, 'exporter', 'run_executorch.py');
-  const { stdout } = await promisify(execFile)(PYTHON, [wrapper, script, '--batch', jobs], { maxBuffer: 256 << 20, timeout: 280_000 });
-  return JSON.parse(stdout) as EtDocument[];
-}
+interface InputFile { dtype: 'float32' | 'int64'; shape: number[]; data: number[] }
 
-interface InputFile { dtype: 'float32'; shape: number[]; data: number[] }
+const tensorOf = (x: InputFile): ort.Tensor =>
+  x.dtype === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(x.data, BigInt), x.shape) : new ort.Tensor('float32', Float32Array.from(x.data), x.shape);
 
 async function runTwin(entry: ZooEntry): Promise<{ shape: number[]; data: Float32Array }[]> {
   const graphOptimizationLevel = entry.name.endsWith('_int8') ? 'disabled' : 'all';
   const session = await ort.InferenceSession.create(readFileSync(entry.onnx), { graphOptimizationLevel });
   const inputs = JSON.parse(readFileSync(entry.inputs, 'utf8')) as InputFile[];
-  const feeds = Object.fromEntries(session.inputNames.map((n, i) => [n, new ort.Tensor('float32', Float32Array.from(inputs[i]!.data), inputs[i]!.shape)]));
+  const feeds: Record<string, ort.Tensor> = {};
+  inputs.forEach((x, i) => (feeds[session.inputNames[i]!] = tensorOf(x)));
+  // Mutable state (KV caches) starts at zero, as the program's does.
+  for (const s of entry.states) feeds[s.name] = new ort.Tensor('float32', new Float32Array(s.shape.reduce((a, b) => a * b, 1)), s.shape);
   const result = await session.run(feeds);
-  return session.outputNames.map((n) => ({ shape: [...result[n]!.dims], data: result[n]!.data as Float32Array }));
+  // The program's outputs come first; the twin's updated states follow.
+  return session.outputNames.slice(0, session.outputNames.length - entry.states.length)
+    .map((n) => ({ shape: [...result[n]!.dims], data: result[n]!.data as Float32Array }));
 }
 
 withPython('zoo twins', () => {
@@ -43,7 +38,7 @@ withPython('zoo twins', () => {
     t.timeout(300_000);
     const home = await tempDir(t, 'etbench-zoo-twins-');
     const entries = ensureZoo({ home, bundled: false });
-    const docs = await runExecuTorch(home, entries);
+    const docs = await runExecuTorch(entries.map((e) => ({ program: e.pte, inputs: e.inputs })), { python: PYTHON, timeoutMs: 280_000 });
     for (const [i, entry] of entries.entries()) {
       const doc = docs[i]!;
       t.is(doc.error, null, `${entry.name}: ExecuTorch failed: ${JSON.stringify(doc.error)}`);
