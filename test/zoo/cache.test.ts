@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const hash = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
-for (const name of ['mlp', 'ds_cnn', 'lstm', 'mobilenet_v3_small']) {
+for (const name of ['mlp', 'ds_cnn', 'ds_cnn_int8', 'lstm', 'mobilenet_v3_small']) {
   test(`${name}: the same seed gives byte-identical files`, (t) => {
     const a = generateModel(zooModel(name), 42);
     const b = generateModel(zooModel(name), 42);
