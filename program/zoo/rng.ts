@@ -41,11 +41,19 @@ export class ZooRng {
     return lo + (hi - lo) * this.uniform();
   }
 
-  /** Standard normal (Box-Muller, one draw per call). */
+  private spare: number | null = null;
+
+  /** Standard normal (Box-Muller; each pair of uniforms gives two draws). */
   normal(): number {
-    const u = 1 - this.uniform();
-    const v = this.uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    if (this.spare !== null) {
+      const z = this.spare;
+      this.spare = null;
+      return z;
+    }
+    const r = Math.sqrt(-2 * Math.log(1 - this.uniform()));
+    const a = 2 * Math.PI * this.uniform();
+    this.spare = r * Math.sin(a);
+    return r * Math.cos(a);
   }
 }
 
