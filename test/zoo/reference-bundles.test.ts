@@ -4,7 +4,9 @@
 //
 // Until the issue-5 merge brings the reference operators the zoo uses (convolution, batch norm,
 // addmm, ... — program/zoo/pending-ops.yaml lists them), ensureZoo cannot bundle these models
-// and this test fails naming the first operator the reference lacks. It passes after the merge.
+// and this test fails naming the first operator the reference lacks. It passes after the merge
+// (the decoder also needs the reference to start planned_initialized tensors, its KV caches,
+// from their mutable_data_segments bytes).
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import ort from 'onnxruntime-node';
@@ -25,8 +27,12 @@ for (const spec of ZOO_MODELS) {
     const feeds: Record<string, ort.Tensor> = {};
     testCase!.inputs.forEach((v, i) => {
       if (v.kind !== 'Tensor') throw new Error(`input ${i} is not a tensor`);
-      feeds[session.inputNames[i]!] = new ort.Tensor('float32', v.data as Float32Array, v.shape);
+      feeds[session.inputNames[i]!] = v.dtype === 'int64'
+        ? new ort.Tensor('int64', v.data as BigInt64Array, v.shape)
+        : new ort.Tensor('float32', v.data as Float32Array, v.shape);
     });
+    // The twin's state inputs (the decoder's KV caches) start at zero, as the program's buffers do.
+    for (const st of entry!.states) feeds[st.name] = new ort.Tensor('float32', new Float32Array(st.shape.reduce((a, b) => a * b, 1)), st.shape);
     const result = await session.run(feeds);
     const { rtol, atol } = entry!.tolerances;
     testCase!.expectedOutputs.forEach((expected, k) => {
