@@ -64,9 +64,10 @@ function lowerNode(l: Lowering, node: ZooNode): ValueRef {
       return m.call('aten::hardtanh.out', { self: x!, min_val: 0, max_val: 6, out: out() });
     case 'hardsigmoid':
     case 'hardswish': {
-      // torch._decomp: hardsigmoid(x) = clamp(x + 3, 0, 6) / 6; hardswish(x) = x * clamp(x + 3, 0, 6) / 6.
+      // torch._decomp: hardsigmoid(x) = clamp(clamp(x + 3, min=0), max=6) / 6; hardswish(x) = x * (the same) / 6.
       let t = m.call('aten::add.Scalar_out', { self: x!, other: 3, out: out() });
-      t = m.call('aten::clamp.out', { self: t, min: 0, max: 6, out: out() });
+      t = m.call('aten::clamp.out', { self: t, min: 0, max: null, out: out() });
+      t = m.call('aten::clamp.out', { self: t, min: null, max: 6, out: out() });
       if (op.op === 'hardswish') t = m.call('aten::mul.out', { self: x!, other: t, out: out() });
       return m.call('aten::div.Scalar_out', { self: t, other: 6, out: out() });
     }
