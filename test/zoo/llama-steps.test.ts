@@ -18,7 +18,7 @@ interface Input { dtype: 'int64'; shape: number[]; data: number[] }
 
 withPython('zoo llama steps', () => {
   test('llama: prefill then decode steps agree between ExecuTorch (mutable KV cache) and the ONNX twin', async (t) => {
-    t.timeout(300_000);
+    t.timeout(600_000);
     const home = await tempDir(t, 'etbench-zoo-llama-');
     const [entry] = ensureZoo({ home, models: ['llama'], bundled: false });
     const prompt = JSON.parse(readFileSync(entry!.inputs, 'utf8')) as Input[];
@@ -31,7 +31,7 @@ withPython('zoo llama steps', () => {
     const stepsFile = path.join(home, 'steps.json');
     writeFileSync(stepsFile, JSON.stringify(steps));
     const script = path.join(repoRoot, 'test', 'zoo', 'executorch_steps.py');
-    const { stdout } = await promisify(execFile)(PYTHON, [script, entry!.pte, stepsFile], { maxBuffer: 64 << 20, timeout: 280_000 });
+    const { stdout } = await promisify(execFile)(PYTHON, [script, entry!.pte, stepsFile], { maxBuffer: 64 << 20, timeout: 570_000 });
     const et = JSON.parse(stdout) as { shape: number[]; data: number[] }[][];
 
     const session = await ort.InferenceSession.create(readFileSync(entry!.onnx));

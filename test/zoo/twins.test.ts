@@ -35,10 +35,10 @@ async function runTwin(entry: ZooEntry): Promise<{ shape: number[]; data: Float3
 
 withPython('zoo twins', () => {
   test('each ONNX twin under onnxruntime agrees with ExecuTorch on the zoo .pte', async (t) => {
-    t.timeout(300_000);
+    t.timeout(600_000);
     const home = await tempDir(t, 'etbench-zoo-twins-');
     const entries = ensureZoo({ home, bundled: false });
-    const docs = await runExecuTorch(entries.map((e) => ({ program: e.pte, inputs: e.inputs })), { python: PYTHON, timeoutMs: 280_000 });
+    const docs = await runExecuTorch(entries.map((e) => ({ program: e.pte, inputs: e.inputs })), { python: PYTHON, timeoutMs: 570_000 });
     for (const [i, entry] of entries.entries()) {
       const doc = docs[i]!;
       t.is(doc.error, null, `${entry.name}: ExecuTorch failed: ${JSON.stringify(doc.error)}`);
