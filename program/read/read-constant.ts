@@ -56,3 +56,31 @@ export function readConstantData(bytes: Uint8Array, info: ProgramInfo, tensor: T
   // new Uint8Array(view) copies; Buffer#slice would alias when `bytes` is a Node Buffer.
   return new Uint8Array(bytes.subarray(start, start + tensor.nbytes));
 }
+
+/**
+ * Returns a copy of the initial value of a `planned_initialized` tensor (mutable
+ * state such as a KV cache with stored initial values): entry `data_buffer_idx`
+ * of the mutable data segment its extra info names (default the first).
+ * @throws ProgramFormatError when the tensor has no initial value or its bytes
+ *   fall outside the segment.
+ */
+export function readMutableInitialData(bytes: Uint8Array, info: ProgramInfo, tensor: TensorInfo): Uint8Array {
+  if (tensor.placement !== 'planned_initialized') {
+    throw new ProgramFormatError(`tensor is ${tensor.placement}, not planned with an initial value`, { field: 'data_buffer_idx' });
+  }
+  const which = tensor.extra?.mutableDataSegmentsIndex ?? 0;
+  const table = info.mutableDataSegments[which];
+  if (table === undefined) {
+    throw new ProgramFormatError(`mutable data segment ${which} does not exist (${info.mutableDataSegments.length})`, { field: 'mutable_data_segments' });
+  }
+  const offset = table.offsets[tensor.dataBufferIndex];
+  const segment = info.segments[table.segmentIndex];
+  if (offset === undefined || segment === undefined || segment.fileOffset === null) {
+    throw new ProgramFormatError(`initial value ${tensor.dataBufferIndex} is not in mutable data segment ${which}`, { field: 'data_buffer_idx' });
+  }
+  const start = segment.fileOffset + offset;
+  if (offset + tensor.nbytes > segment.size || start + tensor.nbytes > bytes.length) {
+    throw new ProgramFormatError(`initial value ${tensor.dataBufferIndex} needs ${tensor.nbytes} bytes beyond its segment`, { field: 'data_buffer_idx', offset: start });
+  }
+  return new Uint8Array(bytes.subarray(start, start + tensor.nbytes));
+}

@@ -10,7 +10,7 @@
  *   const [scores] = referenceRun(bytes, 'forward', [{ dtype: 'float32', shape: [1, 1, 49, 10], dimOrder: [0, 2, 1, 3], data }]);
  */
 import { dtypeSize, numel } from '../dtype.js';
-import { readConstantData } from '../read/read-constant.js';
+import { readConstantData, readMutableInitialData } from '../read/read-constant.js';
 import { readProgram } from '../read/read-program.js';
 import type { MethodInfo, ProgramInfo, TensorInfo } from '../types.js';
 import { ReferenceOpError } from './errors.js';
@@ -44,11 +44,13 @@ function initialSlots(bytes: Uint8Array, info: ProgramInfo, method: MethodInfo):
         const t = v.tensor;
         const slot: TensorSlot = { kind: 'tensor', info: t, shape: [...t.shape], dimOrder: [...t.dimOrder], bytes: null };
         if (t.placement === 'constant') slot.bytes = readConstantData(bytes, info, t);
-        else if (t.placement === 'planned' && t.allocation !== null) {
+        else if ((t.placement === 'planned' || t.placement === 'planned_initialized') && t.allocation !== null) {
           const arena = arenas.get(t.allocation.memoryId);
           const end = t.allocation.offset + t.nbytes;
           if (arena === undefined || end > arena.length) throw new ReferenceOpError(`value ${i}: allocation outside its arena`);
           slot.bytes = arena.subarray(t.allocation.offset, end);
+          // Mutable state with a stored initial value (a KV cache) starts from it, as in the runtime.
+          if (t.placement === 'planned_initialized') slot.bytes.set(readMutableInitialData(bytes, info, t));
         } else if (t.placement !== 'unplanned') {
           throw new ReferenceOpError(`value ${i}: ${t.placement} tensors are not supported by the reference`);
         }

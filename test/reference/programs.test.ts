@@ -50,3 +50,14 @@ test('a method input count mismatch and an unknown method are ReferenceOpErrors'
   t.throws(() => run(ADD_MODEL, []), { name: 'ReferenceOpError' });
   t.throws(() => referenceRun(new Uint8Array(fs.readFileSync(ADD_MODEL)), 'nope', []), { name: 'ReferenceOpError' });
 });
+
+test('mutable state with a stored initial value starts from it (a KV cache written by the builder)', async (t) => {
+  const { ProgramBuilder } = await import('../../program/index.js');
+  const b = new ProgramBuilder();
+  const m = b.method('forward');
+  const x = m.input({ dtype: 'float32', shape: [3] });
+  const state = m.mutable({ dtype: 'float32', shape: [3], initial: new Float32Array([10, 20, 30]) });
+  m.output(m.call('aten::add.out', { self: x, other: state }));
+  const [out] = referenceRun(b.build().pte, 'forward', [f32([3], [1, 2, 3])]);
+  t.deepEqual((out as RefTensor).data, [11, 22, 33]);
+});
