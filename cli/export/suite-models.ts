@@ -22,8 +22,8 @@ export const SUITE_MODELS: readonly SuiteModel[] = [
   { name: 'mobilenet_v2', inputs: IMAGE, what: "torchvision's MobileNetV2, random weights" },
   { name: 'resnet18', inputs: IMAGE, what: "torchvision's ResNet-18, random weights" },
   { name: 'mobilenet_v3_small', inputs: IMAGE, what: "torchvision's MobileNetV3-Small, random weights" },
-  { name: 'transformer_encoder', inputs: [{ shape: [1, 32, 64], dtype: 'float32' }], what: '2 pre-norm encoder layers, d=64, 4 heads' },
-  { name: 'lstm', inputs: [{ shape: [1, 16, 40], dtype: 'float32' }], what: '1-layer LSTM, hidden 64, 16 frames' },
+  { name: 'transformer_encoder', inputs: [{ shape: [1, 128, 256], dtype: 'float32' }], what: "the zoo's encoder: 4 post-norm layers, d=256, 4 heads, FFN 1024" },
+  { name: 'lstm', inputs: [{ shape: [50, 1, 256], dtype: 'float32' }], what: "the zoo's LSTM: 2 layers, hidden 256, 50 steps" },
   { name: 'ds_cnn', inputs: [{ shape: [1, 1, 49, 10], dtype: 'float32' }], what: 'DS-CNN keyword spotter on 49x10 MFCC' },
   {
     name: 'llama_kv',

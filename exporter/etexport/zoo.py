@@ -9,8 +9,8 @@ torch's generator before calling it, so the weights are a function of `--seed`.
 | mobilenet_v2        | 1x3x224x224      | torchvision's MobileNetV2 (*)                                |
 | resnet18            | 1x3x224x224      | torchvision's ResNet-18 (*)                                  |
 | mobilenet_v3_small  | 1x3x224x224      | torchvision's MobileNetV3-Small (*)                          |
-| transformer_encoder | 1x32x64          | 2 pre-norm encoder layers (d=64, 4 heads, FFN 128) + a head  |
-| lstm                | 1x16x40          | 1-layer LSTM (hidden 64) over 16 frames, last step -> 12     |
+| transformer_encoder | 1x128x256        | the zoo's encoder: 4 post-norm layers (d=256, 4 heads, FFN 1024, ReLU) |
+| lstm                | 50x1x256         | the zoo's LSTM: 2 layers, hidden 256, 50 steps, sequence-first |
 | ds_cnn              | 1x1x49x10        | DS-CNN keyword spotter (Zhang et al., "Hello Edge"), 12 words (*) |
 | llama_kv            | int64 1xT, int64 1 | Llama-style decoder over a static KV cache, T dynamic (<= 64) |
 
@@ -66,54 +66,58 @@ def mobilenet_v3_small() -> nn.Module:
 
 
 class EncoderLayer(nn.Module):
-    """A pre-norm transformer encoder layer written out (nn.TransformerEncoderLayer's fused
-    inference path is not what we want to export: this is the plain graph a device runs)."""
+    """The zoo's transformer encoder layer (program/zoo/models/transformer.ts), as
+    nn.TransformerEncoderLayer computes it in eval mode (post-norm, ReLU feed-forward), written
+    out: nn.TransformerEncoderLayer's fused inference path is not the plain graph a device runs."""
 
     def __init__(self, d_model: int, heads: int, ffn: int) -> None:
         super().__init__()
         self.heads = heads
+        self.in_proj = nn.Linear(d_model, 3 * d_model)
+        self.out_proj = nn.Linear(d_model, d_model)
         self.norm1 = nn.LayerNorm(d_model)
-        self.qkv = nn.Linear(d_model, 3 * d_model)
-        self.proj = nn.Linear(d_model, d_model)
+        self.linear1 = nn.Linear(d_model, ffn)
+        self.linear2 = nn.Linear(ffn, d_model)
         self.norm2 = nn.LayerNorm(d_model)
-        self.ffn = nn.Sequential(nn.Linear(d_model, ffn), nn.GELU(), nn.Linear(ffn, d_model))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, t, d = x.shape
-        q, k, v = self.qkv(self.norm1(x)).reshape(b, t, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        q, k, v = self.in_proj(x).reshape(b, t, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
         attn = torch.softmax(q @ k.transpose(-2, -1) * (d // self.heads) ** -0.5, dim=-1)
-        x = x + self.proj((attn @ v).transpose(1, 2).reshape(b, t, d))
-        return x + self.ffn(self.norm2(x))
+        x = self.norm1(x + self.out_proj((attn @ v).transpose(1, 2).reshape(b, t, d)))
+        return self.norm2(x + self.linear2(torch.relu(self.linear1(x))))
 
 
 class TransformerEncoder(nn.Module):
-    def __init__(self, d_model: int = 64, heads: int = 4, ffn: int = 128, layers: int = 2, classes: int = 10) -> None:
+    """The zoo's encoder: d_model 256, 4 heads, feed-forward 1024, 4 layers; [1, 128, 256] in and out."""
+
+    def __init__(self, d_model: int = 256, heads: int = 4, ffn: int = 1024, layers: int = 4) -> None:
         super().__init__()
         self.layers = nn.Sequential(*[EncoderLayer(d_model, heads, ffn) for _ in range(layers)])
-        self.norm = nn.LayerNorm(d_model)
-        self.head = nn.Linear(d_model, classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.norm(self.layers(x)).mean(dim=1))
+        return self.layers(x)
 
 
 def transformer_encoder() -> nn.Module:
     return TransformerEncoder().eval()
 
 
-class LstmClassifier(nn.Module):
-    def __init__(self, features: int = 40, hidden: int = 64, layers: int = 1, classes: int = 12) -> None:
+class Lstm(nn.Module):
+    """The zoo's LSTM: nn.LSTM(256, 256, 2 layers), sequence-first [50, 1, 256], zero initial
+    state; the output is every step's hidden state of the last layer, [50, 1, 256]."""
+
+    def __init__(self, features: int = 256, hidden: int = 256, layers: int = 2) -> None:
         super().__init__()
-        self.lstm = nn.LSTM(features, hidden, num_layers=layers, batch_first=True)
-        self.head = nn.Linear(hidden, classes)
+        self.lstm = nn.LSTM(features, hidden, num_layers=layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out, _ = self.lstm(x)
-        return self.head(out[:, -1, :])
+        return out
 
 
 def lstm() -> nn.Module:
-    return LstmClassifier().eval()
+    return Lstm().eval()
 
 
 def _conv_bn_relu(cin: int, cout: int, kernel: tuple[int, int], stride: tuple[int, int], groups: int = 1) -> nn.Sequential:
