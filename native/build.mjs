@@ -12,6 +12,7 @@
 //
 // Per-program microcontroller firmware is built by buildFirmware() below
 // (native/mcu/host/firmware.ts calls it; docs/mcu.md).
+//   node native/build.mjs sgemm-bench           SGEMM GFLOP/s against the FMA peak (bench/sgemm.mjs)
 //
 // Outputs go to build/native/<variant>/. Compiles are incremental (object
 // newer than its source and every header in its depfile) and run in
@@ -44,7 +45,7 @@ const mcuLinker = join(nativeDir, 'mcu', 'board', 'mps3_an547.ld');
 const mcuVariant = {
   cxx: process.env.CXX_MCU || 'arm-none-eabi-g++',
   flags: [...mcuCpu, '-Os', '-g', '--specs=nano.specs', '-ffunction-sections', '-fdata-sections', '-fno-threadsafe-statics',
-    '-fno-use-cxa-atexit', '-Wno-format', '-DETB_MAX_KERNELS=64'],
+    '-fno-use-cxa-atexit', '-Wno-format', '-DETB_MAX_KERNELS=64', '-DETB_NO_OPTIMIZED_KERNELS'],
   ldflags: [...mcuCpu, '--specs=nano.specs', '-nostartfiles', '-Wl,--gc-sections', `-T${mcuLinker}`],
   libs: [],
 };
@@ -74,18 +75,19 @@ function nodeIncludes() {
 }
 
 const targets = {
-  addon: { variant: 'release', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'node'], out: 'etbench_native.node', shared: true, extra: () => [...nodeIncludes(), '-DNAPI_VERSION=8', '-DNODE_ADDON_API_DISABLE_CPP_EXCEPTIONS', '-fvisibility=hidden'] },
-  etrun: { variant: 'release', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
-  'etrun-asan': { variant: 'asan', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
-  'native-tests': { variant: 'release', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
-  'native-tests-asan': { variant: 'asan', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
+  addon: { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'node'], out: 'etbench_native.node', shared: true, extra: () => [...nodeIncludes(), '-DNAPI_VERSION=8', '-DNODE_ADDON_API_DISABLE_CPP_EXCEPTIONS', '-fvisibility=hidden'] },
+  etrun: { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
+  'etrun-asan': { variant: 'asan', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
+  'native-tests': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
+  'native-tests-asan': { variant: 'asan', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
   // Hardening (docs/hardening.md); the fuzz target is never part of a default build.
-  'hostile-asan': { variant: 'asan', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'fuzz_lib', 'hostile_main'], out: 'hostile' },
-  fuzz: { variant: 'fuzz', groups: ['core', 'kernels', 'hosted', 'runner_lib', 'fuzz_lib', 'fuzz_main'], out: 'fuzz_program' },
+  'hostile-asan': { variant: 'asan', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'fuzz_lib', 'hostile_main'], out: 'hostile' },
+  fuzz: { variant: 'fuzz', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'fuzz_lib', 'fuzz_main'], out: 'fuzz_program' },
   // Benchmarks (bench/README.md); not part of npm test.
-  'overhead-bench': { variant: 'release', groups: ['core', 'kernels', 'hosted', 'bench_overhead'], out: 'overhead_bench' },
+  'overhead-bench': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'bench_overhead'], out: 'overhead_bench' },
   // The core with no kernels and no program, linked for its size (bench/mcu-size.ts).
   'mcu-core': { variant: 'mcu', groups: ['core', 'mcu_platform', 'mcu_core_only'], out: 'core_only.elf', extraObjects: () => [emptyProgramBlob()] },
+  'sgemm-bench': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'bench_sgemm'], out: 'sgemm_bench' },
 };
 
 function mtime(p) {

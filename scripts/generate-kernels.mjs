@@ -136,7 +136,10 @@ function generate(ops) {
       if (r) params.push('EValue& ret');
       const callArgs = ['ctx', ...infos.map((x) => x.expr)];
       if (r) callArgs.push(`*args[${args.length}]`);
-      const guard = `#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_${mangle(op.op)})`;
+      // Optimized kernels (threads, x86/NEON intrinsics) are left out where ETB_NO_OPTIMIZED_KERNELS
+      // says so: the microcontroller firmware, which links the portable ones only.
+      const selected = `(!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_${mangle(op.op)}))`;
+      const guard = set === 'optimized' ? `#if ${selected} && !defined(ETB_NO_OPTIMIZED_KERNELS)` : `#if ${selected}`;
       reg.push(`${guard}\n// ${op.op}: ${op.schema}`);
       reg.push(`Error ${id}_init(KernelContext& ctx, EValue** args, size_t nargs) {`);
       reg.push(`  if (nargs != ${nargs}) {\n    return ctx.fail(Error::InvalidProgram, "expects ${nargs} arguments (${args.length} + return), got %zu", nargs);\n  }`);

@@ -53,4 +53,11 @@ const KernelEntry* KernelRegistry::find(const char* name, size_t name_len, Kerne
   return fallback;
 }
 
+const KernelEntry* KernelRegistry::find_in_set(const char* name, KernelSet set) const {
+  for (size_t i = 0; i < count_; i++) {
+    if (entries_[i].set == set && strcmp(entries_[i].name, name) == 0) return &entries_[i];
+  }
+  return nullptr;
+}
+
 }  // namespace etb

@@ -74,6 +74,8 @@ class KernelRegistry {
   // The kernel for `name` in `preferred`, falling back to Portable, and
   // always considering Prim and Quantized. Null when none is registered.
   const KernelEntry* find(const char* name, size_t name_len, KernelSet preferred) const;
+  // The kernel for `name` (NUL-terminated) in exactly `set`; null when none.
+  const KernelEntry* find_in_set(const char* name, KernelSet set) const;
   size_t size() const { return count_; }
   const KernelEntry& at(size_t i) const { return entries_[i]; }
 

@@ -305,10 +305,26 @@ Error MethodLoader::init_kernels() {
     for (uint32_t pc = 0; pc < m.chains_[c].count; pc++) {
       Method::Instruction& ins = m.chains_[c].instructions[pc];
       if (ins.kind != InstructionKind::Kernel) continue;
+      const bool had_message = diag != nullptr && diag->has_message;
       KernelContext ctx(ins.kernel->name, diag, config.memory.temp_allocator, config.memory.method_allocator);
       ctx.threads = config.threads;
       Error e = ins.kernel->init(ctx, ins.args, ins.nargs);
       if (config.memory.temp_allocator != nullptr) config.memory.temp_allocator->reset();
+      // An optimized kernel that does not handle this dtype or shape hands
+      // the instruction to the portable kernel of the same operator.
+      const KernelEntry* portable = nullptr;
+      if (e == Error::NotSupported && ins.kernel->set == KernelSet::Optimized) {
+        portable = config.kernels->find_in_set(ins.kernel->name, KernelSet::Portable);
+      }
+      if (portable != nullptr) {
+        if (diag != nullptr && !had_message) diag->clear();
+        ins.kernel = portable;
+        KernelContext fallback(portable->name, diag, config.memory.temp_allocator, config.memory.method_allocator);
+        fallback.threads = config.threads;
+        e = portable->init(fallback, ins.args, ins.nargs);
+        if (config.memory.temp_allocator != nullptr) config.memory.temp_allocator->reset();
+        ctx.state = fallback.state;
+      }
       if (e != Error::Ok) {
         return fail(diag, e, "chain %u instruction %u (%s) was rejected at load", c, pc, ins.kernel->name);
       }

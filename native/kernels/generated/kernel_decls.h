@@ -364,4 +364,34 @@ namespace portable {
 [[nodiscard]] Error copy_inplace_prepare(KernelContext& ctx, Tensor& self, const Tensor& src, bool non_blocking);
 }  // namespace portable
 
+// aten::mm.out
+namespace optimized {
+[[nodiscard]] Error opt_mm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor& out);
+[[nodiscard]] Error opt_mm_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor& out);
+}  // namespace optimized
+
+// aten::bmm.out
+namespace optimized {
+[[nodiscard]] Error opt_bmm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor& out);
+[[nodiscard]] Error opt_bmm_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor& out);
+}  // namespace optimized
+
+// aten::addmm.out
+namespace optimized {
+[[nodiscard]] Error opt_addmm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error opt_addmm_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha, Tensor& out);
+}  // namespace optimized
+
+// aten::linear.out
+namespace optimized {
+[[nodiscard]] Error opt_linear_out(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Tensor& out);
+[[nodiscard]] Error opt_linear_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Tensor& out);
+}  // namespace optimized
+
+// aten::convolution.out
+namespace optimized {
+[[nodiscard]] Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, bool transposed, Span<const int64_t> output_padding, int64_t groups, Tensor& out);
+[[nodiscard]] Error opt_convolution_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, bool transposed, Span<const int64_t> output_padding, int64_t groups, Tensor& out);
+}  // namespace optimized
+
 }  // namespace etb

@@ -68,6 +68,11 @@ const OpInfo kOps[] = {
     {"aten::masked_fill.Scalar_out", "masked_fill.Scalar_out(Tensor self, Tensor mask, Scalar value, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
     {"aten::pixel_shuffle.out", "pixel_shuffle.out(Tensor self, int upscale_factor, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
     {"aten::copy_", "copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::mm.out", "mm.out(Tensor self, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)", "optimized", "float32"},
+    {"aten::bmm.out", "bmm.out(Tensor self, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)", "optimized", "float32"},
+    {"aten::addmm.out", "addmm.out(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)", "optimized", "float32"},
+    {"aten::linear.out", "linear.out(Tensor input, Tensor weight, Tensor? bias=None, *, Tensor(a!) out) -> Tensor(a!)", "optimized", "float32"},
+    {"aten::convolution.out", "convolution.out(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups, *, Tensor(a!) out) -> Tensor(a!)", "optimized", "float32"},
 };
 
 const size_t kNumOps = sizeof(kOps) / sizeof(kOps[0]);

@@ -26,7 +26,7 @@ Error no_data(KernelContext& ctx, size_t i, const char* name) {
 
 bool missing_data(const Tensor& t) { return t.data == nullptr && t.numel() != 0; }
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_out))
 // aten::add.out: add.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)
 Error aten_add_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -48,7 +48,7 @@ Error aten_add_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out))
 // aten::add.Scalar_out: add.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_add_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -69,7 +69,7 @@ Error aten_add_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_out))
 // aten::mul.out: mul.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_mul_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -90,7 +90,7 @@ Error aten_mul_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out))
 // aten::mul.Scalar_out: mul.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_mul_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -110,7 +110,7 @@ Error aten_mul_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__clone_dim_order_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__clone_dim_order_out))
 // dim_order_ops::_clone_dim_order.out: _clone_dim_order.out(Tensor self, *, bool non_blocking=False, int[]? dim_order=None, Tensor(a!) out) -> Tensor(a!)
 Error dim_order_ops__clone_dim_order_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -131,7 +131,7 @@ Error dim_order_ops__clone_dim_order_out__portable_call(KernelContext& ctx, EVal
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__to_dim_order_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__to_dim_order_copy_out))
 // dim_order_ops::_to_dim_order_copy.out: _to_dim_order_copy.out(Tensor self, *, bool non_blocking=False, int[]? dim_order=None, Tensor(a!) out) -> Tensor(a!)
 Error dim_order_ops__to_dim_order_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -152,7 +152,7 @@ Error dim_order_ops__to_dim_order_copy_out__portable_call(KernelContext& ctx, EV
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sym_size_int)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sym_size_int))
 // aten::sym_size.int: sym_size.int(Tensor self, int dim) -> SymInt
 Error aten_sym_size_int__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -170,7 +170,7 @@ Error aten_sym_size_int__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sym_numel)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sym_numel))
 // aten::sym_numel: sym_numel(Tensor self) -> SymInt
 Error aten_sym_numel__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 2) {
@@ -187,7 +187,7 @@ Error aten_sym_numel__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_et_view_default)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_et_view_default))
 // executorch_prim::et_view.default: et_view.default(Tensor self, int[] size) -> Tensor
 Error executorch_prim_et_view_default__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -205,7 +205,7 @@ Error executorch_prim_et_view_default__prim_call(KernelContext& ctx, EValue** ar
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_add_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_add_Scalar))
 // executorch_prim::add.Scalar: add.Scalar(Scalar a, Scalar b) -> Scalar
 Error executorch_prim_add_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -222,7 +222,7 @@ Error executorch_prim_add_Scalar__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_sub_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_sub_Scalar))
 // executorch_prim::sub.Scalar: sub.Scalar(Scalar a, Scalar b) -> Scalar
 Error executorch_prim_sub_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -239,7 +239,7 @@ Error executorch_prim_sub_Scalar__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_mul_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_mul_Scalar))
 // executorch_prim::mul.Scalar: mul.Scalar(Scalar a, Scalar b) -> Scalar
 Error executorch_prim_mul_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -256,7 +256,7 @@ Error executorch_prim_mul_Scalar__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_floordiv_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_floordiv_Scalar))
 // executorch_prim::floordiv.Scalar: floordiv.Scalar(Scalar a, Scalar b) -> Scalar
 Error executorch_prim_floordiv_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -273,7 +273,7 @@ Error executorch_prim_floordiv_Scalar__prim_call(KernelContext& ctx, EValue** ar
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_truediv_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_truediv_Scalar))
 // executorch_prim::truediv.Scalar: truediv.Scalar(Scalar a, Scalar b) -> Scalar
 Error executorch_prim_truediv_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -290,7 +290,7 @@ Error executorch_prim_truediv_Scalar__prim_call(KernelContext& ctx, EValue** arg
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_mod_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_mod_Scalar))
 // executorch_prim::mod.Scalar: mod.Scalar(SymInt a, SymInt b) -> SymInt
 Error executorch_prim_mod_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -307,7 +307,7 @@ Error executorch_prim_mod_Scalar__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_neg_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_neg_Scalar))
 // executorch_prim::neg.Scalar: neg.Scalar(Scalar a) -> Scalar
 Error executorch_prim_neg_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 2) {
@@ -323,7 +323,7 @@ Error executorch_prim_neg_Scalar__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_eq_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_eq_Scalar))
 // executorch_prim::eq.Scalar: eq.Scalar(Scalar a, Scalar b) -> bool
 Error executorch_prim_eq_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -340,7 +340,7 @@ Error executorch_prim_eq_Scalar__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_gt_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_gt_Scalar))
 // executorch_prim::gt.Scalar: gt.Scalar(Scalar a, Scalar b) -> bool
 Error executorch_prim_gt_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -357,7 +357,7 @@ Error executorch_prim_gt_Scalar__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_lt_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_lt_Scalar))
 // executorch_prim::lt.Scalar: lt.Scalar(Scalar a, Scalar b) -> bool
 Error executorch_prim_lt_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -374,7 +374,7 @@ Error executorch_prim_lt_Scalar__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_ge_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_ge_Scalar))
 // executorch_prim::ge.Scalar: ge.Scalar(Scalar a, Scalar b) -> bool
 Error executorch_prim_ge_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -391,7 +391,7 @@ Error executorch_prim_ge_Scalar__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_le_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_le_Scalar))
 // executorch_prim::le.Scalar: le.Scalar(Scalar a, Scalar b) -> bool
 Error executorch_prim_le_Scalar__prim_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -408,7 +408,7 @@ Error executorch_prim_le_Scalar__prim_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantize_per_tensor_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantize_per_tensor_out))
 // cortex_m::quantize_per_tensor.out: quantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
 Error cortex_m_quantize_per_tensor_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 8) {
@@ -432,7 +432,7 @@ Error cortex_m_quantize_per_tensor_out__quantized_call(KernelContext& ctx, EValu
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_dequantize_per_tensor_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_dequantize_per_tensor_out))
 // cortex_m::dequantize_per_tensor.out: dequantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
 Error cortex_m_dequantize_per_tensor_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 8) {
@@ -456,7 +456,7 @@ Error cortex_m_dequantize_per_tensor_out__quantized_call(KernelContext& ctx, EVa
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_conv2d_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_conv2d_out))
 // cortex_m::quantized_conv2d.out: quantized_conv2d.out(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int input_offset, int output_offset, Tensor requantize_multipliers, Tensor requantize_shifts, int activation_min, int activation_max, Tensor scratch, *, Tensor(a!) out) -> Tensor(a!)
 Error cortex_m_quantized_conv2d_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 15) {
@@ -492,7 +492,7 @@ Error cortex_m_quantized_conv2d_out__quantized_call(KernelContext& ctx, EValue**
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_depthwise_conv2d_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_depthwise_conv2d_out))
 // cortex_m::quantized_depthwise_conv2d.out: quantized_depthwise_conv2d.out(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int depth_multiplier, int input_offset, int output_offset, Tensor requantize_multipliers, Tensor requantize_shifts, int activation_min, int activation_max, Tensor scratch, *, Tensor(a!) out) -> Tensor(a!)
 Error cortex_m_quantized_depthwise_conv2d_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 16) {
@@ -529,7 +529,7 @@ Error cortex_m_quantized_depthwise_conv2d_out__quantized_call(KernelContext& ctx
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_pad_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_pad_out))
 // cortex_m::pad.out: pad.out(Tensor input, int[] pre_pad, int[] post_pad, int pad_value, *, Tensor(a!) out) -> Tensor(a!)
 Error cortex_m_pad_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 6) {
@@ -551,7 +551,7 @@ Error cortex_m_pad_out__quantized_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_avg_pool2d_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_avg_pool2d_out))
 // cortex_m::quantized_avg_pool2d.out: quantized_avg_pool2d.out(Tensor input, int[] kernel_size, int[] stride, int[] padding, bool ceil_mode, int zero_point, int multiplier, int shift, Tensor scratch, *, Tensor(a!) out) -> Tensor(a!)
 Error cortex_m_quantized_avg_pool2d_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 11) {
@@ -579,7 +579,7 @@ Error cortex_m_quantized_avg_pool2d_out__quantized_call(KernelContext& ctx, EVal
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_linear_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_linear_out))
 // cortex_m::quantized_linear.out: quantized_linear.out(Tensor input, Tensor weights, Tensor? bias, Tensor? kernel_sum, int input_offset, int filter_offset, int output_offset, int[] requantize_multipliers, int[] requantize_shifts, int activation_max, int activation_min, *, Tensor(a!) out) -> Tensor(a!)
 Error cortex_m_quantized_linear_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 13) {
@@ -611,7 +611,7 @@ Error cortex_m_quantized_linear_out__quantized_call(KernelContext& ctx, EValue**
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_view_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_view_copy_out))
 // aten::view_copy.out: view_copy.out(Tensor self, SymInt[] size, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_view_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -631,7 +631,7 @@ Error aten_view_copy_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out))
 // aten::permute_copy.out: permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_permute_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -651,7 +651,7 @@ Error aten_permute_copy_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_expand_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_expand_copy_out))
 // aten::expand_copy.out: expand_copy.out(Tensor self, SymInt[] size, *, bool implicit=False, Tensor(a!) out) -> Tensor(a!)
 Error aten_expand_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -672,7 +672,7 @@ Error aten_expand_copy_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_out))
 // aten::squeeze_copy.out: squeeze_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_squeeze_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -691,7 +691,7 @@ Error aten_squeeze_copy_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dim_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dim_out))
 // aten::squeeze_copy.dim_out: squeeze_copy.dim_out(Tensor self, int dim, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_squeeze_copy_dim_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -711,7 +711,7 @@ Error aten_squeeze_copy_dim_out__portable_call(KernelContext& ctx, EValue** args
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dims_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dims_out))
 // aten::squeeze_copy.dims_out: squeeze_copy.dims_out(Tensor self, int[] dim, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_squeeze_copy_dims_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -731,7 +731,7 @@ Error aten_squeeze_copy_dims_out__portable_call(KernelContext& ctx, EValue** arg
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unsqueeze_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unsqueeze_copy_out))
 // aten::unsqueeze_copy.out: unsqueeze_copy.out(Tensor self, int dim, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_unsqueeze_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -751,7 +751,7 @@ Error aten_unsqueeze_copy_out__portable_call(KernelContext& ctx, EValue** args) 
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_slice_copy_Tensor_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_slice_copy_Tensor_out))
 // aten::slice_copy.Tensor_out: slice_copy.Tensor_out(Tensor self, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_slice_copy_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 7) {
@@ -774,7 +774,7 @@ Error aten_slice_copy_Tensor_out__portable_call(KernelContext& ctx, EValue** arg
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_select_copy_int_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_select_copy_int_out))
 // aten::select_copy.int_out: select_copy.int_out(Tensor self, int dim, int index, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_select_copy_int_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -795,7 +795,7 @@ Error aten_select_copy_int_out__portable_call(KernelContext& ctx, EValue** args)
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cat_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cat_out))
 // aten::cat.out: cat.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_cat_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -814,7 +814,7 @@ Error aten_cat_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_stack_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_stack_out))
 // aten::stack.out: stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_stack_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -833,7 +833,7 @@ Error aten_stack_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_with_sizes_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_with_sizes_copy_out))
 // aten::split_with_sizes_copy.out: split_with_sizes_copy.out(Tensor self, int[] split_sizes, int dim=0, *, Tensor(a!)[] out) -> ()
 Error aten_split_with_sizes_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -852,7 +852,7 @@ Error aten_split_with_sizes_copy_out__portable_call(KernelContext& ctx, EValue**
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_copy_Tensor_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_copy_Tensor_out))
 // aten::split_copy.Tensor_out: split_copy.Tensor_out(Tensor self, int split_size, int dim=0, *, Tensor(a!)[] out) -> ()
 Error aten_split_copy_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -871,7 +871,7 @@ Error aten_split_copy_Tensor_out__portable_call(KernelContext& ctx, EValue** arg
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unbind_copy_int_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unbind_copy_int_out))
 // aten::unbind_copy.int_out: unbind_copy.int_out(Tensor self, int dim=0, *, Tensor(a!)[] out) -> ()
 Error aten_unbind_copy_int_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -889,7 +889,7 @@ Error aten_unbind_copy_int_out__portable_call(KernelContext& ctx, EValue** args)
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_t_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_t_copy_out))
 // aten::t_copy.out: t_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_t_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -908,7 +908,7 @@ Error aten_t_copy_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_transpose_copy_int_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_transpose_copy_int_out))
 // aten::transpose_copy.int_out: transpose_copy.int_out(Tensor self, int dim0, int dim1, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_transpose_copy_int_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -929,7 +929,7 @@ Error aten_transpose_copy_int_out__portable_call(KernelContext& ctx, EValue** ar
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_alias_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_alias_copy_out))
 // aten::alias_copy.out: alias_copy.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_alias_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 3) {
@@ -948,7 +948,7 @@ Error aten_alias_copy_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_embedding_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_embedding_out))
 // aten::embedding.out: embedding.out(Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_embedding_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 7) {
@@ -972,7 +972,7 @@ Error aten_embedding_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_Tensor_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_Tensor_out))
 // aten::index.Tensor_out: index.Tensor_out(Tensor self, Tensor?[] indices, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_index_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -992,7 +992,7 @@ Error aten_index_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_select_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_select_out))
 // aten::index_select.out: index_select.out(Tensor self, int dim, Tensor index, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_index_select_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -1014,7 +1014,7 @@ Error aten_index_select_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_put_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_put_out))
 // aten::index_put.out: index_put.out(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_index_put_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 6) {
@@ -1037,7 +1037,7 @@ Error aten_index_put_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_constant_pad_nd_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_constant_pad_nd_out))
 // aten::constant_pad_nd.out: constant_pad_nd.out(Tensor self, SymInt[] pad, Scalar value=0, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_constant_pad_nd_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -1058,7 +1058,7 @@ Error aten_constant_pad_nd_out__portable_call(KernelContext& ctx, EValue** args)
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_narrow_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_narrow_copy_out))
 // aten::narrow_copy.out: narrow_copy.out(Tensor self, int dim, SymInt start, SymInt length, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_narrow_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 6) {
@@ -1080,7 +1080,7 @@ Error aten_narrow_copy_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gather_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gather_out))
 // aten::gather.out: gather.out(Tensor self, int dim, Tensor index, *, bool sparse_grad=False, Tensor(a!) out) -> Tensor(a!)
 Error aten_gather_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 6) {
@@ -1103,7 +1103,7 @@ Error aten_gather_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_src_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_src_out))
 // aten::scatter.src_out: scatter.src_out(Tensor self, int dim, Tensor index, Tensor src, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_scatter_src_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 6) {
@@ -1127,7 +1127,7 @@ Error aten_scatter_src_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_value_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_value_out))
 // aten::scatter.value_out: scatter.value_out(Tensor self, int dim, Tensor index, Scalar value, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_scatter_value_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 6) {
@@ -1150,7 +1150,7 @@ Error aten_scatter_value_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_repeat_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_repeat_out))
 // aten::repeat.out: repeat.out(Tensor self, SymInt[] repeats, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_repeat_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -1170,7 +1170,7 @@ Error aten_repeat_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_flip_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_flip_out))
 // aten::flip.out: flip.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_flip_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -1190,7 +1190,7 @@ Error aten_flip_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_roll_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_roll_out))
 // aten::roll.out: roll.out(Tensor self, SymInt[1] shifts, int[1] dims=[], *, Tensor(a!) out) -> Tensor(a!)
 Error aten_roll_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -1211,7 +1211,7 @@ Error aten_roll_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tril_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tril_out))
 // aten::tril.out: tril.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_tril_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -1231,7 +1231,7 @@ Error aten_tril_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_triu_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_triu_out))
 // aten::triu.out: triu.out(Tensor self, int diagonal=0, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_triu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -1251,7 +1251,7 @@ Error aten_triu_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_masked_fill_Scalar_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_masked_fill_Scalar_out))
 // aten::masked_fill.Scalar_out: masked_fill.Scalar_out(Tensor self, Tensor mask, Scalar value, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_masked_fill_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 5) {
@@ -1273,7 +1273,7 @@ Error aten_masked_fill_Scalar_out__portable_call(KernelContext& ctx, EValue** ar
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pixel_shuffle_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pixel_shuffle_out))
 // aten::pixel_shuffle.out: pixel_shuffle.out(Tensor self, int upscale_factor, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_pixel_shuffle_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -1293,7 +1293,7 @@ Error aten_pixel_shuffle_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_copy_)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_copy_))
 // aten::copy_: copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)
 Error aten_copy___portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
   if (nargs != 4) {
@@ -1313,194 +1313,328 @@ Error aten_copy___portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::mm.out: mm.out(Tensor self, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_mm_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "mat2", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_mm_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_mm_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "mat2");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_mm_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bmm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::bmm.out: bmm.out(Tensor self, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_bmm_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "mat2", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_bmm_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_bmm_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "mat2");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_bmm_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_addmm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::addmm.out: addmm.out(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)
+Error aten_addmm_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 7) {
+    return ctx.fail(Error::InvalidProgram, "expects 7 arguments (6 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "mat1", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "mat2", "Tensor", args[2]);
+  if (!(args[3]->is_scalar())) return kind_error(ctx, 3, "beta", "Scalar", args[3]);
+  if (!(args[4]->is_scalar())) return kind_error(ctx, 4, "alpha", "Scalar", args[4]);
+  if (!(args[5]->is_tensor())) return kind_error(ctx, 5, "out", "Tensor", args[5]);
+  if (args[5]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[6]->tag != args[5]->tag) return kind_error(ctx, 6, "return", "the out argument's kind", args[6]);
+  return optimized::opt_addmm_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), Scalar::from(*args[3]), Scalar::from(*args[4]), args[5]->tensor());
+}
+Error aten_addmm_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "mat1");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "mat2");
+  if (missing_data(args[5]->tensor())) return no_data(ctx, 5, "out");
+  return optimized::opt_addmm_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), Scalar::from(*args[3]), Scalar::from(*args[4]), args[5]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_linear_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::linear.out: linear.out(Tensor input, Tensor weight, Tensor? bias=None, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_linear_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "weight", "Tensor", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_linear_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor());
+}
+Error aten_linear_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "weight");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_linear_out(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_convolution_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::convolution.out: convolution.out(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_convolution_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 11) {
+    return ctx.fail(Error::InvalidProgram, "expects 11 arguments (10 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "weight", "Tensor", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!(args[3]->tag == Tag::ListInt)) return kind_error(ctx, 3, "stride", "IntList", args[3]);
+  if (!(args[4]->tag == Tag::ListInt)) return kind_error(ctx, 4, "padding", "IntList", args[4]);
+  if (!(args[5]->tag == Tag::ListInt)) return kind_error(ctx, 5, "dilation", "IntList", args[5]);
+  if (!(args[6]->is_bool())) return kind_error(ctx, 6, "transposed", "Bool", args[6]);
+  if (!(args[7]->tag == Tag::ListInt)) return kind_error(ctx, 7, "output_padding", "IntList", args[7]);
+  if (!(args[8]->is_int())) return kind_error(ctx, 8, "groups", "Int", args[8]);
+  if (!(args[9]->is_tensor())) return kind_error(ctx, 9, "out", "Tensor", args[9]);
+  if (args[9]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[10]->tag != args[9]->tag) return kind_error(ctx, 10, "return", "the out argument's kind", args[10]);
+  return optimized::opt_convolution_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.int_list.get(), args[6]->u.b, args[7]->u.int_list.get(), args[8]->u.i, args[9]->tensor());
+}
+Error aten_convolution_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "weight");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (missing_data(args[9]->tensor())) return no_data(ctx, 9, "out");
+  return optimized::opt_convolution_out(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.int_list.get(), args[6]->u.b, args[7]->u.int_list.get(), args[8]->u.i, args[9]->tensor());
+}
+#endif
+
 }  // namespace
 
 const KernelEntry kKernelEntries[] = {
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_out))
   {"aten::add.out", KernelSet::Portable, aten_add_out__portable_init, aten_add_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out))
   {"aten::add.Scalar_out", KernelSet::Portable, aten_add_Scalar_out__portable_init, aten_add_Scalar_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_out))
   {"aten::mul.out", KernelSet::Portable, aten_mul_out__portable_init, aten_mul_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out))
   {"aten::mul.Scalar_out", KernelSet::Portable, aten_mul_Scalar_out__portable_init, aten_mul_Scalar_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__clone_dim_order_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__clone_dim_order_out))
   {"dim_order_ops::_clone_dim_order.out", KernelSet::Portable, dim_order_ops__clone_dim_order_out__portable_init, dim_order_ops__clone_dim_order_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__to_dim_order_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__to_dim_order_copy_out))
   {"dim_order_ops::_to_dim_order_copy.out", KernelSet::Portable, dim_order_ops__to_dim_order_copy_out__portable_init, dim_order_ops__to_dim_order_copy_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sym_size_int)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sym_size_int))
   {"aten::sym_size.int", KernelSet::Prim, aten_sym_size_int__prim_init, aten_sym_size_int__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sym_numel)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sym_numel))
   {"aten::sym_numel", KernelSet::Prim, aten_sym_numel__prim_init, aten_sym_numel__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_et_view_default)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_et_view_default))
   {"executorch_prim::et_view.default", KernelSet::Prim, executorch_prim_et_view_default__prim_init, executorch_prim_et_view_default__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_add_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_add_Scalar))
   {"executorch_prim::add.Scalar", KernelSet::Prim, executorch_prim_add_Scalar__prim_init, executorch_prim_add_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_sub_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_sub_Scalar))
   {"executorch_prim::sub.Scalar", KernelSet::Prim, executorch_prim_sub_Scalar__prim_init, executorch_prim_sub_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_mul_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_mul_Scalar))
   {"executorch_prim::mul.Scalar", KernelSet::Prim, executorch_prim_mul_Scalar__prim_init, executorch_prim_mul_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_floordiv_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_floordiv_Scalar))
   {"executorch_prim::floordiv.Scalar", KernelSet::Prim, executorch_prim_floordiv_Scalar__prim_init, executorch_prim_floordiv_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_truediv_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_truediv_Scalar))
   {"executorch_prim::truediv.Scalar", KernelSet::Prim, executorch_prim_truediv_Scalar__prim_init, executorch_prim_truediv_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_mod_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_mod_Scalar))
   {"executorch_prim::mod.Scalar", KernelSet::Prim, executorch_prim_mod_Scalar__prim_init, executorch_prim_mod_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_neg_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_neg_Scalar))
   {"executorch_prim::neg.Scalar", KernelSet::Prim, executorch_prim_neg_Scalar__prim_init, executorch_prim_neg_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_eq_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_eq_Scalar))
   {"executorch_prim::eq.Scalar", KernelSet::Prim, executorch_prim_eq_Scalar__prim_init, executorch_prim_eq_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_gt_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_gt_Scalar))
   {"executorch_prim::gt.Scalar", KernelSet::Prim, executorch_prim_gt_Scalar__prim_init, executorch_prim_gt_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_lt_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_lt_Scalar))
   {"executorch_prim::lt.Scalar", KernelSet::Prim, executorch_prim_lt_Scalar__prim_init, executorch_prim_lt_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_ge_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_ge_Scalar))
   {"executorch_prim::ge.Scalar", KernelSet::Prim, executorch_prim_ge_Scalar__prim_init, executorch_prim_ge_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_le_Scalar)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_executorch_prim_le_Scalar))
   {"executorch_prim::le.Scalar", KernelSet::Prim, executorch_prim_le_Scalar__prim_init, executorch_prim_le_Scalar__prim_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantize_per_tensor_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantize_per_tensor_out))
   {"cortex_m::quantize_per_tensor.out", KernelSet::Quantized, cortex_m_quantize_per_tensor_out__quantized_init, cortex_m_quantize_per_tensor_out__quantized_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_dequantize_per_tensor_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_dequantize_per_tensor_out))
   {"cortex_m::dequantize_per_tensor.out", KernelSet::Quantized, cortex_m_dequantize_per_tensor_out__quantized_init, cortex_m_dequantize_per_tensor_out__quantized_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_conv2d_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_conv2d_out))
   {"cortex_m::quantized_conv2d.out", KernelSet::Quantized, cortex_m_quantized_conv2d_out__quantized_init, cortex_m_quantized_conv2d_out__quantized_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_depthwise_conv2d_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_depthwise_conv2d_out))
   {"cortex_m::quantized_depthwise_conv2d.out", KernelSet::Quantized, cortex_m_quantized_depthwise_conv2d_out__quantized_init, cortex_m_quantized_depthwise_conv2d_out__quantized_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_pad_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_pad_out))
   {"cortex_m::pad.out", KernelSet::Quantized, cortex_m_pad_out__quantized_init, cortex_m_pad_out__quantized_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_avg_pool2d_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_avg_pool2d_out))
   {"cortex_m::quantized_avg_pool2d.out", KernelSet::Quantized, cortex_m_quantized_avg_pool2d_out__quantized_init, cortex_m_quantized_avg_pool2d_out__quantized_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_linear_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_cortex_m_quantized_linear_out))
   {"cortex_m::quantized_linear.out", KernelSet::Quantized, cortex_m_quantized_linear_out__quantized_init, cortex_m_quantized_linear_out__quantized_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_view_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_view_copy_out))
   {"aten::view_copy.out", KernelSet::Portable, aten_view_copy_out__portable_init, aten_view_copy_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out))
   {"aten::permute_copy.out", KernelSet::Portable, aten_permute_copy_out__portable_init, aten_permute_copy_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_expand_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_expand_copy_out))
   {"aten::expand_copy.out", KernelSet::Portable, aten_expand_copy_out__portable_init, aten_expand_copy_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_out))
   {"aten::squeeze_copy.out", KernelSet::Portable, aten_squeeze_copy_out__portable_init, aten_squeeze_copy_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dim_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dim_out))
   {"aten::squeeze_copy.dim_out", KernelSet::Portable, aten_squeeze_copy_dim_out__portable_init, aten_squeeze_copy_dim_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dims_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_squeeze_copy_dims_out))
   {"aten::squeeze_copy.dims_out", KernelSet::Portable, aten_squeeze_copy_dims_out__portable_init, aten_squeeze_copy_dims_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unsqueeze_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unsqueeze_copy_out))
   {"aten::unsqueeze_copy.out", KernelSet::Portable, aten_unsqueeze_copy_out__portable_init, aten_unsqueeze_copy_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_slice_copy_Tensor_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_slice_copy_Tensor_out))
   {"aten::slice_copy.Tensor_out", KernelSet::Portable, aten_slice_copy_Tensor_out__portable_init, aten_slice_copy_Tensor_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_select_copy_int_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_select_copy_int_out))
   {"aten::select_copy.int_out", KernelSet::Portable, aten_select_copy_int_out__portable_init, aten_select_copy_int_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cat_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cat_out))
   {"aten::cat.out", KernelSet::Portable, aten_cat_out__portable_init, aten_cat_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_stack_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_stack_out))
   {"aten::stack.out", KernelSet::Portable, aten_stack_out__portable_init, aten_stack_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_with_sizes_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_with_sizes_copy_out))
   {"aten::split_with_sizes_copy.out", KernelSet::Portable, aten_split_with_sizes_copy_out__portable_init, aten_split_with_sizes_copy_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_copy_Tensor_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_split_copy_Tensor_out))
   {"aten::split_copy.Tensor_out", KernelSet::Portable, aten_split_copy_Tensor_out__portable_init, aten_split_copy_Tensor_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unbind_copy_int_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_unbind_copy_int_out))
   {"aten::unbind_copy.int_out", KernelSet::Portable, aten_unbind_copy_int_out__portable_init, aten_unbind_copy_int_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_t_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_t_copy_out))
   {"aten::t_copy.out", KernelSet::Portable, aten_t_copy_out__portable_init, aten_t_copy_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_transpose_copy_int_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_transpose_copy_int_out))
   {"aten::transpose_copy.int_out", KernelSet::Portable, aten_transpose_copy_int_out__portable_init, aten_transpose_copy_int_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_alias_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_alias_copy_out))
   {"aten::alias_copy.out", KernelSet::Portable, aten_alias_copy_out__portable_init, aten_alias_copy_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_embedding_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_embedding_out))
   {"aten::embedding.out", KernelSet::Portable, aten_embedding_out__portable_init, aten_embedding_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_Tensor_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_Tensor_out))
   {"aten::index.Tensor_out", KernelSet::Portable, aten_index_Tensor_out__portable_init, aten_index_Tensor_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_select_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_select_out))
   {"aten::index_select.out", KernelSet::Portable, aten_index_select_out__portable_init, aten_index_select_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_put_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_index_put_out))
   {"aten::index_put.out", KernelSet::Portable, aten_index_put_out__portable_init, aten_index_put_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_constant_pad_nd_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_constant_pad_nd_out))
   {"aten::constant_pad_nd.out", KernelSet::Portable, aten_constant_pad_nd_out__portable_init, aten_constant_pad_nd_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_narrow_copy_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_narrow_copy_out))
   {"aten::narrow_copy.out", KernelSet::Portable, aten_narrow_copy_out__portable_init, aten_narrow_copy_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gather_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gather_out))
   {"aten::gather.out", KernelSet::Portable, aten_gather_out__portable_init, aten_gather_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_src_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_src_out))
   {"aten::scatter.src_out", KernelSet::Portable, aten_scatter_src_out__portable_init, aten_scatter_src_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_value_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scatter_value_out))
   {"aten::scatter.value_out", KernelSet::Portable, aten_scatter_value_out__portable_init, aten_scatter_value_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_repeat_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_repeat_out))
   {"aten::repeat.out", KernelSet::Portable, aten_repeat_out__portable_init, aten_repeat_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_flip_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_flip_out))
   {"aten::flip.out", KernelSet::Portable, aten_flip_out__portable_init, aten_flip_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_roll_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_roll_out))
   {"aten::roll.out", KernelSet::Portable, aten_roll_out__portable_init, aten_roll_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tril_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tril_out))
   {"aten::tril.out", KernelSet::Portable, aten_tril_out__portable_init, aten_tril_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_triu_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_triu_out))
   {"aten::triu.out", KernelSet::Portable, aten_triu_out__portable_init, aten_triu_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_masked_fill_Scalar_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_masked_fill_Scalar_out))
   {"aten::masked_fill.Scalar_out", KernelSet::Portable, aten_masked_fill_Scalar_out__portable_init, aten_masked_fill_Scalar_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pixel_shuffle_out)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pixel_shuffle_out))
   {"aten::pixel_shuffle.out", KernelSet::Portable, aten_pixel_shuffle_out__portable_init, aten_pixel_shuffle_out__portable_call},
 #endif
-#if !defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_copy_)
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_copy_))
   {"aten::copy_", KernelSet::Portable, aten_copy___portable_init, aten_copy___portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::mm.out", KernelSet::Optimized, aten_mm_out__optimized_init, aten_mm_out__optimized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bmm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::bmm.out", KernelSet::Optimized, aten_bmm_out__optimized_init, aten_bmm_out__optimized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_addmm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::addmm.out", KernelSet::Optimized, aten_addmm_out__optimized_init, aten_addmm_out__optimized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_linear_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::linear.out", KernelSet::Optimized, aten_linear_out__optimized_init, aten_linear_out__optimized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_convolution_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::convolution.out", KernelSet::Optimized, aten_convolution_out__optimized_init, aten_convolution_out__optimized_call},
 #endif
     {nullptr, KernelSet::Prim, nullptr, nullptr},
 };

@@ -1,0 +1,224 @@
+#include "kernels/optimized/util/conv_util.h"
+
+#include <string.h>
+
+#include "kernels/optimized/util/cpu_features.h"
+#include "kernels/optimized/util/sgemm.h"
+#include "kernels/optimized/util/thread_pool.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace etb {
+namespace optimized {
+namespace {
+
+// List entry `i` of a per-spatial-dim argument given for `dims` dims (a single entry applies to all).
+bool list_at(Span<const int64_t> v, size_t dims, size_t i, int64_t* out) {
+  if (v.size() != dims && v.size() != 1) return false;
+  *out = v[v.size() == 1 ? 0 : i];
+  return true;
+}
+
+// out_row[x] = bias + sum_t w[t] * src[t][x] for x in [0, n).
+void f32_dwconv_row__scalar(int64_t n, int64_t taps, const float* const* src, const float* w, float bias,
+                            float* out) {
+  for (int64_t x = 0; x < n; x++) {
+    float acc = bias;
+    for (int64_t t = 0; t < taps; t++) acc += w[t] * src[t][x];
+    out[x] = acc;
+  }
+}
+
+#if defined(__x86_64__)
+// 16 outputs per step: each tap costs one weight broadcast for two FMAs.
+__attribute__((target("avx2,fma"))) void f32_dwconv_row__avx2(int64_t n, int64_t taps, const float* const* src,
+                                                                const float* w, float bias, float* out) {
+  int64_t x = 0;
+  for (; x + 16 <= n; x += 16) {
+    __m256 a0 = _mm256_set1_ps(bias), a1 = a0;
+    for (int64_t t = 0; t < taps; t++) {
+      const __m256 wt = _mm256_broadcast_ss(w + t);
+      a0 = _mm256_fmadd_ps(wt, _mm256_loadu_ps(src[t] + x), a0);
+      a1 = _mm256_fmadd_ps(wt, _mm256_loadu_ps(src[t] + x + 8), a1);
+    }
+    _mm256_storeu_ps(out + x, a0);
+    _mm256_storeu_ps(out + x + 8, a1);
+  }
+  for (; x + 8 <= n; x += 8) {
+    __m256 a0 = _mm256_set1_ps(bias);
+    for (int64_t t = 0; t < taps; t++) a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(w + t), _mm256_loadu_ps(src[t] + x), a0);
+    _mm256_storeu_ps(out + x, a0);
+  }
+  for (; x < n; x++) {
+    float acc = bias;
+    for (int64_t t = 0; t < taps; t++) acc = __builtin_fmaf(w[t], src[t][x], acc);
+    out[x] = acc;
+  }
+}
+#endif
+
+struct PlaneShape {
+  int64_t rows, wq;
+};
+
+PlaneShape plane_shape(const ConvGeom& g) {
+  const int64_t need_rows = (g.OH - 1) * g.sh + (g.KH - 1) * g.dh + 1;
+  const int64_t rows = g.H + 2 * g.ph > need_rows ? g.H + 2 * g.ph : need_rows;
+  const int64_t fit = (g.W + 2 * g.pw + g.sw - 1) / g.sw, need = g.OW + ((g.KW - 1) * g.dw) / g.sw + 1;
+  return {rows, fit > need ? fit : need};
+}
+
+}  // namespace
+
+bool conv_geometry(const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride,
+                   Span<const int64_t> padding, Span<const int64_t> dilation, bool transposed, int64_t groups,
+                   const Tensor& out, ConvGeom* g) {
+  if (transposed || (input.dim != 3 && input.dim != 4) || weight.dim != input.dim || out.dim != input.dim) return false;
+  if (input.dtype != ScalarType::Float || weight.dtype != ScalarType::Float || out.dtype != ScalarType::Float) return false;
+  if (!input.is_contiguous() || !weight.is_contiguous() || !out.is_contiguous()) return false;
+  if (bias != nullptr && (bias->dtype != ScalarType::Float || bias->dim != 1 || bias->sizes[0] != weight.sizes[0])) {
+    return false;
+  }
+  const bool one_d = input.dim == 3;
+  const size_t dims = one_d ? 1 : 2;
+  int64_t s[2] = {1, 1}, p[2] = {0, 0}, d[2] = {1, 1};
+  for (size_t i = 0; i < dims; i++) {
+    const size_t at = one_d ? 1 : i;
+    if (!list_at(stride, dims, i, &s[at]) || !list_at(padding, dims, i, &p[at]) || !list_at(dilation, dims, i, &d[at])) {
+      return false;
+    }
+    if (s[at] < 1 || p[at] < 0 || d[at] < 1) return false;
+  }
+  *g = ConvGeom{};
+  g->N = input.sizes[0];
+  g->C = input.sizes[1];
+  g->H = one_d ? 1 : input.sizes[2];
+  g->W = input.sizes[input.dim - 1];
+  g->Cout = weight.sizes[0];
+  g->KH = one_d ? 1 : weight.sizes[2];
+  g->KW = weight.sizes[weight.dim - 1];
+  g->sh = s[0], g->sw = s[1], g->ph = p[0], g->pw = p[1], g->dh = d[0], g->dw = d[1];
+  g->groups = groups;
+  if (groups < 1 || g->C % groups != 0 || g->Cout % groups != 0 || weight.sizes[1] != g->C / groups) return false;
+  const int64_t eh = g->H + 2 * g->ph - g->dh * (g->KH - 1) - 1, ew = g->W + 2 * g->pw - g->dw * (g->KW - 1) - 1;
+  if (eh < 0 || ew < 0 || g->KH < 1 || g->KW < 1) return false;
+  g->OH = eh / g->sh + 1;
+  g->OW = ew / g->sw + 1;
+  return true;
+}
+
+size_t im2col_strip_floats(const ConvGeom& g) { return size_t(kIm2colStrip * g.P()); }
+
+void im2col_packed(const float* in, const ConvGeom& g, float* dst, float* strips, int threads) {
+  const int64_t P = g.P(), K = g.kg(), hw = g.H * g.W, taps = g.KH * g.KW;
+  const int64_t n_pad = round_up(P, kNR), full = P / kNR * kNR;
+  // A task is a strip of kIm2colStrip rows of the K x P matrix: written
+  // row-major into the worker's strip buffer with one contiguous copy per
+  // (row, output row), then dealt into the packed panels (kKC is a multiple
+  // of the strip height, so a strip never spans two K blocks).
+  static_assert(kKC % kIm2colStrip == 0, "strips must not cross K blocks");
+  parallel_for(threads_for(threads, double(P) * double(K)), (K + kIm2colStrip - 1) / kIm2colStrip,
+               [&](int64_t task, int worker) {
+    float* strip = strips + size_t(worker) * im2col_strip_floats(g);
+    const int64_t k0 = task * kIm2colStrip, k1 = k0 + kIm2colStrip < K ? k0 + kIm2colStrip : K;
+    for (int64_t k = k0; k < k1; k++) {
+      const int64_t c = k / taps, kh = (k % taps) / g.KW, kw = k % g.KW;
+      float* row_out = strip + (k - k0) * P;
+      const int64_t iw0 = kw * g.dw - g.pw;  // input column of output column 0
+      // Output columns [lo, hi) read inside the input row; the rest is padding.
+      int64_t lo = iw0 >= 0 ? 0 : (-iw0 + g.sw - 1) / g.sw;
+      int64_t hi = g.W - iw0 <= 0 ? 0 : (g.W - iw0 + g.sw - 1) / g.sw;
+      if (hi > g.OW) hi = g.OW;
+      if (lo > hi) lo = hi;
+      for (int64_t oh = 0; oh < g.OH; oh++) {
+        float* o = row_out + oh * g.OW;
+        const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
+        if (ih < 0 || ih >= g.H) {
+          memset(o, 0, size_t(g.OW) * sizeof(float));
+          continue;
+        }
+        const float* src = in + c * hw + ih * g.W + iw0;
+        for (int64_t j = 0; j < lo; j++) o[j] = 0.0f;
+        if (g.sw == 1) {
+          memcpy(o + lo, src + lo, size_t(hi - lo) * sizeof(float));
+        } else {
+          for (int64_t j = lo; j < hi; j++) o[j] = src[j * g.sw];
+        }
+        for (int64_t j = hi; j < g.OW; j++) o[j] = 0.0f;
+      }
+    }
+    const int64_t pc = k0 / kKC * kKC, kc = K - pc < kKC ? K - pc : kKC;
+    float* base = dst + pc * n_pad + (k0 - pc) * kNR;
+    for (int64_t j = 0; j < n_pad; j += kNR) {
+      float* out = base + j * kc;
+      for (int64_t k = k0; k < k1; k++, out += kNR) {
+        const float* row = strip + (k - k0) * P + j;
+        if (j < full) {
+          memcpy(out, row, kNR * sizeof(float));
+        } else {
+          for (int64_t x = 0; x < kNR; x++) out[x] = j + x < P ? row[x] : 0.0f;
+        }
+      }
+    }
+  });
+}
+
+size_t depthwise_plane_floats(const ConvGeom& g) {
+  const PlaneShape s = plane_shape(g);
+  return size_t(s.rows * g.sw * s.wq);
+}
+
+void depthwise_channel(const float* in, const float* w, const float* bias, float* out, const ConvGeom& g,
+                       float* plane) {
+  const PlaneShape s = plane_shape(g);
+  // Zero-padded copy with the columns of each row split by x % sw, so a
+  // strided window becomes a unit-stride run: x = ow*sw + kw*dw lives at
+  // phase (kw*dw) % sw, position ow + (kw*dw) / sw.
+  // Only the input positions are written: padding keeps the zeros the
+  // caller put there once (clearing the plane per channel cost as much as
+  // the arithmetic).
+  for (int64_t ih = 0; ih < g.H; ih++) {
+    float* y = plane + (ih + g.ph) * g.sw * s.wq;
+    const float* src = in + ih * g.W;
+    if (g.sw == 1) {
+      memcpy(y + g.pw, src, size_t(g.W) * sizeof(float));
+      continue;
+    }
+    // Column x = iw + pw goes to phase x % sw, position x / sw; no divisions per element.
+    int64_t phase = g.pw % g.sw, pos = g.pw / g.sw;
+    for (int64_t iw = 0; iw < g.W; iw++) {
+      y[phase * s.wq + pos] = src[iw];
+      if (++phase == g.sw) phase = 0, pos++;
+    }
+  }
+  const int64_t taps = g.KH * g.KW, mult = g.Cout / g.C;
+  const float* src[kMaxDepthwiseTaps];
+  // Offset of tap column kw inside a plane row: phase (kw*dw) % sw, position (kw*dw) / sw.
+  int64_t col_off[kMaxDepthwiseTaps];
+  for (int64_t kw = 0; kw < g.KW; kw++) col_off[kw] = ((kw * g.dw) % g.sw) * s.wq + (kw * g.dw) / g.sw;
+  const bool avx2 = active_isa() == Isa::Avx2Fma;
+  (void)avx2;
+  for (int64_t m = 0; m < mult; m++) {
+    const float* wm = w + m * taps;
+    const float b = bias != nullptr ? bias[m] : 0.0f;
+    for (int64_t oh = 0; oh < g.OH; oh++) {
+      for (int64_t kh = 0; kh < g.KH; kh++) {
+        const float* row = plane + (oh * g.sh + kh * g.dh) * g.sw * s.wq;
+        for (int64_t kw = 0; kw < g.KW; kw++) src[kh * g.KW + kw] = row + col_off[kw];
+      }
+      float* row = out + (m * g.OH + oh) * g.OW;
+#if defined(__x86_64__)
+      if (avx2) {
+        f32_dwconv_row__avx2(g.OW, taps, src, wm, b, row);
+        continue;
+      }
+#endif
+      f32_dwconv_row__scalar(g.OW, taps, src, wm, b, row);
+    }
+  }
+}
+
+}  // namespace optimized
+}  // namespace etb

@@ -1,0 +1,54 @@
+// Geometry and inner loops of the optimized float32 convolution
+// (op_convolution.cpp): im2col written straight into the packed-B layout of
+// the SGEMM, and the depthwise row kernels.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/span.h"
+#include "runtime/tensor.h"
+
+namespace etb {
+namespace optimized {
+
+// A 2-D convolution; a 1-D one is the same with H = KH = OH = 1.
+struct ConvGeom {
+  int64_t N, C, H, W;        // input
+  int64_t Cout, KH, KW;      // weight [Cout, C / groups, KH, KW]
+  int64_t OH, OW;            // output
+  int64_t sh, sw, ph, pw, dh, dw, groups;
+  int64_t cg() const { return C / groups; }          // input channels per group
+  int64_t mg() const { return Cout / groups; }       // output channels per group
+  int64_t kg() const { return cg() * KH * KW; }      // GEMM depth per group
+  int64_t P() const { return OH * OW; }              // output pixels
+  bool pointwise() const { return KH == 1 && KW == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0; }
+  bool depthwise() const { return cg() == 1 && groups == C && groups > 1; }
+};
+
+// Fills `g` from the convolution's arguments when this kernel handles them:
+// float32, contiguous NCHW (or NCL), not transposed, valid sizes. False otherwise.
+bool conv_geometry(const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride,
+                   Span<const int64_t> padding, Span<const int64_t> dilation, bool transposed, int64_t groups,
+                   const Tensor& out, ConvGeom* g);
+
+// The Kg x P im2col matrix of one image's channel group `in` (cg() planes of
+// H x W), in packed-B layout (sgemm.h), into `dst` (packed_b_floats(kg, P)).
+// `strips` is scratch of threads x im2col_strip_floats(g).
+constexpr int64_t kIm2colStrip = 16;
+size_t im2col_strip_floats(const ConvGeom& g);
+void im2col_packed(const float* in, const ConvGeom& g, float* dst, float* strips, int threads);
+
+// Depthwise: floats of the zero-padded, stride-phase-split copy of one input plane.
+size_t depthwise_plane_floats(const ConvGeom& g);
+// All Cout / C output planes of input channel `c` of one image: `in` is that
+// H x W plane, `w` its [mult, KH, KW] weights, `bias` its mult biases (or null),
+// `out` the first of its output planes, `plane` scratch of depthwise_plane_floats
+// that the caller zeroed once (for the same geometry, reusable across channels).
+void depthwise_channel(const float* in, const float* w, const float* bias, float* out, const ConvGeom& g,
+                       float* plane);
+
+// Largest KH * KW the depthwise path takes (its row kernel keeps a pointer per tap).
+constexpr int64_t kMaxDepthwiseTaps = 64;
+
+}  // namespace optimized
+}  // namespace etb

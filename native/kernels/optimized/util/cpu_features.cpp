@@ -1,0 +1,38 @@
+#include "kernels/optimized/util/cpu_features.h"
+
+namespace etb {
+namespace optimized {
+namespace {
+
+Isa detect() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2Fma;
+#endif
+  // NEON micro-kernels for aarch64 are not written yet: the scalar path runs there.
+  return Isa::Scalar;
+}
+
+bool g_overridden = false;
+Isa g_override = Isa::Scalar;
+
+}  // namespace
+
+Isa detected_isa() {
+  static const Isa isa = detect();
+  return isa;
+}
+
+Isa active_isa() { return g_overridden ? g_override : detected_isa(); }
+
+void set_isa_override(Isa isa) {
+  g_overridden = true;
+  g_override = (isa == Isa::Avx2Fma && detected_isa() != Isa::Avx2Fma) ? Isa::Scalar : isa;
+}
+
+void clear_isa_override() { g_overridden = false; }
+
+const char* isa_name(Isa isa) { return isa == Isa::Avx2Fma ? "avx2+fma" : "scalar"; }
+
+}  // namespace optimized
+}  // namespace etb

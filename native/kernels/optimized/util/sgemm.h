@@ -1,0 +1,79 @@
+// Single-precision GEMM on packed operands: C[M, N] = epilogue(A[M, K] * B[K, N]).
+//
+//   std::vector<float> a(packed_a_floats(M, K)), b(packed_b_floats(K, N));
+//   pack_a(MatView{A, K, 1}, M, K, a.data(), threads);   // or once, in prepare, for weights
+//   pack_b(MatView{B, N, 1}, K, N, b.data(), threads);
+//   sgemm_packed(threads, M, N, K, a.data(), b.data(), C, N, Epilogue{});
+//
+// Blocking (Goto/van de Geijn): K is cut into kKC-deep blocks; in each block
+// A is stored as panels of kMR rows and B as panels of kNR columns, k-major,
+// so the micro-kernel streams both with unit stride. Block `p` of a packed
+// operand starts at p * kKC * (M or N rounded up to the panel width), panel
+// `i` of that block at i * width * kc. Rows/columns past M/N are zero.
+//
+// Work is split over tiles of C (never over K), and every C element sums its
+// K products in the same order whatever the tiling, so results are bitwise
+// identical for any thread count.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+namespace etb {
+namespace optimized {
+
+constexpr int64_t kMR = 6;    // micro-tile rows: 12 accumulators of 8 floats
+constexpr int64_t kNR = 16;   // micro-tile columns: two 8-float vectors
+constexpr int64_t kKC = 256;  // K block: a kKC x kNR panel of B (16 KiB) stays in L1
+constexpr int64_t kMC = 288;  // M block: kMC x kKC of A (288 KiB) stays in L2 (512 KiB on Zen 3)
+
+// A strided matrix: element (r, c) at p[r * rs + c * cs]. Transposes are strides.
+struct MatView {
+  const float* p;
+  int64_t rs, cs;
+};
+
+// What happens to each C element after the K sum: c = alpha * sum + beta * bias(r, c),
+// then clamped to [lo, hi]. bias(r, c) = bias[r * bias_rs + c * bias_cs] (0 strides broadcast).
+struct Epilogue {
+  float alpha = 1.0f;
+  float beta = 0.0f;  // bias is ignored when beta == 0 (NaN in it does not propagate)
+  const float* bias = nullptr;
+  int64_t bias_rs = 0, bias_cs = 0;
+  float lo = -__builtin_inff(), hi = __builtin_inff();
+  bool identity() const {
+    return alpha == 1.0f && (bias == nullptr || beta == 0.0f) && lo == -__builtin_inff() && hi == __builtin_inff();
+  }
+};
+
+inline int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+inline size_t packed_a_floats(int64_t M, int64_t K) { return size_t(round_up(M, kMR) * K); }
+inline size_t packed_b_floats(int64_t K, int64_t N) { return size_t(round_up(N, kNR) * K); }
+
+// Address of packed B element (k, n) (for writers such as im2col).
+inline size_t packed_b_index(int64_t K, int64_t N, int64_t k, int64_t n) {
+  const int64_t block = k / kKC, kc = (block + 1) * kKC <= K ? kKC : K - block * kKC;
+  return size_t(block * kKC * round_up(N, kNR) + (n / kNR) * kNR * kc + (k % kKC) * kNR + n % kNR);
+}
+
+// Pack a strided M x K (or K x N) matrix; `dst` holds packed_*_floats floats.
+void pack_a(MatView a, int64_t M, int64_t K, float* dst, int threads);
+void pack_b(MatView b, int64_t K, int64_t N, float* dst, int threads);
+
+// C (row stride ldc, unit column stride) = epilogue(A * B) for packed A and B.
+void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_packed, const float* b_packed,
+                  float* c, int64_t ldc, const Epilogue& ep);
+
+// The micro-kernel: C tile (m <= kMR rows, n <= kNR columns) = (accumulate ? C : 0) + A panel * B panel.
+using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
+                             bool accumulate);
+void f32_gemm_6x16__scalar(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
+                           bool accumulate);
+void f32_gemm_6x16__avx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
+                         bool accumulate);
+// Packs 6 full rows of A (k contiguous, rows `row_stride` apart) into one k-major panel.
+void f32_pack_6rows__avx2(const float* src, int64_t row_stride, int64_t kc, float* out);
+// The micro-kernel for active_isa().
+MicroKernel gemm_micro_kernel();
+
+}  // namespace optimized
+}  // namespace etb

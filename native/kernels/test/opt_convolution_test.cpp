@@ -1,0 +1,150 @@
+// Optimized float32 convolution (GEMM with im2col or direct packing, and the
+// depthwise path) against a direct double reference: 1x1, KxK, stride,
+// padding, dilation, groups, depthwise with multipliers, 1-D, bias, batches,
+// odd sizes; every instruction set this CPU has; threads 1 and 2 give the
+// same bits. Unsupported variants report NotSupported (portable runs them).
+#include "kernels/generated/kernel_decls.h"
+#include "kernels/test/opt_test_util.h"
+#include "testing/minitest.h"
+
+using namespace etb;
+using namespace etb::opttest;
+using optimized::Isa;
+
+namespace {
+
+struct Conv {
+  int64_t N, C, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, groups;
+  bool bias;
+  bool one_d = false;
+  int64_t OH() const { return (H + 2 * ph - dh * (KH - 1) - 1) / sh + 1; }
+  int64_t OW() const { return (W + 2 * pw - dw * (KW - 1) - 1) / sw + 1; }
+};
+
+std::vector<double> ref_conv(const Conv& c, const float* x, const float* w, const float* b) {
+  const int64_t OH = c.OH(), OW = c.OW(), cg = c.C / c.groups, mg = c.Cout / c.groups;
+  std::vector<double> y(size_t(c.N * c.Cout * OH * OW));
+  for (int64_t n = 0; n < c.N; n++)
+    for (int64_t co = 0; co < c.Cout; co++)
+      for (int64_t oh = 0; oh < OH; oh++)
+        for (int64_t ow = 0; ow < OW; ow++) {
+          double s = b != nullptr ? double(b[co]) : 0.0;
+          const int64_t g = co / mg;
+          for (int64_t ci = 0; ci < cg; ci++)
+            for (int64_t kh = 0; kh < c.KH; kh++)
+              for (int64_t kw = 0; kw < c.KW; kw++) {
+                const int64_t ih = oh * c.sh - c.ph + kh * c.dh, iw = ow * c.sw - c.pw + kw * c.dw;
+                if (ih < 0 || ih >= c.H || iw < 0 || iw >= c.W) continue;
+                s += double(x[((n * c.C + g * cg + ci) * c.H + ih) * c.W + iw]) *
+                     double(w[((co * cg + ci) * c.KH + kh) * c.KW + kw]);
+              }
+          y[size_t(((n * c.Cout + co) * OH + oh) * OW + ow)] = s;
+        }
+  return y;
+}
+
+std::vector<int64_t> dims(const Conv& c, int64_t a, int64_t b, int64_t h, int64_t w) {
+  return c.one_d ? std::vector<int64_t>{a, b, w} : std::vector<int64_t>{a, b, h, w};
+}
+
+// Runs the kernel with `threads`; returns false (and reports) on a kernel error.
+bool run(const Conv& c, OwnedTensor& x, OwnedTensor& w, OwnedTensor* b, OwnedTensor& y, int threads,
+         bool weight_constant) {
+  const int64_t st[2] = {c.sh, c.sw}, pd[2] = {c.ph, c.pw}, dl[2] = {c.dh, c.dw}, op[2] = {0, 0};
+  const size_t n = c.one_d ? 1 : 2, o = c.one_d ? 1 : 0;
+  Span<const int64_t> s(st + o, n), p(pd + o, n), d(dl + o, n), opad(op, n);
+  w.t.is_constant = weight_constant;
+  Ctx ctx(threads);
+  const Tensor* bt = b != nullptr ? &b->t : nullptr;
+  Error e = optimized::opt_convolution_out_prepare(ctx.ctx, x.t, w.t, bt, s, p, d, false, opad, c.groups, y.t);
+  if (e == Error::Ok) e = optimized::opt_convolution_out(ctx.ctx, x.t, w.t, bt, s, p, d, false, opad, c.groups, y.t);
+  if (e != Error::Ok) printf("  kernel error %s: %s\n", error_name(e), ctx.diag.message);
+  return e == Error::Ok;
+}
+
+void check(const Conv& c, const char* name) {
+  OwnedTensor x(dims(c, c.N, c.C, c.H, c.W)), w(dims(c, c.Cout, c.C / c.groups, c.KH, c.KW)), b({c.Cout});
+  OwnedTensor y1(dims(c, c.N, c.Cout, c.OH(), c.OW())), y2(dims(c, c.N, c.Cout, c.OH(), c.OW()));
+  x.random(uint32_t(c.C * 31 + c.H));
+  w.random(uint32_t(c.Cout * 17 + c.KW));
+  b.random(3);
+  OwnedTensor* bias = c.bias ? &b : nullptr;
+  const std::vector<double> want = ref_conv(c, x.f(), w.f(), c.bias ? b.f() : nullptr);
+  const double depth = double(c.C / c.groups * c.KH * c.KW);
+  for_each_isa([&](Isa isa) {
+    for (bool constant : {true, false}) {
+      char what[128];
+      snprintf(what, sizeof(what), "%s (%s, %s weights)", name, optimized::isa_name(isa), constant ? "constant" : "runtime");
+      if (!run(c, x, w, bias, y1, 1, constant) || !run(c, x, w, bias, y2, 2, constant)) {
+        printf("  in %s\n", what);
+        EXPECT_TRUE(false);
+        return;
+      }
+      EXPECT_TRUE(close(y1.f(), want, depth, what));
+      if (!same_bits(y1.f(), y2.f(), y1.n())) {
+        printf("  %s: threads 1 and 2 differ\n", what);
+        EXPECT_TRUE(false);
+      }
+    }
+  });
+}
+
+}  // namespace
+
+TEST(OptConvolution, PointwiseIsAGemm) {
+  check({1, 16, 5, 5, 17, 1, 1, 1, 1, 0, 0, 1, 1, 1, true}, "1x1 16->17 5x5");
+  check({2, 5, 15, 16, 100, 1, 1, 1, 1, 0, 0, 1, 1, 1, false}, "1x1 5->100 15x16 batch 2");
+  check({1, 8, 9, 9, 16, 1, 1, 2, 2, 0, 0, 1, 1, 1, true}, "1x1 stride 2");
+}
+
+TEST(OptConvolution, GeneralKxK) {
+  check({1, 3, 17, 17, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}, "3x3 pad 1");
+  check({2, 5, 16, 15, 15, 3, 3, 2, 2, 1, 1, 1, 1, 1, true}, "3x3 stride 2 batch 2");
+  check({1, 4, 15, 15, 5, 5, 5, 1, 1, 2, 2, 1, 1, 1, false}, "5x5 pad 2");
+  check({1, 3, 16, 16, 8, 3, 3, 1, 1, 2, 2, 2, 2, 1, true}, "3x3 dilation 2");
+  check({1, 3, 17, 16, 7, 7, 7, 2, 2, 3, 3, 1, 1, 1, true}, "7x7 stride 2 (ResNet stem)");
+  check({1, 2, 1, 1, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1, true}, "1x1 image");
+  check({1, 3, 5, 7, 2, 3, 2, 1, 2, 0, 1, 1, 1, 1, true}, "rectangular kernel and strides");
+  check({1, 70, 6, 6, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}, "depth 630 crosses K blocks");
+}
+
+TEST(OptConvolution, Groups) {
+  check({1, 8, 9, 9, 12, 3, 3, 1, 1, 1, 1, 1, 1, 2, true}, "groups 2");
+  check({2, 16, 7, 7, 16, 1, 1, 1, 1, 0, 0, 1, 1, 4, false}, "1x1 groups 4");
+}
+
+TEST(OptConvolution, Depthwise) {
+  check({1, 16, 17, 17, 16, 3, 3, 1, 1, 1, 1, 1, 1, 16, true}, "dw 3x3");
+  check({2, 5, 15, 15, 5, 3, 3, 2, 2, 1, 1, 1, 1, 5, true}, "dw 3x3 stride 2 batch 2");
+  check({1, 4, 16, 33, 4, 5, 5, 1, 1, 2, 2, 1, 1, 4, false}, "dw 5x5");
+  check({1, 3, 16, 16, 6, 3, 3, 1, 1, 2, 2, 2, 2, 3, true}, "dw multiplier 2 dilation 2");
+  check({1, 4, 5, 100, 4, 3, 3, 2, 3, 0, 1, 1, 1, 4, true}, "dw strides 2x3 no row padding");
+}
+
+// Large enough that threads_for() keeps 2 threads (small work runs on one).
+TEST(OptConvolution, LargeEnoughToSplitAcrossThreads) {
+  check({1, 32, 33, 31, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}, "3x3 32->40 33x31");
+  check({2, 24, 20, 20, 48, 1, 1, 1, 1, 0, 0, 1, 1, 1, true}, "1x1 24->48 20x20 batch 2");
+  check({1, 64, 40, 45, 64, 3, 3, 1, 1, 1, 1, 1, 1, 64, true}, "dw 3x3 64ch 40x45");
+}
+
+TEST(OptConvolution, OneDimensional) {
+  Conv c{1, 4, 1, 17, 6, 1, 3, 1, 1, 0, 1, 1, 1, 1, true};
+  c.one_d = true;
+  check(c, "conv1d k3 pad 1");
+  Conv dw{2, 6, 1, 16, 6, 1, 5, 1, 2, 0, 2, 1, 1, 6, false};
+  dw.one_d = true;
+  check(dw, "depthwise conv1d stride 2");
+}
+
+TEST(OptConvolution, UnsupportedVariantsFallBack) {
+  OwnedTensor x({1, 2, 4, 4}), w({2, 2, 3, 3}), y({1, 2, 6, 6});
+  const int64_t one[2] = {1, 1}, zero[2] = {0, 0};
+  Span<const int64_t> s(one, 2), p(zero, 2);
+  Ctx ctx(1);
+  EXPECT_EQ(optimized::opt_convolution_out_prepare(ctx.ctx, x.t, w.t, nullptr, s, p, s, true, p, 1, y.t),
+            Error::NotSupported);
+  OwnedTensor xd({1, 2, 4, 4}, ScalarType::Double), wd({2, 2, 3, 3}, ScalarType::Double), yd({1, 2, 2, 2}, ScalarType::Double);
+  EXPECT_EQ(optimized::opt_convolution_out_prepare(ctx.ctx, xd.t, wd.t, nullptr, s, p, s, false, p, 1, yd.t),
+            Error::NotSupported);
+}
