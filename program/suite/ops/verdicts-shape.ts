@@ -12,12 +12,12 @@ import { SHAPE_SUITES } from './cases/shape.js';
 /** Shape-family operators ExecuTorch 1.5.1's Python runtime does not register at all. */
 export const SHAPE_OPS_NOT_IN_EXECUTORCH: readonly string[] = ['aten::squeeze_copy.out', 'aten::triu.out'];
 
-const DIM_ORDER =
+export const DIM_ORDER =
   "ExecuTorch's portable kernel does not honour a non-default dim order: it refuses tensors whose dim orders differ " +
   '(tensors_have_same_dim_order / tensor_is_default_dim_order, InvalidArgument) or writes a channels-last out in ' +
   "contiguous order. Inputs are read in the program tensor's dim order (runtime-model.md section 5); our kernels " +
   'honour it and agree with the reference.';
-const INT64_EDGE =
+export const INT64_EDGE =
   'Harness, not kernel: the int64 extremes of the edge data (-2^63, 2^63-1) pass through JSON numbers on the way to ' +
   'exporter/run_executorch.py, where 2^63-1 arrives as 2^63 and torch refuses it (ValueError: Overflow when ' +
   'unpacking long long) before ExecuTorch runs.';

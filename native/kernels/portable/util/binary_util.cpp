@@ -18,8 +18,10 @@ Error check_binary_dtypes(KernelContext& ctx, ScalarType a, ScalarType b, Scalar
       return ctx.fail(Error::InvalidArgument, "alpha must be an integer for integral inputs (%s)",
                       scalar_type_name(common));
     }
-    if (common == ScalarType::Bool && alpha->kind != Scalar::Kind::Bool) {
-      return ctx.fail(Error::InvalidArgument, "alpha must be a bool for bool inputs");
+    // ATen takes an integer alpha for bool inputs (cast to bool), but a bool alpha only for bool results.
+    if (common != ScalarType::Bool && alpha->kind == Scalar::Kind::Bool) {
+      return ctx.fail(Error::InvalidArgument, "a bool alpha is only supported for bool results (%s)",
+                      scalar_type_name(common));
     }
   }
   return Error::Ok;
