@@ -13,6 +13,8 @@
 // Per-program microcontroller firmware is built by buildFirmware() below
 // (native/mcu/host/firmware.ts calls it; docs/mcu.md).
 //   node native/build.mjs sgemm-bench           SGEMM GFLOP/s against the FMA peak (bench/sgemm.mjs)
+//   node native/build.mjs etrun-aarch64         static aarch64 Linux etrun (phones over adb, boards; docs/cross-build.md)
+//   node native/build.mjs native-tests-aarch64 --run   the C++ tests for aarch64, run under qemu-aarch64 (NEON paths)
 //
 // Outputs go to build/native/<variant>/. Compiles are incremental (object
 // newer than its source and every header in its depfile) and run in
@@ -52,6 +54,14 @@ const mcuVariant = {
 
 const variants = {
   release: { cxx: process.env.CXX || 'g++', flags: ['-O2', '-g', '-fPIC'], ldflags: [] },
+  // Static, so the one binary runs on any aarch64 Linux, Android's adb shell included (no
+  // dynamic loader or libc of ours there). `run` goes through qemu-aarch64 on other hosts.
+  aarch64: {
+    cxx: process.env.CXX_AARCH64 || 'aarch64-linux-gnu-g++',
+    flags: ['-O2', '-g'],
+    ldflags: ['-static'],
+    runner: process.arch === 'arm64' ? [] : ['qemu-aarch64'],
+  },
   mcu: mcuVariant,
   asan: {
     cxx: process.env.CXX_ASAN || (hasClang ? 'clang++' : process.env.CXX || 'g++'),
@@ -87,6 +97,8 @@ const targets = {
   'overhead-bench': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'bench_overhead'], out: 'overhead_bench' },
   // The core with no kernels and no program, linked for its size (bench/mcu-size.ts).
   'mcu-core': { variant: 'mcu', groups: ['core', 'mcu_platform', 'mcu_core_only'], out: 'core_only.elf', extraObjects: () => [emptyProgramBlob()] },
+  'etrun-aarch64': { variant: 'aarch64', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
+  'native-tests-aarch64': { variant: 'aarch64', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
   'sgemm-bench': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'bench_sgemm'], out: 'sgemm_bench' },
 };
 
@@ -219,7 +231,8 @@ if (isMain) try {
   for (const name of names.length ? names : ['addon', 'etrun']) {
     const out = await build(name);
     if (runAfter) {
-      const r = spawnSync(out, [], { stdio: 'inherit', cwd: root, env: { ...process.env, ETB_REPO: root } });
+      const [cmd, ...pre] = [...(variants[targets[name].variant].runner ?? []), out];
+      const r = spawnSync(cmd, pre, { stdio: 'inherit', cwd: root, env: { ...process.env, ETB_REPO: root } });
       if (r.status !== 0) process.exit(r.status ?? 1);
     }
   }

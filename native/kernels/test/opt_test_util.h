@@ -96,12 +96,13 @@ template <typename F>
 void for_each_isa(F body) {
   optimized::set_isa_override(optimized::Isa::Scalar);
   body(optimized::Isa::Scalar);
-  if (optimized::detected_isa() == optimized::Isa::Avx2Fma) {
-    optimized::set_isa_override(optimized::Isa::Avx2Fma);
-    body(optimized::Isa::Avx2Fma);
+  const optimized::Isa vector = optimized::detected_isa();
+  if (vector != optimized::Isa::Scalar) {
+    optimized::set_isa_override(vector);
+    body(vector);
   } else {
     static bool said = false;
-    if (!said) printf("  note: this CPU lacks AVX2+FMA; only the scalar micro-kernels were tested\n");
+    if (!said) printf("  note: this CPU has no vector micro-kernels (AVX2+FMA or NEON); only the scalar ones were tested\n");
     said = true;
   }
   optimized::clear_isa_override();

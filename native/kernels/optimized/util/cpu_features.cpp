@@ -9,8 +9,11 @@ Isa detect() {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2Fma;
 #endif
-  // NEON micro-kernels for aarch64 are not written yet: the scalar path runs there.
+#if defined(__aarch64__)
+  return Isa::Neon;
+#else
   return Isa::Scalar;
+#endif
 }
 
 bool g_overridden = false;
@@ -27,12 +30,19 @@ Isa active_isa() { return g_overridden ? g_override : detected_isa(); }
 
 void set_isa_override(Isa isa) {
   g_overridden = true;
-  g_override = (isa == Isa::Avx2Fma && detected_isa() != Isa::Avx2Fma) ? Isa::Scalar : isa;
+  g_override = (isa != Isa::Scalar && isa != detected_isa()) ? Isa::Scalar : isa;
 }
 
 void clear_isa_override() { g_overridden = false; }
 
-const char* isa_name(Isa isa) { return isa == Isa::Avx2Fma ? "avx2+fma" : "scalar"; }
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::Avx2Fma: return "avx2+fma";
+    case Isa::Neon: return "neon";
+    case Isa::Scalar: break;
+  }
+  return "scalar";
+}
 
 }  // namespace optimized
 }  // namespace etb

@@ -3,14 +3,15 @@
 //
 //   if (etb::optimized::active_isa() == etb::optimized::Isa::Avx2Fma) { ... }
 //
-// Detection runs once (cpuid through __builtin_cpu_supports on x86-64); tests
-// may force the scalar path to check it against the vector one.
+// Detection runs once (cpuid through __builtin_cpu_supports on x86-64; NEON is
+// part of every aarch64 CPU); tests may force the scalar path to check it
+// against the vector one.
 #pragma once
 
 namespace etb {
 namespace optimized {
 
-enum class Isa { Scalar, Avx2Fma };
+enum class Isa { Scalar, Avx2Fma, Neon };
 
 // The best instruction set this CPU supports (and this build can emit).
 Isa detected_isa();

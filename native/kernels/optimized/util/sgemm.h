@@ -70,6 +70,8 @@ void f32_gemm_6x16__scalar(int64_t kc, const float* a, const float* b, float* c,
                            bool accumulate);
 void f32_gemm_6x16__avx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
                          bool accumulate);
+void f32_gemm_6x16__neon(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
+                         bool accumulate);
 // Packs 6 full rows of A (k contiguous, rows `row_stride` apart) into one k-major panel.
 void f32_pack_6rows__avx2(const float* src, int64_t row_stride, int64_t kc, float* out);
 // The micro-kernel for active_isa().

@@ -1,11 +1,14 @@
-// The 6x16 SGEMM micro-kernels: scalar and AVX2+FMA. Both compute the same
-// tile layout so packing is shared; the AVX2 one is compiled for its target
-// alone so the rest of the build stays portable.
+// The 6x16 SGEMM micro-kernels: scalar, AVX2+FMA and NEON. All compute the
+// same tile layout so packing is shared; the AVX2 one is compiled for its
+// target alone so the rest of the build stays portable.
 #include "kernels/optimized/util/cpu_features.h"
 #include "kernels/optimized/util/sgemm.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#endif
+#if defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
 namespace etb {
@@ -149,8 +152,64 @@ void f32_gemm_6x16__avx2(int64_t kc, const float* a, const float* b, float* c, i
 }
 #endif
 
+#if defined(__aarch64__)
+// 24 accumulators (6 rows x 4 vectors of 4) + 4 B vectors + 2 A vectors = 30
+// of the 32 NEON registers. Per k: 4 loads of B, one 4- and one 2-float load
+// of A, 24 lane FMAs. Each C element sums its products in k order, exactly as
+// the scalar kernel does, so the two agree to the last bit but for FMA rounding.
+void f32_gemm_6x16__neon(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
+                         bool accumulate) {
+  float32x4_t acc[kMR][4];
+  for (int i = 0; i < kMR; i++) {
+    for (int j = 0; j < 4; j++) acc[i][j] = vdupq_n_f32(0.0f);
+  }
+  for (int64_t k = 0; k < kc; k++, a += kMR, b += kNR) {
+    const float32x4_t b0 = vld1q_f32(b), b1 = vld1q_f32(b + 4), b2 = vld1q_f32(b + 8), b3 = vld1q_f32(b + 12);
+    const float32x4_t a03 = vld1q_f32(a);
+    const float32x2_t a45 = vld1_f32(a + 4);
+#define ETB_NEON_ROW(I, V, A, L)                        \
+  acc[I][0] = vfmaq_lane##V##_f32(acc[I][0], b0, A, L); \
+  acc[I][1] = vfmaq_lane##V##_f32(acc[I][1], b1, A, L); \
+  acc[I][2] = vfmaq_lane##V##_f32(acc[I][2], b2, A, L); \
+  acc[I][3] = vfmaq_lane##V##_f32(acc[I][3], b3, A, L)
+    ETB_NEON_ROW(0, q, a03, 0);
+    ETB_NEON_ROW(1, q, a03, 1);
+    ETB_NEON_ROW(2, q, a03, 2);
+    ETB_NEON_ROW(3, q, a03, 3);
+    ETB_NEON_ROW(4, , a45, 0);
+    ETB_NEON_ROW(5, , a45, 1);
+#undef ETB_NEON_ROW
+  }
+  if (m == kMR && n == kNR) {
+    for (int i = 0; i < kMR; i++) {
+      float* ci = c + i * ldc;
+      for (int j = 0; j < 4; j++) {
+        const float32x4_t v = accumulate ? vaddq_f32(vld1q_f32(ci + 4 * j), acc[i][j]) : acc[i][j];
+        vst1q_f32(ci + 4 * j, v);
+      }
+    }
+    return;
+  }
+  float tile[kMR * kNR];
+  for (int i = 0; i < kMR; i++) {
+    for (int j = 0; j < 4; j++) vst1q_f32(tile + i * kNR + 4 * j, acc[i][j]);
+  }
+  store_partial(tile, c, ldc, m, n, accumulate);
+}
+#else
+void f32_gemm_6x16__neon(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
+                         bool accumulate) {
+  f32_gemm_6x16__scalar(kc, a, b, c, ldc, m, n, accumulate);
+}
+#endif
+
 MicroKernel gemm_micro_kernel() {
-  return active_isa() == Isa::Avx2Fma ? f32_gemm_6x16__avx2 : f32_gemm_6x16__scalar;
+  switch (active_isa()) {
+    case Isa::Avx2Fma: return f32_gemm_6x16__avx2;
+    case Isa::Neon: return f32_gemm_6x16__neon;
+    case Isa::Scalar: break;
+  }
+  return f32_gemm_6x16__scalar;
 }
 
 }  // namespace optimized
