@@ -1,9 +1,8 @@
 // aten::max_pool2d_with_indices.out: the max of each (dilated) window of
 // input [N, C, H, W] or [C, H, W]; indices (int64) are h * W + w within the
 // input plane. As ATen: a NaN wins (the last NaN of the window), ties keep
-// the first, and a window of -inf reports its first in-bounds tap.
-#include <math.h>
-
+// the first, and a window of -inf (or of the integer minimum) reports its
+// first in-bounds tap. Integer inputs compare exactly in int64.
 #include "kernels/generated/kernel_decls.h"
 #include "kernels/portable/util/dtype_util.h"
 #include "kernels/portable/util/math_util.h"
@@ -17,7 +16,7 @@ namespace {
 Error check_max_pool(KernelContext& ctx, const Tensor& self, Span<const int64_t> kernel_size,
                      Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation,
                      bool ceil_mode, const Tensor& out, const Tensor& indices, PoolPlan* p) {
-  ETB_RETURN_IF_ERROR(check_math_dtype(ctx, self, "self", false));
+  ETB_RETURN_IF_ERROR(check_math_dtype(ctx, self, "self", true));
   const char* names[] = {"out"};
   const Tensor* ts[] = {&out};
   ETB_RETURN_IF_ERROR(check_all_dtype(ctx, self.dtype, names, ts, 1));
@@ -49,34 +48,40 @@ Error max_pool2d_with_indices_out(KernelContext& ctx, const Tensor& self, Span<c
   int64_t xs[4];
   pool_strides(indices, xs);
   int64_t* ind = indices.data_as<int64_t>();
-  for (int64_t n = 0; n < p.n; n++) {
-    for (int64_t c = 0; c < p.c; c++) {
-      const int64_t base = n * p.is[0] + c * p.is[1];
-      for (int64_t oh = 0; oh < p.oh; oh++) {
-        for (int64_t ow = 0; ow < p.ow; ow++) {
-          int64_t h0 = oh * p.s[0] - p.p[0], w0 = ow * p.s[1] - p.p[1];
-          const int64_t h1 = h0 + (p.k[0] - 1) * p.d[0] + 1 < p.h ? h0 + (p.k[0] - 1) * p.d[0] + 1 : p.h;
-          const int64_t w1 = w0 + (p.k[1] - 1) * p.d[1] + 1 < p.w ? w0 + (p.k[1] - 1) * p.d[1] + 1 : p.w;
-          while (h0 < 0) h0 += p.d[0];
-          while (w0 < 0) w0 += p.d[1];
-          double best = -INFINITY;
-          int64_t at = h0 * p.w + w0;
-          for (int64_t ih = h0; ih < h1; ih += p.d[0]) {
-            for (int64_t iw = w0; iw < w1; iw += p.d[1]) {
-              const double v = load_as<double>(self.data, self.dtype, base + ih * p.is[2] + iw * p.is[3]);
-              if (v > best || v != v) {
-                best = v;
-                at = ih * p.w + iw;
+  return dispatch_storage(ctx, self.dtype, true, [&](auto tag) {
+    using T = decltype(tag);
+    using A = typename Acc<T>::type;
+    const T* x = self.data_as<const T>();
+    T* y = out.data_as<T>();
+    for (int64_t n = 0; n < p.n; n++) {
+      for (int64_t c = 0; c < p.c; c++) {
+        const T* plane = x + n * p.is[0] + c * p.is[1];
+        for (int64_t oh = 0; oh < p.oh; oh++) {
+          for (int64_t ow = 0; ow < p.ow; ow++) {
+            int64_t h0 = oh * p.s[0] - p.p[0], w0 = ow * p.s[1] - p.p[1];
+            const int64_t h1 = h0 + (p.k[0] - 1) * p.d[0] + 1 < p.h ? h0 + (p.k[0] - 1) * p.d[0] + 1 : p.h;
+            const int64_t w1 = w0 + (p.k[1] - 1) * p.d[1] + 1 < p.w ? w0 + (p.k[1] - 1) * p.d[1] + 1 : p.w;
+            while (h0 < 0) h0 += p.d[0];
+            while (w0 < 0) w0 += p.d[1];
+            // Starting from the first tap is ATen's start (-inf or lowest, index of the first tap) in effect.
+            A best = ld(plane, h0 * p.is[2] + w0 * p.is[3]);
+            int64_t at = h0 * p.w + w0;
+            for (int64_t ih = h0; ih < h1; ih += p.d[0]) {
+              for (int64_t iw = w0; iw < w1; iw += p.d[1]) {
+                const A v = ld(plane, ih * p.is[2] + iw * p.is[3]);
+                if (v > best || v != v) {
+                  best = v;
+                  at = ih * p.w + iw;
+                }
               }
             }
+            st(y, n * p.os[0] + c * p.os[1] + oh * p.os[2] + ow * p.os[3], best);
+            ind[n * xs[0] + c * xs[1] + oh * xs[2] + ow * xs[3]] = at;
           }
-          store_as<double>(out.data, out.dtype, n * p.os[0] + c * p.os[1] + oh * p.os[2] + ow * p.os[3], best);
-          ind[n * xs[0] + c * xs[1] + oh * xs[2] + ow * xs[3]] = at;
         }
       }
     }
-  }
-  return Error::Ok;
+  });
 }
 
 }  // namespace portable
