@@ -6,7 +6,9 @@
  *   mean and invstd of training come back empty ([0]) in eval mode.
  * - native_layer_norm: over the trailing normalized_shape dims, mean and
  *   rstd = 1 / sqrt(biased variance + eps), both shaped like input with the
- *   normalized dims set to 1.
+ *   normalized dims set to 1. (ATen's Welford update gives a NaN mean for a
+ *   row holding an infinity, inf - inf; the mean here is the true one, inf.
+ *   out0 is NaN either way.)
  * - _softmax / _log_softmax along dim: exp(x - max) / sum, x - max - log(sum)
  *   (a row with +inf, or only -inf, is NaN); half_to_float is rejected, as on CPU.
  */

@@ -7,18 +7,20 @@ import { OperatorRegistry, readBundled } from '../../program/index.js';
 import { buildCase } from '../../program/suite/ops/build.js';
 import { tensor, type OpSuite } from '../../program/suite/ops/case.js';
 import { OP_SUITES } from '../../program/suite/ops/cases/index.js';
+import { LINALG_SUITES } from '../../program/suite/ops/cases/linalg.js';
 import { coverageGaps, formatGap } from '../../program/suite/ops/coverage.js';
 
-test('every operator-suite case passes on the runtime against the reference', (t) => {
+/** Runs every case of `suites` on the runtime; returns the failures and the case count. */
+function runSuites(suites: readonly OpSuite[], options: { kernels?: 'portable' | 'optimized'; threads?: number } = {}): { failures: string[]; cases: number } {
   const failures: string[] = [];
   let cases = 0;
-  for (const suite of OP_SUITES) {
+  for (const suite of suites) {
     for (const c of suite.cases) {
       cases += 1;
       const label = `${suite.op} '${c.name}'`;
       try {
         const built = buildCase(suite, c);
-        const program = loadProgram(built.bpte);
+        const program = loadProgram(built.bpte, options);
         program.loadMethod();
         const checks = program.checkBundled(0, built.tolerance.rtol, built.tolerance.atol);
         const bad = checks.filter((k) => !k.pass);
@@ -29,9 +31,24 @@ test('every operator-suite case passes on the runtime against the reference', (t
       }
     }
   }
+  return { failures, cases };
+}
+
+test('every operator-suite case passes on the runtime against the reference', (t) => {
+  const { failures, cases } = runSuites(OP_SUITES);
   t.log(`${cases} cases over ${OP_SUITES.length} operators`);
   t.deepEqual(failures, []);
 });
+
+// The optimized set (float32 GEMM/convolution, portable for the rest) must pass the same cases with
+// the same tolerances, and give the same verdicts at 1 and 2 threads.
+for (const threads of [1, 2]) {
+  test(`the linalg family's cases pass with the optimized kernels at ${threads} thread(s)`, (t) => {
+    const { failures, cases } = runSuites(LINALG_SUITES, { kernels: 'optimized', threads });
+    t.true(cases >= 200, `${cases} cases`);
+    t.deepEqual(failures, []);
+  });
+}
 
 test('a case is built from the reference: a channels-last input, broadcast, bytes in the out dim order', (t) => {
   const suite: OpSuite = {
