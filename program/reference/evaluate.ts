@@ -31,9 +31,10 @@ import { gatherOut, maskedFillScalarOut, scatterSrcOut, scatterValueOut } from '
 import { flipOut, pixelShuffleOut, repeatOut, rollOut, trilOut, triuOut } from './shape-tile.js';
 import { convolutionOut } from './conv.js';
 import { addmmOut, bmmOut, linearOut, mmOut } from './linalg.js';
-import { logSoftmaxOut, nativeBatchNormLegitNoTrainingOut, nativeLayerNormOut, softmaxOut } from './norm.js';
+import { logSoftmaxOut, nativeBatchNormLegitNoTrainingOut, nativeGroupNormOut, nativeLayerNormOut, softmaxOut } from './norm.js';
 import { adaptiveAvgPool2dOut, avgPool2dOut, maxPool2dWithIndicesOut } from './pool.js';
-import { meanOut, sumIntListOut } from './reduce.js';
+import { amaxOut, aminOut, argmaxOut, argminOut, cumsumOut, meanOut, sumIntListOut, varCorrectionOut } from './reduce.js';
+import { upsampleBilinear2dVecOut, upsampleNearest2dVecOut } from './upsample.js';
 import type { RefValue } from './tensor.js';
 
 export type ReferenceOpKind = 'out' | 'value' | 'view';
@@ -129,6 +130,15 @@ export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
   'aten::_adaptive_avg_pool2d.out': out(3, adaptiveAvgPool2dOut),
   'aten::mean.out': out(5, meanOut),
   'aten::sum.IntList_out': out(5, sumIntListOut),
+  'aten::amax.out': out(4, amaxOut),
+  'aten::amin.out': out(4, aminOut),
+  'aten::argmax.out': out(4, argmaxOut),
+  'aten::argmin.out': out(4, argminOut),
+  'aten::cumsum.out': out(4, cumsumOut),
+  'aten::var.correction_out': out(5, varCorrectionOut),
+  'aten::native_group_norm.out': out(11, nativeGroupNormOut),
+  'aten::upsample_nearest2d.vec_out': out(4, upsampleNearest2dVecOut),
+  'aten::upsample_bilinear2d.vec_out': out(5, upsampleBilinear2dVecOut),
 };
 
 export function referenceOp(opName: string): ReferenceOp {

@@ -110,3 +110,49 @@ function softmax(args: readonly RefValue[], log: boolean): RefTensor {
 
 export const softmaxOut = (args: readonly RefValue[]): RefTensor => softmax(args, false);
 export const logSoftmaxOut = (args: readonly RefValue[]): RefTensor => softmax(args, true);
+
+/**
+ * native_group_norm: input [N, C, *] with HxW elements per channel in `group` groups of C / group
+ * channels; each (n, g) normalized by its mean and rstd = 1 / sqrt(biased var + eps), then
+ * weight[c] and bias[c]; out1 = mean and out2 = rstd, [N, group].
+ */
+export function nativeGroupNormOut(args: readonly RefValue[]): RefTensor[] {
+  const input = tensorArg(args, 0, 'input');
+  const weight = optionalTensorArg(args, 1, 'weight');
+  const bias = optionalTensorArg(args, 2, 'bias');
+  const [N, C, HxW, G] = [intArg(args, 3, 'N'), intArg(args, 4, 'C'), intArg(args, 5, 'HxW'), intArg(args, 6, 'group')];
+  const eps = doubleArg(args, 7, 'eps');
+  const [out0, out1, out2] = [tensorArg(args, 8, 'out0'), tensorArg(args, 9, 'out1'), tensorArg(args, 10, 'out2')];
+  mathDtype(input, 'input', false);
+  sameDtype(input.dtype, { weight, bias, out0, out1, out2 });
+  if (input.shape.length < 2 || input.shape[0] !== N || input.shape[1] !== C || N * C * HxW !== numelOf(input.shape)) {
+    throw new ReferenceOpError(`input [${input.shape}] does not have N=${N}, C=${C}, HxW=${HxW}`);
+  }
+  if (G < 1 || C % G !== 0) throw new ReferenceOpError(`C=${C} is not divisible by group=${G}`);
+  for (const [name, t] of Object.entries({ weight, bias })) {
+    if (t !== null && (t.shape.length !== 1 || t.shape[0] !== C)) throw new ReferenceOpError(`${name} must be [${C}]`);
+  }
+  const x = asNumbers(input);
+  const w = weight === null ? null : asNumbers(weight), b = bias === null ? null : asNumbers(bias);
+  const per = (C / G) * HxW;
+  const y = new Array<number>(x.length).fill(0), means: number[] = [], rstds: number[] = [];
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < G; g++) {
+      const start = n * C * HxW + g * per;
+      const xs = x.slice(start, start + per);
+      const mu = xs.reduce((a, v) => a + v, 0) / per;
+      const rstd = 1 / Math.sqrt(xs.reduce((a, v) => a + (v - mu) * (v - mu), 0) / per + eps);
+      xs.forEach((v, k) => {
+        const c = g * (C / G) + Math.floor(k / HxW);
+        y[start + k] = (v - mu) * rstd * (w === null ? 1 : w[c]!) + (b === null ? 0 : b[c]!);
+      });
+      means.push(mu);
+      rstds.push(rstd);
+    }
+  }
+  return [
+    makeTensor(input.dtype, [...input.shape], finAll(input.dtype, y), outOrder(out0, input.shape.length)),
+    makeTensor(input.dtype, [N, G], finAll(input.dtype, means), outOrder(out1, 2)),
+    makeTensor(input.dtype, [N, G], finAll(input.dtype, rstds), outOrder(out2, 2)),
+  ];
+}

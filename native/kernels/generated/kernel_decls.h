@@ -478,4 +478,58 @@ namespace portable {
 [[nodiscard]] Error sum_IntList_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, const Optional<ScalarType>& dtype, Tensor& out);
 }  // namespace portable
 
+// aten::amax.out
+namespace portable {
+[[nodiscard]] Error amax_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, bool keepdim, Tensor& out);
+[[nodiscard]] Error amax_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::amin.out
+namespace portable {
+[[nodiscard]] Error amin_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, bool keepdim, Tensor& out);
+[[nodiscard]] Error amin_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::argmax.out
+namespace portable {
+[[nodiscard]] Error argmax_out(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& dim, bool keepdim, Tensor& out);
+[[nodiscard]] Error argmax_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& dim, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::argmin.out
+namespace portable {
+[[nodiscard]] Error argmin_out(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& dim, bool keepdim, Tensor& out);
+[[nodiscard]] Error argmin_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& dim, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::cumsum.out
+namespace portable {
+[[nodiscard]] Error cumsum_out(KernelContext& ctx, const Tensor& self, int64_t dim, const Optional<ScalarType>& dtype, Tensor& out);
+[[nodiscard]] Error cumsum_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, const Optional<ScalarType>& dtype, Tensor& out);
+}  // namespace portable
+
+// aten::var.correction_out
+namespace portable {
+[[nodiscard]] Error var_correction_out(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, const Optional<Scalar>& correction, bool keepdim, Tensor& out);
+[[nodiscard]] Error var_correction_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, const Optional<Scalar>& correction, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::native_group_norm.out
+namespace portable {
+[[nodiscard]] Error native_group_norm_out(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, int64_t N, int64_t C, int64_t HxW, int64_t group, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+[[nodiscard]] Error native_group_norm_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, int64_t N, int64_t C, int64_t HxW, int64_t group, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+}  // namespace portable
+
+// aten::upsample_nearest2d.vec_out
+namespace portable {
+[[nodiscard]] Error upsample_nearest2d_vec_out(KernelContext& ctx, const Tensor& input, const Optional<Span<const int64_t>>& output_size, const Optional<Span<const double>>& scale_factors, Tensor& out);
+[[nodiscard]] Error upsample_nearest2d_vec_out_prepare(KernelContext& ctx, const Tensor& input, const Optional<Span<const int64_t>>& output_size, const Optional<Span<const double>>& scale_factors, Tensor& out);
+}  // namespace portable
+
+// aten::upsample_bilinear2d.vec_out
+namespace portable {
+[[nodiscard]] Error upsample_bilinear2d_vec_out(KernelContext& ctx, const Tensor& input, const Optional<Span<const int64_t>>& output_size, bool align_corners, const Optional<Span<const double>>& scale_factors, Tensor& out);
+[[nodiscard]] Error upsample_bilinear2d_vec_out_prepare(KernelContext& ctx, const Tensor& input, const Optional<Span<const int64_t>>& output_size, bool align_corners, const Optional<Span<const double>>& scale_factors, Tensor& out);
+}  // namespace portable
+
 }  // namespace etb

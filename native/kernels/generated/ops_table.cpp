@@ -82,6 +82,15 @@ const OpInfo kOps[] = {
     {"aten::_adaptive_avg_pool2d.out", "_adaptive_avg_pool2d.out(Tensor self, SymInt[2] output_size, *, Tensor(a!) out) -> Tensor(a!)", "portable", "float16,bfloat16,float32,float64"},
     {"aten::mean.out", "mean.out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)", "portable", "float16,bfloat16,float32,float64"},
     {"aten::sum.IntList_out", "sum.IntList_out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::amax.out", "amax.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::amin.out", "amin.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::argmax.out", "argmax.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64"},
+    {"aten::argmin.out", "argmin.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64"},
+    {"aten::cumsum.out", "cumsum.out(Tensor self, int dim, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
+    {"aten::var.correction_out", "var.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)", "portable", "float32,float64"},
+    {"aten::native_group_norm.out", "native_group_norm.out(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))", "portable", "float32,float64"},
+    {"aten::upsample_nearest2d.vec_out", "upsample_nearest2d.vec_out(Tensor input, SymInt[]? output_size, float[]? scale_factors, *, Tensor(a!) out) -> Tensor(a!)", "portable", "float16,bfloat16,float32,float64"},
+    {"aten::upsample_bilinear2d.vec_out", "upsample_bilinear2d.vec_out(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors, *, Tensor(a!) out) -> Tensor(a!)", "portable", "float32,float64"},
 };
 
 const size_t kNumOps = sizeof(kOps) / sizeof(kOps[0]);

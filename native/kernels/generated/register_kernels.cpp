@@ -1775,6 +1775,210 @@ Error aten_sum_IntList_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_amax_out))
+// aten::amax.out: amax.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_amax_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "dim", "IntList", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::amax_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.b, args[3]->tensor());
+}
+Error aten_amax_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::amax_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_amin_out))
+// aten::amin.out: amin.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_amin_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "dim", "IntList", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::amin_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.b, args[3]->tensor());
+}
+Error aten_amin_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::amin_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_argmax_out))
+// aten::argmax.out: argmax.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_argmax_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_int()))) return kind_error(ctx, 1, "dim", "Int or None", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::argmax_out_prepare(ctx, args[0]->tensor(), opt<int64_t>(*args[1], [](const EValue& v) { return v.u.i; }), args[2]->u.b, args[3]->tensor());
+}
+Error aten_argmax_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::argmax_out(ctx, args[0]->tensor(), opt<int64_t>(*args[1], [](const EValue& v) { return v.u.i; }), args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_argmin_out))
+// aten::argmin.out: argmin.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_argmin_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_int()))) return kind_error(ctx, 1, "dim", "Int or None", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::argmin_out_prepare(ctx, args[0]->tensor(), opt<int64_t>(*args[1], [](const EValue& v) { return v.u.i; }), args[2]->u.b, args[3]->tensor());
+}
+Error aten_argmin_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::argmin_out(ctx, args[0]->tensor(), opt<int64_t>(*args[1], [](const EValue& v) { return v.u.i; }), args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cumsum_out))
+// aten::cumsum.out: cumsum.out(Tensor self, int dim, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)
+Error aten_cumsum_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!((args[2]->is_none() || (args[2]->is_int() && is_valid_scalar_type(int(args[2]->u.i)))))) return kind_error(ctx, 2, "dtype", "ScalarType or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::cumsum_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, opt<ScalarType>(*args[2], [](const EValue& v) { return ScalarType(v.u.i); }), args[3]->tensor());
+}
+Error aten_cumsum_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::cumsum_out(ctx, args[0]->tensor(), args[1]->u.i, opt<ScalarType>(*args[2], [](const EValue& v) { return ScalarType(v.u.i); }), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_var_correction_out))
+// aten::var.correction_out: var.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)
+Error aten_var_correction_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->tag == Tag::ListInt))) return kind_error(ctx, 1, "dim", "IntList or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_scalar()))) return kind_error(ctx, 2, "correction", "Scalar or None", args[2]);
+  if (!(args[3]->is_bool())) return kind_error(ctx, 3, "keepdim", "Bool", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::var_correction_out_prepare(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->u.b, args[4]->tensor());
+}
+Error aten_var_correction_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::var_correction_out(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->u.b, args[4]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_group_norm_out))
+// aten::native_group_norm.out: native_group_norm.out(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))
+Error aten_native_group_norm_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 12) {
+    return ctx.fail(Error::InvalidProgram, "expects 12 arguments (11 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_tensor()))) return kind_error(ctx, 1, "weight", "Tensor or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "N", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "C", "Int", args[4]);
+  if (!(args[5]->is_int())) return kind_error(ctx, 5, "HxW", "Int", args[5]);
+  if (!(args[6]->is_int())) return kind_error(ctx, 6, "group", "Int", args[6]);
+  if (!((args[7]->is_double() || args[7]->is_int()))) return kind_error(ctx, 7, "eps", "Double", args[7]);
+  if (!(args[8]->is_tensor())) return kind_error(ctx, 8, "out0", "Tensor", args[8]);
+  if (args[8]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out0' is a constant");
+  if (!(args[9]->is_tensor())) return kind_error(ctx, 9, "out1", "Tensor", args[9]);
+  if (args[9]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out1' is a constant");
+  if (!(args[10]->is_tensor())) return kind_error(ctx, 10, "out2", "Tensor", args[10]);
+  if (args[10]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out2' is a constant");
+  if (args[11]->tag != Tag::ListTensor) return kind_error(ctx, 11, "return", "a TensorList of the outs", args[11]);
+  return portable::native_group_norm_out_prepare(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.i, args[4]->u.i, args[5]->u.i, args[6]->u.i, (args[7]->is_double() ? args[7]->u.d : double(args[7]->u.i)), args[8]->tensor(), args[9]->tensor(), args[10]->tensor());
+}
+Error aten_native_group_norm_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (args[1]->is_tensor() && missing_data(args[1]->tensor())) return no_data(ctx, 1, "weight");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (missing_data(args[8]->tensor())) return no_data(ctx, 8, "out0");
+  if (missing_data(args[9]->tensor())) return no_data(ctx, 9, "out1");
+  if (missing_data(args[10]->tensor())) return no_data(ctx, 10, "out2");
+  return portable::native_group_norm_out(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.i, args[4]->u.i, args[5]->u.i, args[6]->u.i, (args[7]->is_double() ? args[7]->u.d : double(args[7]->u.i)), args[8]->tensor(), args[9]->tensor(), args[10]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_upsample_nearest2d_vec_out))
+// aten::upsample_nearest2d.vec_out: upsample_nearest2d.vec_out(Tensor input, SymInt[]? output_size, float[]? scale_factors, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_upsample_nearest2d_vec_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->tag == Tag::ListInt))) return kind_error(ctx, 1, "output_size", "IntList or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->tag == Tag::ListDouble))) return kind_error(ctx, 2, "scale_factors", "DoubleList or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::upsample_nearest2d_vec_out_prepare(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), opt<Span<const double>>(*args[2], [](const EValue& v) { return v.u.double_list; }), args[3]->tensor());
+}
+Error aten_upsample_nearest2d_vec_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::upsample_nearest2d_vec_out(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), opt<Span<const double>>(*args[2], [](const EValue& v) { return v.u.double_list; }), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_upsample_bilinear2d_vec_out))
+// aten::upsample_bilinear2d.vec_out: upsample_bilinear2d.vec_out(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_upsample_bilinear2d_vec_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->tag == Tag::ListInt))) return kind_error(ctx, 1, "output_size", "IntList or None", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "align_corners", "Bool", args[2]);
+  if (!((args[3]->is_none() || args[3]->tag == Tag::ListDouble))) return kind_error(ctx, 3, "scale_factors", "DoubleList or None", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::upsample_bilinear2d_vec_out_prepare(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, opt<Span<const double>>(*args[3], [](const EValue& v) { return v.u.double_list; }), args[4]->tensor());
+}
+Error aten_upsample_bilinear2d_vec_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::upsample_bilinear2d_vec_out(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, opt<Span<const double>>(*args[3], [](const EValue& v) { return v.u.double_list; }), args[4]->tensor());
+}
+#endif
+
 }  // namespace
 
 const KernelEntry kKernelEntries[] = {
@@ -2020,6 +2224,33 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sum_IntList_out))
   {"aten::sum.IntList_out", KernelSet::Portable, aten_sum_IntList_out__portable_init, aten_sum_IntList_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_amax_out))
+  {"aten::amax.out", KernelSet::Portable, aten_amax_out__portable_init, aten_amax_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_amin_out))
+  {"aten::amin.out", KernelSet::Portable, aten_amin_out__portable_init, aten_amin_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_argmax_out))
+  {"aten::argmax.out", KernelSet::Portable, aten_argmax_out__portable_init, aten_argmax_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_argmin_out))
+  {"aten::argmin.out", KernelSet::Portable, aten_argmin_out__portable_init, aten_argmin_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cumsum_out))
+  {"aten::cumsum.out", KernelSet::Portable, aten_cumsum_out__portable_init, aten_cumsum_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_var_correction_out))
+  {"aten::var.correction_out", KernelSet::Portable, aten_var_correction_out__portable_init, aten_var_correction_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_group_norm_out))
+  {"aten::native_group_norm.out", KernelSet::Portable, aten_native_group_norm_out__portable_init, aten_native_group_norm_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_upsample_nearest2d_vec_out))
+  {"aten::upsample_nearest2d.vec_out", KernelSet::Portable, aten_upsample_nearest2d_vec_out__portable_init, aten_upsample_nearest2d_vec_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_upsample_bilinear2d_vec_out))
+  {"aten::upsample_bilinear2d.vec_out", KernelSet::Portable, aten_upsample_bilinear2d_vec_out__portable_init, aten_upsample_bilinear2d_vec_out__portable_call},
 #endif
     {nullptr, KernelSet::Prim, nullptr, nullptr},
 };

@@ -79,3 +79,23 @@ void for_each_reduced(const ReducePlan& p, int64_t in0, G g) {
 
 }  // namespace portable
 }  // namespace etb
+
+namespace etb {
+namespace portable {
+
+// Shared body of amax/amin (`max` picks which): out holds the extreme of
+// each reduction (dim [] = every dim), same dtype as self; NaN propagates;
+// integers and bool compare exactly. An empty reduction is an error.
+Error extreme_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, bool keepdim, Tensor& out, bool max);
+Error extreme_check(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, bool keepdim, const Tensor& out);
+
+// Shared body of argmax/argmin: the int64 index (along dim, or into the
+// flattened self when dim is None) of the first extreme; NaN counts as the
+// extreme (its first occurrence). An empty reduction is an error.
+Error arg_extreme_out(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& dim, bool keepdim, Tensor& out,
+                      bool max);
+Error arg_extreme_check(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& dim, bool keepdim,
+                        const Tensor& out);
+
+}  // namespace portable
+}  // namespace etb

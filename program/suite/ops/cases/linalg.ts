@@ -195,4 +195,48 @@ export const LINALG_SUITES: OpSuite[] = [
     { name: 'empty', covers: ['empty'], args: { self: t(d, [0, 3]), dim: [0], keepdim: false, dtype: null }, outs: out1(d, [3]), only: F32 },
     { name: 'large', covers: ['large'], args: { self: t(d, [256, 512]), dim: [0], keepdim: false, dtype: null }, outs: out1(d, [512]), only: F32 },
   ]),
+  ...(['aten::amax.out', 'aten::amin.out'] as const).map((op) => suite(op, ALL, NO_BCAST, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [3, 4]), dim: [1], keepdim: false }, outs: out1(d, [3]) },
+    { name: 'channels_last', covers: ['dim_order', 'attr'], args: { self: t(d, [2, 3, 2, 2], { dimOrder: CL }), dim: [-1, 1], keepdim: true }, outs: out1(d, [2, 1, 2, 1]) },
+    { name: 'all', covers: ['attr'], args: { self: t(d, [2, 3]), dim: [], keepdim: false }, outs: out1(d, []), only: ['float32', 'int64', 'bool'] },
+    { name: 'large', covers: ['large'], args: { self: t(d, [256, 300]), dim: [0], keepdim: false }, outs: out1(d, [300]), only: F32 },
+  ])),
+  ...(['aten::argmax.out', 'aten::argmin.out'] as const).map((op) => suite(op, MM, NO_BCAST, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [3, 4]), dim: 1, keepdim: false }, outs: out1('int64', [3]) },
+    { name: 'channels_last', covers: ['dim_order', 'attr'], args: { self: t(d, [2, 3, 2, 2], { dimOrder: CL }), dim: 1, keepdim: true }, outs: out1('int64', [2, 1, 2, 2]) },
+    { name: 'flattened', covers: ['attr'], args: { self: t(d, [3, 4]), dim: null, keepdim: false }, outs: out1('int64', []), only: ['float32', 'int32'] },
+    { name: 'ties', covers: ['attr'], args: { self: tensor(d, [2, 4], { data: [1, 2, 2, 1, 0, 0, 0, 0] }), dim: -1, keepdim: false }, outs: out1('int64', [2]), only: ['float32', 'int8'] },
+    { name: 'large', covers: ['large'], args: { self: t(d, [128, 1000]), dim: 1, keepdim: false }, outs: out1('int64', [128]), only: F32 },
+  ])),
+  suite('aten::cumsum.out', ALL, NO_BCAST, (d): Made[] => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [3, 4]), dim: 1, dtype: null }, outs: out1(d === 'bool' ? 'int64' : d, [3, 4]) },
+    { name: 'channels_last', covers: ['dim_order', 'attr'], args: { self: t(d, [1, 3, 2, 2], { dimOrder: CL }), dim: 1, dtype: d === 'bool' ? 'int64' : null }, outs: out1(d === 'bool' ? 'int64' : d, [1, 3, 2, 2], CL) },
+    { name: 'into_float64', covers: ['attr'], args: { self: t(d, [2, 5]), dim: 0, dtype: 'float64' }, outs: out1('float64', [2, 5]), only: ['int32', 'float32'] },
+    { name: 'large', covers: ['large'], args: { self: t(d, [64, 1024]), dim: -1, dtype: null }, outs: out1(d, [64, 1024]), only: F32 },
+  ]),
+  suite('aten::var.correction_out', F32_64, NO_BCAST, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [3, 4]), dim: [1], correction: 1, keepdim: false }, outs: out1(d, [3]) },
+    { name: 'channels_last', covers: ['dim_order', 'attr'], args: { self: t(d, [2, 3, 2, 2], { dimOrder: CL }), dim: [2, 3], correction: 0, keepdim: true }, outs: out1(d, [2, 3, 1, 1]) },
+    { name: 'all_default', covers: ['attr'], args: { self: t(d, [4, 5]), dim: null, correction: null, keepdim: false }, outs: out1(d, []) },
+    { name: 'divisor_zero', covers: ['attr', 'size1'], args: { self: t(d, [3, 1]), dim: [1], correction: 1, keepdim: false }, outs: out1(d, [3]), only: F32 },
+  ]),
+  suite('aten::native_group_norm.out', F32_64, NO_BCAST, (d) => {
+    const outs = (shape: number[], n: number, g: number, dimOrder?: number[]) => ({ out0: o(d, shape, dimOrder), out1: o(d, [n, g]), out2: o(d, [n, g]) });
+    return [
+      { name: 'edge', covers: ['edge'], args: { input: edge(d, [2, 4, 3]), weight: t(d, [4]), bias: t(d, [4]), N: 2, C: 4, HxW: 3, group: 2, eps: 1e-5 }, outs: outs([2, 4, 3], 2, 2) },
+      { name: 'channels_last', covers: ['dim_order'], args: { input: t(d, [2, 6, 3, 3], { dimOrder: CL }), weight: t(d, [6]), bias: t(d, [6]), N: 2, C: 6, HxW: 9, group: 3, eps: 1e-5 }, outs: outs([2, 6, 3, 3], 2, 3, CL) },
+      { name: 'no_affine_one_group', covers: ['attr'], args: { input: t(d, [1, 4, 2, 2]), weight: null, bias: null, N: 1, C: 4, HxW: 4, group: 1, eps: 1e-3 }, outs: outs([1, 4, 2, 2], 1, 1) },
+    ];
+  }),
+  suite('aten::upsample_nearest2d.vec_out', FLOATS, NO_BCAST, (d) => [
+    { name: 'edge_double', covers: ['edge'], args: { input: edge(d, [1, 2, 2, 3]), output_size: [4, 6], scale_factors: null }, outs: out1(d, [1, 2, 4, 6]) },
+    { name: 'channels_last_scale', covers: ['dim_order', 'attr'], args: { input: t(d, [1, 3, 3, 2], { dimOrder: CL }), output_size: null, scale_factors: [1.5, 2.5] }, outs: out1(d, [1, 3, 4, 5], CL) },
+    { name: 'odd_sizes', covers: ['attr'], args: { input: t(d, [2, 1, 3, 5]), output_size: [7, 4], scale_factors: null }, outs: out1(d, [2, 1, 7, 4]), only: F32 },
+  ]),
+  suite('aten::upsample_bilinear2d.vec_out', F32_64, NO_BCAST, (d) => [
+    { name: 'edge', covers: ['edge'], args: { input: edge(d, [1, 2, 3, 3]), output_size: [5, 4], align_corners: false, scale_factors: null }, outs: out1(d, [1, 2, 5, 4]) },
+    { name: 'align_corners', covers: ['attr'], args: { input: t(d, [1, 2, 3, 4]), output_size: [5, 7], align_corners: true, scale_factors: null }, outs: out1(d, [1, 2, 5, 7]) },
+    { name: 'channels_last_scale', covers: ['dim_order', 'attr'], args: { input: t(d, [2, 3, 4, 4], { dimOrder: CL }), output_size: null, align_corners: false, scale_factors: [2, 1.5] }, outs: out1(d, [2, 3, 8, 6], CL) },
+    { name: 'to_one', covers: ['size1'], args: { input: t(d, [1, 1, 4, 4]), output_size: [1, 1], align_corners: true, scale_factors: null }, outs: out1(d, [1, 1, 1, 1]), only: F32 },
+  ]),
 ];
