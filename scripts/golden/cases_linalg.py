@@ -1,6 +1,7 @@
 """Golden cases of the linalg family (scripts/golden/make-goldens.py calls generate(globals())):
 mm, bmm, addmm, linear, convolution, inference batch norm, layer norm, softmax, log_softmax,
-max_pool2d_with_indices, avg_pool2d, _adaptive_avg_pool2d, mean and sum.IntList, at least 3 cases
+max_pool2d_with_indices, avg_pool2d, _adaptive_avg_pool2d, mean, sum.IntList, amax/amin, argmax/argmin, cumsum, var.correction, native_group_norm and the
+.vec upsamplings (nearest, bilinear), at least 3 cases
 per operator and registered dtype, each computed by ATen's own out variant.
 
 These operators accumulate, and PyTorch sums float32 and the half types in float32 in its own
@@ -105,6 +106,12 @@ class Cases:
         if self.name in INTS:
             self.int_pools()
         self.sums()
+        self.extremes()
+        self.cumsums()
+        if self.name in ('float32', 'float64'):
+            self.second_group_floats()
+        if self.float:
+            self.nearest()
 
     def matmuls(self):
         t = self.t
@@ -212,3 +219,51 @@ class Cases:
                                    ('edge keepdim', t([3, 4], True), [1], True), ('channels-last', t([2, 3, 2, 2], cl=True), [1, 3], False)]:
             self.out_op('sum.IntList_out', note, [x, dim, keep], A.sum.IntList_out)
             self.g['cases'][-1]['args'][3:3] = [None]  # dtype (keyword-only in ATen)
+
+    def extremes(self):
+        t = self.t
+        for op, f in [('amax.out', A.amax.out), ('amin.out', A.amin.out)]:
+            for note, x, dim, keep in [('dim 1', t([3, 4]), [1], False), ('edge all dims', t([2, 4], True), [], False),
+                                       ('channels-last keepdim', t([2, 3, 2, 2], cl=True), [1, -1], True)]:
+                self.out_op(op, note, [x, dim, keep], f)
+            self.out_op(op, 'empty dim', [t([0, 3]), [0], False], f)
+        if self.name == 'bool':
+            return
+        for op, f in [('argmax.out', A.argmax.out), ('argmin.out', A.argmin.out)]:
+            for note, x, dim, keep in [('dim 1', t([3, 5]), 1, False), ('edge flattened', t([2, 4], True), None, False),
+                                       ('channels-last keepdim', t([2, 3, 2, 2], cl=True), 1, True)]:
+                self.out_op(op, note, [x, dim, keep], f, out=self.empty('int64'))
+
+    def cumsums(self):
+        t = self.t
+        out = 'int64' if self.name == 'bool' else None
+        for note, x, dim in [('dim 1', t([3, 4]), 1), ('edge dim 0', t([4, 2], True), 0), ('channels-last dim 1', t([1, 3, 2, 2], cl=True), -3)]:
+            self.out_op('cumsum.out', note, [x, dim], A.cumsum.out, out=self.empty(out))
+            self.g['cases'][-1]['args'][2:2] = [None]  # dtype (keyword-only in ATen)
+
+    def second_group_floats(self):
+        t = self.t
+        for note, x, dim, corr, keep in [('dim 1', t([3, 4]), [1], 1, False), ('all, population', t([2, 5]), None, 0, False),
+                                         ('edge keepdim', t([2, 4], True), [0], 1, True), ('channels-last spatial', t([2, 3, 2, 2], cl=True), [2, 3], 1, False)]:
+            o = self.empty()
+            self.run('var.correction_out', note, [x, dim, corr, keep, ('out', o)],
+                     lambda: A.var.correction_out(x, dim, correction=corr, keepdim=keep, out=o))
+        for note, x, w, b, g in [('2 groups', t([2, 4, 3]), t([4]), t([4]), 2), ('no affine 1 group', t([1, 4, 2, 2]), None, None, 1),
+                                 ('edge NaN, -0', torch.tensor([[[float('nan'), -0.0], [0.0, 1.0]], [[2.0, -1.0], [0.5, -0.0]]], dtype=self.dtype), t([2]), t([2]), 1)]:
+            N, C = x.shape[0], x.shape[1]
+            hw = x.numel() // (N * C)
+            o0, o1, o2 = self.empty(), self.empty(), self.empty()
+            ins = [x, w, b, N, C, hw, g, 1e-5]
+            self.run('native_group_norm.out', note, ins + [('out', o0), ('out', o1), ('out', o2)],
+                     lambda: A.native_group_norm.out(*ins, out0=o0, out1=o1, out2=o2))
+        for note, x, size, align, scales in [('3x3 to 5x4', t([1, 2, 3, 3]), [5, 4], False, None),
+                                             ('align corners', t([1, 2, 3, 4]), [5, 7], True, None),
+                                             ('edge scales channels-last', t([1, 2, 4, 4], True, cl=True), None, False, [2.0, 1.5]),
+                                             ('align corners to 1x1', t([1, 1, 4, 4]), [1, 1], True, None)]:
+            self.out_op('upsample_bilinear2d.vec_out', note, [x, size, align, scales], A.upsample_bilinear2d.vec_out)
+
+    def nearest(self):
+        t = self.t
+        for note, x, size, scales in [('double', t([1, 2, 2, 3]), [4, 6], None), ('edge odd sizes', t([1, 2, 3, 5], True), [7, 4], None),
+                                      ('scales channels-last', t([1, 3, 3, 2], cl=True), None, [1.5, 2.5])]:
+            self.out_op('upsample_nearest2d.vec_out', note, [x, size, scales], A.upsample_nearest2d.vec_out)
