@@ -76,6 +76,7 @@ function argInfo(type, i, opName) {
     'int[]': { cpp: 'Span<const int64_t>', check: `${a}->tag == Tag::ListInt`, expr: `${a}->u.int_list.get()`, kind: 'IntList' },
     'int[]?': { ...opt('Span<const int64_t>', `${a}->tag == Tag::ListInt`, 'ARG.u.int_list.get()'), kind: 'IntList or None' },
     'float[]': { cpp: 'Span<const double>', check: `${a}->tag == Tag::ListDouble`, expr: `${a}->u.double_list`, kind: 'DoubleList' },
+    'float[]?': { ...opt('Span<const double>', `${a}->tag == Tag::ListDouble`, 'ARG.u.double_list'), kind: 'DoubleList or None' },
     'bool[]': { cpp: 'Span<const bool>', check: `${a}->tag == Tag::ListBool`, expr: `${a}->u.bool_list`, kind: 'BoolList' },
     ScalarType: { cpp: 'ScalarType', check: `(${a}->is_int() && is_valid_scalar_type(int(${a}->u.i)))`, expr: `ScalarType(${a}->u.i)`, kind: 'ScalarType' },
     'ScalarType?': { ...opt('ScalarType', `(${a}->is_int() && is_valid_scalar_type(int(${a}->u.i)))`, 'ScalarType(ARG.u.i)'), kind: 'ScalarType or None' },
@@ -151,6 +152,9 @@ function generate(ops) {
       });
       if (r) {
         reg.push(`  { const EValue& ret = *args[${args.length}];\n    if (!(${r.check})) return kind_error(ctx, ${args.length}, "return", "${r.kind}", args[${args.length}]); }`);
+      } else if (infos.filter((x) => x.isOut).length > 1) {
+        // Several out tensors: the emitter returns them as one TensorList.
+        reg.push(`  if (args[${args.length}]->tag != Tag::ListTensor) return kind_error(ctx, ${args.length}, "return", "a TensorList of the outs", args[${args.length}]);`);
       } else {
         reg.push(`  if (args[${args.length}]->tag != args[${infos.findIndex((x) => x.isOut)}]->tag) return kind_error(ctx, ${args.length}, "return", "the out argument's kind", args[${args.length}]);`);
       }

@@ -201,8 +201,9 @@ OutputCheck compare_tensor(const Tensor& actual, const void* expected, double rt
     c.reason = "output has no data";
     return c;
   }
+  // bfloat16 too: compared bytewise, a NaN's sign (x86's default NaN is negative) would count.
   bool floating = actual.dtype == ScalarType::Float || actual.dtype == ScalarType::Double ||
-                  actual.dtype == ScalarType::Half;
+                  actual.dtype == ScalarType::Half || actual.dtype == ScalarType::BFloat16;
   double dot = 0, na = 0, ne = 0;
   for (int64_t i = 0; i < n; i++) {
     double a = element(actual.data, actual.dtype, i);

@@ -94,8 +94,9 @@ function checkKind(sink: ValueSink, type: ArgType, ref: ValueRef, where: string)
 function listValue(sink: ValueSink, type: ArgType, items: readonly ArgItem[], where: string): { ref: ValueRef; ints: number[] | null } {
   const elem: ArgType = { ...type, list: false, listSize: null, optional: type.elementOptional, elementOptional: false };
   // `int[1]` (mean's and sum's dim, roll's dims) takes a list of any length in ATen; the size
-  // only says a single int may stand for the list. Larger sizes (`int[2] stride`) are exact.
-  if (type.listSize !== null && type.listSize > 1 && items.length !== type.listSize) {
+  // only says a single int may stand for the list. Larger sizes (`int[2] stride`) are exact,
+  // except an empty list: pooling's `stride=[]` default means "the kernel size".
+  if (type.listSize !== null && type.listSize > 1 && items.length !== type.listSize && items.length !== 0) {
     throw new ProgramBuildError(`${type.text} needs ${type.listSize} items, got ${items.length}`, where);
   }
   const at = (i: number): string => `${where}[${i}]`;

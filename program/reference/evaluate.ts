@@ -29,6 +29,12 @@ import { catOut, splitCopyTensorOut, splitWithSizesCopyOut, stackOut, unbindCopy
 import { embeddingOut, indexPutOut, indexSelectOut, indexTensorOut } from './indexing.js';
 import { gatherOut, maskedFillScalarOut, scatterSrcOut, scatterValueOut } from './indexing-scatter.js';
 import { flipOut, pixelShuffleOut, repeatOut, rollOut, trilOut, triuOut } from './shape-tile.js';
+import { convolutionOut } from './conv.js';
+import { addmmOut, bmmOut, linearOut, mmOut } from './linalg.js';
+import { logSoftmaxOut, nativeBatchNormLegitNoTrainingOut, nativeGroupNormOut, nativeLayerNormOut, softmaxOut } from './norm.js';
+import { adaptiveAvgPool2dOut, avgPool2dOut, maxPool2dWithIndicesOut } from './pool.js';
+import { amaxOut, aminOut, argmaxOut, argminOut, cumsumOut, meanOut, sumIntListOut, varCorrectionOut } from './reduce.js';
+import { upsampleBilinear2dVecOut, upsampleNearest2dVecOut } from './upsample.js';
 import type { RefValue } from './tensor.js';
 
 export type ReferenceOpKind = 'out' | 'value' | 'view';
@@ -109,6 +115,30 @@ export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
   'aten::masked_fill.Scalar_out': out(4, maskedFillScalarOut),
   'aten::pixel_shuffle.out': out(3, pixelShuffleOut),
   'aten::copy_': out(3, copyInplace, 0),
+  // --- linalg ---
+  'aten::mm.out': out(3, mmOut),
+  'aten::bmm.out': out(3, bmmOut),
+  'aten::addmm.out': out(6, addmmOut),
+  'aten::linear.out': out(4, linearOut),
+  'aten::convolution.out': out(10, convolutionOut),
+  'aten::_native_batch_norm_legit_no_training.out': out(10, nativeBatchNormLegitNoTrainingOut),
+  'aten::native_layer_norm.out': out(8, nativeLayerNormOut),
+  'aten::_softmax.out': out(4, softmaxOut),
+  'aten::_log_softmax.out': out(4, logSoftmaxOut),
+  'aten::max_pool2d_with_indices.out': out(8, maxPool2dWithIndicesOut),
+  'aten::avg_pool2d.out': out(8, avgPool2dOut),
+  'aten::_adaptive_avg_pool2d.out': out(3, adaptiveAvgPool2dOut),
+  'aten::mean.out': out(5, meanOut),
+  'aten::sum.IntList_out': out(5, sumIntListOut),
+  'aten::amax.out': out(4, amaxOut),
+  'aten::amin.out': out(4, aminOut),
+  'aten::argmax.out': out(4, argmaxOut),
+  'aten::argmin.out': out(4, argminOut),
+  'aten::cumsum.out': out(4, cumsumOut),
+  'aten::var.correction_out': out(5, varCorrectionOut),
+  'aten::native_group_norm.out': out(11, nativeGroupNormOut),
+  'aten::upsample_nearest2d.vec_out': out(4, upsampleNearest2dVecOut),
+  'aten::upsample_bilinear2d.vec_out': out(5, upsampleBilinear2dVecOut),
 };
 
 export function referenceOp(opName: string): ReferenceOp {

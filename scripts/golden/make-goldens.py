@@ -19,6 +19,7 @@ import random
 
 import torch
 
+import cases_linalg
 import cases_shape
 
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'test', 'reference', 'goldens.json')
@@ -248,6 +249,7 @@ def main():
         copy_cases(name, 300 + i)
     prim_cases()
     cases_shape.generate(globals())
+    cases_linalg.generate(globals())
     doc = {'generator': 'scripts/golden/make-goldens.py', 'torch': torch.__version__,
            'cpu_capability': torch.backends.cpu.get_cpu_capability(), 'cases': cases}
     with open(OUT, 'w') as f:

@@ -2,7 +2,8 @@
  * The reference against PyTorch: every case in goldens.json (ATen's own
  * out-variants, see scripts/golden/make-goldens.py) must match exactly —
  * integers and bools by value, floats bit for bit (NaN = NaN, -0 ≠ +0) — in
- * logical order and in storage order.
+ * logical order and in storage order; a case with `tol` (an accumulating
+ * operator of the linalg family) matches its floats within that tolerance.
  */
 import test from 'ava';
 import { evaluate, ReferenceOpError, toPhysical, type RefTensor, type RefValue } from '../../program/index.js';
@@ -30,19 +31,19 @@ function check(c: GoldenCase): string | null {
   }
   if ('tensors' in expect) {
     if (!Array.isArray(result) || result.length !== expect.tensors.length) return `expected ${expect.tensors.length} tensors`;
-    const why = expect.tensors.map((e, i) => compare(result[i] as RefTensor, e)).find((w) => w !== null);
+    const why = expect.tensors.map((e, i) => compare(result[i] as RefTensor, e, c.tol)).find((w) => w !== null);
     return why ?? null;
   }
-  return compare(result as RefTensor, expect);
+  return compare(result as RefTensor, expect, c.tol);
 }
 
-function compare(t: RefTensor, expect: Extract<GoldenCase['expect'], { dtype: unknown }>): string | null {
+function compare(t: RefTensor, expect: Extract<GoldenCase['expect'], { dtype: unknown }>, tol?: GoldenCase['tol']): string | null {
   if (t.dtype !== expect.dtype) return `dtype ${t.dtype} != ${expect.dtype}`;
   if (t.shape.join() !== expect.shape.join()) return `shape [${t.shape}] != [${expect.shape}]`;
   if (t.dimOrder.join() !== expect.dimOrder.join()) return `dim order [${t.dimOrder}] != [${expect.dimOrder}]`;
-  const logical = firstDifference(t.data, decodeElements(expect.dtype, expect.data!));
+  const logical = firstDifference(t.data, decodeElements(expect.dtype, expect.data!), tol);
   if (logical !== null) return `logical ${logical}`;
-  const memory = firstDifference(toPhysical(t.data as (number | bigint)[], t.shape, t.dimOrder), decodeElements(expect.dtype, expect.memory!));
+  const memory = firstDifference(toPhysical(t.data as (number | bigint)[], t.shape, t.dimOrder), decodeElements(expect.dtype, expect.memory!), tol);
   return memory === null ? null : `memory ${memory}`;
 }
 

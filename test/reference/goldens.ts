@@ -20,6 +20,10 @@ export interface GoldenCase {
   note: string;
   args: EncArg[];
   expect: EncTensor | { tensors: EncTensor[] } | { value: EncScalar } | { error: string; message?: string };
+  /** Float outputs match within rtol/atol instead of bit for bit (accumulating operators: PyTorch sums
+   * float32 and half types in its own order, the reference exactly in float64); NaN and infinities
+   * still match exactly. */
+  tol?: { rtol: number; atol: number };
 }
 
 export const GOLDENS_PATH = fileURLToPath(new URL('./goldens.json', import.meta.url));
@@ -65,8 +69,16 @@ export function sameElement(a: number | bigint, b: number | bigint): boolean {
 }
 
 /** A description of the first difference between two element lists, or null. */
-export function firstDifference(actual: readonly (number | bigint)[], expected: readonly (number | bigint)[]): string | null {
+/** a within tol of b: NaN matches NaN, infinities match themselves, finite values by |a - b| <= atol + rtol |b|. */
+export function closeElement(a: number | bigint, b: number | bigint, tol: { rtol: number; atol: number }): boolean {
+  if (typeof a === 'bigint' || typeof b === 'bigint') return BigInt(a) === BigInt(b);
+  if (Number.isNaN(a) || Number.isNaN(b) || !Number.isFinite(a) || !Number.isFinite(b)) return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+  return Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b);
+}
+
+export function firstDifference(actual: readonly (number | bigint)[], expected: readonly (number | bigint)[], tol?: { rtol: number; atol: number }): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
-  const i = actual.findIndex((v, k) => !sameElement(v, expected[k]!));
+  const same = tol === undefined ? sameElement : (a: number | bigint, b: number | bigint) => closeElement(a, b, tol);
+  const i = actual.findIndex((v, k) => !same(v, expected[k]!));
   return i < 0 ? null : `element ${i}: ${String(actual[i])} != ${String(expected[i])} (of ${actual.length})`;
 }

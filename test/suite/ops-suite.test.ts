@@ -3,22 +3,24 @@
 
 import test from 'ava';
 import { loadProgram } from '../../native/node/index.js';
-import { OperatorRegistry, readBundled } from '../../program/index.js';
+import { OperatorRegistry, ProgramBuilder, readBundled, type DType } from '../../program/index.js';
 import { buildCase } from '../../program/suite/ops/build.js';
 import { tensor, type OpSuite } from '../../program/suite/ops/case.js';
 import { OP_SUITES } from '../../program/suite/ops/cases/index.js';
+import { LINALG_SUITES } from '../../program/suite/ops/cases/linalg.js';
 import { coverageGaps, formatGap } from '../../program/suite/ops/coverage.js';
 
-test('every operator-suite case passes on the runtime against the reference', (t) => {
+/** Runs every case of `suites` on the runtime; returns the failures and the case count. */
+function runSuites(suites: readonly OpSuite[], options: { kernels?: 'portable' | 'optimized'; threads?: number } = {}): { failures: string[]; cases: number } {
   const failures: string[] = [];
   let cases = 0;
-  for (const suite of OP_SUITES) {
+  for (const suite of suites) {
     for (const c of suite.cases) {
       cases += 1;
       const label = `${suite.op} '${c.name}'`;
       try {
         const built = buildCase(suite, c);
-        const program = loadProgram(built.bpte);
+        const program = loadProgram(built.bpte, options);
         program.loadMethod();
         const checks = program.checkBundled(0, built.tolerance.rtol, built.tolerance.atol);
         const bad = checks.filter((k) => !k.pass);
@@ -29,9 +31,24 @@ test('every operator-suite case passes on the runtime against the reference', (t
       }
     }
   }
+  return { failures, cases };
+}
+
+test('every operator-suite case passes on the runtime against the reference', (t) => {
+  const { failures, cases } = runSuites(OP_SUITES);
   t.log(`${cases} cases over ${OP_SUITES.length} operators`);
   t.deepEqual(failures, []);
 });
+
+// The optimized set (float32 GEMM/convolution, portable for the rest) must pass the same cases with
+// the same tolerances, and give the same verdicts at 1 and 2 threads.
+for (const threads of [1, 2]) {
+  test(`the linalg family's cases pass with the optimized kernels at ${threads} thread(s)`, (t) => {
+    const { failures, cases } = runSuites(LINALG_SUITES, { kernels: 'optimized', threads });
+    t.true(cases >= 200, `${cases} cases`);
+    t.deepEqual(failures, []);
+  });
+}
 
 test('a case is built from the reference: a channels-last input, broadcast, bytes in the out dim order', (t) => {
   const suite: OpSuite = {
@@ -109,4 +126,25 @@ test('the coverage check names every missing case, edge, broadcast and dim-order
     name: 'b', dtype: 'float32', covers: ['edge', 'dim_order'], args: { other: tensor('int32', [1]) }, outs: { out: { dtype: 'float32', shape: [1] } },
   });
   t.deepEqual(coverageGaps(registry, [add]).map(formatGap), ['aten::mul.out has no suite']);
+});
+
+test('linalg: an unsupported dtype combination fails at load naming the operator and the dtypes', (t) => {
+  const refuse = (op: string, inputs: Record<string, { dtype: DType; shape: number[] }>, args: Record<string, unknown>, out: { dtype: DType; shape: number[] }): string => {
+    const b = new ProgramBuilder();
+    const m = b.method('forward');
+    const refs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, m.input(v)]));
+    const o = m.tensor(out);
+    m.call(op, { ...refs, ...args, out: o } as never);
+    m.output(o);
+    const program = loadProgram(b.build().pte);
+    const err = t.throws(() => program.loadMethod());
+    program.close();
+    return err?.message ?? '';
+  };
+  t.regex(refuse('aten::mm.out', { self: { dtype: 'float32', shape: [2, 3] }, mat2: { dtype: 'float64', shape: [3, 2] } }, {}, { dtype: 'float32', shape: [2, 2] }),
+    /aten::mm\.out: mat2 is float64 but the operator computes in float32/);
+  t.regex(refuse('aten::sum.IntList_out', { self: { dtype: 'float32', shape: [2, 3] } }, { dim: [0] }, { dtype: 'int32', shape: [3] }),
+    /aten::sum\.IntList_out: summing float32 into int32/);
+  t.regex(refuse('aten::_softmax.out', { self: { dtype: 'float16', shape: [2, 3] } }, { dim: 1, half_to_float: true }, { dtype: 'float16', shape: [2, 3] }),
+    /aten::_softmax\.out: half_to_float is not supported/);
 });

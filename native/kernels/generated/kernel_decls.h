@@ -365,10 +365,22 @@ namespace portable {
 }  // namespace portable
 
 // aten::mm.out
+namespace portable {
+[[nodiscard]] Error mm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor& out);
+[[nodiscard]] Error mm_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor& out);
+}  // namespace portable
+
+// aten::mm.out
 namespace optimized {
 [[nodiscard]] Error opt_mm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor& out);
 [[nodiscard]] Error opt_mm_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor& out);
 }  // namespace optimized
+
+// aten::bmm.out
+namespace portable {
+[[nodiscard]] Error bmm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor& out);
+[[nodiscard]] Error bmm_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor& out);
+}  // namespace portable
 
 // aten::bmm.out
 namespace optimized {
@@ -377,10 +389,22 @@ namespace optimized {
 }  // namespace optimized
 
 // aten::addmm.out
+namespace portable {
+[[nodiscard]] Error addmm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error addmm_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha, Tensor& out);
+}  // namespace portable
+
+// aten::addmm.out
 namespace optimized {
 [[nodiscard]] Error opt_addmm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha, Tensor& out);
 [[nodiscard]] Error opt_addmm_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha, Tensor& out);
 }  // namespace optimized
+
+// aten::linear.out
+namespace portable {
+[[nodiscard]] Error linear_out(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Tensor& out);
+[[nodiscard]] Error linear_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Tensor& out);
+}  // namespace portable
 
 // aten::linear.out
 namespace optimized {
@@ -389,9 +413,123 @@ namespace optimized {
 }  // namespace optimized
 
 // aten::convolution.out
+namespace portable {
+[[nodiscard]] Error convolution_out(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, bool transposed, Span<const int64_t> output_padding, int64_t groups, Tensor& out);
+[[nodiscard]] Error convolution_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, bool transposed, Span<const int64_t> output_padding, int64_t groups, Tensor& out);
+}  // namespace portable
+
+// aten::convolution.out
 namespace optimized {
 [[nodiscard]] Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, bool transposed, Span<const int64_t> output_padding, int64_t groups, Tensor& out);
 [[nodiscard]] Error opt_convolution_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, bool transposed, Span<const int64_t> output_padding, int64_t groups, Tensor& out);
 }  // namespace optimized
+
+// aten::_native_batch_norm_legit_no_training.out
+namespace portable {
+[[nodiscard]] Error _native_batch_norm_legit_no_training_out(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& running_mean, const Tensor& running_var, double momentum, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+[[nodiscard]] Error _native_batch_norm_legit_no_training_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& running_mean, const Tensor& running_var, double momentum, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+}  // namespace portable
+
+// aten::native_layer_norm.out
+namespace portable {
+[[nodiscard]] Error native_layer_norm_out(KernelContext& ctx, const Tensor& input, Span<const int64_t> normalized_shape, const Tensor* weight, const Tensor* bias, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+[[nodiscard]] Error native_layer_norm_out_prepare(KernelContext& ctx, const Tensor& input, Span<const int64_t> normalized_shape, const Tensor* weight, const Tensor* bias, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+}  // namespace portable
+
+// aten::_softmax.out
+namespace portable {
+[[nodiscard]] Error softmax_out(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+[[nodiscard]] Error softmax_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+}  // namespace portable
+
+// aten::_log_softmax.out
+namespace portable {
+[[nodiscard]] Error log_softmax_out(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+[[nodiscard]] Error log_softmax_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+}  // namespace portable
+
+// aten::max_pool2d_with_indices.out
+namespace portable {
+[[nodiscard]] Error max_pool2d_with_indices_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> kernel_size, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, bool ceil_mode, Tensor& out, Tensor& indices);
+[[nodiscard]] Error max_pool2d_with_indices_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> kernel_size, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, bool ceil_mode, Tensor& out, Tensor& indices);
+}  // namespace portable
+
+// aten::avg_pool2d.out
+namespace portable {
+[[nodiscard]] Error avg_pool2d_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> kernel_size, Span<const int64_t> stride, Span<const int64_t> padding, bool ceil_mode, bool count_include_pad, const Optional<int64_t>& divisor_override, Tensor& out);
+[[nodiscard]] Error avg_pool2d_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> kernel_size, Span<const int64_t> stride, Span<const int64_t> padding, bool ceil_mode, bool count_include_pad, const Optional<int64_t>& divisor_override, Tensor& out);
+}  // namespace portable
+
+// aten::_adaptive_avg_pool2d.out
+namespace portable {
+[[nodiscard]] Error _adaptive_avg_pool2d_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> output_size, Tensor& out);
+[[nodiscard]] Error _adaptive_avg_pool2d_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> output_size, Tensor& out);
+}  // namespace portable
+
+// aten::mean.out
+namespace portable {
+[[nodiscard]] Error mean_out(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, const Optional<ScalarType>& dtype, Tensor& out);
+[[nodiscard]] Error mean_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, const Optional<ScalarType>& dtype, Tensor& out);
+}  // namespace portable
+
+// aten::sum.IntList_out
+namespace portable {
+[[nodiscard]] Error sum_IntList_out(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, const Optional<ScalarType>& dtype, Tensor& out);
+[[nodiscard]] Error sum_IntList_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, const Optional<ScalarType>& dtype, Tensor& out);
+}  // namespace portable
+
+// aten::amax.out
+namespace portable {
+[[nodiscard]] Error amax_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, bool keepdim, Tensor& out);
+[[nodiscard]] Error amax_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::amin.out
+namespace portable {
+[[nodiscard]] Error amin_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, bool keepdim, Tensor& out);
+[[nodiscard]] Error amin_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> dim, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::argmax.out
+namespace portable {
+[[nodiscard]] Error argmax_out(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& dim, bool keepdim, Tensor& out);
+[[nodiscard]] Error argmax_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& dim, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::argmin.out
+namespace portable {
+[[nodiscard]] Error argmin_out(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& dim, bool keepdim, Tensor& out);
+[[nodiscard]] Error argmin_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& dim, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::cumsum.out
+namespace portable {
+[[nodiscard]] Error cumsum_out(KernelContext& ctx, const Tensor& self, int64_t dim, const Optional<ScalarType>& dtype, Tensor& out);
+[[nodiscard]] Error cumsum_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, const Optional<ScalarType>& dtype, Tensor& out);
+}  // namespace portable
+
+// aten::var.correction_out
+namespace portable {
+[[nodiscard]] Error var_correction_out(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, const Optional<Scalar>& correction, bool keepdim, Tensor& out);
+[[nodiscard]] Error var_correction_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, const Optional<Scalar>& correction, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::native_group_norm.out
+namespace portable {
+[[nodiscard]] Error native_group_norm_out(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, int64_t N, int64_t C, int64_t HxW, int64_t group, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+[[nodiscard]] Error native_group_norm_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, int64_t N, int64_t C, int64_t HxW, int64_t group, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+}  // namespace portable
+
+// aten::upsample_nearest2d.vec_out
+namespace portable {
+[[nodiscard]] Error upsample_nearest2d_vec_out(KernelContext& ctx, const Tensor& input, const Optional<Span<const int64_t>>& output_size, const Optional<Span<const double>>& scale_factors, Tensor& out);
+[[nodiscard]] Error upsample_nearest2d_vec_out_prepare(KernelContext& ctx, const Tensor& input, const Optional<Span<const int64_t>>& output_size, const Optional<Span<const double>>& scale_factors, Tensor& out);
+}  // namespace portable
+
+// aten::upsample_bilinear2d.vec_out
+namespace portable {
+[[nodiscard]] Error upsample_bilinear2d_vec_out(KernelContext& ctx, const Tensor& input, const Optional<Span<const int64_t>>& output_size, bool align_corners, const Optional<Span<const double>>& scale_factors, Tensor& out);
+[[nodiscard]] Error upsample_bilinear2d_vec_out_prepare(KernelContext& ctx, const Tensor& input, const Optional<Span<const int64_t>>& output_size, bool align_corners, const Optional<Span<const double>>& scale_factors, Tensor& out);
+}  // namespace portable
 
 }  // namespace etb

@@ -1313,6 +1313,27 @@ Error aten_copy___portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mm_out))
+// aten::mm.out: mm.out(Tensor self, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_mm_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "mat2", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::mm_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_mm_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "mat2");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::mm_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
 // aten::mm.out: mm.out(Tensor self, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_mm_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -1334,6 +1355,27 @@ Error aten_mm_out__optimized_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bmm_out))
+// aten::bmm.out: bmm.out(Tensor self, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_bmm_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "mat2", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::bmm_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_bmm_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "mat2");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::bmm_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bmm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
 // aten::bmm.out: bmm.out(Tensor self, Tensor mat2, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_bmm_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -1352,6 +1394,31 @@ Error aten_bmm_out__optimized_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "mat2");
   if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
   return optimized::opt_bmm_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_addmm_out))
+// aten::addmm.out: addmm.out(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)
+Error aten_addmm_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 7) {
+    return ctx.fail(Error::InvalidProgram, "expects 7 arguments (6 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "mat1", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "mat2", "Tensor", args[2]);
+  if (!(args[3]->is_scalar())) return kind_error(ctx, 3, "beta", "Scalar", args[3]);
+  if (!(args[4]->is_scalar())) return kind_error(ctx, 4, "alpha", "Scalar", args[4]);
+  if (!(args[5]->is_tensor())) return kind_error(ctx, 5, "out", "Tensor", args[5]);
+  if (args[5]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[6]->tag != args[5]->tag) return kind_error(ctx, 6, "return", "the out argument's kind", args[6]);
+  return portable::addmm_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), Scalar::from(*args[3]), Scalar::from(*args[4]), args[5]->tensor());
+}
+Error aten_addmm_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "mat1");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "mat2");
+  if (missing_data(args[5]->tensor())) return no_data(ctx, 5, "out");
+  return portable::addmm_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), Scalar::from(*args[3]), Scalar::from(*args[4]), args[5]->tensor());
 }
 #endif
 
@@ -1380,6 +1447,29 @@ Error aten_addmm_out__optimized_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_linear_out))
+// aten::linear.out: linear.out(Tensor input, Tensor weight, Tensor? bias=None, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_linear_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "weight", "Tensor", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::linear_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor());
+}
+Error aten_linear_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "weight");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::linear_out(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_linear_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
 // aten::linear.out: linear.out(Tensor input, Tensor weight, Tensor? bias=None, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_linear_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -1400,6 +1490,35 @@ Error aten_linear_out__optimized_call(KernelContext& ctx, EValue** args) {
   if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
   if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
   return optimized::opt_linear_out(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_convolution_out))
+// aten::convolution.out: convolution.out(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_convolution_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 11) {
+    return ctx.fail(Error::InvalidProgram, "expects 11 arguments (10 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "weight", "Tensor", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!(args[3]->tag == Tag::ListInt)) return kind_error(ctx, 3, "stride", "IntList", args[3]);
+  if (!(args[4]->tag == Tag::ListInt)) return kind_error(ctx, 4, "padding", "IntList", args[4]);
+  if (!(args[5]->tag == Tag::ListInt)) return kind_error(ctx, 5, "dilation", "IntList", args[5]);
+  if (!(args[6]->is_bool())) return kind_error(ctx, 6, "transposed", "Bool", args[6]);
+  if (!(args[7]->tag == Tag::ListInt)) return kind_error(ctx, 7, "output_padding", "IntList", args[7]);
+  if (!(args[8]->is_int())) return kind_error(ctx, 8, "groups", "Int", args[8]);
+  if (!(args[9]->is_tensor())) return kind_error(ctx, 9, "out", "Tensor", args[9]);
+  if (args[9]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[10]->tag != args[9]->tag) return kind_error(ctx, 10, "return", "the out argument's kind", args[10]);
+  return portable::convolution_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.int_list.get(), args[6]->u.b, args[7]->u.int_list.get(), args[8]->u.i, args[9]->tensor());
+}
+Error aten_convolution_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "weight");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (missing_data(args[9]->tensor())) return no_data(ctx, 9, "out");
+  return portable::convolution_out(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.int_list.get(), args[6]->u.b, args[7]->u.int_list.get(), args[8]->u.i, args[9]->tensor());
 }
 #endif
 
@@ -1429,6 +1548,434 @@ Error aten_convolution_out__optimized_call(KernelContext& ctx, EValue** args) {
   if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
   if (missing_data(args[9]->tensor())) return no_data(ctx, 9, "out");
   return optimized::opt_convolution_out(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.int_list.get(), args[6]->u.b, args[7]->u.int_list.get(), args[8]->u.i, args[9]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__native_batch_norm_legit_no_training_out))
+// aten::_native_batch_norm_legit_no_training.out: _native_batch_norm_legit_no_training.out(Tensor input, Tensor? weight, Tensor? bias, Tensor running_mean, Tensor running_var, float momentum, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))
+Error aten__native_batch_norm_legit_no_training_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 11) {
+    return ctx.fail(Error::InvalidProgram, "expects 11 arguments (10 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_tensor()))) return kind_error(ctx, 1, "weight", "Tensor or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "running_mean", "Tensor", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "running_var", "Tensor", args[4]);
+  if (!((args[5]->is_double() || args[5]->is_int()))) return kind_error(ctx, 5, "momentum", "Double", args[5]);
+  if (!((args[6]->is_double() || args[6]->is_int()))) return kind_error(ctx, 6, "eps", "Double", args[6]);
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out0", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out0' is a constant");
+  if (!(args[8]->is_tensor())) return kind_error(ctx, 8, "out1", "Tensor", args[8]);
+  if (args[8]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out1' is a constant");
+  if (!(args[9]->is_tensor())) return kind_error(ctx, 9, "out2", "Tensor", args[9]);
+  if (args[9]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out2' is a constant");
+  if (args[10]->tag != Tag::ListTensor) return kind_error(ctx, 10, "return", "a TensorList of the outs", args[10]);
+  return portable::_native_batch_norm_legit_no_training_out_prepare(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor(), args[4]->tensor(), (args[5]->is_double() ? args[5]->u.d : double(args[5]->u.i)), (args[6]->is_double() ? args[6]->u.d : double(args[6]->u.i)), args[7]->tensor(), args[8]->tensor(), args[9]->tensor());
+}
+Error aten__native_batch_norm_legit_no_training_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (args[1]->is_tensor() && missing_data(args[1]->tensor())) return no_data(ctx, 1, "weight");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "running_mean");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "running_var");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out0");
+  if (missing_data(args[8]->tensor())) return no_data(ctx, 8, "out1");
+  if (missing_data(args[9]->tensor())) return no_data(ctx, 9, "out2");
+  return portable::_native_batch_norm_legit_no_training_out(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor(), args[4]->tensor(), (args[5]->is_double() ? args[5]->u.d : double(args[5]->u.i)), (args[6]->is_double() ? args[6]->u.d : double(args[6]->u.i)), args[7]->tensor(), args[8]->tensor(), args[9]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_layer_norm_out))
+// aten::native_layer_norm.out: native_layer_norm.out(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))
+Error aten_native_layer_norm_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 9) {
+    return ctx.fail(Error::InvalidProgram, "expects 9 arguments (8 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "normalized_shape", "IntList", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "weight", "Tensor or None", args[2]);
+  if (!((args[3]->is_none() || args[3]->is_tensor()))) return kind_error(ctx, 3, "bias", "Tensor or None", args[3]);
+  if (!((args[4]->is_double() || args[4]->is_int()))) return kind_error(ctx, 4, "eps", "Double", args[4]);
+  if (!(args[5]->is_tensor())) return kind_error(ctx, 5, "out0", "Tensor", args[5]);
+  if (args[5]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out0' is a constant");
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "out1", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out1' is a constant");
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out2", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out2' is a constant");
+  if (args[8]->tag != Tag::ListTensor) return kind_error(ctx, 8, "return", "a TensorList of the outs", args[8]);
+  return portable::native_layer_norm_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), (args[3]->is_none() ? nullptr : &args[3]->tensor()), (args[4]->is_double() ? args[4]->u.d : double(args[4]->u.i)), args[5]->tensor(), args[6]->tensor(), args[7]->tensor());
+}
+Error aten_native_layer_norm_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "weight");
+  if (args[3]->is_tensor() && missing_data(args[3]->tensor())) return no_data(ctx, 3, "bias");
+  if (missing_data(args[5]->tensor())) return no_data(ctx, 5, "out0");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out1");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out2");
+  return portable::native_layer_norm_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), (args[3]->is_none() ? nullptr : &args[3]->tensor()), (args[4]->is_double() ? args[4]->u.d : double(args[4]->u.i)), args[5]->tensor(), args[6]->tensor(), args[7]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__softmax_out))
+// aten::_softmax.out: _softmax.out(Tensor self, int dim, bool half_to_float, *, Tensor(a!) out) -> Tensor(a!)
+Error aten__softmax_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "half_to_float", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::softmax_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+Error aten__softmax_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::softmax_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__log_softmax_out))
+// aten::_log_softmax.out: _log_softmax.out(Tensor self, int dim, bool half_to_float, *, Tensor(a!) out) -> Tensor(a!)
+Error aten__log_softmax_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "half_to_float", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::log_softmax_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+Error aten__log_softmax_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::log_softmax_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_max_pool2d_with_indices_out))
+// aten::max_pool2d_with_indices.out: max_pool2d_with_indices.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))
+Error aten_max_pool2d_with_indices_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 9) {
+    return ctx.fail(Error::InvalidProgram, "expects 9 arguments (8 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "kernel_size", "IntList", args[1]);
+  if (!(args[2]->tag == Tag::ListInt)) return kind_error(ctx, 2, "stride", "IntList", args[2]);
+  if (!(args[3]->tag == Tag::ListInt)) return kind_error(ctx, 3, "padding", "IntList", args[3]);
+  if (!(args[4]->tag == Tag::ListInt)) return kind_error(ctx, 4, "dilation", "IntList", args[4]);
+  if (!(args[5]->is_bool())) return kind_error(ctx, 5, "ceil_mode", "Bool", args[5]);
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "out", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "indices", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'indices' is a constant");
+  if (args[8]->tag != Tag::ListTensor) return kind_error(ctx, 8, "return", "a TensorList of the outs", args[8]);
+  return portable::max_pool2d_with_indices_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.b, args[6]->tensor(), args[7]->tensor());
+}
+Error aten_max_pool2d_with_indices_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "indices");
+  return portable::max_pool2d_with_indices_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.b, args[6]->tensor(), args[7]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_avg_pool2d_out))
+// aten::avg_pool2d.out: avg_pool2d.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_avg_pool2d_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 9) {
+    return ctx.fail(Error::InvalidProgram, "expects 9 arguments (8 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "kernel_size", "IntList", args[1]);
+  if (!(args[2]->tag == Tag::ListInt)) return kind_error(ctx, 2, "stride", "IntList", args[2]);
+  if (!(args[3]->tag == Tag::ListInt)) return kind_error(ctx, 3, "padding", "IntList", args[3]);
+  if (!(args[4]->is_bool())) return kind_error(ctx, 4, "ceil_mode", "Bool", args[4]);
+  if (!(args[5]->is_bool())) return kind_error(ctx, 5, "count_include_pad", "Bool", args[5]);
+  if (!((args[6]->is_none() || args[6]->is_int()))) return kind_error(ctx, 6, "divisor_override", "Int or None", args[6]);
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[8]->tag != args[7]->tag) return kind_error(ctx, 8, "return", "the out argument's kind", args[8]);
+  return portable::avg_pool2d_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->u.int_list.get(), args[4]->u.b, args[5]->u.b, opt<int64_t>(*args[6], [](const EValue& v) { return v.u.i; }), args[7]->tensor());
+}
+Error aten_avg_pool2d_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out");
+  return portable::avg_pool2d_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->u.int_list.get(), args[4]->u.b, args[5]->u.b, opt<int64_t>(*args[6], [](const EValue& v) { return v.u.i; }), args[7]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__adaptive_avg_pool2d_out))
+// aten::_adaptive_avg_pool2d.out: _adaptive_avg_pool2d.out(Tensor self, SymInt[2] output_size, *, Tensor(a!) out) -> Tensor(a!)
+Error aten__adaptive_avg_pool2d_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "output_size", "IntList", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::_adaptive_avg_pool2d_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+Error aten__adaptive_avg_pool2d_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::_adaptive_avg_pool2d_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mean_out))
+// aten::mean.out: mean.out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)
+Error aten_mean_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->tag == Tag::ListInt))) return kind_error(ctx, 1, "dim", "IntList or None", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!((args[3]->is_none() || (args[3]->is_int() && is_valid_scalar_type(int(args[3]->u.i)))))) return kind_error(ctx, 3, "dtype", "ScalarType or None", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::mean_out_prepare(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, opt<ScalarType>(*args[3], [](const EValue& v) { return ScalarType(v.u.i); }), args[4]->tensor());
+}
+Error aten_mean_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::mean_out(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, opt<ScalarType>(*args[3], [](const EValue& v) { return ScalarType(v.u.i); }), args[4]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sum_IntList_out))
+// aten::sum.IntList_out: sum.IntList_out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)
+Error aten_sum_IntList_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->tag == Tag::ListInt))) return kind_error(ctx, 1, "dim", "IntList or None", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!((args[3]->is_none() || (args[3]->is_int() && is_valid_scalar_type(int(args[3]->u.i)))))) return kind_error(ctx, 3, "dtype", "ScalarType or None", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::sum_IntList_out_prepare(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, opt<ScalarType>(*args[3], [](const EValue& v) { return ScalarType(v.u.i); }), args[4]->tensor());
+}
+Error aten_sum_IntList_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::sum_IntList_out(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, opt<ScalarType>(*args[3], [](const EValue& v) { return ScalarType(v.u.i); }), args[4]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_amax_out))
+// aten::amax.out: amax.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_amax_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "dim", "IntList", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::amax_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.b, args[3]->tensor());
+}
+Error aten_amax_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::amax_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_amin_out))
+// aten::amin.out: amin.out(Tensor self, int[1] dim=[], bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_amin_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "dim", "IntList", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::amin_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.b, args[3]->tensor());
+}
+Error aten_amin_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::amin_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_argmax_out))
+// aten::argmax.out: argmax.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_argmax_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_int()))) return kind_error(ctx, 1, "dim", "Int or None", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::argmax_out_prepare(ctx, args[0]->tensor(), opt<int64_t>(*args[1], [](const EValue& v) { return v.u.i; }), args[2]->u.b, args[3]->tensor());
+}
+Error aten_argmax_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::argmax_out(ctx, args[0]->tensor(), opt<int64_t>(*args[1], [](const EValue& v) { return v.u.i; }), args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_argmin_out))
+// aten::argmin.out: argmin.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_argmin_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_int()))) return kind_error(ctx, 1, "dim", "Int or None", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::argmin_out_prepare(ctx, args[0]->tensor(), opt<int64_t>(*args[1], [](const EValue& v) { return v.u.i; }), args[2]->u.b, args[3]->tensor());
+}
+Error aten_argmin_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::argmin_out(ctx, args[0]->tensor(), opt<int64_t>(*args[1], [](const EValue& v) { return v.u.i; }), args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cumsum_out))
+// aten::cumsum.out: cumsum.out(Tensor self, int dim, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)
+Error aten_cumsum_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!((args[2]->is_none() || (args[2]->is_int() && is_valid_scalar_type(int(args[2]->u.i)))))) return kind_error(ctx, 2, "dtype", "ScalarType or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::cumsum_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, opt<ScalarType>(*args[2], [](const EValue& v) { return ScalarType(v.u.i); }), args[3]->tensor());
+}
+Error aten_cumsum_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::cumsum_out(ctx, args[0]->tensor(), args[1]->u.i, opt<ScalarType>(*args[2], [](const EValue& v) { return ScalarType(v.u.i); }), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_var_correction_out))
+// aten::var.correction_out: var.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)
+Error aten_var_correction_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->tag == Tag::ListInt))) return kind_error(ctx, 1, "dim", "IntList or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_scalar()))) return kind_error(ctx, 2, "correction", "Scalar or None", args[2]);
+  if (!(args[3]->is_bool())) return kind_error(ctx, 3, "keepdim", "Bool", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::var_correction_out_prepare(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->u.b, args[4]->tensor());
+}
+Error aten_var_correction_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::var_correction_out(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->u.b, args[4]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_group_norm_out))
+// aten::native_group_norm.out: native_group_norm.out(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))
+Error aten_native_group_norm_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 12) {
+    return ctx.fail(Error::InvalidProgram, "expects 12 arguments (11 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_tensor()))) return kind_error(ctx, 1, "weight", "Tensor or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "N", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "C", "Int", args[4]);
+  if (!(args[5]->is_int())) return kind_error(ctx, 5, "HxW", "Int", args[5]);
+  if (!(args[6]->is_int())) return kind_error(ctx, 6, "group", "Int", args[6]);
+  if (!((args[7]->is_double() || args[7]->is_int()))) return kind_error(ctx, 7, "eps", "Double", args[7]);
+  if (!(args[8]->is_tensor())) return kind_error(ctx, 8, "out0", "Tensor", args[8]);
+  if (args[8]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out0' is a constant");
+  if (!(args[9]->is_tensor())) return kind_error(ctx, 9, "out1", "Tensor", args[9]);
+  if (args[9]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out1' is a constant");
+  if (!(args[10]->is_tensor())) return kind_error(ctx, 10, "out2", "Tensor", args[10]);
+  if (args[10]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out2' is a constant");
+  if (args[11]->tag != Tag::ListTensor) return kind_error(ctx, 11, "return", "a TensorList of the outs", args[11]);
+  return portable::native_group_norm_out_prepare(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.i, args[4]->u.i, args[5]->u.i, args[6]->u.i, (args[7]->is_double() ? args[7]->u.d : double(args[7]->u.i)), args[8]->tensor(), args[9]->tensor(), args[10]->tensor());
+}
+Error aten_native_group_norm_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (args[1]->is_tensor() && missing_data(args[1]->tensor())) return no_data(ctx, 1, "weight");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (missing_data(args[8]->tensor())) return no_data(ctx, 8, "out0");
+  if (missing_data(args[9]->tensor())) return no_data(ctx, 9, "out1");
+  if (missing_data(args[10]->tensor())) return no_data(ctx, 10, "out2");
+  return portable::native_group_norm_out(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.i, args[4]->u.i, args[5]->u.i, args[6]->u.i, (args[7]->is_double() ? args[7]->u.d : double(args[7]->u.i)), args[8]->tensor(), args[9]->tensor(), args[10]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_upsample_nearest2d_vec_out))
+// aten::upsample_nearest2d.vec_out: upsample_nearest2d.vec_out(Tensor input, SymInt[]? output_size, float[]? scale_factors, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_upsample_nearest2d_vec_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->tag == Tag::ListInt))) return kind_error(ctx, 1, "output_size", "IntList or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->tag == Tag::ListDouble))) return kind_error(ctx, 2, "scale_factors", "DoubleList or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::upsample_nearest2d_vec_out_prepare(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), opt<Span<const double>>(*args[2], [](const EValue& v) { return v.u.double_list; }), args[3]->tensor());
+}
+Error aten_upsample_nearest2d_vec_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::upsample_nearest2d_vec_out(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), opt<Span<const double>>(*args[2], [](const EValue& v) { return v.u.double_list; }), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_upsample_bilinear2d_vec_out))
+// aten::upsample_bilinear2d.vec_out: upsample_bilinear2d.vec_out(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_upsample_bilinear2d_vec_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->tag == Tag::ListInt))) return kind_error(ctx, 1, "output_size", "IntList or None", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "align_corners", "Bool", args[2]);
+  if (!((args[3]->is_none() || args[3]->tag == Tag::ListDouble))) return kind_error(ctx, 3, "scale_factors", "DoubleList or None", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::upsample_bilinear2d_vec_out_prepare(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, opt<Span<const double>>(*args[3], [](const EValue& v) { return v.u.double_list; }), args[4]->tensor());
+}
+Error aten_upsample_bilinear2d_vec_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::upsample_bilinear2d_vec_out(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, opt<Span<const double>>(*args[3], [](const EValue& v) { return v.u.double_list; }), args[4]->tensor());
 }
 #endif
 
@@ -1621,20 +2168,89 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_copy_))
   {"aten::copy_", KernelSet::Portable, aten_copy___portable_init, aten_copy___portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mm_out))
+  {"aten::mm.out", KernelSet::Portable, aten_mm_out__portable_init, aten_mm_out__portable_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
   {"aten::mm.out", KernelSet::Optimized, aten_mm_out__optimized_init, aten_mm_out__optimized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bmm_out))
+  {"aten::bmm.out", KernelSet::Portable, aten_bmm_out__portable_init, aten_bmm_out__portable_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bmm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
   {"aten::bmm.out", KernelSet::Optimized, aten_bmm_out__optimized_init, aten_bmm_out__optimized_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_addmm_out))
+  {"aten::addmm.out", KernelSet::Portable, aten_addmm_out__portable_init, aten_addmm_out__portable_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_addmm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
   {"aten::addmm.out", KernelSet::Optimized, aten_addmm_out__optimized_init, aten_addmm_out__optimized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_linear_out))
+  {"aten::linear.out", KernelSet::Portable, aten_linear_out__portable_init, aten_linear_out__portable_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_linear_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
   {"aten::linear.out", KernelSet::Optimized, aten_linear_out__optimized_init, aten_linear_out__optimized_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_convolution_out))
+  {"aten::convolution.out", KernelSet::Portable, aten_convolution_out__portable_init, aten_convolution_out__portable_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_convolution_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
   {"aten::convolution.out", KernelSet::Optimized, aten_convolution_out__optimized_init, aten_convolution_out__optimized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__native_batch_norm_legit_no_training_out))
+  {"aten::_native_batch_norm_legit_no_training.out", KernelSet::Portable, aten__native_batch_norm_legit_no_training_out__portable_init, aten__native_batch_norm_legit_no_training_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_layer_norm_out))
+  {"aten::native_layer_norm.out", KernelSet::Portable, aten_native_layer_norm_out__portable_init, aten_native_layer_norm_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__softmax_out))
+  {"aten::_softmax.out", KernelSet::Portable, aten__softmax_out__portable_init, aten__softmax_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__log_softmax_out))
+  {"aten::_log_softmax.out", KernelSet::Portable, aten__log_softmax_out__portable_init, aten__log_softmax_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_max_pool2d_with_indices_out))
+  {"aten::max_pool2d_with_indices.out", KernelSet::Portable, aten_max_pool2d_with_indices_out__portable_init, aten_max_pool2d_with_indices_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_avg_pool2d_out))
+  {"aten::avg_pool2d.out", KernelSet::Portable, aten_avg_pool2d_out__portable_init, aten_avg_pool2d_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__adaptive_avg_pool2d_out))
+  {"aten::_adaptive_avg_pool2d.out", KernelSet::Portable, aten__adaptive_avg_pool2d_out__portable_init, aten__adaptive_avg_pool2d_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mean_out))
+  {"aten::mean.out", KernelSet::Portable, aten_mean_out__portable_init, aten_mean_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sum_IntList_out))
+  {"aten::sum.IntList_out", KernelSet::Portable, aten_sum_IntList_out__portable_init, aten_sum_IntList_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_amax_out))
+  {"aten::amax.out", KernelSet::Portable, aten_amax_out__portable_init, aten_amax_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_amin_out))
+  {"aten::amin.out", KernelSet::Portable, aten_amin_out__portable_init, aten_amin_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_argmax_out))
+  {"aten::argmax.out", KernelSet::Portable, aten_argmax_out__portable_init, aten_argmax_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_argmin_out))
+  {"aten::argmin.out", KernelSet::Portable, aten_argmin_out__portable_init, aten_argmin_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cumsum_out))
+  {"aten::cumsum.out", KernelSet::Portable, aten_cumsum_out__portable_init, aten_cumsum_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_var_correction_out))
+  {"aten::var.correction_out", KernelSet::Portable, aten_var_correction_out__portable_init, aten_var_correction_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_group_norm_out))
+  {"aten::native_group_norm.out", KernelSet::Portable, aten_native_group_norm_out__portable_init, aten_native_group_norm_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_upsample_nearest2d_vec_out))
+  {"aten::upsample_nearest2d.vec_out", KernelSet::Portable, aten_upsample_nearest2d_vec_out__portable_init, aten_upsample_nearest2d_vec_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_upsample_bilinear2d_vec_out))
+  {"aten::upsample_bilinear2d.vec_out", KernelSet::Portable, aten_upsample_bilinear2d_vec_out__portable_init, aten_upsample_bilinear2d_vec_out__portable_call},
 #endif
     {nullptr, KernelSet::Prim, nullptr, nullptr},
 };
