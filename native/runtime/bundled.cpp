@@ -202,7 +202,7 @@ OutputCheck compare_tensor(const Tensor& actual, const void* expected, double rt
     return c;
   }
   bool floating = actual.dtype == ScalarType::Float || actual.dtype == ScalarType::Double ||
-                  actual.dtype == ScalarType::Half;
+                  actual.dtype == ScalarType::Half || actual.dtype == ScalarType::BFloat16;
   double dot = 0, na = 0, ne = 0;
   for (int64_t i = 0; i < n; i++) {
     double a = element(actual.data, actual.dtype, i);

@@ -1,6 +1,7 @@
 /** Every operator family's suite. A new family: add its file here. */
 import type { OpSuite } from '../case.js';
 import { CORTEX_M_SUITES } from './cortex-m.js';
+import { ELEM_SUITES } from './elem.js';
 import { SHAPE_SUITES } from './shape.js';
 
-export const OP_SUITES: readonly OpSuite[] = [...CORTEX_M_SUITES, ...SHAPE_SUITES];
+export const OP_SUITES: readonly OpSuite[] = [...CORTEX_M_SUITES, ...SHAPE_SUITES, ...ELEM_SUITES];
