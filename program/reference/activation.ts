@@ -5,7 +5,7 @@
  * has self's dtype. clamp with Scalar bounds promotes self with them
  * (result_type) and out must have that dtype; clamp with tensor bounds
  * broadcasts all three, promotes, and casts safely to out; a NaN tensor
- * bound gives NaN. Both compute min(max(x, lo), hi), so lo > hi gives hi and
+ * bound gives NaN; bool is accepted with one tensor bound (ATen's maximum/minimum). Both compute min(max(x, lo), hi), so lo > hi gives hi and
  * a NaN x stays NaN. Bounds must convert to the compute dtype without
  * overflow (c10's checked Scalar conversion).
  */
@@ -80,7 +80,8 @@ export function clampTensorOut(args: readonly RefValue[]): RefTensor {
   if (min === null && max === null) throw new ReferenceOpError("torch.clamp: At least one of 'min' or 'max' must not be None");
   const inputs = [self, ...(min ? [min] : []), ...(max ? [max] : [])];
   const common = resultType(inputs.map(operand));
-  if (common === 'bool') throw new ReferenceOpError('"clamp_cpu" not implemented for \'Bool\'');
+  // One bound is ATen's maximum/minimum, which takes bool; both bounds go through clamp, which does not.
+  if (common === 'bool' && min && max) throw new ReferenceOpError('"clamp_cpu" not implemented for \'Bool\'');
   checkOutCast(common, out);
   return mapBroadcast(inputs, common, out, (vals) => {
     const [x, a, b] = vals.map((v, k) => castElement(v, inputs[k]!.dtype, common));

@@ -109,11 +109,12 @@ function divCore(a: RefTensor, b: RefTensor, common: DType, mode: Mode, out: Ref
     return mapBroadcast([a, b], common, out, ([x, y]) =>
       castElement(intDiv(BigInt(castElement(x!, a.dtype, common)), BigInt(castElement(y!, b.dtype, common)), mode), 'int64', common));
   }
-  const rc = (v: number): number => roundCompute(common, v);
+  // Every step rounds in the dtype's arithmetic (half types: each operation, as ATen's scalar_t math).
+  const rc = (v: number): number => roundIn(common, v);
   return mapBroadcast([a, b], common, out, ([x, y]) => {
     const u = castElement(x!, a.dtype, common) as number;
     const v = castElement(y!, b.dtype, common) as number;
-    return roundIn(common, mode === 'trunc' ? Math.trunc(rc(u / v)) : floorDivFloat(u, v, rc));
+    return mode === 'trunc' ? Math.trunc(rc(u / v)) : floorDivFloat(u, v, rc);
   });
 }
 

@@ -25,7 +25,8 @@ function floatUnary(args: readonly RefValue[], f: FloatFn): RefTensor {
   });
 }
 
-export const sigmoidOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => 1 / (1 + Math.exp(-x)));
+// Each step rounds in the compute format: in float32, exp(88.8) already overflows, so sigmoid(-89) is 0.
+export const sigmoidOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x, r) => 1 / r(1 + r(Math.exp(-x))));
 export const tanhOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => Math.tanh(x));
 export const expOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => Math.exp(x));
 export const sqrtOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => Math.sqrt(x));

@@ -12,7 +12,7 @@ type EncElement = number | string;
 
 interface EncTensor { dtype: DType; shape: number[]; dimOrder: number[]; data?: EncElement[]; memory?: EncElement[] }
 type EncScalar = { int: string } | { float: EncFloat } | { bool: boolean };
-type EncArg = EncTensor | EncScalar | { ints: number[] } | { tensors: (EncTensor | null)[] } | null;
+type EncArg = EncTensor | EncScalar | { ints: number[] } | { tensors: (EncTensor | null)[] } | { str: string } | null;
 
 export interface GoldenCase {
   op: string;
@@ -20,6 +20,10 @@ export interface GoldenCase {
   note: string;
   args: EncArg[];
   expect: EncTensor | { tensors: EncTensor[] } | { value: EncScalar } | { error: string; message?: string };
+  /** Units in the last place the reference may differ by (libm-based ops); exact when absent. */
+  ulps?: number;
+  /** The dtype whose ulp `ulps` counts in (the compute dtype; default the result's). */
+  ulpsOf?: string;
 }
 
 export const GOLDENS_PATH = fileURLToPath(new URL('./goldens.json', import.meta.url));
@@ -53,6 +57,7 @@ export function decodeScalar(s: EncScalar): bigint | number | boolean {
 export function decodeArg(a: EncArg): RefValue {
   if (a === null) return null;
   if ('ints' in a) return a.ints;
+  if ('str' in a) return a.str;
   if ('tensors' in a) return a.tensors.map((t) => (t === null ? null : decodeTensor(t)));
   if ('dtype' in a) return decodeTensor(a);
   return decodeScalar(a);
@@ -64,9 +69,26 @@ export function sameElement(a: number | bigint, b: number | bigint): boolean {
   return Object.is(a, b);
 }
 
-/** A description of the first difference between two element lists, or null. */
-export function firstDifference(actual: readonly (number | bigint)[], expected: readonly (number | bigint)[]): string | null {
+/** Significand bits and smallest normal exponent of the float dtypes. */
+const FORMATS: Partial<Record<string, { precision: number; emin: number }>> = {
+  float16: { precision: 11, emin: -14 }, bfloat16: { precision: 8, emin: -126 },
+  float32: { precision: 24, emin: -126 }, float64: { precision: 53, emin: -1022 },
+};
+
+/** |a - b| in units in the last place of b in `dtype` (0 when identical, Infinity across NaN/inf/sign). */
+export function ulpDistance(a: number, b: number, dtype: string): number {
+  if (Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b))) return 0;
+  const f = FORMATS[dtype];
+  if (f === undefined || !Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
+  const e = b === 0 ? f.emin : Math.max(Math.floor(Math.log2(Math.abs(b))), f.emin);
+  return Math.abs(a - b) / 2 ** (e - (f.precision - 1));
+}
+
+/** A description of the first difference between two element lists, or null; floats of `dtype` may differ by `ulps`. */
+export function firstDifference(actual: readonly (number | bigint)[], expected: readonly (number | bigint)[], ulps = 0, dtype = ''): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
-  const i = actual.findIndex((v, k) => !sameElement(v, expected[k]!));
+  const near = (v: number | bigint, w: number | bigint): boolean =>
+    sameElement(v, w) || (ulps > 0 && typeof v === 'number' && typeof w === 'number' && ulpDistance(v, w, dtype) <= ulps);
+  const i = actual.findIndex((v, k) => !near(v, expected[k]!));
   return i < 0 ? null : `element ${i}: ${String(actual[i])} != ${String(expected[i])} (of ${actual.length})`;
 }

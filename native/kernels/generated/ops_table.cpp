@@ -19,7 +19,7 @@ const OpInfo kOps[] = {
     {"aten::relu.out", "relu.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64"},
     {"aten::hardtanh.out", "hardtanh.out(Tensor self, Scalar min_val=-1, Scalar max_val=1, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64"},
     {"aten::clamp.out", "clamp.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64"},
-    {"aten::clamp.Tensor_out", "clamp.Tensor_out(Tensor self, Tensor? min=None, Tensor? max=None, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64"},
+    {"aten::clamp.Tensor_out", "clamp.Tensor_out(Tensor self, Tensor? min=None, Tensor? max=None, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
     {"aten::sigmoid.out", "sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
     {"aten::tanh.out", "tanh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},
     {"aten::rsqrt.out", "rsqrt.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64,bool"},

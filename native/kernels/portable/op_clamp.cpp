@@ -72,8 +72,9 @@ Error clamp_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Ten
     return ctx.fail(Error::InvalidArgument, "at least one of min and max must be given");
   }
   ScalarType common;
+  // One bound runs ATen's maximum/minimum, which takes bool; two run clamp, which does not.
   if (!tensors_result_type(&self, min, max, &common) || !is_elementwise_dtype(common) ||
-      common == ScalarType::Bool) {
+      (common == ScalarType::Bool && min != nullptr && max != nullptr)) {
     return ctx.fail(Error::NotSupported, "unsupported dtypes (%s, %s, %s)", scalar_type_name(self.dtype),
                     min ? scalar_type_name(min->dtype) : "None", max ? scalar_type_name(max->dtype) : "None");
   }

@@ -3,7 +3,7 @@
 // the promoted type: integers divide exactly (a zero divisor fails at run
 // time, as ATen's ZeroDivisionError), floats follow ATen's div_floor_floating
 // (fmod-based, so floor division of huge quotients stays exact). Half types
-// compute in float; a single-element divisor of a half-type division is used
+// compute in float (rounding mode: every step rounded to the half type); a single-element divisor of a half-type division is used
 // unrounded, as ATen's CPU kernel does for scalars.
 #include <string.h>
 
@@ -25,15 +25,17 @@ Error parse_mode(KernelContext& ctx, const Optional<StringView>& m, Mode* mode) 
   return Error::Ok;
 }
 
-template <typename CT>
-CT floor_div_float(CT a, CT b) {
-  if (b == 0) return a / b;
+// ATen's div_floor_floating; `r` rounds each step to the dtype's arithmetic
+// (half types round every operation, as their scalar_t arithmetic does).
+template <typename CT, typename R>
+CT floor_div_float(CT a, CT b, R r) {
+  if (b == 0) return r(a / b);
   CT mod = std::fmod(a, b);
-  CT div = (a - mod) / b;
-  if (mod != 0 && (b < 0) != (mod < 0)) div -= CT(1);
-  if (div == 0) return std::copysign(CT(0), a / b);
+  CT div = r(r(a - mod) / b);
+  if (mod != 0 && (b < 0) != (mod < 0)) div = r(div - CT(1));
+  if (div == 0) return std::copysign(CT(0), r(a / b));
   CT fl = std::floor(div);
-  if (div - fl > CT(0.5)) fl += CT(1);
+  if (r(div - fl) > CT(0.5)) fl = r(fl + CT(1));
   return fl;
 }
 
@@ -78,8 +80,8 @@ Error div_common(KernelContext& ctx, const Tensor& a, const Tensor& b, Tensor& o
       binary_loop<CT>(a, b, out, [&](CT x, CT y) {
         x = round_to<CT>(result, x);
         if (!raw_b) y = round_to<CT>(result, y);
-        CT q = mode == Mode::True ? x / y : mode == Mode::Trunc ? std::trunc(x / y) : floor_div_float(x, y);
-        return round_to<CT>(result, q);
+        auto r = [&](CT v) { return round_to<CT>(result, v); };
+        return mode == Mode::True ? r(x / y) : mode == Mode::Trunc ? std::trunc(r(x / y)) : floor_div_float(x, y, r);
       });
     } else if constexpr (!std::is_same<CT, bool>::value) {
       binary_loop<CT>(a, b, out, [&](CT x, CT y) { return int_div(x, y, mode, &zero); });

@@ -144,7 +144,11 @@ export const ELEM_SUITES: OpSuite[] = [
     { name: 'min_above_max', covers: ['attr'], args: { self: t(d, [6]), min: 3, max: 1 }, out: o(d, [6]), only: ['int8', 'float32'] },
     { name: 'float_bound_promotes', covers: ['attr'], args: { self: ranged(d, [6], [-5, 5]), min: -2.5, max: 2.5 }, out: o('float32', [6]), only: ['int32', 'int64', 'float32'] },
   ]),
-  suite('aten::clamp.Tensor_out', NO_BOOL, BINARY, (d) => [
+  suite('aten::clamp.Tensor_out', ALL, BINARY, (d) => d === 'bool' ? [
+    // bool takes one bound only (ATen's maximum / minimum: or / and).
+    { name: 'edge_min', covers: ['edge', 'broadcast'], args: { self: edge(d, [2, 4]), min: edge(d, [4]), max: null }, out: o(d, [2, 4]) },
+    { name: 'channels_last_max', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL), min: null, max: t(d, [3, 1, 1]) }, out: o(d, [1, 3, 2, 2], CL) },
+  ] : [
     { name: 'edge', covers: ['edge', 'broadcast'], args: { self: edge(d, [2, 5]), min: ranged(d, [5], d === 'uint8' ? [0, 3] : [-3, 0]), max: ranged(d, [2, 1], [4, 9]) }, out: o(d, [2, 5]) },
     { name: 'edge_bounds', covers: ['edge'], args: { self: t(d, [2, 5]), min: edge(d, [2, 5]), max: null }, out: o(d, [2, 5]) },
     { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: t(d, [1, 3, 2, 2], CL), min: ranged(d, [3, 1, 1], [-50, 0]), max: ranged(d, [1, 1, 2], [0, 50]) }, out: o(d, [1, 3, 2, 2], CL) },
