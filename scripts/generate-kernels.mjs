@@ -86,6 +86,7 @@ function argInfo(type, i, opName) {
     'Tensor[]': { cpp: 'const ValueList&', check: `${a}->tag == Tag::ListTensor`, expr: `${a}->u.list`, kind: 'TensorList' },
     'Tensor?[]': { cpp: 'const ValueList&', check: `${a}->tag == Tag::ListOptionalTensor`, expr: `${a}->u.list`, kind: 'OptionalTensorList' },
     str: { cpp: 'StringView', check: `${a}->tag == Tag::String`, expr: `${a}->u.s`, kind: 'String' },
+    'str?': { ...opt('StringView', `${a}->tag == Tag::String`, 'ARG.u.s'), kind: 'String or None' },
   };
   let key = base.replace(/\[\d+\]/, '[]');
   if (key.startsWith('SymInt[]')) key = key.replace('SymInt', 'int');

@@ -29,7 +29,7 @@ export function broadcastShapes(a: readonly number[], b: readonly number[]): num
 }
 
 /** For each output element, the flat logical index of the broadcast operand element. */
-function broadcastIndices(shape: readonly number[], outShape: readonly number[]): number[] {
+export function broadcastIndices(shape: readonly number[], outShape: readonly number[]): number[] {
   const own = rowMajorStrides(shape);
   const offset = outShape.length - shape.length;
   const n = numelOf(outShape);

@@ -35,6 +35,10 @@ import { logSoftmaxOut, nativeBatchNormLegitNoTrainingOut, nativeGroupNormOut, n
 import { adaptiveAvgPool2dOut, avgPool2dOut, maxPool2dWithIndicesOut } from './pool.js';
 import { amaxOut, aminOut, argmaxOut, argminOut, cumsumOut, meanOut, sumIntListOut, varCorrectionOut } from './reduce.js';
 import { upsampleBilinear2dVecOut, upsampleNearest2dVecOut } from './upsample.js';
+import { clampOut, clampTensorOut, hardtanhOut, reluOut } from './activation.js';
+import { divOut, divOutMode, divScalarOut, powTensorScalarOut, rsubScalarOut, subOut, subScalarOut } from './arith.js';
+import { decomposedDequantizePerTensor, decomposedQuantizePerTensor } from './quantized-decomposed.js';
+import { expOut, negOut, rsqrtOut, sigmoidOut, sqrtOut, tanhOut } from './unary.js';
 import type { RefValue } from './tensor.js';
 
 export type ReferenceOpKind = 'out' | 'value' | 'view';
@@ -56,6 +60,26 @@ export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
   'aten::add.Scalar_out': out(4, addScalarOut),
   'aten::mul.out': out(3, mulOut),
   'aten::mul.Scalar_out': out(3, mulScalarOut),
+  // --- elementwise ---
+  'aten::sub.out': out(4, subOut),
+  'aten::sub.Scalar_out': out(4, subScalarOut),
+  'aten::rsub.Scalar_out': out(4, rsubScalarOut),
+  'aten::div.out': out(3, divOut),
+  'aten::div.out_mode': out(4, divOutMode),
+  'aten::div.Scalar_out': out(3, divScalarOut),
+  'aten::relu.out': out(2, reluOut),
+  'aten::hardtanh.out': out(4, hardtanhOut),
+  'aten::clamp.out': out(4, clampOut),
+  'aten::clamp.Tensor_out': out(4, clampTensorOut),
+  'aten::sigmoid.out': out(2, sigmoidOut),
+  'aten::tanh.out': out(2, tanhOut),
+  'aten::rsqrt.out': out(2, rsqrtOut),
+  'aten::sqrt.out': out(2, sqrtOut),
+  'aten::exp.out': out(2, expOut),
+  'aten::neg.out': out(2, negOut),
+  'aten::pow.Tensor_Scalar_out': out(3, powTensorScalarOut),
+  'quantized_decomposed::quantize_per_tensor.out': out(7, decomposedQuantizePerTensor),
+  'quantized_decomposed::dequantize_per_tensor.out': out(8, decomposedDequantizePerTensor),
   'dim_order_ops::_clone_dim_order.out': out(4, cloneDimOrderOut),
   'dim_order_ops::_to_dim_order_copy.out': out(4, toDimOrderCopyOut),
   'aten::sym_size.int': value(2, symSizeInt),

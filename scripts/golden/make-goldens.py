@@ -8,7 +8,7 @@ Encoding (read by test/reference/goldens.ts):
   tensor  {"dtype", "shape", "dimOrder", "data"}  data in logical row-major order;
           floats as numbers (-0.0 kept) or "nan"/"inf"/"-inf", int64 as strings
   out     {"dtype", "shape", "dimOrder"}          the out tensor handed to the kernel
-  scalar  {"int": "5"} | {"float": 2.5} | {"bool": true};  int[] {"ints": [...]};  None null
+  scalar  {"int": "5"} | {"float": 2.5} | {"bool": true};  int[] {"ints": [...]};  str {"str": "floor"};  None null
   expect  a tensor plus "memory" (the elements in storage order), or {"error": name}
 """
 import json
@@ -20,6 +20,7 @@ import random
 import torch
 
 import cases_linalg
+import cases_elem
 import cases_shape
 
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'test', 'reference', 'goldens.json')
@@ -69,6 +70,15 @@ def enc_scalar(s):
     if isinstance(s, int):
         return {'int': str(s)}
     return {'float': enc_float(s)}
+
+
+CODES = {'uint8': 0, 'int8': 1, 'int16': 2, 'int32': 3, 'int64': 4, 'float16': 5, 'float32': 6, 'float64': 7,
+         'bool': 11, 'bfloat16': 15}
+
+
+def dtype_code(name):
+    """The ScalarType code a `ScalarType` argument carries."""
+    return CODES[name]
 
 
 def limits(name):
@@ -250,6 +260,7 @@ def main():
     prim_cases()
     cases_shape.generate(globals())
     cases_linalg.generate(globals())
+    cases_elem.generate(globals())
     doc = {'generator': 'scripts/golden/make-goldens.py', 'torch': torch.__version__,
            'cpu_capability': torch.backends.cpu.get_cpu_capability(), 'cases': cases}
     with open(OUT, 'w') as f:

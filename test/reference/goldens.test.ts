@@ -31,19 +31,20 @@ function check(c: GoldenCase): string | null {
   }
   if ('tensors' in expect) {
     if (!Array.isArray(result) || result.length !== expect.tensors.length) return `expected ${expect.tensors.length} tensors`;
-    const why = expect.tensors.map((e, i) => compare(result[i] as RefTensor, e, c.tol)).find((w) => w !== null);
+    const why = expect.tensors.map((e, i) => compare(result[i] as RefTensor, e, c)).find((w) => w !== null);
     return why ?? null;
   }
-  return compare(result as RefTensor, expect, c.tol);
+  return compare(result as RefTensor, expect, c);
 }
 
-function compare(t: RefTensor, expect: Extract<GoldenCase['expect'], { dtype: unknown }>, tol?: GoldenCase['tol']): string | null {
+function compare(t: RefTensor, expect: Extract<GoldenCase['expect'], { dtype: unknown }>, c: GoldenCase): string | null {
   if (t.dtype !== expect.dtype) return `dtype ${t.dtype} != ${expect.dtype}`;
   if (t.shape.join() !== expect.shape.join()) return `shape [${t.shape}] != [${expect.shape}]`;
   if (t.dimOrder.join() !== expect.dimOrder.join()) return `dim order [${t.dimOrder}] != [${expect.dimOrder}]`;
-  const logical = firstDifference(t.data, decodeElements(expect.dtype, expect.data!), tol);
+  const near = { tol: c.tol, ulps: c.ulps, dtype: c.ulpsOf ?? expect.dtype };
+  const logical = firstDifference(t.data, decodeElements(expect.dtype, expect.data!), near);
   if (logical !== null) return `logical ${logical}`;
-  const memory = firstDifference(toPhysical(t.data as (number | bigint)[], t.shape, t.dimOrder), decodeElements(expect.dtype, expect.memory!), tol);
+  const memory = firstDifference(toPhysical(t.data as (number | bigint)[], t.shape, t.dimOrder), decodeElements(expect.dtype, expect.memory!), near);
   return memory === null ? null : `memory ${memory}`;
 }
 

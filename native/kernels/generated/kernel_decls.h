@@ -30,6 +30,120 @@ namespace portable {
 [[nodiscard]] Error mul_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
 }  // namespace portable
 
+// aten::sub.out
+namespace portable {
+[[nodiscard]] Error sub_out(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error sub_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
+}  // namespace portable
+
+// aten::sub.Scalar_out
+namespace portable {
+[[nodiscard]] Error sub_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error sub_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+}  // namespace portable
+
+// aten::rsub.Scalar_out
+namespace portable {
+[[nodiscard]] Error rsub_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error rsub_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+}  // namespace portable
+
+// aten::div.out
+namespace portable {
+[[nodiscard]] Error div_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error div_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::div.out_mode
+namespace portable {
+[[nodiscard]] Error div_out_mode(KernelContext& ctx, const Tensor& self, const Tensor& other, const Optional<StringView>& rounding_mode, Tensor& out);
+[[nodiscard]] Error div_out_mode_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Optional<StringView>& rounding_mode, Tensor& out);
+}  // namespace portable
+
+// aten::div.Scalar_out
+namespace portable {
+[[nodiscard]] Error div_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+[[nodiscard]] Error div_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+}  // namespace portable
+
+// aten::relu.out
+namespace portable {
+[[nodiscard]] Error relu_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error relu_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::hardtanh.out
+namespace portable {
+[[nodiscard]] Error hardtanh_out(KernelContext& ctx, const Tensor& self, const Scalar& min_val, const Scalar& max_val, Tensor& out);
+[[nodiscard]] Error hardtanh_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& min_val, const Scalar& max_val, Tensor& out);
+}  // namespace portable
+
+// aten::clamp.out
+namespace portable {
+[[nodiscard]] Error clamp_out(KernelContext& ctx, const Tensor& self, const Optional<Scalar>& min, const Optional<Scalar>& max, Tensor& out);
+[[nodiscard]] Error clamp_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Scalar>& min, const Optional<Scalar>& max, Tensor& out);
+}  // namespace portable
+
+// aten::clamp.Tensor_out
+namespace portable {
+[[nodiscard]] Error clamp_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor* min, const Tensor* max, Tensor& out);
+[[nodiscard]] Error clamp_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor* min, const Tensor* max, Tensor& out);
+}  // namespace portable
+
+// aten::sigmoid.out
+namespace portable {
+[[nodiscard]] Error sigmoid_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error sigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::tanh.out
+namespace portable {
+[[nodiscard]] Error tanh_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error tanh_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::rsqrt.out
+namespace portable {
+[[nodiscard]] Error rsqrt_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error rsqrt_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::sqrt.out
+namespace portable {
+[[nodiscard]] Error sqrt_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error sqrt_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::exp.out
+namespace portable {
+[[nodiscard]] Error exp_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error exp_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::neg.out
+namespace portable {
+[[nodiscard]] Error neg_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error neg_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::pow.Tensor_Scalar_out
+namespace portable {
+[[nodiscard]] Error pow_tensor_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& exponent, Tensor& out);
+[[nodiscard]] Error pow_tensor_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& exponent, Tensor& out);
+}  // namespace portable
+
+// quantized_decomposed::quantize_per_tensor.out
+namespace quantized {
+[[nodiscard]] Error decomposed_quantize_per_tensor_out(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+[[nodiscard]] Error decomposed_quantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+}  // namespace quantized
+
+// quantized_decomposed::dequantize_per_tensor.out
+namespace quantized {
+[[nodiscard]] Error decomposed_dequantize_per_tensor_out(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
+[[nodiscard]] Error decomposed_dequantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
+}  // namespace quantized
+
 // dim_order_ops::_clone_dim_order.out
 namespace portable {
 [[nodiscard]] Error clone_dim_order_out(KernelContext& ctx, const Tensor& self, bool non_blocking, const Optional<Span<const int64_t>>& dim_order, Tensor& out);

@@ -110,6 +110,400 @@ Error aten_mul_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_out))
+// aten::sub.out: sub.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)
+Error aten_sub_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "alpha", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::sub_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_sub_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::sub_out(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_Scalar_out))
+// aten::sub.Scalar_out: sub.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_sub_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "alpha", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::sub_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_sub_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::sub_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_rsub_Scalar_out))
+// aten::rsub.Scalar_out: rsub.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_rsub_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "alpha", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::rsub_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_rsub_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::rsub_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out))
+// aten::div.out: div.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_div_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::div_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_div_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::div_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out_mode))
+// aten::div.out_mode: div.out_mode(Tensor self, Tensor other, *, str? rounding_mode, Tensor(a!) out) -> Tensor(a!)
+Error aten_div_out_mode__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!((args[2]->is_none() || args[2]->tag == Tag::String))) return kind_error(ctx, 2, "rounding_mode", "String or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::div_out_mode_prepare(ctx, args[0]->tensor(), args[1]->tensor(), opt<StringView>(*args[2], [](const EValue& v) { return v.u.s; }), args[3]->tensor());
+}
+Error aten_div_out_mode__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::div_out_mode(ctx, args[0]->tensor(), args[1]->tensor(), opt<StringView>(*args[2], [](const EValue& v) { return v.u.s; }), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_Scalar_out))
+// aten::div.Scalar_out: div.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_div_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::div_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_div_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::div_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_relu_out))
+// aten::relu.out: relu.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_relu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::relu_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_relu_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::relu_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardtanh_out))
+// aten::hardtanh.out: hardtanh.out(Tensor self, Scalar min_val=-1, Scalar max_val=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_hardtanh_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "min_val", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "max_val", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::hardtanh_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_hardtanh_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::hardtanh_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_out))
+// aten::clamp.out: clamp.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_clamp_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_scalar()))) return kind_error(ctx, 1, "min", "Scalar or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_scalar()))) return kind_error(ctx, 2, "max", "Scalar or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::clamp_out_prepare(ctx, args[0]->tensor(), opt<Scalar>(*args[1], [](const EValue& v) { return Scalar::from(v); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->tensor());
+}
+Error aten_clamp_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::clamp_out(ctx, args[0]->tensor(), opt<Scalar>(*args[1], [](const EValue& v) { return Scalar::from(v); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_Tensor_out))
+// aten::clamp.Tensor_out: clamp.Tensor_out(Tensor self, Tensor? min=None, Tensor? max=None, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_clamp_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_tensor()))) return kind_error(ctx, 1, "min", "Tensor or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "max", "Tensor or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::clamp_tensor_out_prepare(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor());
+}
+Error aten_clamp_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (args[1]->is_tensor() && missing_data(args[1]->tensor())) return no_data(ctx, 1, "min");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "max");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::clamp_tensor_out(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sigmoid_out))
+// aten::sigmoid.out: sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_sigmoid_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::sigmoid_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_sigmoid_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::sigmoid_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tanh_out))
+// aten::tanh.out: tanh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_tanh_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::tanh_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_tanh_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::tanh_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_rsqrt_out))
+// aten::rsqrt.out: rsqrt.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_rsqrt_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::rsqrt_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_rsqrt_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::rsqrt_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sqrt_out))
+// aten::sqrt.out: sqrt.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_sqrt_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::sqrt_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_sqrt_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::sqrt_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_exp_out))
+// aten::exp.out: exp.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_exp_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::exp_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_exp_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::exp_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_neg_out))
+// aten::neg.out: neg.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_neg_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::neg_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_neg_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::neg_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pow_Tensor_Scalar_out))
+// aten::pow.Tensor_Scalar_out: pow.Tensor_Scalar_out(Tensor self, Scalar exponent, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_pow_Tensor_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "exponent", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::pow_tensor_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_pow_Tensor_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::pow_tensor_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_out))
+// quantized_decomposed::quantize_per_tensor.out: quantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
+Error quantized_decomposed_quantize_per_tensor_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 8) {
+    return ctx.fail(Error::InvalidProgram, "expects 8 arguments (7 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_double() || args[1]->is_int()))) return kind_error(ctx, 1, "scale", "Double", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "zero_point", "Int", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "quant_min", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_max", "Int", args[4]);
+  if (!((args[5]->is_int() && is_valid_scalar_type(int(args[5]->u.i))))) return kind_error(ctx, 5, "dtype", "ScalarType", args[5]);
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "out", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[7]->tag != args[6]->tag) return kind_error(ctx, 7, "return", "the out argument's kind", args[7]);
+  return quantized::decomposed_quantize_per_tensor_out_prepare(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+Error quantized_decomposed_quantize_per_tensor_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out");
+  return quantized::decomposed_quantize_per_tensor_out(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_out))
+// quantized_decomposed::dequantize_per_tensor.out: dequantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, ScalarType? out_dtype=None, Tensor(a!) out) -> Tensor(a!)
+Error quantized_decomposed_dequantize_per_tensor_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 9) {
+    return ctx.fail(Error::InvalidProgram, "expects 9 arguments (8 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_double() || args[1]->is_int()))) return kind_error(ctx, 1, "scale", "Double", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "zero_point", "Int", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "quant_min", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_max", "Int", args[4]);
+  if (!((args[5]->is_int() && is_valid_scalar_type(int(args[5]->u.i))))) return kind_error(ctx, 5, "dtype", "ScalarType", args[5]);
+  if (!((args[6]->is_none() || (args[6]->is_int() && is_valid_scalar_type(int(args[6]->u.i)))))) return kind_error(ctx, 6, "out_dtype", "ScalarType or None", args[6]);
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[8]->tag != args[7]->tag) return kind_error(ctx, 8, "return", "the out argument's kind", args[8]);
+  return quantized::decomposed_dequantize_per_tensor_out_prepare(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), opt<ScalarType>(*args[6], [](const EValue& v) { return ScalarType(v.u.i); }), args[7]->tensor());
+}
+Error quantized_decomposed_dequantize_per_tensor_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out");
+  return quantized::decomposed_dequantize_per_tensor_out(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), opt<ScalarType>(*args[6], [](const EValue& v) { return ScalarType(v.u.i); }), args[7]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__clone_dim_order_out))
 // dim_order_ops::_clone_dim_order.out: _clone_dim_order.out(Tensor self, *, bool non_blocking=False, int[]? dim_order=None, Tensor(a!) out) -> Tensor(a!)
 Error dim_order_ops__clone_dim_order_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -1993,6 +2387,63 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out))
   {"aten::mul.Scalar_out", KernelSet::Portable, aten_mul_Scalar_out__portable_init, aten_mul_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_out))
+  {"aten::sub.out", KernelSet::Portable, aten_sub_out__portable_init, aten_sub_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_Scalar_out))
+  {"aten::sub.Scalar_out", KernelSet::Portable, aten_sub_Scalar_out__portable_init, aten_sub_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_rsub_Scalar_out))
+  {"aten::rsub.Scalar_out", KernelSet::Portable, aten_rsub_Scalar_out__portable_init, aten_rsub_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out))
+  {"aten::div.out", KernelSet::Portable, aten_div_out__portable_init, aten_div_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out_mode))
+  {"aten::div.out_mode", KernelSet::Portable, aten_div_out_mode__portable_init, aten_div_out_mode__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_Scalar_out))
+  {"aten::div.Scalar_out", KernelSet::Portable, aten_div_Scalar_out__portable_init, aten_div_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_relu_out))
+  {"aten::relu.out", KernelSet::Portable, aten_relu_out__portable_init, aten_relu_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardtanh_out))
+  {"aten::hardtanh.out", KernelSet::Portable, aten_hardtanh_out__portable_init, aten_hardtanh_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_out))
+  {"aten::clamp.out", KernelSet::Portable, aten_clamp_out__portable_init, aten_clamp_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_Tensor_out))
+  {"aten::clamp.Tensor_out", KernelSet::Portable, aten_clamp_Tensor_out__portable_init, aten_clamp_Tensor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sigmoid_out))
+  {"aten::sigmoid.out", KernelSet::Portable, aten_sigmoid_out__portable_init, aten_sigmoid_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tanh_out))
+  {"aten::tanh.out", KernelSet::Portable, aten_tanh_out__portable_init, aten_tanh_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_rsqrt_out))
+  {"aten::rsqrt.out", KernelSet::Portable, aten_rsqrt_out__portable_init, aten_rsqrt_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sqrt_out))
+  {"aten::sqrt.out", KernelSet::Portable, aten_sqrt_out__portable_init, aten_sqrt_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_exp_out))
+  {"aten::exp.out", KernelSet::Portable, aten_exp_out__portable_init, aten_exp_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_neg_out))
+  {"aten::neg.out", KernelSet::Portable, aten_neg_out__portable_init, aten_neg_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pow_Tensor_Scalar_out))
+  {"aten::pow.Tensor_Scalar_out", KernelSet::Portable, aten_pow_Tensor_Scalar_out__portable_init, aten_pow_Tensor_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_out))
+  {"quantized_decomposed::quantize_per_tensor.out", KernelSet::Quantized, quantized_decomposed_quantize_per_tensor_out__quantized_init, quantized_decomposed_quantize_per_tensor_out__quantized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_out))
+  {"quantized_decomposed::dequantize_per_tensor.out", KernelSet::Quantized, quantized_decomposed_dequantize_per_tensor_out__quantized_init, quantized_decomposed_dequantize_per_tensor_out__quantized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__clone_dim_order_out))
   {"dim_order_ops::_clone_dim_order.out", KernelSet::Portable, dim_order_ops__clone_dim_order_out__portable_init, dim_order_ops__clone_dim_order_out__portable_call},

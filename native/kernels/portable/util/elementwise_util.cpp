@@ -1,0 +1,91 @@
+#include "kernels/portable/util/elementwise_util.h"
+
+namespace etb {
+namespace portable {
+namespace {
+
+int scalar_category(const Scalar& s) {
+  return s.kind == Scalar::Kind::Double ? 2 : s.kind == Scalar::Kind::Int ? 1 : 0;
+}
+
+}  // namespace
+
+bool scalars_result_type(const Tensor& self, const Scalar* a, const Scalar* b, ScalarType* out) {
+  // Wrapped numbers promote among themselves to the highest category; only
+  // that one can lift self's category.
+  const Scalar* top = a;
+  if (top == nullptr || (b != nullptr && scalar_category(*b) > scalar_category(*top))) top = b;
+  if (top == nullptr) {
+    *out = self.dtype;
+    return true;
+  }
+  return tensor_scalar_result_type(self, *top, out);
+}
+
+bool tensors_result_type(const Tensor* a, const Tensor* b, const Tensor* c, ScalarType* out) {
+  const Tensor* all[3] = {a, b, c};
+  bool has_dim = false, has_zero = false;
+  ScalarType dim_t = ScalarType::Bool, zero_t = ScalarType::Bool;
+  for (const Tensor* t : all) {
+    if (t == nullptr) continue;
+    bool& has = t->dim != 0 ? has_dim : has_zero;
+    ScalarType& acc = t->dim != 0 ? dim_t : zero_t;
+    if (!has) {
+      acc = t->dtype;
+      has = true;
+    } else if (!promote_types(acc, t->dtype, &acc)) {
+      return false;
+    }
+  }
+  if (!has_dim || !has_zero) {
+    *out = has_dim ? dim_t : zero_t;
+    return has_dim || has_zero;
+  }
+  // Two representative tensors reuse the two-operand rule.
+  Tensor x, y;
+  int32_t one = 1;
+  x.dtype = dim_t;
+  x.dim = 1;
+  x.sizes = &one;
+  y.dtype = zero_t;
+  return binary_result_type(x, y, out);
+}
+
+Error check_cast_to_out(KernelContext& ctx, ScalarType self, ScalarType common, ScalarType out) {
+  if (!is_elementwise_dtype(out) || !can_cast(common, out)) {
+    return ctx.fail(Error::NotSupported, "unsupported dtypes: %s input computes in %s, which cannot be cast to out %s",
+                    scalar_type_name(self), scalar_type_name(common), scalar_type_name(out));
+  }
+  return Error::Ok;
+}
+
+Error check_out_is(KernelContext& ctx, ScalarType self, ScalarType common, ScalarType out) {
+  if (common != out) {
+    return ctx.fail(Error::NotSupported, "unsupported dtypes: %s input gives %s, out must be %s, not %s",
+                    scalar_type_name(self), scalar_type_name(common), scalar_type_name(common),
+                    scalar_type_name(out));
+  }
+  return Error::Ok;
+}
+
+Error check_elementwise(KernelContext& ctx, const Tensor& t, const char* name) {
+  if (!is_elementwise_dtype(t.dtype)) {
+    return ctx.fail(Error::NotSupported, "unsupported dtype %s for %s", scalar_type_name(t.dtype), name);
+  }
+  return Error::Ok;
+}
+
+Error resize_like(KernelContext& ctx, const Tensor& self, Tensor& out) {
+  if (self.dim != out.dim) {
+    return ctx.fail(Error::InvalidArgument, "out has rank %d, self has rank %d", out.dim, self.dim);
+  }
+  return resize(out, Span<const int32_t>(self.sizes, size_t(self.dim)), ctx.diag(), ctx.op_name());
+}
+
+Error unary_float_prepare(KernelContext& ctx, const Tensor& self, const Tensor& out) {
+  ETB_RETURN_IF_ERROR(check_elementwise(ctx, self, "self"));
+  return check_cast_to_out(ctx, self.dtype, float_type(self.dtype), out.dtype);
+}
+
+}  // namespace portable
+}  // namespace etb

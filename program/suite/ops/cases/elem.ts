@@ -1,0 +1,191 @@
+/**
+ * Operator-suite cases of the elementwise family (sub/rsub, div and its
+ * rounding modes, relu, hardtanh, clamp with Scalar and Tensor bounds, the
+ * float-only unary math, neg, pow.Tensor_Scalar, quantized_decomposed
+ * quantize/dequantize per tensor): every registered dtype gets an edge-value
+ * case (NaN, ±inf, -0, the float max; integer limits; false/true) and a
+ * channels-last case; binary ops get broadcast cases; float32 adds the
+ * promotion, attribute, empty, 0-d and large corners.
+ */
+import type { DType } from '../../../dtype.js';
+import { tensor, type CaseArg, type CaseOut, type CaseTag, type CaseTensor, type OpCase, type OpSuite } from '../case.js';
+
+const ALL: DType[] = ['uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64', 'bool'];
+const NO_BOOL = ALL.filter((d) => d !== 'bool');
+const SHORT: Partial<Record<DType, string>> = {
+  uint8: 'u8', int8: 'i8', int16: 'i16', int32: 'i32', int64: 'i64', float16: 'f16', bfloat16: 'bf16', float32: 'f32', float64: 'f64', bool: 'b',
+};
+const CL = [0, 2, 3, 1];
+const F32: DType[] = ['float32'];
+const FLOATS: DType[] = ['float16', 'bfloat16', 'float32', 'float64'];
+const isFloat = (d: DType): boolean => FLOATS.includes(d);
+
+const INT_LIMITS: Partial<Record<DType, [number | bigint, number | bigint]>> = {
+  uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+const FLOAT_MAX: Partial<Record<DType, number>> = { float16: 65504, bfloat16: 3.3895313892515355e38, float32: 3.4028234663852886e38, float64: Number.MAX_VALUE };
+
+/** n values with the dtype's edge values first: NaN, ±inf, ±0 and the extremes; integer limits; false/true. */
+function edgeData(d: DType, n: number): (number | bigint | boolean)[] {
+  let pool: (number | bigint | boolean)[];
+  if (d === 'bool') pool = [false, true, true, false];
+  else if (INT_LIMITS[d] !== undefined) {
+    const [lo, hi] = INT_LIMITS[d]!;
+    pool = d === 'int64' ? [lo, hi, 0n, -1n, 1n, 7n] : [lo, hi, 0, d === 'uint8' ? 1 : -1, 2, 7];
+  } else {
+    const max = FLOAT_MAX[d]!;
+    pool = [NaN, Infinity, -Infinity, -0, 0, max, -max, 0.5, -1.25, 3];
+  }
+  return Array.from({ length: n }, (_, i) => pool[i % pool.length]!);
+}
+
+/** Nonzero divisors for integer division (uint8 has no negatives). */
+function divisors(d: DType, n: number): (number | bigint)[] {
+  const pool = d === 'uint8' ? [3, 1, 7, 2, 255] : d === 'int64' ? [3n, -1n, 7n, -2n, 5n] : [3, -1, 7, -2, 5];
+  return Array.from({ length: n }, (_, i) => pool[i % pool.length]!);
+}
+
+const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+const t = (d: DType, shape: number[], dimOrder?: number[]): CaseTensor => tensor(d, shape, dimOrder ? { dimOrder } : {});
+const edge = (d: DType, shape: number[]): CaseTensor => tensor(d, shape, { data: edgeData(d, numel(shape)) });
+const ranged = (d: DType, shape: number[], range: [number, number], dimOrder?: number[]): CaseTensor =>
+  tensor(d, shape, dimOrder ? { range, dimOrder } : { range });
+const o = (d: DType, shape: number[], dimOrder?: number[]): CaseOut => (dimOrder ? { dtype: d, shape, dimOrder } : { dtype: d, shape });
+/** The dtype a float-only op returns for input d. */
+const fl = (d: DType): DType => (isFloat(d) ? d : 'float32');
+
+/** A case (args may hold `undefined` where object spreads leave one out; it is dropped). */
+type Make = (d: DType) => { name: string; covers: CaseTag[]; args: Record<string, CaseArg | undefined>; out: CaseOut; only?: DType[]; rtol?: number }[];
+
+const defined = (args: Record<string, CaseArg | undefined>): Record<string, CaseArg> =>
+  Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)) as Record<string, CaseArg>;
+
+function suite(op: string, dtypes: DType[], allows: OpSuite['allows'], make: Make): OpSuite {
+  const cases: OpCase[] = dtypes.flatMap((d) => make(d)
+    .filter((c) => c.only === undefined || c.only.includes(d))
+    .map((c) => ({ name: `${SHORT[d]}_${c.name}`, dtype: d, covers: c.covers, args: defined(c.args), outs: { out: c.out }, ...(c.rtol === undefined ? {} : { rtol: c.rtol }) })));
+  return { op, allows, cases };
+}
+
+const BINARY = { broadcast: true, dimOrder: true, edge: true };
+const UNARY = { broadcast: false, dimOrder: true, edge: true };
+
+/** A float-only unary op: edge, channels-last, and the float32 corners. */
+const floatUnary = (op: string): OpSuite => suite(op, ALL, UNARY, (d) => [
+  { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(fl(d), [2, 5]) },
+  { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL) }, out: o(fl(d), [1, 3, 2, 2], CL) },
+  { name: 'to_float64', covers: ['attr'], args: { self: t(d, [4]) }, out: o('float64', [4]), only: ['int32', 'float32'], rtol: 1e-6 },
+  { name: 'zero_dim', covers: ['size1'], args: { self: t(d, []) }, out: o(d, []), only: F32 },
+  { name: 'empty', covers: ['empty'], args: { self: t(d, [0, 3]) }, out: o(d, [0, 3]), only: F32 },
+  { name: 'large', covers: ['large'], args: { self: ranged(d, [256, 256], [-4, 4]) }, out: o(d, [256, 256]), only: F32 },
+]);
+
+export const ELEM_SUITES: OpSuite[] = [
+  suite('aten::sub.out', NO_BOOL, BINARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 6]), other: t(d, [2, 6]) }, out: o(d, [2, 6]) },
+    { name: 'edge_other', covers: ['edge', 'broadcast'], args: { self: t(d, [3, 4]), other: edge(d, [4]) }, out: o(d, [3, 4]) },
+    { name: 'broadcast_alpha', covers: ['broadcast', 'attr'], args: { self: t(d, [2, 1, 3]), other: t(d, [4, 1]), alpha: 2 }, out: o(d, [2, 4, 3]) },
+    { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: t(d, [1, 3, 2, 2], CL), other: t(d, [3, 1, 1]) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'float_alpha', covers: ['attr'], args: { self: t(d, [5]), other: t(d, [5]), alpha: 0.5 }, out: o(d, [5]), only: FLOATS },
+    { name: 'promote_int', covers: ['attr'], args: { self: t('int32', [2, 3]), other: t(d, [3]) }, out: o(d, [2, 3]), only: F32 },
+    { name: 'zero_dim_other', covers: ['size1'], args: { self: t(d, [2, 3]), other: t('float64', []) }, out: o(d, [2, 3]), only: F32 },
+    { name: 'empty', covers: ['empty'], args: { self: t(d, [0, 3]), other: t(d, [3]) }, out: o(d, [0, 3]), only: F32 },
+    { name: 'large', covers: ['large'], args: { self: t(d, [256, 256]), other: t(d, [256]) }, out: o(d, [256, 256]), only: F32 },
+  ]),
+  suite('aten::sub.Scalar_out', NO_BOOL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]), other: 3 }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order', 'attr'], args: { self: t(d, [1, 3, 2, 2], CL), other: 2, alpha: 3 }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'float_scalar', covers: ['attr'], args: { self: t(d, [6]), other: 2.5 }, out: o(d, [6]), only: FLOATS },
+    { name: 'int_promotes', covers: ['attr'], args: { self: t('int64', [6]), other: 0.25 }, out: o(d, [6]), only: F32 },
+  ]),
+  suite('aten::rsub.Scalar_out', NO_BOOL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]), other: 1 }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order', 'attr'], args: { self: t(d, [1, 3, 2, 2], CL), other: 5, alpha: 2 }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'float_scalar', covers: ['attr'], args: { self: t(d, [6]), other: 1.5 }, out: o(d, [6]), only: FLOATS },
+  ]),
+  suite('aten::div.out', ALL, BINARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 6]), other: t(d, [2, 6]) }, out: o(fl(d), [2, 6]) },
+    { name: 'edge_divisor', covers: ['edge', 'broadcast'], args: { self: t(d, [3, 6]), other: edge(d, [6]) }, out: o(fl(d), [3, 6]) },
+    { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: t(d, [1, 3, 2, 2], CL), other: t(d, [3, 1, 1]) }, out: o(fl(d), [1, 3, 2, 2], CL) },
+    { name: 'single_divisor', covers: ['broadcast', 'size1'], args: { self: t(d, [9]), other: tensor('float32', [], { data: [0.3] }) }, out: o(fl(d), [9]), only: ['float16', 'bfloat16'] },
+    { name: 'to_float64', covers: ['attr'], args: { self: t(d, [4]), other: t(d, [4]) }, out: o('float64', [4]), only: ['int32', 'float32'], rtol: 1e-6 },
+    { name: 'large', covers: ['large'], args: { self: t(d, [256, 256]), other: t(d, [256, 1]) }, out: o(d, [256, 256]), only: F32 },
+  ]),
+  suite('aten::div.out_mode', NO_BOOL, BINARY, (d) => [
+    { name: 'trunc_edge', covers: ['edge', 'attr'], args: { self: edge(d, [2, 5]), other: tensor(d, [2, 5], { data: isFloat(d) ? [3, -2, 0.5, 7, -0, 2, -3, 1.5, 4, -0.75] : divisors(d, 10) }), rounding_mode: 'trunc' }, out: o(d, [2, 5]) },
+    { name: 'floor_edge', covers: ['edge', 'attr'], args: { self: edge(d, [2, 5]), other: tensor(d, [2, 5], { data: isFloat(d) ? [3, -2, 0.5, 7, -0, 2, -3, 1.5, 4, -0.75] : divisors(d, 10) }), rounding_mode: 'floor' }, out: o(d, [2, 5]) },
+    { name: 'floor_broadcast', covers: ['broadcast'], args: { self: ranged(d, [3, 4], [-100, 100]), other: tensor(d, [4], { data: isFloat(d) ? [3, -2.5, 7, -0.5] : divisors(d, 4) }), rounding_mode: 'floor' }, out: o(d, [3, 4]) },
+    { name: 'trunc_channels_last', covers: ['dim_order'], args: { self: ranged(d, [1, 3, 2, 2], [-100, 100], CL), other: tensor(d, [3, 1, 1], { data: divisors(d, 3) }), rounding_mode: 'trunc' }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'none', covers: ['attr'], args: { self: t(d, [5]), other: t(d, [5]), rounding_mode: null }, out: o(fl(d), [5]), only: ['int32', 'float32'] },
+  ]),
+  suite('aten::div.Scalar_out', ALL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]), other: 3 }, out: o(fl(d), [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL), other: 6 }, out: o(fl(d), [1, 3, 2, 2], CL) },
+    { name: 'float_divisor', covers: ['attr'], args: { self: t(d, [7]), other: 0.1 }, out: o(fl(d), [7]) },
+    { name: 'zero_divisor', covers: ['attr'], args: { self: edge(d, [6]), other: 0 }, out: o(fl(d), [6]), only: ['int32', 'float32'] },
+  ]),
+  suite('aten::relu.out', NO_BOOL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'to_float32', covers: ['attr'], args: { self: t(d, [6]) }, out: o('float32', [6]), only: ['int16', 'float16'] },
+    { name: 'large', covers: ['large'], args: { self: t(d, [256, 256]) }, out: o(d, [256, 256]), only: F32 },
+  ]),
+  suite('aten::hardtanh.out', NO_BOOL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]), ...(d === 'uint8' ? { min_val: 0, max_val: 1 } : {}) }, out: o(d, [2, 5]) },
+    { name: 'relu6_channels_last', covers: ['dim_order', 'attr'], args: { self: ranged(d, [1, 3, 2, 2], isFloat(d) ? [-3, 9] : [-5, 10], CL), min_val: 0, max_val: 6 }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'float_bounds', covers: ['attr'], args: { self: ranged(d, [8], [-3, 3]), min_val: -1.5, max_val: 2.5 }, out: o(d, [8]), only: ['int32', 'float32', 'float16'] },
+  ]),
+  suite('aten::clamp.out', NO_BOOL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]), min: d === 'uint8' ? 1 : -1, max: 5 }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL), min: isFloat(d) ? -0.5 : 0, max: isFloat(d) ? 0.75 : 50 }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'min_only', covers: ['attr'], args: { self: t(d, [8]), min: 0, max: null }, out: o(d, [8]) },
+    { name: 'max_only', covers: ['attr'], args: { self: t(d, [8]), min: null, max: 6 }, out: o(d, [8]) },
+    { name: 'min_above_max', covers: ['attr'], args: { self: t(d, [6]), min: 3, max: 1 }, out: o(d, [6]), only: ['int8', 'float32'] },
+    { name: 'float_bound_promotes', covers: ['attr'], args: { self: ranged(d, [6], [-5, 5]), min: -2.5, max: 2.5 }, out: o('float32', [6]), only: ['int32', 'int64', 'float32'] },
+  ]),
+  suite('aten::clamp.Tensor_out', ALL, BINARY, (d) => d === 'bool' ? [
+    // bool takes one bound only (ATen's maximum / minimum: or / and).
+    { name: 'edge_min', covers: ['edge', 'broadcast'], args: { self: edge(d, [2, 4]), min: edge(d, [4]), max: null }, out: o(d, [2, 4]) },
+    { name: 'channels_last_max', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL), min: null, max: t(d, [3, 1, 1]) }, out: o(d, [1, 3, 2, 2], CL) },
+  ] : [
+    { name: 'edge', covers: ['edge', 'broadcast'], args: { self: edge(d, [2, 5]), min: ranged(d, [5], d === 'uint8' ? [0, 3] : [-3, 0]), max: ranged(d, [2, 1], [4, 9]) }, out: o(d, [2, 5]) },
+    { name: 'edge_bounds', covers: ['edge'], args: { self: t(d, [2, 5]), min: edge(d, [2, 5]), max: null }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: t(d, [1, 3, 2, 2], CL), min: ranged(d, [3, 1, 1], [-50, 0]), max: ranged(d, [1, 1, 2], [0, 50]) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'max_only_broadcast', covers: ['broadcast', 'attr'], args: { self: t(d, [3, 4]), min: null, max: t(d, [3, 1]) }, out: o(d, [3, 4]) },
+    { name: 'nan_bound', covers: ['attr'], args: { self: t(d, [4]), min: tensor(d, [4], { data: [NaN, -1, 0, -0.5] }), max: tensor(d, [4], { data: [1, NaN, 1, 0.5] }) }, out: o(d, [4]), only: F32 },
+    { name: 'promote', covers: ['attr'], args: { self: t('int32', [2, 3]), min: t(d, [3]), max: null }, out: o(d, [2, 3]), only: F32 },
+  ]),
+  floatUnary('aten::sigmoid.out'),
+  floatUnary('aten::tanh.out'),
+  floatUnary('aten::rsqrt.out'),
+  floatUnary('aten::sqrt.out'),
+  floatUnary('aten::exp.out'),
+  suite('aten::neg.out', NO_BOOL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL) }, out: o(d, [1, 3, 2, 2], CL) },
+  ]),
+  suite('aten::pow.Tensor_Scalar_out', ALL, UNARY, (d) => [
+    { name: 'edge_square', covers: ['edge'], args: { self: edge(d, [2, 5]), exponent: 2 }, out: o(d === 'bool' ? 'int64' : d, [2, 5]) },
+    { name: 'channels_last_cube', covers: ['dim_order', 'attr'], args: { self: t(d, [1, 3, 2, 2], CL), exponent: 3 }, out: o(d === 'bool' ? 'int64' : d, [1, 3, 2, 2], CL) },
+    { name: 'zero', covers: ['attr'], args: { self: edge(d, [5]), exponent: 0 }, out: o(d === 'bool' ? 'int64' : d, [5]) },
+    { name: 'one_bool', covers: ['attr'], args: { self: t(d, [5]), exponent: true }, out: o(d, [5]), only: ['bool', 'int8', 'float32'] },
+    { name: 'half', covers: ['edge', 'attr'], args: { self: edge(d, [2, 5]), exponent: 0.5 }, out: o(fl(d), [2, 5]), only: ['int32', ...FLOATS] },
+    { name: 'rsqrt', covers: ['attr'], args: { self: ranged(d, [6], [0, 4]), exponent: -0.5 }, out: o(d, [6]), only: FLOATS },
+    { name: 'reciprocal', covers: ['attr'], args: { self: t(d, [6]), exponent: -1 }, out: o(d, [6]), only: FLOATS },
+    { name: 'inverse_square', covers: ['attr'], args: { self: t(d, [6]), exponent: -2 }, out: o(d, [6]), only: FLOATS },
+    { name: 'general', covers: ['attr'], args: { self: ranged(d, [6], [0, 3]), exponent: 2.5 }, out: o(fl(d), [6]), only: ['int16', ...FLOATS] },
+  ]),
+  suite('quantized_decomposed::quantize_per_tensor.out', ['float32', 'float16', 'bfloat16'], UNARY, (d) => [
+    { name: 'edge_i8', covers: ['edge'], args: { input: edge(d, [2, 5]), scale: 0.05, zero_point: 3, quant_min: -128, quant_max: 127, dtype: 'int8' }, out: o('int8', [2, 5]) },
+    { name: 'edge_u8', covers: ['edge'], args: { input: edge(d, [2, 5]), scale: 0.02, zero_point: 128, quant_min: 0, quant_max: 255, dtype: 'uint8' }, out: o('uint8', [2, 5]) },
+    { name: 'channels_last_i8', covers: ['dim_order'], args: { input: ranged(d, [1, 3, 2, 2], [-4, 4], CL), scale: 0.03, zero_point: -5, quant_min: -128, quant_max: 127, dtype: 'int8' }, out: o('int8', [1, 3, 2, 2], CL) },
+    { name: 'ties_i16', covers: ['attr'], args: { input: tensor(d, [6], { data: [0.5, 1.5, 2.5, -0.5, -1.5, 1000] }), scale: 1, zero_point: 0, quant_min: -32768, quant_max: 32767, dtype: 'int16' }, out: o('int16', [6]) },
+    { name: 'narrow_range_i32', covers: ['attr'], args: { input: ranged(d, [8], [-10, 10]), scale: 0.01, zero_point: 7, quant_min: -500, quant_max: 500, dtype: 'int32' }, out: o('int32', [8]) },
+  ]),
+  suite('quantized_decomposed::dequantize_per_tensor.out', ['uint8', 'int8', 'int16', 'int32'], UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { input: edge(d, [2, 3]), scale: 0.1, zero_point: 2, quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: null }, out: o('float32', [2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { input: t(d, [1, 3, 2, 2], CL), scale: 0.025, zero_point: -3, quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: null }, out: o('float32', [1, 3, 2, 2], CL) },
+    { name: 'out_dtype', covers: ['attr'], args: { input: edge(d, [6]), scale: 0.3, zero_point: 1, quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: d === 'int8' ? 'float16' : d === 'uint8' ? 'bfloat16' : 'float64' }, out: o(d === 'int8' ? 'float16' : d === 'uint8' ? 'bfloat16' : 'float64', [6]) },
+  ]),
+];

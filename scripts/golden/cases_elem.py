@@ -1,0 +1,282 @@
+"""Golden cases of the elementwise family (scripts/golden/make-goldens.py calls generate(globals())):
+sub/rsub, div (true, trunc, floor, Scalar), relu, hardtanh, clamp (Scalar and Tensor bounds),
+sigmoid, tanh, exp, sqrt, rsqrt, neg, pow.Tensor_Scalar, each computed by ATen's own out variant,
+and quantized_decomposed quantize/dequantize_per_tensor (which PyTorch only defines functionally:
+torch.ao.quantization.fx._decomposed, copied into the out tensor).
+
+A case may carry "ulps": N, the distance (in units in the last place of the result dtype, or of
+"ulpsOf" when the op computes in a narrower one) the reference may differ by: sigmoid/tanh/exp,
+sqrt/rsqrt and pow with a fractional exponent go through SLEEF in PyTorch (and differ between its
+vector body and scalar tail), whose last bit the float64 reference does not reproduce. Everything
+else is exact.
+"""
+import random
+
+import torch
+import torch.ao.quantization.fx._decomposed  # noqa: F401  registers quantized_decomposed
+
+A = torch.ops.aten
+QD = torch.ops.quantized_decomposed
+FLOATS = ('float16', 'bfloat16', 'float32', 'float64')
+NAMES_OF = {torch.float16: 'float16', torch.bfloat16: 'bfloat16', torch.float32: 'float32', torch.float64: 'float64'}
+
+
+def generate(g):
+    for i, name in enumerate(g['DTYPES']):
+        Cases(g, name, 700 + i).all()
+    for i, name in enumerate(('float32', 'float16', 'bfloat16')):
+        QuantCases(g, name, 800 + i).quantize()
+    for i, name in enumerate(('uint8', 'int8', 'int16', 'int32')):
+        QuantCases(g, name, 810 + i).dequantize()
+
+
+class Base:
+    def __init__(self, g, name, seed):
+        self.g = g
+        self.name = name
+        self.dtype = g['DTYPES'][name]
+        self.rng = random.Random(seed)
+        self.is_float = name in FLOATS
+
+    def t(self, shape, special=False, cl=False, name=None):
+        return self.g['tensor'](self.rng, name or self.name, shape, special, torch.channels_last if cl else None)
+
+    def enc(self, a):
+        g = self.g
+        if isinstance(a, torch.Tensor):
+            return g['enc_tensor'](a)
+        if isinstance(a, tuple) and a and a[0] == 'out':
+            return g['enc_out'](a[1])
+        if isinstance(a, tuple) and a and a[0] == 'dtype':
+            return {'int': str(a[1])}
+        if isinstance(a, str):
+            return {'str': a}
+        if a is None:
+            return None
+        return g['enc_scalar'](a)
+
+    def run(self, op, note, args, fn, ulps=0, ulps_of=None):
+        """args: schema args in order, the out wrapped as ('out', tensor)."""
+        g = self.g
+        try:
+            expect = g['enc_tensor'](fn(), memory=True)
+        except (RuntimeError, ValueError, TypeError, AssertionError, ZeroDivisionError) as e:
+            expect = {'error': type(e).__name__, 'message': str(e).split('\n')[0]}
+        case = {'op': op, 'dtype': self.name, 'note': note, 'args': [self.enc(a) for a in args], 'expect': expect}
+        if ulps and 'error' not in expect:
+            case['ulps'] = ulps
+            if ulps_of is not None:
+                case['ulpsOf'] = ulps_of
+        g['cases'].append(case)
+
+    def out(self, dtype=None, shape=None, cl=False):
+        o = torch.empty(shape if shape is not None else 0, dtype=dtype or self.dtype)
+        return o.contiguous(memory_format=torch.channels_last) if cl else o
+
+
+class Cases(Base):
+    def all(self):
+        self.sub()
+        self.div()
+        self.clamps()
+        self.unary()
+        self.pow()
+
+    def fdtype(self):
+        return self.dtype if self.is_float else torch.float32
+
+    def sub(self):
+        g, name = self.g, self.name
+
+        def tt(note, a, b, alpha=1, out_dtype=None):
+            try:
+                common = torch.result_type(a, b)
+            except RuntimeError:
+                common = self.dtype
+            out = self.out(out_dtype or common)
+            self.run('aten::sub.out', note, [a, b, alpha, ('out', out)], lambda: A.sub.out(a, b, alpha=alpha, out=out))
+
+        tt('same shape', self.t([2, 3]), self.t([2, 3]))
+        tt('broadcast, alpha', self.t([2, 1, 3]), self.t([4, 1]), g['alpha_for'](name, self.rng))
+        tt('special values', self.t([12], True), self.t([12], True))
+        tt(f'promote with {g["PARTNER"][name]}', self.t([3]), self.t([2, 3], name=g['PARTNER'][name]))
+        tt(f'zero-dim {g["ZERO_DIM"][name]}', self.t([2, 2]), self.t([], name=g['ZERO_DIM'][name]))
+        tt(f'out {g["WIDER"][name]}', self.t([4]), self.t([4]), 1, g['DTYPES'][g['WIDER'][name]])
+        tt('channels_last', self.t([1, 3, 2, 2], cl=True), self.t([3, 1, 1]))
+        for op, fn in (('aten::sub.Scalar_out', A.sub.Scalar_out), ('aten::rsub.Scalar_out', A.rsub.Scalar_out)):
+            for note, s in (('int scalar', self.rng.choice([3, -2, 300])), ('float scalar', self.rng.choice([0.5, -2.5, 1e10])),
+                            ('special values, int scalar', 1), ('bool scalar', True)):
+                a = self.t([6], note.startswith('special'))
+                common = torch.result_type(a, s)
+                alpha = 2 if note == 'int scalar' else 1
+                out = self.out(common)
+                self.run(op, note, [a, s, alpha, ('out', out)], lambda: fn(a, s, alpha=alpha, out=out))
+
+    def divisor(self, shape):
+        """Nonzero divisors for integer division."""
+        if self.is_float:
+            return self.t(shape)
+        pool = [3, 7, 1, 2, 255] if self.name == 'uint8' else [3, -1, 7, -2, 5, -9, 1]
+        if self.name == 'bool':
+            pool = [True]
+        n = 1
+        for s in shape:
+            n *= s
+        return torch.tensor([self.rng.choice(pool) for _ in range(n)], dtype=self.dtype).reshape(shape)
+
+    def div(self):
+        g, name = self.g, self.name
+
+        def true(note, a, b, out_dtype=None):
+            common = torch.result_type(a, b)
+            out = self.out(out_dtype or (common if common.is_floating_point else torch.float32))
+            self.run('aten::div.out', note, [a, b, ('out', out)], lambda: A.div.out(a, b, out=out))
+
+        true('same shape', self.t([2, 3]), self.t([2, 3]))
+        true('broadcast', self.t([2, 1, 3]), self.t([4, 1]))
+        true('special values', self.t([12], True), self.t([12], True))
+        true(f'promote with {g["PARTNER"][name]}', self.t([3]), self.t([2, 3], name=g['PARTNER'][name]))
+        true('zero-dim float32 divisor', self.t([9]), torch.tensor(0.3, dtype=torch.float32))
+        true('out float64', self.t([4]), self.t([4]), torch.float64)
+        true('channels_last', self.t([1, 3, 2, 2], cl=True), self.t([3, 1, 1]))
+        for mode in ('trunc', 'floor'):
+            def md(note, a, b):
+                out = self.out(torch.result_type(a, b))
+                self.run('aten::div.out_mode', f'{mode}, {note}', [a, b, mode, ('out', out)],
+                         lambda: A.div.out_mode(a, b, rounding_mode=mode, out=out))
+            md('same shape', self.t([2, 5]), self.divisor([2, 5]))
+            md('special values', self.t([12], True), self.divisor([12]))
+            md('broadcast', self.t([3, 1]), self.divisor([4]))
+            if self.is_float:
+                md('special divisors', self.t([12]), self.t([12], True))
+            elif name != 'bool':
+                md('zero divisor', self.t([3]), torch.zeros(3, dtype=self.dtype))
+        out = self.out(self.fdtype())
+        x = self.t([3])
+        self.run('aten::div.out_mode', 'None mode', [x, x, None, ('out', out)], lambda: A.div.out_mode(x, x, rounding_mode=None, out=out))
+        for note, s in (('int scalar', 3), ('float scalar', 0.1), ('zero', 0), ('special values', 7)):
+            a = self.t([7], note == 'special values')
+            out = self.out(self.fdtype())
+            self.run('aten::div.Scalar_out', note, [a, s, ('out', out)], lambda: A.div.Scalar_out(a, s, out=out))
+
+    def clamps(self):
+        name = self.name
+        lo, hi = (0, 6) if name in ('uint8', 'bool') else (-1, 6)
+
+        def relu(note, a, out_dtype=None, cl=False):
+            out = self.out(out_dtype, a.shape if cl else None, cl)
+            self.run('aten::relu.out', note, [a, ('out', out)], lambda: A.relu.out(a, out=out))
+
+        relu('seeded', self.t([2, 5]))
+        relu('special values', self.t([12], True))
+        relu('channels_last', self.t([1, 2, 2, 3], cl=True), None, True)
+
+        def ht(note, a, mn, mx):
+            out = self.out()
+            self.run('aten::hardtanh.out', note, [a, mn, mx, ('out', out)], lambda: A.hardtanh.out(a, mn, mx, out=out))
+
+        ht('defaults', self.t([2, 5]), -1, 1)
+        ht('relu6', self.t([3, 4]), 0, 6)
+        ht('special values', self.t([12], True), lo, hi)
+        ht('float bounds', self.t([8]), -1.5, 2.5)
+
+        def cl(note, a, mn, mx):
+            try:
+                common = torch.result_type(a, mn if mn is not None else mx)
+                if mn is not None and mx is not None:
+                    common = torch.promote_types(common, torch.result_type(a, mx))
+            except RuntimeError:
+                common = self.dtype
+            out = self.out(common)
+            self.run('aten::clamp.out', note, [a, mn, mx, ('out', out)], lambda: A.clamp.out(a, mn, mx, out=out))
+
+        cl('both', self.t([2, 5]), lo, hi)
+        cl('min only', self.t([6]), lo, None)
+        cl('max only', self.t([6]), None, hi)
+        cl('special values', self.t([12], True), lo, hi)
+        cl('min above max', self.t([5]), 5, 2)
+        cl('float bounds', self.t([6]), -2.5, 2.5)
+
+        def ct(note, a, mn, mx):
+            ts = [x for x in (a, mn, mx) if x is not None]
+            common = ts[0].dtype
+            try:
+                common = torch.result_type(*ts[:2]) if len(ts) == 2 else torch.promote_types(torch.result_type(ts[0], ts[1]), torch.result_type(ts[0], ts[2]))
+            except RuntimeError:
+                pass
+            out = self.out(common)
+            self.run('aten::clamp.Tensor_out', note, [a, mn, mx, ('out', out)], lambda: A.clamp.Tensor_out(a, mn, mx, out=out))
+
+        ct('broadcast both', self.t([2, 5]), self.t([5]), self.t([2, 1]))
+        ct('min only', self.t([3, 4]), self.t([3, 1]), None)
+        ct('max only', self.t([12], True), None, self.t([1]))
+        ct('special bounds', self.t([12]), self.t([12], True), None)
+
+    def unary(self):
+        # sqrt: SLEEF's float64 sqrt is not always correctly rounded; rsqrt: ATen's scalar tail
+        # rounds sqrt to the half type first while its vector body does not, and float32 uses SLEEF.
+        compute = NAMES_OF[self.fdtype()]
+        for op, fn, ulps in (('sigmoid', A.sigmoid.out, 4), ('tanh', A.tanh.out, 4), ('exp', A.exp.out, 4),
+                             ('sqrt', A.sqrt.out, 1), ('rsqrt', A.rsqrt.out, 2)):
+            def u(note, a, out):
+                self.run(f'aten::{op}.out', note, [a, ('out', out)], lambda: fn(a, out=out), ulps, compute)
+            u('seeded', self.t([2, 5]), self.out(self.fdtype()))
+            u('special values', self.t([12], True), self.out(self.fdtype()))
+            u('channels_last', self.t([1, 2, 2, 3], cl=True), self.out(self.fdtype(), [1, 2, 2, 3], True))
+            if self.name in ('int32', 'float32', 'float16'):
+                u('out float64', self.t([5]), self.out(torch.float64))
+        for note, a in (('seeded', self.t([2, 5])), ('special values', self.t([12], True)), ('zero-dim', self.t([]))):
+            out = self.out()
+            self.run('aten::neg.out', note, [a, ('out', out)], lambda: A.neg.out(a, out=out))
+
+    def pow(self):
+        exps = [2, 3, 0, 1, True, -1, 0.5, -0.5, -1.0, 2.0, 3.0, -2.0, 2.5]
+        for e in exps:
+            a = self.t([12], True) if e in (2, 0.5) else self.t([2, 3])
+            if isinstance(e, float) and e in (0.5, -0.5, 2.5) and self.is_float:
+                a = a.abs() if e != 0.5 else a
+            try:
+                common = torch.result_type(a, e)
+            except RuntimeError:
+                common = self.dtype
+            out = self.out(common)
+            general = isinstance(e, float) and e == 2.5
+            self.run('aten::pow.Tensor_Scalar_out', f'exponent {e!r}', [a, e, ('out', out)],
+                     lambda: A.pow.Tensor_Scalar_out(a, e, out=out), 2 if general else 1 if e in (0.5, -0.5) else 0)
+
+
+class QuantCases(Base):
+    def quantize(self):
+        specials = [float('inf'), float('-inf'), -0.0, 0.0, 1e6, -1e6, 0.5, -0.5, 1.5, 2.5, -2.5, 3.0]
+        for qname, (qmin, qmax) in (('int8', (-128, 127)), ('uint8', (0, 255)), ('int16', (-32768, 32767)), ('int32', (-1000, 1000))):
+            qdt = self.g['DTYPES'][qname]
+            for note, x, scale, zp in (('seeded', self.t([2, 5]), 0.05, 3),
+                                       ('ties and extremes', torch.tensor(specials, dtype=self.dtype), 1.0, 0),
+                                       ('channels_last', self.t([1, 3, 2, 2], cl=True), 0.1, -2 if qname != 'uint8' else 128)):
+                out = self.out(qdt, list(x.shape), note == 'channels_last')
+                args = [x, scale, zp, qmin, qmax, ('dtype', self.g['dtype_code'](qname)), ('out', out)]
+
+                def fn(x=x, scale=scale, zp=zp, qmin=qmin, qmax=qmax, qdt=qdt, out=out):
+                    return out.copy_(QD.quantize_per_tensor(x, scale, zp, qmin, qmax, qdt))
+                self.run('quantized_decomposed::quantize_per_tensor.out', f'{qname}, {note}', args, fn)
+        x = self.t([4])
+        out = self.out(torch.int8)
+        self.run('quantized_decomposed::quantize_per_tensor.out', 'quant_min below int8', [x, 0.1, 0, -300, 127, ('dtype', 1), ('out', out)],
+                 lambda: QD.quantize_per_tensor(x, 0.1, 0, -300, 127, torch.int8))
+
+    def dequantize(self):
+        qmin, qmax = self.g['limits'](self.name)
+        for note, x, scale, zp, od in (('seeded', self.t([2, 5]), 0.05, 3, None),
+                                       ('limits', self.t([12], True), 0.1, -7, None),
+                                       ('channels_last', self.t([1, 3, 2, 2], cl=True), 0.25, 1, None),
+                                       ('out float64', self.t([6], True), 0.3, 2, 'float64'),
+                                       ('out float16', self.t([6]), 0.3, 2, 'float16')):
+            odt = self.g['DTYPES'][od] if od else torch.float32
+            out = self.out(odt, list(x.shape), note == 'channels_last')
+            args = [x, scale, zp, qmin, qmax, ('dtype', self.g['dtype_code'](self.name)),
+                    ('dtype', self.g['dtype_code'](od)) if od else None, ('out', out)]
+
+            def fn(x=x, scale=scale, zp=zp, od=od, out=out):
+                r = QD.dequantize_per_tensor(x, scale, zp, qmin, qmax, self.dtype, out_dtype=self.g['DTYPES'][od] if od else None)
+                return out.copy_(r)
+            self.run('quantized_decomposed::dequantize_per_tensor.out', note, args, fn)
