@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import test from 'ava';
-import { OperatorRegistry } from '../../program/index.js';
+import { OperatorRegistry, tolerancesFor } from '../../program/index.js';
 import { writeOpSuites } from '../../program/suite/ops/write.js';
 import { KEYWORD_SPOTTING, MODULE_LINEAR, repoRoot } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -91,8 +91,11 @@ crossTest('every suite case of an operator with an optimized kernel passes on aa
     const { files } = writeOpSuites(path.join(dir, op.replace(/\W+/g, '_')), { filter: op });
     for (const file of files) {
       cases += 1;
+      // The case's own tolerance, from the manifest `etbench suite ops` writes beside it.
+      const tol = tolerancesFor(file, 'forward');
+      const tolArgs = tol === null ? [] : ['--rtol', String(tol.rtol), '--atol', String(tol.atol)];
       for (const threads of ['1', '2']) {
-        const r = etrun(etrunArm, [file, '--kernels', 'optimized', '--threads', threads, '--iterations', '1', '--warmup', '0']);
+        const r = etrun(etrunArm, [file, '--kernels', 'optimized', '--threads', threads, '--iterations', '1', '--warmup', '0', ...tolArgs]);
         const ok = r.status === 0 && (r.doc?.correctness.length ?? 0) > 0 && r.doc!.correctness.every((c) => c.pass);
         if (!ok) failures.push(`${path.basename(file)} threads=${threads}: ${r.output.slice(0, 400)}`);
       }
