@@ -11,7 +11,7 @@
  * accept for every variant here); float64 sums, one rounding.
  */
 import { ReferenceOpError } from './errors.js';
-import { expandParam, finAll, mathDtype, reader, sameDtype } from './linalg-common.js';
+import { asNumbers, expandParam, finAll, mathDtype, reader, sameDtype } from './linalg-common.js';
 import { outOrder } from './shape.js';
 import { boolArg, intArg, intListArg, makeTensor, optionalTensorArg, tensorArg, type RefTensor, type RefValue } from './tensor.js';
 
@@ -60,8 +60,8 @@ export function convolutionOut(args: readonly RefValue[]): RefTensor {
     : Math.floor((n + 2 * p[i]! - d[i]! * (k - 1) - 1) / s[i]!) + 1);
   const OH = size(H, KH, 0), OW = size(W, KW, 1);
   if (OH < 1 || OW < 1) throw new ReferenceOpError(`the output size ${OH}x${OW} is too small`);
-  const x = sp === 1 ? ((rd) => (n: number, c: number, _h: number, w: number) => rd(n, c, w))(reader(input)) : reader(input);
-  const wr = sp === 1 ? ((rd) => (a: number, b: number, _h: number, w: number) => rd(a, b, w))(reader(weight)) : reader(weight);
+  // Logical row-major data; a 1-D [N, C, L] tensor is laid out exactly as [N, C, 1, L].
+  const xd = asNumbers(input), wd = asNumbers(weight);
   const b = bias === null ? null : reader(bias);
   const data: number[] = [];
   for (let n = 0; n < N; n++) {
@@ -85,7 +85,9 @@ export function convolutionOut(args: readonly RefValue[]): RefTensor {
                   ix = tx / s[1]!;
                 }
                 if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
-                acc += x(n, c, iy, ix) * (transposed ? wr(c, o % og, i, j) : wr(o, ci, i, j));
+                // weight[o, ci, i, j], or transposed weight[c, o % og, i, j]
+                const wi = transposed ? ((c * og + (o % og)) * KH + i) * KW + j : ((o * cg + ci) * KH + i) * KW + j;
+                acc += xd[((n * C + c) * H + iy) * W + ix]! * wd[wi]!;
               }
             }
           }

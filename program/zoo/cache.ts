@@ -5,13 +5,16 @@
  *   <home>/zoo/<key>/<model>.json        what was made (counts, sha256 of every file)
  *
  * `home` defaults to $ETBENCH_HOME, else `.etbench` in the working directory;
- * `key` is a hash of the generator version and the seed. Files are written to a
+ * `key` is a hash of the generator version, the seed and the source of the zoo and
+ * the reference (so a changed kernel of the reference, whose outputs the .bpte
+ * files carry, never leaves stale expected outputs behind). Files are written to a
  * temporary name and renamed, so a reader never sees half a file; a model whose
  * record or files do not match is generated again.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ZOO_DEFAULT_SEED, ZOO_GENERATOR_VERSION, ZOO_MODELS, zooModel } from './catalogue.js';
 import { bundleModel, generateModel, type ZooInput } from './generate.js';
 
@@ -62,9 +65,25 @@ export function zooHome(home?: string): string {
   return home ?? process.env['ETBENCH_HOME'] ?? '.etbench';
 }
 
-/** The folder of one (generator version, seed). */
+let sourceDigest: string | undefined;
+
+/** A digest of the files that decide what the zoo writes: program/zoo and program/reference
+ * (.ts in the source tree, .js in dist/), read once per process. */
+function zooSourceDigest(): string {
+  if (sourceDigest !== undefined) return sourceDigest;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const hash = createHash('sha256');
+  for (const dir of [here, path.join(here, '..', 'reference')]) {
+    for (const f of fs.readdirSync(dir).filter((n) => /\.(ts|js)$/.test(n)).sort()) {
+      hash.update(f).update(fs.readFileSync(path.join(dir, f)));
+    }
+  }
+  return (sourceDigest = hash.digest('hex'));
+}
+
+/** The folder of one (generator version, seed, zoo and reference source). */
 export function zooDir(home: string | undefined, seed: number): string {
-  const key = createHash('sha256').update(`etbench-zoo/${ZOO_GENERATOR_VERSION}/${seed}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(`etbench-zoo/${ZOO_GENERATOR_VERSION}/${seed}/${zooSourceDigest()}`).digest('hex').slice(0, 16);
   return path.join(zooHome(home), 'zoo', key);
 }
 

@@ -19,3 +19,8 @@ export const XNNPACK_PROGRAMS = ['conv3x3.pte', 'linear129.pte', 'quantized_line
 
 /** Programs our runtime runs end to end today. */
 export const RUNNABLE_PROGRAMS = [ADD_MODEL, APPLE_ADD, MODULE_LINEAR, BUNDLED, KEYWORD_SPOTTING];
+
+/** The zoo cache the zoo tests share with `etbench run` started from the repository root (its
+ * default home): a model's files are generated once per checkout state (the cache key covers
+ * the zoo's and the reference's source), not once per test. */
+export const ZOO_TEST_HOME = path.join(repoRoot, '.etbench');

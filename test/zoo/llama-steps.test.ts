@@ -12,14 +12,14 @@ import ort from 'onnxruntime-node';
 import { ensureZoo } from '../../program/zoo/index.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { PYTHON, withPython } from '../helpers/python.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { ZOO_TEST_HOME } from '../helpers/fixtures.js';
 
 interface Input { dtype: 'int64'; shape: number[]; data: number[] }
 
 withPython('zoo llama steps', () => {
   test('llama: prefill then decode steps agree between ExecuTorch (mutable KV cache) and the ONNX twin', async (t) => {
     t.timeout(600_000);
-    const home = await tempDir(t, 'etbench-zoo-llama-');
+    const home = ZOO_TEST_HOME;
     const [entry] = ensureZoo({ home, models: ['llama'], bundled: false });
     const prompt = JSON.parse(readFileSync(entry!.inputs, 'utf8')) as Input[];
     const p = prompt[1]!.data.length;

@@ -1,23 +1,19 @@
 // THE ZOO'S EXPECTED OUTPUTS COME FROM OUR REFERENCE. Each model's `.bpte` carries the seeded
 // input and the outputs program/reference (referenceRun, float64) computes for the `.pte`;
 // they must agree with the ONNX twin on onnxruntime-node within the model's tolerance.
-//
-// Until the issue-5 merge brings the reference operators the zoo uses (convolution, batch norm,
-// addmm, ... — program/zoo/pending-ops.yaml lists them), ensureZoo cannot bundle these models
-// and this test fails naming the first operator the reference lacks. It passes after the merge
-// (the decoder also needs the reference to start planned_initialized tensors, its KV caches,
-// from their mutable_data_segments bytes).
+// (The decoder's KV caches are planned_initialized tensors: the reference starts them from their
+// mutable_data_segments bytes.)
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import ort from 'onnxruntime-node';
 import { readBundled } from '../../program/index.js';
 import { ZOO_MODELS, ensureZoo } from '../../program/zoo/index.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { ZOO_TEST_HOME } from '../helpers/fixtures.js';
 
 for (const spec of ZOO_MODELS) {
-  test(`zoo .bpte of ${spec.name}: expected outputs from the reference match the ONNX twin`, async (t) => {
+  test.serial(`zoo .bpte of ${spec.name}: expected outputs from the reference match the ONNX twin`, async (t) => {
     t.timeout(300_000);
-    const home = await tempDir(t, 'etbench-zoo-bundles-');
+    const home = ZOO_TEST_HOME;
     const [entry] = ensureZoo({ home, models: [spec.name], bundled: true });
     const bundle = readBundled(new Uint8Array(readFileSync(entry!.bpte!)));
     const [suite] = bundle.suites;

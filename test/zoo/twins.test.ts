@@ -12,7 +12,7 @@ import ort from 'onnxruntime-node';
 import { runExecuTorch } from '../../cli/crosscheck/index.js';
 import { ZOO_MODELS, ensureZoo, type ZooEntry } from '../../program/zoo/index.js';
 import { PYTHON, withPython } from '../helpers/python.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { ZOO_TEST_HOME } from '../helpers/fixtures.js';
 
 interface InputFile { dtype: 'float32' | 'int64'; shape: number[]; data: number[] }
 
@@ -36,7 +36,7 @@ async function runTwin(entry: ZooEntry): Promise<{ shape: number[]; data: Float3
 withPython('zoo twins', () => {
   test('each ONNX twin under onnxruntime agrees with ExecuTorch on the zoo .pte', async (t) => {
     t.timeout(600_000);
-    const home = await tempDir(t, 'etbench-zoo-twins-');
+    const home = ZOO_TEST_HOME;
     const entries = ensureZoo({ home, bundled: false });
     const docs = await runExecuTorch(entries.map((e) => ({ program: e.pte, inputs: e.inputs })), { python: PYTHON, timeoutMs: 570_000 });
     for (const [i, entry] of entries.entries()) {
