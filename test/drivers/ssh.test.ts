@@ -55,7 +55,7 @@ async function ready(config: SshBoardConfig) {
 
 /** etrun processes of this test's scratch folder still alive on the "board" (this machine). */
 function etrunsUnder(folder: string): string[] {
-  const r = spawnSync('pgrep', ['-af', `${folder}/runtime/`], { encoding: 'utf8' });
+  const r = spawnSync('pgrep', ['-af', `^${folder}/runtime/`], { encoding: 'utf8' });
   return r.stdout.split('\n').filter((l) => l.trim() !== '' && !l.includes('pgrep'));
 }
 
