@@ -3,7 +3,7 @@
 // functions; wiring them into the agent's driver registry is the agent's job.
 //
 //   const adb = createAdbDriver({ port: 5037 });
-//   const stop = adb.watch((device) => console.log(device.id, device.state)).stop;   // plug/unplug
+//   const watcher = await adb.watch((device) => console.log(device.id, device.state));  // plug/unplug
 //   const [phone] = (await adb.discover()).filter((d) => d.state === 'device');
 //   const prepared = await adb.prepare(phone, null, { path: 'model.pte' });          // adb push, once per sha256
 //   const run = await adb.run(phone, { prepared, iterations: 20, coolBelowC: 40 }, abort.signal);
