@@ -23,6 +23,8 @@ export interface FakeDeviceOptions {
   /** false: answer CNXN with AUTH and never accept a key, as a phone whose user did not say yes. */
   authorized?: boolean;
   port?: number;
+  /** Run aarch64 executables under this emulator (e.g. qemu-aarch64), to play an arm64-v8a phone. */
+  emulator?: string | null;
 }
 
 const MAX_DATA = 256 * 1024;
@@ -36,7 +38,7 @@ export class FakeAdbDevice {
   port = 0;
 
   private constructor(private readonly options: FakeDeviceOptions) {
-    this.sandbox = new Sandbox(path.resolve(options.sandbox));
+    this.sandbox = new Sandbox(path.resolve(options.sandbox), options.emulator ?? null);
   }
 
   static async start(options: FakeDeviceOptions): Promise<FakeAdbDevice> {

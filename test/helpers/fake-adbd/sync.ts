@@ -100,6 +100,7 @@ export function syncService(stream: Stream, sandbox: Sandbox, log: SyncLog): Ser
     }
     chmodSync(u.local, u.mode);
     if (length > 0) utimesSync(u.local, length, length);
+    sandbox.written(u.local);
     log.sent.push(u.devicePath);
     stream.write(word('OKAY', 0));
   };
