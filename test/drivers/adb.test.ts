@@ -86,7 +86,7 @@ test.before(async () => {
 });
 
 test.after.always(async () => {
-  for (const f of fakes) await f.unplug();
+  for (const f of fakes) await f.close();
   await server?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -201,6 +201,11 @@ adbTest('unplugging mid-job: the job is LOST (to be re-queued) and watch() sees 
   await fake.replug();
   for (let i = 0; i < 150 && !seen.slice(unpluggedAt).includes('device'); i++) await new Promise((r) => setTimeout(r, 100));
   t.true(seen.slice(unpluggedAt).includes('device'), `states seen: ${seen.join(', ')}`);
+  // The lost job's etrun kept running on the phone; the next job kills it before it runs.
+  t.is(etrunsUnder(fake.sandbox.root).length, 1);
+  const next = await driver.run(await ready(fake), { prepared, iterations: 2, timeoutMs: 30_000 });
+  t.is(next.status, 'OK', `${next.problem}`);
+  t.deepEqual(etrunsUnder(fake.sandbox.root), []);
 });
 
 armTest('an arm64-v8a phone gets the static aarch64 etrun, which runs the bundled program there', async (t) => {

@@ -164,10 +164,11 @@ sshTest('a connection lost mid-job is reported as LOST (so the farm re-queues th
   t.regex(run.problem ?? '', /lost the device mid-job/);
   t.is(run.result, null);
   t.true(Date.now() - started < 20_000);
-  // The next job reconnects through the relay and runs.
+  // The lost job's etrun still runs on the board (nothing told it to stop)...
+  t.is(etrunsUnder(path.join(dir, 'lost')).length, 1);
+  // ...until the next job reconnects through the relay: it kills that orphan first, then runs.
   const next = await driver.run(device, { prepared, iterations: 2, timeoutMs: 30_000 });
   t.is(next.status, 'OK', `${next.problem}`);
-  // The orphaned etrun of the lost job is still running on the board: stop it for the next tests.
-  spawnSync('pkill', ['-f', `${path.join(dir, 'lost')}/runtime/`]);
+  t.deepEqual(etrunsUnder(path.join(dir, 'lost')), []);
   driver.close();
 });

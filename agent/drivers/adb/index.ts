@@ -14,7 +14,7 @@
 
 import path from 'node:path';
 import {
-  CONDITION_FILES, FACT_FILES, bigCoreMask, jobCommand, killCommand, linuxConditions, linuxFacts, parseJobOutput,
+  CONDITION_FILES, FACT_FILES, bigCoreMask, jobCommand, killCommand, killOrphansCommand, linuxConditions, linuxFacts, parseJobOutput,
   parseProbe, pickRuntime, probeCommand, remoteJobArgv, remoteOutcome, sha256File, shQuote, stamp, waitCool,
   type Cooldown, type LinuxConditions, type LinuxFacts, type RemoteJob, type RemotePrepared, type RemoteRun,
   type RuntimeBuild,
@@ -92,6 +92,15 @@ export function createAdbDriver(options: AdbDriverOptions = {}) {
   async function currentState(id: string): Promise<AdbDeviceState> {
     const listed = (await client.listDevices() as AdbListed[]).find((d) => d.id === id);
     return listed ? stateOf(listed.type) : 'gone';
+  }
+
+  /** Pids of etrun left running by LOST jobs (a pulled cable stops nothing on the phone), killed on the next contact. */
+  const orphans = new Map<string, number[]>();
+  async function killOrphans(device: AdbDevice): Promise<void> {
+    const pids = orphans.get(device.id);
+    if (!pids) return;
+    await check(dc(device), killOrphansCommand(pids, `${scratch}/runtime/`));
+    orphans.delete(device.id);
   }
 
   async function probe(device: AdbDevice, files: readonly string[], cpuinfo: boolean) {
@@ -209,6 +218,7 @@ export function createAdbDriver(options: AdbDriverOptions = {}) {
       let before: LinuxConditions;
       let cooldown: Cooldown | null = null;
       try {
+        await killOrphans(device);
         if (job.coolBelowC != null) {
           cooldown = await waitCool(async () => (await driver.conditions(device)).max_temperature_c, job.coolBelowC, {
             timeoutMs: job.coolTimeoutMs ?? 300_000, pollMs: 500, signal: signal ?? null,
@@ -242,6 +252,7 @@ export function createAdbDriver(options: AdbDriverOptions = {}) {
         if (stop.aborted) onStop();
         const text = await readToEnd(stream, (c) => { if (seen.length < 4096) seen += c; });
         const output = parseJobOutput(text);
+        if (output.status === null && stoppedBy === null && output.pid !== null) orphans.set(device.id, [...(orphans.get(device.id) ?? []), output.pid]);
         const lost = output.status === null && stoppedBy === null
           ? `the shell stream ended before the exit status (device ${device.id} is now ${await currentState(device.id).catch(() => 'unknown')})`
           : null;
@@ -256,6 +267,7 @@ export function createAdbDriver(options: AdbDriverOptions = {}) {
 
     /** Removes the phone's job folder (programs); the per-build etrun cache stays. */
     async cleanup(device: AdbDevice): Promise<void> {
+      await killOrphans(device);
       await check(dc(device), `rm -rf ${shQuote(`${scratch}/jobs`)}`);
     },
   };

@@ -2,7 +2,7 @@
 // and its markers, the /proc and /sys probe, and the classification of a remote run.
 
 export { archOf, defaultEtrunPath, pickRuntime, sha256File, type EtrunArch, type RuntimeBinary, type RuntimeBuild } from './runtime.js';
-export { jobCommand, killCommand, parseJobOutput, shQuote, type JobOutput } from './shell.js';
+export { jobCommand, killCommand, killOrphansCommand, parseJobOutput, shQuote, type JobOutput } from './shell.js';
 export {
   CONDITION_FILES, FACT_FILES, bigCoreMask, linuxConditions, linuxFacts, parseProbe, probeCommand,
   type LinuxConditions, type LinuxFacts, type Probe,

@@ -58,3 +58,13 @@ export function parseJobOutput(text: string): JobOutput {
 export function killCommand(pid: number, graceS = 1): string {
   return `kill -TERM ${pid} 2>/dev/null; sleep ${graceS}; kill -0 ${pid} 2>/dev/null && kill -KILL ${pid} 2>/dev/null; true`;
 }
+
+/**
+ * Kills etrun processes left by jobs whose link broke (a LOST job keeps running on the device and
+ * would disturb the next measurement). A pid is only killed while its command line still names
+ * `marker` (the scratch folder), so a pid reused by another process is left alone.
+ */
+export function killOrphansCommand(pids: readonly number[], marker: string): string {
+  if (pids.length === 0) return 'true';
+  return `for p in ${pids.join(' ')}; do tr '\\000' ' ' < /proc/$p/cmdline 2>/dev/null | grep -qF ${shQuote(marker)} && kill -KILL $p 2>/dev/null; done; true`;
+}

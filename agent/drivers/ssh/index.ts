@@ -14,7 +14,7 @@
 
 import path from 'node:path';
 import {
-  CONDITION_FILES, FACT_FILES, bigCoreMask, jobCommand, killCommand, linuxConditions, linuxFacts, parseJobOutput,
+  CONDITION_FILES, FACT_FILES, bigCoreMask, jobCommand, killCommand, killOrphansCommand, linuxConditions, linuxFacts, parseJobOutput,
   parseProbe, pickRuntime, probeCommand, remoteJobArgv, remoteOutcome, sha256File, shQuote, stamp, waitCool,
   type Cooldown, type LinuxConditions, type LinuxFacts, type RemoteJob, type RemotePrepared, type RemoteRun,
   type RuntimeBuild,
@@ -71,6 +71,15 @@ export function createSshDriver(options: { boards: SshBoardConfig[] }) {
     return conn;
   }
 
+  /** Pids of etrun left running by LOST jobs, per device, killed on the next contact. */
+  const orphans = new Map<string, number[]>();
+  async function killOrphans(device: SshDevice, conn: Connected): Promise<void> {
+    const pids = orphans.get(device.id);
+    if (!pids) return;
+    await check(conn, killOrphansCommand(pids, `${scratchOf(device)}/runtime/`));
+    orphans.delete(device.id);
+  }
+
   async function probe(device: SshDevice, files: readonly string[], cpuinfo: boolean) {
     return parseProbe(await check(await connection(device), probeCommand(files, cpuinfo)));
   }
@@ -78,12 +87,10 @@ export function createSshDriver(options: { boards: SshBoardConfig[] }) {
   const driver = {
     name: 'ssh',
 
-    /** Connects to every configured board; one that cannot be reached is listed with its state. */
+    /** Connects to every configured board (reusing open connections); one that cannot be reached is listed with its state. */
     async discover(): Promise<SshDevice[]> {
       return Promise.all(options.boards.map(async (board): Promise<SshDevice> => {
         const device: SshDevice = { id: idOf(board), unitId: null, state: 'unreachable', problem: null, tags: { kind: 'board', os: 'linux' }, board };
-        connections.get(device.id)?.client.end();
-        connections.delete(device.id);
         try {
           const conn = await connection(device);
           device.unitId = `ssh:${conn.hostKey}`;
@@ -160,6 +167,7 @@ export function createSshDriver(options: { boards: SshBoardConfig[] }) {
       let cooldown: Cooldown | null = null;
       try {
         conn = await connection(device);
+        await killOrphans(device, conn);
         if (job.coolBelowC != null) {
           cooldown = await waitCool(async () => (await driver.conditions(device)).max_temperature_c, job.coolBelowC, { timeoutMs: job.coolTimeoutMs ?? 300_000, signal: signal ?? null });
         }
@@ -186,10 +194,12 @@ export function createSshDriver(options: { boards: SshBoardConfig[] }) {
       stop.addEventListener('abort', onStop, { once: true });
       try {
         const r = await exec(conn, command, { onStdout: (c) => { if (seen.length < 4096) seen += c; }, signal: closer.signal });
+        const output = parseJobOutput(r.stdout);
         const run = remoteOutcome({
-          output: parseJobOutput(r.stdout), stoppedBy, timeoutMs, durationMs: performance.now() - started,
+          output, stoppedBy, timeoutMs, durationMs: performance.now() - started,
           lost: conn.closed?.reason ?? (r.code === null ? 'the exec channel closed without an exit status' : null),
         });
+        if (run.status === 'LOST' && output.pid !== null) orphans.set(device.id, [...(orphans.get(device.id) ?? []), output.pid]);
         return stamp(run, device.unitId ?? '', { ...before, ...(cooldown ? { cooldown } : {}) });
       } catch (e) {
         return lostRun((e as Error).message);
@@ -200,7 +210,9 @@ export function createSshDriver(options: { boards: SshBoardConfig[] }) {
 
     /** Removes the board's job folder (programs); the per-build etrun cache stays. */
     async cleanup(device: SshDevice): Promise<void> {
-      await check(await connection(device), `rm -rf ${shQuote(`${scratchOf(device)}/jobs`)}`);
+      const conn = await connection(device);
+      await killOrphans(device, conn);
+      await check(conn, `rm -rf ${shQuote(`${scratchOf(device)}/jobs`)}`);
     },
 
     /** Closes every connection (the agent calls it on shutdown). */

@@ -60,12 +60,17 @@ export class FakeAdbDevice {
     return `127.0.0.1:${this.port}`;
   }
 
-  /** Pulls the cable: every link drops and the port stops answering; commands on it are killed. */
+  /** Pulls the cable: every link drops and the port stops answering; what runs keeps running. */
   async unplug(): Promise<void> {
-    for (const child of this.running) killGroup(child);
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server = null;
+  }
+
+  /** Unplugs it and ends everything it still runs (the end of a test). */
+  async close(): Promise<void> {
+    await this.unplug();
+    for (const child of this.running) killGroup(child);
   }
 
   /** Plugs it back in on the same port. */
@@ -157,7 +162,7 @@ export class FakeAdbDevice {
         case CMD.CLSE: {
           const stream = streams.get(m.arg1);
           streams.delete(m.arg1);
-          stream?.peerClosed();
+          stream?.peerClosed('clse');
           return;
         }
         default:
@@ -177,7 +182,7 @@ export class FakeAdbDevice {
     socket.on('error', () => undefined);
     socket.on('close', () => {
       this.sockets.delete(socket);
-      for (const s of streams.values()) s.peerClosed();
+      for (const s of streams.values()) s.peerClosed('link');
       streams.clear();
     });
   }

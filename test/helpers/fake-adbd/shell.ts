@@ -1,6 +1,7 @@
 // The `shell:` service in its raw form (no shell protocol v2): the command runs under sh with
 // stdout and stderr merged into the stream, and the stream closes when the command ends. Closing
-// the stream from the host side kills the command's process group.
+// the stream from the host side kills the command's process group; a link that goes down does
+// not (as on a phone whose cable is pulled: what it runs keeps running).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -40,7 +41,9 @@ export function shellService(command: string, stream: Stream, sandbox: Sandbox, 
   });
   return {
     data: (chunk) => child.stdin!.write(chunk),
-    closed: () => killGroup(child),
+    closed: (how) => {
+      if (how === 'clse') killGroup(child);
+    },
   };
 }
 

@@ -5,8 +5,8 @@ import { CMD, type Message } from './protocol.js';
 
 export interface ServiceHandler {
   data(chunk: Buffer): void;
-  /** The peer closed the stream (or the link went down). */
-  closed(): void;
+  /** The peer closed the stream (CLSE), or the link went down ('link'). */
+  closed(how: 'clse' | 'link'): void;
 }
 
 export class Stream {
@@ -45,10 +45,10 @@ export class Stream {
     this.handler?.data(data);
   }
 
-  peerClosed(): void {
+  peerClosed(how: 'clse' | 'link'): void {
     if (this.done) return;
     this.done = true;
-    this.handler?.closed();
+    this.handler?.closed(how);
   }
 
   private pump(): void {
