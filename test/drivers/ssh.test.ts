@@ -172,3 +172,20 @@ sshTest('a connection lost mid-job is reported as LOST (so the farm re-queues th
   t.deepEqual(etrunsUnder(path.join(dir, 'lost')), []);
   driver.close();
 });
+
+sshTest('watch() reports the board ready, then unreachable when its link is gone', async (t) => {
+  const relay = await startRelay(sshd.port);
+  const driver = createSshDriver({ boards: [board({ port: relay.port, scratch: path.join(dir, 'watch') })] });
+  open.push(driver);
+  const states: string[] = [];
+  const watcher = driver.watch((devices) => states.push(devices[0]!.state), { intervalMs: 200 });
+  t.teardown(() => watcher.stop());
+  const until = async (state: string): Promise<void> => {
+    for (let i = 0; i < 100 && !states.includes(state); i++) await new Promise((r) => setTimeout(r, 100));
+  };
+  await until('ready');
+  t.is(states[0], 'ready');
+  await relay.close();
+  await until('unreachable');
+  t.deepEqual(states, ['ready', 'unreachable']);
+});

@@ -107,8 +107,12 @@ export function createSshDriver(options: { boards: SshBoardConfig[] }) {
     watch(onChange: (devices: SshDevice[]) => void, { intervalMs = 30_000 } = {}): { stop(): void } {
       let last = '';
       let stopped = false;
+      let busy = false;
       const tick = async (): Promise<void> => {
-        const devices = await driver.discover();
+        // A slow board must not pile up discoveries: skip the tick while one is still running.
+        if (busy) return;
+        busy = true;
+        const devices = await driver.discover().finally(() => { busy = false; });
         const key = JSON.stringify(devices.map((d) => [d.id, d.unitId, d.state]));
         if (!stopped && key !== last) {
           last = key;
