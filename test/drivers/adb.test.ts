@@ -154,7 +154,7 @@ adbTest('a job waits until the phone cools below the threshold, and records the 
   t.false((hot.result?.conditions as { cooldown: { reached: boolean } }).cooldown.reached);
 });
 
-adbTest('a job over its time bound is killed on the phone', async (t) => {
+adbTest('a job over its time bound is killed on the phone; so is one aborted before it started', async (t) => {
   const fake = await phone('slow');
   const device = await ready(fake);
   const prepared = await driver.prepare(device, null, { path: ADD_MODEL });
@@ -162,6 +162,10 @@ adbTest('a job over its time bound is killed on the phone', async (t) => {
   const run = await driver.run(device, { prepared, minSeconds: 120, iterations: 10_000_000, timeoutMs: 1500 });
   t.is(run.status, 'TIMED_OUT', `${run.problem}`);
   t.true(Date.now() - started < 15_000);
+  t.deepEqual(etrunsUnder(fake.sandbox.root), []);
+  // Aborted before etrun even started (the stop comes before its pid): still killed, not left behind.
+  const early = await driver.run(device, { prepared, minSeconds: 120, iterations: 10_000_000, timeoutMs: 60_000 }, AbortSignal.abort());
+  t.is(early.status, 'CANCELLED');
   t.deepEqual(etrunsUnder(fake.sandbox.root), []);
 });
 
@@ -184,7 +188,12 @@ adbTest('unplugging mid-job: the job is LOST (to be re-queued) and watch() sees 
   const watcher = await driver.watch((d) => { if (d.id === fake.serial) seen.push(d.state); });
   t.teardown(() => watcher.stop());
   const prepared = await driver.prepare(device, null, { path: ADD_MODEL });
-  setTimeout(() => void fake.unplug(), 1500);
+  // Pull the cable once etrun runs on the phone (not at a fixed time: a loaded machine is slow to start it).
+  void (async () => {
+    for (let i = 0; i < 200 && etrunsUnder(fake.sandbox.root).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    await fake.unplug();
+  })();
   const started = Date.now();
   const run = await driver.run(device, { prepared, minSeconds: 120, iterations: 10_000_000, timeoutMs: 60_000 });
   t.is(run.status, 'LOST', `${run.status}: ${run.problem}`);

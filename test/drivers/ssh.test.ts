@@ -130,13 +130,18 @@ sshTest('a job over its time bound is killed on the board; an aborted one is can
   t.deepEqual(etrunsUnder(scratch), []);
   const abort = new AbortController();
   let runningAtAbort: string[] = [];
-  setTimeout(() => {
+  void (async () => {
+    for (let i = 0; i < 200 && etrunsUnder(scratch).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     runningAtAbort = etrunsUnder(scratch);
     abort.abort();
-  }, 1000);
+  })();
   const cancelled = await driver.run(device, { prepared, minSeconds: 120, iterations: 10_000_000, timeoutMs: 60_000 }, abort.signal);
   t.is(cancelled.status, 'CANCELLED');
   t.is(runningAtAbort.length, 1, 'etrun was running on the board when the job was aborted');
+  t.deepEqual(etrunsUnder(scratch), []);
+  // Aborted before etrun even started (the stop comes before its pid): still killed, not left behind.
+  const early = await driver.run(device, { prepared, minSeconds: 120, iterations: 10_000_000, timeoutMs: 60_000 }, AbortSignal.abort());
+  t.is(early.status, 'CANCELLED');
   t.deepEqual(etrunsUnder(scratch), []);
   driver.close();
 });
@@ -157,7 +162,12 @@ sshTest('a connection lost mid-job is reported as LOST (so the farm re-queues th
   t.teardown(() => relay.close());
   const { driver, device } = await ready(board({ port: relay.port, scratch: path.join(dir, 'lost') }));
   const prepared = await driver.prepare(device, null, { path: ADD_MODEL });
-  setTimeout(() => relay.cut(), 1500);
+  // Cut the link once etrun runs on the board (not at a fixed time: a loaded machine is slow to start it).
+  void (async () => {
+    for (let i = 0; i < 200 && etrunsUnder(path.join(dir, 'lost')).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    relay.cut();
+  })();
   const started = Date.now();
   const run = await driver.run(device, { prepared, minSeconds: 120, iterations: 10_000_000, timeoutMs: 60_000 });
   t.is(run.status, 'LOST', `${run.status}: ${run.problem}`);

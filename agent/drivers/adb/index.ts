@@ -237,20 +237,30 @@ export function createAdbDriver(options: AdbDriverOptions = {}) {
       let stoppedBy: 'TIMEOUT' | 'CANCEL' | null = null;
       let seen = '';
       let stream: Awaited<ReturnType<typeof openShell>> | null = null;
+      let killed = false;
+      let fallback: NodeJS.Timeout | null = null;
+      // Closing the shell stream need not stop the process on a phone: kill it by pid, as soon
+      // as both the stop and the pid are there (the pid may arrive after the stop).
+      const tryKill = (): void => {
+        const pid = parseJobOutput(seen).pid;
+        if (stoppedBy === null || killed || pid === null) return;
+        killed = true;
+        void shell(phone, killCommand(pid)).catch(() => stream?.destroy());
+      };
       const onStop = (): void => {
         stoppedBy = timeout.aborted ? 'TIMEOUT' : 'CANCEL';
-        const pid = parseJobOutput(seen).pid;
-        // Closing the shell stream need not stop the process on a phone: kill it by pid.
-        if (pid === null) stream?.destroy();
-        else void shell(phone, killCommand(pid)).catch(() => stream?.destroy());
-        // Should the kill never land (the link is dying), stop waiting for the stream.
-        setTimeout(() => stream?.destroy(), 15_000).unref();
+        tryKill();
+        // Should the pid never come or the kill never land (the link is dying), stop waiting.
+        fallback = setTimeout(() => stream?.destroy(), 15_000);
       };
-      stop.addEventListener('abort', onStop, { once: true });
+      if (stop.aborted) onStop();
+      else stop.addEventListener('abort', onStop, { once: true });
       try {
         stream = await openShell(phone, command);
-        if (stop.aborted) onStop();
-        const text = await readToEnd(stream, (c) => { if (seen.length < 4096) seen += c; });
+        const text = await readToEnd(stream, (c) => {
+          if (seen.length < 4096) seen += c;
+          tryKill();
+        });
         const output = parseJobOutput(text);
         if (output.status === null && stoppedBy === null && output.pid !== null) orphans.set(device.id, [...(orphans.get(device.id) ?? []), output.pid]);
         const lost = output.status === null && stoppedBy === null
@@ -262,6 +272,7 @@ export function createAdbDriver(options: AdbDriverOptions = {}) {
         return lostRun((e as Error).message);
       } finally {
         stop.removeEventListener('abort', onStop);
+        if (fallback !== null) clearTimeout(fallback);
       }
     },
 

@@ -133,7 +133,8 @@ export function exec(conn: Connected, command: string, options: ExecOptions = {}
       const onAbort = (): void => {
         stream.close();
       };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.signal?.aborted === true) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
       stream.on('close', () => {
         options.signal?.removeEventListener('abort', onAbort);
         resolve({ stdout, stderr, code, signal });

@@ -188,16 +188,32 @@ export function createSshDriver(options: { boards: SshBoardConfig[] }) {
       let stoppedBy: 'TIMEOUT' | 'CANCEL' | null = null;
       let seen = '';
       const closer = new AbortController();
+      let killed = false;
+      let fallback: NodeJS.Timeout | null = null;
+      // Closing an exec channel does not stop a process without a terminal: kill it by pid, as
+      // soon as both the stop and the pid are there (the pid may arrive after the stop).
+      const tryKill = (): void => {
+        const pid = parseJobOutput(seen).pid;
+        if (stoppedBy === null || killed || pid === null) return;
+        killed = true;
+        void exec(conn, killCommand(pid)).catch(() => closer.abort());
+      };
       const onStop = (): void => {
         stoppedBy = timeout.aborted ? 'TIMEOUT' : 'CANCEL';
-        const pid = parseJobOutput(seen).pid;
-        // Closing an exec channel does not stop a process without a terminal: kill it by pid.
-        if (pid === null) closer.abort();
-        else void exec(conn, killCommand(pid)).catch(() => closer.abort());
+        tryKill();
+        // No pid within 10 s (the command never started): give up on the channel.
+        fallback = setTimeout(() => { if (!killed) closer.abort(); }, 10_000);
       };
-      stop.addEventListener('abort', onStop, { once: true });
+      if (stop.aborted) onStop();
+      else stop.addEventListener('abort', onStop, { once: true });
       try {
-        const r = await exec(conn, command, { onStdout: (c) => { if (seen.length < 4096) seen += c; }, signal: closer.signal });
+        const r = await exec(conn, command, {
+          onStdout: (c) => {
+            if (seen.length < 4096) seen += c;
+            tryKill();
+          },
+          signal: closer.signal,
+        });
         const output = parseJobOutput(r.stdout);
         const run = remoteOutcome({
           output, stoppedBy, timeoutMs, durationMs: performance.now() - started,
@@ -209,6 +225,7 @@ export function createSshDriver(options: { boards: SshBoardConfig[] }) {
         return lostRun((e as Error).message);
       } finally {
         stop.removeEventListener('abort', onStop);
+        if (fallback !== null) clearTimeout(fallback);
       }
     },
 
