@@ -220,7 +220,7 @@ export function createSshDriver(options: { boards: SshBoardConfig[] }) {
           lost: conn.closed?.reason ?? (r.code === null ? 'the exec channel closed without an exit status' : null),
         });
         if (run.status === 'LOST' && output.pid !== null) orphans.set(device.id, [...(orphans.get(device.id) ?? []), output.pid]);
-        return stamp(run, device.unitId ?? '', { ...before, ...(cooldown ? { cooldown } : {}) });
+        return stamp(run, `ssh:${conn.hostKey}`, { ...before, ...(cooldown ? { cooldown } : {}) });
       } catch (e) {
         return lostRun((e as Error).message);
       } finally {
