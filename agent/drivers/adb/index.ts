@@ -116,8 +116,13 @@ export function createAdbDriver(options: AdbDriverOptions = {}) {
         const state = stateOf(d.type);
         const device = describe(d.id, state);
         if (state !== 'device' && state !== 'emulator') return device;
-        const f = await driver.facts(device);
-        return describe(d.id, state, { soc: f.soc, abi: f.abi, model: f.model, android: f.android_version });
+        try {
+          const f = await driver.facts(device);
+          return describe(d.id, state, { soc: f.soc, abi: f.abi, model: f.model, android: f.android_version });
+        } catch (e) {
+          // It went away (or stopped answering) between the list and the questions: not ready.
+          return { ...describe(d.id, 'offline'), problem: `listed as ready but reading its facts failed: ${(e as Error).message}` };
+        }
       }));
     },
 
