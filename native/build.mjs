@@ -21,7 +21,7 @@
 // parallel. Environment: CXX (default g++, clang++ for asan when present),
 // ETB_WERROR=1 turns warnings into errors (CI), ETB_JOBS sets parallelism.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -152,9 +152,50 @@ async function link(v, out, objects, extra = [], changed = 0) {
 
 const objectOf = (outDir, file) => join(outDir, 'obj', file.replace(/\.(cpp|S)$/, '.o'));
 
+// Parallel test files (and agents) may build the same variant at once; compilers writing one
+// object file together would corrupt it. A lock directory per variant holds them apart; a lock
+// whose holder process is gone (killed build) is taken over.
+async function withVariantLock(variant, fn) {
+  const lock = join(root, 'build', 'native', `${variant}.build.lock`);
+  mkdirSync(dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      let pid = 0;
+      try {
+        pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        // No pid yet: just created by its holder, or left by a build killed at that instant.
+      }
+      let alive = pid === 0 ? Date.now() - mtime(lock) < 5_000 : true;
+      if (pid > 0) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          alive = false;
+        }
+      }
+      if (!alive) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 async function build(name) {
   const target = targets[name];
   if (!target) throw new Error(`unknown target '${name}'; targets: ${Object.keys(targets).join(', ')}`);
+  return withVariantLock(target.variant, () => buildUnlocked(name, target));
+}
+
+async function buildUnlocked(name, target) {
   const v = variants[target.variant];
   const outDir = join(root, 'build', 'native', target.variant);
   // Extra flags (Node headers) apply to the binding's own files only, so the

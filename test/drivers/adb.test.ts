@@ -63,13 +63,20 @@ async function ready(fake: FakeAdbDevice): Promise<AdbDevice> {
 }
 
 // The arm64 phone runs the static aarch64 etrun under qemu-aarch64 (the fake swaps an aarch64
-// executable it receives for a script that execs the emulator on it, as binfmt_misc would); the
-// test needs that build (`node native/build.mjs etrun-aarch64`, minutes), so it skips without it.
+// executable it receives for a script that execs the emulator on it, as binfmt_misc would). The
+// test builds it (`node native/build.mjs etrun-aarch64`; incremental, and locked against the
+// aarch64 test building it at the same time) where the cross compiler is installed, and in CI.
 const ETRUN_AARCH64 = path.join(repoRoot, 'build', 'native', 'aarch64', 'etrun');
 const qemuMissing = spawnSync('qemu-aarch64', ['--version'], { stdio: 'ignore' }).status !== 0;
-const armTest = !missing && !qemuMissing && existsSync(ETRUN_AARCH64) ? test.serial : test.serial.skip;
-if (qemuMissing || !existsSync(ETRUN_AARCH64)) {
-  console.log(`adb arm64 phone test: skipped (${qemuMissing ? 'qemu-aarch64 not installed' : `${ETRUN_AARCH64} not built: node native/build.mjs etrun-aarch64`})`);
+const crossMissing = spawnSync('aarch64-linux-gnu-g++', ['--version'], { stdio: 'ignore' }).status !== 0;
+const armTest = ci || (!missing && !qemuMissing && !crossMissing) ? test.serial : test.serial.skip;
+if (!ci && (qemuMissing || crossMissing)) {
+  console.log(`adb arm64 phone test: skipped (${qemuMissing ? 'qemu-aarch64' : 'aarch64-linux-gnu-g++'} not installed: apt-get install qemu-user g++-aarch64-linux-gnu)`);
+}
+
+function buildEtrunAarch64(): void {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'native', 'build.mjs'), 'etrun-aarch64'], { cwd: repoRoot, encoding: 'utf8', timeout: 900_000 });
+  if (r.status !== 0 || !existsSync(ETRUN_AARCH64)) throw new Error(`etrun-aarch64 did not build:\n${r.stderr.slice(-3000)}`);
 }
 
 const etrunsUnder = (sandbox: string): string[] =>
@@ -218,6 +225,8 @@ adbTest('unplugging mid-job: the job is LOST (to be re-queued) and watch() sees 
 });
 
 armTest('an arm64-v8a phone gets the static aarch64 etrun, which runs the bundled program there', async (t) => {
+  t.timeout(900_000);
+  buildEtrunAarch64();
   const fake = await phone('arm64', { emulator: 'qemu-aarch64', props: { 'ro.product.cpu.abi': 'arm64-v8a' } });
   const device = await ready(fake);
   t.is(device.tags.abi, 'arm64-v8a');
