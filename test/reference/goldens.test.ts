@@ -33,16 +33,16 @@ function check(c: GoldenCase): string | null {
     const why = expect.tensors.map((e, i) => compare(result[i] as RefTensor, e)).find((w) => w !== null);
     return why ?? null;
   }
-  return compare(result as RefTensor, expect, c.ulps ?? 0, c.ulpsOf);
+  return compare(result as RefTensor, expect, c.ulps ?? 0, c.ulpsOf, c.atol ?? 0);
 }
 
-function compare(t: RefTensor, expect: Extract<GoldenCase['expect'], { dtype: unknown }>, ulps = 0, ulpsOf?: string): string | null {
+function compare(t: RefTensor, expect: Extract<GoldenCase['expect'], { dtype: unknown }>, ulps = 0, ulpsOf?: string, atol = 0): string | null {
   if (t.dtype !== expect.dtype) return `dtype ${t.dtype} != ${expect.dtype}`;
   if (t.shape.join() !== expect.shape.join()) return `shape [${t.shape}] != [${expect.shape}]`;
   if (t.dimOrder.join() !== expect.dimOrder.join()) return `dim order [${t.dimOrder}] != [${expect.dimOrder}]`;
-  const logical = firstDifference(t.data, decodeElements(expect.dtype, expect.data!), ulps, ulpsOf ?? expect.dtype);
+  const logical = firstDifference(t.data, decodeElements(expect.dtype, expect.data!), ulps, ulpsOf ?? expect.dtype, atol);
   if (logical !== null) return `logical ${logical}`;
-  const memory = firstDifference(toPhysical(t.data as (number | bigint)[], t.shape, t.dimOrder), decodeElements(expect.dtype, expect.memory!), ulps, ulpsOf ?? expect.dtype);
+  const memory = firstDifference(toPhysical(t.data as (number | bigint)[], t.shape, t.dimOrder), decodeElements(expect.dtype, expect.memory!), ulps, ulpsOf ?? expect.dtype, atol);
   return memory === null ? null : `memory ${memory}`;
 }
 

@@ -24,6 +24,8 @@ export interface GoldenCase {
   ulps?: number;
   /** The dtype whose ulp `ulps` counts in (the compute dtype; default the result's). */
   ulpsOf?: string;
+  /** An absolute difference also accepted (cancellation after a libm call). */
+  atol?: number;
 }
 
 export const GOLDENS_PATH = fileURLToPath(new URL('./goldens.json', import.meta.url));
@@ -84,11 +86,12 @@ export function ulpDistance(a: number, b: number, dtype: string): number {
   return Math.abs(a - b) / 2 ** (e - (f.precision - 1));
 }
 
-/** A description of the first difference between two element lists, or null; floats of `dtype` may differ by `ulps`. */
-export function firstDifference(actual: readonly (number | bigint)[], expected: readonly (number | bigint)[], ulps = 0, dtype = ''): string | null {
+/** A description of the first difference between two element lists, or null; floats of `dtype` may differ by `ulps` (or by `atol`). */
+export function firstDifference(actual: readonly (number | bigint)[], expected: readonly (number | bigint)[], ulps = 0, dtype = '', atol = 0): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
   const near = (v: number | bigint, w: number | bigint): boolean =>
-    sameElement(v, w) || (ulps > 0 && typeof v === 'number' && typeof w === 'number' && ulpDistance(v, w, dtype) <= ulps);
+    sameElement(v, w) || (ulps > 0 && typeof v === 'number' && typeof w === 'number' &&
+      (ulpDistance(v, w, dtype) <= ulps || Math.abs(v - w) <= atol));
   const i = actual.findIndex((v, k) => !near(v, expected[k]!));
   return i < 0 ? null : `element ${i}: ${String(actual[i])} != ${String(expected[i])} (of ${actual.length})`;
 }

@@ -51,6 +51,9 @@ Error check_out_is(KernelContext& ctx, ScalarType self, ScalarType common, Scala
 // Fails with NotSupported naming the dtype when t is not an elementwise dtype.
 Error check_elementwise(KernelContext& ctx, const Tensor& t, const char* name);
 
+// Resizes out to the broadcast of a with b and c (either may be null).
+Error resize_to_broadcast3(KernelContext& ctx, const Tensor& a, const Tensor* b, const Tensor* c, Tensor& out);
+
 // Resizes out to self's sizes (same rank required).
 Error resize_like(KernelContext& ctx, const Tensor& self, Tensor& out);
 
