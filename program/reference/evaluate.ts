@@ -29,10 +29,17 @@ import { catOut, splitCopyTensorOut, splitWithSizesCopyOut, stackOut, unbindCopy
 import { embeddingOut, indexPutOut, indexSelectOut, indexTensorOut } from './indexing.js';
 import { gatherOut, maskedFillScalarOut, scatterSrcOut, scatterValueOut } from './indexing-scatter.js';
 import { flipOut, pixelShuffleOut, repeatOut, rollOut, trilOut, triuOut } from './shape-tile.js';
-import { clampOut, clampTensorOut, hardtanhOut, reluOut } from './activation.js';
-import { divOut, divOutMode, divScalarOut, powTensorScalarOut, rsubScalarOut, subOut, subScalarOut } from './arith.js';
+import {
+  clampOut, clampTensorOut, eluOut, hardsigmoidOut, hardswishOut, hardtanhOut, leakyReluOut, reluOut, siluOut,
+} from './activation.js';
+import {
+  bitwiseAndTensorOut, divOut, divOutMode, divScalarOut, powTensorScalarOut, powTensorTensorOut, rsubScalarOut, subOut, subScalarOut,
+} from './arith.js';
 import { decomposedDequantizePerTensor, decomposedQuantizePerTensor } from './quantized-decomposed.js';
-import { cosOut, expOut, geluOut, negOut, rsqrtOut, sigmoidOut, sinOut, sqrtOut, tanhOut } from './unary.js';
+import {
+  absOut, cosOut, erfOut, expOut, floorOut, geluOut, logOut, negOut, reciprocalOut, roundOut, rsqrtOut, sigmoidOut, sinOut, sqrtOut,
+  tanhOut,
+} from './unary.js';
 import {
   anyAllOut, anyDimOut, anyDimsOut, compareScalarOut, compareTensorOut, logicalNotOut, maximumOut, minimumOut, whereSelfOut,
 } from './compare.js';
@@ -107,6 +114,19 @@ export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
   'aten::any.all_out': out(2, anyAllOut),
   'aten::any.out': out(4, anyDimOut),
   'aten::any.dims_out': out(4, anyDimsOut),
+  'aten::abs.out': out(2, absOut),
+  'aten::reciprocal.out': out(2, reciprocalOut),
+  'aten::log.out': out(2, logOut),
+  'aten::erf.out': out(2, erfOut),
+  'aten::floor.out': out(2, floorOut),
+  'aten::round.out': out(2, roundOut),
+  'aten::leaky_relu.out': out(3, leakyReluOut),
+  'aten::elu.out': out(5, eluOut),
+  'aten::silu.out': out(2, siluOut),
+  'aten::hardswish.out': out(2, hardswishOut),
+  'aten::hardsigmoid.out': out(2, hardsigmoidOut),
+  'aten::bitwise_and.Tensor_out': out(3, bitwiseAndTensorOut),
+  'aten::pow.Tensor_Tensor_out': out(3, powTensorTensorOut),
   'dim_order_ops::_clone_dim_order.out': out(4, cloneDimOrderOut),
   'dim_order_ops::_to_dim_order_copy.out': out(4, toDimOrderCopyOut),
   'aten::sym_size.int': value(2, symSizeInt),

@@ -32,6 +32,9 @@ export const sigmoidOut = (args: readonly RefValue[]): RefTensor => floatUnary(a
 export const tanhOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => Math.tanh(x));
 export const expOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => Math.exp(x));
 export const sqrtOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => Math.sqrt(x));
+export const reciprocalOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => 1 / x);
+export const logOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => Math.log(x));
+export const erfOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => erf(x));
 export const cosOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => Math.cos(x));
 export const sinOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x) => Math.sin(x));
 export const rsqrtOut = (args: readonly RefValue[]): RefTensor => floatUnary(args, (x, round) => 1 / round(Math.sqrt(x)));
@@ -73,3 +76,28 @@ export function geluOut(args: readonly RefValue[]): RefTensor {
     return wide ? r(r(x * 0.5) * e) : r(r(x * e) * 0.5);
   });
 }
+
+/** abs / floor / round: self's dtype (out must have it), bool refused, integers unchanged by floor and round. */
+function sameDtype(args: readonly RefValue[], what: string, f: (x: number) => number, int: (x: Element) => Element): RefTensor {
+  const self = tensorArg(args, 0, 'self');
+  const out = tensorArg(args, 1, 'out');
+  if (self.dtype === 'bool') throw new ReferenceOpError(`"${what}" not implemented for 'Bool'`);
+  checkOutIs(self.dtype, out);
+  return mapBroadcast([self], self.dtype, out, ([x]) => (isFloating(self.dtype) ? f(x as number) : int(x!)));
+}
+
+/** nearbyint in the default rounding mode: half to even. */
+function roundHalfEven(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = Math.floor(x);
+  const d = x - f;
+  const r = d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
+  return r === 0 && (x < 0 || Object.is(x, -0)) ? -0 : r;
+}
+
+export const absOut = (args: readonly RefValue[]): RefTensor => {
+  const dtype = tensorArg(args, 0, 'self').dtype;
+  return sameDtype(args, 'abs', Math.abs, (x) => castElement(typeof x === 'bigint' ? (x < 0n ? -x : x) : Math.abs(x), 'int64', dtype));
+};
+export const floorOut = (args: readonly RefValue[]): RefTensor => sameDtype(args, 'floor', Math.floor, (x) => x);
+export const roundOut = (args: readonly RefValue[]): RefTensor => sameDtype(args, 'round', roundHalfEven, (x) => x);

@@ -92,6 +92,7 @@ class Cases(Base):
         self.creation()
         self.copies()
         self.anys()
+        self.group3()
 
     def fdtype(self):
         return self.dtype if self.is_float else torch.float32
@@ -382,6 +383,55 @@ class Cases(Base):
                               ('dims None', sparse([2, 3]), None, False)):
             out = self.out(torch.bool)
             self.run('aten::any.dims_out', note, [x, d, k, ('out', out)], lambda: A.any.dims_out(x, d, k, out=out))
+
+
+    def group3(self):
+        compute = NAMES_OF[self.fdtype()]
+        for op, fn, ulps in (('reciprocal', A.reciprocal.out, 0), ('log', A.log.out, 4), ('erf', A.erf.out, 4)):
+            for note, a in (('seeded', self.t([2, 5])), ('special values', self.t([12], True)), ('channels_last', self.t([1, 2, 2, 3], cl=True))):
+                out = self.out(self.fdtype(), list(a.shape), note == 'channels_last')
+                # ATen's vectorized float erf is a polynomial good to about 1e-7 absolute, not to the last bit.
+                atol = {'float32': 2e-7}.get(compute, 0) if op == 'erf' else None
+                self.run(f'aten::{op}.out', note, [a, ('out', out)], lambda: fn(a, out=out), ulps, compute, atol)
+        for op, fn in (('abs', A.abs.out), ('floor', A.floor.out), ('round', A.round.out)):
+            halves = torch.tensor([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49, -0.51], dtype=self.dtype) if self.is_float else self.t([8])
+            for note, a in (('seeded', self.t([2, 5])), ('special values', self.t([12], True)), ('halves', halves)):
+                out = self.out()
+                self.run(f'aten::{op}.out', note, [a, ('out', out)], lambda: fn(a, out=out))
+        seeded, special, wide = self.t([2, 5]), self.t([12], True), self.t([16])
+        for note, a in (('seeded', seeded), ('special values', special)):
+            for slope in (0.01, 0.2):
+                out = self.out()
+                self.run('aten::leaky_relu.out', f'{note}, slope {slope}', [a, slope, ('out', out)], lambda: A.leaky_relu.out(a, slope, out=out))
+            for coef in ((1, 1, 1), (1.5, 2, 0.5)):
+                out = self.out()
+                # expm1 of a negative x loses nothing, but SLEEF's last bit is not ours.
+                self.run('aten::elu.out', f'{note}, coefficients {coef}', [a, *coef, ('out', out)], lambda: A.elu.out(a, *coef, out=out), 4)
+        for op, fn, ulps in (('silu', A.silu.out, 4), ('hardswish', A.hardswish.out, 0), ('hardsigmoid', A.hardsigmoid.out, 0)):
+            for note, a in (('seeded', seeded), ('special values', special), ('wide range', wide)):
+                out = self.out()
+                self.run(f'aten::{op}.out', note, [a, ('out', out)], lambda: fn(a, out=out), ulps)
+        other = self.t([2, 6])
+        for note, a, b in (('same shape', self.t([2, 6]), other), ('special values', self.t([12], True), self.t([12], True)),
+                           ('broadcast', self.t([3, 1]), self.t([4])),
+                           (f'promote with {self.g["PARTNER"][self.name]}', self.t([5]), self.t([5], name=self.g['PARTNER'][self.name]))):
+            try:
+                common = torch.result_type(a, b)
+            except RuntimeError:
+                common = self.dtype
+            out = self.out(common)
+            self.run('aten::bitwise_and.Tensor_out', note, [a, b, ('out', out)], lambda: A.bitwise_and.Tensor_out(a, b, out=out))
+        exps = torch.tensor([2, 3, 0, 1, 2, 5], dtype=self.dtype) if self.name != 'bool' else torch.tensor([True, False] * 3)
+        base = self.t([6]).abs() if self.is_float else self.t([6])
+        for note, a, b in (('small exponents', self.t([2, 6]), exps), ('fractional', base, torch.tensor([0.5, 1.5, -0.5, 2.5, -2.0, 3.0], dtype=self.dtype if self.is_float else torch.float32)),
+                           ('special values', self.t([12], True), self.t([12], True)), ('negative int exponents', torch.tensor([1, -1, 2, -3, 0, 5], dtype=self.dtype) if self.name not in ('bool', 'uint8') else self.t([6]),
+                                                                                      torch.tensor([-3, -3, -1, -2, 1, 0], dtype=self.dtype) if self.name not in ('bool', 'uint8') else self.t([6]))):
+            try:
+                common = torch.result_type(a, b)
+            except RuntimeError:
+                common = self.dtype
+            out = self.out(common)
+            self.run('aten::pow.Tensor_Tensor_out', note, [a, b, ('out', out)], lambda: A.pow.Tensor_Tensor_out(a, b, out=out), 2)
 
 
 class QuantCases(Base):

@@ -318,6 +318,84 @@ namespace portable {
 [[nodiscard]] Error any_dims_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, Tensor& out);
 }  // namespace portable
 
+// aten::abs.out
+namespace portable {
+[[nodiscard]] Error abs_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error abs_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::reciprocal.out
+namespace portable {
+[[nodiscard]] Error reciprocal_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error reciprocal_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::log.out
+namespace portable {
+[[nodiscard]] Error log_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error log_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::erf.out
+namespace portable {
+[[nodiscard]] Error erf_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error erf_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::floor.out
+namespace portable {
+[[nodiscard]] Error floor_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error floor_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::round.out
+namespace portable {
+[[nodiscard]] Error round_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error round_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::leaky_relu.out
+namespace portable {
+[[nodiscard]] Error leaky_relu_out(KernelContext& ctx, const Tensor& self, const Scalar& negative_slope, Tensor& out);
+[[nodiscard]] Error leaky_relu_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& negative_slope, Tensor& out);
+}  // namespace portable
+
+// aten::elu.out
+namespace portable {
+[[nodiscard]] Error elu_out(KernelContext& ctx, const Tensor& self, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale, Tensor& out);
+[[nodiscard]] Error elu_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale, Tensor& out);
+}  // namespace portable
+
+// aten::silu.out
+namespace portable {
+[[nodiscard]] Error silu_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error silu_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::hardswish.out
+namespace portable {
+[[nodiscard]] Error hardswish_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error hardswish_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::hardsigmoid.out
+namespace portable {
+[[nodiscard]] Error hardsigmoid_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error hardsigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::bitwise_and.Tensor_out
+namespace portable {
+[[nodiscard]] Error bitwise_and_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error bitwise_and_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::pow.Tensor_Tensor_out
+namespace portable {
+[[nodiscard]] Error pow_tensor_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor& exponent, Tensor& out);
+[[nodiscard]] Error pow_tensor_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& exponent, Tensor& out);
+}  // namespace portable
+
 // dim_order_ops::_clone_dim_order.out
 namespace portable {
 [[nodiscard]] Error clone_dim_order_out(KernelContext& ctx, const Tensor& self, bool non_blocking, const Optional<Span<const int64_t>>& dim_order, Tensor& out);

@@ -1090,6 +1090,261 @@ Error aten_any_dims_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_abs_out))
+// aten::abs.out: abs.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_abs_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::abs_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_abs_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::abs_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_reciprocal_out))
+// aten::reciprocal.out: reciprocal.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_reciprocal_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::reciprocal_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_reciprocal_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::reciprocal_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_log_out))
+// aten::log.out: log.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_log_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::log_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_log_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::log_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_erf_out))
+// aten::erf.out: erf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_erf_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::erf_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_erf_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::erf_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_floor_out))
+// aten::floor.out: floor.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_floor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::floor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_floor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::floor_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_round_out))
+// aten::round.out: round.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_round_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::round_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_round_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::round_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_leaky_relu_out))
+// aten::leaky_relu.out: leaky_relu.out(Tensor self, Scalar negative_slope=0.01, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_leaky_relu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "negative_slope", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::leaky_relu_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_leaky_relu_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::leaky_relu_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_elu_out))
+// aten::elu.out: elu.out(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_elu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "alpha", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "scale", "Scalar", args[2]);
+  if (!(args[3]->is_scalar())) return kind_error(ctx, 3, "input_scale", "Scalar", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::elu_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), Scalar::from(*args[3]), args[4]->tensor());
+}
+Error aten_elu_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::elu_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), Scalar::from(*args[3]), args[4]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_silu_out))
+// aten::silu.out: silu.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_silu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::silu_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_silu_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::silu_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out))
+// aten::hardswish.out: hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_hardswish_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::hardswish_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_hardswish_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::hardswish_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out))
+// aten::hardsigmoid.out: hardsigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_hardsigmoid_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::hardsigmoid_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_hardsigmoid_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::hardsigmoid_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bitwise_and_Tensor_out))
+// aten::bitwise_and.Tensor_out: bitwise_and.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_bitwise_and_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::bitwise_and_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_bitwise_and_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::bitwise_and_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pow_Tensor_Tensor_out))
+// aten::pow.Tensor_Tensor_out: pow.Tensor_Tensor_out(Tensor self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_pow_Tensor_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "exponent", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::pow_tensor_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_pow_Tensor_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "exponent");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::pow_tensor_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__clone_dim_order_out))
 // dim_order_ops::_clone_dim_order.out: _clone_dim_order.out(Tensor self, *, bool non_blocking=False, int[]? dim_order=None, Tensor(a!) out) -> Tensor(a!)
 Error dim_order_ops__clone_dim_order_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -2570,6 +2825,45 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_any_dims_out))
   {"aten::any.dims_out", KernelSet::Portable, aten_any_dims_out__portable_init, aten_any_dims_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_abs_out))
+  {"aten::abs.out", KernelSet::Portable, aten_abs_out__portable_init, aten_abs_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_reciprocal_out))
+  {"aten::reciprocal.out", KernelSet::Portable, aten_reciprocal_out__portable_init, aten_reciprocal_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_log_out))
+  {"aten::log.out", KernelSet::Portable, aten_log_out__portable_init, aten_log_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_erf_out))
+  {"aten::erf.out", KernelSet::Portable, aten_erf_out__portable_init, aten_erf_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_floor_out))
+  {"aten::floor.out", KernelSet::Portable, aten_floor_out__portable_init, aten_floor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_round_out))
+  {"aten::round.out", KernelSet::Portable, aten_round_out__portable_init, aten_round_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_leaky_relu_out))
+  {"aten::leaky_relu.out", KernelSet::Portable, aten_leaky_relu_out__portable_init, aten_leaky_relu_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_elu_out))
+  {"aten::elu.out", KernelSet::Portable, aten_elu_out__portable_init, aten_elu_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_silu_out))
+  {"aten::silu.out", KernelSet::Portable, aten_silu_out__portable_init, aten_silu_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out))
+  {"aten::hardswish.out", KernelSet::Portable, aten_hardswish_out__portable_init, aten_hardswish_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out))
+  {"aten::hardsigmoid.out", KernelSet::Portable, aten_hardsigmoid_out__portable_init, aten_hardsigmoid_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bitwise_and_Tensor_out))
+  {"aten::bitwise_and.Tensor_out", KernelSet::Portable, aten_bitwise_and_Tensor_out__portable_init, aten_bitwise_and_Tensor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pow_Tensor_Tensor_out))
+  {"aten::pow.Tensor_Tensor_out", KernelSet::Portable, aten_pow_Tensor_Tensor_out__portable_init, aten_pow_Tensor_Tensor_out__portable_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__clone_dim_order_out))
   {"dim_order_ops::_clone_dim_order.out", KernelSet::Portable, dim_order_ops__clone_dim_order_out__portable_init, dim_order_ops__clone_dim_order_out__portable_call},

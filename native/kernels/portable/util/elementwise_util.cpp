@@ -102,6 +102,13 @@ Error resize_like(KernelContext& ctx, const Tensor& self, Tensor& out) {
   return resize(out, Span<const int32_t>(self.sizes, size_t(self.dim)), ctx.diag(), ctx.op_name());
 }
 
+Error float_activation_prepare(KernelContext& ctx, const Tensor& self, const Tensor& out) {
+  if (!is_floating(self.dtype)) {
+    return ctx.fail(Error::NotSupported, "unsupported dtype %s (float types only)", scalar_type_name(self.dtype));
+  }
+  return check_out_is(ctx, self.dtype, self.dtype, out.dtype);
+}
+
 Error unary_float_prepare(KernelContext& ctx, const Tensor& self, const Tensor& out) {
   ETB_RETURN_IF_ERROR(check_elementwise(ctx, self, "self"));
   return check_cast_to_out(ctx, self.dtype, float_type(self.dtype), out.dtype);

@@ -108,6 +108,10 @@ inline CT clamp_high(CT x, CT hi) {
 // the common dtype, cast to out. `f` is a generic lambda.
 Error unary_float_prepare(KernelContext& ctx, const Tensor& self, const Tensor& out);
 
+// Prepare of the float-only activations that ATen dispatches on float types
+// alone (leaky_relu, elu, silu, hardswish, hardsigmoid): out has self's dtype.
+Error float_activation_prepare(KernelContext& ctx, const Tensor& self, const Tensor& out);
+
 template <typename F>
 Error unary_float_apply(KernelContext& ctx, const Tensor& self, Tensor& out, F f) {
   ETB_RETURN_IF_ERROR(resize_like(ctx, self, out));

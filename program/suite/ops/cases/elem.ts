@@ -276,4 +276,42 @@ export const ELEM_SUITES: OpSuite[] = [
     { name: 'channels_last', covers: ['dim_order', 'attr'], args: { self: tensor(d, [1, 3, 2, 2], { range: [0, 1], dimOrder: CL }), dim: [2, 3], keepdim: true }, out: o('bool', [1, 3, 1, 1], CL) },
     { name: 'all_dims', covers: ['attr'], args: { self: t(d, [2, 3]), dim: null, keepdim: true }, out: o('bool', [1, 1]), only: F32 },
   ]),
+  suite('aten::abs.out', NO_BOOL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL) }, out: o(d, [1, 3, 2, 2], CL) },
+  ]),
+  floatUnary('aten::reciprocal.out'),
+  floatUnary('aten::log.out'),
+  floatUnary('aten::erf.out'),
+  ...(['floor', 'round'] as const).map((f) => suite(`aten::${f}.out`, NO_BOOL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: ranged(d, [1, 3, 2, 2], [-5, 5], CL) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'halves', covers: ['attr'], args: { self: tensor(d, [8], { data: [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49, -0.51] }) }, out: o(d, [8]), only: FLOATS },
+  ])),
+  suite('aten::leaky_relu.out', FLOATS, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last_slope', covers: ['dim_order', 'attr'], args: { self: t(d, [1, 3, 2, 2], CL), negative_slope: 0.2 }, out: o(d, [1, 3, 2, 2], CL) },
+  ]),
+  suite('aten::elu.out', FLOATS, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last_coefficients', covers: ['dim_order', 'attr'], args: { self: ranged(d, [1, 3, 2, 2], [-3, 3], CL), alpha: 1.5, scale: 2, input_scale: 0.5 }, out: o(d, [1, 3, 2, 2], CL) },
+  ]),
+  ...(['silu', 'hardswish', 'hardsigmoid'] as const).map((f) => suite(`aten::${f}.out`, FLOATS, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: ranged(d, [1, 3, 2, 2], [-5, 5], CL) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'large', covers: ['large'], args: { self: ranged(d, [256, 256], [-8, 8]) }, out: o(d, [256, 256]), only: F32 },
+  ])),
+  suite('aten::bitwise_and.Tensor_out', ['uint8', 'int8', 'int16', 'int32', 'int64', 'bool'], BINARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 6]), other: edge(d, [2, 6]) }, out: o(d, [2, 6]) },
+    { name: 'edge_broadcast', covers: ['edge', 'broadcast'], args: { self: edge(d, [3, 6]), other: t(d, [6]) }, out: o(d, [3, 6]) },
+    { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: t(d, [1, 3, 2, 2], CL), other: t(d, [3, 1, 1]) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'promote', covers: ['attr'], args: { self: t(d, [4]), other: t('int64', [4]) }, out: o('int64', [4]), only: ['int8', 'bool'] },
+  ]),
+  suite('aten::pow.Tensor_Tensor_out', NO_BOOL, BINARY, (d) => [
+    { name: 'edge', covers: ['edge', 'broadcast'], args: { self: edge(d, [2, 6]), exponent: tensor(d, [6], { data: isFloat(d) ? [2, 0.5, -1, 3, 0, 1.5] : divisors(d, 6).map((v) => (typeof v === 'bigint' ? (v < 0n ? -v : v) : Math.abs(v) % 5)) }) }, out: o(d, [2, 6]) },
+    { name: 'edge_exponent', covers: ['edge'], args: { self: ranged(d, [2, 5], [0, 3]), exponent: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: ranged(d, [1, 3, 2, 2], [0, 4], CL), exponent: ranged(d, [3, 1, 1], [0, 3]) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'negative_int_exponent', covers: ['attr'], args: { self: tensor(d, [4], { data: [1, -1, 2, -3] }), exponent: tensor(d, [4], { data: [-3, -3, -1, -2] }) }, out: o(d, [4]), only: ['int32'] },
+    { name: 'promote', covers: ['attr'], args: { self: ranged('int32', [4], [0, 5]), exponent: ranged(d, [4], [0, 2]) }, out: o(d, [4]), only: F32 },
+  ]),
 ];
