@@ -85,8 +85,11 @@ async function judge(dir: string, files: readonly string[], io: CliIo): Promise<
   const { locatePython } = await import('../export/index.js');
   const { tolerancesFor } = await import('../../program/suite/tolerances.js');
   const { judgeWithExecuTorch } = await import('./executorch.js');
-  const { EXECUTORCH_VERDICTS } = await import('../../program/suite/ops/verdicts.js');
-  const cases = files.map((file) => {
+  const { EXECUTORCH_ABORTS, EXECUTORCH_VERDICTS } = await import('../../program/suite/ops/verdicts.js');
+  // ExecuTorch aborts the whole process on these (documented in the verdicts): leave them out.
+  const judgeable = files.filter((f) => !EXECUTORCH_ABORTS.some((stem) => f.endsWith(`${stem}.bpte`)));
+  if (judgeable.length < files.length) io.stdout(`ExecuTorch: ${files.length - judgeable.length} cases left out (ExecuTorch aborts on them)\n`);
+  const cases = judgeable.map((file) => {
     const t = tolerancesFor(file, 'forward');
     return { file, rtol: t?.rtol ?? 0, atol: t?.atol ?? 0 };
   });

@@ -11,9 +11,9 @@
  */
 import type { DType } from '../dtype.js';
 import { ReferenceOpError } from './errors.js';
-import { checkOutCast, checkOutIs, mapBroadcast, operand, wrapped, type Element } from './elementwise.js';
+import { checkOutCast, checkOutIs, mapBroadcast, operand, roundCompute, roundIn, wrapped, type Element } from './elementwise.js';
 import { scalarFits } from './indexing-scatter.js';
-import { castElement, castScalar, isIntegral, resultType } from './scalar-types.js';
+import { castElement, castScalar, isFloating, isIntegral, resultType } from './scalar-types.js';
 import { optionalTensorArg, scalarArg, tensorArg, type RefTensor, type RefValue, type Scalar } from './tensor.js';
 
 const isNan = (v: Element): boolean => typeof v === 'number' && Number.isNaN(v);
@@ -94,3 +94,47 @@ export function clampTensorOut(args: readonly RefValue[]): RefTensor {
     return min ? clampLow(x!, a!) : clampHigh(x!, a!);
   });
 }
+
+/**
+ * The float-only activations (leaky_relu, elu, silu, hardswish, hardsigmoid): out has self's
+ * dtype; f gets x and a rounding to the compute format (float32 for the half types), and its
+ * result is rounded to the dtype.
+ */
+function floatActivation(self: RefTensor, out: RefTensor, name: string, f: (x: number, r: (v: number) => number) => number): RefTensor {
+  if (!isFloating(self.dtype)) throw new ReferenceOpError(`"${name}" not implemented for '${self.dtype}'`);
+  checkOutIs(self.dtype, out);
+  const r = (v: number): number => roundCompute(self.dtype, v);
+  return mapBroadcast([self], self.dtype, out, ([x]) => roundIn(self.dtype, f(x as number, r)));
+}
+
+export function leakyReluOut(args: readonly RefValue[]): RefTensor {
+  const slope = roundCompute(tensorArg(args, 0, 'self').dtype, Number(scalarArg(args, 1, 'negative_slope')));
+  return floatActivation(tensorArg(args, 0, 'self'), tensorArg(args, 2, 'out'), 'leaky_relu', (x) => (x > 0 ? x : x * slope));
+}
+
+/** elu as ATen's kernel: x ≤ 0 ? expm1(x·input_scale)·(alpha·scale) : x·scale, coefficients in the compute format. */
+export function eluOut(args: readonly RefValue[]): RefTensor {
+  const self = tensorArg(args, 0, 'self');
+  const c = (i: number, name: string): number => roundCompute(self.dtype, Number(scalarArg(args, i, name)));
+  const alpha = c(1, 'alpha');
+  const scale = c(2, 'scale');
+  const inputScale = c(3, 'input_scale');
+  return floatActivation(self, tensorArg(args, 4, 'out'), 'elu', (x, r) => {
+    const neg = r(alpha * scale);
+    return x <= 0 ? r(r(Math.expm1(r(x * inputScale))) * neg) : x * scale;
+  });
+}
+
+/** silu: x / (1 + e^-x), each step rounded in the compute format. */
+export const siluOut = (args: readonly RefValue[]): RefTensor =>
+  floatActivation(tensorArg(args, 0, 'self'), tensorArg(args, 1, 'out'), 'silu', (x, r) => x / r(1 + r(Math.exp(-x))));
+
+const relu6 = (v: number): number => (6 < v ? 6 : v < 0 ? 0 : v);
+
+/** hardswish: x · min(max(x + 3, 0), 6) / 6 (product rounded, then divided). */
+export const hardswishOut = (args: readonly RefValue[]): RefTensor =>
+  floatActivation(tensorArg(args, 0, 'self'), tensorArg(args, 1, 'out'), 'hardswish', (x, r) => r(x * relu6(r(x + 3))) / 6);
+
+/** hardsigmoid: min(max(x + 3, 0), 6) / 6. */
+export const hardsigmoidOut = (args: readonly RefValue[]): RefTensor =>
+  floatActivation(tensorArg(args, 0, 'self'), tensorArg(args, 1, 'out'), 'hardsigmoid', (x, r) => relu6(r(x + 3)) / 6);

@@ -191,3 +191,39 @@ export function powTensorScalarOut(args: readonly RefValue[]): RefTensor {
   const k = BigInt(castScalar(exponent, common));
   return mapBroadcast([self], common, out, ([x]) => powInt(BigInt(castElement(x!, self.dtype, common)), k, common));
 }
+
+/** powi for a possibly negative integer exponent: 0 except for bases ±1, as ATen's integer pow. */
+function powIntSigned(base: bigint, exp: bigint, d: DType): Element {
+  if (exp >= 0n) return powInt(base, exp, d);
+  if (base === 1n) return castElement(1n, 'int64', d);
+  if (base === -1n) return castElement(exp % 2n === 0n ? 1n : -1n, 'int64', d);
+  return castElement(0n, 'int64', d);
+}
+
+export function powTensorTensorOut(args: readonly RefValue[]): RefTensor {
+  const self = tensorArg(args, 0, 'self');
+  const exponent = tensorArg(args, 1, 'exponent');
+  const out = tensorArg(args, 2, 'out');
+  const common = resultType([operand(self), operand(exponent)]);
+  if (common === 'bool') throw new ReferenceOpError('"pow" not implemented for \'Bool\'');
+  checkOutCast(common, out);
+  return mapBroadcast([self, exponent], common, out, ([x, e]) => {
+    const a = castElement(x!, self.dtype, common);
+    const b = castElement(e!, exponent.dtype, common);
+    return isFloating(common) ? roundIn(common, Math.pow(a as number, b as number)) : powIntSigned(BigInt(a), BigInt(b), common);
+  });
+}
+
+export function bitwiseAndTensorOut(args: readonly RefValue[]): RefTensor {
+  const self = tensorArg(args, 0, 'self');
+  const other = tensorArg(args, 1, 'other');
+  const out = tensorArg(args, 2, 'out');
+  const common = resultType([operand(self), operand(other)]);
+  if (isFloating(common)) throw new ReferenceOpError(`"bitwise_and_cpu" not implemented for '${common}'`);
+  checkOutCast(common, out);
+  return mapBroadcast([self, other], common, out, ([x, y]) => {
+    const a = castElement(x!, self.dtype, common);
+    const b = castElement(y!, other.dtype, common);
+    return typeof a === 'bigint' ? a & (b as bigint) : castElement(BigInt((a as number) & (b as number)), 'int64', common);
+  });
+}

@@ -35,10 +35,21 @@ import { logSoftmaxOut, nativeBatchNormLegitNoTrainingOut, nativeGroupNormOut, n
 import { adaptiveAvgPool2dOut, avgPool2dOut, maxPool2dWithIndicesOut } from './pool.js';
 import { amaxOut, aminOut, argmaxOut, argminOut, cumsumOut, meanOut, sumIntListOut, varCorrectionOut } from './reduce.js';
 import { upsampleBilinear2dVecOut, upsampleNearest2dVecOut } from './upsample.js';
-import { clampOut, clampTensorOut, hardtanhOut, reluOut } from './activation.js';
-import { divOut, divOutMode, divScalarOut, powTensorScalarOut, rsubScalarOut, subOut, subScalarOut } from './arith.js';
+import {
+  clampOut, clampTensorOut, eluOut, hardsigmoidOut, hardswishOut, hardtanhOut, leakyReluOut, reluOut, siluOut,
+} from './activation.js';
+import {
+  bitwiseAndTensorOut, divOut, divOutMode, divScalarOut, powTensorScalarOut, powTensorTensorOut, rsubScalarOut, subOut, subScalarOut,
+} from './arith.js';
 import { decomposedDequantizePerTensor, decomposedQuantizePerTensor } from './quantized-decomposed.js';
-import { expOut, negOut, rsqrtOut, sigmoidOut, sqrtOut, tanhOut } from './unary.js';
+import {
+  absOut, cosOut, erfOut, expOut, floorOut, geluOut, logOut, negOut, reciprocalOut, roundOut, rsqrtOut, sigmoidOut, sinOut, sqrtOut,
+  tanhOut,
+} from './unary.js';
+import {
+  anyAllOut, anyDimOut, anyDimsOut, compareScalarOut, compareTensorOut, logicalNotOut, maximumOut, minimumOut, whereSelfOut,
+} from './compare.js';
+import { arangeOut, arangeStartOut, cloneOut, fullLikeOut, fullOut, scalarTensorOut, toCopyOut } from './creation.js';
 import type { RefValue } from './tensor.js';
 
 export type ReferenceOpKind = 'out' | 'value' | 'view';
@@ -80,6 +91,48 @@ export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
   'aten::pow.Tensor_Scalar_out': out(3, powTensorScalarOut),
   'quantized_decomposed::quantize_per_tensor.out': out(7, decomposedQuantizePerTensor),
   'quantized_decomposed::dequantize_per_tensor.out': out(8, decomposedDequantizePerTensor),
+  'aten::eq.Scalar_out': out(3, compareScalarOut('eq')),
+  'aten::eq.Tensor_out': out(3, compareTensorOut('eq')),
+  'aten::ne.Scalar_out': out(3, compareScalarOut('ne')),
+  'aten::ne.Tensor_out': out(3, compareTensorOut('ne')),
+  'aten::lt.Scalar_out': out(3, compareScalarOut('lt')),
+  'aten::lt.Tensor_out': out(3, compareTensorOut('lt')),
+  'aten::le.Scalar_out': out(3, compareScalarOut('le')),
+  'aten::le.Tensor_out': out(3, compareTensorOut('le')),
+  'aten::gt.Scalar_out': out(3, compareScalarOut('gt')),
+  'aten::gt.Tensor_out': out(3, compareTensorOut('gt')),
+  'aten::ge.Scalar_out': out(3, compareScalarOut('ge')),
+  'aten::ge.Tensor_out': out(3, compareTensorOut('ge')),
+  'aten::where.self_out': out(4, whereSelfOut),
+  'aten::minimum.out': out(3, minimumOut),
+  'aten::maximum.out': out(3, maximumOut),
+  'aten::logical_not.out': out(2, logicalNotOut),
+  'aten::gelu.out': out(3, geluOut),
+  'aten::cos.out': out(2, cosOut),
+  'aten::sin.out': out(2, sinOut),
+  'aten::full.out': out(3, fullOut),
+  'aten::full_like.out': out(4, fullLikeOut),
+  'aten::scalar_tensor.out': out(2, scalarTensorOut),
+  'aten::arange.out': out(2, arangeOut),
+  'aten::arange.start_out': out(4, arangeStartOut),
+  'aten::_to_copy.out': out(4, toCopyOut),
+  'aten::clone.out': out(3, cloneOut),
+  'aten::any.all_out': out(2, anyAllOut),
+  'aten::any.out': out(4, anyDimOut),
+  'aten::any.dims_out': out(4, anyDimsOut),
+  'aten::abs.out': out(2, absOut),
+  'aten::reciprocal.out': out(2, reciprocalOut),
+  'aten::log.out': out(2, logOut),
+  'aten::erf.out': out(2, erfOut),
+  'aten::floor.out': out(2, floorOut),
+  'aten::round.out': out(2, roundOut),
+  'aten::leaky_relu.out': out(3, leakyReluOut),
+  'aten::elu.out': out(5, eluOut),
+  'aten::silu.out': out(2, siluOut),
+  'aten::hardswish.out': out(2, hardswishOut),
+  'aten::hardsigmoid.out': out(2, hardsigmoidOut),
+  'aten::bitwise_and.Tensor_out': out(3, bitwiseAndTensorOut),
+  'aten::pow.Tensor_Tensor_out': out(3, powTensorTensorOut),
   'dim_order_ops::_clone_dim_order.out': out(4, cloneDimOrderOut),
   'dim_order_ops::_to_dim_order_copy.out': out(4, toDimOrderCopyOut),
   'aten::sym_size.int': value(2, symSizeInt),

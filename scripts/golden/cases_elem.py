@@ -5,8 +5,9 @@ and quantized_decomposed quantize/dequantize_per_tensor (which PyTorch only defi
 torch.ao.quantization.fx._decomposed, copied into the out tensor).
 
 A case may carry "ulps": N, the distance (in units in the last place of the result dtype, or of
-"ulpsOf" when the op computes in a narrower one) the reference may differ by: sigmoid/tanh/exp,
-sqrt/rsqrt and pow with a fractional exponent go through SLEEF in PyTorch (and differ between its
+"ulpsOf" when the op computes in a narrower one), or "atol" in absolute terms, the reference may
+differ by: sigmoid/tanh/exp,
+sqrt/rsqrt, cos/sin, gelu and pow with a fractional exponent go through SLEEF in PyTorch (and differ between its
 vector body and scalar tail), whose last bit the float64 reference does not reproduce. Everything
 else is exact.
 """
@@ -51,11 +52,13 @@ class Base:
             return {'int': str(a[1])}
         if isinstance(a, str):
             return {'str': a}
+        if isinstance(a, list):
+            return {'ints': a}
         if a is None:
             return None
         return g['enc_scalar'](a)
 
-    def run(self, op, note, args, fn, ulps=0, ulps_of=None):
+    def run(self, op, note, args, fn, ulps=0, ulps_of=None, atol=None):
         """args: schema args in order, the out wrapped as ('out', tensor)."""
         g = self.g
         try:
@@ -67,6 +70,8 @@ class Base:
             case['ulps'] = ulps
             if ulps_of is not None:
                 case['ulpsOf'] = ulps_of
+            if atol is not None:
+                case['atol'] = atol
         g['cases'].append(case)
 
     def out(self, dtype=None, shape=None, cl=False):
@@ -81,6 +86,13 @@ class Cases(Base):
         self.clamps()
         self.unary()
         self.pow()
+        self.compares()
+        self.selects()
+        self.math2()
+        self.creation()
+        self.copies()
+        self.anys()
+        self.group3()
 
     def fdtype(self):
         return self.dtype if self.is_float else torch.float32
@@ -243,6 +255,183 @@ class Cases(Base):
             general = isinstance(e, float) and e == 2.5
             self.run('aten::pow.Tensor_Scalar_out', f'exponent {e!r}', [a, e, ('out', out)],
                      lambda: A.pow.Tensor_Scalar_out(a, e, out=out), 2 if general else 1 if e in (0.5, -0.5) else 0)
+
+
+    def compares(self):
+        g, name = self.g, self.name
+        for c in ('eq', 'ne', 'lt', 'le', 'gt', 'ge'):
+            top, sop = getattr(A, c).Tensor_out, getattr(A, c).Scalar_out
+
+            def tt(note, a, b, out_dtype=torch.bool):
+                out = self.out(out_dtype)
+                self.run(f'aten::{c}.Tensor_out', note, [a, b, ('out', out)], lambda: top(a, b, out=out))
+
+            sp = self.t([12], True)
+            tt('same shape', self.t([2, 3]), self.t([2, 3]))
+            tt('special values, shifted', sp, torch.roll(sp, 1))
+            tt('special values, self', sp, sp.clone())
+            tt('broadcast', self.t([3, 1]), self.t([4]))
+            tt(f'promote with {g["PARTNER"][name]}', self.t([6]), self.t([6], name=g['PARTNER'][name]))
+            tt('float32 out', self.t([5]), self.t([5]), torch.float32)
+            for note, s_ in (('int scalar', 0), ('float scalar', 0.5), ('bool scalar', True), ('special values, int', 1)):
+                a = self.t([8], note.startswith('special'))
+                out = self.out(torch.bool)
+                self.run(f'aten::{c}.Scalar_out', note, [a, s_, ('out', out)], lambda: sop(a, s_, out=out))
+
+    def cond(self, shape):
+        return torch.tensor([self.rng.random() < 0.5 for _ in range(int(torch.tensor(shape).prod().item()) if shape else 1)]).reshape(shape)
+
+    def selects(self):
+        g, name = self.g, self.name
+
+        def wh(note, c, a, b):
+            out = self.out(torch.result_type(a, b))
+            self.run('aten::where.self_out', note, [c, a, b, ('out', out)], lambda: A.where.self_out(c, a, b, out=out))
+
+        wh('same shape', self.cond([2, 3]), self.t([2, 3]), self.t([2, 3]))
+        wh('broadcast', self.cond([2, 1, 3]), self.t([4, 1]), self.t([3]))
+        wh('special values', self.cond([12]), self.t([12], True), self.t([12]))
+        wh(f'promote zero-dim {g["ZERO_DIM"][name]}', self.cond([4]), self.t([4]), self.t([], name=g['ZERO_DIM'][name]))
+        x = self.t([3])
+        out = self.out()
+        self.run('aten::where.self_out', 'int condition', [x.to(torch.int32), x, x, ('out', out)],
+                 lambda: A.where.self_out(x.to(torch.int32), x, x, out=out))
+        for m, fn in (('minimum', A.minimum.out), ('maximum', A.maximum.out)):
+            def mm(note, a, b):
+                out = self.out(torch.result_type(a, b))
+                self.run(f'aten::{m}.out', note, [a, b, ('out', out)], lambda: fn(a, b, out=out))
+            mm('same shape', self.t([2, 3]), self.t([2, 3]))
+            mm('broadcast', self.t([2, 1]), self.t([3]))
+            nz = self.t([12])
+            nz = torch.where(nz == 0, torch.ones_like(nz), nz)  # no ±0 ties: ATen's vector and scalar paths differ there
+            mm('special values', self.t([12], True), nz)
+            mm(f'promote with {g["PARTNER"][name]}', self.t([4]), self.t([4], name=g['PARTNER'][name]))
+        for note, a, od in (('seeded', self.t([2, 5]), torch.bool), ('special values', self.t([12], True), torch.bool),
+                            ('same-dtype out', self.t([6], True), self.dtype)):
+            out = self.out(od)
+            self.run('aten::logical_not.out', note, [a, ('out', out)], lambda: A.logical_not.out(a, out=out))
+
+    def math2(self):
+        compute = NAMES_OF[self.fdtype()]
+        for op, fn in (('cos', A.cos.out), ('sin', A.sin.out)):
+            for note, a in (('seeded', self.t([2, 5])), ('special values', self.t([12], True)), ('channels_last', self.t([1, 2, 2, 3], cl=True))):
+                out = self.out(self.fdtype(), list(a.shape), note == 'channels_last')
+                self.run(f'aten::{op}.out', note, [a, ('out', out)], lambda: fn(a, out=out), 4, compute)
+        special = self.t([12], True)
+        if self.is_float:  # ATen's vector body gives NaN at +inf, its scalar tail +inf: keep +inf out
+            special = torch.where(special == float('inf'), torch.tensor(30.0, dtype=self.dtype), special)
+        for mode in ('none', 'tanh'):
+            for note, a in (('seeded', self.t([2, 5])), ('special values', special), ('wide range', self.t([16]))):
+                out = self.out()
+                # 1 + erf / 1 + tanh cancels for negative x: the last-bit error of SLEEF's erf/tanh becomes
+                # an absolute error of about |x|·ulp(1), which `atol` allows.
+                atol = {'float32': 4e-7, 'float64': 4e-15}.get(self.name, 0)
+                self.run('aten::gelu.out', f'{mode}, {note}', [a, mode, ('out', out)], lambda: A.gelu.out(a, approximate=mode, out=out), 4, None, atol)
+
+    def creation(self):
+        name = self.name
+        values = {'bool': [True, False, 0], 'uint8': [255, 7, 2.9], 'int8': [-128, 127, -3.7]}.get(
+            name, [-7, 2.5, True] if self.is_float else [-7, 100, 3.99])
+        lo_hi = self.g['limits'](name) if name not in FLOATS else (None, None)
+        for v in values:
+            out = self.out()
+            self.run('aten::full.out', f'value {v!r}', [[2, 3], v, ('out', out)], lambda: A.full.out([2, 3], v, out=out))
+            out = self.out(shape=[1, 2, 2, 2], cl=True)
+            x = self.t([1, 2, 2, 2])
+            self.run('aten::full_like.out', f'value {v!r}, channels_last out', [x, v, None, ('out', out)],
+                     lambda: A.full_like.out(x, v, memory_format=None, out=out))
+            out = self.out(shape=[])
+            self.run('aten::scalar_tensor.out', f'value {v!r}', [v, ('out', out)], lambda: A.scalar_tensor.out(v, out=out))
+        if lo_hi[0] is not None and name not in ('bool', 'int64'):  # 2**63 does not fit the program's Int
+            big = lo_hi[1] + 1
+            out = self.out()
+            self.run('aten::full.out', 'overflow', [[2], big, ('out', out)], lambda: A.full.out([2], big, out=out))
+        for end in (10, 1, 0):
+            out = self.out()
+            self.run('aten::arange.out', f'end {end}', [end, ('out', out)], lambda: A.arange.out(end, out=out))
+        for a, b, st in ((-5, 20, 3), (10, -3, -2), (0, 5, 2), (-1, 1, 0.25), (0, 2.5, 0.5), (0, 7, 2.5), (1, 0, 1)):
+            out = self.out()
+            self.run('aten::arange.start_out', f'{a}..{b} by {st}', [a, b, st, ('out', out)],
+                     lambda: A.arange.start_out(a, b, st, out=out))
+
+    def copies(self):
+        targets = self.g['CAST_TARGETS'][self.name]
+        for tgt in targets:
+            x = self.t([2, 2, 1, 3], self.is_float and tgt in FLOATS)
+            if self.is_float and tgt not in FLOATS:  # in range only: out-of-range float -> int is undefined in C++
+                lo, hi = self.g['limits'](tgt)
+                x = torch.tensor([self.rng.uniform(max(lo, -1e4), min(hi, 1e4)) for _ in range(12)], dtype=self.dtype).reshape(2, 2, 1, 3)
+            out = self.out(self.g['DTYPES'][tgt], [2, 2, 1, 3], True)
+            self.run('aten::_to_copy.out', f'to {tgt}, channels_last', [x, False, None, ('out', out)],
+                     lambda: A._to_copy.out(x, out=out))
+        for note, x, cl in (('seeded', self.t([2, 3]), False), ('special values', self.t([12], True), False),
+                            ('to channels_last', self.t([1, 3, 2, 2]), True)):
+            out = self.out(None, list(x.shape), cl)
+            self.run('aten::clone.out', note, [x, None, ('out', out)], lambda: A.clone.out(x, out=out))
+
+    def anys(self):
+        sparse = lambda shape: self.t(shape) * self.cond(shape).to(self.dtype) if self.name != 'bool' else self.cond(shape)
+        for note, x in (('seeded', self.t([2, 3])), ('zeros', torch.zeros(4, dtype=self.dtype)), ('special values', self.t([12], True)),
+                        ('empty', self.t([0, 2]))):
+            out = self.out(torch.bool)
+            self.run('aten::any.all_out', note, [x, ('out', out)], lambda: A.any.all_out(x, out=out))
+        for note, x, d, k in (('dim 1', sparse([3, 4]), 1, False), ('dim -1 keepdim', sparse([2, 3, 2]), -1, True),
+                              ('dim 0', sparse([4, 2]), 0, False)):
+            out = self.out(torch.bool)
+            self.run('aten::any.out', note, [x, d, k, ('out', out)], lambda: A.any.dim_out(x, d, k, out=out) if False else A.any.out(x, d, k, out=out))
+        for note, x, d, k in (('dims [0, 2]', sparse([2, 3, 2]), [0, 2], False), ('dims [-1] keepdim', sparse([3, 4]), [-1], True),
+                              ('dims None', sparse([2, 3]), None, False)):
+            out = self.out(torch.bool)
+            self.run('aten::any.dims_out', note, [x, d, k, ('out', out)], lambda: A.any.dims_out(x, d, k, out=out))
+
+
+    def group3(self):
+        compute = NAMES_OF[self.fdtype()]
+        for op, fn, ulps in (('reciprocal', A.reciprocal.out, 0), ('log', A.log.out, 4), ('erf', A.erf.out, 4)):
+            for note, a in (('seeded', self.t([2, 5])), ('special values', self.t([12], True)), ('channels_last', self.t([1, 2, 2, 3], cl=True))):
+                out = self.out(self.fdtype(), list(a.shape), note == 'channels_last')
+                # ATen's vectorized float erf is a polynomial good to about 1e-7 absolute, not to the last bit.
+                atol = {'float32': 2e-7}.get(compute, 0) if op == 'erf' else None
+                self.run(f'aten::{op}.out', note, [a, ('out', out)], lambda: fn(a, out=out), ulps, compute, atol)
+        for op, fn in (('abs', A.abs.out), ('floor', A.floor.out), ('round', A.round.out)):
+            halves = torch.tensor([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49, -0.51], dtype=self.dtype) if self.is_float else self.t([8])
+            for note, a in (('seeded', self.t([2, 5])), ('special values', self.t([12], True)), ('halves', halves)):
+                out = self.out()
+                self.run(f'aten::{op}.out', note, [a, ('out', out)], lambda: fn(a, out=out))
+        seeded, special, wide = self.t([2, 5]), self.t([12], True), self.t([16])
+        for note, a in (('seeded', seeded), ('special values', special)):
+            for slope in (0.01, 0.2):
+                out = self.out()
+                self.run('aten::leaky_relu.out', f'{note}, slope {slope}', [a, slope, ('out', out)], lambda: A.leaky_relu.out(a, slope, out=out))
+            for coef in ((1, 1, 1), (1.5, 2, 0.5)):
+                out = self.out()
+                # expm1 of a negative x loses nothing, but SLEEF's last bit is not ours.
+                self.run('aten::elu.out', f'{note}, coefficients {coef}', [a, *coef, ('out', out)], lambda: A.elu.out(a, *coef, out=out), 4)
+        for op, fn, ulps in (('silu', A.silu.out, 4), ('hardswish', A.hardswish.out, 0), ('hardsigmoid', A.hardsigmoid.out, 0)):
+            for note, a in (('seeded', seeded), ('special values', special), ('wide range', wide)):
+                out = self.out()
+                self.run(f'aten::{op}.out', note, [a, ('out', out)], lambda: fn(a, out=out), ulps)
+        other = self.t([2, 6])
+        for note, a, b in (('same shape', self.t([2, 6]), other), ('special values', self.t([12], True), self.t([12], True)),
+                           ('broadcast', self.t([3, 1]), self.t([4])),
+                           (f'promote with {self.g["PARTNER"][self.name]}', self.t([5]), self.t([5], name=self.g['PARTNER'][self.name]))):
+            try:
+                common = torch.result_type(a, b)
+            except RuntimeError:
+                common = self.dtype
+            out = self.out(common)
+            self.run('aten::bitwise_and.Tensor_out', note, [a, b, ('out', out)], lambda: A.bitwise_and.Tensor_out(a, b, out=out))
+        exps = torch.tensor([2, 3, 0, 1, 2, 5], dtype=self.dtype) if self.name != 'bool' else torch.tensor([True, False] * 3)
+        base = self.t([6]).abs() if self.is_float else self.t([6])
+        for note, a, b in (('small exponents', self.t([2, 6]), exps), ('fractional', base, torch.tensor([0.5, 1.5, -0.5, 2.5, -2.0, 3.0], dtype=self.dtype if self.is_float else torch.float32)),
+                           ('special values', self.t([12], True), self.t([12], True)), ('negative int exponents', torch.tensor([1, -1, 2, -3, 0, 5], dtype=self.dtype) if self.name not in ('bool', 'uint8') else self.t([6]),
+                                                                                      torch.tensor([-3, -3, -1, -2, 1, 0], dtype=self.dtype) if self.name not in ('bool', 'uint8') else self.t([6]))):
+            try:
+                common = torch.result_type(a, b)
+            except RuntimeError:
+                common = self.dtype
+            out = self.out(common)
+            self.run('aten::pow.Tensor_Tensor_out', note, [a, b, ('out', out)], lambda: A.pow.Tensor_Tensor_out(a, b, out=out), 2)
 
 
 class QuantCases(Base):

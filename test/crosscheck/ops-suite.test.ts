@@ -8,7 +8,7 @@ import path from 'node:path';
 import test from 'ava';
 import { judgeWithExecuTorch } from '../../cli/suite/executorch.js';
 import { tolerancesFor } from '../../program/index.js';
-import { EXECUTORCH_VERDICTS, NOT_IN_EXECUTORCH_PYBINDINGS } from '../../program/suite/ops/verdicts.js';
+import { EXECUTORCH_ABORTS, EXECUTORCH_VERDICTS, NOT_IN_EXECUTORCH_PYBINDINGS } from '../../program/suite/ops/verdicts.js';
 import { writeOpSuites } from '../../program/suite/ops/write.js';
 import { PYTHON, withPython } from '../helpers/python.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -17,7 +17,8 @@ withPython('operator suites on ExecuTorch', () => {
   test('every suite case agrees with ExecuTorch, or is unsupported there, or has a documented verdict', async (t) => {
     t.timeout(600_000);
     const dir = await tempDir(t, 'etb-suite-et-');
-    const { files } = writeOpSuites(dir);
+    // Cases ExecuTorch aborts on would take the whole judging process down (verdicts-elem.ts).
+    const files = writeOpSuites(dir).files.filter((f) => !EXECUTORCH_ABORTS.includes(path.basename(f, '.bpte')));
     const cases = files.map((file) => {
       const tol = tolerancesFor(file, 'forward');
       return { file, rtol: tol?.rtol ?? 0, atol: tol?.atol ?? 0 };

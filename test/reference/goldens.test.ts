@@ -41,7 +41,7 @@ function compare(t: RefTensor, expect: Extract<GoldenCase['expect'], { dtype: un
   if (t.dtype !== expect.dtype) return `dtype ${t.dtype} != ${expect.dtype}`;
   if (t.shape.join() !== expect.shape.join()) return `shape [${t.shape}] != [${expect.shape}]`;
   if (t.dimOrder.join() !== expect.dimOrder.join()) return `dim order [${t.dimOrder}] != [${expect.dimOrder}]`;
-  const near = { tol: c.tol, ulps: c.ulps, dtype: c.ulpsOf ?? expect.dtype };
+  const near = { tol: c.tol, ulps: c.ulps, dtype: c.ulpsOf ?? expect.dtype, atol: c.atol };
   const logical = firstDifference(t.data, decodeElements(expect.dtype, expect.data!), near);
   if (logical !== null) return `logical ${logical}`;
   const memory = firstDifference(toPhysical(t.data as (number | bigint)[], t.shape, t.dimOrder), decodeElements(expect.dtype, expect.memory!), near);

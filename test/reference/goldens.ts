@@ -28,6 +28,8 @@ export interface GoldenCase {
   ulps?: number;
   /** The dtype whose ulp `ulps` counts in (the compute dtype; default the result's). */
   ulpsOf?: string;
+  /** An absolute difference also accepted (cancellation after a libm call). */
+  atol?: number;
 }
 
 export const GOLDENS_PATH = fileURLToPath(new URL('./goldens.json', import.meta.url));
@@ -96,11 +98,12 @@ export function ulpDistance(a: number, b: number, dtype: string): number {
 }
 
 /** How near two elements must be: bit for bit by default; within `tol` (accumulating operators) or
- * within `ulps` units in the last place of `dtype` (libm-based operators). */
+ * within `ulps` units in the last place of `dtype`, or `atol` (libm-based operators). */
 export interface Nearness {
   tol?: { rtol: number; atol: number } | undefined;
   ulps?: number | undefined;
   dtype?: string | undefined;
+  atol?: number | undefined;
 }
 
 /** A description of the first difference between two element lists, or null. */
@@ -109,7 +112,8 @@ export function firstDifference(actual: readonly (number | bigint)[], expected: 
   const ulps = near.ulps ?? 0;
   const ok = (v: number | bigint, w: number | bigint): boolean =>
     (near.tol === undefined ? sameElement(v, w) : closeElement(v, w, near.tol)) ||
-    (ulps > 0 && typeof v === 'number' && typeof w === 'number' && ulpDistance(v, w, near.dtype ?? '') <= ulps);
+    (ulps > 0 && typeof v === 'number' && typeof w === 'number' &&
+      (ulpDistance(v, w, near.dtype ?? '') <= ulps || Math.abs(v - w) <= (near.atol ?? 0)));
   const i = actual.findIndex((v, k) => !ok(v, expected[k]!));
   return i < 0 ? null : `element ${i}: ${String(actual[i])} != ${String(expected[i])} (of ${actual.length})`;
 }

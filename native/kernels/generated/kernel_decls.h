@@ -144,6 +144,258 @@ namespace quantized {
 [[nodiscard]] Error decomposed_dequantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
 }  // namespace quantized
 
+// aten::eq.Scalar_out
+namespace portable {
+[[nodiscard]] Error eq_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+[[nodiscard]] Error eq_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+}  // namespace portable
+
+// aten::eq.Tensor_out
+namespace portable {
+[[nodiscard]] Error eq_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error eq_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::ne.Scalar_out
+namespace portable {
+[[nodiscard]] Error ne_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+[[nodiscard]] Error ne_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+}  // namespace portable
+
+// aten::ne.Tensor_out
+namespace portable {
+[[nodiscard]] Error ne_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error ne_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::lt.Scalar_out
+namespace portable {
+[[nodiscard]] Error lt_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+[[nodiscard]] Error lt_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+}  // namespace portable
+
+// aten::lt.Tensor_out
+namespace portable {
+[[nodiscard]] Error lt_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error lt_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::le.Scalar_out
+namespace portable {
+[[nodiscard]] Error le_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+[[nodiscard]] Error le_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+}  // namespace portable
+
+// aten::le.Tensor_out
+namespace portable {
+[[nodiscard]] Error le_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error le_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::gt.Scalar_out
+namespace portable {
+[[nodiscard]] Error gt_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+[[nodiscard]] Error gt_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+}  // namespace portable
+
+// aten::gt.Tensor_out
+namespace portable {
+[[nodiscard]] Error gt_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error gt_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::ge.Scalar_out
+namespace portable {
+[[nodiscard]] Error ge_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+[[nodiscard]] Error ge_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+}  // namespace portable
+
+// aten::ge.Tensor_out
+namespace portable {
+[[nodiscard]] Error ge_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error ge_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::where.self_out
+namespace portable {
+[[nodiscard]] Error where_self_out(KernelContext& ctx, const Tensor& condition, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error where_self_out_prepare(KernelContext& ctx, const Tensor& condition, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::minimum.out
+namespace portable {
+[[nodiscard]] Error minimum_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error minimum_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::maximum.out
+namespace portable {
+[[nodiscard]] Error maximum_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error maximum_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::logical_not.out
+namespace portable {
+[[nodiscard]] Error logical_not_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error logical_not_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::gelu.out
+namespace portable {
+[[nodiscard]] Error gelu_out(KernelContext& ctx, const Tensor& self, StringView approximate, Tensor& out);
+[[nodiscard]] Error gelu_out_prepare(KernelContext& ctx, const Tensor& self, StringView approximate, Tensor& out);
+}  // namespace portable
+
+// aten::cos.out
+namespace portable {
+[[nodiscard]] Error cos_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error cos_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::sin.out
+namespace portable {
+[[nodiscard]] Error sin_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error sin_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::full.out
+namespace portable {
+[[nodiscard]] Error full_out(KernelContext& ctx, Span<const int64_t> size, const Scalar& fill_value, Tensor& out);
+[[nodiscard]] Error full_out_prepare(KernelContext& ctx, Span<const int64_t> size, const Scalar& fill_value, Tensor& out);
+}  // namespace portable
+
+// aten::full_like.out
+namespace portable {
+[[nodiscard]] Error full_like_out(KernelContext& ctx, const Tensor& self, const Scalar& fill_value, const Optional<int64_t>& memory_format, Tensor& out);
+[[nodiscard]] Error full_like_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& fill_value, const Optional<int64_t>& memory_format, Tensor& out);
+}  // namespace portable
+
+// aten::scalar_tensor.out
+namespace portable {
+[[nodiscard]] Error scalar_tensor_out(KernelContext& ctx, const Scalar& s, Tensor& out);
+[[nodiscard]] Error scalar_tensor_out_prepare(KernelContext& ctx, const Scalar& s, Tensor& out);
+}  // namespace portable
+
+// aten::arange.out
+namespace portable {
+[[nodiscard]] Error arange_out(KernelContext& ctx, const Scalar& end, Tensor& out);
+[[nodiscard]] Error arange_out_prepare(KernelContext& ctx, const Scalar& end, Tensor& out);
+}  // namespace portable
+
+// aten::arange.start_out
+namespace portable {
+[[nodiscard]] Error arange_start_out(KernelContext& ctx, const Scalar& start, const Scalar& end, const Scalar& step, Tensor& out);
+[[nodiscard]] Error arange_start_out_prepare(KernelContext& ctx, const Scalar& start, const Scalar& end, const Scalar& step, Tensor& out);
+}  // namespace portable
+
+// aten::_to_copy.out
+namespace portable {
+[[nodiscard]] Error to_copy_out(KernelContext& ctx, const Tensor& self, bool non_blocking, const Optional<int64_t>& memory_format, Tensor& out);
+[[nodiscard]] Error to_copy_out_prepare(KernelContext& ctx, const Tensor& self, bool non_blocking, const Optional<int64_t>& memory_format, Tensor& out);
+}  // namespace portable
+
+// aten::clone.out
+namespace portable {
+[[nodiscard]] Error clone_out(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& memory_format, Tensor& out);
+[[nodiscard]] Error clone_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<int64_t>& memory_format, Tensor& out);
+}  // namespace portable
+
+// aten::any.all_out
+namespace portable {
+[[nodiscard]] Error any_all_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error any_all_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::any.out
+namespace portable {
+[[nodiscard]] Error any_out(KernelContext& ctx, const Tensor& self, int64_t dim, bool keepdim, Tensor& out);
+[[nodiscard]] Error any_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::any.dims_out
+namespace portable {
+[[nodiscard]] Error any_dims_out(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, Tensor& out);
+[[nodiscard]] Error any_dims_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, Tensor& out);
+}  // namespace portable
+
+// aten::abs.out
+namespace portable {
+[[nodiscard]] Error abs_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error abs_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::reciprocal.out
+namespace portable {
+[[nodiscard]] Error reciprocal_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error reciprocal_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::log.out
+namespace portable {
+[[nodiscard]] Error log_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error log_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::erf.out
+namespace portable {
+[[nodiscard]] Error erf_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error erf_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::floor.out
+namespace portable {
+[[nodiscard]] Error floor_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error floor_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::round.out
+namespace portable {
+[[nodiscard]] Error round_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error round_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::leaky_relu.out
+namespace portable {
+[[nodiscard]] Error leaky_relu_out(KernelContext& ctx, const Tensor& self, const Scalar& negative_slope, Tensor& out);
+[[nodiscard]] Error leaky_relu_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& negative_slope, Tensor& out);
+}  // namespace portable
+
+// aten::elu.out
+namespace portable {
+[[nodiscard]] Error elu_out(KernelContext& ctx, const Tensor& self, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale, Tensor& out);
+[[nodiscard]] Error elu_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale, Tensor& out);
+}  // namespace portable
+
+// aten::silu.out
+namespace portable {
+[[nodiscard]] Error silu_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error silu_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::hardswish.out
+namespace portable {
+[[nodiscard]] Error hardswish_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error hardswish_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::hardsigmoid.out
+namespace portable {
+[[nodiscard]] Error hardsigmoid_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error hardsigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace portable
+
+// aten::bitwise_and.Tensor_out
+namespace portable {
+[[nodiscard]] Error bitwise_and_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error bitwise_and_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace portable
+
+// aten::pow.Tensor_Tensor_out
+namespace portable {
+[[nodiscard]] Error pow_tensor_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor& exponent, Tensor& out);
+[[nodiscard]] Error pow_tensor_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& exponent, Tensor& out);
+}  // namespace portable
+
 // dim_order_ops::_clone_dim_order.out
 namespace portable {
 [[nodiscard]] Error clone_dim_order_out(KernelContext& ctx, const Tensor& self, bool non_blocking, const Optional<Span<const int64_t>>& dim_order, Tensor& out);

@@ -504,6 +504,847 @@ Error quantized_decomposed_dequantize_per_tensor_out__quantized_call(KernelConte
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_eq_Scalar_out))
+// aten::eq.Scalar_out: eq.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_eq_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::eq_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_eq_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::eq_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_eq_Tensor_out))
+// aten::eq.Tensor_out: eq.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_eq_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::eq_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_eq_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::eq_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_ne_Scalar_out))
+// aten::ne.Scalar_out: ne.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_ne_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::ne_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_ne_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::ne_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_ne_Tensor_out))
+// aten::ne.Tensor_out: ne.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_ne_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::ne_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_ne_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::ne_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_lt_Scalar_out))
+// aten::lt.Scalar_out: lt.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_lt_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::lt_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_lt_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::lt_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_lt_Tensor_out))
+// aten::lt.Tensor_out: lt.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_lt_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::lt_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_lt_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::lt_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_le_Scalar_out))
+// aten::le.Scalar_out: le.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_le_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::le_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_le_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::le_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_le_Tensor_out))
+// aten::le.Tensor_out: le.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_le_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::le_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_le_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::le_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gt_Scalar_out))
+// aten::gt.Scalar_out: gt.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_gt_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::gt_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_gt_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::gt_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gt_Tensor_out))
+// aten::gt.Tensor_out: gt.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_gt_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::gt_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_gt_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::gt_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_ge_Scalar_out))
+// aten::ge.Scalar_out: ge.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_ge_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::ge_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_ge_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::ge_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_ge_Tensor_out))
+// aten::ge.Tensor_out: ge.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_ge_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::ge_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_ge_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::ge_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_where_self_out))
+// aten::where.self_out: where.self_out(Tensor condition, Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_where_self_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "condition", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "self", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "other", "Tensor", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::where_self_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), args[3]->tensor());
+}
+Error aten_where_self_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "condition");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "other");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::where_self_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_minimum_out))
+// aten::minimum.out: minimum.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_minimum_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::minimum_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_minimum_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::minimum_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_maximum_out))
+// aten::maximum.out: maximum.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_maximum_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::maximum_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_maximum_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::maximum_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_logical_not_out))
+// aten::logical_not.out: logical_not.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_logical_not_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::logical_not_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_logical_not_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::logical_not_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gelu_out))
+// aten::gelu.out: gelu.out(Tensor self, *, str approximate='none', Tensor(a!) out) -> Tensor(a!)
+Error aten_gelu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::String)) return kind_error(ctx, 1, "approximate", "String", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::gelu_out_prepare(ctx, args[0]->tensor(), args[1]->u.s, args[2]->tensor());
+}
+Error aten_gelu_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::gelu_out(ctx, args[0]->tensor(), args[1]->u.s, args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cos_out))
+// aten::cos.out: cos.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_cos_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::cos_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_cos_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::cos_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sin_out))
+// aten::sin.out: sin.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_sin_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::sin_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_sin_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::sin_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_full_out))
+// aten::full.out: full.out(SymInt[] size, Scalar fill_value, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_full_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->tag == Tag::ListInt)) return kind_error(ctx, 0, "size", "IntList", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "fill_value", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::full_out_prepare(ctx, args[0]->u.int_list.get(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_full_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::full_out(ctx, args[0]->u.int_list.get(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_full_like_out))
+// aten::full_like.out: full_like.out(Tensor self, Scalar fill_value, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)
+Error aten_full_like_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "fill_value", "Scalar", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_int()))) return kind_error(ctx, 2, "memory_format", "MemoryFormat or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::full_like_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), opt<int64_t>(*args[2], [](const EValue& v) { return v.u.i; }), args[3]->tensor());
+}
+Error aten_full_like_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::full_like_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), opt<int64_t>(*args[2], [](const EValue& v) { return v.u.i; }), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scalar_tensor_out))
+// aten::scalar_tensor.out: scalar_tensor.out(Scalar s, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_scalar_tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_scalar())) return kind_error(ctx, 0, "s", "Scalar", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::scalar_tensor_out_prepare(ctx, Scalar::from(*args[0]), args[1]->tensor());
+}
+Error aten_scalar_tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::scalar_tensor_out(ctx, Scalar::from(*args[0]), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_arange_out))
+// aten::arange.out: arange.out(Scalar end, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_arange_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_scalar())) return kind_error(ctx, 0, "end", "Scalar", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::arange_out_prepare(ctx, Scalar::from(*args[0]), args[1]->tensor());
+}
+Error aten_arange_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::arange_out(ctx, Scalar::from(*args[0]), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_arange_start_out))
+// aten::arange.start_out: arange.start_out(Scalar start, Scalar end, Scalar step=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_arange_start_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_scalar())) return kind_error(ctx, 0, "start", "Scalar", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "end", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "step", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::arange_start_out_prepare(ctx, Scalar::from(*args[0]), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_arange_start_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::arange_start_out(ctx, Scalar::from(*args[0]), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__to_copy_out))
+// aten::_to_copy.out: _to_copy.out(Tensor self, *, bool non_blocking=False, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)
+Error aten__to_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_bool())) return kind_error(ctx, 1, "non_blocking", "Bool", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_int()))) return kind_error(ctx, 2, "memory_format", "MemoryFormat or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::to_copy_out_prepare(ctx, args[0]->tensor(), args[1]->u.b, opt<int64_t>(*args[2], [](const EValue& v) { return v.u.i; }), args[3]->tensor());
+}
+Error aten__to_copy_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::to_copy_out(ctx, args[0]->tensor(), args[1]->u.b, opt<int64_t>(*args[2], [](const EValue& v) { return v.u.i; }), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clone_out))
+// aten::clone.out: clone.out(Tensor self, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)
+Error aten_clone_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_int()))) return kind_error(ctx, 1, "memory_format", "MemoryFormat or None", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::clone_out_prepare(ctx, args[0]->tensor(), opt<int64_t>(*args[1], [](const EValue& v) { return v.u.i; }), args[2]->tensor());
+}
+Error aten_clone_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::clone_out(ctx, args[0]->tensor(), opt<int64_t>(*args[1], [](const EValue& v) { return v.u.i; }), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_any_all_out))
+// aten::any.all_out: any.all_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_any_all_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::any_all_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_any_all_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::any_all_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_any_out))
+// aten::any.out: any.out(Tensor self, int dim, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_any_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::any_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+Error aten_any_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::any_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_any_dims_out))
+// aten::any.dims_out: any.dims_out(Tensor self, int[]? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_any_dims_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->tag == Tag::ListInt))) return kind_error(ctx, 1, "dim", "IntList or None", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return portable::any_dims_out_prepare(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, args[3]->tensor());
+}
+Error aten_any_dims_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return portable::any_dims_out(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_abs_out))
+// aten::abs.out: abs.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_abs_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::abs_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_abs_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::abs_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_reciprocal_out))
+// aten::reciprocal.out: reciprocal.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_reciprocal_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::reciprocal_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_reciprocal_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::reciprocal_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_log_out))
+// aten::log.out: log.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_log_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::log_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_log_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::log_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_erf_out))
+// aten::erf.out: erf.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_erf_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::erf_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_erf_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::erf_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_floor_out))
+// aten::floor.out: floor.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_floor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::floor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_floor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::floor_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_round_out))
+// aten::round.out: round.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_round_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::round_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_round_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::round_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_leaky_relu_out))
+// aten::leaky_relu.out: leaky_relu.out(Tensor self, Scalar negative_slope=0.01, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_leaky_relu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "negative_slope", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::leaky_relu_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_leaky_relu_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::leaky_relu_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_elu_out))
+// aten::elu.out: elu.out(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_elu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "alpha", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "scale", "Scalar", args[2]);
+  if (!(args[3]->is_scalar())) return kind_error(ctx, 3, "input_scale", "Scalar", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return portable::elu_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), Scalar::from(*args[3]), args[4]->tensor());
+}
+Error aten_elu_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return portable::elu_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), Scalar::from(*args[3]), args[4]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_silu_out))
+// aten::silu.out: silu.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_silu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::silu_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_silu_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::silu_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out))
+// aten::hardswish.out: hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_hardswish_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::hardswish_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_hardswish_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::hardswish_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out))
+// aten::hardsigmoid.out: hardsigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_hardsigmoid_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return portable::hardsigmoid_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_hardsigmoid_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return portable::hardsigmoid_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bitwise_and_Tensor_out))
+// aten::bitwise_and.Tensor_out: bitwise_and.Tensor_out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_bitwise_and_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::bitwise_and_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_bitwise_and_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::bitwise_and_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pow_Tensor_Tensor_out))
+// aten::pow.Tensor_Tensor_out: pow.Tensor_Tensor_out(Tensor self, Tensor exponent, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_pow_Tensor_Tensor_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "exponent", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return portable::pow_tensor_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_pow_Tensor_Tensor_out__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "exponent");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return portable::pow_tensor_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__clone_dim_order_out))
 // dim_order_ops::_clone_dim_order.out: _clone_dim_order.out(Tensor self, *, bool non_blocking=False, int[]? dim_order=None, Tensor(a!) out) -> Tensor(a!)
 Error dim_order_ops__clone_dim_order_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -2444,6 +3285,132 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_out))
   {"quantized_decomposed::dequantize_per_tensor.out", KernelSet::Quantized, quantized_decomposed_dequantize_per_tensor_out__quantized_init, quantized_decomposed_dequantize_per_tensor_out__quantized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_eq_Scalar_out))
+  {"aten::eq.Scalar_out", KernelSet::Portable, aten_eq_Scalar_out__portable_init, aten_eq_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_eq_Tensor_out))
+  {"aten::eq.Tensor_out", KernelSet::Portable, aten_eq_Tensor_out__portable_init, aten_eq_Tensor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_ne_Scalar_out))
+  {"aten::ne.Scalar_out", KernelSet::Portable, aten_ne_Scalar_out__portable_init, aten_ne_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_ne_Tensor_out))
+  {"aten::ne.Tensor_out", KernelSet::Portable, aten_ne_Tensor_out__portable_init, aten_ne_Tensor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_lt_Scalar_out))
+  {"aten::lt.Scalar_out", KernelSet::Portable, aten_lt_Scalar_out__portable_init, aten_lt_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_lt_Tensor_out))
+  {"aten::lt.Tensor_out", KernelSet::Portable, aten_lt_Tensor_out__portable_init, aten_lt_Tensor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_le_Scalar_out))
+  {"aten::le.Scalar_out", KernelSet::Portable, aten_le_Scalar_out__portable_init, aten_le_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_le_Tensor_out))
+  {"aten::le.Tensor_out", KernelSet::Portable, aten_le_Tensor_out__portable_init, aten_le_Tensor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gt_Scalar_out))
+  {"aten::gt.Scalar_out", KernelSet::Portable, aten_gt_Scalar_out__portable_init, aten_gt_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gt_Tensor_out))
+  {"aten::gt.Tensor_out", KernelSet::Portable, aten_gt_Tensor_out__portable_init, aten_gt_Tensor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_ge_Scalar_out))
+  {"aten::ge.Scalar_out", KernelSet::Portable, aten_ge_Scalar_out__portable_init, aten_ge_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_ge_Tensor_out))
+  {"aten::ge.Tensor_out", KernelSet::Portable, aten_ge_Tensor_out__portable_init, aten_ge_Tensor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_where_self_out))
+  {"aten::where.self_out", KernelSet::Portable, aten_where_self_out__portable_init, aten_where_self_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_minimum_out))
+  {"aten::minimum.out", KernelSet::Portable, aten_minimum_out__portable_init, aten_minimum_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_maximum_out))
+  {"aten::maximum.out", KernelSet::Portable, aten_maximum_out__portable_init, aten_maximum_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_logical_not_out))
+  {"aten::logical_not.out", KernelSet::Portable, aten_logical_not_out__portable_init, aten_logical_not_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gelu_out))
+  {"aten::gelu.out", KernelSet::Portable, aten_gelu_out__portable_init, aten_gelu_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cos_out))
+  {"aten::cos.out", KernelSet::Portable, aten_cos_out__portable_init, aten_cos_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sin_out))
+  {"aten::sin.out", KernelSet::Portable, aten_sin_out__portable_init, aten_sin_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_full_out))
+  {"aten::full.out", KernelSet::Portable, aten_full_out__portable_init, aten_full_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_full_like_out))
+  {"aten::full_like.out", KernelSet::Portable, aten_full_like_out__portable_init, aten_full_like_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_scalar_tensor_out))
+  {"aten::scalar_tensor.out", KernelSet::Portable, aten_scalar_tensor_out__portable_init, aten_scalar_tensor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_arange_out))
+  {"aten::arange.out", KernelSet::Portable, aten_arange_out__portable_init, aten_arange_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_arange_start_out))
+  {"aten::arange.start_out", KernelSet::Portable, aten_arange_start_out__portable_init, aten_arange_start_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__to_copy_out))
+  {"aten::_to_copy.out", KernelSet::Portable, aten__to_copy_out__portable_init, aten__to_copy_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clone_out))
+  {"aten::clone.out", KernelSet::Portable, aten_clone_out__portable_init, aten_clone_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_any_all_out))
+  {"aten::any.all_out", KernelSet::Portable, aten_any_all_out__portable_init, aten_any_all_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_any_out))
+  {"aten::any.out", KernelSet::Portable, aten_any_out__portable_init, aten_any_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_any_dims_out))
+  {"aten::any.dims_out", KernelSet::Portable, aten_any_dims_out__portable_init, aten_any_dims_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_abs_out))
+  {"aten::abs.out", KernelSet::Portable, aten_abs_out__portable_init, aten_abs_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_reciprocal_out))
+  {"aten::reciprocal.out", KernelSet::Portable, aten_reciprocal_out__portable_init, aten_reciprocal_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_log_out))
+  {"aten::log.out", KernelSet::Portable, aten_log_out__portable_init, aten_log_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_erf_out))
+  {"aten::erf.out", KernelSet::Portable, aten_erf_out__portable_init, aten_erf_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_floor_out))
+  {"aten::floor.out", KernelSet::Portable, aten_floor_out__portable_init, aten_floor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_round_out))
+  {"aten::round.out", KernelSet::Portable, aten_round_out__portable_init, aten_round_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_leaky_relu_out))
+  {"aten::leaky_relu.out", KernelSet::Portable, aten_leaky_relu_out__portable_init, aten_leaky_relu_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_elu_out))
+  {"aten::elu.out", KernelSet::Portable, aten_elu_out__portable_init, aten_elu_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_silu_out))
+  {"aten::silu.out", KernelSet::Portable, aten_silu_out__portable_init, aten_silu_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out))
+  {"aten::hardswish.out", KernelSet::Portable, aten_hardswish_out__portable_init, aten_hardswish_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out))
+  {"aten::hardsigmoid.out", KernelSet::Portable, aten_hardsigmoid_out__portable_init, aten_hardsigmoid_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bitwise_and_Tensor_out))
+  {"aten::bitwise_and.Tensor_out", KernelSet::Portable, aten_bitwise_and_Tensor_out__portable_init, aten_bitwise_and_Tensor_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pow_Tensor_Tensor_out))
+  {"aten::pow.Tensor_Tensor_out", KernelSet::Portable, aten_pow_Tensor_Tensor_out__portable_init, aten_pow_Tensor_Tensor_out__portable_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_dim_order_ops__clone_dim_order_out))
   {"dim_order_ops::_clone_dim_order.out", KernelSet::Portable, dim_order_ops__clone_dim_order_out__portable_init, dim_order_ops__clone_dim_order_out__portable_call},

@@ -41,31 +41,6 @@ Error clamp_out(KernelContext& ctx, const Tensor& self, const Optional<Scalar>& 
   });
 }
 
-namespace {
-
-// Output shape: the broadcast of self with each given bound.
-Error resize_broadcast3(KernelContext& ctx, const Tensor& self, const Tensor* lo, const Tensor* hi, Tensor& out) {
-  int32_t sizes[kMaxTensorRank];
-  int32_t dim = self.dim;
-  for (int32_t d = 0; d < dim; d++) sizes[d] = self.sizes[d];
-  const Tensor* bounds[2] = {lo, hi};
-  for (const Tensor* b : bounds) {
-    if (b == nullptr) continue;
-    Tensor acc;
-    acc.dim = dim;
-    acc.sizes = sizes;
-    int32_t merged[kMaxTensorRank];
-    ETB_RETURN_IF_ERROR(broadcast_shape(ctx, acc, *b, merged, &dim));
-    for (int32_t d = 0; d < dim; d++) sizes[d] = merged[d];
-  }
-  if (dim != out.dim) {
-    return ctx.fail(Error::InvalidArgument, "out has rank %d, the broadcast result has rank %d", out.dim, dim);
-  }
-  return resize(out, Span<const int32_t>(sizes, size_t(dim)), ctx.diag(), ctx.op_name());
-}
-
-}  // namespace
-
 Error clamp_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor* min, const Tensor* max,
                                Tensor& out) {
   if (min == nullptr && max == nullptr) {
@@ -82,7 +57,7 @@ Error clamp_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Ten
 }
 
 Error clamp_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor* min, const Tensor* max, Tensor& out) {
-  ETB_RETURN_IF_ERROR(resize_broadcast3(ctx, self, min, max, out));
+  ETB_RETURN_IF_ERROR(resize_to_broadcast3(ctx, self, min, max, out));
   ScalarType common;
   tensors_result_type(&self, min, max, &common);
   return dispatch_compute(ctx, compute_type(common), [&](auto zero) {

@@ -92,5 +92,35 @@ Error pow_tensor_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar
   });
 }
 
+// aten::pow.Tensor_Tensor_out: broadcast base and exponent in their result
+// type (safely cast to out): floats use pow (powf for float32 and the half
+// types, as ATen's kernel), integers exact wrapping powers where a negative
+// exponent gives 0 (bases other than ±1), as ATen's powi. Bool is refused.
+Error pow_tensor_tensor_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& exponent, Tensor& out) {
+  ScalarType common;
+  if (!is_elementwise_dtype(self.dtype) || !is_elementwise_dtype(exponent.dtype) ||
+      !binary_result_type(self, exponent, &common) || common == ScalarType::Bool) {
+    return ctx.fail(Error::NotSupported, "unsupported dtypes (%s, %s)", scalar_type_name(self.dtype),
+                    scalar_type_name(exponent.dtype));
+  }
+  return check_cast_to_out(ctx, self.dtype, common, out.dtype);
+}
+
+Error pow_tensor_tensor_out(KernelContext& ctx, const Tensor& self, const Tensor& exponent, Tensor& out) {
+  ETB_RETURN_IF_ERROR(resize_to_broadcast(ctx, self, exponent, out));
+  ScalarType common;
+  binary_result_type(self, exponent, &common);
+  return dispatch_compute(ctx, compute_type(common), [&](auto zero) {
+    using CT = decltype(zero);
+    if constexpr (std::is_floating_point<CT>::value) {
+      binary_loop<CT>(self, exponent, out, [common](CT x, CT e) {
+        return round_to<CT>(common, std::pow(round_to<CT>(common, x), round_to<CT>(common, e)));
+      });
+    } else if constexpr (!std::is_same<CT, bool>::value) {
+      binary_loop<CT>(self, exponent, out, [](CT x, CT e) { return powi<CT>(x, e); });
+    }
+  });
+}
+
 }  // namespace portable
 }  // namespace etb

@@ -6,9 +6,13 @@
  * no longer disagrees, so the list stays true.
  */
 import { CORE_VERDICTS } from './verdicts-core.js';
+import { ELEM_CASES_ABORTING_EXECUTORCH, ELEM_OPS_NOT_IN_EXECUTORCH, ELEM_VERDICTS } from './verdicts-elem.js';
 import { SHAPE_OPS_NOT_IN_EXECUTORCH, SHAPE_VERDICTS } from './verdicts-shape.js';
 
-export const EXECUTORCH_VERDICTS: Readonly<Record<string, string>> = { ...CORE_VERDICTS, ...SHAPE_VERDICTS };
+export const EXECUTORCH_VERDICTS: Readonly<Record<string, string>> = { ...CORE_VERDICTS, ...SHAPE_VERDICTS, ...ELEM_VERDICTS };
+
+/** Case stems ExecuTorch's runtime aborts on (the whole process): the cross-check leaves them out. */
+export const EXECUTORCH_ABORTS: readonly string[] = [...ELEM_CASES_ABORTING_EXECUTORCH];
 
 /** Namespaces (or single operators) ExecuTorch's Python runtime does not register (their cases are skipped there, not judged). */
-export const NOT_IN_EXECUTORCH_PYBINDINGS: readonly string[] = ['cortex_m::', ...SHAPE_OPS_NOT_IN_EXECUTORCH];
+export const NOT_IN_EXECUTORCH_PYBINDINGS: readonly string[] = ['cortex_m::', ...SHAPE_OPS_NOT_IN_EXECUTORCH, ...ELEM_OPS_NOT_IN_EXECUTORCH];

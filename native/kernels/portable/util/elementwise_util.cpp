@@ -75,11 +75,38 @@ Error check_elementwise(KernelContext& ctx, const Tensor& t, const char* name) {
   return Error::Ok;
 }
 
+Error resize_to_broadcast3(KernelContext& ctx, const Tensor& a, const Tensor* b, const Tensor* c, Tensor& out) {
+  int32_t sizes[kMaxTensorRank];
+  int32_t dim = a.dim;
+  for (int32_t d = 0; d < dim; d++) sizes[d] = a.sizes[d];
+  const Tensor* others[2] = {b, c};
+  for (const Tensor* o : others) {
+    if (o == nullptr) continue;
+    Tensor acc;
+    acc.dim = dim;
+    acc.sizes = sizes;
+    int32_t merged[kMaxTensorRank];
+    ETB_RETURN_IF_ERROR(broadcast_shape(ctx, acc, *o, merged, &dim));
+    for (int32_t d = 0; d < dim; d++) sizes[d] = merged[d];
+  }
+  if (dim != out.dim) {
+    return ctx.fail(Error::InvalidArgument, "out has rank %d, the broadcast result has rank %d", out.dim, dim);
+  }
+  return resize(out, Span<const int32_t>(sizes, size_t(dim)), ctx.diag(), ctx.op_name());
+}
+
 Error resize_like(KernelContext& ctx, const Tensor& self, Tensor& out) {
   if (self.dim != out.dim) {
     return ctx.fail(Error::InvalidArgument, "out has rank %d, self has rank %d", out.dim, self.dim);
   }
   return resize(out, Span<const int32_t>(self.sizes, size_t(self.dim)), ctx.diag(), ctx.op_name());
+}
+
+Error float_activation_prepare(KernelContext& ctx, const Tensor& self, const Tensor& out) {
+  if (!is_floating(self.dtype)) {
+    return ctx.fail(Error::NotSupported, "unsupported dtype %s (float types only)", scalar_type_name(self.dtype));
+  }
+  return check_out_is(ctx, self.dtype, self.dtype, out.dtype);
 }
 
 Error unary_float_prepare(KernelContext& ctx, const Tensor& self, const Tensor& out) {

@@ -51,6 +51,9 @@ Error check_out_is(KernelContext& ctx, ScalarType self, ScalarType common, Scala
 // Fails with NotSupported naming the dtype when t is not an elementwise dtype.
 Error check_elementwise(KernelContext& ctx, const Tensor& t, const char* name);
 
+// Resizes out to the broadcast of a with b and c (either may be null).
+Error resize_to_broadcast3(KernelContext& ctx, const Tensor& a, const Tensor* b, const Tensor* c, Tensor& out);
+
 // Resizes out to self's sizes (same rank required).
 Error resize_like(KernelContext& ctx, const Tensor& self, Tensor& out);
 
@@ -104,6 +107,10 @@ inline CT clamp_high(CT x, CT hi) {
 // is an integer or bool, computed in float (double for float64), rounded to
 // the common dtype, cast to out. `f` is a generic lambda.
 Error unary_float_prepare(KernelContext& ctx, const Tensor& self, const Tensor& out);
+
+// Prepare of the float-only activations that ATen dispatches on float types
+// alone (leaky_relu, elu, silu, hardswish, hardsigmoid): out has self's dtype.
+Error float_activation_prepare(KernelContext& ctx, const Tensor& self, const Tensor& out);
 
 template <typename F>
 Error unary_float_apply(KernelContext& ctx, const Tensor& self, Tensor& out, F f) {

@@ -40,9 +40,13 @@ function edgeData(d: DType, n: number): (number | bigint | boolean)[] {
   return Array.from({ length: n }, (_, i) => pool[i % pool.length]!);
 }
 
-/** Nonzero divisors for integer division (uint8 has no negatives). */
+/**
+ * Nonzero divisors for integer division (uint8 has no negatives). Six of them, so that against
+ * edgeData's six-value pool the minimum always meets 3: INT_MIN / -1 traps (SIGFPE) in ATen and
+ * ExecuTorch for int32/int64 (ours wraps), which would take the ExecuTorch cross-check down.
+ */
 function divisors(d: DType, n: number): (number | bigint)[] {
-  const pool = d === 'uint8' ? [3, 1, 7, 2, 255] : d === 'int64' ? [3n, -1n, 7n, -2n, 5n] : [3, -1, 7, -2, 5];
+  const pool = d === 'uint8' ? [3, 1, 7, 2, 255, 4] : d === 'int64' ? [3n, -1n, 7n, -2n, 5n, 4n] : [3, -1, 7, -2, 5, 4];
   return Array.from({ length: n }, (_, i) => pool[i % pool.length]!);
 }
 
@@ -70,6 +74,8 @@ function suite(op: string, dtypes: DType[], allows: OpSuite['allows'], make: Mak
 
 const BINARY = { broadcast: true, dimOrder: true, edge: true };
 const UNARY = { broadcast: false, dimOrder: true, edge: true };
+/** 0-d and 1-d outputs have a single dim order. */
+const NO_LAYOUT = { broadcast: false, dimOrder: false, edge: true };
 
 /** A float-only unary op: edge, channels-last, and the float32 corners. */
 const floatUnary = (op: string): OpSuite => suite(op, ALL, UNARY, (d) => [
@@ -187,5 +193,129 @@ export const ELEM_SUITES: OpSuite[] = [
     { name: 'edge', covers: ['edge'], args: { input: edge(d, [2, 3]), scale: 0.1, zero_point: 2, quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: null }, out: o('float32', [2, 3]) },
     { name: 'channels_last', covers: ['dim_order'], args: { input: t(d, [1, 3, 2, 2], CL), scale: 0.025, zero_point: -3, quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: null }, out: o('float32', [1, 3, 2, 2], CL) },
     { name: 'out_dtype', covers: ['attr'], args: { input: edge(d, [6]), scale: 0.3, zero_point: 1, quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: d === 'int8' ? 'float16' : d === 'uint8' ? 'bfloat16' : 'float64' }, out: o(d === 'int8' ? 'float16' : d === 'uint8' ? 'bfloat16' : 'float64', [6]) },
+  ]),
+  ...(['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const).flatMap((c) => [
+    suite(`aten::${c}.Tensor_out`, ALL, BINARY, (d) => [
+      { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]), other: edge(d, [2, 5]) }, out: o('bool', [2, 5]) },
+      { name: 'edge_broadcast', covers: ['edge', 'broadcast'], args: { self: edge(d, [3, 4]), other: ranged(d, [4], [-2, 2]) }, out: o('bool', [3, 4]) },
+      { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: t(d, [1, 3, 2, 2], CL), other: t(d, [3, 1, 1]) }, out: o('bool', [1, 3, 2, 2], CL) },
+      { name: 'promote_to_float_out', covers: ['attr'], args: { self: t(d, [6]), other: t('float64', [6]) }, out: o('float32', [6]), only: ['int32', 'float16'] },
+    ]),
+    suite(`aten::${c}.Scalar_out`, ALL, UNARY, (d) => [
+      { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]), other: d === 'bool' ? true : 0 }, out: o('bool', [2, 5]) },
+      { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL), other: 0.25 }, out: o('bool', [1, 3, 2, 2], CL) },
+      { name: 'int_out', covers: ['attr'], args: { self: t(d, [6]), other: -3 }, out: o('int32', [6]), only: ['int8', 'float32'] },
+    ]),
+  ]),
+  suite('aten::where.self_out', ALL, BINARY, (d) => [
+    { name: 'edge', covers: ['edge', 'broadcast'], args: { condition: edge('bool', [2, 5]), self: edge(d, [2, 5]), other: t(d, [5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { condition: t('bool', [1, 1, 2, 2]), self: t(d, [1, 3, 2, 2], CL), other: t(d, [3, 1, 1]) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'promote', covers: ['attr'], args: { condition: t('bool', [4]), self: t(d, [4]), other: t('float64', []) }, out: o(d === 'float64' ? d : isFloat(d) ? d : 'float32', [4]), only: ['int16', 'float32'] },
+  ]),
+  ...(['minimum', 'maximum'] as const).map((m) => suite(`aten::${m}.out`, ALL, BINARY, (d) => [
+    { name: 'edge', covers: ['edge', 'broadcast'], args: { self: edge(d, [2, 5]), other: ranged(d, [5], [-2, 2]) }, out: o(d, [2, 5]) },
+    { name: 'edge_other', covers: ['edge'], args: { self: t(d, [2, 5]), other: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: t(d, [1, 3, 2, 2], CL), other: t(d, [3, 1, 1]) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'promote', covers: ['attr'], args: { self: t('int32', [4]), other: t(d, [4]) }, out: o(d, [4]), only: F32 },
+  ])),
+  suite('aten::logical_not.out', ALL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o('bool', [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL) }, out: o('bool', [1, 3, 2, 2], CL) },
+    { name: 'same_dtype_out', covers: ['attr'], args: { self: edge(d, [6]) }, out: o(d, [6]) },
+  ]),
+  suite('aten::gelu.out', FLOATS, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'edge_tanh', covers: ['edge', 'attr'], args: { self: edge(d, [2, 5]), approximate: 'tanh' }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: ranged(d, [1, 3, 2, 2], [-4, 4], CL) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'tanh_range', covers: ['attr'], args: { self: ranged(d, [64], [-6, 6]), approximate: 'tanh' }, out: o(d, [64]) },
+  ]),
+  floatUnary('aten::cos.out'),
+  floatUnary('aten::sin.out'),
+  suite('aten::full.out', ALL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { size: [2, 3], fill_value: d === 'bool' ? true : isFloat(d) ? -Infinity : INT_LIMITS[d]![0] }, out: o(d, [2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { size: [1, 3, 2, 2], fill_value: 1 }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'empty', covers: ['empty'], args: { size: [0, 4], fill_value: 7 }, out: o(d, [0, 4]), only: F32 },
+  ]),
+  suite('aten::full_like.out', ALL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3]), fill_value: d === 'bool' ? false : INT_LIMITS[d]?.[1] ?? -1.5, memory_format: null }, out: o(d, [2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL), fill_value: 3, memory_format: null }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'other_dtype', covers: ['attr'], args: { self: t('int8', [4]), fill_value: 2, memory_format: null }, out: o(d, [4]), only: F32 },
+  ]),
+  suite('aten::scalar_tensor.out', ALL, NO_LAYOUT, (d) => [
+    { name: 'edge', covers: ['edge', 'size1'], args: { s: d === 'bool' ? true : INT_LIMITS[d]?.[0] ?? -Infinity }, out: o(d, []) },
+    { name: 'float', covers: ['attr'], args: { s: d === 'bool' ? false : 2.75 }, out: o(d, []) },
+  ]),
+  suite('aten::arange.out', NO_BOOL, NO_LAYOUT, (d) => [
+    { name: 'edge', covers: ['edge'], args: { end: d === 'uint8' ? 255 : d === 'int8' ? 127 : 100 }, out: o(d, [d === 'uint8' ? 255 : d === 'int8' ? 127 : 100]) },
+    { name: 'one', covers: ['size1'], args: { end: 1 }, out: o(d, [1]) },
+  ]),
+  suite('aten::arange.start_out', NO_BOOL, NO_LAYOUT, (d) => [
+    { name: 'edge', covers: ['edge', 'attr'], args: { start: d === 'uint8' ? 250 : -5, end: d === 'uint8' ? 0 : 20, step: d === 'uint8' ? -3 : 3 }, out: o(d, [d === 'uint8' ? 84 : 9]) },
+    { name: 'fractional', covers: ['attr'], args: { start: -1, end: 1, step: 0.25 }, out: o(d, [8]), only: FLOATS },
+    { name: 'empty', covers: ['empty'], args: { start: 3, end: 3, step: 1 }, out: o(d, [0]), only: F32 },
+  ]),
+  suite('aten::_to_copy.out', ALL, UNARY, (d) => [
+    { name: 'edge_same', covers: ['edge'], args: { self: edge(d, [2, 5]), non_blocking: false, memory_format: null }, out: o(d, [2, 5]) },
+    { name: 'to_channels_last_f32', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2]), non_blocking: false, memory_format: 2 }, out: o('float32', [1, 3, 2, 2], CL) },
+    { name: 'to_i32', covers: ['attr'], args: { self: ranged(d, [6], [-50, 50]), non_blocking: false, memory_format: null }, out: o('int32', [6]) },
+    { name: 'to_bool', covers: ['attr'], args: { self: edge(d, [6]), non_blocking: false, memory_format: null }, out: o('bool', [6]) },
+  ]),
+  suite('aten::clone.out', ALL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]), memory_format: null }, out: o(d, [2, 5]) },
+    { name: 'to_channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2]), memory_format: 2 }, out: o(d, [1, 3, 2, 2], CL) },
+  ]),
+  suite('aten::any.all_out', ALL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o('bool', []) },
+    { name: 'zeros_channels_last', covers: ['dim_order'], args: { self: tensor(d, [1, 2, 2, 2], { data: new Array(8).fill(0), dimOrder: CL }) }, out: o('bool', []) },
+    { name: 'empty', covers: ['empty'], args: { self: t(d, [0, 3]) }, out: o('bool', []), only: F32 },
+    { name: 'uint8_out', covers: ['attr'], args: { self: edge(d, [4]) }, out: o('uint8', []), only: ['uint8', 'float32'] },
+  ]),
+  suite('aten::any.out', ALL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: tensor(d, [3, 4], { data: [...edgeData(d, 4), ...new Array(4).fill(d === 'int64' ? 0n : 0), ...edgeData(d, 4).reverse()] }), dim: 1, keepdim: false }, out: o('bool', [3]) },
+    { name: 'channels_last_keepdim', covers: ['dim_order', 'attr'], args: { self: tensor(d, [1, 3, 2, 2], { range: [0, 1], dimOrder: CL }), dim: 1, keepdim: true }, out: o('bool', [1, 1, 2, 2], CL) },
+    { name: 'negative_dim', covers: ['attr'], args: { self: ranged(d, [2, 3], [0, 1]), dim: -2, keepdim: false }, out: o('bool', [3]), only: F32 },
+  ]),
+  suite('aten::any.dims_out', ALL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 3, 2]), dim: [0, 2], keepdim: false }, out: o('bool', [3]) },
+    { name: 'channels_last', covers: ['dim_order', 'attr'], args: { self: tensor(d, [1, 3, 2, 2], { range: [0, 1], dimOrder: CL }), dim: [2, 3], keepdim: true }, out: o('bool', [1, 3, 1, 1], CL) },
+    { name: 'all_dims', covers: ['attr'], args: { self: t(d, [2, 3]), dim: null, keepdim: true }, out: o('bool', [1, 1]), only: F32 },
+  ]),
+  suite('aten::abs.out', NO_BOOL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: t(d, [1, 3, 2, 2], CL) }, out: o(d, [1, 3, 2, 2], CL) },
+  ]),
+  floatUnary('aten::reciprocal.out'),
+  floatUnary('aten::log.out'),
+  floatUnary('aten::erf.out'),
+  ...(['floor', 'round'] as const).map((f) => suite(`aten::${f}.out`, NO_BOOL, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: ranged(d, [1, 3, 2, 2], [-5, 5], CL) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'halves', covers: ['attr'], args: { self: tensor(d, [8], { data: [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49, -0.51] }) }, out: o(d, [8]), only: FLOATS },
+  ])),
+  suite('aten::leaky_relu.out', FLOATS, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last_slope', covers: ['dim_order', 'attr'], args: { self: t(d, [1, 3, 2, 2], CL), negative_slope: 0.2 }, out: o(d, [1, 3, 2, 2], CL) },
+  ]),
+  suite('aten::elu.out', FLOATS, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last_coefficients', covers: ['dim_order', 'attr'], args: { self: ranged(d, [1, 3, 2, 2], [-3, 3], CL), alpha: 1.5, scale: 2, input_scale: 0.5 }, out: o(d, [1, 3, 2, 2], CL) },
+  ]),
+  ...(['silu', 'hardswish', 'hardsigmoid'] as const).map((f) => suite(`aten::${f}.out`, FLOATS, UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { self: ranged(d, [1, 3, 2, 2], [-5, 5], CL) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'large', covers: ['large'], args: { self: ranged(d, [256, 256], [-8, 8]) }, out: o(d, [256, 256]), only: F32 },
+  ])),
+  suite('aten::bitwise_and.Tensor_out', ['uint8', 'int8', 'int16', 'int32', 'int64', 'bool'], BINARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 6]), other: edge(d, [2, 6]) }, out: o(d, [2, 6]) },
+    { name: 'edge_broadcast', covers: ['edge', 'broadcast'], args: { self: edge(d, [3, 6]), other: t(d, [6]) }, out: o(d, [3, 6]) },
+    { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: t(d, [1, 3, 2, 2], CL), other: t(d, [3, 1, 1]) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'promote', covers: ['attr'], args: { self: t(d, [4]), other: t('int64', [4]) }, out: o('int64', [4]), only: ['int8', 'bool'] },
+  ]),
+  suite('aten::pow.Tensor_Tensor_out', NO_BOOL, BINARY, (d) => [
+    { name: 'edge', covers: ['edge', 'broadcast'], args: { self: edge(d, [2, 6]), exponent: tensor(d, [6], { data: isFloat(d) ? [2, 0.5, -1, 3, 0, 1.5] : divisors(d, 6).map((v) => (typeof v === 'bigint' ? (v < 0n ? -v : v) : Math.abs(v) % 5)) }) }, out: o(d, [2, 6]) },
+    { name: 'edge_exponent', covers: ['edge'], args: { self: ranged(d, [2, 5], [0, 3]), exponent: edge(d, [2, 5]) }, out: o(d, [2, 5]) },
+    { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: ranged(d, [1, 3, 2, 2], [0, 4], CL), exponent: ranged(d, [3, 1, 1], [0, 3]) }, out: o(d, [1, 3, 2, 2], CL) },
+    { name: 'negative_int_exponent', covers: ['attr'], args: { self: tensor(d, [4], { data: [1, -1, 2, -3] }), exponent: tensor(d, [4], { data: [-3, -3, -1, -2] }) }, out: o(d, [4]), only: ['int32'] },
+    { name: 'promote', covers: ['attr'], args: { self: ranged('int32', [4], [0, 5]), exponent: ranged(d, [4], [0, 2]) }, out: o(d, [4]), only: F32 },
   ]),
 ];

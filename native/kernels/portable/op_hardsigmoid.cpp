@@ -1,0 +1,19 @@
+// aten::hardsigmoid.out: min(max(x + 3, 0), 6) / 6. Float types only
+// (ATen dispatches no others); out has self's dtype; half types compute in float.
+#include "kernels/generated/kernel_decls.h"
+#include "kernels/portable/util/elementwise_util.h"
+
+namespace etb {
+namespace portable {
+
+Error hardsigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out) { return float_activation_prepare(ctx, self, out); }
+
+Error hardsigmoid_out(KernelContext& ctx, const Tensor& self, Tensor& out) {
+  return unary_float_apply(ctx, self, out, [](auto x) {
+    using CT = decltype(x);
+    return clamp_high(clamp_low(x + CT(3), CT(0)), CT(6)) / CT(6);
+  });
+}
+
+}  // namespace portable
+}  // namespace etb
