@@ -146,6 +146,66 @@ void conv_run(const ConvPlan& p, const T* x, const T* wt, const T* b, T* y) {
   }
 }
 
+// The same sums (same order per output element: input channel, kernel row,
+// kernel column, then the bias) written as one output plane of double
+// accumulators per (n, oc), each tap adding weight * a row of input over the
+// output columns whose input column is in bounds: the column loop has no
+// bounds checks and, for unit stride, unit-stride memory. Plain (not
+// transposed) convolution only; false when the temp allocator has no room
+// for a plane.
+template <typename T>
+bool conv_planes(KernelContext& ctx, const ConvPlan& p, const T* x, const T* wt, const T* b, T* y) {
+  double* acc = static_cast<double*>(ctx.allocate_temp(size_t(p.oh * p.ow) * sizeof(double), 64));
+  if (acc == nullptr) return false;
+  for (int64_t n = 0; n < p.n; n++) {
+    for (int64_t oc = 0; oc < p.oc; oc++) {
+      const int64_t g = oc / p.ocg;
+      for (int64_t i = 0; i < p.oh * p.ow; i++) acc[i] = 0;
+      for (int64_t ci = 0; ci < p.cg; ci++) {
+        const T* xc = x + n * p.is[0] + (g * p.cg + ci) * p.is[1];
+        const T* wc = wt + oc * p.ws[0] + ci * p.ws[1];
+        for (int64_t kh = 0; kh < p.kh; kh++) {
+          for (int64_t kw = 0; kw < p.kw; kw++) {
+            const double w = ld(wc, kh * p.ws[2] + kw * p.ws[3]);
+            // Output columns ow with 0 <= ow * s - pad + kw * d < W.
+            const int64_t off = kw * p.d[1] - p.p[1];
+            int64_t lo = off >= 0 ? 0 : (-off + p.s[1] - 1) / p.s[1];
+            int64_t hi = p.w - 1 - off < 0 ? 0 : (p.w - 1 - off) / p.s[1] + 1;
+            if (hi > p.ow) hi = p.ow;
+            for (int64_t oh = 0; oh < p.oh; oh++) {
+              const int64_t ih = oh * p.s[0] - p.p[0] + kh * p.d[0];
+              if (ih < 0 || ih >= p.h) continue;
+              const T* xr = xc + ih * p.is[2];
+              double* ar = acc + oh * p.ow;
+              if (p.s[1] == 1 && p.is[3] == 1) {
+                const T* xs = xr + off;
+                int64_t ow = lo;
+                for (; ow + 4 <= hi; ow += 4) {  // four independent sums: the compiler packs them
+                  ar[ow] += ld(xs, ow) * w;
+                  ar[ow + 1] += ld(xs, ow + 1) * w;
+                  ar[ow + 2] += ld(xs, ow + 2) * w;
+                  ar[ow + 3] += ld(xs, ow + 3) * w;
+                }
+                for (; ow < hi; ow++) ar[ow] += ld(xs, ow) * w;
+              } else {
+                for (int64_t ow = lo; ow < hi; ow++) ar[ow] += ld(xr, (ow * p.s[1] + off) * p.is[3]) * w;
+              }
+            }
+          }
+        }
+      }
+      const double bias = b != nullptr ? ld(b, oc * p.bs) : 0.0;
+      for (int64_t oh = 0; oh < p.oh; oh++) {
+        for (int64_t ow = 0; ow < p.ow; ow++) {
+          const double v = acc[oh * p.ow + ow];
+          st(y, n * p.os[0] + oc * p.os[1] + oh * p.os[2] + ow * p.os[3], b != nullptr ? v + bias : v);
+        }
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Error convolution_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& weight, const Tensor* bias,
@@ -168,6 +228,9 @@ Error convolution_out(KernelContext& ctx, const Tensor& input, const Tensor& wei
   return dispatch_storage(ctx, out.dtype, false, [&](auto tag) {
     using T = decltype(tag);
     const T* b = bias != nullptr ? bias->data_as<const T>() : nullptr;
+    if (!p.transposed && conv_planes<T>(ctx, p, input.data_as<const T>(), weight.data_as<const T>(), b, out.data_as<T>())) {
+      return;
+    }
     conv_run<T>(p, input.data_as<const T>(), weight.data_as<const T>(), b, out.data_as<T>());
   });
 }
