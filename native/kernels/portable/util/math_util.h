@@ -146,7 +146,27 @@ void matmul_loop(Mat<T> a, Mat<T> b, int64_t M, int64_t K, int64_t N, Epi epi,
   }
   for (int64_t i = 0; i < M; i++) {
     const T* ar = a.p + i * a.s0;
-    for (int64_t j = 0; j < N; j++) {
+    int64_t j = 0;
+    for (; j + 4 <= N; j += 4) {  // four independent dot products: four add chains in flight
+      const T* b0 = b.p + j * b.s1;
+      const T* b1 = b0 + b.s1;
+      const T* b2 = b1 + b.s1;
+      const T* b3 = b2 + b.s1;
+      A s0 = A(0), s1 = A(0), s2 = A(0), s3 = A(0);
+      for (int64_t k = 0; k < K; k++) {
+        const A x = ld(ar, k * a.s1);
+        const int64_t o = k * b.s0;
+        s0 = mac(s0, x, ld(b0, o));
+        s1 = mac(s1, x, ld(b1, o));
+        s2 = mac(s2, x, ld(b2, o));
+        s3 = mac(s3, x, ld(b3, o));
+      }
+      epi(i, j, s0);
+      epi(i, j + 1, s1);
+      epi(i, j + 2, s2);
+      epi(i, j + 3, s3);
+    }
+    for (; j < N; j++) {
       const T* bc = b.p + j * b.s1;
       A s = A(0);
       for (int64_t k = 0; k < K; k++) s = mac(s, ld(ar, k * a.s1), ld(bc, k * b.s0));
