@@ -89,7 +89,14 @@ Error plan_conv(KernelContext& ctx, const Tensor& input, const Tensor& weight, c
   const int64_t in[2] = {p->h, p->w}, k[2] = {p->kh, p->kw};
   int64_t o[2];
   for (int i = 0; i < 2; i++) {
+    // Sizes and parameters are below 2^31, so each product fits in int64; the transposed sum
+    // is checked in double first (it could pass 2^63 with hostile values).
     const int64_t span = p->d[i] * (k[i] - 1) + 1;
+    const double approx = transposed ? double(in[i] - 1) * double(p->s[i]) + double(span) + double(p->op[i])
+                                     : double(in[i]);
+    if (approx > double(INT32_MAX) * 4) {
+      return ctx.fail(Error::InvalidArgument, "the output size of spatial dim %d overflows", i + 2 - (sp == 1));
+    }
     o[i] = transposed ? (in[i] - 1) * p->s[i] - 2 * p->p[i] + span + p->op[i]
                       : (in[i] + 2 * p->p[i] - span) / p->s[i] + 1;
     if (!transposed && in[i] + 2 * p->p[i] < span) o[i] = 0;
@@ -225,6 +232,7 @@ Error convolution_out(KernelContext& ctx, const Tensor& input, const Tensor& wei
   if (input.dim == 3) sizes[2] = int32_t(p.ow);
   ETB_RETURN_IF_ERROR(resize_out(ctx, out, sizes, input.dim));
   strides4(out, p.os);
+  if (out.numel() == 0) return Error::Ok;  // also keeps an empty batch from sizing a plane
   return dispatch_storage(ctx, out.dtype, false, [&](auto tag) {
     using T = decltype(tag);
     const T* b = bias != nullptr ? bias->data_as<const T>() : nullptr;
