@@ -158,12 +158,9 @@ void conv_run(const ConvPlan& p, const T* x, const T* wt, const T* b, T* y) {
 // accumulators per (n, oc), each tap adding weight * a row of input over the
 // output columns whose input column is in bounds: the column loop has no
 // bounds checks and, for unit stride, unit-stride memory. Plain (not
-// transposed) convolution only; false when the temp allocator has no room
-// for a plane.
+// transposed) convolution only; `acc` holds one plane.
 template <typename T>
-bool conv_planes(KernelContext& ctx, const ConvPlan& p, const T* x, const T* wt, const T* b, T* y) {
-  double* acc = static_cast<double*>(ctx.allocate_temp(size_t(p.oh * p.ow) * sizeof(double), 64));
-  if (acc == nullptr) return false;
+void conv_planes1(const ConvPlan& p, const T* x, const T* wt, const T* b, T* y, double* acc) {
   for (int64_t n = 0; n < p.n; n++) {
     for (int64_t oc = 0; oc < p.oc; oc++) {
       const int64_t g = oc / p.ocg;
@@ -209,6 +206,75 @@ bool conv_planes(KernelContext& ctx, const ConvPlan& p, const T* x, const T* wt,
         }
       }
     }
+  }
+}
+
+// conv_planes1 for four output channels of one group at once: each input row
+// is read once for the four planes. Per output element the sums are the same,
+// in the same order.
+template <typename T>
+void conv_planes4(const ConvPlan& p, const T* x, const T* wt, const T* b, T* y, double* acc) {
+  const int64_t plane = p.oh * p.ow;
+  for (int64_t n = 0; n < p.n; n++) {
+    for (int64_t oc0 = 0; oc0 < p.oc; oc0 += 4) {
+      const int64_t g = oc0 / p.ocg;
+      for (int64_t i = 0; i < 4 * plane; i++) acc[i] = 0;
+      for (int64_t ci = 0; ci < p.cg; ci++) {
+        const T* xc = x + n * p.is[0] + (g * p.cg + ci) * p.is[1];
+        const T* wc = wt + oc0 * p.ws[0] + ci * p.ws[1];
+        for (int64_t kh = 0; kh < p.kh; kh++) {
+          for (int64_t kw = 0; kw < p.kw; kw++) {
+            const int64_t wo = kh * p.ws[2] + kw * p.ws[3];
+            const double w0 = ld(wc, wo), w1 = ld(wc, p.ws[0] + wo), w2 = ld(wc, 2 * p.ws[0] + wo), w3 = ld(wc, 3 * p.ws[0] + wo);
+            const int64_t off = kw * p.d[1] - p.p[1];
+            int64_t lo = off >= 0 ? 0 : (-off + p.s[1] - 1) / p.s[1];
+            int64_t hi = p.w - 1 - off < 0 ? 0 : (p.w - 1 - off) / p.s[1] + 1;
+            if (hi > p.ow) hi = p.ow;
+            const bool unit = p.s[1] == 1 && p.is[3] == 1;
+            for (int64_t oh = 0; oh < p.oh; oh++) {
+              const int64_t ih = oh * p.s[0] - p.p[0] + kh * p.d[0];
+              if (ih < 0 || ih >= p.h) continue;
+              const T* xr = xc + ih * p.is[2];
+              double* a0 = acc + oh * p.ow;
+              double* a1 = a0 + plane;
+              double* a2 = a1 + plane;
+              double* a3 = a2 + plane;
+              for (int64_t ow = lo; ow < hi; ow++) {
+                const double v = unit ? ld(xr, ow + off) : ld(xr, (ow * p.s[1] + off) * p.is[3]);
+                a0[ow] += v * w0;
+                a1[ow] += v * w1;
+                a2[ow] += v * w2;
+                a3[ow] += v * w3;
+              }
+            }
+          }
+        }
+      }
+      for (int64_t j = 0; j < 4; j++) {
+        const int64_t oc = oc0 + j;
+        const double bias = b != nullptr ? ld(b, oc * p.bs) : 0.0;
+        for (int64_t oh = 0; oh < p.oh; oh++) {
+          for (int64_t ow = 0; ow < p.ow; ow++) {
+            const double v = acc[j * plane + oh * p.ow + ow];
+            st(y, n * p.os[0] + oc * p.os[1] + oh * p.os[2] + ow * p.os[3], b != nullptr ? v + bias : v);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Runs conv_planes4 when each group's output channels come in fours, else
+// conv_planes1; false when the temp allocator has no room for the planes.
+template <typename T>
+bool conv_planes(KernelContext& ctx, const ConvPlan& p, const T* x, const T* wt, const T* b, T* y) {
+  const int64_t block = p.ocg % 4 == 0 ? 4 : 1;
+  double* acc = static_cast<double*>(ctx.allocate_temp(size_t(block * p.oh * p.ow) * sizeof(double), 64));
+  if (acc == nullptr) return false;
+  if (block == 4) {
+    conv_planes4(p, x, wt, b, y, acc);
+  } else {
+    conv_planes1(p, x, wt, b, y, acc);
   }
   return true;
 }

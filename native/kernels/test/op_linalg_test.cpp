@@ -56,6 +56,25 @@ TEST(Convolution, PlanePathMatchesPlainLoopsBitwise) {
   EXPECT_EQ(fast[(3 * 4 + 1) * 4 + 2], float(want));
 }
 
+TEST(Convolution, FourChannelBlocksMatchPlainLoopsBitwise) {
+  // 8 output channels in one group (blocks of four), stride 1 and padding 1; channels-last input.
+  float in[4 * 5 * 6], w[8 * 4 * 3 * 3], b[8], fast[8 * 5 * 6], plain[8 * 5 * 6];
+  fill(in, 4 * 5 * 6, 6), fill(w, 8 * 4 * 9, 7), fill(b, 8, 8);
+  int32_t si[4] = {1, 4, 5, 6}, sw[4] = {8, 4, 3, 3}, sb[1] = {8}, so[4] = {1, 8, 5, 6};
+  const uint8_t nhwc[4] = {0, 2, 3, 1};
+  T ti(ScalarType::Float, 4, si, in, nhwc), tw(ScalarType::Float, 4, sw, w), tb(ScalarType::Float, 1, sb, b);
+  T t1(ScalarType::Float, 4, so, fast), t2(ScalarType::Float, 4, so, plain);
+  Ctx c("aten::convolution.out");
+  NoTemp n("aten::convolution.out");
+  for (KernelContext* ctx : {&c.ctx, &n.ctx}) {
+    Tensor& out = ctx == &c.ctx ? t1.t : t2.t;
+    ASSERT_EQ(portable::convolution_out(*ctx, ti.t, tw.t, &tb.t, ints({1, 1}), ints({1, 1}), ints({1, 1}), false,
+                                        ints({0, 0}), 1, out),
+              Error::Ok);
+  }
+  EXPECT_EQ(memcmp(fast, plain, sizeof(fast)), 0);
+}
+
 TEST(Convolution, RefusesMismatchedWeightsAndTransposedShapes) {
   float in[2 * 4 * 4] = {0}, w[3 * 3 * 3 * 3] = {0}, out[64] = {0};
   int32_t si[4] = {1, 2, 4, 4}, sw[4] = {3, 3, 3, 3}, so[4] = {1, 3, 2, 2};
