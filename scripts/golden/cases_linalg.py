@@ -153,6 +153,8 @@ class Cases:
         conv('grouped dilated', t([1, 4, 7, 7]), t([6, 2, 3, 3]), None, [1, 1], [2, 2], [2, 2], False, [0, 0], 2)
         conv('1-D strided grouped', t([2, 4, 9]), t([6, 2, 3]), t([6]), [2], [1], [1], False, [0], 2)
         conv('transposed stride 2', t([1, 4, 3, 3]), t([4, 3, 3, 3]), t([3]), [2, 2], [1, 1], [1, 1], True, [1, 1], 1)
+        conv('transposed grouped dilated', t([2, 4, 3, 4]), t([4, 2, 2, 3]), t([4]), [2, 1], [0, 1], [2, 1], True, [1, 0], 2)
+        conv('1x1 pointwise', t([1, 6, 3, 3]), t([4, 6, 1, 1]), t([4]), [1, 1], [0, 0], [1, 1], False, [0, 0], 1)
         conv('weight channels do not match', t([1, 3, 5, 5]), t([2, 2, 3, 3]), None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1)
 
     def norms(self):
