@@ -326,6 +326,16 @@ def run_one(args: argparse.Namespace, doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def json_stdout() -> Any:
+    """The real standard output, for the JSON alone; file descriptor 1 then goes to stderr, because
+    native code writes there too (ExecuTorch's Eigen BLAS prints "Eigen BLAS ERROR #10: SGEMM" for
+    a K = 0 product), which would corrupt the document."""
+    sys.stdout.flush()
+    real = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    return real
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("program", nargs="?", help=".pte or .bpte file")
@@ -340,9 +350,11 @@ def main(argv: list[str]) -> int:
         return run_batch(parser, args.batch)
     if args.program is None:
         parser.error("PROGRAM is required (or --batch JOBS.json)")
+    out = json_stdout()
     doc = run(args)
-    json.dump(doc, sys.stdout, allow_nan=False)
-    sys.stdout.write("\n")
+    json.dump(doc, out, allow_nan=False)
+    out.write("\n")
+    out.flush()
     return doc["exit_code"]
 
 
@@ -354,12 +366,14 @@ def run_batch(parser: argparse.ArgumentParser, path: str) -> int:
             raise ValueError("expected a JSON list of {program, method?, inputs?, data?}")
     except (OSError, ValueError) as e:
         parser.error(f"--batch {path}: {e}")
+    out = json_stdout()
     docs = [
         run(argparse.Namespace(program=j["program"], method=j.get("method"), inputs=j.get("inputs", "random:0"), data=j.get("data")))
         for j in jobs
     ]
-    json.dump(docs, sys.stdout, allow_nan=False)
-    sys.stdout.write("\n")
+    json.dump(docs, out, allow_nan=False)
+    out.write("\n")
+    out.flush()
     return 0 if all(d["error"] is None for d in docs) else 1
 
 

@@ -33,7 +33,7 @@ import { convolutionOut } from './conv.js';
 import { addmmOut, bmmOut, linearOut, mmOut } from './linalg.js';
 import { logSoftmaxOut, nativeBatchNormLegitNoTrainingOut, nativeGroupNormOut, nativeLayerNormOut, softmaxOut } from './norm.js';
 import { adaptiveAvgPool2dOut, avgPool2dOut, maxPool2dWithIndicesOut } from './pool.js';
-import { amaxOut, aminOut, argmaxOut, argminOut, cumsumOut, meanOut, sumIntListOut, varCorrectionOut } from './reduce.js';
+import { amaxOut, aminOut, argmaxOut, argminOut, cumsumOut, meanOut, sumIntListOut, topkValues, varCorrectionOut } from './reduce.js';
 import { upsampleBilinear2dVecOut, upsampleNearest2dVecOut } from './upsample.js';
 import {
   clampOut, clampTensorOut, eluOut, hardsigmoidOut, hardswishOut, hardtanhOut, leakyReluOut, reluOut, siluOut,
@@ -216,6 +216,7 @@ export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
   'aten::native_group_norm.out': out(11, nativeGroupNormOut),
   'aten::upsample_nearest2d.vec_out': out(4, upsampleNearest2dVecOut),
   'aten::upsample_bilinear2d.vec_out': out(5, upsampleBilinear2dVecOut),
+  'aten::topk.values': out(7, topkValues),
 };
 
 export function referenceOp(opName: string): ReferenceOp {

@@ -159,3 +159,45 @@ export function varCorrectionOut(args: readonly RefValue[]): RefTensor {
   });
   return makeTensor(out.dtype, r.shape, data as number[], outOrder(out, r.shape.length));
 }
+
+/**
+ * topk.values: the k largest (smallest) elements along dim, largest (smallest) first, with their
+ * int64 indices; NaN is larger than every number; equal values keep index order. Unsorted
+ * output comes sorted too (ATen leaves its order unspecified).
+ */
+export function topkValues(args: readonly RefValue[]): RefTensor[] {
+  const self = tensorArg(args, 0, 'self');
+  const k = intArg(args, 1, 'k');
+  const rank = self.shape.length;
+  const dim = wrapDim(intArg(args, 2, 'dim'), rank);
+  const largest = boolArg(args, 3, 'largest');
+  const [values, indices] = [tensorArg(args, 5, 'values'), tensorArg(args, 6, 'indices')];
+  if (self.dtype === 'bool') throw new ReferenceOpError('topk of bool is not supported');
+  if (values.dtype !== self.dtype) throw new ReferenceOpError(`values is ${values.dtype} but self is ${self.dtype}`);
+  if (indices.dtype !== 'int64') throw new ReferenceOpError(`indices must be int64, got ${indices.dtype}`);
+  const size = rank === 0 ? 1 : self.shape[dim]!;
+  if (k < 0 || k > size) throw new ReferenceOpError(`selected index k out of range (k = ${k}, size ${size})`);
+  const shape = self.shape.map((s, i) => (i === dim ? k : s));
+  const step = rank === 0 ? 1 : rowMajorStrides(self.shape)[dim]!;
+  const outStep = rank === 0 ? 1 : rowMajorStrides(shape)[dim]!;
+  const x = self.data as (number | bigint)[];
+  const n = numelOf(shape);
+  const vals: (number | bigint)[] = new Array(n), idx: bigint[] = new Array(n);
+  const isNan = (v: number | bigint): boolean => typeof v === 'number' && Number.isNaN(v);
+  for (let i = 0; i < x.length; i++) {
+    if (Math.floor(i / step) % size !== 0) continue;  // i starts a row along dim
+    const outer = Math.floor(i / (step * size)), inner = i % step;
+    const order = Array.from({ length: size }, (_, j) => j).sort((a, b) => {
+      const va = x[i + a * step]!, vb = x[i + b * step]!;
+      if (isNan(va) || isNan(vb)) return isNan(va) && isNan(vb) ? a - b : (isNan(va) === largest ? -1 : 1);
+      if (va !== vb) return (va > vb) === largest ? -1 : 1;
+      return a - b;
+    });
+    for (let j = 0; j < k; j++) {
+      const o = outer * outStep * k + j * outStep + inner;
+      vals[o] = x[i + order[j]! * step]!;
+      idx[o] = BigInt(order[j]!);
+    }
+  }
+  return [makeTensor(self.dtype, shape, vals as number[] | bigint[], outOrder(values, rank)), makeTensor('int64', shape, idx, outOrder(indices, rank))];
+}

@@ -112,6 +112,8 @@ class Cases:
             self.second_group_floats()
         if self.float:
             self.nearest()
+        if self.name != 'bool':
+            self.topks()
 
     def matmuls(self):
         t = self.t
@@ -151,6 +153,8 @@ class Cases:
         conv('grouped dilated', t([1, 4, 7, 7]), t([6, 2, 3, 3]), None, [1, 1], [2, 2], [2, 2], False, [0, 0], 2)
         conv('1-D strided grouped', t([2, 4, 9]), t([6, 2, 3]), t([6]), [2], [1], [1], False, [0], 2)
         conv('transposed stride 2', t([1, 4, 3, 3]), t([4, 3, 3, 3]), t([3]), [2, 2], [1, 1], [1, 1], True, [1, 1], 1)
+        conv('transposed grouped dilated', t([2, 4, 3, 4]), t([4, 2, 2, 3]), t([4]), [2, 1], [0, 1], [2, 1], True, [1, 0], 2)
+        conv('1x1 pointwise', t([1, 6, 3, 3]), t([4, 6, 1, 1]), t([4]), [1, 1], [0, 0], [1, 1], False, [0, 0], 1)
         conv('weight channels do not match', t([1, 3, 5, 5]), t([2, 2, 3, 3]), None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1)
 
     def norms(self):
@@ -267,3 +271,22 @@ class Cases:
         for note, x, size, scales in [('double', t([1, 2, 2, 3]), [4, 6], None), ('edge odd sizes', t([1, 2, 3, 5], True), [7, 4], None),
                                       ('scales channels-last', t([1, 3, 3, 2], cl=True), None, [1.5, 2.5])]:
             self.out_op('upsample_nearest2d.vec_out', note, [x, size, scales], A.upsample_nearest2d.vec_out)
+
+    def topks(self):
+        # Distinct values only: ATen's order of equal values is unspecified.
+        n = 12
+        if self.name in INTS:
+            info = torch.iinfo(self.dtype)
+            base = [info.min, info.max, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9] if self.name != 'uint8' else list(range(0, 240, 20))
+        else:
+            base = [float('nan'), float('inf'), float('-inf'), 0.0, 1.0, -2.5, 0.5, 3.0, -1.0, 2.0, -3.0, 1.5]
+        for note, perm_seed, shape, k, dim, largest in [('largest 3 of rows', 1, [2, 6], 3, -1, True), ('smallest 4 of rows', 2, [2, 6], 4, 1, False),
+                                                        ('largest 2 along dim 0', 3, [4, 3], 2, 0, True)]:
+            vals = list(base[:n])
+            random.Random(perm_seed).shuffle(vals)
+            if self.float:  # one NaN per row at most keeps NaN ordering unambiguous
+                vals = [v if v == v or i == 0 else 4.0 + i for i, v in enumerate(vals)]
+            x = torch.tensor(vals, dtype=self.dtype).reshape(shape)
+            v, i = self.empty(), self.empty('int64')
+            self.run('topk.values', note, [x, k, dim, largest, True, ('out', v), ('out', i)],
+                     lambda: A.topk.values(x, k, dim, largest, True, values=v, indices=i))

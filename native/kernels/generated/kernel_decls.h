@@ -898,4 +898,10 @@ namespace portable {
 [[nodiscard]] Error upsample_bilinear2d_vec_out_prepare(KernelContext& ctx, const Tensor& input, const Optional<Span<const int64_t>>& output_size, bool align_corners, const Optional<Span<const double>>& scale_factors, Tensor& out);
 }  // namespace portable
 
+// aten::topk.values
+namespace portable {
+[[nodiscard]] Error topk_values(KernelContext& ctx, const Tensor& self, int64_t k, int64_t dim, bool largest, bool sorted, Tensor& values, Tensor& indices);
+[[nodiscard]] Error topk_values_prepare(KernelContext& ctx, const Tensor& self, int64_t k, int64_t dim, bool largest, bool sorted, Tensor& values, Tensor& indices);
+}  // namespace portable
+
 }  // namespace etb

@@ -152,6 +152,7 @@ const OpInfo kOps[] = {
     {"aten::native_group_norm.out", "native_group_norm.out(Tensor input, Tensor? weight, Tensor? bias, SymInt N, SymInt C, SymInt HxW, int group, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))", "portable", "float32,float64"},
     {"aten::upsample_nearest2d.vec_out", "upsample_nearest2d.vec_out(Tensor input, SymInt[]? output_size, float[]? scale_factors, *, Tensor(a!) out) -> Tensor(a!)", "portable", "float16,bfloat16,float32,float64"},
     {"aten::upsample_bilinear2d.vec_out", "upsample_bilinear2d.vec_out(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors, *, Tensor(a!) out) -> Tensor(a!)", "portable", "float32,float64"},
+    {"aten::topk.values", "topk.values(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)", "portable", "uint8,int8,int16,int32,int64,float16,bfloat16,float32,float64"},
 };
 
 const size_t kNumOps = sizeof(kOps) / sizeof(kOps[0]);

@@ -3214,6 +3214,32 @@ Error aten_upsample_bilinear2d_vec_out__portable_call(KernelContext& ctx, EValue
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_topk_values))
+// aten::topk.values: topk.values(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True, *, Tensor(a!) values, Tensor(b!) indices) -> (Tensor(a!) values, Tensor(b!) indices)
+Error aten_topk_values__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 8) {
+    return ctx.fail(Error::InvalidProgram, "expects 8 arguments (7 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "k", "Int", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "dim", "Int", args[2]);
+  if (!(args[3]->is_bool())) return kind_error(ctx, 3, "largest", "Bool", args[3]);
+  if (!(args[4]->is_bool())) return kind_error(ctx, 4, "sorted", "Bool", args[4]);
+  if (!(args[5]->is_tensor())) return kind_error(ctx, 5, "values", "Tensor", args[5]);
+  if (args[5]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'values' is a constant");
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "indices", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'indices' is a constant");
+  if (args[7]->tag != Tag::ListTensor) return kind_error(ctx, 7, "return", "a TensorList of the outs", args[7]);
+  return portable::topk_values_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.i, args[3]->u.b, args[4]->u.b, args[5]->tensor(), args[6]->tensor());
+}
+Error aten_topk_values__portable_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[5]->tensor())) return no_data(ctx, 5, "values");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "indices");
+  return portable::topk_values(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.i, args[3]->u.b, args[4]->u.b, args[5]->tensor(), args[6]->tensor());
+}
+#endif
+
 }  // namespace
 
 const KernelEntry kKernelEntries[] = {
@@ -3669,6 +3695,9 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_upsample_bilinear2d_vec_out))
   {"aten::upsample_bilinear2d.vec_out", KernelSet::Portable, aten_upsample_bilinear2d_vec_out__portable_init, aten_upsample_bilinear2d_vec_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_topk_values))
+  {"aten::topk.values", KernelSet::Portable, aten_topk_values__portable_init, aten_topk_values__portable_call},
 #endif
     {nullptr, KernelSet::Prim, nullptr, nullptr},
 };

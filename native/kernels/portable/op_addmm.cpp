@@ -66,7 +66,7 @@ Error addmm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat1, cons
       A r = mac(A(0), al, p);
       if (b != A(0)) r = mac(r, b, ld(s, i * ss[0] + j * ss[1]));
       st(o, i * out.strides[0] + j * out.strides[1], r);
-    });
+    }, matmul_row<T>(ctx, sizes[1]));
   });
 }
 

@@ -35,12 +35,14 @@ Error bmm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor
   ETB_RETURN_IF_ERROR(resize_out(ctx, out, sizes, 3));
   return dispatch_storage(ctx, out.dtype, true, [&](auto tag) {
     using T = decltype(tag);
+    typename Acc<T>::type* row = matmul_row<T>(ctx, sizes[2]);
     for (int64_t n = 0; n < sizes[0]; n++) {
       T* o = out.data_as<T>() + n * out.strides[0];
       Mat<T> a{self.data_as<const T>() + n * self.strides[0], self.strides[1], self.strides[2]};
       Mat<T> b{mat2.data_as<const T>() + n * mat2.strides[0], mat2.strides[1], mat2.strides[2]};
       matmul_loop(a, b, sizes[1], self.sizes[2], sizes[2],
-                  [&](int64_t i, int64_t j, typename Acc<T>::type s) { st(o, i * out.strides[1] + j * out.strides[2], s); });
+                  [&](int64_t i, int64_t j, typename Acc<T>::type s) { st(o, i * out.strides[1] + j * out.strides[2], s); },
+                  row);
     }
   });
 }

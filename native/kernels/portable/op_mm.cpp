@@ -40,7 +40,8 @@ Error mm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Tensor&
     Mat<T> a{self.data_as<const T>(), self.strides[0], self.strides[1]};
     Mat<T> b{mat2.data_as<const T>(), mat2.strides[0], mat2.strides[1]};
     matmul_loop(a, b, self.sizes[0], self.sizes[1], mat2.sizes[1],
-                [&](int64_t i, int64_t j, typename Acc<T>::type s) { st(o, i * out.strides[0] + j * out.strides[1], s); });
+                [&](int64_t i, int64_t j, typename Acc<T>::type s) { st(o, i * out.strides[0] + j * out.strides[1], s); },
+                matmul_row<T>(ctx, mat2.sizes[1]));
   });
 }
 

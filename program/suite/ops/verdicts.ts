@@ -7,9 +7,10 @@
  */
 import { CORE_VERDICTS } from './verdicts-core.js';
 import { ELEM_CASES_ABORTING_EXECUTORCH, ELEM_OPS_NOT_IN_EXECUTORCH, ELEM_VERDICTS } from './verdicts-elem.js';
+import { LINALG_VERDICTS } from './verdicts-linalg.js';
 import { SHAPE_OPS_NOT_IN_EXECUTORCH, SHAPE_VERDICTS } from './verdicts-shape.js';
 
-export const EXECUTORCH_VERDICTS: Readonly<Record<string, string>> = { ...CORE_VERDICTS, ...SHAPE_VERDICTS, ...ELEM_VERDICTS };
+export const EXECUTORCH_VERDICTS: Readonly<Record<string, string>> = { ...CORE_VERDICTS, ...SHAPE_VERDICTS, ...ELEM_VERDICTS, ...LINALG_VERDICTS };
 
 /** Case stems ExecuTorch's runtime aborts on (the whole process): the cross-check leaves them out. */
 export const EXECUTORCH_ABORTS: readonly string[] = [...ELEM_CASES_ABORTING_EXECUTORCH];

@@ -124,19 +124,63 @@ struct Mat {
 };
 
 // Calls epi(i, j, sum_k a(i, k) * b(k, j)) for every (i, j) of an M x N
-// product, summing k in order in the accumulator type.
+// product, summing k in order in the accumulator type. With `row` (N
+// accumulators of scratch) and b's rows contiguous it runs i-k-j, a loop over
+// j the compiler vectorizes; otherwise i-j-k dot products. Both add the same
+// products in the same order, so results do not depend on the path.
 template <typename T, typename Epi>
-void matmul_loop(Mat<T> a, Mat<T> b, int64_t M, int64_t K, int64_t N, Epi epi) {
+void matmul_loop(Mat<T> a, Mat<T> b, int64_t M, int64_t K, int64_t N, Epi epi,
+                 typename Acc<T>::type* row = nullptr) {
   using A = typename Acc<T>::type;
+  if (row != nullptr && b.s1 == 1) {
+    for (int64_t i = 0; i < M; i++) {
+      for (int64_t j = 0; j < N; j++) row[j] = A(0);
+      for (int64_t k = 0; k < K; k++) {
+        const A x = ld(a.p, i * a.s0 + k * a.s1);
+        const T* br = b.p + k * b.s0;
+        for (int64_t j = 0; j < N; j++) row[j] = mac(row[j], x, ld(br, j));
+      }
+      for (int64_t j = 0; j < N; j++) epi(i, j, row[j]);
+    }
+    return;
+  }
   for (int64_t i = 0; i < M; i++) {
     const T* ar = a.p + i * a.s0;
-    for (int64_t j = 0; j < N; j++) {
+    int64_t j = 0;
+    for (; j + 4 <= N; j += 4) {  // four independent dot products: four add chains in flight
+      const T* b0 = b.p + j * b.s1;
+      const T* b1 = b0 + b.s1;
+      const T* b2 = b1 + b.s1;
+      const T* b3 = b2 + b.s1;
+      A s0 = A(0), s1 = A(0), s2 = A(0), s3 = A(0);
+      for (int64_t k = 0; k < K; k++) {
+        const A x = ld(ar, k * a.s1);
+        const int64_t o = k * b.s0;
+        s0 = mac(s0, x, ld(b0, o));
+        s1 = mac(s1, x, ld(b1, o));
+        s2 = mac(s2, x, ld(b2, o));
+        s3 = mac(s3, x, ld(b3, o));
+      }
+      epi(i, j, s0);
+      epi(i, j + 1, s1);
+      epi(i, j + 2, s2);
+      epi(i, j + 3, s3);
+    }
+    for (; j < N; j++) {
       const T* bc = b.p + j * b.s1;
       A s = A(0);
       for (int64_t k = 0; k < K; k++) s = mac(s, ld(ar, k * a.s1), ld(bc, k * b.s0));
       epi(i, j, s);
     }
   }
+}
+
+// N accumulators of T's type from the temp allocator for matmul_loop's
+// row path (null when there is no room: the dot-product path then runs).
+template <typename T>
+typename Acc<T>::type* matmul_row(KernelContext& ctx, int64_t N) {
+  using A = typename Acc<T>::type;
+  return N > 0 ? static_cast<A*>(ctx.allocate_temp(size_t(N) * sizeof(A), 64)) : nullptr;
 }
 
 }  // namespace portable

@@ -239,4 +239,14 @@ export const LINALG_SUITES: OpSuite[] = [
     { name: 'channels_last_scale', covers: ['dim_order', 'attr'], args: { input: t(d, [2, 3, 4, 4], { dimOrder: CL }), output_size: null, align_corners: false, scale_factors: [2, 1.5] }, outs: out1(d, [2, 3, 8, 6], CL) },
     { name: 'to_one', covers: ['size1'], args: { input: t(d, [1, 1, 4, 4]), output_size: [1, 1], align_corners: true, scale_factors: null }, outs: out1(d, [1, 1, 1, 1]), only: F32 },
   ]),
+  suite('aten::topk.values', MM, NO_BCAST, (d) => {
+    const outs = (shape: number[], dimOrder?: number[]) => ({ values: o(d, shape, dimOrder), indices: o('int64', shape, dimOrder) });
+    return [
+      { name: 'edge', covers: ['edge'], args: { self: edge(d, [2, 6]), k: 3, dim: -1, largest: true, sorted: true }, outs: outs([2, 3]) },
+      { name: 'smallest_edge', covers: ['edge', 'attr'], args: { self: edge(d, [2, 6]), k: 4, dim: 1, largest: false, sorted: true }, outs: outs([2, 4]) },
+      { name: 'channels_last_dim1', covers: ['dim_order', 'attr'], args: { self: t(d, [1, 5, 2, 2], { dimOrder: CL }), k: 2, dim: 1, largest: true, sorted: true }, outs: outs([1, 2, 2, 2], CL) },
+      { name: 'all_and_none', covers: ['attr', 'empty'], args: { self: t(d, [3, 4]), k: 0, dim: 0, largest: true, sorted: true }, outs: outs([0, 4]), only: F32 },
+      { name: 'large', covers: ['large'], args: { self: t(d, [64, 1000]), k: 5, dim: -1, largest: true, sorted: true }, outs: outs([64, 5]), only: F32 },
+    ];
+  }),
 ];
