@@ -40,6 +40,7 @@ struct BackendInitContext {
 struct BackendExecuteContext {
   MemoryAllocator* temp_allocator;  // reset after the call; may be null
   Diag* diag;
+  int threads = 1;  // the method's thread budget (etrun --threads), for backends that parallelise
 };
 
 class Backend {
