@@ -4,7 +4,7 @@
 // parameters (read with program/read/read-xnnpack.ts), and hostile payloads
 // (each corrupts one field of a real payload) failing with the right exit code
 // and a message naming the problem. Needs build/native/release/etrun.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProgramBuilder } from '../../program/index.js';
@@ -16,7 +16,7 @@ import { constantBytes, constantF32, delegated, deref, fieldPos, graphView, inpu
 const FIXTURE = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(fixturesDir, 'xnnpack', name)));
 const RUN = ['--print-outputs', '--iterations', '1', '--warmup', '0'];
 
-async function runWith(t: Parameters<Parameters<typeof test>[1]>[0], bytes: Uint8Array, shape: number[], data: number[]): Promise<EtrunRun> {
+async function runWith(t: ExecutionContext, bytes: Uint8Array, shape: number[], data: number[]): Promise<EtrunRun> {
   const dir = await tempDir(t, 'etbench-xnnpack-');
   const program = await writeTemp(dir, 'p.pte', bytes);
   const inputs = await writeTemp(dir, 'in.json', JSON.stringify({ inputs: [{ dtype: 'float32', shape, data }] }));
@@ -170,7 +170,7 @@ function corrupt(bytes: Uint8Array, edit: (d: Delegated, view: DataView) => void
   return copy;
 }
 
-async function expectFailure(t: Parameters<Parameters<typeof test>[1]>[0], bytes: Uint8Array, code: number, message: RegExp): Promise<void> {
+async function expectFailure(t: ExecutionContext, bytes: Uint8Array, code: number, message: RegExp): Promise<void> {
   const dir = await tempDir(t, 'etbench-xnnpack-');
   const r = etrun([await writeTemp(dir, 'bad.pte', bytes), '--iterations', '1', '--warmup', '0']);
   t.is(r.code, code, describeRun(r));
