@@ -31,8 +31,8 @@
 // Allowed exit codes (runner-contract.md "Exit codes"):
 //   * 3 (bad program) always, and the fixture's baseline code -- the code of
 //     the unmodified fixture: 0 for runnable programs, 4 for those needing
-//     operators or backends this build lacks (the XNNPACK programs;
-//     KeywordSpotting in a build without the Cortex-M quantized kernels).
+//     operators or backends this build lacks (KeywordSpotting in a build
+//     without the Cortex-M quantized kernels).
 //   * Prefix cases: nothing else. A truncation cannot make a program ask for
 //     a feature, resource or value it did not ask for before.
 //   * Mutation cases may also give, when the child's report shows why:
