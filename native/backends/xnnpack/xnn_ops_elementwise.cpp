@@ -43,12 +43,13 @@ float binary(uint8_t kind, float a, float b) {
   }
 }
 
-// Quantized value of x in [qmin, qmax] (round half to even, as XNNPACK).
+// Quantized value of x in [qmin, qmax]: x / scale rounded half to even,
+// then the zero point added (as XNNPACK: the tie is decided before the shift).
 int32_t quantize(float x, float inv_scale, int32_t zp, int32_t qmin, int32_t qmax) {
-  float q = x * inv_scale + float(zp);
-  if (!(q >= float(qmin))) q = float(qmin);  // NaN -> qmin
-  if (q > float(qmax)) q = float(qmax);
-  return int32_t(nearbyintf(q));
+  float q = x * inv_scale;
+  if (!(q >= float(qmin - zp))) q = float(qmin - zp);  // NaN -> qmin
+  if (q > float(qmax - zp)) q = float(qmax - zp);
+  return int32_t(nearbyintf(q)) + zp;
 }
 
 }  // namespace
