@@ -26,7 +26,7 @@ bool is_q8(int16_t dt) { return dt == kQint8 || dt == kQcint8; }
 struct Checker {
   Graph& g;
   Diag* diag;
-  const Node* n = nullptr;
+  Node* n = nullptr;
 
   const Value& in(uint32_t k) const { return g.values[n->inputs[k]]; }
   const Value& out() const { return g.values[n->output]; }
@@ -42,6 +42,16 @@ struct Checker {
     if (v.dtype == kFp32) return Error::Ok;
     return fail(diag, Error::NotSupported, "xnnpack: node %u (%s): %s of datatype %s not supported", n->index,
                 node_kind_name(n->kind), role, datatype_name(v.dtype));
+  }
+  // fp32, or per-tensor qint8/quint8 for nodes that then run in fp32 on
+  // dequantized copies and requantize their output (Node::via_float).
+  Error need_real(const Value& v, const char* role) const {
+    if (v.dtype == kFp32) return Error::Ok;
+    if ((v.dtype == kQint8 || v.dtype == kQuint8) && v.quant == Quant::PerTensor) {
+      n->via_float = true;
+      return Error::Ok;
+    }
+    return need_f32(v, role);
   }
   Error same_dims(const Value& a, const Value& b, const char* what) const {
     if (a.rank != b.rank) return bad(what);
@@ -64,9 +74,9 @@ struct Checker {
 
 Error Checker::binary() {
   const Value &a = in(0), &b = in(1), &o = out();
-  ETB_RETURN_IF_ERROR(need_f32(a, "input 1"));
-  ETB_RETURN_IF_ERROR(need_f32(b, "input 2"));
-  ETB_RETURN_IF_ERROR(need_f32(o, "output"));
+  ETB_RETURN_IF_ERROR(need_real(a, "input 1"));
+  ETB_RETURN_IF_ERROR(need_real(b, "input 2"));
+  ETB_RETURN_IF_ERROR(need_real(o, "output"));
   uint32_t r = a.rank > b.rank ? a.rank : b.rank;
   if (o.rank != r) return bad("output rank is not the broadcast rank of the inputs");
   for (uint32_t d = 0; d < r; d++) {
@@ -167,8 +177,8 @@ Error Checker::conv() {
 
 Error Checker::pooling() {
   const Value &x = in(0), &o = out();
-  ETB_RETURN_IF_ERROR(need_f32(x, "input"));
-  ETB_RETURN_IF_ERROR(need_f32(o, "output"));
+  ETB_RETURN_IF_ERROR(need_real(x, "input"));
+  ETB_RETURN_IF_ERROR(need_real(o, "output"));
   if (x.rank != 4 || o.rank != 4) return bad("input and output must be 4-D (NHWC)");
   const Node& c = *n;
   if (c.kernel_h == 0 || c.kernel_w == 0 || c.stride_h == 0 || c.stride_w == 0) return bad("zero pooling size or stride");
@@ -185,17 +195,25 @@ Error Checker::pooling() {
 
 Error Checker::layout() {
   const Value &x = in(0), &o = out();
-  if (x.dtype != o.dtype) return bad("input and output datatypes differ");
-  if (x.quant != o.quant || x.scale != o.scale || x.zero_point != o.zero_point) return unsupported("requantizing in a layout node is");
-  if (x.quant == Quant::PerChannel) return unsupported("a per-channel quantized operand is");
   const Node& c = *n;
-  if (c.kind == kStaticReshape || c.kind == kCopy) {
-    if (x.numel != o.numel) return bad("input and output element counts differ");
+  if (c.kind == kGlobalAvgPooling2d) {
+    ETB_RETURN_IF_ERROR(need_real(x, "input"));
+    ETB_RETURN_IF_ERROR(need_real(o, "output"));
+    if (x.rank != 4 || o.numel != uint64_t(x.dims[0]) * x.dims[3]) return bad("input is not NHWC or output is not N x C");
     return Error::Ok;
   }
-  if (c.kind == kGlobalAvgPooling2d) {
-    ETB_RETURN_IF_ERROR(need_f32(x, "input"));
-    if (x.rank != 4 || o.numel != uint64_t(x.dims[0]) * x.dims[3]) return bad("input is not NHWC or output is not N x C");
+  if (c.kind == kStaticConstantPad) {
+    ETB_RETURN_IF_ERROR(need_real(x, "input"));
+    ETB_RETURN_IF_ERROR(need_real(o, "output"));
+  } else if (x.dtype != o.dtype) {
+    return bad("input and output datatypes differ");
+  }
+  if (!c.via_float && (x.quant != o.quant || x.scale != o.scale || x.zero_point != o.zero_point)) {
+    return unsupported("requantizing in a layout node is");
+  }
+  if (x.quant == Quant::PerChannel) return unsupported("a per-channel quantized operand is");
+  if (c.kind == kStaticReshape || c.kind == kCopy) {
+    if (x.numel != o.numel) return bad("input and output element counts differ");
     return Error::Ok;
   }
   if (c.rank != x.rank || c.rank != o.rank) return bad("rank of the parameters, input and output differ");
@@ -216,7 +234,6 @@ Error Checker::layout() {
     }
     if (o.dims[d] != want) return bad("output shape does not follow from the input and the parameters");
   }
-  if (c.kind == kStaticConstantPad) ETB_RETURN_IF_ERROR(need_f32(x, "input"));
   return Error::Ok;
 }
 
@@ -264,10 +281,10 @@ Error Checker::one() {
   const Value& o = out();
   if (o.constant != nullptr || (o.flags & kFlagExternalInput) != 0) return bad("output is a constant or a graph input");
   if (is_binary(k)) return binary();
+  if (k == kCopy) return layout();
   if (is_unary(k) || k == kSoftmax) {
-    ETB_RETURN_IF_ERROR(need_f32(in(0), "input"));
-    ETB_RETURN_IF_ERROR(need_f32(o, "output"));
-    if (k == kCopy) return layout();
+    ETB_RETURN_IF_ERROR(need_real(in(0), "input"));
+    ETB_RETURN_IF_ERROR(need_real(o, "output"));
     if (k == kSoftmax && in(0).rank == 0) return bad("softmax of a scalar");
     return same_dims(in(0), o, "input and output shapes differ");
   }

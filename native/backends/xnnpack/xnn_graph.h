@@ -69,6 +69,8 @@ struct Node {
   uint32_t a[kMaxDims] = {}, b[kMaxDims] = {};
   int32_t axis = 0;
   float alpha = 0.0f;  // ELU alpha, LeakyReLU slope, constant pad value
+  // Quantized operands on an fp32 node: it runs on dequantized copies (check_graph sets it).
+  bool via_float = false;
   // Filled by plan_graph: packed weights and scratch needs.
   const float* packed = nullptr;
   size_t scratch_bytes = 0;

@@ -27,6 +27,9 @@ void run_unary(const OpContext& c);
 void run_binary(const OpContext& c);
 void run_softmax(const OpContext& c);
 void run_convert(const OpContext& c);
+// Per-tensor qint8/quint8 <-> fp32, for nodes that run on dequantized copies.
+void dequantize_values(const Value& v, const void* q, float* out);
+void quantize_values(const Value& v, const float* x, void* out);
 // Clamps `n` floats to the node's output range (no-op for (-inf, inf)).
 void clamp_output(const Node& node, float* p, uint64_t n);
 

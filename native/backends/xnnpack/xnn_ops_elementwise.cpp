@@ -54,6 +54,27 @@ int32_t quantize(float x, float inv_scale, int32_t zp, int32_t qmin, int32_t qma
 
 }  // namespace
 
+void dequantize_values(const Value& v, const void* q, float* out) {
+  if (v.dtype == kQint8) {
+    const int8_t* p = static_cast<const int8_t*>(q);
+    for (uint64_t i = 0; i < v.numel; i++) out[i] = float(int32_t(p[i]) - v.zero_point) * v.scale;
+  } else {
+    const uint8_t* p = static_cast<const uint8_t*>(q);
+    for (uint64_t i = 0; i < v.numel; i++) out[i] = float(int32_t(p[i]) - v.zero_point) * v.scale;
+  }
+}
+
+void quantize_values(const Value& v, const float* x, void* out) {
+  float inv = 1.0f / v.scale;
+  if (v.dtype == kQint8) {
+    int8_t* p = static_cast<int8_t*>(out);
+    for (uint64_t i = 0; i < v.numel; i++) p[i] = int8_t(quantize(x[i], inv, v.zero_point, -128, 127));
+  } else {
+    uint8_t* p = static_cast<uint8_t*>(out);
+    for (uint64_t i = 0; i < v.numel; i++) p[i] = uint8_t(quantize(x[i], inv, v.zero_point, 0, 255));
+  }
+}
+
 void clamp_output(const Node& node, float* p, uint64_t n) {
   float lo = node.out_min, hi = node.out_max;
   if (lo == -__builtin_inff() && hi == __builtin_inff()) return;
@@ -132,29 +153,12 @@ void run_softmax(const OpContext& c) {
 
 void run_convert(const OpContext& c) {
   const Value &a = c.in(0), &o = c.out();
-  uint64_t n = o.numel;
   if (a.dtype == kFp32) {
-    const float* x = c.in_data<float>(0);
-    int32_t qmin = o.dtype == kQint8 ? -128 : 0, qmax = o.dtype == kQint8 ? 127 : 255;
-    float inv = 1.0f / o.scale;
-    if (o.dtype == kQint8) {
-      int8_t* y = c.out_data<int8_t>();
-      for (uint64_t i = 0; i < n; i++) y[i] = int8_t(quantize(x[i], inv, o.zero_point, qmin, qmax));
-    } else {
-      uint8_t* y = c.out_data<uint8_t>();
-      for (uint64_t i = 0; i < n; i++) y[i] = uint8_t(quantize(x[i], inv, o.zero_point, qmin, qmax));
-    }
+    quantize_values(o, c.in_data<float>(0), c.out_data<void>());
     return;
   }
-  float* y = c.out_data<float>();
-  if (a.dtype == kQint8) {
-    const int8_t* x = c.in_data<int8_t>(0);
-    for (uint64_t i = 0; i < n; i++) y[i] = float(int32_t(x[i]) - a.zero_point) * a.scale;
-  } else {
-    const uint8_t* x = c.in_data<uint8_t>(0);
-    for (uint64_t i = 0; i < n; i++) y[i] = float(int32_t(x[i]) - a.zero_point) * a.scale;
-  }
-  clamp_output(c.n, y, n);
+  dequantize_values(a, c.in_data<void>(0), c.out_data<float>());
+  clamp_output(c.n, c.out_data<float>(), o.numel);
 }
 
 }  // namespace xnn

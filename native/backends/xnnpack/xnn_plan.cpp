@@ -24,6 +24,14 @@ Error plan_graph(Graph& g, MemoryAllocator* alloc, int threads, Diag* diag) {
     Node& n = g.nodes[i];
     bool fp32_gemm = (n.kind == kFullyConnected || n.kind == kConv2d) && g.values[n.inputs[0]].dtype == kFp32;
     if (fp32_gemm) ETB_RETURN_IF_ERROR(plan_gemm(g, n, alloc, threads, diag));
+    if (n.via_float) {  // fp32 copies of the quantized operands
+      size_t bytes = 0;
+      for (uint32_t k = 0; k <= n.num_inputs; k++) {
+        const Value& v = g.values[k == n.num_inputs ? n.output : n.inputs[k]];
+        if (v.dtype != kFp32) bytes += align_up(size_t(v.numel) * sizeof(float));
+      }
+      if (bytes > n.scratch_bytes) n.scratch_bytes = bytes;
+    }
     if (n.scratch_bytes > scratch) scratch = n.scratch_bytes;
   }
   // Intermediates: written by a node, neither constant nor external.

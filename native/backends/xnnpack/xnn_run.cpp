@@ -56,7 +56,35 @@ Error bind_external(Graph& g, uint32_t id, Span<EValue*> args, Diag* diag) {
   return Error::Ok;
 }
 
-void run_node(const Graph& g, const Node& n, int threads) {
+void run_node(Graph& g, const Node& n, int threads);
+
+// A node with quantized operands: its fp32 implementation on dequantized
+// copies (in its scratch), the output quantized back. g.data is restored.
+void run_via_float(Graph& g, const Node& n, int threads) {
+  uint8_t* scratch = g.arena + g.scratch_offset;
+  uint32_t ids[6];
+  void* original[6];
+  uint32_t count = 0;
+  for (uint32_t k = 0; k <= n.num_inputs; k++) ids[count++] = k == n.num_inputs ? n.output : n.inputs[k];
+  for (uint32_t k = 0; k < count; k++) original[k] = g.data[ids[k]];
+  for (uint32_t k = 0; k < count; k++) {
+    const Value& v = g.values[ids[k]];
+    if (v.dtype == kFp32) continue;
+    float* copy = reinterpret_cast<float*>(scratch);
+    scratch += (size_t(v.numel) * sizeof(float) + 63) / 64 * 64;
+    if (k + 1 < count) dequantize_values(v, original[k], copy);
+    g.data[ids[k]] = copy;
+  }
+  Node plain = n;
+  plain.via_float = false;
+  run_node(g, plain, threads);
+  const Value& o = g.values[n.output];
+  if (o.dtype != kFp32) quantize_values(o, static_cast<const float*>(g.data[n.output]), original[count - 1]);
+  for (uint32_t k = count; k-- > 0;) g.data[ids[k]] = original[k];
+}
+
+void run_node(Graph& g, const Node& n, int threads) {
+  if (n.via_float) return run_via_float(g, n, threads);
   OpContext c{g, n, g.arena + g.scratch_offset, threads};
   bool quantized = g.values[n.inputs[0]].dtype != kFp32;
   switch (n.kind) {
