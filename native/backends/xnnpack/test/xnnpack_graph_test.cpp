@@ -321,6 +321,37 @@ TEST(XnnpackGraph, PoolingBroadcastSoftmaxLayoutNodes) {
   EXPECT_TRUE(max_diff(ys, want) < 1e-6);
 }
 
+TEST(XnnpackGraph, QuantizedAddAndClampRunOnDequantizedValues) {
+  // qint8 a (scale 0.1, zp 2) + quint8 b (scale 0.05, zp 128) -> qint8 (scale 0.2, zp -3), ReLU6
+  // fused, then an int8 clamp to [-0.5, 0.5] whose output has other parameters.
+  TestGraph tg;
+  uint32_t a = tg.input({2, 3}, kQint8), b = tg.input({3}, kQuint8);
+  tg.values[a].scale = 0.1f; tg.values[a].zero_point = 2;
+  tg.values[b].scale = 0.05f; tg.values[b].zero_point = 128;
+  uint32_t sum = tg.value(kQint8, {2, 3});
+  tg.values[sum].scale = 0.2f; tg.values[sum].zero_point = -3;
+  uint32_t out = tg.output({2, 3}, kQint8);
+  tg.values[out].scale = 0.01f; tg.values[out].zero_point = 0;
+  Node& add = tg.node(kAdd, {a, b}, sum);
+  add.out_min = 0.0f; add.out_max = 6.0f;
+  Node& clamp = tg.node(kClamp, {sum}, out);
+  clamp.out_min = -0.5f; clamp.out_max = 0.5f;
+  ASSERT_EQ(tg.prepare(), Error::Ok);
+  EXPECT_TRUE(tg.nodes[0].via_float && tg.nodes[1].via_float);
+  int8_t va[6] = {-128, -20, 0, 5, 60, 127}, vy[6] = {};
+  uint8_t vb[3] = {0, 128, 255};
+  Arg aa({2, 3}, va, ScalarType::Char), ab({3}, vb, ScalarType::Byte), ay({2, 3}, vy, ScalarType::Char);
+  EValue* args[] = {&aa.v, &ab.v, &ay.v};
+  ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args, 3), 1, &tg.diag), Error::Ok);
+  for (int i = 0; i < 6; i++) {
+    double real = (va[i] - 2) * 0.1 + (vb[i % 3] - 128) * 0.05;
+    double s = fmin(fmax(real, 0.0), 6.0);
+    double qs = fmin(127.0, fmax(-128.0, nearbyint(s / 0.2) - 3));  // the intermediate is int8 too
+    double c = fmin(fmax((qs + 3) * 0.2, -0.5), 0.5);
+    EXPECT_EQ(double(vy[i]), fmin(127.0, fmax(-128.0, nearbyint(c / 0.01))));
+  }
+}
+
 TEST(XnnpackGraph, ArenaSharesBytesBetweenValuesThatDoNotOverlap) {
   TestGraph tg;
   uint32_t prev = tg.input({256});
@@ -369,11 +400,11 @@ TEST(XnnpackGraph, ChecksRejectBadGraphsNamingTheProblem) {
     EXPECT_STR_CONTAINS(tg.diag.message, "output is a constant or a graph input");
   }
   {
-    TestGraph tg;  // quantized add is not implemented: unsupported, naming the datatype
-    uint32_t a = tg.input({4}, kQint8), b = tg.input({4}, kQint8);
-    tg.node(kAdd, {a, b}, tg.output({4}, kQint8));
+    TestGraph tg;  // an int32 add is not implemented: unsupported, naming the datatype
+    uint32_t a = tg.input({4}, kInt32), b = tg.input({4}, kInt32);
+    tg.node(kAdd, {a, b}, tg.output({4}, kInt32));
     EXPECT_EQ(tg.prepare(), Error::NotSupported);
-    EXPECT_STR_CONTAINS(tg.diag.message, "input 1 of datatype qint8 not supported");
+    EXPECT_STR_CONTAINS(tg.diag.message, "input 1 of datatype int32 not supported");
   }
   {
     TestGraph tg;  // conv output size inconsistent with stride
