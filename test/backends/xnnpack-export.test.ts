@@ -83,6 +83,23 @@ def qlin():
 
 def qconv():
     return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.Conv2d(8, 4, 1))
+
+
+class QRes(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.c2 = nn.Conv2d(8, 8, 3, padding=1)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        a = torch.nn.functional.relu6(self.c1(x))
+        b = torch.nn.functional.max_pool2d(a + self.c2(a), 2)
+        return self.fc(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(b, 1), 1))
+
+
+def qres():
+    return QRes()
 `;
 
 interface Model {
@@ -105,6 +122,8 @@ const MODELS_LIST: Model[] = [
   },
   { name: 'qlin', inputs: [[2, 16]], int8: true, kinds: ['XNNConvert', 'XNNFullyConnected'] },
   { name: 'qconv', inputs: [[1, 3, 8, 8]], int8: true, kinds: ['XNNConvert', 'XNNConv2d', 'XNNDepthwiseConv2d'] },
+  // int8 nodes beyond convolution (the residual add, pooling) run on dequantized copies.
+  { name: 'qres', inputs: [[1, 3, 8, 8]], int8: true, kinds: ['XNNConvert', 'XNNConv2d', 'XNNAdd'] },
 ];
 
 const CACHE = path.join(repoRoot, 'build', 'test-cache', 'xnnpack-export',
