@@ -73,6 +73,7 @@ struct Node {
   bool via_float = false;
   // Filled by plan_graph: packed weights and scratch needs.
   const float* packed = nullptr;
+  const int16_t* qweights = nullptr;  // quantized FC/conv: filter minus its zero point, [out][K]
   size_t scratch_bytes = 0;
 };
 
