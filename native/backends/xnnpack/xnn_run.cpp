@@ -34,6 +34,13 @@ Error bind_external(Graph& g, uint32_t id, Span<EValue*> args, Diag* diag) {
     return fail(diag, Error::InvalidArgument, "xnnpack: delegate argument %u is %s, the graph expects %s", v.external_id,
                 scalar_type_name(t.dtype), datatype_name(v.dtype));
   }
+  if (uint64_t(t.numel()) < v.numel && t.dynamism != Dynamism::Static) {
+    // A dynamic dimension below the exported upper bound (the graph's dims).
+    return fail(diag, Error::NotSupported,
+                "xnnpack: delegate argument %u has %lld elements, fewer than the %llu the graph was exported for: "
+                "re-shaping for dynamic shapes is not supported",
+                v.external_id, (long long)t.numel(), (unsigned long long)v.numel);
+  }
   if (uint64_t(t.numel()) != v.numel) {
     return fail(diag, Error::InvalidArgument, "xnnpack: delegate argument %u has %lld elements, the graph expects %llu",
                 v.external_id, (long long)t.numel(), (unsigned long long)v.numel);

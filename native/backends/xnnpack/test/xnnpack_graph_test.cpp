@@ -431,6 +431,12 @@ TEST(XnnpackGraph, ExecuteRejectsArgumentsThatDoNotMatchTheGraph) {
   EXPECT_EQ(run_graph(tg.g, Span<EValue*>(wrong_dtype, 2), 1, &tg.diag), Error::InvalidArgument);
   EXPECT_STR_CONTAINS(tg.diag.message, "is int32, the graph expects fp32");
   tg.diag.clear();
+  Arg small({1, 3}, x);  // a dynamic dimension below the exported bound
+  small.t.dynamism = Dynamism::DynamicBound;
+  EValue* dynamic[] = {&small.v, &ay.v};
+  EXPECT_EQ(run_graph(tg.g, Span<EValue*>(dynamic, 2), 1, &tg.diag), Error::NotSupported);
+  EXPECT_STR_CONTAINS(tg.diag.message, "re-shaping for dynamic shapes is not supported");
+  tg.diag.clear();
   EValue* too_few[] = {&ay.v};
   EXPECT_EQ(run_graph(tg.g, Span<EValue*>(too_few, 1), 1, &tg.diag), Error::InvalidProgram);
   EXPECT_STR_CONTAINS(tg.diag.message, "has 1 arguments");
