@@ -100,6 +100,24 @@ class QRes(nn.Module):
 
 def qres():
     return QRes()
+
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.up = nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2)
+        self.prelu = nn.PReLU(6)
+
+    def forward(self, x):
+        a = self.up(x)
+        b = torch.nn.functional.interpolate(a, scale_factor=2, mode='bilinear', align_corners=False)
+        c = torch.nn.functional.interpolate(a, size=(13, 11), mode='bilinear', align_corners=True)
+        d = torch.nn.functional.pad(self.prelu(b), (1, 2, 0, 1), value=0.25)
+        return torch.nn.functional.leaky_relu(d, 0.1), torch.nn.functional.gelu(c[:, 1:5, 2:, :9])
+
+
+def decoder():
+    return Decoder()
 `;
 
 interface Model {
@@ -124,6 +142,7 @@ const MODELS_LIST: Model[] = [
   { name: 'qconv', inputs: [[1, 3, 8, 8]], int8: true, kinds: ['XNNConvert', 'XNNConv2d', 'XNNDepthwiseConv2d'] },
   // int8 nodes beyond convolution (the residual add, pooling) run on dequantized copies.
   { name: 'qres', inputs: [[1, 3, 8, 8]], int8: true, kinds: ['XNNConvert', 'XNNConv2d', 'XNNAdd'] },
+  { name: 'decoder', inputs: [[1, 4, 5, 6]], int8: false, kinds: ['XNNConvTranspose2d', 'XNNStaticResizeBilinear2D', 'XNNPReLU', 'XNNStaticConstantPad', 'XNNLeakyReLU', 'XNNStaticSlice', 'XNNGelu'] },
 ];
 
 const CACHE = path.join(repoRoot, 'build', 'test-cache', 'xnnpack-export',

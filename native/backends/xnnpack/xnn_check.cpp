@@ -151,10 +151,21 @@ Error Checker::conv() {
   }
   if (w.dims[1] != c.kernel_h || w.dims[2] != c.kernel_w) return bad("filter size is not the kernel size");
   int64_t eh = int64_t(c.dilation_h) * (c.kernel_h - 1) + 1, ew = int64_t(c.dilation_w) * (c.kernel_w - 1) + 1;
-  int64_t ph = int64_t(x.dims[1]) + c.pad_top + c.pad_bottom, pw = int64_t(x.dims[2]) + c.pad_left + c.pad_right;
-  if (ph < eh || pw < ew) return bad("the kernel is larger than the padded input");
-  if (o.dims[1] != uint64_t((ph - eh) / c.stride_h + 1) || o.dims[2] != uint64_t((pw - ew) / c.stride_w + 1)) {
-    return bad("output height/width do not follow from input, padding, kernel, stride and dilation");
+  if (c.kind == kConvTranspose2d) {
+    if (c.adjust_h >= c.stride_h || c.adjust_w >= c.stride_w) return bad("output adjustment is not below the stride");
+    if (x.dims[1] == 0 || x.dims[2] == 0) return bad("empty input");
+    int64_t oh = int64_t(c.stride_h) * (x.dims[1] - 1) + c.adjust_h + eh - c.pad_top - c.pad_bottom;
+    int64_t ow = int64_t(c.stride_w) * (x.dims[2] - 1) + c.adjust_w + ew - c.pad_left - c.pad_right;
+    if (oh <= 0 || ow <= 0 || o.dims[1] != uint64_t(oh) || o.dims[2] != uint64_t(ow)) {
+      return bad("output height/width do not follow from input, padding, kernel, stride, dilation and adjustment");
+    }
+    if (x.dtype != kFp32) return unsupported("a quantized transposed convolution is");
+  } else {
+    int64_t ph = int64_t(x.dims[1]) + c.pad_top + c.pad_bottom, pw = int64_t(x.dims[2]) + c.pad_left + c.pad_right;
+    if (ph < eh || pw < ew) return bad("the kernel is larger than the padded input");
+    if (o.dims[1] != uint64_t((ph - eh) / c.stride_h + 1) || o.dims[2] != uint64_t((pw - ew) / c.stride_w + 1)) {
+      return bad("output height/width do not follow from input, padding, kernel, stride and dilation");
+    }
   }
   bool has_bias = c.inputs[2] != kInvalidId;
   if (has_bias && in(2).numel != cout) return bad("bias size is not the output channels");
@@ -291,7 +302,18 @@ Error Checker::one() {
   switch (k) {
     case kConvert: return convert();
     case kFullyConnected: return fully_connected();
-    case kConv2d: case kDepthwiseConv2d: return conv();
+    case kConv2d: case kDepthwiseConv2d: case kConvTranspose2d: return conv();
+    case kStaticResizeBilinear2D: {
+      const Value &x = in(0), &o = out();
+      ETB_RETURN_IF_ERROR(need_real(x, "input"));
+      ETB_RETURN_IF_ERROR(need_real(o, "output"));
+      if (x.rank != 4 || o.rank != 4) return bad("input and output must be 4-D (NHWC)");
+      if (n->a[0] == 0 || n->a[1] == 0 || x.dims[1] == 0 || x.dims[2] == 0) return bad("an empty size");
+      if (o.dims[0] != x.dims[0] || o.dims[1] != n->a[0] || o.dims[2] != n->a[1] || o.dims[3] != x.dims[3]) {
+        return bad("output shape is not [N, new_height, new_width, C]");
+      }
+      return Error::Ok;
+    }
     case kAvgPooling2d: case kMaxPooling2d: return pooling();
     case kStaticTranspose: case kStaticReshape: case kStaticSlice: case kStaticConstantPad: case kGlobalAvgPooling2d:
       return layout();

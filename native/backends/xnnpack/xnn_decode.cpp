@@ -21,10 +21,8 @@ uint64_t u64_at(const uint8_t* p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
 bool implemented(uint8_t kind) {
   switch (kind) {
-    case kStaticResizeBilinear2D:
     case kArgMaxPooling2d:
     case kScaledDotProductAttention:
-    case kConvTranspose2d:
       return false;
     default:
       return kind > 0 && kind < kNodeKindCount;
@@ -296,7 +294,7 @@ Error Decoder::ids(const Node& n, uint32_t i) {
   for (uint32_t k = 0; k < n.num_inputs; k++) {
     uint32_t id = n.inputs[k];
     if (id == kInvalidId && n.kind == kFullyConnected && k == 2) continue;  // no bias
-    if ((id == kInvalidId) && (n.kind == kConv2d || n.kind == kDepthwiseConv2d) && k == 2) continue;
+    if ((id == kInvalidId) && (n.kind == kConv2d || n.kind == kDepthwiseConv2d || n.kind == kConvTranspose2d) && k == 2) continue;
     if (id >= g->num_values || !g->values[id].defined) {
       return fail(diag, Error::InvalidProgram, "xnnpack: node %u (%s): input %u names value %u, which does not exist (%u values)",
                   i, node_kind_name(n.kind), k, id, g->num_values);
@@ -333,7 +331,7 @@ Error Decoder::node_fields(Node& n, const fb::Table& xn, uint32_t i) {
       n.flags = t->scalar<uint32_t>(4, 0);
       return Error::Ok;
     }
-    case kConv2d: case kDepthwiseConv2d: {
+    case kConv2d: case kDepthwiseConv2d: case kConvTranspose2d: {
       auto t = xn.table(1, kConv, name, true);
       if (!t.ok()) return t.error();
       uint32_t f[20];
@@ -341,7 +339,10 @@ Error Decoder::node_fields(Node& n, const fb::Table& xn, uint32_t i) {
       n.pad_top = f[0]; n.pad_right = f[1]; n.pad_bottom = f[2]; n.pad_left = f[3];
       n.kernel_h = f[4]; n.kernel_w = f[5]; n.stride_h = f[6]; n.stride_w = f[7];
       n.dilation_h = f[8]; n.dilation_w = f[9]; n.group_in = f[10]; n.group_out = f[11]; n.groups = f[12];
-      if (f[13] != 0 || f[14] != 0) return fail(diag, Error::InvalidProgram, "xnnpack: node %u (%s): output adjustment on a forward convolution", i, name);
+      n.adjust_h = f[13]; n.adjust_w = f[14];
+      if ((n.adjust_h != 0 || n.adjust_w != 0) && n.kind != kConvTranspose2d) {
+        return fail(diag, Error::InvalidProgram, "xnnpack: node %u (%s): output adjustment on a forward convolution", i, name);
+      }
       n.num_inputs = 3;
       n.inputs[0] = f[15]; n.inputs[1] = f[16]; n.inputs[2] = f[17];
       n.output = f[18];
@@ -398,6 +399,17 @@ Error Decoder::node_fields(Node& n, const fb::Table& xn, uint32_t i) {
       n.inputs[0] = t->scalar<uint32_t>(3, 0);
       n.output = t->scalar<uint32_t>(4, 0);
       n.flags = t->scalar<uint32_t>(5, 0);
+      return Error::Ok;
+    }
+    case kStaticResizeBilinear2D: {
+      auto t = xn.table(1, kResize, name, true);
+      if (!t.ok()) return t.error();
+      n.a[0] = t->scalar<uint32_t>(0, 0);  // new height
+      n.a[1] = t->scalar<uint32_t>(1, 0);  // new width
+      n.num_inputs = 1;
+      n.inputs[0] = t->scalar<uint32_t>(2, 0);
+      n.output = t->scalar<uint32_t>(3, 0);
+      n.flags = t->scalar<uint32_t>(4, 0);
       return Error::Ok;
     }
     case kELU: case kLeakyReLU: {

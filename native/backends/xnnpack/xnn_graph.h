@@ -64,6 +64,7 @@ struct Node {
   uint32_t pad_top = 0, pad_right = 0, pad_bottom = 0, pad_left = 0;
   uint32_t kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
   uint32_t groups = 1, group_in = 0, group_out = 0;
+  uint32_t adjust_h = 0, adjust_w = 0;  // transposed convolution: extra output rows/columns
   // Transpose perm / reshape shape / slice offsets+sizes / pad pre+post.
   uint32_t rank = 0;
   uint32_t a[kMaxDims] = {}, b[kMaxDims] = {};

@@ -41,6 +41,7 @@ void run_pad(const OpContext& c);
 void run_concat(const OpContext& c);
 void run_pooling(const OpContext& c);
 void run_global_avg_pool(const OpContext& c);
+void run_resize_bilinear(const OpContext& c);
 
 // xnn_ops_gemm.cpp (fp32; weights packed by plan_gemm at init)
 Error plan_gemm(const Graph& g, Node& n, MemoryAllocator* alloc, int threads, Diag* diag);
@@ -48,6 +49,7 @@ void run_fully_connected(const OpContext& c);
 void run_conv(const OpContext& c);
 void run_depthwise(const OpContext& c);
 void run_bmm(const OpContext& c);
+void run_conv_transpose(const OpContext& c);
 
 // xnn_ops_quant.cpp (qint8 activations, qint8/qcint8 weights, qint32 bias)
 // Widens the filter to int16 [out][K] (zero point removed) and sizes the scratch.

@@ -191,5 +191,46 @@ void run_bmm(const OpContext& c) {
   clamp_output(c.n, po, o.numel);
 }
 
+// Transposed convolution (filter [Cout, KH, KW, Cin / groups]): every input
+// pixel scatters into the outputs its taps reach; output (oy, ox) gets input
+// (iy, ix) through tap (ky, kx) when oy = iy * stride + ky * dilation - pad_top.
+void run_conv_transpose(const OpContext& c) {
+  const Value &x = c.in(0), &o = c.out();
+  const Node& n = c.n;
+  int64_t N = x.dims[0], H = x.dims[1], W = x.dims[2], C = x.dims[3], OH = o.dims[1], OW = o.dims[2], Cout = o.dims[3];
+  int64_t KH = n.kernel_h, KW = n.kernel_w, cg = n.group_in, mg = n.group_out;
+  const float* w = reinterpret_cast<const float*>(c.in(1).constant);
+  const float* bias = c.has_input(2) ? c.in_data<float>(2) : nullptr;
+  const float* in = c.in_data<float>(0);
+  float* out = c.out_data<float>();
+  for (int64_t i = 0; i < N * OH * OW; i++) {
+    for (int64_t co = 0; co < Cout; co++) out[i * Cout + co] = bias ? bias[co] : 0.0f;
+  }
+  for (int64_t b = 0; b < N; b++) {
+    for (int64_t iy = 0; iy < H; iy++) {
+      for (int64_t ix = 0; ix < W; ix++) {
+        const float* src = in + ((b * H + iy) * W + ix) * C;
+        for (int64_t ky = 0; ky < KH; ky++) {
+          int64_t oy = iy * n.stride_h + ky * n.dilation_h - n.pad_top;
+          if (oy < 0 || oy >= OH) continue;
+          for (int64_t kx = 0; kx < KW; kx++) {
+            int64_t ox = ix * n.stride_w + kx * n.dilation_w - n.pad_left;
+            if (ox < 0 || ox >= OW) continue;
+            float* dst = out + ((b * OH + oy) * OW + ox) * Cout;
+            for (int64_t co = 0; co < Cout; co++) {
+              const float* wr = w + ((co * KH + ky) * KW + kx) * cg;
+              const float* xs = src + (co / mg) * cg;
+              float s = 0.0f;
+              for (int64_t ci = 0; ci < cg; ci++) s += xs[ci] * wr[ci];
+              dst[co] += s;
+            }
+          }
+        }
+      }
+    }
+  }
+  clamp_output(n, out, o.numel);
+}
+
 }  // namespace xnn
 }  // namespace etb

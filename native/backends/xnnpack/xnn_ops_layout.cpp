@@ -162,5 +162,54 @@ void run_global_avg_pool(const OpContext& c) {
   clamp_output(c.n, out, N * C);
 }
 
+// Bilinear resize in NHWC. Source coordinate of output index d (input size
+// in, output size out): align corners d * (in - 1) / (out - 1); TensorFlow
+// legacy d * in / out; otherwise half-pixel centers (d + 0.5) * in / out - 0.5,
+// clamped at 0 (PyTorch's align_corners=False).
+void run_resize_bilinear(const OpContext& c) {
+  const Value &x = c.in(0), &o = c.out();
+  int64_t N = x.dims[0], H = x.dims[1], W = x.dims[2], C = x.dims[3], OH = o.dims[1], OW = o.dims[2];
+  const float* in = c.in_data<float>(0);
+  float* out = c.out_data<float>();
+  auto source = [&](int64_t d, int64_t n_in, int64_t n_out, int64_t* i0, int64_t* i1, float* frac) {
+    float s;
+    if ((c.n.flags & kResizeAlignCorners) != 0) {
+      s = n_out > 1 ? float(d) * float(n_in - 1) / float(n_out - 1) : 0.0f;
+    } else if ((c.n.flags & kResizeLegacy) != 0) {
+      s = float(d) * float(n_in) / float(n_out);
+    } else {
+      s = fmaxf((float(d) + 0.5f) * float(n_in) / float(n_out) - 0.5f, 0.0f);
+    }
+    int64_t f = int64_t(floorf(s));
+    if (f > n_in - 1) f = n_in - 1;
+    *i0 = f;
+    *i1 = f + 1 < n_in ? f + 1 : n_in - 1;
+    *frac = s - float(f);
+  };
+  for (int64_t b = 0; b < N; b++) {
+    for (int64_t oy = 0; oy < OH; oy++) {
+      int64_t y0, y1;
+      float fy;
+      source(oy, H, OH, &y0, &y1, &fy);
+      for (int64_t ox = 0; ox < OW; ox++) {
+        int64_t x0, x1;
+        float fx;
+        source(ox, W, OW, &x0, &x1, &fx);
+        const float* p00 = in + ((b * H + y0) * W + x0) * C;
+        const float* p01 = in + ((b * H + y0) * W + x1) * C;
+        const float* p10 = in + ((b * H + y1) * W + x0) * C;
+        const float* p11 = in + ((b * H + y1) * W + x1) * C;
+        float* dst = out + ((b * OH + oy) * OW + ox) * C;
+        for (int64_t ch = 0; ch < C; ch++) {
+          float top = p00[ch] + (p01[ch] - p00[ch]) * fx;
+          float bottom = p10[ch] + (p11[ch] - p10[ch]) * fx;
+          dst[ch] = top + (bottom - top) * fy;
+        }
+      }
+    }
+  }
+  clamp_output(c.n, out, o.numel);
+}
+
 }  // namespace xnn
 }  // namespace etb

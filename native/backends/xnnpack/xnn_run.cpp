@@ -109,6 +109,8 @@ void run_node(Graph& g, const Node& n, int threads) {
     case kConcatenate2: case kConcatenate3: case kConcatenate4: case kConcatenate5: return run_concat(c);
     case kAvgPooling2d: case kMaxPooling2d: return run_pooling(c);
     case kGlobalAvgPooling2d: return run_global_avg_pool(c);
+    case kStaticResizeBilinear2D: return run_resize_bilinear(c);
+    case kConvTranspose2d: return run_conv_transpose(c);
     case kBatchMatrixMultiply: return run_bmm(c);
     default: return run_unary(c);
   }

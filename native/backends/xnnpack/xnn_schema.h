@@ -49,6 +49,7 @@ ETB_XNN_LAYOUT(kReshape, 4, 4, 4, 4, 4);    // num_dims, new_shape[], input, out
 ETB_XNN_LAYOUT(kSlice, 4, 4, 4, 4, 4, 4);   // num_dims, offsets[], sizes[], input, output, flags
 ETB_XNN_LAYOUT(kPad, 4, 4, 4, 4, 4, 4);     // pre[], post[], value, input, output, flags
 ETB_XNN_LAYOUT(kAlpha1x1, 4, 4, 4, 4);      // ELU alpha / LeakyReLU slope, input, output, flags
+ETB_XNN_LAYOUT(kResize, 4, 4, 4, 4, 4);     // new_height, new_width, input, output, flags
 
 // XNNDatatype.
 enum Datatype : int16_t {
@@ -66,6 +67,7 @@ constexpr uint32_t kFlagExternalInput = 1, kFlagExternalOutput = 2;
 constexpr uint32_t kInvalidId = 0xFFFFFFFFu;
 constexpr uint32_t kFcTransposeWeights = 0x1;
 constexpr uint32_t kBmmTransposeB = 0x1;
+constexpr uint32_t kResizeLegacy = 0x4, kResizeAlignCorners = 0x8;  // XNN_FLAG_TENSORFLOW_LEGACY_MODE, _ALIGN_CORNERS
 
 // XNodeUnion discriminants (1-based position in the schema's union).
 enum NodeKind : uint8_t {
