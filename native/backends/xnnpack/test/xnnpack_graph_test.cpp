@@ -321,6 +321,53 @@ TEST(XnnpackGraph, PoolingBroadcastSoftmaxLayoutNodes) {
   EXPECT_TRUE(max_diff(ys, want) < 1e-6);
 }
 
+TEST(XnnpackGraph, TransposedConvAndBilinearResize) {
+  // 1x3x4x4 -> transposed conv (groups 2, 3x3, stride 2, pad 1, adjustment 1) -> 1x6x8x6,
+  // then resized to 1x5x7x6 with aligned corners.
+  const int H = 3, W = 4, C = 4, Cout = 6, cg = 2, mg = 3, OH = 2 * (H - 1) + 1 + 3 - 2, OW = 2 * (W - 1) + 1 + 3 - 2;
+  TestGraph tg;
+  std::vector<float> x = ramp(H * W * C, 0.1f), w = ramp(Cout * 3 * 3 * cg, 0.05f), b = ramp(Cout, 0.2f);
+  uint32_t in = tg.input({1, H, W, C});
+  uint32_t up = tg.output({1, uint32_t(OH), uint32_t(OW), Cout});
+  uint32_t rs = tg.output({1, 5, 7, Cout});
+  Node& t = tg.node(kConvTranspose2d, {in, tg.weights({Cout, 3, 3, cg}, w), tg.weights({Cout}, b)}, up);
+  t.kernel_h = t.kernel_w = 3; t.stride_h = t.stride_w = 2; t.pad_top = t.pad_left = t.pad_bottom = t.pad_right = 1;
+  t.adjust_h = t.adjust_w = 1; t.groups = 2; t.group_in = cg; t.group_out = mg;
+  Node& r = tg.node(kStaticResizeBilinear2D, {up}, rs);
+  r.a[0] = 5; r.a[1] = 7; r.flags = kResizeAlignCorners;
+  ASSERT_EQ(tg.prepare(), Error::Ok);
+  std::vector<float> y(OH * OW * Cout), z(5 * 7 * Cout);
+  Arg ax({1, H, W, C}, x.data()), ay({1, OH, OW, Cout}, y.data()), az({1, 5, 7, Cout}, z.data());
+  EValue* args[] = {&ax.v, &ay.v, &az.v};
+  ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args, 3), 1, &tg.diag), Error::Ok);
+  std::vector<double> want;  // gather form: which input pixels and taps reach (oy, ox)
+  for (int oy = 0; oy < OH; oy++)
+    for (int ox = 0; ox < OW; ox++)
+      for (int co = 0; co < Cout; co++) {
+        double s = b[co];
+        for (int ky = 0; ky < 3; ky++)
+          for (int kx = 0; kx < 3; kx++) {
+            int ty = oy + 1 - ky, tx = ox + 1 - kx;
+            if (ty < 0 || tx < 0 || ty % 2 || tx % 2 || ty / 2 >= H || tx / 2 >= W) continue;
+            for (int ci = 0; ci < cg; ci++)
+              s += double(w[((co * 3 + ky) * 3 + kx) * cg + ci]) * x[((ty / 2) * W + tx / 2) * C + (co / mg) * cg + ci];
+          }
+        want.push_back(s);
+      }
+  EXPECT_TRUE(max_diff(y, want) < 1e-5);
+  std::vector<double> rwant;
+  for (int oy = 0; oy < 5; oy++)
+    for (int ox = 0; ox < 7; ox++)
+      for (int co = 0; co < Cout; co++) {
+        double sy = oy * double(OH - 1) / 4, sx = ox * double(OW - 1) / 6;
+        int y0 = int(sy), x0 = int(sx), y1 = y0 + 1 < OH ? y0 + 1 : y0, x1 = x0 + 1 < OW ? x0 + 1 : x0;
+        double fy = sy - y0, fx = sx - x0;
+        auto at = [&](int yy, int xx) { return want[(yy * OW + xx) * Cout + co]; };
+        rwant.push_back((at(y0, x0) * (1 - fx) + at(y0, x1) * fx) * (1 - fy) + (at(y1, x0) * (1 - fx) + at(y1, x1) * fx) * fy);
+      }
+  EXPECT_TRUE(max_diff(z, rwant) < 1e-5);
+}
+
 TEST(XnnpackGraph, QuantizedAddAndClampRunOnDequantizedValues) {
   // qint8 a (scale 0.1, zp 2) + quint8 b (scale 0.05, zp 128) -> qint8 (scale 0.2, zp -3), ReLU6
   // fused, then an int8 clamp to [-0.5, 0.5] whose output has other parameters.
