@@ -180,6 +180,7 @@ Error Checker::conv() {
                 node_kind_name(c.kind), datatype_name(x.dtype), datatype_name(w.dtype), datatype_name(o.dtype));
   }
   if (w.quant == Quant::PerChannel && uint32_t(w.channel_dim) != (dw ? 3u : 0u)) return bad("filter scales are not per output channel");
+  if (dw && uint64_t(c.kernel_h) * c.kernel_w > kMaxQuantizedTaps) return unsupported("a quantized depthwise kernel this large is");
   if (has_bias && ((in(2).dtype != kQint32 && in(2).dtype != kQcint32) || in(2).constant == nullptr)) {
     return bad("quantized bias is not a constant qint32/qcint32");
   }

@@ -26,6 +26,8 @@ class Program;
 namespace xnn {
 
 constexpr uint32_t kMaxDims = 6;  // XNN_MAX_TENSOR_DIMS
+// Most kernel taps of a quantized depthwise convolution (its int32 sums stay exact).
+constexpr uint64_t kMaxQuantizedTaps = 16384;
 
 enum class Quant : uint8_t { None, PerTensor, PerChannel };
 

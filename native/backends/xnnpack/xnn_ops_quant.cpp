@@ -65,6 +65,15 @@ Error plan_quantized(const Graph& g, Node& n, MemoryAllocator* alloc, Diag* diag
     n.qweights = q;
     return Error::Ok;
   }
+  if (n.kind == kDepthwiseConv2d) {  // filter [1, KH, KW, Cout]: widened in place, int32 sums per channel
+    int64_t count = int64_t(w.numel);
+    n.scratch_bytes = size_t(o.dims[3]) * sizeof(int32_t);
+    int16_t* q = alloc->allocate_array<int16_t>(size_t(count));
+    if (q == nullptr) return fail(diag, Error::MemoryAllocationFailed, "xnnpack: no memory to widen node %u's filter", n.index);
+    for (int64_t i = 0; i < count; i++) q[i] = int16_t(wp[i] - wzp);
+    n.qweights = q;
+    return Error::Ok;
+  }
   rows = o.dims[3];
   K = int64_t(n.kernel_h) * n.kernel_w * n.group_in;  // OHWI rows are already (ky, kx, ci)
   n.scratch_bytes = size_t(o.dims[1]) * o.dims[2] * size_t(K) * sizeof(int16_t);  // one group's im2col
@@ -94,33 +103,40 @@ void run_quantized_fully_connected(const OpContext& c) {
   }
 }
 
-// Depthwise: a direct loop (few multiply-adds per output).
+// Depthwise: per output pixel, int32 sums over the taps for all channels at
+// once (unit stride over channels). |sum| <= taps * 255 * 255 fits int32 for
+// the at most kMaxQuantizedTaps taps check_graph allows; the bias is added in int64.
 void run_quantized_depthwise(const OpContext& c) {
   const Value &x = c.in(0), &w = c.in(1), &o = c.out();
   const Node& n = c.n;
   int64_t H = x.dims[1], W = x.dims[2], C = x.dims[3], OH = o.dims[1], OW = o.dims[2], Cout = o.dims[3];
   int64_t KH = n.kernel_h, KW = n.kernel_w, mult = n.group_out;
   const int8_t* xp = c.in_data<int8_t>(0);
-  const int8_t* wp = reinterpret_cast<const int8_t*>(w.constant);
   int8_t* yp = c.out_data<int8_t>();
+  int32_t* acc = static_cast<int32_t*>(c.scratch);
   Requant r = requant_range(n, o);
-  int32_t wzp = w.quant == Quant::PerTensor ? w.zero_point : 0;
   for (int64_t b = 0; b < int64_t(x.dims[0]); b++) {
     for (int64_t oy = 0; oy < OH; oy++) {
       for (int64_t ox = 0; ox < OW; ox++) {
-        for (int64_t co = 0; co < Cout; co++) {
-          int64_t acc = bias_at(c, co);
-          for (int64_t ky = 0; ky < KH; ky++) {
-            int64_t iy = oy * n.stride_h + ky * n.dilation_h - n.pad_top;
-            if (iy < 0 || iy >= H) continue;
-            for (int64_t kx = 0; kx < KW; kx++) {
-              int64_t ix = ox * n.stride_w + kx * n.dilation_w - n.pad_left;
-              if (ix < 0 || ix >= W) continue;
-              int32_t xv = xp[((b * H + iy) * W + ix) * C + co / mult] - x.zero_point;
-              acc += xv * (int32_t(wp[(ky * KW + kx) * Cout + co]) - wzp);
+        for (int64_t co = 0; co < Cout; co++) acc[co] = 0;
+        for (int64_t ky = 0; ky < KH; ky++) {
+          int64_t iy = oy * n.stride_h + ky * n.dilation_h - n.pad_top;
+          if (iy < 0 || iy >= H) continue;
+          for (int64_t kx = 0; kx < KW; kx++) {
+            int64_t ix = ox * n.stride_w + kx * n.dilation_w - n.pad_left;
+            if (ix < 0 || ix >= W) continue;
+            const int8_t* src = xp + ((b * H + iy) * W + ix) * C;
+            const int16_t* tap = n.qweights + (ky * KW + kx) * Cout;
+            if (mult == 1) {
+              for (int64_t co = 0; co < Cout; co++) acc[co] += (int32_t(src[co]) - x.zero_point) * tap[co];
+            } else {
+              for (int64_t co = 0; co < Cout; co++) acc[co] += (int32_t(src[co / mult]) - x.zero_point) * tap[co];
             }
           }
-          yp[((b * OH + oy) * OW + ox) * Cout + co] = requantize(acc, x.scale * channel_scale(w, co) / o.scale, r);
+        }
+        int8_t* dst = yp + ((b * OH + oy) * OW + ox) * Cout;
+        for (int64_t co = 0; co < Cout; co++) {
+          dst[co] = requantize(int64_t(bias_at(c, co)) + acc[co], x.scale * channel_scale(w, co) / o.scale, r);
         }
       }
     }

@@ -24,7 +24,8 @@ Error plan_graph(Graph& g, MemoryAllocator* alloc, int threads, Diag* diag) {
     Node& n = g.nodes[i];
     bool fp32_gemm = (n.kind == kFullyConnected || n.kind == kConv2d) && g.values[n.inputs[0]].dtype == kFp32;
     if (fp32_gemm) ETB_RETURN_IF_ERROR(plan_gemm(g, n, alloc, threads, diag));
-    bool q8_gemm = (n.kind == kFullyConnected || n.kind == kConv2d) && g.values[n.inputs[0]].dtype == kQint8;
+    bool q8_gemm = (n.kind == kFullyConnected || n.kind == kConv2d || n.kind == kDepthwiseConv2d) &&
+                   g.values[n.inputs[0]].dtype == kQint8;
     if (q8_gemm) ETB_RETURN_IF_ERROR(plan_quantized(g, n, alloc, diag));
     if (n.via_float) {  // fp32 copies of the quantized operands
       size_t bytes = 0;
