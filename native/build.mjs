@@ -85,14 +85,14 @@ function nodeIncludes() {
 }
 
 const targets = {
-  addon: { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'node'], out: 'etbench_native.node', shared: true, extra: () => [...nodeIncludes(), '-DNAPI_VERSION=8', '-DNODE_ADDON_API_DISABLE_CPP_EXCEPTIONS', '-fvisibility=hidden'] },
-  etrun: { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
-  'etrun-asan': { variant: 'asan', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
-  'native-tests': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
-  'native-tests-asan': { variant: 'asan', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
+  addon: { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib', 'node'], out: 'etbench_native.node', shared: true, extra: () => [...nodeIncludes(), '-DNAPI_VERSION=8', '-DNODE_ADDON_API_DISABLE_CPP_EXCEPTIONS', '-fvisibility=hidden'] },
+  etrun: { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
+  'etrun-asan': { variant: 'asan', groups: ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
+  'native-tests': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
+  'native-tests-asan': { variant: 'asan', groups: ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
   // Hardening (docs/hardening.md); the fuzz target is never part of a default build.
-  'hostile-asan': { variant: 'asan', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'fuzz_lib', 'hostile_main'], out: 'hostile' },
-  fuzz: { variant: 'fuzz', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'fuzz_lib', 'fuzz_main'], out: 'fuzz_program' },
+  'hostile-asan': { variant: 'asan', groups: ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib', 'fuzz_lib', 'hostile_main'], out: 'hostile' },
+  fuzz: { variant: 'fuzz', groups: ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib', 'fuzz_lib', 'fuzz_main'], out: 'fuzz_program' },
   // Benchmarks (bench/README.md); not part of npm test.
   'overhead-bench': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'bench_overhead'], out: 'overhead_bench' },
   // The core with no kernels and no program, linked for its size (bench/mcu-size.ts).

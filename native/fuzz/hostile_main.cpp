@@ -31,8 +31,8 @@
 // Allowed exit codes (runner-contract.md "Exit codes"):
 //   * 3 (bad program) always, and the fixture's baseline code -- the code of
 //     the unmodified fixture: 0 for runnable programs, 4 for those needing
-//     operators or backends this build lacks (the XNNPACK programs;
-//     KeywordSpotting in a build without the Cortex-M quantized kernels).
+//     operators or backends this build lacks (KeywordSpotting in a build
+//     without the Cortex-M quantized kernels).
 //   * Prefix cases: nothing else. A truncation cannot make a program ask for
 //     a feature, resource or value it did not ask for before.
 //   * Mutation cases may also give, when the child's report shows why:
@@ -44,9 +44,10 @@
 //          memory, e.g. freed a tensor); never from loading;
 //       6  only for bundled programs: a mutation of weights or expected
 //          outputs makes values wrong, which only bundled programs check;
-//       7  only from load_method or execute(): a mutated size asks for more
-//          than the memory limit (e.g. 100 GiB of planned memory), or a
-//          mutated jump loops until the instruction cap.
+//       7  only from load_method, setting the inputs or execute(): a mutated
+//          size asks for more than the memory limit (e.g. 100 GiB of planned
+//          memory, or an unplanned input of 8 GiB that random inputs must
+//          fill), or a mutated jump loops until the instruction cap.
 //   * Never 0 for a fixture whose baseline is 4, never 1, 2 or any other;
 //     in particular never 90: the input behaved differently mapped read-only
 //     and copied to the heap (fuzz/exercise.h).
@@ -197,7 +198,7 @@ bool allowed(const Fixture& f, const Case& c, int code, const Outcome& r) {
     case 4: return f.baseline == 0;
     case 5: return r.stage == Stage::Execute || r.stage == Stage::Restore;
     case 6: return f.bundled;
-    case 7: return r.stage == Stage::LoadMethod || r.stage == Stage::Execute;
+    case 7: return r.stage == Stage::LoadMethod || r.stage == Stage::Inputs || r.stage == Stage::Execute;
     default: return false;
   }
 }

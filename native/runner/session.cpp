@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/xnnpack/xnnpack_backend.h"
 #include "kernels/generated/register_kernels.h"
 #include "runner/inputs.h"
 #include "runner/sha256.h"
@@ -64,7 +65,21 @@ KernelRegistry& global_kernels() {
   return *registry;
 }
 
-std::vector<std::string> available_backends() { return {}; }
+BackendRegistry& global_backends() {
+  static BackendRegistry* registry = [] {
+    static BackendRegistry r;
+    if (register_xnnpack_backend(r) != Error::Ok) abort();  // a fresh registry: a broken invariant
+    return &r;
+  }();
+  return *registry;
+}
+
+std::vector<std::string> available_backends() {
+  std::vector<std::string> names;
+  const BackendRegistry& r = global_backends();
+  for (size_t i = 0; i < r.size(); i++) names.emplace_back(r.name_at(i));
+  return names;
+}
 
 Session::~Session() {
   method_.reset();
@@ -106,6 +121,17 @@ Error Session::open_bytes(std::vector<uint8_t> bytes, const SessionOptions& opti
 Error Session::open_program(Diag* diag) {
   sha256_ = sha256_hex(bytes_, size_);
   kernels_ = &global_kernels();
+  // The backends this session may use: all of this build's, or those named
+  // (--backends); a name this build lacks simply never matches a delegate.
+  const BackendRegistry& all = global_backends();
+  for (size_t i = 0; i < all.size(); i++) {
+    const char* name = all.name_at(i);
+    bool wanted = options_.all_backends;
+    for (const std::string& b : options_.backends) wanted = wanted || b == name;
+    if (wanted && backends_.find(name, strlen(name)) == nullptr) {
+      ETB_RETURN_IF_ERROR(backends_.add(name, all.find(name, strlen(name))));
+    }
+  }
   const uint8_t* program = bytes_;
   size_t program_size = size_;
   if (is_bundled_program(bytes_, size_)) {

@@ -145,6 +145,8 @@ class Session {
 
 // The kernel registry of this build (every kernel from ops.yaml), created once.
 KernelRegistry& global_kernels();
+// The backend registry of this build (every backend in native/backends), created once.
+BackendRegistry& global_backends();
 // Names of the backends this build registers.
 std::vector<std::string> available_backends();
 

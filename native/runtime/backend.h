@@ -6,7 +6,7 @@
 //   etb::BackendRegistry backends;
 //   backends.add("MyBackend", &backend);
 //
-// See docs/writing-a-backend.md. init() runs once per delegate at method
+// See docs/backends.md. init() runs once per delegate at method
 // load and returns an opaque handle; execute() runs on every call with the
 // DelegateCall's arguments (inputs then outputs); destroy() runs when the
 // Method is destroyed. A backend never throws and never aborts on bad input.
@@ -40,6 +40,7 @@ struct BackendInitContext {
 struct BackendExecuteContext {
   MemoryAllocator* temp_allocator;  // reset after the call; may be null
   Diag* diag;
+  int threads = 1;  // the method's thread budget (etrun --threads), for backends that parallelise
 };
 
 class Backend {

@@ -1,8 +1,10 @@
 // `etbench run` end to end through bin/etbench.js in a child process, against the real etrun.
 // Tests that reach etrun fail with "Run `npm run build`" until it is built.
 
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
+import { ProgramBuilder } from '../../program/index.js';
 import type { JsonRunDocument } from '../../cli/index.js';
 import { validateRunnerResult } from '../../native/runner/index.js';
 import { BUNDLED, RUNNABLE_PROGRAMS, XNNPACK_PROGRAMS } from '../helpers/fixtures.js';
@@ -42,14 +44,28 @@ test.serial('the table names every program and says ok', async (t) => {
   t.is(done.stderr, '', 'no progress line when stderr is not a terminal');
 });
 
-const LINEAR129 = XNNPACK_PROGRAMS.find((p) => p.endsWith('linear129.pte')) ?? '';
-
 test.serial('a program the runtime cannot run fails the run with exit 1 and is listed', async (t) => {
-  const done = await runBin('etbench', ['run', '--devices', 'all', '--programs', BUNDLED, LINEAR129, ...FAST]);
+  // A delegate for a backend this build lacks.
+  const b = new ProgramBuilder();
+  const m = b.method('forward');
+  const x = m.input({ dtype: 'float32', shape: [2] });
+  const y = m.tensor({ dtype: 'float32', shape: [2] });
+  m.delegate({ id: 'VendorBackend', payload: new Uint8Array(4) }, [x], [y]);
+  m.output(y);
+  const vendor = path.join(await tempDir(t, 'etbench-vendor-'), 'vendor.pte');
+  await writeFile(vendor, b.build().pte);
+  const done = await runBin('etbench', ['run', '--devices', 'all', '--programs', BUNDLED, vendor, ...FAST]);
   t.is(done.code, 1, describe(done));
-  t.regex(done.stdout.split('\n').find((l) => l.startsWith('linear129.pte')) ?? '', /\sUNSUPPORTED NotSupported$/);
+  t.regex(done.stdout.split('\n').find((l) => l.startsWith('vendor.pte')) ?? '', /\sUNSUPPORTED NotSupported$/);
   t.regex(done.stdout.split('\n').find((l) => l.startsWith('module_test_bundled_program.bpte')) ?? '', /\sok$/);
-  t.regex(done.stderr, /1 of 2 jobs failed:\n\s+linear129\.pte .* on host: .*XnnpackBackend/);
+  t.regex(done.stderr, /1 of 2 jobs failed:\n\s+vendor\.pte .* on host: .*VendorBackend/);
+});
+
+test.serial('the XNNPACK-delegated programs run (XnnpackBackend)', async (t) => {
+  const done = await runBin('etbench', ['run', '--devices', 'all', '--programs', ...XNNPACK_PROGRAMS, '--format', 'json', ...FAST]);
+  t.is(done.code, 0, describe(done));
+  const document = JSON.parse(done.stdout) as JsonRunDocument;
+  t.deepEqual(document.runs.map((r) => [r.status, r.exitCode]), XNNPACK_PROGRAMS.map(() => ['OK', 0]));
 });
 
 test.serial('without --programs the starter suite is written to $ETBENCH_HOME/suite and run', async (t) => {

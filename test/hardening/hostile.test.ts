@@ -18,8 +18,8 @@ const OUT = path.join(repoRoot, 'build', 'hostile-test');
 const SEED = '1';
 const MIN_MUTATIONS = 1000;
 
-/** Fixtures whose unmodified run is 'unsupported' (4): this build has no XNNPACK backend. */
-const UNSUPPORTED = new Set(['conv3x3.pte', 'linear129.pte', 'quantized_linear.pte']);
+/** Fixtures whose unmodified run is 'unsupported' (4). None since the XnnpackBackend runs the xnnpack/ ones. */
+const UNSUPPORTED = new Set<string>();
 /** KeywordSpotting needs the Cortex-M quantized kernels: 4 in a build without them, 0 with them. */
 const EITHER = new Set(['arduino_KeywordSpotting.pte']);
 

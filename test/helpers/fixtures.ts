@@ -15,6 +15,7 @@ export const APPLE_ADD = fixture('executorch', 'apple_tests_add.pte');
 export const MODULE_LINEAR = fixture('executorch', 'ModuleLinear-no-constant-segment.pte');
 export const BUNDLED = fixture('executorch', 'module_test_bundled_program.bpte');
 export const KEYWORD_SPOTTING = fixture('executorch', 'arduino_KeywordSpotting.pte');
+/** Real XNNPACK-delegated programs (run by native/backends/xnnpack). */
 export const XNNPACK_PROGRAMS = ['conv3x3.pte', 'linear129.pte', 'quantized_linear.pte'].map((f) => fixture('xnnpack', f));
 
 /** Programs our runtime runs end to end today. */

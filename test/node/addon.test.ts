@@ -14,6 +14,8 @@ import {
   type TypedTensor,
 } from '../../native/node/index.js';
 import { loadNative, type ProgramHandle } from '../../native/node/native.js';
+import { ProgramBuilder } from '../../program/index.js';
+import { constantF32, delegated } from '../backends/xnnpack-helpers.js';
 import { ADD_MODEL, APPLE_ADD, BUNDLED, fixture, KEYWORD_SPOTTING, MODULE_LINEAR, RUNNABLE_PROGRAMS } from '../helpers/fixtures.js';
 
 const LINEAR129 = fixture('xnnpack', 'linear129.pte');
@@ -120,10 +122,30 @@ test('KeywordSpotting runs through the addon: int8 cortex_m kernels, input dim o
   t.deepEqual(scores?.shape, [1, 12]);
 });
 
-test('linear129: the XNNPACK delegate is unsupported (exit 4) and names XnnpackBackend', (t) => {
-  const e = t.throws(() => loadProgram(LINEAR129).loadMethod(), { instanceOf: EtRuntimeError });
+test('linear129 (XNNPACK-delegated fully connected 129 -> 64): zero input gives the bias, a one-hot input a filter column', (t) => {
+  const bytes = new Uint8Array(readFileSync(LINEAR129));
+  const d = delegated(bytes);
+  const fc = d.graph.nodes[0]!.fields as Record<string, number>;
+  const w = constantF32(bytes, d.graph, d.graph.values[fc.filter_id!]!);
+  const b = constantF32(bytes, d.graph, d.graph.values[fc.bias_id!]!);
+  const program = loadProgram(LINEAR129);
+  t.deepEqual(values(program.run([makeTensor('float32', [129], new Array(129).fill(0))])[0]), Array.from(b));
+  const x = new Array(129).fill(0);
+  x[5] = 1;
+  // One product per output: exact in float32.
+  t.deepEqual(values(program.run([makeTensor('float32', [129], x)])[0]), Array.from(b, (bn, n) => Math.fround(w[n * 129 + 5]! + bn)));
+});
+
+test('a delegate for a backend this build lacks is unsupported (exit 4) and names it', (t) => {
+  const b = new ProgramBuilder();
+  const m = b.method('forward');
+  const x = m.input({ dtype: 'float32', shape: [2] });
+  const y = m.tensor({ dtype: 'float32', shape: [2] });
+  m.delegate({ id: 'VendorBackend', payload: new Uint8Array(4) }, [x], [y]);
+  m.output(y);
+  const e = t.throws(() => loadProgram(b.build().pte).loadMethod(), { instanceOf: EtRuntimeError });
   t.is(e?.exitCode, 4);
-  t.regex(e?.message ?? '', /XnnpackBackend/);
+  t.regex(e?.message ?? '', /VendorBackend/);
 });
 
 test('a truncated AddModel (first 500 bytes) is a bad program (exit 3)', (t) => {
