@@ -97,8 +97,8 @@ const targets = {
   'overhead-bench': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'bench_overhead'], out: 'overhead_bench' },
   // The core with no kernels and no program, linked for its size (bench/mcu-size.ts).
   'mcu-core': { variant: 'mcu', groups: ['core', 'mcu_platform', 'mcu_core_only'], out: 'core_only.elf', extraObjects: () => [emptyProgramBlob()] },
-  'etrun-aarch64': { variant: 'aarch64', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
-  'native-tests-aarch64': { variant: 'aarch64', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
+  'etrun-aarch64': { variant: 'aarch64', groups: ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
+  'native-tests-aarch64': { variant: 'aarch64', groups: ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
   'sgemm-bench': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'bench_sgemm'], out: 'sgemm_bench' },
 };
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import test from 'ava';
 import { OperatorRegistry, tolerancesFor } from '../../program/index.js';
 import { writeOpSuites } from '../../program/suite/ops/write.js';
-import { KEYWORD_SPOTTING, MODULE_LINEAR, repoRoot } from '../helpers/fixtures.js';
+import { KEYWORD_SPOTTING, MODULE_LINEAR, XNNPACK_PROGRAMS, repoRoot } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const tools = ['aarch64-linux-gnu-g++', 'qemu-aarch64'];
@@ -76,6 +76,21 @@ crossTest('etrun for aarch64 is static, reports NEON, and gives the host outputs
     t.is(arm.doc?.device.arch, 'aarch64');
     t.true((arm.doc?.outputs?.length ?? 0) > 0, arm.output);
     t.deepEqual(arm.doc?.outputs, host.doc?.outputs, path.basename(program));
+  }
+});
+
+crossTest('real XNNPACK-delegated programs run on aarch64 through our xnnpack backend, agreeing with the host', (t) => {
+  for (const program of XNNPACK_PROGRAMS) {
+    const args = [program, '--inputs', 'random:7', '--print-outputs', '--iterations', '1', '--warmup', '0'];
+    const arm = etrun(etrunArm, args), host = etrun(etrunHost, args);
+    t.is(arm.status, 0, arm.output);
+    t.is(host.status, 0, host.output);
+    const a = arm.doc?.outputs?.[0]?.data ?? [], h = host.doc?.outputs?.[0]?.data ?? [];
+    t.true(h.length > 0 && a.length === h.length, `${path.basename(program)}: ${a.length} vs ${h.length} values`);
+    const scale = Math.max(1, ...h.map((v) => Math.abs(v)));
+    const worst = Math.max(...a.map((v, i) => Math.abs(v - h[i]!)));
+    // NEON and AVX2 sum in the same order but may fuse differently: a few float32 ulps of the scale.
+    t.true(worst <= 1e-5 * scale, `${path.basename(program)}: max |aarch64 - host| = ${worst}`);
   }
 });
 
