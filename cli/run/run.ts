@@ -87,6 +87,8 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
       priority: 10,
       label: 'etbench run',
     }).catch((e: unknown) => explain(e, 'the orchestrator refused the run'));
+    // The id is what `etbench results` and `etbench compare` take.
+    if (options.orchestrator !== null) io.stderr(`etbench: run ${submitted.id} submitted to ${options.orchestrator} (${submitted.total} jobs)\n`);
     const onAbort = (): void => void farm.client.cancelRun(submitted.id).catch(() => undefined);
     io.signal?.addEventListener('abort', onAbort, { once: true });
     const seq = new Map(submitted.jobs.map((j, i) => [j.id, i + 1]));
