@@ -24,6 +24,8 @@ export interface AgentOptions {
   /** Reconnect backoff bounds; the delay doubles from min to max, with jitter. */
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  /** How long a download waits for an unreachable orchestrator; default 60 s. */
+  fetchPatienceMs?: number;
   /** Extra time past a job's own timeout before the agent gives up on its driver. */
   jobGraceMs?: number;
   log?: (line: string) => void;
@@ -187,7 +189,7 @@ export class Agent extends EventEmitter {
     let result: JobResult;
     try {
       progress('fetching', 0);
-      const programPath = await this.cache.get(this.artifactClient, this.metadata, offer.program.sha256, offer.program.name);
+      const programPath = await this.fetchProgram(offer.program.sha256, offer.program.name, abort.signal);
       progress('preparing', 0.1);
       await target.driver.prepare(target.device, programPath);
       const conditions = await target.driver.conditions(target.device);
@@ -216,6 +218,26 @@ export class Agent extends EventEmitter {
     this.outbox.set(`${result.jobId}/${result.attempt}`, result);
     this.send({ kind: { $case: 'result', value: result } });
     this.emit('result', result);
+  }
+
+  /**
+   * The program file, downloaded if needed. An orchestrator that is briefly away (restarting)
+   * is waited for with backoff: that is not the program's failure.
+   */
+  private async fetchProgram(sha256: string, name: string, signal: AbortSignal): Promise<string> {
+    let delay = 200;
+    const deadline = Date.now() + (this.options.fetchPatienceMs ?? 60_000);
+    for (;;) {
+      try {
+        return await this.cache.get(this.artifactClient, this.metadata, sha256, name);
+      } catch (error) {
+        const code = (error as Partial<ServiceError>).code;
+        const transient = code === status.UNAVAILABLE || code === status.DEADLINE_EXCEEDED || code === status.INTERNAL;
+        if (!transient || Date.now() > deadline || signal.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 3000);
+      }
+    }
   }
 
   /** Cancels running jobs, closes the stream; pending results are lost with the process. */

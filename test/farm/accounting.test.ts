@@ -9,11 +9,8 @@ import { FarmClient } from '../../cli/farm/client.js';
 import { ensureStarterSuite } from '../../program/index.js';
 import { AgentServiceClient, JobState, RunState, channelOptions, type OrchestratorMessage } from '../../proto/index.js';
 import { XNNPACK_PROGRAMS } from '../helpers/fixtures.js';
-import { buildDist } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { TOKENS, openRows, startAgent, startServe, waitFor } from './helpers.js';
-
-test.before(() => buildDist());
 
 const ITERATIONS = 5;
 

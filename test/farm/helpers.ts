@@ -1,9 +1,10 @@
-// Farm test helpers: orchestrators and agents as separate OS processes (bin/etbench.js serve /
-// agent, from dist/), tiny programs from the builder, and read access to the store's rows.
+// Farm test helpers: orchestrators and agents as separate OS processes (`etbench serve` /
+// `etbench agent` from source through tsx), tiny programs from the builder, and read access to the store's rows.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ExecutionContext } from 'ava';
 import Database from 'better-sqlite3';
 import { ProgramBuilder } from '../../program/index.js';
@@ -19,8 +20,12 @@ export interface Proc {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** The CLI from source through tsx (no dist build needed); the process is etbench itself. */
+const ENTRY = `const { main } = await import(${JSON.stringify(pathToFileURL(path.join(repoRoot, 'cli', 'main.ts')).href)});
+process.exitCode = await main(process.argv.slice(1));`;
+
 export function spawnEtbench(t: ExecutionContext, args: readonly string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'etbench.js'), ...args], {
+  const child = spawn(process.execPath, ['--import=tsx', '--input-type=module', '-e', ENTRY, '--', ...args], {
     cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
