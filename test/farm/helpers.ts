@@ -64,8 +64,10 @@ export async function startServe(t: ExecutionContext, dbFile: string, port = 0, 
   return { ...proc, port: Number(bound), address: `127.0.0.1:${bound}` };
 }
 
-export function startAgent(t: ExecutionContext, address: string, id: string, deviceIds: readonly string[], cacheDir: string, extra: readonly string[] = []): Proc {
-  return spawnEtbench(t, ['agent', '--orchestrator', address, '--token', TOKENS.agent, '--id', id, '--host-devices', deviceIds.join(','), '--cache', cacheDir, ...extra]);
+export function startAgent(
+  t: ExecutionContext, address: string, id: string, deviceIds: readonly string[], cacheDir: string, extra: readonly string[] = [], env: NodeJS.ProcessEnv = {},
+): Proc {
+  return spawnEtbench(t, ['agent', '--orchestrator', address, '--token', TOKENS.agent, '--id', id, '--host-devices', deviceIds.join(','), '--cache', cacheDir, ...extra], env);
 }
 
 /** A .pte adding 1 to a float32 vector of n elements: n sets how long one execute takes. */
