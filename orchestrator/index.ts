@@ -14,3 +14,4 @@ export type { Store, JobRow, RunRow, JobState, RunState } from './store/store.js
 export { MIGRATIONS } from './store/migrations.js';
 export { computeStats, nearestRank } from './stats.js';
 export { matchesSelector, incapability, configKey } from './matching.js';
+export { programFacts, type ProgramFacts } from './program-facts.js';

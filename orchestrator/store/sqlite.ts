@@ -113,9 +113,14 @@ export class SqliteStore implements Store {
   }
 
   async queuedJobsFor(deviceId: string, limit: number): Promise<JobRow[]> {
-    const rows = this.db.prepare(`SELECT * FROM jobs WHERE state = 'queued' AND (device_id = ? OR device_id IS NULL)
-      ORDER BY priority DESC, created_ms, seq LIMIT ?`).all(deviceId, limit) as JobRecord[];
-    return rows.map(jobRow);
+    // Two index-friendly queries: the best job bound to the device, and pool jobs (which the
+    // caller filters by selector and capability), merged in queue order.
+    const bound = this.db.prepare(`SELECT * FROM jobs WHERE state = 'queued' AND device_id = ?
+      ORDER BY priority DESC, created_ms, seq LIMIT 1`).all(deviceId) as JobRecord[];
+    const pool = this.db.prepare(`SELECT * FROM jobs WHERE state = 'queued' AND device_id IS NULL
+      ORDER BY priority DESC, created_ms, seq LIMIT ?`).all(limit) as JobRecord[];
+    const order = (a: JobRecord, b: JobRecord): number => b.priority - a.priority || a.created_ms - b.created_ms || a.seq - b.seq;
+    return [...bound, ...pool].sort(order).slice(0, limit).map(jobRow);
   }
 
   async leaseJob(jobId: string, agentId: string, deviceId: string, expiresMs: number, nowMs: number): Promise<JobRow | null> {

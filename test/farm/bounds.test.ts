@@ -78,7 +78,7 @@ test('corrupt and truncated uploads are rejected; a truncated upload resumes whe
   const sha = sha256Of(data);
 
   const corrupt = Buffer.from(data);
-  corrupt[corrupt.length - 1] ^= 0xff;
+  corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 1) ^ 0xff, corrupt.length - 1);
   const bad = await t.throwsAsync<ServiceError>(client.uploadChunks(sha, corrupt, 0, corrupt.length, 'x.pte'));
   t.is(bad?.code, status.INVALID_ARGUMENT);
   t.regex(bad?.details ?? '', /upload rejected: content hashes to [0-9a-f]{64}, not the declared/);
