@@ -175,6 +175,7 @@ export class Agent extends EventEmitter {
   }
 
   private async onOffer(offer: JobOffer): Promise<void> {
+    this.emit('offer', offer);
     const target = this.devices.get(offer.deviceId);
     const reject = (reason: string): void => this.send({ kind: { $case: 'reject', value: { jobId: offer.jobId, attempt: offer.attempt, reason } } });
     if (target === undefined) return reject(`this agent has no device '${offer.deviceId}'`);

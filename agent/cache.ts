@@ -12,6 +12,8 @@ const EXTENSIONS = new Set(['.pte', '.bpte', '.ptd']);
 
 export class ArtifactCache {
   private readonly inflight = new Map<string, Promise<string>>();
+  /** Files this process has hashed already: hashed once, not before every job. */
+  private readonly verified = new Set<string>();
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -21,9 +23,13 @@ export class ArtifactCache {
   get(client: ArtifactServiceClient, metadata: Metadata, sha256: string, name: string): Promise<string> {
     const ext = path.extname(name).toLowerCase();
     const file = path.join(this.dir, `${sha256}${EXTENSIONS.has(ext) ? ext : '.pte'}`);
+    if (this.verified.has(file)) return Promise.resolve(file);
     let pending = this.inflight.get(file);
     if (pending === undefined) {
-      pending = this.fetch(client, metadata, sha256, file).finally(() => this.inflight.delete(file));
+      pending = this.fetch(client, metadata, sha256, file).then((f) => {
+        this.verified.add(f);
+        return f;
+      }).finally(() => this.inflight.delete(file));
       this.inflight.set(file, pending);
     }
     return pending;

@@ -49,6 +49,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_queue ON jobs (state, priority DESC, created_ms, seq);
       CREATE INDEX jobs_device_queue ON jobs (device_id, state, priority DESC, created_ms, seq);
       CREATE INDEX jobs_run ON jobs (run_id, seq);
+      CREATE INDEX jobs_run_state ON jobs (run_id, state);
       CREATE INDEX jobs_lease ON jobs (state, lease_expires_ms);
       CREATE TABLE results (
         job_id TEXT NOT NULL REFERENCES jobs(id),

@@ -66,14 +66,26 @@ export class SqliteStore implements Store {
     this.schemaVersion = migrate(this.db);
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once per SQL text: preparing is most of the cost of a small statement. */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** The database handle, for tests that assert on rows. */
   get handle(): Database.Database {
     return this.db;
   }
 
   async createRun(run: RunRow, jobs: readonly NewJob[]): Promise<void> {
-    const insertRun = this.db.prepare('INSERT INTO runs (id, created_ms, label, state, priority, request) VALUES (?, ?, ?, ?, ?, ?)');
-    const insertJob = this.db.prepare(`INSERT INTO jobs (id, run_id, seq, program, program_sha256, method, device_id, selector, config,
+    const insertRun = this.stmt('INSERT INTO runs (id, created_ms, label, state, priority, request) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertJob = this.stmt(`INSERT INTO jobs (id, run_id, seq, program, program_sha256, method, device_id, selector, config,
       config_key, priority, state, max_attempts, reason, timeout_ms, memory_limit_bytes, created_ms, updated_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.db.transaction(() => {
@@ -87,71 +99,71 @@ export class SqliteStore implements Store {
   }
 
   async getRun(id: string): Promise<RunRow | null> {
-    const r = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRecord | undefined;
+    const r = this.stmt('SELECT * FROM runs WHERE id = ?').get(id) as RunRecord | undefined;
     return r === undefined ? null : runRow(r);
   }
 
   async listRuns(limit: number): Promise<RunRow[]> {
-    return (this.db.prepare('SELECT * FROM runs ORDER BY created_ms DESC, rowid DESC LIMIT ?').all(limit) as RunRecord[]).map(runRow);
+    return (this.stmt('SELECT * FROM runs ORDER BY created_ms DESC, rowid DESC LIMIT ?').all(limit) as RunRecord[]).map(runRow);
   }
 
   async runsInState(state: RunState): Promise<RunRow[]> {
-    return (this.db.prepare('SELECT * FROM runs WHERE state = ? ORDER BY created_ms').all(state) as RunRecord[]).map(runRow);
+    return (this.stmt('SELECT * FROM runs WHERE state = ? ORDER BY created_ms').all(state) as RunRecord[]).map(runRow);
   }
 
   async setRunState(id: string, state: RunState): Promise<void> {
-    this.db.prepare('UPDATE runs SET state = ? WHERE id = ?').run(state, id);
+    this.stmt('UPDATE runs SET state = ? WHERE id = ?').run(state, id);
   }
 
   async jobsOfRun(runId: string): Promise<JobRow[]> {
-    return (this.db.prepare('SELECT * FROM jobs WHERE run_id = ? ORDER BY seq').all(runId) as JobRecord[]).map(jobRow);
+    return (this.stmt('SELECT * FROM jobs WHERE run_id = ? ORDER BY seq').all(runId) as JobRecord[]).map(jobRow);
   }
 
   async getJob(id: string): Promise<JobRow | null> {
-    const r = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRecord | undefined;
+    const r = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as JobRecord | undefined;
     return r === undefined ? null : jobRow(r);
   }
 
   async queuedJobsFor(deviceId: string, limit: number): Promise<JobRow[]> {
     // Two index-friendly queries: the best job bound to the device, and pool jobs (which the
     // caller filters by selector and capability), merged in queue order.
-    const bound = this.db.prepare(`SELECT * FROM jobs WHERE state = 'queued' AND device_id = ?
+    const bound = this.stmt(`SELECT * FROM jobs WHERE state = 'queued' AND device_id = ?
       ORDER BY priority DESC, created_ms, seq LIMIT 1`).all(deviceId) as JobRecord[];
-    const pool = this.db.prepare(`SELECT * FROM jobs WHERE state = 'queued' AND device_id IS NULL
+    const pool = this.stmt(`SELECT * FROM jobs WHERE state = 'queued' AND device_id IS NULL
       ORDER BY priority DESC, created_ms, seq LIMIT ?`).all(limit) as JobRecord[];
     const order = (a: JobRecord, b: JobRecord): number => b.priority - a.priority || a.created_ms - b.created_ms || a.seq - b.seq;
     return [...bound, ...pool].sort(order).slice(0, limit).map(jobRow);
   }
 
   async leaseJob(jobId: string, agentId: string, deviceId: string, expiresMs: number, nowMs: number): Promise<JobRow | null> {
-    const info = this.db.prepare(`UPDATE jobs SET state = 'leased', attempt = attempt + 1, lease_agent = ?, lease_device = ?,
+    const info = this.stmt(`UPDATE jobs SET state = 'leased', attempt = attempt + 1, lease_agent = ?, lease_device = ?,
       lease_expires_ms = ?, updated_ms = ?, first_leased_ms = COALESCE(first_leased_ms, ?) WHERE id = ? AND state = 'queued'`)
       .run(agentId, deviceId, expiresMs, nowMs, nowMs, jobId);
     return info.changes === 1 ? this.getJob(jobId) : null;
   }
 
   async unleaseJob(jobId: string, attempt: number, nowMs: number): Promise<boolean> {
-    const info = this.db.prepare(`UPDATE jobs SET state = 'queued', attempt = attempt - 1, lease_agent = NULL, lease_device = NULL,
+    const info = this.stmt(`UPDATE jobs SET state = 'queued', attempt = attempt - 1, lease_agent = NULL, lease_device = NULL,
       lease_expires_ms = NULL, updated_ms = ? WHERE id = ? AND state = 'leased' AND attempt = ?`).run(nowMs, jobId, attempt);
     return info.changes === 1;
   }
 
   async renewLeases(agentId: string, deviceIds: readonly string[], expiresMs: number): Promise<number> {
     if (deviceIds.length === 0) return 0;
-    return this.db.prepare(`UPDATE jobs SET lease_expires_ms = ? WHERE state = 'leased' AND lease_agent = ?
+    return this.stmt(`UPDATE jobs SET lease_expires_ms = ? WHERE state = 'leased' AND lease_agent = ?
       AND lease_device IN (SELECT value FROM json_each(?))`).run(expiresMs, agentId, JSON.stringify(deviceIds)).changes;
   }
 
   async extendLeases(expiresMs: number): Promise<void> {
-    this.db.prepare(`UPDATE jobs SET lease_expires_ms = MAX(lease_expires_ms, ?) WHERE state = 'leased'`).run(expiresMs);
+    this.stmt(`UPDATE jobs SET lease_expires_ms = MAX(lease_expires_ms, ?) WHERE state = 'leased'`).run(expiresMs);
   }
 
   async expireLeases(nowMs: number): Promise<JobRow[]> {
-    const expired = this.db.prepare(`SELECT * FROM jobs WHERE state = 'leased' AND lease_expires_ms < ?`).all(nowMs) as JobRecord[];
+    const expired = this.stmt(`SELECT * FROM jobs WHERE state = 'leased' AND lease_expires_ms < ?`).all(nowMs) as JobRecord[];
     const changed: string[] = [];
-    const requeue = this.db.prepare(`UPDATE jobs SET state = 'queued', lease_agent = NULL, lease_device = NULL, lease_expires_ms = NULL,
+    const requeue = this.stmt(`UPDATE jobs SET state = 'queued', lease_agent = NULL, lease_device = NULL, lease_expires_ms = NULL,
       updated_ms = ?, reason = ? WHERE id = ? AND state = 'leased' AND attempt = ?`);
-    const fail = this.db.prepare(`UPDATE jobs SET state = 'failed', lease_expires_ms = NULL, updated_ms = ?, reason = ?
+    const fail = this.stmt(`UPDATE jobs SET state = 'failed', lease_expires_ms = NULL, updated_ms = ?, reason = ?
       WHERE id = ? AND state = 'leased' AND attempt = ?`);
     this.db.transaction(() => {
       for (const j of expired) {
@@ -166,39 +178,39 @@ export class SqliteStore implements Store {
   }
 
   async leasedJobsOf(agentId: string): Promise<JobRow[]> {
-    return (this.db.prepare(`SELECT * FROM jobs WHERE state = 'leased' AND lease_agent = ?`).all(agentId) as JobRecord[]).map(jobRow);
+    return (this.stmt(`SELECT * FROM jobs WHERE state = 'leased' AND lease_agent = ?`).all(agentId) as JobRecord[]).map(jobRow);
   }
 
   async ingestResult(result: JobResult, nowMs: number): Promise<IngestOutcome> {
     const outcome = this.db.transaction((): IngestOutcome => {
-      const record = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(result.jobId) as JobRecord | undefined;
+      const record = this.stmt('SELECT * FROM jobs WHERE id = ?').get(result.jobId) as JobRecord | undefined;
       if (record === undefined) return { accepted: false, job: null, changed: false };
-      const existing = this.db.prepare('SELECT accepted FROM results WHERE job_id = ? AND attempt = ?').get(result.jobId, result.attempt) as
+      const existing = this.stmt('SELECT accepted FROM results WHERE job_id = ? AND attempt = ?').get(result.jobId, result.attempt) as
         { accepted: number } | undefined;
       if (existing !== undefined) return { accepted: existing.accepted === 1, job: jobRow(record), changed: false };
       const current = record.state === 'leased' && record.attempt === result.attempt;
       const status = ResultStatus[result.status] ?? String(result.status);
-      this.db.prepare('INSERT INTO results (job_id, attempt, device_id, status, accepted, received_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      this.stmt('INSERT INTO results (job_id, attempt, device_id, status, accepted, received_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(result.jobId, result.attempt, result.deviceId, status, current ? 1 : 0, nowMs,
           bytes(JobResult.encode({ ...result, samplesMs: [] }).finish()));
-      const insertSample = this.db.prepare('INSERT INTO samples (job_id, attempt, idx, value_ms) VALUES (?, ?, ?, ?)');
+      const insertSample = this.stmt('INSERT INTO samples (job_id, attempt, idx, value_ms) VALUES (?, ?, ?, ?)');
       result.samplesMs.forEach((v, i) => insertSample.run(result.jobId, result.attempt, i, v));
       if (!current) return { accepted: false, job: jobRow(record), changed: true };
       // A run that answered is final: a crash or a wrong result is the program's answer,
       // not a lost agent, so it is not retried.
       const ok = result.status === ResultStatus.RESULT_STATUS_OK;
-      this.db.prepare(`UPDATE jobs SET state = ?, reason = ?, lease_expires_ms = NULL, lease_device = ?, updated_ms = ?
+      this.stmt(`UPDATE jobs SET state = ?, reason = ?, lease_expires_ms = NULL, lease_device = ?, updated_ms = ?
         WHERE id = ?`).run(ok ? 'done' : 'failed', ok ? '' : result.problem || status, result.deviceId, nowMs, result.jobId);
-      return { accepted: true, job: jobRow(this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(result.jobId) as JobRecord), changed: true };
+      return { accepted: true, job: jobRow(this.stmt('SELECT * FROM jobs WHERE id = ?').get(result.jobId) as JobRecord), changed: true };
     })();
     return outcome;
   }
 
   async acceptedResult(jobId: string): Promise<StoredResult | null> {
-    const r = this.db.prepare('SELECT attempt, result FROM results WHERE job_id = ? AND accepted = 1').get(jobId) as
+    const r = this.stmt('SELECT attempt, result FROM results WHERE job_id = ? AND accepted = 1').get(jobId) as
       { attempt: number; result: Buffer } | undefined;
     if (r === undefined) return null;
-    const samples = (this.db.prepare('SELECT value_ms FROM samples WHERE job_id = ? AND attempt = ? ORDER BY idx').all(jobId, r.attempt) as
+    const samples = (this.stmt('SELECT value_ms FROM samples WHERE job_id = ? AND attempt = ? ORDER BY idx').all(jobId, r.attempt) as
       { value_ms: number }[]).map((s) => s.value_ms);
     const result = JobResult.decode(r.result);
     result.samplesMs = samples;
@@ -207,39 +219,39 @@ export class SqliteStore implements Store {
 
   async cancelRun(runId: string, nowMs: number): Promise<JobRow[]> {
     return this.db.transaction(() => {
-      const leased = (this.db.prepare(`SELECT * FROM jobs WHERE run_id = ? AND state = 'leased'`).all(runId) as JobRecord[]).map(jobRow);
-      this.db.prepare(`UPDATE jobs SET state = 'cancelled', reason = 'run cancelled', lease_expires_ms = NULL, updated_ms = ?
+      const leased = (this.stmt(`SELECT * FROM jobs WHERE run_id = ? AND state = 'leased'`).all(runId) as JobRecord[]).map(jobRow);
+      this.stmt(`UPDATE jobs SET state = 'cancelled', reason = 'run cancelled', lease_expires_ms = NULL, updated_ms = ?
         WHERE run_id = ? AND state IN ('queued', 'leased')`).run(nowMs, runId);
-      this.db.prepare(`UPDATE runs SET state = 'cancelled' WHERE id = ? AND state = 'running'`).run(runId);
+      this.stmt(`UPDATE runs SET state = 'cancelled' WHERE id = ? AND state = 'running'`).run(runId);
       return leased;
     })();
   }
 
   async finishRunIfDone(runId: string): Promise<boolean> {
-    const info = this.db.prepare(`UPDATE runs SET state = 'done' WHERE id = ? AND state = 'running'
+    const info = this.stmt(`UPDATE runs SET state = 'done' WHERE id = ? AND state = 'running'
       AND NOT EXISTS (SELECT 1 FROM jobs WHERE run_id = ? AND state IN ('queued', 'leased'))`).run(runId, runId);
     return info.changes === 1;
   }
 
   async failJob(jobId: string, reason: string, nowMs: number): Promise<void> {
-    this.db.prepare(`UPDATE jobs SET state = 'failed', reason = ?, lease_expires_ms = NULL, updated_ms = ?
+    this.stmt(`UPDATE jobs SET state = 'failed', reason = ?, lease_expires_ms = NULL, updated_ms = ?
       WHERE id = ? AND state IN ('queued', 'leased')`).run(reason, nowMs, jobId);
   }
 
   async upsertDevice(device: Device, agentId: string, nowMs: number): Promise<void> {
-    this.db.prepare(`INSERT INTO devices (id, unit_id, agent_id, last_seen_ms, device) VALUES (?, ?, ?, ?, ?)
+    this.stmt(`INSERT INTO devices (id, unit_id, agent_id, last_seen_ms, device) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, agent_id = excluded.agent_id, last_seen_ms = excluded.last_seen_ms,
       device = excluded.device`).run(device.id, device.unitId, agentId, nowMs, bytes(Device.encode(device).finish()));
   }
 
   async listDevices(): Promise<{ device: Device; agentId: string; lastSeenMs: number }[]> {
-    const rows = this.db.prepare('SELECT agent_id, last_seen_ms, device FROM devices ORDER BY id').all() as
+    const rows = this.stmt('SELECT agent_id, last_seen_ms, device FROM devices ORDER BY id').all() as
       { agent_id: string; last_seen_ms: number; device: Buffer }[];
     return rows.map((r) => ({ device: Device.decode(r.device), agentId: r.agent_id, lastSeenMs: r.last_seen_ms }));
   }
 
   async recordArtifact(info: { sha256: string; size: number; name: string; kind: string }, nowMs: number): Promise<void> {
-    this.db.prepare(`INSERT OR IGNORE INTO artifacts (sha256, size, name, kind, created_ms) VALUES (?, ?, ?, ?, ?)`)
+    this.stmt(`INSERT OR IGNORE INTO artifacts (sha256, size, name, kind, created_ms) VALUES (?, ?, ?, ?, ?)`)
       .run(info.sha256, info.size, info.name, info.kind, nowMs);
   }
 
