@@ -22,6 +22,8 @@ export interface FarmOptions {
   defaultTimeoutMs: number;
   defaultMemoryLimitBytes: number;
   defaultMaxAttempts: number;
+  /** A queued job bound to a device that has been offline this long fails instead of waiting. */
+  offlineFailMs: number;
   now?: () => number;
 }
 
@@ -31,6 +33,7 @@ export const DEFAULT_FARM_OPTIONS: FarmOptions = {
   defaultTimeoutMs: 300_000,
   defaultMemoryLimitBytes: 4 * 1024 ** 3,
   defaultMaxAttempts: 3,
+  offlineFailMs: 10 * 60_000,
 };
 
 /** A client mistake in a request: becomes INVALID_ARGUMENT / NOT_FOUND. */
@@ -121,7 +124,10 @@ export class Farm {
     const seen = new Set<string>();
     for (const raw of request.devices.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '')) {
       const pool = poolSelector(raw);
-      const matching = known.filter((d) => matchesSelector(d, pool ?? raw));
+      // `all` and tags mean the devices there now; an id may name one that is away (its jobs
+      // wait up to offlineFailMs for it).
+      const byId = pool === null && known.some((d) => d.id === raw);
+      const matching = known.filter((d) => matchesSelector(d, pool ?? raw) && (byId || d.state !== DeviceState.DEVICE_STATE_OFFLINE));
       if (matching.length === 0) {
         throw new RequestError(`no device matches '${raw}'; known devices: ${known.map((d) => d.id).join(', ') || 'none (no agent has registered)'}`);
       }
@@ -241,6 +247,7 @@ export class Farm {
 
   async heartbeat(link: AgentLink, busyDeviceIds: readonly string[]): Promise<void> {
     link.lastHeartbeatMs = this.now();
+    await this.store.touchDevices(link.id, link.lastHeartbeatMs);
     await this.store.renewLeases(link.id, busyDeviceIds, this.now() + this.options.leaseMs);
   }
 
@@ -354,5 +361,26 @@ export class Farm {
       await this.finishIfDone(job.runId);
     }
     if (expired.length > 0) this.kick();
+    await this.failJobsOfLostDevices(now);
+  }
+
+  private isLive(deviceId: string): boolean {
+    for (const agent of this.agents.values()) if (agent.devices.has(deviceId)) return true;
+    return false;
+  }
+
+  /** Jobs bound to a device gone for offlineFailMs fail with the reason rather than wait forever. */
+  private async failJobsOfLostDevices(now: number): Promise<void> {
+    const waiting = (await this.store.queuedDeviceIds()).filter((id) => !this.isLive(id));
+    if (waiting.length === 0) return;
+    const lastSeen = new Map((await this.store.listDevices()).map((d) => [d.device.id, d.lastSeenMs]));
+    for (const deviceId of waiting) {
+      const seen = lastSeen.get(deviceId) ?? 0;
+      if (now - seen < this.options.offlineFailMs) continue;
+      const reason = `device ${deviceId} has been offline for ${Math.round((now - seen) / 1000)} s (limit ${Math.round(this.options.offlineFailMs / 1000)} s)`;
+      const failed = await this.store.failQueuedJobsOn(deviceId, reason, now);
+      for (const job of failed) await this.publishJob(job);
+      for (const runId of new Set(failed.map((j) => j.runId))) await this.finishIfDone(runId);
+    }
   }
 }

@@ -23,6 +23,7 @@ Runs an orchestrator: agents connect to it (etbench agent), clients submit runs 
                      written to $ETBENCH_HOME/token, where clients on this machine find it)
   --lease-ms N       lease length without heartbeats (default 30000)
   --heartbeat-ms N   heartbeat interval agents are told to use (default 5000)
+  --offline-fail-ms N  queued jobs bound to a device offline this long fail (default 600000)
 `;
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
@@ -39,7 +40,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
       args: [...argv], strict: true, allowPositionals: false,
       options: {
         port: { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, tokens: { type: 'string' },
-        'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'offline-fail-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
@@ -72,7 +73,9 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   }
   const orchestrator = await startOrchestrator({
     host: values.host ?? '0.0.0.0', port, store, tokens,
-    farm: { leaseMs: integer('lease-ms', values['lease-ms'], 30_000, 100), heartbeatIntervalMs: integer('heartbeat-ms', values['heartbeat-ms'], 5000, 20) },
+    farm: { leaseMs: integer('lease-ms', values['lease-ms'], 30_000, 100), heartbeatIntervalMs: integer('heartbeat-ms', values['heartbeat-ms'], 5000, 20),
+      offlineFailMs: integer('offline-fail-ms', values['offline-fail-ms'], 600_000, 0),
+    },
   });
   io.stdout(`listening on ${values.host ?? '0.0.0.0'}:${orchestrator.port}\n`);
   await new Promise<void>((resolve) => {

@@ -244,6 +244,23 @@ export class SqliteStore implements Store {
       device = excluded.device`).run(device.id, device.unitId, agentId, nowMs, bytes(Device.encode(device).finish()));
   }
 
+  async touchDevices(agentId: string, nowMs: number): Promise<void> {
+    this.stmt('UPDATE devices SET last_seen_ms = ? WHERE agent_id = ?').run(nowMs, agentId);
+  }
+
+  async queuedDeviceIds(): Promise<string[]> {
+    return (this.stmt(`SELECT DISTINCT device_id FROM jobs WHERE state = 'queued' AND device_id IS NOT NULL`).all() as { device_id: string }[])
+      .map((r) => r.device_id);
+  }
+
+  async failQueuedJobsOn(deviceId: string, reason: string, nowMs: number): Promise<JobRow[]> {
+    return this.db.transaction(() => {
+      const rows = (this.stmt(`SELECT * FROM jobs WHERE state = 'queued' AND device_id = ?`).all(deviceId) as JobRecord[]);
+      this.stmt(`UPDATE jobs SET state = 'failed', reason = ?, updated_ms = ? WHERE state = 'queued' AND device_id = ?`).run(reason, nowMs, deviceId);
+      return rows.map((r) => ({ ...jobRow(r), state: 'failed' as const, reason }));
+    })();
+  }
+
   async listDevices(): Promise<{ device: Device; agentId: string; lastSeenMs: number }[]> {
     const rows = this.stmt('SELECT agent_id, last_seen_ms, device FROM devices ORDER BY id').all() as
       { agent_id: string; last_seen_ms: number; device: Buffer }[];

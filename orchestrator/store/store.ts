@@ -95,6 +95,12 @@ export interface Store {
   finishRunIfDone(runId: string): Promise<boolean>;
   failJob(jobId: string, reason: string, nowMs: number): Promise<void>;
   upsertDevice(device: Device, agentId: string, nowMs: number): Promise<void>;
+  /** Records that the agent's devices were heard from. */
+  touchDevices(agentId: string, nowMs: number): Promise<void>;
+  /** Devices that queued jobs are bound to. */
+  queuedDeviceIds(): Promise<string[]>;
+  /** Fails the queued jobs bound to a device (it has been gone too long); returns them. */
+  failQueuedJobsOn(deviceId: string, reason: string, nowMs: number): Promise<JobRow[]>;
   listDevices(): Promise<{ device: Device; agentId: string; lastSeenMs: number }[]>;
   recordArtifact(info: { sha256: string; size: number; name: string; kind: string }, nowMs: number): Promise<void>;
   close(): Promise<void>;

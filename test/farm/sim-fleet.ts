@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Agent, SimDriver } from '../../agent/index.js';
 import { FarmClient } from '../../cli/farm/client.js';
 import { ProgramBuilder } from '../../program/index.js';
-import { programFacts, startOrchestrator, type Orchestrator } from '../../orchestrator/index.js';
+import { programFacts, startOrchestrator, type FarmOptions, type Orchestrator } from '../../orchestrator/index.js';
 
 export interface SimFleet {
   orchestrator: Orchestrator;
@@ -18,11 +18,11 @@ export interface SimFleet {
   close(): Promise<void>;
 }
 
-export async function startSimFleet(agentCount: number, jobMs = 1): Promise<SimFleet> {
+export async function startSimFleet(agentCount: number, jobMs = 1, farm: Partial<FarmOptions> = {}): Promise<SimFleet> {
   const dir = await mkdtemp(path.join(tmpdir(), 'etbench-fleet-'));
   const token = 'fleet-token';
   const orchestrator = await startOrchestrator({
-    port: 0, store: `sqlite:${path.join(dir, 'farm.db')}`, tokens: [{ token, scopes: ['admin'] }], farm: { leaseMs: 10_000, heartbeatIntervalMs: 1000 },
+    port: 0, store: `sqlite:${path.join(dir, 'farm.db')}`, tokens: [{ token, scopes: ['admin'] }], farm: { leaseMs: 10_000, heartbeatIntervalMs: 1000, ...farm },
   });
   const b = new ProgramBuilder();
   const m = b.method('forward');

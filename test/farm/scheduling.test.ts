@@ -1,0 +1,78 @@
+// Scheduling rules on a simulated fleet (in-process orchestrator, agents on real gRPC
+// connections): priorities, cancellation, jobs bound to a vanished device, unschedulable pool
+// jobs and selectors that match nothing.
+
+import test from 'ava';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { JobState, RunState, type ProgramRef } from '../../proto/index.js';
+import type { SqliteStore } from '../../orchestrator/index.js';
+import { configs, startSimFleet, type SimFleet } from './sim-fleet.js';
+
+async function upload(fleet: SimFleet): Promise<ProgramRef> {
+  const info = await fleet.client.uploadBytes(fleet.program, 'add.pte');
+  return { ...info, methods: [], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false };
+}
+
+test('a high-priority run overtakes the queue of a low-priority one on the same device', async (t) => {
+  const fleet = await startSimFleet(1, 40);
+  t.teardown(() => fleet.close());
+  const program = await upload(fleet);
+  const low = await fleet.client.submit({ programs: [program], devices: ['sim-1'], configs: configs(10), priority: 0 });
+  await new Promise((r) => setTimeout(r, 60));
+  const high = await fleet.client.submit({ programs: [program], devices: ['sim-1'], configs: configs(1), priority: 10 });
+  await fleet.client.watch(high.id);
+  await fleet.client.watch(low.id);
+  const db = (fleet.orchestrator.store as SqliteStore).handle;
+  const order = db.prepare(`SELECT run_id FROM jobs ORDER BY first_leased_ms, rowid`).all() as { run_id: string }[];
+  const position = order.findIndex((r) => r.run_id === high.id);
+  t.true(position >= 1 && position <= 3, `high-priority job leased at position ${position} of 11`);
+});
+
+test('cancelling a run cancels its queued jobs and stops the running one', async (t) => {
+  const fleet = await startSimFleet(1, 200);
+  t.teardown(() => fleet.close());
+  const program = await upload(fleet);
+  const run = await fleet.client.submit({ programs: [program], devices: ['sim-1'], configs: configs(20) });
+  const cancelled = new Promise<string>((resolve) => fleet.agents[0]!.once('result', (r: { problem: string }) => resolve(r.problem)));
+  await new Promise((r) => setTimeout(r, 100));
+  const after = await fleet.client.cancelRun(run.id);
+  t.is(after.state, RunState.RUN_STATE_CANCELLED);
+  t.is(await cancelled, 'cancelled');
+  const final = await fleet.client.getRun(run.id);
+  t.is(final.cancelled, 20);
+  t.true(final.jobs.every((j) => j.state === JobState.JOB_STATE_CANCELLED));
+  const db = (fleet.orchestrator.store as SqliteStore).handle;
+  t.deepEqual(db.prepare(`SELECT COUNT(*) AS n FROM results WHERE accepted = 1`).get(), { n: 0 });
+});
+
+test('jobs bound to a device that went away fail with the reason after the offline limit', async (t) => {
+  const fleet = await startSimFleet(2, 1, { offlineFailMs: 300, leaseMs: 400 });
+  t.teardown(() => fleet.close());
+  const program = await upload(fleet);
+  await fleet.agents[1]!.stop();
+  // `all` means the devices there now; naming the absent one by id queues jobs for it.
+  const online = await fleet.client.submit({ programs: [program], devices: ['all'], configs: configs(1) });
+  t.is(online.total, 1);
+  const run = await fleet.client.submit({ programs: [program], devices: ['sim-1', 'sim-2'], configs: configs(2) });
+  const final = await fleet.client.watch(run.id);
+  t.is(final.state, RunState.RUN_STATE_DONE);
+  t.is(final.done, 2);
+  t.is(final.failed, 2);
+  for (const job of final.jobs.filter((j) => j.state === JobState.JOB_STATE_FAILED)) {
+    t.is(job.deviceId, 'sim-2');
+    t.regex(job.reason, /device sim-2 has been offline for \d+ s/);
+  }
+});
+
+test('a pool job no device can run is unschedulable; a selector matching nothing is refused', async (t) => {
+  const fleet = await startSimFleet(2, 1);
+  t.teardown(() => fleet.close());
+  const program = await upload(fleet);
+  const run = await fleet.client.submit({ programs: [program], devices: ['any:kind=sim'], configs: [{ ...configs(1)[0]!, kernels: 'optimized' }] });
+  t.is(run.state, RunState.RUN_STATE_DONE);
+  t.is(run.unschedulable, 1);
+  t.regex(run.jobs[0]?.reason ?? '', /device sim-1's runtime has no 'optimized' kernel set; device sim-2's/);
+  const error = await t.throwsAsync<ServiceError>(fleet.client.submit({ programs: [program], devices: ['kind=phone'] }));
+  t.is(error?.code, status.INVALID_ARGUMENT);
+  t.regex(error?.details ?? '', /no device matches 'kind=phone'; known devices: sim-1, sim-2/);
+});
