@@ -74,7 +74,9 @@ export class Farm {
   readonly firstDispatchMs = new Map<string, number>();
 
   constructor(readonly store: Store, readonly artifacts: ArtifactStore, options: Partial<FarmOptions> = {}) {
-    this.options = { ...DEFAULT_FARM_OPTIONS, ...options };
+    const merged = { ...DEFAULT_FARM_OPTIONS, ...options };
+    // Agents must beat several times per lease, or a healthy agent would look silent.
+    this.options = { ...merged, heartbeatIntervalMs: Math.min(merged.heartbeatIntervalMs, Math.floor(merged.leaseMs / 3)) };
     this.now = this.options.now ?? Date.now;
     this.events.setMaxListeners(0);
   }
@@ -232,6 +234,16 @@ export class Farm {
       if (job.leaseDevice !== null) link.busy.set(job.leaseDevice, job.id);
     }
     this.kick();
+  }
+
+  /** The connected agent, other than agentId, that already has one of these devices; or null. */
+  conflictingAgent(agentId: string, deviceIds: readonly string[]): { agentId: string; deviceId: string } | null {
+    for (const agent of this.agents.values()) {
+      if (agent.id === agentId) continue;
+      const clash = deviceIds.find((id) => agent.devices.has(id));
+      if (clash !== undefined) return { agentId: agent.id, deviceId: clash };
+    }
+    return null;
   }
 
   detachAgent(link: AgentLink): void {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Metadata, credentials, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import {
   ARTIFACT_CHUNK_BYTES, ArtifactServiceClient, BenchServiceClient, channelOptions,
   type ArtifactInfo, type ArtifactStatus, type CompareResponse, type ListDevicesResponse, type ListResultsResponse, type Device, type Job, type ProgramRef, type Run, type RunEvent, type SubmitRunRequest,
@@ -91,9 +91,26 @@ export class FarmClient {
     return unary<CompareResponse>((done) => this.bench.compare({ runA, runB }, this.metadata, done));
   }
 
-  /** Streams the run's events until it finishes; resolves with the final run (with jobs). */
-  async watch(runId: string, onEvent: (event: RunEvent) => void = () => undefined): Promise<Run> {
-    await new Promise<void>((resolve, reject) => {
+  /**
+   * Streams the run's events until it finishes; resolves with the final run (with jobs). An
+   * orchestrator that goes away (restarts) is waited for, up to patienceMs, and watched again.
+   */
+  async watch(runId: string, onEvent: (event: RunEvent) => void = () => undefined, patienceMs = 120_000): Promise<Run> {
+    const deadline = Date.now() + patienceMs;
+    for (;;) {
+      try {
+        await this.watchOnce(runId, onEvent);
+        return await this.getRun(runId);
+      } catch (error) {
+        const code = (error as Partial<ServiceError>).code;
+        if (code !== status.UNAVAILABLE || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private watchOnce(runId: string, onEvent: (event: RunEvent) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const call = this.bench.watchRun({ runId }, this.metadata);
       let finished = false;
       call.on('data', (event: RunEvent) => {
@@ -101,9 +118,8 @@ export class FarmClient {
         if (event.finished) finished = true;
       });
       call.on('error', reject);
-      call.on('end', () => (finished ? resolve() : reject(new Error(`watch of ${runId} ended before the run finished`))));
+      call.on('end', () => (finished ? resolve() : reject(Object.assign(new Error(`watch of ${runId} ended before the run finished`), { code: status.UNAVAILABLE }))));
     });
-    return this.getRun(runId);
   }
 
   /** Waits until the orchestrator answers (it may still be starting). */

@@ -31,6 +31,11 @@ export function agentService(farm: Farm, auth: Authenticator): AgentServiceServe
             return fail(status.FAILED_PRECONDITION, `protocol version ${reg.protocolVersion} is not supported: this orchestrator speaks version ${PROTOCOL_VERSION}; upgrade the agent`);
           }
           if (reg.agentId === '') return fail(status.INVALID_ARGUMENT, 'Register.agent_id is empty');
+          // Two agents driving one device would break one-job-per-device; the later one waits.
+          const clash = farm.conflictingAgent(reg.agentId, reg.devices.map((d) => d.id));
+          if (clash !== null) {
+            return fail(status.ALREADY_EXISTS, `device ${clash.deviceId} is already registered by connected agent ${clash.agentId}`);
+          }
           link = {
             id: reg.agentId,
             devices: new Map(reg.devices.map((d) => [d.id, { ...d, agentId: reg.agentId }])),

@@ -74,19 +74,19 @@ test.serial('kill -9 of the orchestrator mid-run and a restart on the same store
   const serve = await startServe(t, db, 0, ['--lease-ms', '4000']);
   startAgent(t, serve.address, 'r1', ['r1'], path.join(dir, 'c1'));
   startAgent(t, serve.address, 'r2', ['r2'], path.join(dir, 'c2'));
-  let client = new FarmClient(serve.address, TOKENS.submit);
+  const client = new FarmClient(serve.address, TOKENS.submit);
   await waitFor('two devices', async () => (await client.devices()).filter((d) => d.state === 1).length === 2);
   const programs = await Promise.all([50_000, 60_000, 70_000].map((n, i) => client.uploadProgram(addProgram(dir, `p${i}.pte`, n))));
   const run = await client.submit({ programs, devices: ['all'], configs: [{ ...SLOW, iterations: 600 }] });
   t.is(run.total, 6);
   await waitFor('a finished job', async () => (await client.getRun(run.id)).done >= 1, 60_000);
+  // The watch outlives the orchestrator: it waits for it to come back on the same address.
+  const watched = client.watch(run.id);
   serve.child.kill('SIGKILL');
   await serve.exited;
-  client.close();
-  const again = await startServe(t, db, serve.port, ['--lease-ms', '4000']);
-  client = new FarmClient(again.address, TOKENS.submit);
+  await startServe(t, db, serve.port, ['--lease-ms', '4000']);
   t.teardown(() => client.close());
-  const final = await client.watch(run.id);
+  const final = await watched;
   t.is(final.state, RunState.RUN_STATE_DONE);
   t.is(final.done, 6, JSON.stringify(final.jobs.map((j) => [j.id, j.state, j.reason])));
   oneAcceptedPerJob(t, db, run.id);

@@ -2,10 +2,13 @@
 // connections): priorities, cancellation, jobs bound to a vanished device, unschedulable pool
 // jobs and selectors that match nothing.
 
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import test from 'ava';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { JobState, RunState, type ProgramRef } from '../../proto/index.js';
 import type { SqliteStore } from '../../orchestrator/index.js';
+import { waitFor } from './helpers.js';
 import { configs, startSimFleet, type SimFleet } from './sim-fleet.js';
 
 async function upload(fleet: SimFleet): Promise<ProgramRef> {
@@ -46,7 +49,7 @@ test('cancelling a run cancels its queued jobs and stops the running one', async
 });
 
 test('jobs bound to a device that went away fail with the reason after the offline limit', async (t) => {
-  const fleet = await startSimFleet(2, 1, { offlineFailMs: 300, leaseMs: 400 });
+  const fleet = await startSimFleet(2, 1, { offlineFailMs: 300, leaseMs: 400, heartbeatIntervalMs: 100 });
   t.teardown(() => fleet.close());
   const program = await upload(fleet);
   await fleet.agents[1]!.stop();
@@ -75,4 +78,21 @@ test('a pool job no device can run is unschedulable; a selector matching nothing
   const error = await t.throwsAsync<ServiceError>(fleet.client.submit({ programs: [program], devices: ['kind=phone'] }));
   t.is(error?.code, status.INVALID_ARGUMENT);
   t.regex(error?.details ?? '', /no device matches 'kind=phone'; known devices: sim-1, sim-2/);
+});
+
+test('a second agent claiming a device another connected agent has is refused, and keeps retrying', async (t) => {
+  const fleet = await startSimFleet(1, 1);
+  t.teardown(() => fleet.close());
+  const { Agent, SimDriver } = await import('../../agent/index.js');
+  const lines: string[] = [];
+  const intruder = new Agent({
+    orchestrator: fleet.orchestrator.address, token: 'fleet-token', agentId: 'intruder', cacheDir: path.join(tmpdir(), `etbench-intruder-${process.pid}`),
+    drivers: [new SimDriver({ deviceIds: ['sim-1'], capabilities: { kernelSets: [], backends: [] } })], backoffMinMs: 50, backoffMaxMs: 100,
+    log: (line) => lines.push(line),
+  });
+  t.teardown(() => intruder.stop());
+  await intruder.start();
+  await waitFor('two refusals', () => lines.filter((l) => /device sim-1 is already registered by connected agent sim-agent-1\); reconnecting/.test(l)).length >= 2, 10_000);
+  const devices = await fleet.client.devices();
+  t.deepEqual(devices.map((d) => [d.id, d.agentId]), [['sim-1', 'sim-agent-1']]);
 });
