@@ -14,6 +14,7 @@ import { resolveToken } from './home.js';
 export const QUERY_HELP = `Usage: etbench devices [--selector SEL] [options]
        etbench results [RUN_ID] [options]          (default: the latest run)
        etbench compare RUN_A RUN_B [options]       (ratio of medians, B over A, per series)
+             [--fail-on-regression [--threshold R]]  exit 3 when a series' B/A exceeds R (default 1.10)
 
   --orchestrator HOST:PORT   default $ETBENCH_ORCHESTRATOR or 127.0.0.1:50051
   --token TOKEN              a token with the read scope (default $ETBENCH_TOKEN, $ETBENCH_HOME/token)
@@ -42,7 +43,10 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
   try {
     parsed = parseArgs({
       args: [...argv], strict: true, allowPositionals: true,
-      options: { orchestrator: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' }, selector: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        orchestrator: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' }, selector: { type: 'string' },
+        'fail-on-regression': { type: 'boolean' }, threshold: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     throw new UsageError(`${command}: ${(e as Error).message}`);
@@ -58,6 +62,12 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
   if (positionals.length < expected[0]! || positionals.length > expected[1]!) {
     throw new UsageError(command === 'compare' ? 'compare needs two run ids: etbench compare RUN_A RUN_B' : `${command}: unexpected argument '${positionals.at(-1)}'`);
   }
+  const threshold = values.threshold === undefined ? 1.1 : Number(values.threshold);
+  if (!Number.isFinite(threshold) || threshold <= 0) throw new UsageError(`--threshold must be a ratio > 0, got '${values.threshold}'`);
+  if (command !== 'compare' && (values['fail-on-regression'] === true || values.threshold !== undefined)) {
+    throw new UsageError(`${command}: --fail-on-regression and --threshold belong to compare`);
+  }
+  let regressions: string[] = [];
   const address = values.orchestrator ?? io.env['ETBENCH_ORCHESTRATOR'] ?? '127.0.0.1:50051';
   const client = new FarmClient(address, resolveToken(values.token, io.env, io.cwd));
   try {
@@ -74,10 +84,14 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
       io.stdout(renderGrid(['program', 'method', 'device', 'kernels', 'p50 ms', 'p90 ms', 'n', 'state', 'reason'], jobs.map(resultRow)));
     } else {
       const { series } = await client.compare(positionals[0]!, positionals[1]!);
-      if (format === 'json') return io.stdout(`${JSON.stringify({ series }, null, 2)}\n`);
-      io.stdout(renderGrid(['program', 'method', 'device', 'median A ms', 'median B ms', 'B/A'], series.map((s) => [
-        s.program, s.method || NONE, s.deviceId, formatMs(s.medianAMs), formatMs(s.medianBMs), s.ratio.toFixed(3),
-      ])));
+      // A minimal gate: the ratio of medians against a fixed threshold (no statistics yet).
+      regressions = series.filter((s) => s.ratio > threshold).map((s) => `${s.program} ${s.method || 'default'} on ${s.deviceId}: ${s.ratio.toFixed(3)}x`);
+      if (format === 'json') io.stdout(`${JSON.stringify({ series }, null, 2)}\n`);
+      else {
+        io.stdout(renderGrid(['program', 'method', 'device', 'median A ms', 'median B ms', 'B/A'], series.map((s) => [
+          s.program, s.method || NONE, s.deviceId, formatMs(s.medianAMs), formatMs(s.medianBMs), s.ratio.toFixed(3),
+        ])));
+      }
     }
   } catch (e) {
     const se = e as ServiceError;
@@ -86,5 +100,8 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
     throw new ExitError(1, `${command}: ${grpcStatus[se.code] ?? se.code} from ${address}: ${se.details}`);
   } finally {
     client.close();
+  }
+  if (values['fail-on-regression'] === true && regressions.length > 0) {
+    throw new ExitError(3, `${regressions.length} series slower than ${threshold}x:\n${regressions.map((r) => `  ${r}`).join('\n')}`);
   }
 }

@@ -50,6 +50,12 @@ test('serve, agent, run --orchestrator, devices, results and compare work togeth
   t.is(series.length, suite.length, 'only the c1 series are in both runs');
   t.true(series.every((s) => s.deviceId === 'c1' && s.ratio > 0));
 
+  const gate = await finish(spawnEtbench(t, ['compare', runA!, runB, ...common, '--fail-on-regression', '--threshold', '0.000001'], env));
+  t.is(gate.code, 3, gate.out);
+  t.regex(gate.out, new RegExp(`${suite.length} series slower than 0\\.000001x`));
+  const relaxed = await finish(spawnEtbench(t, ['compare', runA!, runB, ...common, '--fail-on-regression', '--threshold', '1000'], env));
+  t.is(relaxed.code, 0, relaxed.out);
+
   // A program no device can run: exit 1, named on stderr. A selector matching nothing: exit 2.
   const linear = XNNPACK_PROGRAMS.find((f) => f.endsWith('linear129.pte'))!;
   const failing = await finish(spawnEtbench(t, ['run', ...common, '--devices', 'c1', '--programs', linear], env));
