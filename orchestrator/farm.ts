@@ -172,10 +172,8 @@ export class Farm {
     const leased = await this.store.cancelRun(runId, this.now());
     for (const job of leased) {
       const agent = job.leaseAgent === null ? undefined : this.agents.get(job.leaseAgent);
-      if (agent !== undefined && job.leaseDevice !== null) {
-        agent.send({ kind: { $case: 'cancel', value: { jobId: job.id, attempt: job.attempt, reason: 'run cancelled' } } });
-        agent.busy.delete(job.leaseDevice);
-      }
+      // The device stays busy until the agent reports the stopped job (or stops reporting it).
+      if (agent !== undefined) agent.send({ kind: { $case: 'cancel', value: { jobId: job.id, attempt: job.attempt, reason: 'run cancelled' } } });
     }
     await this.publishRun(runId, true);
     this.kick();
@@ -259,13 +257,27 @@ export class Farm {
 
   async heartbeat(link: AgentLink, busyDeviceIds: readonly string[]): Promise<void> {
     link.lastHeartbeatMs = this.now();
+    // Devices we hold busy that the agent says are idle: free them unless their job is still
+    // leased (an offer may be in flight), so a refused offer or a cancelled job cannot pin a
+    // device, and a refusing device is offered again at most once per heartbeat.
+    let freed = false;
+    for (const [deviceId, jobId] of [...link.busy]) {
+      if (busyDeviceIds.includes(deviceId)) continue;
+      const job = jobId === '' ? null : await this.store.getJob(jobId);
+      if (job === null || job.state !== 'leased' || job.leaseDevice !== deviceId) {
+        link.busy.delete(deviceId);
+        freed = true;
+      }
+    }
+    if (freed) this.kick();
     await this.store.touchDevices(link.id, link.lastHeartbeatMs);
     await this.store.renewLeases(link.id, busyDeviceIds, this.now() + this.options.leaseMs);
   }
 
   async rejected(link: AgentLink, jobId: string, attempt: number): Promise<void> {
     const job = await this.store.getJob(jobId);
-    if (job !== null && job.leaseAgent === link.id && job.leaseDevice !== null) link.busy.delete(job.leaseDevice);
+    // The device rests until the agent's next heartbeat: re-offering at once could loop.
+    if (job !== null && job.leaseAgent === link.id && job.leaseDevice !== null) link.busy.set(job.leaseDevice, '');
     await this.store.unleaseJob(jobId, attempt, this.now());
     this.kick();
   }
