@@ -51,6 +51,8 @@ export interface AgentLink {
   /** device id -> job id leased on it. */
   busy: Map<string, string>;
   send(message: OrchestratorMessage): void;
+  /** Ends the agent's stream with UNAVAILABLE and the reason; the agent reconnects. */
+  drop(reason: string): void;
   lastHeartbeatMs: number;
 }
 
@@ -370,7 +372,10 @@ export class Farm {
     const now = this.now();
     // An agent silent for a whole lease is gone even if its TCP connection lingers.
     for (const agent of [...this.agents.values()]) {
-      if (now - agent.lastHeartbeatMs > this.options.leaseMs) this.agents.delete(agent.id);
+      if (now - agent.lastHeartbeatMs > this.options.leaseMs) {
+        this.agents.delete(agent.id);
+        agent.drop(`no heartbeat for ${now - agent.lastHeartbeatMs} ms (lease ${this.options.leaseMs} ms); reconnect`);
+      }
     }
     const expired = await this.store.expireLeases(now);
     for (const job of expired) {

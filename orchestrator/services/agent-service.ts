@@ -44,6 +44,7 @@ export function agentService(farm: Farm, auth: Authenticator): AgentServiceServe
             send: (m) => {
               if (!call.writableEnded && !call.destroyed) call.write(m);
             },
+            drop: (reason) => fail(status.UNAVAILABLE, reason),
           };
           link.send({ kind: { $case: 'registered', value: { protocolVersion: PROTOCOL_VERSION, heartbeatIntervalMs: farm.options.heartbeatIntervalMs, leaseMs: farm.options.leaseMs } } });
           await farm.attachAgent(link);

@@ -53,10 +53,10 @@ export interface ServeProc extends Proc {
   address: string;
 }
 
-/** `etbench serve` on a free loopback port with short leases; resolves once it listens. */
+/** `etbench serve` on a free loopback port with short leases (3 s: room for a loaded machine); resolves once it listens. */
 export async function startServe(t: ExecutionContext, dbFile: string, port = 0, extra: readonly string[] = []): Promise<ServeProc> {
   const proc = spawnEtbench(t, ['serve', '--port', String(port), '--host', '127.0.0.1', '--store', `sqlite:${dbFile}`, '--tokens', TOKEN_SPEC,
-    '--lease-ms', '1500', '--heartbeat-ms', '200', ...extra]);
+    '--lease-ms', '3000', '--heartbeat-ms', '300', ...extra]);
   const bound = await waitFor('serve to listen', () => {
     if (proc.child.exitCode !== null) throw new Error(`serve exited: ${proc.output()}`);
     return /listening on [^:]+:(\d+)/.exec(proc.output())?.[1];
