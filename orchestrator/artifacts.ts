@@ -14,6 +14,9 @@ export class ArtifactError extends Error {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
+/** The largest blob accepted: a program or runtime build, not a disk filler. */
+export const MAX_ARTIFACT_BYTES = 4 * 1024 ** 3;
+
 export function checkSha256(sha256: string): void {
   if (!SHA256.test(sha256)) throw new ArtifactError(`not a sha256 (64 lowercase hex digits): '${sha256.slice(0, 80)}'`);
 }
@@ -52,6 +55,7 @@ export class ArtifactStore {
    */
   async append(sha256: string, offset: number, data: Uint8Array, totalSize: number): Promise<number> {
     checkSha256(sha256);
+    if (totalSize > MAX_ARTIFACT_BYTES) throw new ArtifactError(`artifact ${sha256.slice(0, 12)} declares ${totalSize} bytes; the limit is ${MAX_ARTIFACT_BYTES}`);
     const have = await this.received(sha256);
     if (offset !== have) throw new ArtifactError(`chunk for ${sha256.slice(0, 12)} at offset ${offset}, but ${have} bytes are received; resume at ${have}`);
     if (offset + data.length > totalSize) throw new ArtifactError(`chunk for ${sha256.slice(0, 12)} runs past the declared size ${totalSize}`);

@@ -107,6 +107,7 @@ test('artifacts: hash checked on write (corrupt and truncated uploads rejected) 
   await artifacts.append(sha, 5, data.subarray(5), data.length);
   await artifacts.commit(sha, data.length);
   t.deepEqual(await artifacts.read(sha), data);
+  await t.throwsAsync(artifacts.append(sha256Of(Buffer.from('big')), 0, data, 5 * 1024 ** 3), { message: /the limit is/ });
   const bad = sha256Of(Buffer.from('other'));
   await artifacts.append(bad, 0, data, data.length);
   await t.throwsAsync(artifacts.commit(bad, data.length), { message: /hashes to/ });
