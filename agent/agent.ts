@@ -191,6 +191,8 @@ export class Agent extends EventEmitter {
     try {
       progress('fetching', 0);
       const programPath = await this.fetchProgram(offer.program.sha256, offer.program.name, abort.signal);
+      const build = offer.runtime !== undefined && offer.runtime.sha256 !== '' ? offer.runtime : null;
+      const runtimePath = build === null ? null : await this.fetchProgram(build.sha256, 'etrun', abort.signal, 'runtime');
       progress('preparing', 0.1);
       await target.driver.prepare(target.device, programPath);
       const conditions = await target.driver.conditions(target.device);
@@ -200,10 +202,12 @@ export class Agent extends EventEmitter {
       const outcome = await target.driver.run(target.device, {
         programPath, method: offer.method === '' ? null : offer.method, config: offer.config, timeoutMs: offer.timeoutMs,
         memoryLimitBytes: Number(offer.memoryLimitBytes), rtol: offer.program.hasTolerances ? offer.program.rtol : null,
-        atol: offer.program.hasTolerances ? offer.program.atol : null,
+        atol: offer.program.hasTolerances ? offer.program.atol : null, runtimePath,
       }, abort.signal).finally(() => clearTimeout(backstop));
       result = {
         ...outcome, jobId: offer.jobId, attempt: offer.attempt, deviceId: offer.deviceId,
+        // The result names the build that made it; an uploaded one by its artifact hash.
+        runtime: build === null ? outcome.runtime : { ...build, ...(outcome.runtime ?? {}), sha256: build.sha256, abi: build.abi },
         conditionsJson: outcome.conditionsJson || (conditions === null ? '' : JSON.stringify(conditions)),
       };
     } catch (error) {
@@ -225,12 +229,12 @@ export class Agent extends EventEmitter {
    * The program file, downloaded if needed. An orchestrator that is briefly away (restarting)
    * is waited for with backoff: that is not the program's failure.
    */
-  private async fetchProgram(sha256: string, name: string, signal: AbortSignal): Promise<string> {
+  private async fetchProgram(sha256: string, name: string, signal: AbortSignal, kind: 'program' | 'runtime' = 'program'): Promise<string> {
     let delay = 200;
     const deadline = Date.now() + (this.options.fetchPatienceMs ?? 60_000);
     for (;;) {
       try {
-        return await this.cache.get(this.artifactClient, this.metadata, sha256, name);
+        return await this.cache.get(this.artifactClient, this.metadata, sha256, name, kind);
       } catch (error) {
         const code = (error as Partial<ServiceError>).code;
         const transient = code === status.UNAVAILABLE || code === status.DEADLINE_EXCEEDED || code === status.INTERNAL;

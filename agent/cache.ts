@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Metadata } from '@grpc/grpc-js';
 import type { ArtifactServiceClient, DownloadChunk } from '../proto/index.js';
@@ -19,14 +19,18 @@ export class ArtifactCache {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** The local path of the artifact, fetched if needed; the name keeps a .pte/.bpte extension. */
-  get(client: ArtifactServiceClient, metadata: Metadata, sha256: string, name: string): Promise<string> {
+  /**
+   * The local path of the artifact, fetched if needed. A program keeps its .pte/.bpte extension;
+   * a runtime build is made executable.
+   */
+  get(client: ArtifactServiceClient, metadata: Metadata, sha256: string, name: string, kind: 'program' | 'runtime' = 'program'): Promise<string> {
     const ext = path.extname(name).toLowerCase();
-    const file = path.join(this.dir, `${sha256}${EXTENSIONS.has(ext) ? ext : '.pte'}`);
+    const file = path.join(this.dir, kind === 'runtime' ? `${sha256}.runtime` : `${sha256}${EXTENSIONS.has(ext) ? ext : '.pte'}`);
     if (this.verified.has(file)) return Promise.resolve(file);
     let pending = this.inflight.get(file);
     if (pending === undefined) {
-      pending = this.fetch(client, metadata, sha256, file).then((f) => {
+      pending = this.fetch(client, metadata, sha256, file).then(async (f) => {
+        if (kind === 'runtime') await chmod(f, 0o755);
         this.verified.add(f);
         return f;
       }).finally(() => this.inflight.delete(file));

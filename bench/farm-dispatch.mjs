@@ -57,7 +57,7 @@ await fleet.close();
 const store = new SqliteStore(':memory:');
 const n = 5000;
 const jobs = Array.from({ length: n }, (_, i) => ({
-  id: `j${i}`, seq: i, program: ref, method: '', deviceId: 'd', selector: 'all', config: configs(1)[0], configKey: 'k', state: 'queued',
+  id: `j${i}`, seq: i, program: ref, method: '', deviceId: 'd', selector: 'all', config: configs(1)[0], configKey: 'k', runtime: null, state: 'queued',
   reason: '', maxAttempts: 3, timeoutMs: 1000, memoryLimitBytes: 1,
 }));
 await store.createRun({ id: 'r', createdMs: 0, label: '', state: 'running', priority: 0, request: { programs: [], methods: [], devices: [], configs: [], priority: 0, timeoutMs: 0, memoryLimitBytes: 0, label: '', maxAttempts: 0 } }, jobs);

@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   DeviceState, JobState as PbJobState, RunState as PbRunState,
-  type Device, type Job, type JobResult, type OrchestratorMessage, type ProgramRef, type Run, type RunEvent, type RuntimeConfig,
+  type Device, type Job, type JobResult, type OrchestratorMessage, type ProgramRef, type Run, type RunEvent, type RuntimeBuild, type RuntimeConfig,
   type SubmitRunRequest,
 } from '../proto/index.js';
 import type { ArtifactStore } from './artifacts.js';
-import { configKey, incapability, matchesSelector, poolSelector } from './matching.js';
+import { configKey, incapability, matchesSelector, poolSelector, runtimeMismatch } from './matching.js';
 import { programFacts } from './program-facts.js';
 import { computeStats } from './stats.js';
 import type { JobRow, NewJob, RunRow, Store } from './store/store.js';
@@ -120,6 +120,7 @@ export class Farm {
       }
       programs.push({ ...p, size: data.length, methods: facts.methods, operators: facts.operators, delegates: facts.delegates });
     }
+    const runtime = await this.runtimeOf(request);
     const known = (await this.store.listDevices()).map((d) => this.liveDevice(d.device));
     const configs: RuntimeConfig[] = request.configs.length > 0 ? request.configs
       : [{ kernels: 'portable', backends: [], threads: 0, warmup: 0, hasWarmup: false, iterations: 0, minSeconds: 0, inputs: '' }];
@@ -146,11 +147,11 @@ export class Farm {
         for (const method of methods) {
           if (method !== '' && !program.methods.includes(method)) throw new RequestError(`program ${program.name} has no method '${method}' (it has ${program.methods.join(', ')})`);
           for (const config of configs) {
-            const reasons = target.devices.map((d) => incapability(d, program, config));
+            const reasons = target.devices.map((d) => runtimeMismatch(d, runtime) ?? incapability(d, program, config));
             const capable = reasons.some((r) => r === null);
             jobs.push({
               id: `${runId}-${jobs.length + 1}`, seq: jobs.length + 1, program, method, deviceId: target.deviceId, selector: target.selector,
-              config, configKey: configKey(config), state: capable ? 'queued' : 'unschedulable',
+              config, configKey: configKey(config), runtime, state: capable ? 'queued' : 'unschedulable',
               reason: capable ? '' : reasons.filter((r): r is string => r !== null).join('; '),
               maxAttempts: request.maxAttempts || this.options.defaultMaxAttempts,
               timeoutMs: request.timeoutMs || this.options.defaultTimeoutMs,
@@ -166,6 +167,23 @@ export class Farm {
     await this.finishIfDone(runId);
     this.kick();
     return run;
+  }
+
+  /** The uploaded runtime build a run asks for (checked to exist and recorded), or null. */
+  private async runtimeOf(request: SubmitRunRequest): Promise<RuntimeBuild | null> {
+    const build = request.runtime;
+    if (build === undefined || build.sha256 === '') return null;
+    if (!(await this.artifacts.has(build.sha256).catch(() => false))) {
+      throw new RequestError(`runtime build ${build.sha256}: no such artifact; upload it first (kind runtime)`, 'not-found');
+    }
+    if (build.abi === '') throw new RequestError('runtime build: abi is required (e.g. linux-x64)');
+    // A binary has one ABI and one git hash: the first record of it stands.
+    const known = await this.store.runtimeBuild(build.sha256);
+    if (known !== null && (known.abi !== build.abi || (build.git !== '' && known.git !== build.git))) {
+      throw new RequestError(`runtime build ${build.sha256.slice(0, 12)} is recorded as git ${known.git || '?'} for ${known.abi}, not git ${build.git || '?'} for ${build.abi}`);
+    }
+    await this.store.recordRuntimeBuild(build, this.now());
+    return known ?? build;
   }
 
   async cancelRun(runId: string): Promise<void> {
@@ -198,7 +216,7 @@ export class Farm {
     const stored = withResult && (j.state === 'done' || j.state === 'failed') ? await this.store.acceptedResult(j.id) : null;
     return {
       id: j.id, runId: j.runId, program: j.program, method: j.method, deviceId: j.leaseDevice ?? j.deviceId ?? '', selector: j.selector,
-      config: j.config, state: STATE_TO_PB[j.state], attempt: j.attempt, reason: j.reason, result: stored?.result,
+      config: j.config, runtime: j.runtime ?? undefined, state: STATE_TO_PB[j.state], attempt: j.attempt, reason: j.reason, result: stored?.result,
       stats: stored !== null && stored.samples.length > 0 ? computeStats(stored.samples) : undefined,
     };
   }
@@ -342,7 +360,8 @@ export class Farm {
         if (device.state !== DeviceState.DEVICE_STATE_ONLINE && device.state !== DeviceState.DEVICE_STATE_UNSPECIFIED) continue;
         const candidates = await this.store.queuedJobsFor(device.id, 64);
         for (const job of candidates) {
-          if (job.deviceId === null && (!matchesSelector(device, job.selector) || incapability(device, job.program, job.config) !== null)) continue;
+          if (job.deviceId === null && (!matchesSelector(device, job.selector) || runtimeMismatch(device, job.runtime) !== null
+            || incapability(device, job.program, job.config) !== null)) continue;
           const now = this.now();
           const leased = await this.store.leaseJob(job.id, agent.id, device.id, now + this.options.leaseMs, now);
           if (leased === null) continue;
@@ -358,6 +377,7 @@ export class Farm {
               value: {
                 jobId: leased.id, attempt: leased.attempt, runId: leased.runId, deviceId: device.id, program: leased.program,
                 method: leased.method, config: leased.config, timeoutMs: leased.timeoutMs, memoryLimitBytes: leased.memoryLimitBytes,
+                runtime: leased.runtime ?? undefined,
               },
             },
           });

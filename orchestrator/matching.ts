@@ -2,7 +2,7 @@
 // operator the program calls must be in the kernel sets the job's configuration selects, and
 // every delegate it carries must be a backend the runtime has.
 
-import type { Device, ProgramRef, RuntimeConfig } from '../proto/index.js';
+import type { Device, ProgramRef, RuntimeBuild, RuntimeConfig } from '../proto/index.js';
 
 /** `all`, a device id, or KEY=VALUE over the device's tags (kind, os, arch are tags too). */
 export function matchesSelector(device: Device, selector: string): boolean {
@@ -43,6 +43,13 @@ export function incapability(device: Device, program: ProgramRef, config: Runtim
   if (missingOps.length > 0) parts.push(`operators ${missingOps.join(', ')}`);
   if (missingDelegates.length > 0) parts.push(`delegates ${missingDelegates.join(', ')}`);
   return `device ${device.id}'s runtime (${config.kernels || 'portable'} kernels) lacks ${parts.join(' and ')}`;
+}
+
+/** null when the device can run an uploaded runtime build (same ABI), otherwise why not. */
+export function runtimeMismatch(device: Device, build: RuntimeBuild | null): string | null {
+  if (build === null) return null;
+  const abi = device.runtime?.abi ?? '';
+  return abi === build.abi ? null : `device ${device.id} is ${abi || 'of an unknown ABI'}; runtime build ${build.sha256.slice(0, 12)} is for ${build.abi}`;
 }
 
 /** The canonical form of a configuration, part of every series key. */

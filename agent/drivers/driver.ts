@@ -13,6 +13,8 @@ export interface DriverJob {
   memoryLimitBytes: number;
   rtol: number | null;
   atol: number | null;
+  /** An uploaded runtime build to run instead of the device's own; null: the device's. */
+  runtimePath: string | null;
 }
 
 /** What a run amounted to: a JobResult without the ids the agent adds. */

@@ -66,7 +66,8 @@ export class FarmClient {
 
   submit(request: Partial<SubmitRunRequest>): Promise<Run> {
     const full: SubmitRunRequest = {
-      programs: [], methods: [], devices: [], configs: [], priority: 10, timeoutMs: 0, memoryLimitBytes: 0, label: '', maxAttempts: 0, ...request,
+      programs: [], methods: [], devices: [], configs: [], priority: 10, timeoutMs: 0, memoryLimitBytes: 0, label: '', maxAttempts: 0, runtime: undefined,
+      ...request,
     };
     return unary<Run>((done) => this.bench.submitRun(full, this.metadata, done));
   }

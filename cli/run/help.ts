@@ -18,6 +18,9 @@ Without --orchestrator an embedded orchestrator and a local agent run it on this
   --out FILE            write the report to FILE instead of standard output
   --orchestrator H:P    submit to this orchestrator (etbench serve) instead of an embedded one
   --token TOKEN         token with the submit scope; default $ETBENCH_TOKEN, $ETBENCH_HOME/token
+  --runtime FILE        upload this etrun build and run it instead of the devices' own
+  --runtime-abi ABI     the build's ABI (default this machine's, e.g. linux-x64)
+  --runtime-git HASH    the build's git hash (default: asked of the binary when it runs here)
   --timeout S           seconds one job may take before it is killed; default 300
   -h, --help            this help
 

@@ -31,6 +31,9 @@ export interface RawRunOptions {
   orchestrator?: string;
   token?: string;
   out?: string;
+  runtime?: string;
+  'runtime-abi'?: string;
+  'runtime-git'?: string;
   help?: boolean;
 }
 
@@ -47,6 +50,8 @@ export interface RunOptions {
   out: string | null;
   backends: string[] | null;
   minSeconds: number | null;
+  /** An etrun build to upload and run instead of the devices' own (absolute path), with its ABI and git hash. */
+  runtime: { path: string; abi: string; git: string | null } | null;
   /** Absolute paths; null means the starter suite in suiteDir. */
   programs: string[] | null;
   suiteDir: string;
@@ -87,6 +92,9 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
         orchestrator: { type: 'string' },
         token: { type: 'string' },
         out: { type: 'string' },
+        runtime: { type: 'string' },
+        'runtime-abi': { type: 'string' },
+        'runtime-git': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -105,7 +113,7 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
   const { values } = parsed;
   const raw: RawRunOptions = { programs };
   if (values.devices !== undefined) raw.devices = values.devices;
-  for (const key of ['method', 'kernels', 'iterations', 'warmup', 'threads', 'format', 'timeout', 'backends', 'min-seconds', 'orchestrator', 'token', 'out'] as const) {
+  for (const key of ['method', 'kernels', 'iterations', 'warmup', 'threads', 'format', 'timeout', 'backends', 'min-seconds', 'orchestrator', 'token', 'out', 'runtime', 'runtime-abi', 'runtime-git'] as const) {
     const value = values[key];
     if (value !== undefined) raw[key] = value;
   }
@@ -128,6 +136,16 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
     throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
   }
   return value as T;
+}
+
+function runtimePath(file: string, cwd: string): string {
+  const absolute = path.resolve(cwd, file);
+  try {
+    if (statSync(absolute).isFile()) return absolute;
+  } catch {
+    // below
+  }
+  throw new UsageError(`--runtime: no such file: ${file}`);
 }
 
 function programPaths(files: readonly string[], cwd: string): string[] {
@@ -169,6 +187,11 @@ export function compileRunOptions(raw: RawRunOptions, context: Pick<CliIo, 'cwd'
     out: raw.out === undefined ? null : path.resolve(context.cwd, raw.out),
     backends: raw.backends === undefined ? null : raw.backends.split(',').map((b) => b.trim()).filter((b) => b !== ''),
     minSeconds,
+    runtime: raw.runtime === undefined ? null : {
+      path: runtimePath(raw.runtime, context.cwd),
+      abi: raw['runtime-abi'] ?? `${process.platform}-${process.arch}`,
+      git: raw['runtime-git'] ?? null,
+    },
     programs: raw.programs === undefined || raw.programs.length === 0 ? null : programPaths(raw.programs, context.cwd),
     suiteDir: starterSuiteDir(context.env, context.cwd),
     method: raw.method ?? null,

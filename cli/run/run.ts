@@ -4,12 +4,13 @@
 // reported through the chosen reporter in plan order once the run has finished; on a terminal
 // a progress line follows the jobs as they start.
 
-import { writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { locateEtrun } from '../../agent/drivers/host/index.js';
 import { tolerancesFor } from '../../program/index.js';
-import type { Job as FarmJob, ProgramRef, Run } from '../../proto/index.js';
+import type { Job as FarmJob, ProgramRef, Run, RuntimeBuild } from '../../proto/index.js';
 import { CancelledError, ExitError, JobsFailedError, UsageError, type FailedJob } from '../errors.js';
 import { FarmClient } from '../farm/client.js';
 import { startEmbeddedFarm } from '../farm/embedded.js';
@@ -35,6 +36,25 @@ function explain(e: unknown, what: string): never {
   if (!isServiceError(e)) throw e;
   if (e.code === grpcStatus.INVALID_ARGUMENT || e.code === grpcStatus.NOT_FOUND) throw new UsageError(`${what}: ${e.details}`);
   throw new ExitError(1, `${what}: ${grpcStatus[e.code] ?? e.code}: ${e.details}`);
+}
+
+/** Uploads an etrun build; its git hash is asked of the binary when it runs here. */
+async function uploadRuntime(client: FarmClient, runtime: NonNullable<RunOptions['runtime']>): Promise<RuntimeBuild> {
+  const data = await readFile(runtime.path);
+  const info = await client.uploadBytes(data, path.basename(runtime.path), 'runtime');
+  let git = runtime.git ?? '';
+  let version = '';
+  if (runtime.git === null && runtime.abi === `${process.platform}-${process.arch}`) {
+    const asked = spawnSync(runtime.path, ['--capabilities'], { encoding: 'utf8', timeout: 10_000 });
+    try {
+      const caps = JSON.parse(asked.stdout) as { runtime?: { git?: string; version?: string } };
+      git = caps.runtime?.git ?? '';
+      version = caps.runtime?.version ?? '';
+    } catch {
+      // not an etrun that answers: the build is still usable, without a git hash
+    }
+  }
+  return { sha256: info.sha256, abi: runtime.abi, git, version, build: '' };
 }
 
 async function connect(options: RunOptions, io: CliIo): Promise<{ client: FarmClient; close(): Promise<void> }> {
@@ -75,7 +95,9 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
       files.set(ref.sha256, file);
       refs.push(ref);
     }
+    const runtime = options.runtime === null ? undefined : await uploadRuntime(farm.client, options.runtime).catch((e: unknown) => explain(e, 'uploading the runtime build'));
     const submitted = await farm.client.submit({
+      runtime,
       programs: refs,
       methods: options.method === null ? [] : [options.method],
       devices: options.orchestrator === null ? options.devices.map((d) => d.id) : options.selectors,

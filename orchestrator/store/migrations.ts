@@ -87,4 +87,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'runtime builds as artifacts (by git hash and ABI); the build a job runs',
+    sql: `
+      CREATE TABLE runtime_builds (
+        sha256 TEXT PRIMARY KEY,
+        git TEXT NOT NULL,
+        abi TEXT NOT NULL,
+        version TEXT NOT NULL,
+        build TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+      );
+      CREATE INDEX runtime_builds_git ON runtime_builds (git, abi);
+      ALTER TABLE jobs ADD COLUMN runtime BLOB;
+    `,
+  },
 ];

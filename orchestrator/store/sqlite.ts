@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Device, JobResult, ProgramRef, ResultStatus, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
+import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
 import { MIGRATIONS } from './migrations.js';
 import type { IngestOutcome, JobRow, JobState, NewJob, RunRow, RunState, Store, StoredResult } from './store.js';
 
@@ -14,7 +14,7 @@ interface JobRecord {
   device_id: string | null; selector: string; config: Buffer; config_key: string; priority: number;
   state: JobState; attempt: number; max_attempts: number; lease_agent: string | null; lease_device: string | null;
   lease_expires_ms: number | null; reason: string; timeout_ms: number; memory_limit_bytes: number;
-  created_ms: number; updated_ms: number; first_leased_ms: number | null;
+  created_ms: number; updated_ms: number; first_leased_ms: number | null; runtime: Buffer | null;
 }
 
 interface RunRecord { id: string; created_ms: number; label: string; state: RunState; priority: number; request: Buffer }
@@ -26,6 +26,7 @@ function jobRow(r: JobRecord): JobRow {
     priority: r.priority, state: r.state, attempt: r.attempt, maxAttempts: r.max_attempts, leaseAgent: r.lease_agent,
     leaseDevice: r.lease_device, leaseExpiresMs: r.lease_expires_ms, reason: r.reason, timeoutMs: r.timeout_ms,
     memoryLimitBytes: r.memory_limit_bytes, createdMs: r.created_ms, updatedMs: r.updated_ms, firstLeasedMs: r.first_leased_ms,
+    runtime: r.runtime === null ? null : RuntimeBuild.decode(r.runtime),
   };
 }
 
@@ -86,14 +87,14 @@ export class SqliteStore implements Store {
   async createRun(run: RunRow, jobs: readonly NewJob[]): Promise<void> {
     const insertRun = this.stmt('INSERT INTO runs (id, created_ms, label, state, priority, request) VALUES (?, ?, ?, ?, ?, ?)');
     const insertJob = this.stmt(`INSERT INTO jobs (id, run_id, seq, program, program_sha256, method, device_id, selector, config,
-      config_key, priority, state, max_attempts, reason, timeout_ms, memory_limit_bytes, created_ms, updated_ms)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      config_key, priority, state, max_attempts, reason, timeout_ms, memory_limit_bytes, created_ms, updated_ms, runtime)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.db.transaction(() => {
       insertRun.run(run.id, run.createdMs, run.label, run.state, run.priority, bytes(SubmitRunRequest.encode(run.request).finish()));
       for (const j of jobs) {
         insertJob.run(j.id, run.id, j.seq, bytes(ProgramRef.encode(j.program).finish()), j.program.sha256, j.method, j.deviceId, j.selector,
           bytes(RuntimeConfig.encode(j.config).finish()), j.configKey, run.priority, j.state, j.maxAttempts, j.reason, j.timeoutMs,
-          j.memoryLimitBytes, run.createdMs, run.createdMs);
+          j.memoryLimitBytes, run.createdMs, run.createdMs, j.runtime === null ? null : bytes(RuntimeBuild.encode(j.runtime).finish()));
       }
     })();
   }
@@ -270,6 +271,19 @@ export class SqliteStore implements Store {
   async recordArtifact(info: { sha256: string; size: number; name: string; kind: string }, nowMs: number): Promise<void> {
     this.stmt(`INSERT OR IGNORE INTO artifacts (sha256, size, name, kind, created_ms) VALUES (?, ?, ?, ?, ?)`)
       .run(info.sha256, info.size, info.name, info.kind, nowMs);
+  }
+
+  async recordRuntimeBuild(build: RuntimeBuild, nowMs: number): Promise<void> {
+    this.stmt(`INSERT OR IGNORE INTO runtime_builds (sha256, git, abi, version, build, created_ms) VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(build.sha256, build.git, build.abi, build.version, build.build, nowMs);
+  }
+
+  async runtimeBuild(sha256: string): Promise<RuntimeBuild | null> {
+    return (this.stmt(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE sha256 = ?`).get(sha256) as RuntimeBuild | undefined) ?? null;
+  }
+
+  async runtimeBuilds(git: string): Promise<RuntimeBuild[]> {
+    return (this.stmt(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = ? ORDER BY created_ms DESC`).all(git) as RuntimeBuild[]);
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@
 // here: a lease is a conditional update with an expiry, so two orchestrators sharing a store
 // can never hand one job out twice.
 
-import type { Device, JobResult, ProgramRef, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
+import type { Device, JobResult, ProgramRef, RuntimeBuild, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
 
 export type JobState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled' | 'unschedulable';
 export type RunState = 'running' | 'done' | 'cancelled';
@@ -27,6 +27,8 @@ export interface NewJob {
   selector: string;
   config: RuntimeConfig;
   configKey: string;
+  /** The uploaded runtime build the job runs; null: the device's own runtime. */
+  runtime: RuntimeBuild | null;
   /** 'queued', or 'unschedulable' with the reason when no device can run it. */
   state: 'queued' | 'unschedulable';
   reason: string;
@@ -103,5 +105,10 @@ export interface Store {
   failQueuedJobsOn(deviceId: string, reason: string, nowMs: number): Promise<JobRow[]>;
   listDevices(): Promise<{ device: Device; agentId: string; lastSeenMs: number }[]>;
   recordArtifact(info: { sha256: string; size: number; name: string; kind: string }, nowMs: number): Promise<void>;
+  /** Remembers a runtime build (idempotent on its sha256). */
+  recordRuntimeBuild(build: RuntimeBuild, nowMs: number): Promise<void>;
+  runtimeBuild(sha256: string): Promise<RuntimeBuild | null>;
+  /** Builds of a git hash (any ABI), newest first. */
+  runtimeBuilds(git: string): Promise<RuntimeBuild[]>;
   close(): Promise<void>;
 }

@@ -143,7 +143,7 @@ export class HostDriver implements DeviceDriver {
       timeoutMs: job.timeoutMs,
       memoryLimitBytes: job.memoryLimitBytes > 0 ? job.memoryLimitBytes : null,
       signal,
-      etrunPath: await this.binary(),
+      etrunPath: job.runtimePath ?? (await this.binary()),
       env: this.options.env ?? process.env,
     });
     return outcomeOf(run, job.memoryLimitBytes > 0);

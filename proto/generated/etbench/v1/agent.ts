@@ -95,6 +95,8 @@ export interface JobOffer {
   config: RuntimeConfig | undefined;
   timeoutMs: number;
   memoryLimitBytes: number;
+  /** run this uploaded build (fetch by sha256) instead of the device's */
+  runtime: RuntimeBuild | undefined;
 }
 
 export interface CancelJob {
@@ -1089,6 +1091,7 @@ function createBaseJobOffer(): JobOffer {
     config: undefined,
     timeoutMs: 0,
     memoryLimitBytes: 0,
+    runtime: undefined,
   };
 }
 
@@ -1120,6 +1123,9 @@ export const JobOffer: MessageFns<JobOffer> = {
     }
     if (message.memoryLimitBytes !== 0) {
       writer.uint32(72).uint64(message.memoryLimitBytes);
+    }
+    if (message.runtime !== undefined) {
+      RuntimeBuild.encode(message.runtime, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -1209,6 +1215,14 @@ export const JobOffer: MessageFns<JobOffer> = {
             message.memoryLimitBytes = longToNumber(reader.uint64());
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.runtime = RuntimeBuild.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1252,6 +1266,7 @@ export const JobOffer: MessageFns<JobOffer> = {
         : isSet(object.memory_limit_bytes)
         ? globalThis.Number(object.memory_limit_bytes)
         : 0,
+      runtime: isSet(object.runtime) ? RuntimeBuild.fromJSON(object.runtime) : undefined,
     };
   },
 
@@ -1284,6 +1299,9 @@ export const JobOffer: MessageFns<JobOffer> = {
     if (message.memoryLimitBytes !== 0) {
       obj.memoryLimitBytes = Math.round(message.memoryLimitBytes);
     }
+    if (message.runtime !== undefined) {
+      obj.runtime = RuntimeBuild.toJSON(message.runtime);
+    }
     return obj;
   },
 
@@ -1305,6 +1323,9 @@ export const JobOffer: MessageFns<JobOffer> = {
       : undefined;
     message.timeoutMs = object.timeoutMs ?? 0;
     message.memoryLimitBytes = object.memoryLimitBytes ?? 0;
+    message.runtime = (object.runtime !== undefined && object.runtime !== null)
+      ? RuntimeBuild.fromPartial(object.runtime)
+      : undefined;
     return message;
   },
 };

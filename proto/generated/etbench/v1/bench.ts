@@ -20,7 +20,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Device, JobResult, ProgramRef, RuntimeConfig, Stats } from "./types.js";
+import { Device, JobResult, ProgramRef, RuntimeBuild, RuntimeConfig, Stats } from "./types.js";
 
 /** BenchService: the client API (CLI, CI, dashboards). */
 
@@ -154,6 +154,12 @@ export interface SubmitRunRequest {
   label: string;
   /** 0: orchestrator default */
   maxAttempts: number;
+  /**
+   * A runtime build uploaded as an artifact (kind runtime; sha256, git, abi): the jobs run it
+   * instead of the agent's own runtime, on devices of that ABI. Replaying old builds is how
+   * bisecting works. Unset: each device's own runtime.
+   */
+  runtime: RuntimeBuild | undefined;
 }
 
 export interface Job {
@@ -175,7 +181,11 @@ export interface Job {
     | JobResult
     | undefined;
   /** from result.samples_ms */
-  stats: Stats | undefined;
+  stats:
+    | Stats
+    | undefined;
+  /** the uploaded build the job runs, when the run named one */
+  runtime: RuntimeBuild | undefined;
 }
 
 export interface Run {
@@ -267,6 +277,7 @@ function createBaseSubmitRunRequest(): SubmitRunRequest {
     memoryLimitBytes: 0,
     label: "",
     maxAttempts: 0,
+    runtime: undefined,
   };
 }
 
@@ -298,6 +309,9 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     }
     if (message.maxAttempts !== 0) {
       writer.uint32(72).uint32(message.maxAttempts);
+    }
+    if (message.runtime !== undefined) {
+      RuntimeBuild.encode(message.runtime, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -387,6 +401,14 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
             message.maxAttempts = reader.uint32();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.runtime = RuntimeBuild.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -426,6 +448,7 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
         : isSet(object.max_attempts)
         ? globalThis.Number(object.max_attempts)
         : 0,
+      runtime: isSet(object.runtime) ? RuntimeBuild.fromJSON(object.runtime) : undefined,
     };
   },
 
@@ -458,6 +481,9 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     if (message.maxAttempts !== 0) {
       obj.maxAttempts = Math.round(message.maxAttempts);
     }
+    if (message.runtime !== undefined) {
+      obj.runtime = RuntimeBuild.toJSON(message.runtime);
+    }
     return obj;
   },
 
@@ -475,6 +501,9 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     message.memoryLimitBytes = object.memoryLimitBytes ?? 0;
     message.label = object.label ?? "";
     message.maxAttempts = object.maxAttempts ?? 0;
+    message.runtime = (object.runtime !== undefined && object.runtime !== null)
+      ? RuntimeBuild.fromPartial(object.runtime)
+      : undefined;
     return message;
   },
 };
@@ -493,6 +522,7 @@ function createBaseJob(): Job {
     reason: "",
     result: undefined,
     stats: undefined,
+    runtime: undefined,
   };
 }
 
@@ -533,6 +563,9 @@ export const Job: MessageFns<Job> = {
     }
     if (message.stats !== undefined) {
       Stats.encode(message.stats, writer.uint32(98).fork()).join();
+    }
+    if (message.runtime !== undefined) {
+      RuntimeBuild.encode(message.runtime, writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -646,6 +679,14 @@ export const Job: MessageFns<Job> = {
             message.stats = Stats.decode(reader, reader.uint32());
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.runtime = RuntimeBuild.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -680,6 +721,7 @@ export const Job: MessageFns<Job> = {
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       result: isSet(object.result) ? JobResult.fromJSON(object.result) : undefined,
       stats: isSet(object.stats) ? Stats.fromJSON(object.stats) : undefined,
+      runtime: isSet(object.runtime) ? RuntimeBuild.fromJSON(object.runtime) : undefined,
     };
   },
 
@@ -721,6 +763,9 @@ export const Job: MessageFns<Job> = {
     if (message.stats !== undefined) {
       obj.stats = Stats.toJSON(message.stats);
     }
+    if (message.runtime !== undefined) {
+      obj.runtime = RuntimeBuild.toJSON(message.runtime);
+    }
     return obj;
   },
 
@@ -747,6 +792,9 @@ export const Job: MessageFns<Job> = {
       ? JobResult.fromPartial(object.result)
       : undefined;
     message.stats = (object.stats !== undefined && object.stats !== null) ? Stats.fromPartial(object.stats) : undefined;
+    message.runtime = (object.runtime !== undefined && object.runtime !== null)
+      ? RuntimeBuild.fromPartial(object.runtime)
+      : undefined;
     return message;
   },
 };
