@@ -15,7 +15,7 @@ import { CancelledError, ExitError, JobsFailedError, UsageError, type FailedJob 
 import { FarmClient } from '../farm/client.js';
 import { startEmbeddedFarm } from '../farm/embedded.js';
 import { resolveToken } from '../farm/home.js';
-import { isUnschedulable, outcomeOf, planJobOf } from '../farm/outcome.js';
+import { isFinished, isUnschedulable, outcomeOf, planJobOf } from '../farm/outcome.js';
 import { processIo, type CliIo } from '../io.js';
 import { createReporter } from '../reporters/index.js';
 import type { RunOptions } from './options.js';
@@ -113,12 +113,19 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
     if (options.orchestrator !== null) io.stderr(`etbench: run ${submitted.id} submitted to ${options.orchestrator} (${submitted.total} jobs)\n`);
     const onAbort = (): void => void farm.client.cancelRun(submitted.id).catch(() => undefined);
     io.signal?.addEventListener('abort', onAbort, { once: true });
-    const seq = new Map(submitted.jobs.map((j, i) => [j.id, i + 1]));
+    // On a terminal: one status line with every device's current job and phase.
+    const perDevice = new Map<string, string>();
+    const ended = new Set<string>();
     try {
       finalRun = await farm.client.watch(submitted.id, (event) => {
-        if (!io.stderrIsTTY || event.job === undefined || event.phase !== 'running') return;
+        if (!io.stderrIsTTY || event.job === undefined || event.job.deviceId === '') return;
         const job = event.job;
-        io.stderr(`\r\x1b[2K[${seq.get(job.id) ?? '?'}/${submitted.total}] ${job.program?.name ?? ''}${job.method ? ` ${job.method}` : ''} on ${job.deviceId} ...`);
+        if (isFinished(job)) {
+          ended.add(job.id);
+          perDevice.set(job.deviceId, 'idle');
+        } else if (event.phase !== '') perDevice.set(job.deviceId, `${job.program?.name ?? ''} ${event.phase}`);
+        const devices = [...perDevice].map(([d, what]) => `${d}: ${what}`).join(' | ');
+        io.stderr(`\r\x1b[2K[${ended.size}/${submitted.total}] ${devices}`.slice(0, 200));
       });
     } finally {
       io.signal?.removeEventListener('abort', onAbort);
