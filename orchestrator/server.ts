@@ -7,6 +7,7 @@ import { AgentServiceService, ArtifactServiceService, BenchServiceService, serve
 import { ArtifactStore } from './artifacts.js';
 import { Authenticator, type TokenGrant } from './auth.js';
 import { Farm, type FarmOptions } from './farm.js';
+import { startHttpApi } from './http.js';
 import { agentService } from './services/agent-service.js';
 import { artifactService } from './services/artifact-service.js';
 import { benchService } from './services/bench-service.js';
@@ -23,10 +24,14 @@ export interface OrchestratorOptions {
   artifactsDir?: string;
   tokens: readonly TokenGrant[];
   farm?: Partial<FarmOptions>;
+  /** Port of the read-only HTTP API (0 picks one); null or absent: no HTTP API. */
+  httpPort?: number | null;
 }
 
 export interface Orchestrator {
   port: number;
+  /** The HTTP API's port, or null when it is off. */
+  httpPort: number | null;
   address: string;
   farm: Farm;
   store: Store;
@@ -52,15 +57,25 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<O
     throw new Error(`cannot listen on ${host}:${options.port}: ${(e as Error).message}`);
   });
   await farm.start();
+  const http = options.httpPort == null ? null : await startHttpApi(farm, auth, host, options.httpPort).catch(async (e: unknown) => {
+    server.forceShutdown();
+    await store.close();
+    throw new Error(`cannot listen for HTTP on ${host}:${options.httpPort}: ${(e as Error).message}`);
+  });
   let closed: Promise<void> | null = null;
   return {
     port,
+    httpPort: http?.port ?? null,
     address: `${host}:${port}`,
     farm,
     store,
     close(graceMs = 2000): Promise<void> {
       closed ??= (async () => {
         await farm.stop();
+        if (http !== null) {
+          http.server.closeAllConnections();
+          await new Promise<void>((resolve) => http.server.close(() => resolve()));
+        }
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => {
             server.forceShutdown();

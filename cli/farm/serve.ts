@@ -10,12 +10,13 @@ import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { TOKEN_FILE, etbenchHome } from './home.js';
 
-export const SERVE_HELP = `Usage: etbench serve [--port N] [--host ADDR] [--store sqlite:PATH] [--tokens SPEC]
+export const SERVE_HELP = `Usage: etbench serve [--port N] [--http-port N] [--host ADDR] [--store sqlite:PATH] [--tokens SPEC]
 
 Runs an orchestrator: agents connect to it (etbench agent), clients submit runs (etbench run
 --orchestrator). Stops cleanly on Ctrl-C / SIGTERM; queued and running work resumes on restart.
 
   --port N           gRPC port (default 50051); 0 picks a free port and prints it
+  --http-port N      read-only HTTP API (JSON; docs/farm.md), default 8080; 0 picks one
   --host ADDR        address to listen on (default 0.0.0.0)
   --store ADDR       sqlite:PATH (default sqlite:$ETBENCH_HOME/farm.db)
   --tokens SPEC      TOKEN:SCOPE[+SCOPE],... with scopes submit, read, agent, admin
@@ -39,7 +40,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     ({ values } = parseArgs({
       args: [...argv], strict: true, allowPositionals: false,
       options: {
-        port: { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, tokens: { type: 'string' },
+        port: { type: 'string' }, 'http-port': { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, tokens: { type: 'string' },
         'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'offline-fail-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -53,6 +54,8 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   const home = etbenchHome(io.env, io.cwd);
   const port = integer('port', values.port, 50051, 0);
   if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+  const httpPort = integer('http-port', values['http-port'], 8080, 0);
+  if (httpPort > 65535) throw new UsageError(`--http-port must be at most 65535, got ${httpPort}`);
   const store = values.store ?? `sqlite:${path.join(home, 'farm.db')}`;
   if (!store.startsWith('sqlite:') || store === 'sqlite:') throw new UsageError(`--store must be sqlite:PATH, got '${store}'`);
   let tokens: TokenGrant[];
@@ -72,12 +75,13 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     io.stderr(`etbench serve: generated an admin token in ${file}\n`);
   }
   const orchestrator = await startOrchestrator({
-    host: values.host ?? '0.0.0.0', port, store, tokens,
+    host: values.host ?? '0.0.0.0', port, httpPort, store, tokens,
     farm: { leaseMs: integer('lease-ms', values['lease-ms'], 30_000, 100), heartbeatIntervalMs: integer('heartbeat-ms', values['heartbeat-ms'], 5000, 20),
       offlineFailMs: integer('offline-fail-ms', values['offline-fail-ms'], 600_000, 0),
     },
   });
   io.stdout(`listening on ${values.host ?? '0.0.0.0'}:${orchestrator.port}\n`);
+  io.stdout(`http on ${values.host ?? '0.0.0.0'}:${orchestrator.httpPort ?? ''}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     io.signal?.addEventListener('abort', stop, { once: true });

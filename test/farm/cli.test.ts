@@ -56,6 +56,22 @@ test('serve, agent, run --orchestrator, devices, results and compare work togeth
   const relaxed = await finish(spawnEtbench(t, ['compare', runA!, runB, ...common, '--fail-on-regression', '--threshold', '1000'], env));
   t.is(relaxed.code, 0, relaxed.out);
 
+  // The read-only HTTP API answers with the same data, with the same tokens.
+  const http = `http://127.0.0.1:${serve.httpPort}`;
+  t.deepEqual(await (await fetch(`${http}/healthz`)).json(), { ok: true });
+  t.is((await fetch(`${http}/api/v1/devices`)).status, 401);
+  t.is((await fetch(`${http}/api/v1/devices`, { headers: { authorization: `Bearer ${TOKENS.agent}` } })).status, 403);
+  const read = { headers: { authorization: `Bearer ${TOKENS.read}` } };
+  const devices = (await (await fetch(`${http}/api/v1/devices`, read)).json()) as { devices: { id: string }[] };
+  t.deepEqual(devices.devices.map((d) => d.id).sort(), ['c1', 'c2']);
+  const runJson = (await (await fetch(`${http}/api/v1/runs/${runB}`, read)).json()) as { id: string; jobs: { stats: { p50: number } }[] };
+  t.is(runJson.id, runB);
+  t.is(runJson.jobs.length, suite.length);
+  t.true(runJson.jobs.every((j) => j.stats.p50 > 0));
+  const runs = (await (await fetch(`${http}/api/v1/runs?limit=10`, read)).json()) as { runs: { id: string }[] };
+  t.deepEqual(runs.runs.map((r) => r.id), [runB, runA]);
+  t.is((await fetch(`${http}/api/v1/runs/no-such-run`, read)).status, 404);
+
   // A program no device can run: exit 1, named on stderr. A selector matching nothing: exit 2.
   const linear = XNNPACK_PROGRAMS.find((f) => f.endsWith('linear129.pte'))!;
   const failing = await finish(spawnEtbench(t, ['run', ...common, '--devices', 'c1', '--programs', linear], env));

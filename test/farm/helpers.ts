@@ -51,17 +51,19 @@ export async function waitFor<T>(what: string, probe: () => T | null | undefined
 export interface ServeProc extends Proc {
   port: number;
   address: string;
+  httpPort: number;
 }
 
 /** `etbench serve` on a free loopback port with short leases (3 s: room for a loaded machine); resolves once it listens. */
 export async function startServe(t: ExecutionContext, dbFile: string, port = 0, extra: readonly string[] = []): Promise<ServeProc> {
-  const proc = spawnEtbench(t, ['serve', '--port', String(port), '--host', '127.0.0.1', '--store', `sqlite:${dbFile}`, '--tokens', TOKEN_SPEC,
+  const proc = spawnEtbench(t, ['serve', '--port', String(port), '--http-port', '0', '--host', '127.0.0.1', '--store', `sqlite:${dbFile}`, '--tokens', TOKEN_SPEC,
     '--lease-ms', '3000', '--heartbeat-ms', '300', ...extra]);
-  const bound = await waitFor('serve to listen', () => {
+  const [bound, http] = await waitFor('serve to listen', () => {
     if (proc.child.exitCode !== null) throw new Error(`serve exited: ${proc.output()}`);
-    return /listening on [^:]+:(\d+)/.exec(proc.output())?.[1];
+    const m = /listening on [^:]+:(\d+)\nhttp on [^:]+:(\d+)/.exec(proc.output());
+    return m === null ? null : [Number(m[1]), Number(m[2])];
   });
-  return { ...proc, port: Number(bound), address: `127.0.0.1:${bound}` };
+  return { ...proc, port: bound!, address: `127.0.0.1:${bound}`, httpPort: http! };
 }
 
 export function startAgent(
