@@ -254,6 +254,12 @@ export class Farm {
     this.kick();
   }
 
+  /** True when an agent with this id is connected and has heartbeated within a lease. */
+  agentAlive(agentId: string): boolean {
+    const agent = this.agents.get(agentId);
+    return agent !== undefined && this.now() - agent.lastHeartbeatMs <= this.options.leaseMs;
+  }
+
   /** The connected agent, other than agentId, that already has one of these devices; or null. */
   conflictingAgent(agentId: string, deviceIds: readonly string[]): { agentId: string; deviceId: string } | null {
     for (const agent of this.agents.values()) {

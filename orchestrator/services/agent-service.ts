@@ -31,6 +31,11 @@ export function agentService(farm: Farm, auth: Authenticator): AgentServiceServe
             return fail(status.FAILED_PRECONDITION, `protocol version ${reg.protocolVersion} is not supported: this orchestrator speaks version ${PROTOCOL_VERSION}; upgrade the agent`);
           }
           if (reg.agentId === '') return fail(status.INVALID_ARGUMENT, 'Register.agent_id is empty');
+          // One connection per agent id: a second one (two agents sharing an id) waits until
+          // the first is gone, rather than the two taking turns.
+          if (farm.agentAlive(reg.agentId)) {
+            return fail(status.ALREADY_EXISTS, `agent id ${reg.agentId} is already connected; give each agent its own --id`);
+          }
           // Two agents driving one device would break one-job-per-device; the later one waits.
           const clash = farm.conflictingAgent(reg.agentId, reg.devices.map((d) => d.id));
           if (clash !== null) {

@@ -95,4 +95,16 @@ test('a second agent claiming a device another connected agent has is refused, a
   await waitFor('two refusals', () => lines.filter((l) => /device sim-1 is already registered by connected agent sim-agent-1\); reconnecting/.test(l)).length >= 2, 10_000);
   const devices = await fleet.client.devices();
   t.deepEqual(devices.map((d) => [d.id, d.agentId]), [['sim-1', 'sim-agent-1']]);
+
+  // The same agent id twice: the second connection waits too.
+  const twinLines: string[] = [];
+  const twin = new Agent({
+    orchestrator: fleet.orchestrator.address, token: 'fleet-token', agentId: 'sim-agent-1', cacheDir: path.join(tmpdir(), `etbench-twin-${process.pid}`),
+    drivers: [new SimDriver({ deviceIds: ['other'], capabilities: { kernelSets: [], backends: [] } })], backoffMinMs: 50, backoffMaxMs: 100,
+    log: (line) => twinLines.push(line),
+  });
+  t.teardown(() => twin.stop());
+  await twin.start();
+  await waitFor('a refusal', () => twinLines.some((l) => /agent id sim-agent-1 is already connected; give each agent its own --id/.test(l)), 10_000);
+  t.deepEqual((await fleet.client.devices()).map((d) => d.id), ['sim-1']);
 });
