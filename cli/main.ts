@@ -20,11 +20,16 @@ Commands:
   crosscheck  run programs on etrun and on ExecuTorch's runtime and compare the outputs
   suite       write the operator suites (\`etbench suite ops --out DIR\`) or check their coverage
   setup       set up the Python environment export and crosscheck use (\`etbench setup python\`)
+  serve       run an orchestrator (the farm's server) that agents and clients connect to
+  agent       connect this machine's devices to an orchestrator and run its jobs
+  devices     list an orchestrator's devices and their state
+  results     show a run's results (default: the latest run)
+  compare     compare two runs: ratio of medians per series
 
 Run \`etbench <command> --help\` for a command's options.
 `;
 
-const COMMANDS = new Set(['run', 'inspect', 'export', 'crosscheck', 'suite', 'setup']);
+const COMMANDS = new Set(['run', 'inspect', 'export', 'crosscheck', 'suite', 'setup', 'serve', 'agent', 'devices', 'results', 'compare']);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
@@ -105,6 +110,23 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<void> {
       }
       const { setup } = await import('./setup/setup.js');
       await setup(options, io);
+      return;
+    }
+    case 'serve': {
+      const { serveCommand } = await import('./farm/serve.js');
+      await serveCommand(rest, io);
+      return;
+    }
+    case 'agent': {
+      const { agentCommand } = await import('./farm/agent-command.js');
+      await agentCommand(rest, io);
+      return;
+    }
+    case 'devices':
+    case 'results':
+    case 'compare': {
+      const { queryCommand } = await import('./farm/query.js');
+      await queryCommand(command, rest, io);
       return;
     }
     default:

@@ -1,19 +1,30 @@
 export const RUN_HELP = `Usage: etbench run --devices SELECTOR [--programs FILE...] [options]
 
-Runs every program (x method) on every selected device, one job at a time, each in its own
-etrun process, and reports latency, memory and correctness.
+Runs every program (x method) on every selected device through the farm, one job at a time
+per device, each in its own etrun process, and reports latency, memory and correctness.
+Without --orchestrator an embedded orchestrator and a local agent run it on this machine.
 
-  --devices SELECTOR    all, host or kind=host (comma-separated or repeated); required
+  --devices SELECTOR    all, an id, KEY=VALUE or any:SELECTOR (comma-separated or repeated);
+                        embedded: all, host or kind=host; required
   --programs FILE...    .pte / .bpte files; default: the starter suite in $ETBENCH_HOME/suite
   --method NAME         method to run; default: etrun's (forward, or the only method)
   --kernels SET         portable (default) or optimized
   --iterations N        timed executions (N >= 1); default: etrun's
   --warmup N            untimed executions first (N >= 0); default: etrun's
   --threads N           threads for optimized kernels (N >= 1); default: etrun's (1)
-  --format FORMAT       table (default) or json
+  --backends LIST       delegates allowed to run (comma-separated); default: all available
+  --min-seconds S       keep timing for at least S seconds; default: etrun's
+  --format FORMAT       table (default), json, junit or markdown
+  --out FILE            write the report to FILE instead of standard output
+  --orchestrator H:P    submit to this orchestrator (etbench serve) instead of an embedded one
+  --token TOKEN         token with the submit scope; default $ETBENCH_TOKEN, $ETBENCH_HOME/token
+  --runtime FILE        upload this etrun build and run it instead of the devices' own
+  --runtime-abi ABI     the build's ABI (default this machine's, e.g. linux-x64)
+  --runtime-git HASH    the build's git hash (default: asked of the binary when it runs here)
   --timeout S           seconds one job may take before it is killed; default 300
   -h, --help            this help
 
-Exit codes: 0 every job ran and passed, 1 a job failed (listed on stderr), 2 usage error.
+Exit codes: 0 every job ran and passed, 1 a job failed or gave a wrong result (listed on
+stderr), 2 usage error.
 Environment: ETBENCH_ETRUN (etrun binary), ETBENCH_HOME (default ./.etbench).
 `;

@@ -11,8 +11,8 @@ import { selectDevices } from './devices.js';
 import { starterSuiteDir } from './starter-suite.js';
 import type { Device } from './types.js';
 
-export type RunFormat = 'table' | 'json';
-export const RUN_FORMATS: readonly RunFormat[] = ['table', 'json'];
+export type RunFormat = 'table' | 'json' | 'junit' | 'markdown';
+export const RUN_FORMATS: readonly RunFormat[] = ['table', 'json', 'junit', 'markdown'];
 export const DEFAULT_TIMEOUT_S = 300;
 
 /** Options as the user wrote them; numbers may be strings (from argv) or numbers (from code). */
@@ -26,11 +26,32 @@ export interface RawRunOptions {
   threads?: string | number;
   format?: string;
   timeout?: string | number;
+  backends?: string;
+  'min-seconds'?: string | number;
+  orchestrator?: string;
+  token?: string;
+  out?: string;
+  runtime?: string;
+  'runtime-abi'?: string;
+  'runtime-git'?: string;
   help?: boolean;
 }
 
 export interface RunOptions {
+  /** The devices selected here (embedded mode); empty with --orchestrator, which selects itself. */
   devices: Device[];
+  /** --devices as given, comma lists split: what is sent to the orchestrator. */
+  selectors: string[];
+  /** HOST:PORT of a farm; null starts an embedded orchestrator and a local agent. */
+  orchestrator: string | null;
+  /** Token for --orchestrator: --token, $ETBENCH_TOKEN, or $ETBENCH_HOME/token. */
+  token: string | null;
+  /** Write the report here instead of standard output. */
+  out: string | null;
+  backends: string[] | null;
+  minSeconds: number | null;
+  /** An etrun build to upload and run instead of the devices' own (absolute path), with its ABI and git hash. */
+  runtime: { path: string; abi: string; git: string | null } | null;
   /** Absolute paths; null means the starter suite in suiteDir. */
   programs: string[] | null;
   suiteDir: string;
@@ -66,6 +87,14 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
         threads: { type: 'string' },
         format: { type: 'string' },
         timeout: { type: 'string' },
+        backends: { type: 'string' },
+        'min-seconds': { type: 'string' },
+        orchestrator: { type: 'string' },
+        token: { type: 'string' },
+        out: { type: 'string' },
+        runtime: { type: 'string' },
+        'runtime-abi': { type: 'string' },
+        'runtime-git': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -84,7 +113,7 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
   const { values } = parsed;
   const raw: RawRunOptions = { programs };
   if (values.devices !== undefined) raw.devices = values.devices;
-  for (const key of ['method', 'kernels', 'iterations', 'warmup', 'threads', 'format', 'timeout'] as const) {
+  for (const key of ['method', 'kernels', 'iterations', 'warmup', 'threads', 'format', 'timeout', 'backends', 'min-seconds', 'orchestrator', 'token', 'out', 'runtime', 'runtime-abi', 'runtime-git'] as const) {
     const value = values[key];
     if (value !== undefined) raw[key] = value;
   }
@@ -107,6 +136,16 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
     throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
   }
   return value as T;
+}
+
+function runtimePath(file: string, cwd: string): string {
+  const absolute = path.resolve(cwd, file);
+  try {
+    if (statSync(absolute).isFile()) return absolute;
+  } catch {
+    // below
+  }
+  throw new UsageError(`--runtime: no such file: ${file}`);
 }
 
 function programPaths(files: readonly string[], cwd: string): string[] {
@@ -133,8 +172,26 @@ export function compileRunOptions(raw: RawRunOptions, context: Pick<CliIo, 'cwd'
     throw new UsageError(`--timeout must be a number of seconds > 0, got '${String(raw.timeout)}'`);
   }
   if (raw.method !== undefined && raw.method.trim() === '') throw new UsageError('--method must not be empty');
+  const orchestrator = raw.orchestrator ?? null;
+  if (orchestrator !== null && !/^[^\s:]+:\d+$/.test(orchestrator)) throw new UsageError(`--orchestrator must be HOST:PORT, got '${orchestrator}'`);
+  const selectors = (raw.devices ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  if (orchestrator !== null && selectors.length === 0) throw new UsageError('--devices is required: use --devices all');
+  const minSeconds = raw['min-seconds'] === undefined ? null : Number(raw['min-seconds']);
+  if (minSeconds !== null && (!Number.isFinite(minSeconds) || minSeconds < 0)) throw new UsageError(`--min-seconds must be a number >= 0, got '${String(raw['min-seconds'])}'`);
   return {
-    devices: selectDevices(raw.devices ?? []),
+    // The embedded farm has only this host; a remote orchestrator checks selectors itself.
+    devices: orchestrator === null ? selectDevices(raw.devices ?? []) : [],
+    selectors,
+    orchestrator,
+    token: raw.token ?? null,
+    out: raw.out === undefined ? null : path.resolve(context.cwd, raw.out),
+    backends: raw.backends === undefined ? null : raw.backends.split(',').map((b) => b.trim()).filter((b) => b !== ''),
+    minSeconds,
+    runtime: raw.runtime === undefined ? null : {
+      path: runtimePath(raw.runtime, context.cwd),
+      abi: raw['runtime-abi'] ?? `${process.platform}-${process.arch}`,
+      git: raw['runtime-git'] ?? null,
+    },
     programs: raw.programs === undefined || raw.programs.length === 0 ? null : programPaths(raw.programs, context.cwd),
     suiteDir: starterSuiteDir(context.env, context.cwd),
     method: raw.method ?? null,

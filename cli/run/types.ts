@@ -4,7 +4,8 @@
 import type { EtrunRun } from '../../agent/drivers/host/index.js';
 import type { KernelSet } from '../../native/runner/index.js';
 
-export type DeviceKind = 'host';
+/** host here; whatever the farm's devices say (phone, board, mcu, sim) through an orchestrator. */
+export type DeviceKind = string;
 
 export interface Device {
   /** Stable name used in output and in --devices: `host` for this machine. */

@@ -17,6 +17,8 @@ export interface RunEtrunOptions extends EtrunArgs {
   signal?: AbortSignal | null;
   /** The child's environment (and where ETBENCH_ETRUN is read); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Address-space limit for the child (ulimit -v through /bin/sh, which then execs etrun). */
+  memoryLimitBytes?: number | null;
 }
 
 /** Keep at most this much of stderr: a runaway log must not exhaust the agent's memory. */
@@ -40,7 +42,12 @@ export async function runEtrun(options: RunEtrunOptions): Promise<EtrunRun> {
   const stop = AbortSignal.any([timeout, options.signal].filter((s): s is AbortSignal => s != null));
 
   const started = performance.now();
-  const child = spawn(binary, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const limit = options.memoryLimitBytes ?? null;
+  // The shell execs etrun, so etrun keeps the pid and its signals are its own.
+  const [file, args] = limit === null
+    ? [binary, argv]
+    : ['/bin/sh', ['-c', 'ulimit -v "$1" && shift && exec "$@"', 'sh', String(Math.max(1, Math.floor(limit / 1024))), binary, ...argv]];
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   const stdout: Buffer[] = [];
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

@@ -1,0 +1,262 @@
+// The agent: one Connect stream to the orchestrator, reconnecting with backoff; advertises its
+// drivers' devices, runs offered jobs one per device through the driver interface, streams
+// progress, and keeps every result until the orchestrator acknowledges it (so results made
+// while the orchestrator was down are delivered when it is back).
+
+import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import { Metadata, credentials, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  AgentServiceClient, ArtifactServiceClient, PROTOCOL_VERSION, ResultStatus, channelOptions,
+  type AgentMessage, type Device, type JobOffer, type JobResult, type OrchestratorMessage,
+} from '../proto/index.js';
+import { ArtifactCache } from './cache.js';
+import type { DeviceDriver } from './drivers/driver.js';
+
+export interface AgentOptions {
+  /** HOST:PORT of the orchestrator. */
+  orchestrator: string;
+  token: string;
+  /** Stable per installation: the orchestrator recognises its leases by it. */
+  agentId?: string;
+  drivers: readonly DeviceDriver[];
+  cacheDir: string;
+  /** Reconnect backoff bounds; the delay doubles from min to max, with jitter. */
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+  /** How long a download waits for an unreachable orchestrator; default 60 s. */
+  fetchPatienceMs?: number;
+  /** Extra time past a job's own timeout before the agent gives up on its driver. */
+  jobGraceMs?: number;
+  log?: (line: string) => void;
+}
+
+/** Errors that reconnecting cannot fix: the agent stops and says why. */
+const FATAL = new Set<number>([status.UNAUTHENTICATED, status.PERMISSION_DENIED, status.FAILED_PRECONDITION, status.INVALID_ARGUMENT]);
+
+interface Running {
+  offer: JobOffer;
+  abort: AbortController;
+}
+
+export class Agent extends EventEmitter {
+  readonly id: string;
+  private readonly cache: ArtifactCache;
+  private readonly agentClient: AgentServiceClient;
+  private readonly artifactClient: ArtifactServiceClient;
+  private readonly metadata: Metadata;
+  private devices = new Map<string, { device: Device; driver: DeviceDriver }>();
+  private readonly running = new Map<string, Running>(); // by device id
+  /** Results not yet acknowledged, by `job/attempt`. */
+  private readonly outbox = new Map<string, JobResult>();
+  private call: ClientDuplexStream<AgentMessage, OrchestratorMessage> | null = null;
+  private registered = false;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private reconnect: NodeJS.Timeout | null = null;
+  private backoff: number;
+  private stopped = false;
+  private fatal: Error | null = null;
+
+  constructor(private readonly options: AgentOptions) {
+    super();
+    this.id = options.agentId ?? `${os.hostname()}-${process.pid}`;
+    this.cache = new ArtifactCache(options.cacheDir);
+    this.agentClient = new AgentServiceClient(options.orchestrator, credentials.createInsecure(), channelOptions());
+    this.artifactClient = new ArtifactServiceClient(options.orchestrator, credentials.createInsecure(), channelOptions());
+    this.metadata = new Metadata();
+    this.metadata.set('authorization', `Bearer ${options.token}`);
+    this.backoff = options.backoffMinMs ?? 200;
+  }
+
+  private log(line: string): void {
+    this.options.log?.(`agent ${this.id}: ${line}`);
+  }
+
+  /** Discovers devices and connects; resolves once the first discovery is done. */
+  async start(): Promise<void> {
+    await this.discover();
+    this.connect();
+  }
+
+  private async discover(): Promise<void> {
+    const found = new Map<string, { device: Device; driver: DeviceDriver }>();
+    for (const driver of this.options.drivers) {
+      for (const device of await driver.discover()) found.set(device.id, { device, driver });
+    }
+    this.devices = found;
+  }
+
+  /** Resolves when the agent stops for good: stop() or a fatal refusal (rejects with it). */
+  finished(): Promise<void> {
+    if (this.stopped) return this.fatal === null ? Promise.resolve() : Promise.reject(this.fatal);
+    return new Promise((resolve, reject) => this.once('stopped', (error: Error | null) => (error === null ? resolve() : reject(error))));
+  }
+
+  private send(message: AgentMessage): void {
+    if (this.call !== null && this.registered) this.call.write(message);
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const call = this.agentClient.connect(this.metadata);
+    this.call = call;
+    this.registered = false;
+    call.write({
+      kind: {
+        $case: 'register',
+        value: {
+          protocolVersion: PROTOCOL_VERSION, agentId: this.id, hostname: os.hostname(), agentVersion: '0.1.0', runtime: undefined,
+          devices: [...this.devices.values()].map((d) => d.device),
+        },
+      },
+    });
+    call.on('data', (message: OrchestratorMessage) => this.onMessage(message));
+    call.on('error', (error: ServiceError) => this.onDisconnect(call, error));
+    call.on('end', () => this.onDisconnect(call, null));
+  }
+
+  private onMessage(message: OrchestratorMessage): void {
+    const kind = message.kind;
+    switch (kind?.$case) {
+      case 'registered':
+        this.registered = true;
+        this.backoff = this.options.backoffMinMs ?? 200;
+        this.log(`registered with ${this.devices.size} device(s)`);
+        this.startHeartbeat(kind.value.heartbeatIntervalMs);
+        // Results made while disconnected, and the current busy devices, go first.
+        this.sendHeartbeat();
+        for (const result of this.outbox.values()) this.send({ kind: { $case: 'result', value: result } });
+        this.emit('registered');
+        return;
+      case 'offer':
+        void this.onOffer(kind.value);
+        return;
+      case 'cancel': {
+        for (const running of this.running.values()) {
+          if (running.offer.jobId === kind.value.jobId && running.offer.attempt === kind.value.attempt) running.abort.abort();
+        }
+        return;
+      }
+      case 'resultAck':
+        this.outbox.delete(`${kind.value.jobId}/${kind.value.attempt}`);
+        this.emit('acked', kind.value);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private startHeartbeat(intervalMs: number): void {
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => this.sendHeartbeat(), Math.max(50, intervalMs));
+  }
+
+  private sendHeartbeat(): void {
+    this.send({ kind: { $case: 'heartbeat', value: { sentMs: Date.now(), busyDeviceIds: [...this.running.keys()] } } });
+  }
+
+  private onDisconnect(call: ClientDuplexStream<AgentMessage, OrchestratorMessage>, error: ServiceError | null): void {
+    if (this.call !== call) return;
+    this.call = null;
+    this.registered = false;
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    if (this.stopped) return;
+    if (error !== null && FATAL.has(error.code)) {
+      this.log(`refused: ${error.details}`);
+      this.fatal = new Error(`orchestrator refused this agent: ${error.details}`);
+      void this.stop();
+      return;
+    }
+    const delay = this.backoff * (0.75 + Math.random() / 2);
+    this.backoff = Math.min(this.backoff * 2, this.options.backoffMaxMs ?? 5000);
+    this.log(`disconnected (${error?.details ?? 'stream ended'}); reconnecting in ${Math.round(delay)} ms`);
+    this.reconnect = setTimeout(() => this.connect(), delay);
+  }
+
+  private async onOffer(offer: JobOffer): Promise<void> {
+    this.emit('offer', offer);
+    const target = this.devices.get(offer.deviceId);
+    const reject = (reason: string): void => this.send({ kind: { $case: 'reject', value: { jobId: offer.jobId, attempt: offer.attempt, reason } } });
+    if (target === undefined) return reject(`this agent has no device '${offer.deviceId}'`);
+    if (this.running.has(offer.deviceId)) return reject(`device ${offer.deviceId} is busy`);
+    if (offer.program === undefined || offer.config === undefined) return reject('offer without program or config');
+    const abort = new AbortController();
+    this.running.set(offer.deviceId, { offer, abort });
+    this.send({ kind: { $case: 'accept', value: { jobId: offer.jobId, attempt: offer.attempt } } });
+    const progress = (phase: string, fraction: number): void =>
+      this.send({ kind: { $case: 'progress', value: { jobId: offer.jobId, attempt: offer.attempt, phase, fraction } } });
+    const started = performance.now();
+    let result: JobResult;
+    try {
+      progress('fetching', 0);
+      const programPath = await this.fetchProgram(offer.program.sha256, offer.program.name, abort.signal);
+      const build = offer.runtime !== undefined && offer.runtime.sha256 !== '' ? offer.runtime : null;
+      const runtimePath = build === null ? null : await this.fetchProgram(build.sha256, 'etrun', abort.signal, 'runtime');
+      progress('preparing', 0.1);
+      await target.driver.prepare(target.device, programPath);
+      const conditions = await target.driver.conditions(target.device);
+      progress('running', 0.2);
+      // Backstop: a driver that ignores its own timeout is abandoned after a grace period.
+      const backstop = setTimeout(() => abort.abort(), offer.timeoutMs + (this.options.jobGraceMs ?? 10_000));
+      const outcome = await target.driver.run(target.device, {
+        programPath, method: offer.method === '' ? null : offer.method, config: offer.config, timeoutMs: offer.timeoutMs,
+        memoryLimitBytes: Number(offer.memoryLimitBytes), rtol: offer.program.hasTolerances ? offer.program.rtol : null,
+        atol: offer.program.hasTolerances ? offer.program.atol : null, runtimePath,
+      }, abort.signal).finally(() => clearTimeout(backstop));
+      result = {
+        ...outcome, jobId: offer.jobId, attempt: offer.attempt, deviceId: offer.deviceId,
+        // The result names the build that made it; an uploaded one by its artifact hash.
+        runtime: build === null ? outcome.runtime : { ...build, ...(outcome.runtime ?? {}), sha256: build.sha256, abi: build.abi },
+        conditionsJson: outcome.conditionsJson || (conditions === null ? '' : JSON.stringify(conditions)),
+      };
+    } catch (error) {
+      result = {
+        jobId: offer.jobId, attempt: offer.attempt, deviceId: offer.deviceId, status: ResultStatus.RESULT_STATUS_FAILED, exitCode: -1,
+        signal: '', problem: `agent could not run the job: ${(error as Error).message}`, samplesMs: [], batch: 0, correctnessChecked: false,
+        correctnessPassed: false, loadMs: 0, initMs: 0, peakRssBytes: 0, plannedBytes: 0, trialsJson: '', conditionsJson: '', runnerJson: '',
+        durationMs: performance.now() - started, runtime: undefined,
+      };
+    } finally {
+      this.running.delete(offer.deviceId);
+    }
+    this.outbox.set(`${result.jobId}/${result.attempt}`, result);
+    this.send({ kind: { $case: 'result', value: result } });
+    this.emit('result', result);
+  }
+
+  /**
+   * The program file, downloaded if needed. An orchestrator that is briefly away (restarting)
+   * is waited for with backoff: that is not the program's failure.
+   */
+  private async fetchProgram(sha256: string, name: string, signal: AbortSignal, kind: 'program' | 'runtime' = 'program'): Promise<string> {
+    let delay = 200;
+    const deadline = Date.now() + (this.options.fetchPatienceMs ?? 60_000);
+    for (;;) {
+      try {
+        return await this.cache.get(this.artifactClient, this.metadata, sha256, name, kind);
+      } catch (error) {
+        const code = (error as Partial<ServiceError>).code;
+        const transient = code === status.UNAVAILABLE || code === status.DEADLINE_EXCEEDED || code === status.INTERNAL;
+        if (!transient || Date.now() > deadline || signal.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 3000);
+      }
+    }
+  }
+
+  /** Cancels running jobs, closes the stream; pending results are lost with the process. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.reconnect !== null) clearTimeout(this.reconnect);
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    for (const r of this.running.values()) r.abort.abort();
+    this.call?.cancel();
+    this.call = null;
+    this.agentClient.close();
+    this.artifactClient.close();
+    for (const { device, driver } of this.devices.values()) await driver.cleanup(device).catch(() => undefined);
+    this.emit('stopped', this.fatal);
+  }
+}

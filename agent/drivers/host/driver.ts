@@ -1,0 +1,153 @@
+// The host driver behind the DeviceDriver interface: this machine, one etrun child process per
+// job, bounded in time (SIGTERM then SIGKILL) and address space (ulimit -v).
+
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { DeviceState, ResultStatus, type Device } from '../../../proto/index.js';
+import type { DeviceDriver, DriverJob, DriverOutcome } from '../driver.js';
+import { locateEtrun } from './locate.js';
+import type { EtrunRun } from './outcome.js';
+import { runEtrun } from './run-etrun.js';
+
+export interface HostDriverOptions {
+  /** Device ids to advertise; several share this machine (tests, or one per NUMA node). Default ['host']. */
+  deviceIds?: readonly string[];
+  etrunPath?: string | null;
+  env?: NodeJS.ProcessEnv;
+  tags?: Readonly<Record<string, string>>;
+}
+
+interface Capabilities {
+  runtime: { version: string; git: string; isa: string[]; build: string };
+  kernel_sets: { name: string; operators: { name: string }[] }[];
+  backends: ({ name: string } | string)[];
+}
+
+function machineId(): string {
+  for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
+    try {
+      const id = readFileSync(file, 'utf8').trim();
+      if (id !== '') return id;
+    } catch {
+      // next
+    }
+  }
+  return os.hostname();
+}
+
+async function capabilities(etrun: string, env: NodeJS.ProcessEnv): Promise<Capabilities> {
+  const child = spawn(etrun, ['--capabilities'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const out: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) throw new Error(`${etrun} --capabilities exited ${String(code)}`);
+  return JSON.parse(Buffer.concat(out).toString('utf8')) as Capabilities;
+}
+
+/** EtrunRun (the host driver's classification) to the wire's outcome. */
+export function outcomeOf(run: EtrunRun, memoryLimited: boolean): DriverOutcome {
+  const r = run.result;
+  const checks = r?.correctness ?? null;
+  let status: ResultStatus;
+  switch (run.status) {
+    case 'OK': status = ResultStatus.RESULT_STATUS_OK; break;
+    case 'FAILED': status = run.exitCode === 7 && memoryLimited ? ResultStatus.RESULT_STATUS_MEMORY_LIMIT : ResultStatus.RESULT_STATUS_FAILED; break;
+    case 'CRASHED': status = memoryLimited && /bad_alloc|out of memory|Cannot allocate/i.test(run.stderr) ? ResultStatus.RESULT_STATUS_MEMORY_LIMIT : ResultStatus.RESULT_STATUS_CRASHED; break;
+    case 'TIMED_OUT': status = ResultStatus.RESULT_STATUS_TIMED_OUT; break;
+    case 'CANCELLED': status = ResultStatus.RESULT_STATUS_CANCELLED; break;
+    case 'INVALID_OUTPUT': status = ResultStatus.RESULT_STATUS_INVALID_OUTPUT; break;
+  }
+  return {
+    status,
+    exitCode: run.exitCode ?? -1,
+    signal: run.signal ?? '',
+    problem: run.problem ?? '',
+    samplesMs: r?.latency_ms?.samples ?? [],
+    batch: r?.latency_ms?.batch ?? 0,
+    correctnessChecked: checks !== null && checks.length > 0,
+    correctnessPassed: checks !== null && checks.length > 0 && checks.every((c) => c.pass),
+    loadMs: r?.load_ms ?? 0,
+    initMs: r?.init_ms ?? 0,
+    peakRssBytes: r?.memory?.peak_rss_bytes ?? 0,
+    plannedBytes: r?.memory?.planned_bytes.reduce((a, b) => a + b, 0) ?? 0,
+    trialsJson: r?.trials == null ? '' : JSON.stringify(r.trials),
+    conditionsJson: r?.conditions == null ? '' : JSON.stringify(r.conditions),
+    runnerJson: r === null ? '' : JSON.stringify(r),
+    durationMs: run.durationMs,
+    runtime: r === null ? undefined : { version: r.runtime.version, git: r.runtime.git, abi: `${process.platform}-${process.arch}`, build: r.runtime.build, sha256: '' },
+  };
+}
+
+export class HostDriver implements DeviceDriver {
+  readonly name = 'host';
+  private etrun: string | null = null;
+
+  constructor(private readonly options: HostDriverOptions = {}) {}
+
+  private async binary(): Promise<string> {
+    this.etrun ??= await locateEtrun({ etrunPath: this.options.etrunPath ?? null, env: this.options.env ?? process.env });
+    return this.etrun;
+  }
+
+  async discover(): Promise<Device[]> {
+    const caps = await capabilities(await this.binary(), this.options.env ?? process.env);
+    const unit = machineId();
+    const cpus = os.cpus();
+    const platform = process.platform;
+    return (this.options.deviceIds ?? ['host']).map((id) => ({
+      id,
+      unitId: id === 'host' ? unit : `${unit}:${id}`,
+      kind: 'host',
+      state: DeviceState.DEVICE_STATE_ONLINE,
+      os: platform,
+      arch: process.arch,
+      cpuModel: cpus[0]?.model ?? '',
+      features: caps.runtime.isa,
+      cores: cpus.length,
+      memoryBytes: os.totalmem(),
+      tags: { kind: 'host', os: platform, arch: process.arch, ...this.options.tags },
+      runtime: { version: caps.runtime.version, git: caps.runtime.git, abi: `${platform}-${process.arch}`, build: caps.runtime.build, sha256: '' },
+      capabilities: {
+        kernelSets: caps.kernel_sets.map((k) => ({ name: k.name, operators: k.operators.map((o) => o.name) })),
+        backends: caps.backends.map((b) => (typeof b === 'string' ? b : b.name)),
+      },
+      agentId: '',
+      lastSeenMs: 0,
+    }));
+  }
+
+  async conditions(): Promise<Record<string, unknown> | null> {
+    return { loadavg: os.loadavg(), free_memory_bytes: os.freemem() };
+  }
+
+  async prepare(): Promise<void> {}
+
+  async run(_device: Device, job: DriverJob, signal: AbortSignal): Promise<DriverOutcome> {
+    const c = job.config;
+    const run = await runEtrun({
+      program: job.programPath,
+      method: job.method,
+      kernels: c.kernels === '' ? null : (c.kernels as 'portable' | 'optimized'),
+      backends: c.backends.length > 0 ? c.backends : null,
+      threads: c.threads || null,
+      warmup: c.hasWarmup ? c.warmup : null,
+      iterations: c.iterations || null,
+      minSeconds: c.minSeconds || null,
+      inputs: c.inputs === '' ? null : c.inputs === 'bundled' ? 'bundled' : c.inputs.startsWith('random:') ? { random: Number(c.inputs.slice(7)) } : null,
+      rtol: job.rtol,
+      atol: job.atol,
+      timeoutMs: job.timeoutMs,
+      memoryLimitBytes: job.memoryLimitBytes > 0 ? job.memoryLimitBytes : null,
+      signal,
+      etrunPath: job.runtimePath ?? (await this.binary()),
+      env: this.options.env ?? process.env,
+    });
+    return outcomeOf(run, job.memoryLimitBytes > 0);
+  }
+
+  async cleanup(): Promise<void> {}
+}

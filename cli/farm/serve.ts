@@ -1,0 +1,92 @@
+// `etbench serve`: the orchestrator as a long-running process. Prints `listening on HOST:PORT`
+// once it accepts calls (with --port 0 that is the port it picked) and stops gracefully on
+// SIGINT/SIGTERM.
+
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { newToken, parseTokens, startOrchestrator, type TokenGrant } from '../../orchestrator/index.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { TOKEN_FILE, etbenchHome } from './home.js';
+
+export const SERVE_HELP = `Usage: etbench serve [--port N] [--http-port N] [--host ADDR] [--store sqlite:PATH] [--tokens SPEC]
+
+Runs an orchestrator: agents connect to it (etbench agent), clients submit runs (etbench run
+--orchestrator). Stops cleanly on Ctrl-C / SIGTERM; queued and running work resumes on restart.
+
+  --port N           gRPC port (default 50051); 0 picks a free port and prints it
+  --http-port N      read-only HTTP API (JSON; docs/farm.md), default 8080; 0 picks one
+  --host ADDR        address to listen on (default 0.0.0.0)
+  --store ADDR       sqlite:PATH (default sqlite:$ETBENCH_HOME/farm.db)
+  --tokens SPEC      TOKEN:SCOPE[+SCOPE],... with scopes submit, read, agent, admin
+                     (default $ETBENCH_TOKENS; with neither, an admin token is generated and
+                     written to $ETBENCH_HOME/token, where clients on this machine find it)
+  --lease-ms N       lease length without heartbeats (default 30000)
+  --heartbeat-ms N   heartbeat interval agents are told to use (default 5000)
+  --offline-fail-ms N  queued jobs bound to a device offline this long fail (default 600000)
+`;
+
+function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer >= ${min}, got '${value}'`);
+  return n;
+}
+
+export async function serveCommand(argv: readonly string[], io: CliIo): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv], strict: true, allowPositionals: false,
+      options: {
+        port: { type: 'string' }, 'http-port': { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, tokens: { type: 'string' },
+        'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'offline-fail-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(`serve: ${(e as Error).message}`);
+  }
+  if (values.help === true) {
+    io.stdout(SERVE_HELP);
+    return;
+  }
+  const home = etbenchHome(io.env, io.cwd);
+  const port = integer('port', values.port, 50051, 0);
+  if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+  const httpPort = integer('http-port', values['http-port'], 8080, 0);
+  if (httpPort > 65535) throw new UsageError(`--http-port must be at most 65535, got ${httpPort}`);
+  const store = values.store ?? `sqlite:${path.join(home, 'farm.db')}`;
+  if (!store.startsWith('sqlite:') || store === 'sqlite:') throw new UsageError(`--store must be sqlite:PATH, got '${store}'`);
+  let tokens: TokenGrant[];
+  const spec = values.tokens ?? io.env['ETBENCH_TOKENS'] ?? '';
+  try {
+    tokens = parseTokens(spec);
+  } catch (e) {
+    throw new UsageError(`--tokens: ${(e as Error).message}`);
+  }
+  if (tokens.length === 0) {
+    const token = newToken();
+    mkdirSync(home, { recursive: true });
+    const file = path.join(home, TOKEN_FILE);
+    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    tokens = [{ token, scopes: ['admin'] }];
+    io.stderr(`etbench serve: generated an admin token in ${file}\n`);
+  }
+  const orchestrator = await startOrchestrator({
+    host: values.host ?? '0.0.0.0', port, httpPort, store, tokens,
+    farm: { leaseMs: integer('lease-ms', values['lease-ms'], 30_000, 100), heartbeatIntervalMs: integer('heartbeat-ms', values['heartbeat-ms'], 5000, 20),
+      offlineFailMs: integer('offline-fail-ms', values['offline-fail-ms'], 600_000, 0),
+    },
+  });
+  io.stdout(`listening on ${values.host ?? '0.0.0.0'}:${orchestrator.port}\n`);
+  io.stdout(`http on ${values.host ?? '0.0.0.0'}:${orchestrator.httpPort ?? ''}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    io.signal?.addEventListener('abort', stop, { once: true });
+    process.once('SIGTERM', stop);
+  });
+  io.stderr('etbench serve: shutting down\n');
+  await orchestrator.close();
+}

@@ -1,0 +1,96 @@
+// Starts an orchestrator: store, artifact store, farm core and the three gRPC services on one
+// port. `port: 0` picks a free port; the bound port is returned.
+
+import path from 'node:path';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { AgentServiceService, ArtifactServiceService, BenchServiceService, serverOptions } from '../proto/index.js';
+import { ArtifactStore } from './artifacts.js';
+import { Authenticator, type TokenGrant } from './auth.js';
+import { Farm, type FarmOptions } from './farm.js';
+import { startHttpApi } from './http.js';
+import { agentService } from './services/agent-service.js';
+import { artifactService } from './services/artifact-service.js';
+import { benchService } from './services/bench-service.js';
+import { openStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
+
+export interface OrchestratorOptions {
+  /** Where to listen; default 127.0.0.1. */
+  host?: string;
+  port: number;
+  /** `sqlite:PATH`. */
+  store: string;
+  /** Artifact directory; default beside the store file. */
+  artifactsDir?: string;
+  tokens: readonly TokenGrant[];
+  farm?: Partial<FarmOptions>;
+  /** Port of the read-only HTTP API (0 picks one); null or absent: no HTTP API. */
+  httpPort?: number | null;
+}
+
+export interface Orchestrator {
+  port: number;
+  /** The HTTP API's port, or null when it is off. */
+  httpPort: number | null;
+  address: string;
+  farm: Farm;
+  store: Store;
+  /** Graceful: stops accepting calls, lets running calls end (up to graceMs), closes the store. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
+  const store = openStore(options.store);
+  const storeFile = options.store.slice('sqlite:'.length);
+  const artifacts = new ArtifactStore(options.artifactsDir ?? path.join(path.dirname(path.resolve(storeFile)), 'artifacts'));
+  const farm = new Farm(store, artifacts, options.farm);
+  const auth = new Authenticator(options.tokens);
+  const server = new Server(serverOptions());
+  server.addService(AgentServiceService, agentService(farm, auth));
+  server.addService(ArtifactServiceService, artifactService(artifacts, store, auth));
+  server.addService(BenchServiceService, benchService(farm, auth));
+  const host = options.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+  }).catch(async (e: unknown) => {
+    await store.close();
+    throw new Error(`cannot listen on ${host}:${options.port}: ${(e as Error).message}`);
+  });
+  await farm.start();
+  const http = options.httpPort == null ? null : await startHttpApi(farm, auth, host, options.httpPort).catch(async (e: unknown) => {
+    server.forceShutdown();
+    await store.close();
+    throw new Error(`cannot listen for HTTP on ${host}:${options.httpPort}: ${(e as Error).message}`);
+  });
+  let closed: Promise<void> | null = null;
+  return {
+    port,
+    httpPort: http?.port ?? null,
+    address: `${host}:${port}`,
+    farm,
+    store,
+    close(graceMs = 2000): Promise<void> {
+      closed ??= (async () => {
+        await farm.stop();
+        if (http !== null) {
+          http.server.closeAllConnections();
+          await new Promise<void>((resolve) => http.server.close(() => resolve()));
+        }
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => {
+            server.forceShutdown();
+            resolve();
+          }, graceMs);
+          server.tryShutdown(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        });
+        // Streams (agents, watchers) never end by themselves.
+        server.forceShutdown();
+        await store.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,300 @@
+// The SQLite engine of the store (better-sqlite3: synchronous underneath, asynchronous to its
+// callers). WAL mode so readers never block the writer; every multi-statement change is one
+// transaction, so a kill -9 of the orchestrator leaves either all or none of it.
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
+import { MIGRATIONS } from './migrations.js';
+import type { IngestOutcome, JobRow, JobState, NewJob, RunRow, RunState, Store, StoredResult } from './store.js';
+
+interface JobRecord {
+  id: string; run_id: string; seq: number; program: Buffer; program_sha256: string; method: string;
+  device_id: string | null; selector: string; config: Buffer; config_key: string; priority: number;
+  state: JobState; attempt: number; max_attempts: number; lease_agent: string | null; lease_device: string | null;
+  lease_expires_ms: number | null; reason: string; timeout_ms: number; memory_limit_bytes: number;
+  created_ms: number; updated_ms: number; first_leased_ms: number | null; runtime: Buffer | null;
+}
+
+interface RunRecord { id: string; created_ms: number; label: string; state: RunState; priority: number; request: Buffer }
+
+function jobRow(r: JobRecord): JobRow {
+  return {
+    id: r.id, runId: r.run_id, seq: r.seq, program: ProgramRef.decode(r.program), method: r.method,
+    deviceId: r.device_id, selector: r.selector, config: RuntimeConfig.decode(r.config), configKey: r.config_key,
+    priority: r.priority, state: r.state, attempt: r.attempt, maxAttempts: r.max_attempts, leaseAgent: r.lease_agent,
+    leaseDevice: r.lease_device, leaseExpiresMs: r.lease_expires_ms, reason: r.reason, timeoutMs: r.timeout_ms,
+    memoryLimitBytes: r.memory_limit_bytes, createdMs: r.created_ms, updatedMs: r.updated_ms, firstLeasedMs: r.first_leased_ms,
+    runtime: r.runtime === null ? null : RuntimeBuild.decode(r.runtime),
+  };
+}
+
+function runRow(r: RunRecord): RunRow {
+  return { id: r.id, createdMs: r.created_ms, label: r.label, state: r.state, priority: r.priority, request: SubmitRunRequest.decode(r.request) };
+}
+
+const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** Runs the migrations the database has not seen; returns the schema version. */
+export function migrate(db: Database.Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)');
+  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
+  const latest = MIGRATIONS.at(-1)?.version ?? 0;
+  if (current > latest) throw new Error(`store schema version ${current} is newer than this etbench knows (${latest}); upgrade etbench`);
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version, name, applied_ms) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+    })();
+  }
+  return latest;
+}
+
+export class SqliteStore implements Store {
+  readonly schemaVersion: number;
+  private readonly db: Database.Database;
+
+  /** Opens (creating if needed) the database file; ':memory:' for a throwaway store. */
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.schemaVersion = migrate(this.db);
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once per SQL text: preparing is most of the cost of a small statement. */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** The database handle, for tests that assert on rows. */
+  get handle(): Database.Database {
+    return this.db;
+  }
+
+  async createRun(run: RunRow, jobs: readonly NewJob[]): Promise<void> {
+    const insertRun = this.stmt('INSERT INTO runs (id, created_ms, label, state, priority, request) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertJob = this.stmt(`INSERT INTO jobs (id, run_id, seq, program, program_sha256, method, device_id, selector, config,
+      config_key, priority, state, max_attempts, reason, timeout_ms, memory_limit_bytes, created_ms, updated_ms, runtime)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.db.transaction(() => {
+      insertRun.run(run.id, run.createdMs, run.label, run.state, run.priority, bytes(SubmitRunRequest.encode(run.request).finish()));
+      for (const j of jobs) {
+        insertJob.run(j.id, run.id, j.seq, bytes(ProgramRef.encode(j.program).finish()), j.program.sha256, j.method, j.deviceId, j.selector,
+          bytes(RuntimeConfig.encode(j.config).finish()), j.configKey, run.priority, j.state, j.maxAttempts, j.reason, j.timeoutMs,
+          j.memoryLimitBytes, run.createdMs, run.createdMs, j.runtime === null ? null : bytes(RuntimeBuild.encode(j.runtime).finish()));
+      }
+    })();
+  }
+
+  async getRun(id: string): Promise<RunRow | null> {
+    const r = this.stmt('SELECT * FROM runs WHERE id = ?').get(id) as RunRecord | undefined;
+    return r === undefined ? null : runRow(r);
+  }
+
+  async listRuns(limit: number): Promise<RunRow[]> {
+    return (this.stmt('SELECT * FROM runs ORDER BY created_ms DESC, rowid DESC LIMIT ?').all(limit) as RunRecord[]).map(runRow);
+  }
+
+  async runsInState(state: RunState): Promise<RunRow[]> {
+    return (this.stmt('SELECT * FROM runs WHERE state = ? ORDER BY created_ms').all(state) as RunRecord[]).map(runRow);
+  }
+
+  async setRunState(id: string, state: RunState): Promise<void> {
+    this.stmt('UPDATE runs SET state = ? WHERE id = ?').run(state, id);
+  }
+
+  async jobsOfRun(runId: string): Promise<JobRow[]> {
+    return (this.stmt('SELECT * FROM jobs WHERE run_id = ? ORDER BY seq').all(runId) as JobRecord[]).map(jobRow);
+  }
+
+  async getJob(id: string): Promise<JobRow | null> {
+    const r = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as JobRecord | undefined;
+    return r === undefined ? null : jobRow(r);
+  }
+
+  async queuedJobsFor(deviceId: string, limit: number): Promise<JobRow[]> {
+    // Two index-friendly queries: the best job bound to the device, and pool jobs (which the
+    // caller filters by selector and capability), merged in queue order.
+    const bound = this.stmt(`SELECT * FROM jobs WHERE state = 'queued' AND device_id = ?
+      ORDER BY priority DESC, created_ms, seq LIMIT 1`).all(deviceId) as JobRecord[];
+    const pool = this.stmt(`SELECT * FROM jobs WHERE state = 'queued' AND device_id IS NULL
+      ORDER BY priority DESC, created_ms, seq LIMIT ?`).all(limit) as JobRecord[];
+    const order = (a: JobRecord, b: JobRecord): number => b.priority - a.priority || a.created_ms - b.created_ms || a.seq - b.seq;
+    return [...bound, ...pool].sort(order).slice(0, limit).map(jobRow);
+  }
+
+  async leaseJob(jobId: string, agentId: string, deviceId: string, expiresMs: number, nowMs: number): Promise<JobRow | null> {
+    const info = this.stmt(`UPDATE jobs SET state = 'leased', attempt = attempt + 1, lease_agent = ?, lease_device = ?,
+      lease_expires_ms = ?, updated_ms = ?, first_leased_ms = COALESCE(first_leased_ms, ?) WHERE id = ? AND state = 'queued'`)
+      .run(agentId, deviceId, expiresMs, nowMs, nowMs, jobId);
+    return info.changes === 1 ? this.getJob(jobId) : null;
+  }
+
+  async unleaseJob(jobId: string, attempt: number, nowMs: number): Promise<boolean> {
+    const info = this.stmt(`UPDATE jobs SET state = 'queued', attempt = attempt - 1, lease_agent = NULL, lease_device = NULL,
+      lease_expires_ms = NULL, updated_ms = ? WHERE id = ? AND state = 'leased' AND attempt = ?`).run(nowMs, jobId, attempt);
+    return info.changes === 1;
+  }
+
+  async renewLeases(agentId: string, deviceIds: readonly string[], expiresMs: number): Promise<number> {
+    if (deviceIds.length === 0) return 0;
+    return this.stmt(`UPDATE jobs SET lease_expires_ms = ? WHERE state = 'leased' AND lease_agent = ?
+      AND lease_device IN (SELECT value FROM json_each(?))`).run(expiresMs, agentId, JSON.stringify(deviceIds)).changes;
+  }
+
+  async extendLeases(expiresMs: number): Promise<void> {
+    this.stmt(`UPDATE jobs SET lease_expires_ms = MAX(lease_expires_ms, ?) WHERE state = 'leased'`).run(expiresMs);
+  }
+
+  async expireLeases(nowMs: number): Promise<JobRow[]> {
+    const expired = this.stmt(`SELECT * FROM jobs WHERE state = 'leased' AND lease_expires_ms < ?`).all(nowMs) as JobRecord[];
+    const changed: string[] = [];
+    const requeue = this.stmt(`UPDATE jobs SET state = 'queued', lease_agent = NULL, lease_device = NULL, lease_expires_ms = NULL,
+      updated_ms = ?, reason = ? WHERE id = ? AND state = 'leased' AND attempt = ?`);
+    const fail = this.stmt(`UPDATE jobs SET state = 'failed', lease_expires_ms = NULL, updated_ms = ?, reason = ?
+      WHERE id = ? AND state = 'leased' AND attempt = ?`);
+    this.db.transaction(() => {
+      for (const j of expired) {
+        const lost = `lease expired: agent ${j.lease_agent ?? '?'} went silent while running it on ${j.lease_device ?? '?'} (attempt ${j.attempt})`;
+        const info = j.attempt >= j.max_attempts
+          ? fail.run(nowMs, `${lost}; no attempts left (${j.max_attempts})`, j.id, j.attempt)
+          : requeue.run(nowMs, lost, j.id, j.attempt);
+        if (info.changes === 1) changed.push(j.id);
+      }
+    })();
+    return Promise.all(changed.map(async (id) => (await this.getJob(id))!));
+  }
+
+  async leasedJobsOf(agentId: string): Promise<JobRow[]> {
+    return (this.stmt(`SELECT * FROM jobs WHERE state = 'leased' AND lease_agent = ?`).all(agentId) as JobRecord[]).map(jobRow);
+  }
+
+  async ingestResult(result: JobResult, nowMs: number): Promise<IngestOutcome> {
+    const outcome = this.db.transaction((): IngestOutcome => {
+      const record = this.stmt('SELECT * FROM jobs WHERE id = ?').get(result.jobId) as JobRecord | undefined;
+      if (record === undefined) return { accepted: false, job: null, changed: false };
+      const existing = this.stmt('SELECT accepted FROM results WHERE job_id = ? AND attempt = ?').get(result.jobId, result.attempt) as
+        { accepted: number } | undefined;
+      if (existing !== undefined) return { accepted: existing.accepted === 1, job: jobRow(record), changed: false };
+      const current = record.state === 'leased' && record.attempt === result.attempt;
+      const status = ResultStatus[result.status] ?? String(result.status);
+      this.stmt('INSERT INTO results (job_id, attempt, device_id, status, accepted, received_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(result.jobId, result.attempt, result.deviceId, status, current ? 1 : 0, nowMs,
+          bytes(JobResult.encode({ ...result, samplesMs: [] }).finish()));
+      const insertSample = this.stmt('INSERT INTO samples (job_id, attempt, idx, value_ms) VALUES (?, ?, ?, ?)');
+      result.samplesMs.forEach((v, i) => insertSample.run(result.jobId, result.attempt, i, v));
+      if (!current) return { accepted: false, job: jobRow(record), changed: true };
+      // A run that answered is final: a crash or a wrong result is the program's answer,
+      // not a lost agent, so it is not retried.
+      const ok = result.status === ResultStatus.RESULT_STATUS_OK;
+      this.stmt(`UPDATE jobs SET state = ?, reason = ?, lease_expires_ms = NULL, lease_device = ?, updated_ms = ?
+        WHERE id = ?`).run(ok ? 'done' : 'failed', ok ? '' : result.problem || status, result.deviceId, nowMs, result.jobId);
+      return { accepted: true, job: jobRow(this.stmt('SELECT * FROM jobs WHERE id = ?').get(result.jobId) as JobRecord), changed: true };
+    })();
+    return outcome;
+  }
+
+  async acceptedResult(jobId: string): Promise<StoredResult | null> {
+    const r = this.stmt('SELECT attempt, result FROM results WHERE job_id = ? AND accepted = 1').get(jobId) as
+      { attempt: number; result: Buffer } | undefined;
+    if (r === undefined) return null;
+    const samples = (this.stmt('SELECT value_ms FROM samples WHERE job_id = ? AND attempt = ? ORDER BY idx').all(jobId, r.attempt) as
+      { value_ms: number }[]).map((s) => s.value_ms);
+    const result = JobResult.decode(r.result);
+    result.samplesMs = samples;
+    return { result, samples };
+  }
+
+  async cancelRun(runId: string, nowMs: number): Promise<JobRow[]> {
+    return this.db.transaction(() => {
+      const leased = (this.stmt(`SELECT * FROM jobs WHERE run_id = ? AND state = 'leased'`).all(runId) as JobRecord[]).map(jobRow);
+      this.stmt(`UPDATE jobs SET state = 'cancelled', reason = 'run cancelled', lease_expires_ms = NULL, updated_ms = ?
+        WHERE run_id = ? AND state IN ('queued', 'leased')`).run(nowMs, runId);
+      this.stmt(`UPDATE runs SET state = 'cancelled' WHERE id = ? AND state = 'running'`).run(runId);
+      return leased;
+    })();
+  }
+
+  async finishRunIfDone(runId: string): Promise<boolean> {
+    const info = this.stmt(`UPDATE runs SET state = 'done' WHERE id = ? AND state = 'running'
+      AND NOT EXISTS (SELECT 1 FROM jobs WHERE run_id = ? AND state IN ('queued', 'leased'))`).run(runId, runId);
+    return info.changes === 1;
+  }
+
+  async failJob(jobId: string, reason: string, nowMs: number): Promise<void> {
+    this.stmt(`UPDATE jobs SET state = 'failed', reason = ?, lease_expires_ms = NULL, updated_ms = ?
+      WHERE id = ? AND state IN ('queued', 'leased')`).run(reason, nowMs, jobId);
+  }
+
+  async upsertDevice(device: Device, agentId: string, nowMs: number): Promise<void> {
+    this.stmt(`INSERT INTO devices (id, unit_id, agent_id, last_seen_ms, device) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, agent_id = excluded.agent_id, last_seen_ms = excluded.last_seen_ms,
+      device = excluded.device`).run(device.id, device.unitId, agentId, nowMs, bytes(Device.encode(device).finish()));
+  }
+
+  async touchDevices(agentId: string, nowMs: number): Promise<void> {
+    this.stmt('UPDATE devices SET last_seen_ms = ? WHERE agent_id = ?').run(nowMs, agentId);
+  }
+
+  async queuedDeviceIds(): Promise<string[]> {
+    return (this.stmt(`SELECT DISTINCT device_id FROM jobs WHERE state = 'queued' AND device_id IS NOT NULL`).all() as { device_id: string }[])
+      .map((r) => r.device_id);
+  }
+
+  async failQueuedJobsOn(deviceId: string, reason: string, nowMs: number): Promise<JobRow[]> {
+    return this.db.transaction(() => {
+      const rows = (this.stmt(`SELECT * FROM jobs WHERE state = 'queued' AND device_id = ?`).all(deviceId) as JobRecord[]);
+      this.stmt(`UPDATE jobs SET state = 'failed', reason = ?, updated_ms = ? WHERE state = 'queued' AND device_id = ?`).run(reason, nowMs, deviceId);
+      return rows.map((r) => ({ ...jobRow(r), state: 'failed' as const, reason }));
+    })();
+  }
+
+  async listDevices(): Promise<{ device: Device; agentId: string; lastSeenMs: number }[]> {
+    const rows = this.stmt('SELECT agent_id, last_seen_ms, device FROM devices ORDER BY id').all() as
+      { agent_id: string; last_seen_ms: number; device: Buffer }[];
+    return rows.map((r) => ({ device: Device.decode(r.device), agentId: r.agent_id, lastSeenMs: r.last_seen_ms }));
+  }
+
+  async recordArtifact(info: { sha256: string; size: number; name: string; kind: string }, nowMs: number): Promise<void> {
+    this.stmt(`INSERT OR IGNORE INTO artifacts (sha256, size, name, kind, created_ms) VALUES (?, ?, ?, ?, ?)`)
+      .run(info.sha256, info.size, info.name, info.kind, nowMs);
+  }
+
+  async recordRuntimeBuild(build: RuntimeBuild, nowMs: number): Promise<void> {
+    this.stmt(`INSERT OR IGNORE INTO runtime_builds (sha256, git, abi, version, build, created_ms) VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(build.sha256, build.git, build.abi, build.version, build.build, nowMs);
+  }
+
+  async runtimeBuild(sha256: string): Promise<RuntimeBuild | null> {
+    return (this.stmt(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE sha256 = ?`).get(sha256) as RuntimeBuild | undefined) ?? null;
+  }
+
+  async runtimeBuilds(git: string): Promise<RuntimeBuild[]> {
+    return (this.stmt(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = ? ORDER BY created_ms DESC`).all(git) as RuntimeBuild[]);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Opens a store from a `sqlite:PATH` address (the only engine so far). */
+export function openStore(address: string): SqliteStore {
+  if (!address.startsWith('sqlite:') || address.length === 'sqlite:'.length) {
+    throw new Error(`store address must be sqlite:PATH, got '${address}'`);
+  }
+  return new SqliteStore(address.slice('sqlite:'.length));
+}
