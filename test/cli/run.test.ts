@@ -1,15 +1,14 @@
 // `etbench run` end to end through bin/etbench.js in a child process, against the real etrun.
 // Tests that reach etrun fail with "Run `npm run build`" until it is built.
 
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { ProgramBuilder } from '../../program/index.js';
 import type { JsonRunDocument } from '../../cli/index.js';
 import { validateRunnerResult } from '../../native/runner/index.js';
 import { BUNDLED, RUNNABLE_PROGRAMS, XNNPACK_PROGRAMS } from '../helpers/fixtures.js';
 import { buildDist, describe, runBin } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { writeVendorProgram } from '../helpers/vendor-program.js';
 
 test.before(() => buildDist());
 
@@ -45,15 +44,7 @@ test.serial('the table names every program and says ok', async (t) => {
 });
 
 test.serial('a program the runtime cannot run fails the run with exit 1 and is listed', async (t) => {
-  // A delegate for a backend this build lacks.
-  const b = new ProgramBuilder();
-  const m = b.method('forward');
-  const x = m.input({ dtype: 'float32', shape: [2] });
-  const y = m.tensor({ dtype: 'float32', shape: [2] });
-  m.delegate({ id: 'VendorBackend', payload: new Uint8Array(4) }, [x], [y]);
-  m.output(y);
-  const vendor = path.join(await tempDir(t, 'etbench-vendor-'), 'vendor.pte');
-  await writeFile(vendor, b.build().pte);
+  const vendor = await writeVendorProgram(await tempDir(t, 'etbench-vendor-'));
   const done = await runBin('etbench', ['run', '--devices', 'all', '--programs', BUNDLED, vendor, ...FAST]);
   t.is(done.code, 1, describe(done));
   // The farm's capability matching finds the missing delegate before any etrun starts.

@@ -8,7 +8,7 @@ import { Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js'
 import { FarmClient } from '../../cli/farm/client.js';
 import { ensureStarterSuite } from '../../program/index.js';
 import { AgentServiceClient, JobState, RunState, channelOptions, type OrchestratorMessage } from '../../proto/index.js';
-import { XNNPACK_PROGRAMS } from '../helpers/fixtures.js';
+import { writeVendorProgram } from '../helpers/vendor-program.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { TOKENS, openRows, startAgent, startServe, waitFor } from './helpers.js';
 
@@ -25,7 +25,7 @@ test.serial('three agents with two devices each complete a run; every job has ex
 
   const suite = await ensureStarterSuite(path.join(dir, 'suite'));
   const programs = await Promise.all(suite.map((f) => client.uploadProgram(f)));
-  const unsupported = await client.uploadProgram(XNNPACK_PROGRAMS.find((f) => f.endsWith('linear129.pte'))!);
+  const unsupported = await client.uploadProgram(await writeVendorProgram(dir));
   const run = await client.submit({
     programs: [...programs, unsupported], devices: ['kind=host'],
     configs: [{ kernels: 'portable', backends: [], threads: 0, warmup: 1, hasWarmup: true, iterations: ITERATIONS, minSeconds: 0, inputs: '' }],
@@ -37,8 +37,8 @@ test.serial('three agents with two devices each complete a run; every job has ex
   t.is(final.done, 6 * programs.length, JSON.stringify(final.jobs.filter((j) => j.state !== JobState.JOB_STATE_DONE).map((j) => [j.deviceId, j.reason])));
   t.is(final.unschedulable, 6);
   for (const job of final.jobs.filter((j) => j.state === JobState.JOB_STATE_UNSCHEDULABLE)) {
-    t.regex(job.reason, /lacks delegates XnnpackBackend/);
-    t.is(job.program?.name, 'linear129.pte');
+    t.regex(job.reason, /lacks delegates VendorBackend/);
+    t.is(job.program?.name, 'vendor.pte');
   }
   for (const job of final.jobs.filter((j) => j.state === JobState.JOB_STATE_DONE)) {
     t.is(job.stats?.n, job.result?.samplesMs.length);

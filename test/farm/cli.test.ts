@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { ensureStarterSuite } from '../../program/index.js';
-import { XNNPACK_PROGRAMS } from '../helpers/fixtures.js';
+import { writeVendorProgram } from '../helpers/vendor-program.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { TOKENS, spawnEtbench, startAgent, startServe, waitFor, type Proc } from './helpers.js';
 
@@ -73,10 +73,10 @@ test('serve, agent, run --orchestrator, devices, results and compare work togeth
   t.is((await fetch(`${http}/api/v1/runs/no-such-run`, read)).status, 404);
 
   // A program no device can run: exit 1, named on stderr. A selector matching nothing: exit 2.
-  const linear = XNNPACK_PROGRAMS.find((f) => f.endsWith('linear129.pte'))!;
+  const linear = await writeVendorProgram(dir);
   const failing = await finish(spawnEtbench(t, ['run', ...common, '--devices', 'c1', '--programs', linear], env));
   t.is(failing.code, 1, failing.out);
-  t.regex(failing.out, /1 of 1 jobs failed:\n\s+linear129\.pte .* on c1: unschedulable: .*XnnpackBackend/);
+  t.regex(failing.out, /1 of 1 jobs failed:\n\s+vendor\.pte .* on c1: unschedulable: .*VendorBackend/);
   const usage = await finish(spawnEtbench(t, ['run', ...common, '--devices', 'kind=phone', '--programs', linear], env));
   t.is(usage.code, 2, usage.out);
   t.regex(usage.out, /no device matches 'kind=phone'/);
