@@ -6,14 +6,18 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   DeviceState, JobState as PbJobState, RunState as PbRunState,
-  type Device, type Job, type JobResult, type OrchestratorMessage, type ProgramRef, type Run, type RunEvent, type RuntimeBuild, type RuntimeConfig,
+  type Device, type Job, type JobResult, type OrchestratorMessage, type ProgramRef, type Run, type RunEvent, type RuntimeBuild,
   type SubmitRunRequest,
 } from '../proto/index.js';
 import type { ArtifactStore } from './artifacts.js';
-import { configKey, incapability, matchesSelector, poolSelector, runtimeMismatch } from './matching.js';
+import { incapability, matchesSelector, runtimeMismatch } from './matching.js';
+import { expandRun } from './plan.js';
+import { RequestError } from './errors.js';
 import { programFacts } from './program-facts.js';
 import { computeStats } from './stats.js';
-import type { JobRow, NewJob, RunRow, Store } from './store/store.js';
+import type { JobRow, RunRow, Store } from './store/store.js';
+
+export { RequestError } from './errors.js';
 
 export interface FarmOptions {
   /** How long a lease lasts without a heartbeat naming its device. */
@@ -35,14 +39,6 @@ export const DEFAULT_FARM_OPTIONS: FarmOptions = {
   defaultMaxAttempts: 3,
   offlineFailMs: 10 * 60_000,
 };
-
-/** A client mistake in a request: becomes INVALID_ARGUMENT / NOT_FOUND. */
-export class RequestError extends Error {
-  override readonly name = 'RequestError';
-  constructor(message: string, readonly kind: 'invalid' | 'not-found' = 'invalid') {
-    super(message);
-  }
-}
 
 /** One connected agent as the farm sees it. */
 export interface AgentLink {
@@ -122,45 +118,9 @@ export class Farm {
     }
     const runtime = await this.runtimeOf(request);
     const known = (await this.store.listDevices()).map((d) => this.liveDevice(d.device));
-    const configs: RuntimeConfig[] = request.configs.length > 0 ? request.configs
-      : [{ kernels: 'portable', backends: [], threads: 0, warmup: 0, hasWarmup: false, iterations: 0, minSeconds: 0, inputs: '' }];
-    const methods = request.methods.length > 0 ? request.methods : [''];
-    const targets: { deviceId: string | null; selector: string; devices: Device[] }[] = [];
-    const seen = new Set<string>();
-    for (const raw of request.devices.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '')) {
-      const pool = poolSelector(raw);
-      // `all` and tags mean the devices there now; an id may name one that is away (its jobs
-      // wait up to offlineFailMs for it).
-      const byId = pool === null && known.some((d) => d.id === raw);
-      const matching = known.filter((d) => matchesSelector(d, pool ?? raw) && (byId || d.state !== DeviceState.DEVICE_STATE_OFFLINE));
-      if (matching.length === 0) {
-        throw new RequestError(`no device matches '${raw}'; known devices: ${known.map((d) => d.id).join(', ') || 'none (no agent has registered)'}`);
-      }
-      if (pool !== null) targets.push({ deviceId: null, selector: pool, devices: matching });
-      else for (const d of matching) if (!seen.has(d.id)) { seen.add(d.id); targets.push({ deviceId: d.id, selector: raw, devices: [d] }); }
-    }
     const now = this.now();
     const runId = `run-${now.toString(36)}-${randomUUID().slice(0, 8)}`;
-    const jobs: NewJob[] = [];
-    for (const target of targets) {
-      for (const program of programs) {
-        for (const method of methods) {
-          if (method !== '' && !program.methods.includes(method)) throw new RequestError(`program ${program.name} has no method '${method}' (it has ${program.methods.join(', ')})`);
-          for (const config of configs) {
-            const reasons = target.devices.map((d) => runtimeMismatch(d, runtime) ?? incapability(d, program, config));
-            const capable = reasons.some((r) => r === null);
-            jobs.push({
-              id: `${runId}-${jobs.length + 1}`, seq: jobs.length + 1, program, method, deviceId: target.deviceId, selector: target.selector,
-              config, configKey: configKey(config), runtime, state: capable ? 'queued' : 'unschedulable',
-              reason: capable ? '' : reasons.filter((r): r is string => r !== null).join('; '),
-              maxAttempts: request.maxAttempts || this.options.defaultMaxAttempts,
-              timeoutMs: request.timeoutMs || this.options.defaultTimeoutMs,
-              memoryLimitBytes: Number(request.memoryLimitBytes) || this.options.defaultMemoryLimitBytes,
-            });
-          }
-        }
-      }
-    }
+    const jobs = expandRun(runId, request, programs, known, runtime, this.options);
     const run: RunRow = { id: runId, createdMs: now, label: request.label, state: 'running', priority: request.priority, request };
     await this.store.createRun(run, jobs);
     this.firstDispatchMs.set(runId, -now);

@@ -97,3 +97,13 @@ test.serial('a missing etrun stops the run before any job, saying how to fix it'
   t.regex(done.stderr, /ETBENCH_ETRUN=\/nonexistent\/etrun is not an executable file/);
   t.is(done.stdout, '');
 });
+
+test.serial("the README's first command, exactly: etbench run --devices all (embedded orchestrator and agent)", async (t) => {
+  const home = await tempDir(t, 'etbench-home-');
+  const done = await runBin('etbench', ['run', '--devices', 'all'], { ETBENCH_HOME: home });
+  t.is(done.code, 0, describe(done));
+  const rows = done.stdout.split('\n').filter((l) => /\.bpte\s/.test(l));
+  t.true(rows.length >= 4, done.stdout);
+  t.true(rows.every((l) => /\shost\s.*\spass\s+ok$/.test(l)), done.stdout);
+  t.regex(done.stdout, new RegExp(`\\n${rows.length} jobs: ${rows.length} passed, 0 failed \\(`));
+});
