@@ -253,6 +253,27 @@ int Run::main() {
 }  // namespace runner
 }  // namespace etb
 
+// The flags, as docs/cli.md and the runner contract give them.
+const char kUsage[] =
+    "Usage: etrun PROGRAM.pte|PROGRAM.bpte [flags]\n"
+    "  --method NAME                  default: forward (or the only method)\n"
+    "  --kernels portable|optimized   default: portable\n"
+    "  --backends LIST                delegates allowed to run, comma-separated (default: all available)\n"
+    "  --threads N                    default 1\n"
+    "  --warmup N  --iterations N  --min-seconds S\n"
+    "  --inputs bundled|random:SEED|FILE   default: bundled for .bpte, random:0 otherwise\n"
+    "  --case N                       which bundled test case is timed (all cases are checked)\n"
+    "  --rtol X  --atol X             correctness tolerances (default 1e-5 / 1e-8)\n"
+    "  --data FILE.ptd                external constant data\n"
+    "  --profile                      per-instruction timing into op_profile\n"
+    "  --print-outputs                add the outputs to the JSON\n"
+    "  --json FILE                    write the JSON to FILE instead of standard output\n"
+    "etrun --capabilities             JSON: runtime version, ISA features, kernel sets, operators, backends\n"
+    "etrun --version | --help\n"
+    "Prints one JSON document (native/runner/result.schema.json). Exit codes: 0 ran and passed,\n"
+    "2 usage, 3 bad program or input, 4 unsupported operator/dtype/backend, 5 kernel or delegate\n"
+    "failure, 6 wrong result, 7 resource limit (docs/cli.md).\n";
+
 int main(int argc, char** argv) {
   using namespace etb::runner;
   Run run;
@@ -260,6 +281,10 @@ int main(int argc, char** argv) {
   if (!parse_options(argc, argv, &run.o, &error)) {
     fprintf(stderr, "etrun: %s\n", error.c_str());
     return 2;
+  }
+  if (run.o.help) {
+    fputs(kUsage, stdout);
+    return 0;
   }
   if (run.o.version) {
     printf("etrun %s (%s)\n", runtime_version(), runtime_git());

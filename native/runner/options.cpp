@@ -71,6 +71,7 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
     std::string v;
     if (arg == "--capabilities") o->capabilities = true;
     else if (arg == "--version") o->version = true;
+    else if (arg == "--help" || arg == "-h") o->help = true;
     else if (arg == "--profile") o->profile = true;
     else if (arg == "--print-outputs") o->print_outputs = true;
     else if (arg == "--method") { if (!need(&o->method)) return false; if (o->method.empty()) return bad("empty"); }
@@ -101,12 +102,12 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
     else if (arg.rfind("-", 0) == 0 && arg.size() > 1) { *error = "unknown flag " + arg; return false; }
     else if (o->program.empty()) o->program = arg;
     else { *error = "unexpected argument '" + arg + "' (one program per run)"; return false; }
-    if (has_value && (arg == "--capabilities" || arg == "--version" || arg == "--profile" || arg == "--print-outputs")) {
+    if (has_value && (arg == "--capabilities" || arg == "--version" || arg == "--help" || arg == "--profile" || arg == "--print-outputs")) {
       *error = arg + " takes no value";
       return false;
     }
   }
-  if (!o->capabilities && !o->version && o->program.empty()) {
+  if (!o->capabilities && !o->version && !o->help && o->program.empty()) {
     *error = "no program given (etrun PROGRAM.pte|PROGRAM.bpte [flags])";
     return false;
   }

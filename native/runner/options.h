@@ -28,6 +28,7 @@ struct Options {
   std::string json_path;
   bool capabilities = false;
   bool version = false;
+  bool help = false;
 };
 
 // Parses argv; on a usage error returns false with a message naming the flag.

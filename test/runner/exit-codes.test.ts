@@ -148,6 +148,16 @@ test.serial('2 USAGE: a bad flag value is named on stderr and no document is pri
   t.regex(kernels.stderr, /--kernels.*'fastest'/);
 });
 
+test.serial('--help prints every flag the runner contract names and exits 0; --help=x is a usage error', (t) => {
+  const done = etrun(['--help']);
+  t.is(done.code, RUNNER_EXIT_CODES.OK, describe(done));
+  for (const flag of ['--method', '--kernels', '--backends', '--threads', '--warmup', '--iterations', '--min-seconds', '--inputs', '--case',
+    '--rtol', '--atol', '--data', '--profile', '--print-outputs', '--json', '--capabilities', '--version']) {
+    t.true(done.stdout.includes(flag), `${flag} is in the usage`);
+  }
+  t.is(etrun(['--help=x']).code, RUNNER_EXIT_CODES.USAGE);
+});
+
 // --- 3 ---------------------------------------------------------------------------------------
 
 test.serial('3 BAD_PROGRAM: a KernelCall argument past the value table is named with its index', async (t) => {
