@@ -135,3 +135,25 @@ export function decomposedDequantizePerChannel(args: readonly RefValue[]): RefTe
     return roundIn(compute, (castElement(diff, diffType, compute) as number) * (sc as number));
   });
 }
+
+/** One element of a scale / zero-point tensor of the .Tensor overloads (PyTorch reads it with .item()). */
+function itemOf(args: readonly RefValue[], i: number, name: string, dtypes: readonly string[]): number {
+  const t = tensorArg(args, i, name);
+  if (!dtypes.includes(t.dtype) || t.data.length !== 1) throw new ReferenceOpError(`${name} must be one ${dtypes.join('/')} element`);
+  return Number(t.data[0]);
+}
+
+/** The .Tensor_out overloads: scale and zero point as one-element tensors, then the Scalar forms. */
+export function decomposedQuantizePerTensorTensor(args: readonly RefValue[]): RefTensor {
+  const qargs = [...args];
+  qargs[1] = itemOf(args, 1, 'scale', ['float32', 'float64']);
+  qargs[2] = BigInt(itemOf(args, 2, 'zero_point', ['int32', 'int64']));
+  return decomposedQuantizePerTensor(qargs);
+}
+
+export function decomposedDequantizePerTensorTensor(args: readonly RefValue[]): RefTensor {
+  const qargs = [...args];
+  qargs[1] = itemOf(args, 1, 'scale', ['float32', 'float64']);
+  qargs[2] = BigInt(itemOf(args, 2, 'zero_point', ['int32', 'int64']));
+  return decomposedDequantizePerTensor(qargs);
+}

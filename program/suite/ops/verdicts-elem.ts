@@ -27,6 +27,10 @@ export const ELEM_CASES_ABORTING_EXECUTORCH: readonly string[] = [
   'quantized_decomposed__quantize_per_channel.out__f32_axis0_f32_scales_i16',
   'quantized_decomposed__quantize_per_channel.out__f16_axis0_f32_scales_i16',
   'quantized_decomposed__dequantize_per_channel.out__i8_half_out',
+  // .Tensor_out: a bfloat16 input or out, a float32 scale with an int32 zero point
+  'quantized_decomposed__quantize_per_tensor.Tensor_out__f32_bf16_in_i32',
+  'quantized_decomposed__dequantize_per_tensor.Tensor_out__i32_out_f64_f16',
+  ...['u8', 'i8', 'i16', 'i32'].map((d) => `quantized_decomposed__dequantize_per_tensor.Tensor_out__${d}_channels_last`),
 ];
 
 const DIM_ORDER =
@@ -91,6 +95,8 @@ const SPECIFIC: Readonly<Record<string, string>> = {
   'quantized_decomposed__quantize_per_channel.out__f16_edge_axis1_i8': QUANT_INF,
   ...Object.fromEntries(['u8', 'i8', 'i16', 'i32'].map((d) => [`quantized_decomposed__dequantize_per_channel.out__${d}_no_zero_points_f64`, DEQUANT_F64])),
   'quantized_decomposed__dequantize_per_channel.out__i32_edge': DEQUANT_WRAP,
+  'quantized_decomposed__dequantize_per_tensor.Tensor_out__i16_out_f64_f16': DEQUANT_F64,
+  'quantized_decomposed__dequantize_per_tensor.Tensor_out__i32_edge': DEQUANT_WRAP,
   // attr cases that reuse the int64 edge data
   'aten__pow.Tensor_Scalar_out__i64_zero': INT64_EDGE,
   'aten__logical_not.out__i64_same_dtype_out': INT64_EDGE,
