@@ -41,7 +41,10 @@ import {
 import {
   bitwiseAndTensorOut, divOut, divOutMode, divScalarOut, powTensorScalarOut, powTensorTensorOut, rsubScalarOut, subOut, subScalarOut,
 } from './arith.js';
-import { decomposedDequantizePerTensor, decomposedQuantizePerTensor } from './quantized-decomposed.js';
+import {
+  decomposedDequantizePerChannel, decomposedDequantizePerTensor, decomposedDequantizePerTensorTensor, decomposedQuantizePerChannel,
+  decomposedQuantizePerTensor, decomposedQuantizePerTensorTensor,
+} from './quantized-decomposed.js';
 import {
   absOut, cosOut, erfOut, expOut, floorOut, geluOut, logOut, negOut, reciprocalOut, roundOut, rsqrtOut, sigmoidOut, sinOut, sqrtOut,
   tanhOut,
@@ -91,6 +94,10 @@ export const REFERENCE_OPS: Readonly<Record<string, ReferenceOp>> = {
   'aten::pow.Tensor_Scalar_out': out(3, powTensorScalarOut),
   'quantized_decomposed::quantize_per_tensor.out': out(7, decomposedQuantizePerTensor),
   'quantized_decomposed::dequantize_per_tensor.out': out(8, decomposedDequantizePerTensor),
+  'quantized_decomposed::quantize_per_tensor.Tensor_out': out(7, decomposedQuantizePerTensorTensor),
+  'quantized_decomposed::dequantize_per_tensor.Tensor_out': out(8, decomposedDequantizePerTensorTensor),
+  'quantized_decomposed::quantize_per_channel.out': out(8, decomposedQuantizePerChannel),
+  'quantized_decomposed::dequantize_per_channel.out': out(9, decomposedDequantizePerChannel),
   'aten::eq.Scalar_out': out(3, compareScalarOut('eq')),
   'aten::eq.Tensor_out': out(3, compareTensorOut('eq')),
   'aten::ne.Scalar_out': out(3, compareScalarOut('ne')),

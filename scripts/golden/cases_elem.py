@@ -29,6 +29,13 @@ def generate(g):
         QuantCases(g, name, 800 + i).quantize()
     for i, name in enumerate(('uint8', 'int8', 'int16', 'int32')):
         QuantCases(g, name, 810 + i).dequantize()
+    for i, name in enumerate(('float32', 'float16', 'bfloat16')):
+        QuantCases(g, name, 820 + i).quantize_per_channel()
+        QuantCases(g, name, 840 + i).quantize_tensor_args()
+    for i, name in enumerate(('uint8', 'int8', 'int16', 'int32')):
+        QuantCases(g, name, 850 + i).dequantize_tensor_args()
+    for i, name in enumerate(('uint8', 'int8', 'int16', 'int32')):
+        QuantCases(g, name, 830 + i).dequantize_per_channel()
 
 
 class Base:
@@ -469,3 +476,70 @@ class QuantCases(Base):
                 r = QD.dequantize_per_tensor(x, scale, zp, qmin, qmax, self.dtype, out_dtype=self.g['DTYPES'][od] if od else None)
                 return out.copy_(r)
             self.run('quantized_decomposed::dequantize_per_tensor.out', note, args, fn)
+
+    def quantize_tensor_args(self):
+        for qname, (qmin, qmax) in (('int8', (-128, 127)), ('uint8', (0, 255)), ('int16', (-32768, 32767))):
+            qdt = self.g['DTYPES'][qname]
+            for note, x, sdt, zdt in (('float64 scale', self.t([2, 5]), torch.float64, torch.int64),
+                                      ('float32 scale, int32 zero point', self.t([6]), torch.float32, torch.int32),
+                                      ('ties', torch.tensor([0.5, 1.5, 2.5, -0.5, -1.5, 1e6], dtype=self.dtype), torch.float64, torch.int64)):
+                scale = torch.tensor(0.05 if note != 'ties' else 1.0, dtype=sdt)
+                zp = torch.tensor(3 if qname != 'uint8' else 128, dtype=zdt)
+                out = self.out(qdt, list(x.shape))
+                args = [x, scale, zp, qmin, qmax, ('dtype', self.g['dtype_code'](qname)), ('out', out)]
+
+                def fn(x=x, scale=scale, zp=zp, qmin=qmin, qmax=qmax, qdt=qdt, out=out):
+                    return out.copy_(QD.quantize_per_tensor.tensor(x, scale, zp, qmin, qmax, qdt))
+                self.run('quantized_decomposed::quantize_per_tensor.Tensor_out', f'{qname}, {note}', args, fn)
+
+    def dequantize_tensor_args(self):
+        qmin, qmax = self.g['limits'](self.name)
+        for note, x, sdt, zdt, od in (('float64 scale', self.t([2, 3]), torch.float64, torch.int64, None),
+                                      ('limits, float32 scale', self.t([12], True), torch.float32, torch.int32, None),
+                                      ('out float64', self.t([4]), torch.float64, torch.int64, 'float64')):
+            scale = torch.tensor(0.3, dtype=sdt)
+            zp = torch.tensor(-2, dtype=zdt)
+            odt = self.g['DTYPES'][od] if od else torch.float32
+            out = self.out(odt, list(x.shape))
+            args = [x, scale, zp, qmin, qmax, ('dtype', self.g['dtype_code'](self.name)),
+                    ('dtype', self.g['dtype_code'](od)) if od else None, ('out', out)]
+
+            def fn(x=x, scale=scale, zp=zp, od=od, out=out):
+                r = QD.dequantize_per_tensor.tensor(x, scale, zp, qmin, qmax, self.dtype, out_dtype=self.g['DTYPES'][od] if od else None)
+                return out.copy_(r)
+            self.run('quantized_decomposed::dequantize_per_tensor.Tensor_out', note, args, fn)
+
+    def quantize_per_channel(self):
+        for qname, (qmin, qmax) in (('int8', (-128, 127)), ('uint8', (0, 255)), ('int16', (-32768, 32767))):
+            qdt = self.g['DTYPES'][qname]
+            for note, x, axis, sdt, zdt in (('axis 1, float64 scales', self.t([2, 3, 2]), 1, torch.float64, torch.int64),
+                                            ('axis 0, float32 scales', self.t([3, 4]), 0, torch.float32, torch.int32),
+                                            ('axis -1, special values', torch.tensor([float('inf'), float('-inf'), -0.0, 0.5, 1.5, 2.5, 1e6, -1e6], dtype=self.dtype).reshape(2, 4), -1, torch.float64, torch.int64)):
+                c = x.shape[axis]
+                scales = torch.tensor([self.rng.choice([0.05, 0.1, 0.02, 1.0, 0.3]) for _ in range(c)], dtype=sdt)
+                zps = torch.tensor([self.rng.randint(max(qmin, -5), min(qmax, 5)) if qname != 'uint8' else self.rng.randint(0, 200) for _ in range(c)], dtype=zdt)
+                out = self.out(qdt, list(x.shape))
+                args = [x, scales, zps, axis, qmin, qmax, ('dtype', self.g['dtype_code'](qname)), ('out', out)]
+
+                def fn(x=x, scales=scales, zps=zps, axis=axis, qmin=qmin, qmax=qmax, qdt=qdt, out=out):
+                    return out.copy_(QD.quantize_per_channel(x, scales, zps, axis, qmin, qmax, qdt))
+                self.run('quantized_decomposed::quantize_per_channel.out', f'{qname}, {note}', args, fn)
+
+    def dequantize_per_channel(self):
+        qmin, qmax = self.g['limits'](self.name)
+        for note, x, axis, sdt, zdt, od in (('axis 0', self.t([3, 2]), 0, torch.float64, torch.int64, None),
+                                            ('axis 1, limits, float32 scales', self.t([2, 6], True), 1, torch.float32, torch.int32, None),
+                                            ('no zero points, out float64', self.t([2, 3]), -1, torch.float64, None, 'float64'),
+                                            ('out float16', self.t([2, 2]), 0, torch.float32, torch.int64, 'float16')):
+            c = x.shape[axis]
+            scales = torch.tensor([self.rng.choice([0.05, 0.1, 0.3, 0.7]) for _ in range(c)], dtype=sdt)
+            zps = None if zdt is None else torch.tensor([self.rng.randint(-3, 3) for _ in range(c)], dtype=zdt)
+            odt = self.g['DTYPES'][od] if od else torch.float32
+            out = self.out(odt, list(x.shape))
+            args = [x, scales, zps, axis, qmin, qmax, ('dtype', self.g['dtype_code'](self.name)),
+                    ('dtype', self.g['dtype_code'](od)) if od else None, ('out', out)]
+
+            def fn(x=x, scales=scales, zps=zps, axis=axis, od=od, out=out):
+                r = QD.dequantize_per_channel(x, scales, zps, axis, qmin, qmax, self.dtype, out_dtype=self.g['DTYPES'][od] if od else None)
+                return out.copy_(r)
+            self.run('quantized_decomposed::dequantize_per_channel.out', note, args, fn)

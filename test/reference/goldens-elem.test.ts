@@ -25,14 +25,18 @@ const LIBM_OPS = new Set(['aten::sigmoid.out', 'aten::tanh.out', 'aten::exp.out'
 
 test('every elementwise operator has 3+ golden cases per registered dtype', (t) => {
   const ops = elementwiseOps();
-  t.true(ops.length >= 62, `${ops.length} ops`);
+  t.true(ops.length >= 66, `${ops.length} ops`);
   const counts = new Map<string, number>();
   for (const c of loadGoldens().cases) counts.set(`${c.op} ${c.dtype}`, (counts.get(`${c.op} ${c.dtype}`) ?? 0) + 1);
-  // A quantize case is about its input dtype, a dequantize case about its quantized input: the
-  // out-side dtypes of those two are reached through the other argument.
-  const aboutInput = (op: string, d: string): boolean =>
-    !(op.endsWith('::quantize_per_tensor.out') && !d.startsWith('float') && d !== 'bfloat16') &&
-    !(op.endsWith('::dequantize_per_tensor.out') && (d.startsWith('float') || d === 'bfloat16'));
+  // A quantize case is about its float input, a dequantize case about its quantized input: the
+  // other dtypes those ops register (outs, scales, zero points) are reached through other arguments.
+  const QUANT_INPUTS: Record<string, string[]> = {
+    quantize: ['float32', 'float16', 'bfloat16'], dequantize: ['uint8', 'int8', 'int16', 'int32'],
+  };
+  const aboutInput = (op: string, d: string): boolean => {
+    const m = /^quantized_decomposed::(quantize|dequantize)_per_/.exec(op);
+    return m === null || QUANT_INPUTS[m[1]!]!.includes(d);
+  };
   const short = ops.flatMap(({ op, dtypes }) =>
     dtypes.filter((d) => aboutInput(op, d) && (counts.get(`${op} ${d}`) ?? 0) < 3).map((d) => `${op} ${d}`));
   t.deepEqual(short, []);

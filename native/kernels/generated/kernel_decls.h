@@ -144,6 +144,30 @@ namespace quantized {
 [[nodiscard]] Error decomposed_dequantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
 }  // namespace quantized
 
+// quantized_decomposed::quantize_per_tensor.Tensor_out
+namespace quantized {
+[[nodiscard]] Error decomposed_quantize_per_tensor_tensor_out(KernelContext& ctx, const Tensor& input, const Tensor& scale, const Tensor& zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+[[nodiscard]] Error decomposed_quantize_per_tensor_tensor_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& scale, const Tensor& zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+}  // namespace quantized
+
+// quantized_decomposed::dequantize_per_tensor.Tensor_out
+namespace quantized {
+[[nodiscard]] Error decomposed_dequantize_per_tensor_tensor_out(KernelContext& ctx, const Tensor& input, const Tensor& scale, const Tensor& zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
+[[nodiscard]] Error decomposed_dequantize_per_tensor_tensor_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& scale, const Tensor& zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
+}  // namespace quantized
+
+// quantized_decomposed::quantize_per_channel.out
+namespace quantized {
+[[nodiscard]] Error decomposed_quantize_per_channel_out(KernelContext& ctx, const Tensor& input, const Tensor& scales, const Tensor& zero_points, int64_t axis, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+[[nodiscard]] Error decomposed_quantize_per_channel_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& scales, const Tensor& zero_points, int64_t axis, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+}  // namespace quantized
+
+// quantized_decomposed::dequantize_per_channel.out
+namespace quantized {
+[[nodiscard]] Error decomposed_dequantize_per_channel_out(KernelContext& ctx, const Tensor& input, const Tensor& scales, const Tensor* zero_points, int64_t axis, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
+[[nodiscard]] Error decomposed_dequantize_per_channel_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& scales, const Tensor* zero_points, int64_t axis, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
+}  // namespace quantized
+
 // aten::eq.Scalar_out
 namespace portable {
 [[nodiscard]] Error eq_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);

@@ -504,6 +504,114 @@ Error quantized_decomposed_dequantize_per_tensor_out__quantized_call(KernelConte
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_Tensor_out))
+// quantized_decomposed::quantize_per_tensor.Tensor_out: quantize_per_tensor.Tensor_out(Tensor input, Tensor scale, Tensor zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
+Error quantized_decomposed_quantize_per_tensor_Tensor_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 8) {
+    return ctx.fail(Error::InvalidProgram, "expects 8 arguments (7 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "scale", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "zero_point", "Tensor", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "quant_min", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_max", "Int", args[4]);
+  if (!((args[5]->is_int() && is_valid_scalar_type(int(args[5]->u.i))))) return kind_error(ctx, 5, "dtype", "ScalarType", args[5]);
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "out", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[7]->tag != args[6]->tag) return kind_error(ctx, 7, "return", "the out argument's kind", args[7]);
+  return quantized::decomposed_quantize_per_tensor_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+Error quantized_decomposed_quantize_per_tensor_Tensor_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "scale");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "zero_point");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out");
+  return quantized::decomposed_quantize_per_tensor_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_Tensor_out))
+// quantized_decomposed::dequantize_per_tensor.Tensor_out: dequantize_per_tensor.Tensor_out(Tensor input, Tensor scale, Tensor zero_point, int quant_min, int quant_max, ScalarType dtype, *, ScalarType? out_dtype=None, Tensor(a!) out) -> Tensor(a!)
+Error quantized_decomposed_dequantize_per_tensor_Tensor_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 9) {
+    return ctx.fail(Error::InvalidProgram, "expects 9 arguments (8 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "scale", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "zero_point", "Tensor", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "quant_min", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_max", "Int", args[4]);
+  if (!((args[5]->is_int() && is_valid_scalar_type(int(args[5]->u.i))))) return kind_error(ctx, 5, "dtype", "ScalarType", args[5]);
+  if (!((args[6]->is_none() || (args[6]->is_int() && is_valid_scalar_type(int(args[6]->u.i)))))) return kind_error(ctx, 6, "out_dtype", "ScalarType or None", args[6]);
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[8]->tag != args[7]->tag) return kind_error(ctx, 8, "return", "the out argument's kind", args[8]);
+  return quantized::decomposed_dequantize_per_tensor_tensor_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), opt<ScalarType>(*args[6], [](const EValue& v) { return ScalarType(v.u.i); }), args[7]->tensor());
+}
+Error quantized_decomposed_dequantize_per_tensor_Tensor_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "scale");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "zero_point");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out");
+  return quantized::decomposed_dequantize_per_tensor_tensor_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), opt<ScalarType>(*args[6], [](const EValue& v) { return ScalarType(v.u.i); }), args[7]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_channel_out))
+// quantized_decomposed::quantize_per_channel.out: quantize_per_channel.out(Tensor input, Tensor scales, Tensor zero_points, int axis, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
+Error quantized_decomposed_quantize_per_channel_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 9) {
+    return ctx.fail(Error::InvalidProgram, "expects 9 arguments (8 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "scales", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "zero_points", "Tensor", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "axis", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_min", "Int", args[4]);
+  if (!(args[5]->is_int())) return kind_error(ctx, 5, "quant_max", "Int", args[5]);
+  if (!((args[6]->is_int() && is_valid_scalar_type(int(args[6]->u.i))))) return kind_error(ctx, 6, "dtype", "ScalarType", args[6]);
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[8]->tag != args[7]->tag) return kind_error(ctx, 8, "return", "the out argument's kind", args[8]);
+  return quantized::decomposed_quantize_per_channel_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), args[3]->u.i, args[4]->u.i, args[5]->u.i, ScalarType(args[6]->u.i), args[7]->tensor());
+}
+Error quantized_decomposed_quantize_per_channel_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "scales");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "zero_points");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out");
+  return quantized::decomposed_quantize_per_channel_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor(), args[3]->u.i, args[4]->u.i, args[5]->u.i, ScalarType(args[6]->u.i), args[7]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_channel_out))
+// quantized_decomposed::dequantize_per_channel.out: dequantize_per_channel.out(Tensor input, Tensor scales, Tensor? zero_points, int axis, int quant_min, int quant_max, ScalarType dtype, *, ScalarType? out_dtype=None, Tensor(a!) out) -> Tensor(a!)
+Error quantized_decomposed_dequantize_per_channel_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 10) {
+    return ctx.fail(Error::InvalidProgram, "expects 10 arguments (9 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "scales", "Tensor", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "zero_points", "Tensor or None", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "axis", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_min", "Int", args[4]);
+  if (!(args[5]->is_int())) return kind_error(ctx, 5, "quant_max", "Int", args[5]);
+  if (!((args[6]->is_int() && is_valid_scalar_type(int(args[6]->u.i))))) return kind_error(ctx, 6, "dtype", "ScalarType", args[6]);
+  if (!((args[7]->is_none() || (args[7]->is_int() && is_valid_scalar_type(int(args[7]->u.i)))))) return kind_error(ctx, 7, "out_dtype", "ScalarType or None", args[7]);
+  if (!(args[8]->is_tensor())) return kind_error(ctx, 8, "out", "Tensor", args[8]);
+  if (args[8]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[9]->tag != args[8]->tag) return kind_error(ctx, 9, "return", "the out argument's kind", args[9]);
+  return quantized::decomposed_dequantize_per_channel_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.i, args[4]->u.i, args[5]->u.i, ScalarType(args[6]->u.i), opt<ScalarType>(*args[7], [](const EValue& v) { return ScalarType(v.u.i); }), args[8]->tensor());
+}
+Error quantized_decomposed_dequantize_per_channel_out__quantized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "scales");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "zero_points");
+  if (missing_data(args[8]->tensor())) return no_data(ctx, 8, "out");
+  return quantized::decomposed_dequantize_per_channel_out(ctx, args[0]->tensor(), args[1]->tensor(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->u.i, args[4]->u.i, args[5]->u.i, ScalarType(args[6]->u.i), opt<ScalarType>(*args[7], [](const EValue& v) { return ScalarType(v.u.i); }), args[8]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_eq_Scalar_out))
 // aten::eq.Scalar_out: eq.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_eq_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -3311,6 +3419,18 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_out))
   {"quantized_decomposed::dequantize_per_tensor.out", KernelSet::Quantized, quantized_decomposed_dequantize_per_tensor_out__quantized_init, quantized_decomposed_dequantize_per_tensor_out__quantized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_Tensor_out))
+  {"quantized_decomposed::quantize_per_tensor.Tensor_out", KernelSet::Quantized, quantized_decomposed_quantize_per_tensor_Tensor_out__quantized_init, quantized_decomposed_quantize_per_tensor_Tensor_out__quantized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_Tensor_out))
+  {"quantized_decomposed::dequantize_per_tensor.Tensor_out", KernelSet::Quantized, quantized_decomposed_dequantize_per_tensor_Tensor_out__quantized_init, quantized_decomposed_dequantize_per_tensor_Tensor_out__quantized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_channel_out))
+  {"quantized_decomposed::quantize_per_channel.out", KernelSet::Quantized, quantized_decomposed_quantize_per_channel_out__quantized_init, quantized_decomposed_quantize_per_channel_out__quantized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_channel_out))
+  {"quantized_decomposed::dequantize_per_channel.out", KernelSet::Quantized, quantized_decomposed_dequantize_per_channel_out__quantized_init, quantized_decomposed_dequantize_per_channel_out__quantized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_eq_Scalar_out))
   {"aten::eq.Scalar_out", KernelSet::Portable, aten_eq_Scalar_out__portable_init, aten_eq_Scalar_out__portable_call},

@@ -11,6 +11,11 @@ namespace etb {
 namespace portable {
 namespace {
 
+// √2 · (2/√π) · ½ = √(2/π), and √½; spelled out because M_SQRT2 and friends are not
+// standard C++ (newlib hides them under -std=c++17).
+constexpr double kBeta = 0.79788456080286535588;
+constexpr double kSqrtHalf = 0.70710678118654752440;
+
 bool is_mode(StringView s, const char* m) { return s.size == strlen(m) && memcmp(s.data, m, s.size) == 0; }
 
 }  // namespace
@@ -29,14 +34,14 @@ Error gelu_out(KernelContext& ctx, const Tensor& self, StringView approximate, T
   return unary_float_apply(ctx, self, out, [tanh_mode](auto x) {
     using CT = decltype(x);
     if (tanh_mode) {
-      const CT beta = CT(M_SQRT2 * M_2_SQRTPI * 0.5);
+      const CT beta = CT(kBeta);
       const CT kappa = CT(0.044715);
       CT cube = x * x * x;
       CT inner = beta * (x + kappa * cube);
       return CT(0.5) * x * (CT(1) + std::tanh(inner));
     }
     // ATen's orders: float (and the half types) overflow at the float max rather than returning x.
-    const CT e = CT(1) + std::erf(x * CT(M_SQRT1_2));
+    const CT e = CT(1) + std::erf(x * CT(kSqrtHalf));
     if constexpr (std::is_same<CT, double>::value) return x * CT(0.5) * e;
     else return x * e * CT(0.5);
   });

@@ -27,13 +27,15 @@ CT powi(CT base, CT exp) {
       return 0;
     }
   }
-  U result = 1, b = U(base);
+  // In uint64_t: products of narrow unsigned types would promote to int and overflow (UB);
+  // arithmetic modulo 2^64 truncates to the same value modulo 2^bits.
+  uint64_t result = 1, b = uint64_t(int64_t(base));
   while (exp != 0) {
-    if (exp & 1) result = U(result * b);
+    if (exp & 1) result *= b;
     exp = CT(exp / 2);
-    b = U(b * b);
+    b *= b;
   }
-  return CT(result);
+  return CT(U(result));
 }
 
 // One float element: ATen's specializations, rounding to `t` (bfloat16

@@ -103,3 +103,59 @@ Error decomposed_dequantize_per_tensor_out(KernelContext& ctx, const Tensor& inp
 
 }  // namespace quantized
 }  // namespace etb
+
+// The .Tensor_out overloads take scale and zero point as one-element tensors (PyTorch's decomposed
+// op reads them with .item()); everything else is the Scalar form.
+namespace etb {
+namespace quantized {
+namespace {
+
+Error check_qparams(KernelContext& ctx, const Tensor& scale, const Tensor& zero_point) {
+  if ((scale.dtype != ScalarType::Float && scale.dtype != ScalarType::Double) || scale.numel() != 1) {
+    return ctx.fail(Error::NotSupported, "scale must be one float32 or float64 element, got %s with %lld",
+                    scalar_type_name(scale.dtype), (long long)scale.numel());
+  }
+  if ((zero_point.dtype != ScalarType::Int && zero_point.dtype != ScalarType::Long) || zero_point.numel() != 1) {
+    return ctx.fail(Error::NotSupported, "zero_point must be one int32 or int64 element, got %s with %lld",
+                    scalar_type_name(zero_point.dtype), (long long)zero_point.numel());
+  }
+  return Error::Ok;
+}
+
+double scale_of(const Tensor& t) { return portable::load_as<double>(t.data, t.dtype, 0); }
+int64_t zero_point_of(const Tensor& t) { return portable::load_as<int64_t>(t.data, t.dtype, 0); }
+
+}  // namespace
+
+Error decomposed_quantize_per_tensor_tensor_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& scale,
+                                                        const Tensor& zero_point, int64_t quant_min, int64_t quant_max,
+                                                        ScalarType dtype, Tensor& out) {
+  ETB_RETURN_IF_ERROR(check_qparams(ctx, scale, zero_point));
+  return decomposed_quantize_per_tensor_out_prepare(ctx, input, 1.0, 0, quant_min, quant_max, dtype, out);
+}
+
+Error decomposed_quantize_per_tensor_tensor_out(KernelContext& ctx, const Tensor& input, const Tensor& scale,
+                                                const Tensor& zero_point, int64_t quant_min, int64_t quant_max,
+                                                ScalarType dtype, Tensor& out) {
+  const int64_t zp = zero_point_of(zero_point);
+  ETB_RETURN_IF_ERROR(check_range(ctx, zp, -2147483647 - 1, 2147483647, "zero_point"));
+  return decomposed_quantize_per_tensor_out(ctx, input, scale_of(scale), zp, quant_min, quant_max, dtype, out);
+}
+
+Error decomposed_dequantize_per_tensor_tensor_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor& scale,
+                                                          const Tensor& zero_point, int64_t quant_min,
+                                                          int64_t quant_max, ScalarType dtype,
+                                                          const Optional<ScalarType>& out_dtype, Tensor& out) {
+  ETB_RETURN_IF_ERROR(check_qparams(ctx, scale, zero_point));
+  return decomposed_dequantize_per_tensor_out_prepare(ctx, input, 1.0, 0, quant_min, quant_max, dtype, out_dtype, out);
+}
+
+Error decomposed_dequantize_per_tensor_tensor_out(KernelContext& ctx, const Tensor& input, const Tensor& scale,
+                                                  const Tensor& zero_point, int64_t quant_min, int64_t quant_max,
+                                                  ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out) {
+  return decomposed_dequantize_per_tensor_out(ctx, input, scale_of(scale), zero_point_of(zero_point), quant_min,
+                                              quant_max, dtype, out_dtype, out);
+}
+
+}  // namespace quantized
+}  // namespace etb

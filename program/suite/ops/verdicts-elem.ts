@@ -15,12 +15,22 @@ export const ELEM_OPS_NOT_IN_EXECUTORCH: readonly string[] = ['aten::silu.out', 
 
 /**
  * Cases on which ExecuTorch 1.5.1 aborts the whole Python process (SIGABRT), so the cross-check
- * cannot run them: quantize_per_tensor with a bfloat16 input, dequantize_per_tensor into
- * bfloat16. PyTorch's decomposed ops take both (goldens 'ties and extremes' on bfloat16, ...).
+ * cannot run them: quantize with a bfloat16 input, dequantize into bfloat16, per-channel quantize
+ * with float32 scales. PyTorch's decomposed ops take all of them (goldens on bfloat16 inputs,
+ * 'axis 0, float32 scales').
  */
 export const ELEM_CASES_ABORTING_EXECUTORCH: readonly string[] = [
   ...['edge_i8', 'edge_u8', 'channels_last_i8', 'ties_i16', 'narrow_range_i32'].map((n) => `quantized_decomposed__quantize_per_tensor.out__bf16_${n}`),
   'quantized_decomposed__dequantize_per_tensor.out__u8_out_dtype',
+  // per channel: bfloat16 inputs, float32 scales (ExecuTorch wants float64) and a bfloat16 out abort as well
+  ...['edge_axis1_i8', 'channels_last_u8', 'axis0_f32_scales_i16', 'last_axis_i32'].map((n) => `quantized_decomposed__quantize_per_channel.out__bf16_${n}`),
+  'quantized_decomposed__quantize_per_channel.out__f32_axis0_f32_scales_i16',
+  'quantized_decomposed__quantize_per_channel.out__f16_axis0_f32_scales_i16',
+  'quantized_decomposed__dequantize_per_channel.out__i8_half_out',
+  // .Tensor_out: a bfloat16 input or out, a float32 scale with an int32 zero point
+  'quantized_decomposed__quantize_per_tensor.Tensor_out__f32_bf16_in_i32',
+  'quantized_decomposed__dequantize_per_tensor.Tensor_out__i32_out_f64_f16',
+  ...['u8', 'i8', 'i16', 'i32'].map((d) => `quantized_decomposed__dequantize_per_tensor.Tensor_out__${d}_channels_last`),
 ];
 
 const DIM_ORDER =
@@ -52,8 +62,8 @@ const DEQUANT_F64 =
   "dequantize into float64: PyTorch's decomposed op computes (q - zero_point) * scale in the out dtype (golden " +
   "'out float64'); ExecuTorch computes in float32 and widens.";
 const DEQUANT_WRAP =
-  'dequantize of int32 extremes: PyTorch subtracts the zero point after converting to float; ExecuTorch subtracts in ' +
-  'int32, which wraps at -2^31.';
+  'dequantize of int32 extremes: PyTorch subtracts the zero point exactly (after converting to float per tensor; in ' +
+  'int64 per channel with int64 zero points); ExecuTorch subtracts in int32, which wraps at -2^31.';
 const GELU_MAX =
   "gelu at the float max: ATen's float kernel evaluates x * (1 + erf) first and overflows to +inf (golden 'none, " +
   "special values' on float32/bfloat16), ExecuTorch does not.";
@@ -81,6 +91,12 @@ const SPECIFIC: Readonly<Record<string, string>> = {
   'aten__gelu.out__bf16_edge': GELU_MAX,
   'aten__gelu.out__f32_edge': GELU_MAX,
   'aten__floor.out__i32_edge': FLOOR_INT,
+  'quantized_decomposed__quantize_per_channel.out__f32_edge_axis1_i8': QUANT_INF,
+  'quantized_decomposed__quantize_per_channel.out__f16_edge_axis1_i8': QUANT_INF,
+  ...Object.fromEntries(['u8', 'i8', 'i16', 'i32'].map((d) => [`quantized_decomposed__dequantize_per_channel.out__${d}_no_zero_points_f64`, DEQUANT_F64])),
+  'quantized_decomposed__dequantize_per_channel.out__i32_edge': DEQUANT_WRAP,
+  'quantized_decomposed__dequantize_per_tensor.Tensor_out__i16_out_f64_f16': DEQUANT_F64,
+  'quantized_decomposed__dequantize_per_tensor.Tensor_out__i32_edge': DEQUANT_WRAP,
   // attr cases that reuse the int64 edge data
   'aten__pow.Tensor_Scalar_out__i64_zero': INT64_EDGE,
   'aten__logical_not.out__i64_same_dtype_out': INT64_EDGE,

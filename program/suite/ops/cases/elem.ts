@@ -58,6 +58,8 @@ const ranged = (d: DType, shape: number[], range: [number, number], dimOrder?: n
 const o = (d: DType, shape: number[], dimOrder?: number[]): CaseOut => (dimOrder ? { dtype: d, shape, dimOrder } : { dtype: d, shape });
 /** The dtype a float-only op returns for input d. */
 const fl = (d: DType): DType => (isFloat(d) ? d : 'float32');
+/** A non-default float out per quantized dtype (dequantize's out_dtype). */
+const OUT_OF: Partial<Record<DType, DType>> = { int8: 'float16', int16: 'float64', int32: 'bfloat16' };
 
 /** A case (args may hold `undefined` where object spreads leave one out; it is dropped). */
 type Make = (d: DType) => { name: string; covers: CaseTag[]; args: Record<string, CaseArg | undefined>; out: CaseOut; only?: DType[]; rtol?: number }[];
@@ -317,5 +319,28 @@ export const ELEM_SUITES: OpSuite[] = [
     { name: 'channels_last', covers: ['dim_order', 'broadcast'], args: { self: ranged(d, [1, 3, 2, 2], [0, 4], CL), exponent: ranged(d, [3, 1, 1], [0, 3]) }, out: o(d, [1, 3, 2, 2], CL) },
     { name: 'negative_int_exponent', covers: ['attr'], args: { self: tensor(d, [4], { data: [1, -1, 2, -3] }), exponent: tensor(d, [4], { data: [-3, -3, -1, -2] }) }, out: o(d, [4]), only: ['int32'] },
     { name: 'promote', covers: ['attr'], args: { self: ranged('int32', [4], [0, 5]), exponent: ranged(d, [4], [0, 2]) }, out: o(d, [4]), only: F32 },
+  ]),
+  suite('quantized_decomposed::quantize_per_channel.out', ['float32', 'float16', 'bfloat16'], UNARY, (d) => [
+    { name: 'edge_axis1_i8', covers: ['edge'], args: { input: edge(d, [2, 3, 2]), scales: tensor('float64', [3], { data: [0.05, 0.1, 0.02] }), zero_points: tensor('int64', [3], { data: [0n, 3n, -7n] }), axis: 1, quant_min: -128, quant_max: 127, dtype: 'int8' }, out: o('int8', [2, 3, 2]) },
+    { name: 'channels_last_u8', covers: ['dim_order'], args: { input: ranged(d, [1, 3, 2, 2], [-2, 2], CL), scales: tensor('float64', [3], { data: [0.01, 0.02, 0.03] }), zero_points: tensor('int64', [3], { data: [128n, 100n, 50n] }), axis: 1, quant_min: 0, quant_max: 255, dtype: 'uint8' }, out: o('uint8', [1, 3, 2, 2], CL) },
+    { name: 'axis0_f32_scales_i16', covers: ['attr'], args: { input: ranged(d, [4, 3], [-50, 50]), scales: tensor('float32', [4], { data: [0.5, 0.25, 1, 0.125] }), zero_points: tensor('int32', [4], { data: [0, 1, -1, 2] }), axis: 0, quant_min: -32768, quant_max: 32767, dtype: 'int16' }, out: o('int16', [4, 3]) },
+    { name: 'last_axis_i32', covers: ['attr'], args: { input: ranged(d, [2, 4], [-10, 10]), scales: tensor('float64', [4], { data: [0.001, 0.002, 0.004, 0.008] }), zero_points: tensor('int64', [4], { data: [0n, 0n, 0n, 0n] }), axis: -1, quant_min: -100000, quant_max: 100000, dtype: 'int32' }, out: o('int32', [2, 4]) },
+  ]),
+  suite('quantized_decomposed::dequantize_per_channel.out', ['uint8', 'int8', 'int16', 'int32'], UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { input: edge(d, [3, 2]), scales: tensor('float64', [3], { data: [0.1, 0.05, 0.3] }), zero_points: tensor('int64', [3], { data: [2n, 0n, -3n] }), axis: 0, quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: null }, out: o('float32', [3, 2]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { input: t(d, [1, 3, 2, 2], CL), scales: tensor('float32', [3], { data: [0.025, 0.5, 0.125] }), zero_points: tensor('int32', [3], { data: [1, -2, 0] }), axis: 1, quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: null }, out: o('float32', [1, 3, 2, 2], CL) },
+    { name: 'no_zero_points_f64', covers: ['attr'], args: { input: t(d, [2, 3]), scales: tensor('float64', [3], { data: [0.3, 0.7, 0.1] }), zero_points: null, axis: -1, quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: 'float64' }, out: o('float64', [2, 3]) },
+    { name: 'half_out', covers: ['attr'], args: { input: t(d, [2, 2]), scales: tensor('float32', [2], { data: [0.1, 0.2] }), zero_points: tensor('int64', [2], { data: [0n, 1n] }), axis: 0, quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: d === 'int8' ? 'bfloat16' : 'float16' }, out: o(d === 'int8' ? 'bfloat16' : 'float16', [2, 2]) },
+  ]),
+  suite('quantized_decomposed::quantize_per_tensor.Tensor_out', ['float32', 'float16'], UNARY, (d) => [
+    { name: 'edge_i8', covers: ['edge'], args: { input: ranged(d, [2, 5], [-8, 8]), scale: tensor('float64', [1], { data: [0.05] }), zero_point: tensor('int64', [1], { data: [3n] }), quant_min: -128, quant_max: 127, dtype: 'int8' }, out: o('int8', [2, 5]) },
+    { name: 'channels_last_u8', covers: ['dim_order'], args: { input: ranged(d, [1, 3, 2, 2], [-2, 2], CL), scale: tensor('float32', [], { data: [0.02] }), zero_point: tensor('int32', [], { data: [128] }), quant_min: 0, quant_max: 255, dtype: 'uint8' }, out: o('uint8', [1, 3, 2, 2], CL) },
+    { name: 'i16_i32', covers: ['attr'], args: { input: ranged(d, [6], [-100, 100]), scale: tensor('float64', [1], { data: [0.5] }), zero_point: tensor('int64', [1], { data: [-7n] }), quant_min: -32768, quant_max: 32767, dtype: 'int16' }, out: o('int16', [6]), only: F32 },
+    { name: 'bf16_in_i32', covers: ['attr'], args: { input: ranged('bfloat16', [6], [-100, 100]), scale: tensor('float64', [1], { data: [0.25] }), zero_point: tensor('int64', [1], { data: [0n] }), quant_min: -1000, quant_max: 1000, dtype: 'int32' }, out: o('int32', [6]), only: F32 },
+  ]),
+  suite('quantized_decomposed::dequantize_per_tensor.Tensor_out', ['uint8', 'int8', 'int16', 'int32'], UNARY, (d) => [
+    { name: 'edge', covers: ['edge'], args: { input: edge(d, [2, 3]), scale: tensor('float64', [1], { data: [0.1] }), zero_point: tensor('int64', [1], { data: [2n] }), quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: null }, out: o('float32', [2, 3]) },
+    { name: 'channels_last', covers: ['dim_order'], args: { input: t(d, [1, 3, 2, 2], CL), scale: tensor('float32', [], { data: [0.025] }), zero_point: tensor('int32', [], { data: [-3] }), quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: null }, out: o('float32', [1, 3, 2, 2], CL) },
+    { name: 'out_f64_f16', covers: ['attr'], args: { input: t(d, [4]), scale: tensor('float64', [1], { data: [0.3] }), zero_point: tensor('int64', [1], { data: [1n] }), quant_min: Number(INT_LIMITS[d]![0]), quant_max: Number(INT_LIMITS[d]![1]), dtype: d, out_dtype: OUT_OF[d] }, out: o(OUT_OF[d]!, [4]), only: ['int8', 'int16', 'int32'] },
   ]),
 ];
