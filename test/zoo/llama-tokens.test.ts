@@ -8,7 +8,7 @@ import test from 'ava';
 import { loadProgram, makeTensor, type KernelSetName } from '../../native/node/index.js';
 import { ReferenceSession } from '../../program/reference/interpreter.js';
 import type { RefTensor } from '../../program/reference/tensor.js';
-import { ensureZoo } from '../../program/zoo/index.js';
+import { ensureZoo, type ZooEntry } from '../../program/zoo/index.js';
 import { ZOO_TEST_HOME } from '../helpers/fixtures.js';
 
 const PROMPT = [1, 523, 2047, 88, 3001, 4095];
@@ -67,17 +67,39 @@ function margin(xs: ArrayLike<number>): number {
   return xs[best]! - second;
 }
 
-test.serial('llama: greedy generation on the runtime gives the reference tokens, with the KV cache carried between calls', (t) => {
-  t.timeout(600_000);
-  const [entry] = ensureZoo({ home: ZOO_TEST_HOME, models: ['llama'], bundled: false });
-  const { rtol, atol } = entry!.tolerances;
+// The reference generation is split into one serial test per call: each takes up to a minute
+// on a loaded machine, and AVA stops a run that reports nothing for its global timeout.
+let entry: ZooEntry | undefined;
+let session: ReferenceSession | undefined;
+const reference: Generation = { tokens: [], logits: [] };
 
-  const session = new ReferenceSession(new Uint8Array(readFileSync(entry!.pte)), 'forward');
-  const reference = generate((tokens, positions) => {
-    const [y] = session.run([int64([1, tokens.length], tokens), int64([positions.length], positions)]);
-    return (y as RefTensor).data as number[];
+function referenceCall(tokens: number[], positions: number[]): void {
+  const [y] = session!.run([int64([1, tokens.length], tokens), int64([positions.length], positions)]);
+  const logits = (y as RefTensor).data as number[];
+  reference.logits.push(logits);
+  reference.tokens.push(argmax(logits));
+}
+
+test.serial('llama: the float64 reference prefills the prompt', (t) => {
+  t.timeout(300_000);
+  [entry] = ensureZoo({ home: ZOO_TEST_HOME, models: ['llama'], bundled: false });
+  session = new ReferenceSession(new Uint8Array(readFileSync(entry!.pte)), 'forward');
+  referenceCall(PROMPT, PROMPT.map((_, i) => i));
+  t.is(reference.logits[0]!.length, 4096);
+});
+
+for (let k = 1; k < NEW_TOKENS; k++) {
+  test.serial(`llama: the float64 reference decodes token ${k + 1} from its KV cache`, (t) => {
+    t.timeout(300_000);
+    t.is(reference.tokens.length, k, 'the earlier reference calls ran');
+    referenceCall([reference.tokens[k - 1]!], [PROMPT.length + k - 1]);
   });
+}
+
+test.serial('llama: greedy generation on the runtime gives the reference tokens, with the KV cache carried between calls', (t) => {
+  t.timeout(300_000);
   t.is(reference.tokens.length, NEW_TOKENS);
+  const { rtol, atol } = entry!.tolerances;
   t.log(`reference: prompt [${PROMPT}] -> [${reference.tokens}] (smallest top-2 margin ${Math.min(...reference.logits.map(margin)).toExponential(2)})`);
 
   for (const [kernels, threads] of [['portable', 1], ['optimized', 2]] as const) {
