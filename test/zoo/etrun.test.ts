@@ -16,7 +16,7 @@ for (const spec of ZOO_MODELS) {
     const [entry] = ensureZoo({ home: ZOO_TEST_HOME, models: [spec.name], bundled: true });
     const { rtol, atol } = entry!.tolerances;
     // Few iterations: this checks correctness and the timing record, it is not a benchmark.
-    const args = [entry!.bpte!, '--kernels', 'optimized', '--threads', '2', '--warmup', '1', '--iterations', '3',
+    const args = [entry!.bpte!, '--kernels', 'optimized', '--threads', '2', '--warmup', '0', '--iterations', '2',
       '--min-seconds', '0', '--rtol', String(rtol), '--atol', String(atol)];
     const { stdout } = await run(etrunBuildPath(), args, { maxBuffer: 64 << 20, timeout: 280_000 });
     const result = validateRunnerResult(JSON.parse(stdout));
@@ -28,7 +28,7 @@ for (const spec of ZOO_MODELS) {
       t.is(c.atol, atol);
     }
     const latency = result.latency_ms!;
-    t.true(latency.samples.length >= 3 && latency.p50 > 0);
+    t.true(latency.samples.length >= 2 && latency.p50 > 0);
     const errs = (result.correctness ?? []).map((c) => Number(c.max_abs_err).toExponential(2)).join(', ');
     t.log(`${spec.name}: p50 ${latency.p50.toFixed(2)} ms (min ${latency.min.toFixed(2)}, ${latency.samples.length} samples, optimized, 2 threads); max abs err ${errs}`);
   });
