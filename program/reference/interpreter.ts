@@ -8,6 +8,8 @@
  *
  *   const bytes = new Uint8Array(fs.readFileSync('model.pte'));
  *   const [scores] = referenceRun(bytes, 'forward', [{ dtype: 'float32', shape: [1, 1, 49, 10], dimOrder: [0, 2, 1, 3], data }]);
+ *
+ * ReferenceSession runs one method many times with its mutable buffers (KV caches) kept between runs.
  */
 import { dtypeSize, numel } from '../dtype.js';
 import { readConstantData, readMutableInitialData } from '../read/read-constant.js';

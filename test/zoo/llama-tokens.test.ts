@@ -12,8 +12,9 @@ import { ensureZoo, type ZooEntry } from '../../program/zoo/index.js';
 import { ZOO_TEST_HOME } from '../helpers/fixtures.js';
 
 const PROMPT = [1, 523, 2047, 88, 3001, 4095];
-/** Each new token costs one reference call of ~15 s of CPU (the weights are 15M float64 MACs
- * through generic operators), so the test keeps to a few. */
+/** Each new token costs one reference call of ~10-15 s of CPU, decode as much as prefill: every
+ * call moves all 15M weights element by element through generic operators (permute, view, mm)
+ * and the garbage collector. So the test keeps to a few tokens. */
 const NEW_TOKENS = 4;
 
 /** One call of forward(tokens [1, T], input_pos [T]) -> logits of the last position. */
