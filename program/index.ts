@@ -71,7 +71,7 @@ export {
 } from './suite/tolerances.js';
 
 export { evaluate, referenceOp, REFERENCE_OPS, type ReferenceOp, type ReferenceOpKind } from './reference/evaluate.js';
-export { referenceRun, type ReferenceRunOptions } from './reference/interpreter.js';
+export { ReferenceSession, referenceRun, type ReferenceRunOptions } from './reference/interpreter.js';
 export { ReferenceOpError } from './reference/errors.js';
 export { toLogical, toPhysical, type RefTensor, type RefValue, type Scalar as RefScalar } from './reference/tensor.js';
 export { canCast, promoteTypes, resultType, type OperandKind } from './reference/scalar-types.js';

@@ -8,6 +8,8 @@
  *
  *   const bytes = new Uint8Array(fs.readFileSync('model.pte'));
  *   const [scores] = referenceRun(bytes, 'forward', [{ dtype: 'float32', shape: [1, 1, 49, 10], dimOrder: [0, 2, 1, 3], data }]);
+ *
+ * ReferenceSession runs one method many times with its mutable buffers (KV caches) kept between runs.
  */
 import { dtypeSize, numel } from '../dtype.js';
 import { readConstantData, readMutableInitialData } from '../read/read-constant.js';
@@ -36,8 +38,28 @@ export interface ReferenceRunOptions {
   maxInstructions?: number;
 }
 
-function initialSlots(bytes: Uint8Array, info: ProgramInfo, method: MethodInfo): Slot[] {
-  const arenas = new Map(method.plannedMemory.map((b) => [b.memoryId, new Uint8Array(b.size)]));
+type Arenas = Map<number, Uint8Array>;
+
+/** Fresh planned arenas, with every mutable buffer that has a stored initial value (a KV cache)
+ * set to it, as the runtime does when it loads a method. */
+function initialArenas(bytes: Uint8Array, info: ProgramInfo, method: MethodInfo): Arenas {
+  const arenas: Arenas = new Map(method.plannedMemory.map((b) => [b.memoryId, new Uint8Array(b.size)]));
+  method.values.forEach((v, i) => {
+    if (v.kind !== 'Tensor' || v.tensor.placement !== 'planned_initialized' || v.tensor.allocation === null) return;
+    plannedBytes(arenas, v.tensor, i).set(readMutableInitialData(bytes, info, v.tensor));
+  });
+  return arenas;
+}
+
+function plannedBytes(arenas: Arenas, t: TensorInfo, index: number): Uint8Array {
+  const arena = arenas.get(t.allocation!.memoryId);
+  const end = t.allocation!.offset + t.nbytes;
+  if (arena === undefined || end > arena.length) throw new ReferenceOpError(`value ${index}: allocation outside its arena`);
+  return arena.subarray(t.allocation!.offset, end);
+}
+
+/** The value table of one execution: planned tensors view the (possibly persistent) arenas. */
+function initialSlots(bytes: Uint8Array, info: ProgramInfo, method: MethodInfo, arenas: Arenas): Slot[] {
   return method.values.map((v, i): Slot => {
     switch (v.kind) {
       case 'Tensor': {
@@ -45,12 +67,7 @@ function initialSlots(bytes: Uint8Array, info: ProgramInfo, method: MethodInfo):
         const slot: TensorSlot = { kind: 'tensor', info: t, shape: [...t.shape], dimOrder: [...t.dimOrder], bytes: null };
         if (t.placement === 'constant') slot.bytes = readConstantData(bytes, info, t);
         else if ((t.placement === 'planned' || t.placement === 'planned_initialized') && t.allocation !== null) {
-          const arena = arenas.get(t.allocation.memoryId);
-          const end = t.allocation.offset + t.nbytes;
-          if (arena === undefined || end > arena.length) throw new ReferenceOpError(`value ${i}: allocation outside its arena`);
-          slot.bytes = arena.subarray(t.allocation.offset, end);
-          // Mutable state with a stored initial value (a KV cache) starts from it, as in the runtime.
-          if (t.placement === 'planned_initialized') slot.bytes.set(readMutableInitialData(bytes, info, t));
+          slot.bytes = plannedBytes(arenas, t, i);
         } else if (t.placement !== 'unplanned') {
           throw new ReferenceOpError(`value ${i}: ${t.placement} tensors are not supported by the reference`);
         }
@@ -86,8 +103,19 @@ function store(slot: TensorSlot, t: RefTensor, index: number): void {
   writeLogical(t.dtype, slot.shape, slot.dimOrder, t.data as (number | bigint)[], slot.bytes);
 }
 
+/** Constants decoded once per session: reading 15M weights into float64 arrays on every call
+ * costs more than the arithmetic of a decode step. Operators never write to their inputs. */
+type ConstantCache = Map<TensorInfo, RefTensor>;
+
 class Machine {
-  constructor(private readonly method: MethodInfo, private readonly slots: Slot[]) {}
+  constructor(private readonly method: MethodInfo, private readonly slots: Slot[], private readonly constants: ConstantCache) {}
+
+  private tensor(s: TensorSlot): RefTensor {
+    if (s.info.placement !== 'constant') return tensorOf(s);
+    let t = this.constants.get(s.info);
+    if (t === undefined) this.constants.set(s.info, (t = tensorOf(s)));
+    return { ...t, shape: [...t.shape], dimOrder: [...t.dimOrder] };
+  }
 
   slot(i: number): Slot {
     const s = this.slots[i];
@@ -104,7 +132,7 @@ class Machine {
   /** The value an argument index stands for, resolving list items through the table (the boxed-list quirk). */
   argument(i: number): RefValue {
     const s = this.slot(i);
-    if (s.kind === 'tensor') return tensorOf(s);
+    if (s.kind === 'tensor') return this.tensor(s);
     const info = this.method.values[i]!;
     if (info.kind === 'IntList') {
       return info.items.map((j) => {
@@ -176,49 +204,83 @@ class Machine {
 }
 
 /**
- * Runs `methodName` of the program in `programBytes` on `inputs` (one per
- * method input: RefTensors in logical order, or Int/Double/Bool values) and
- * returns the method's outputs.
+ * One loaded method of a program, run any number of times: the planned arenas persist between
+ * runs, so mutable buffers (a KV cache updated by index_put) carry their state from one call to
+ * the next, as on a method the runtime loaded once.
+ *
+ *   const session = new ReferenceSession(bytes, 'forward');
+ *   const [prefill] = session.run([tokens, positions]);
+ *   const [next] = session.run([oneToken, [position]]);   // sees the prefill's keys and values
+ */
+export class ReferenceSession {
+  private readonly info: ProgramInfo;
+  private readonly method: MethodInfo;
+  private readonly arenas: Arenas;
+  private readonly constants: ConstantCache = new Map();
+
+  /**
+   * @throws ProgramFormatError for a malformed file; ReferenceOpError for a missing method.
+   */
+  constructor(private readonly bytes: Uint8Array, private readonly methodName: string) {
+    this.info = readProgram(bytes);
+    const method = this.info.methods.find((m) => m.name === methodName);
+    if (method === undefined) throw new ReferenceOpError(`no method named ${methodName}`);
+    this.method = method;
+    this.arenas = initialArenas(bytes, this.info, method);
+  }
+
+  /**
+   * Runs the method once on `inputs` (one per method input: RefTensors in logical order, or
+   * Int/Double/Bool values) and returns its outputs.
+   * @throws ReferenceOpError for an operator the reference lacks, bad arguments, delegates or a
+   *   runaway loop.
+   */
+  run(inputs: readonly RefValue[], options: ReferenceRunOptions = {}): RefValue[] {
+    const { bytes, info, method, methodName } = this;
+    if (inputs.length !== method.inputs.length) throw new ReferenceOpError(`${methodName} takes ${method.inputs.length} inputs, got ${inputs.length}`);
+    const machine = new Machine(method, initialSlots(bytes, info, method, this.arenas), this.constants);
+    method.inputs.forEach((io, k) => {
+      const input = inputs[k]!;
+      if (io.kind !== 'Tensor') return machine.set(io.valueIndex, input);
+      if (!isTensor(input)) throw new ReferenceOpError(`input ${k} must be a tensor`);
+      store(machine.tensorSlot(io.valueIndex), input, io.valueIndex);
+    });
+    const limit = options.maxInstructions ?? 10_000_000;
+    let steps = 0;
+    method.chains.forEach((chain, c) => {
+      for (let pc = 0; pc < chain.length;) {
+        if (++steps > limit) throw new ReferenceOpError(`more than ${limit} instructions executed`);
+        const ins = chain[pc]!;
+        let next = pc + 1;
+        if (ins.kind === 'KernelCall') {
+          const opName = method.operators[ins.opIndex]?.qualifiedName;
+          if (opName === undefined) throw new ReferenceOpError(`operator index ${ins.opIndex} is out of range`);
+          const result = machine.kernelCall(opName, ins.args);
+          options.onInstruction?.(c, pc, opName, result);
+        } else if (ins.kind === 'MoveCall') {
+          machine.move(ins.moveFrom, ins.moveTo);
+        } else if (ins.kind === 'JumpFalseCall') {
+          const cond = machine.argument(ins.condValueIndex);
+          if (typeof cond !== 'boolean') throw new ReferenceOpError(`JumpFalseCall condition ${ins.condValueIndex} is not a Bool`);
+          if (!cond) next = ins.destinationInstruction;
+        } else if (ins.kind === 'DelegateCall') {
+          throw new ReferenceOpError('delegate calls are not supported by the reference');
+        }
+        pc = next;
+      }
+    });
+    return method.outputs.map((io) => machine.argument(io.valueIndex));
+  }
+}
+
+/**
+ * Runs `methodName` of the program in `programBytes` once, from freshly loaded state, on
+ * `inputs` and returns the method's outputs (a ReferenceSession used once).
  * @throws ProgramFormatError for a malformed file; ReferenceOpError for an
  *   operator the reference lacks, bad arguments, delegates or a runaway loop.
  */
 export function referenceRun(
   programBytes: Uint8Array, methodName: string, inputs: readonly RefValue[], options: ReferenceRunOptions = {},
 ): RefValue[] {
-  const info = readProgram(programBytes);
-  const method = info.methods.find((m) => m.name === methodName);
-  if (method === undefined) throw new ReferenceOpError(`no method named ${methodName}`);
-  if (inputs.length !== method.inputs.length) throw new ReferenceOpError(`${methodName} takes ${method.inputs.length} inputs, got ${inputs.length}`);
-  const machine = new Machine(method, initialSlots(programBytes, info, method));
-  method.inputs.forEach((io, k) => {
-    const input = inputs[k]!;
-    if (io.kind !== 'Tensor') return machine.set(io.valueIndex, input);
-    if (!isTensor(input)) throw new ReferenceOpError(`input ${k} must be a tensor`);
-    store(machine.tensorSlot(io.valueIndex), input, io.valueIndex);
-  });
-  const limit = options.maxInstructions ?? 10_000_000;
-  let steps = 0;
-  method.chains.forEach((chain, c) => {
-    for (let pc = 0; pc < chain.length;) {
-      if (++steps > limit) throw new ReferenceOpError(`more than ${limit} instructions executed`);
-      const ins = chain[pc]!;
-      let next = pc + 1;
-      if (ins.kind === 'KernelCall') {
-        const opName = method.operators[ins.opIndex]?.qualifiedName;
-        if (opName === undefined) throw new ReferenceOpError(`operator index ${ins.opIndex} is out of range`);
-        const result = machine.kernelCall(opName, ins.args);
-        options.onInstruction?.(c, pc, opName, result);
-      } else if (ins.kind === 'MoveCall') {
-        machine.move(ins.moveFrom, ins.moveTo);
-      } else if (ins.kind === 'JumpFalseCall') {
-        const cond = machine.argument(ins.condValueIndex);
-        if (typeof cond !== 'boolean') throw new ReferenceOpError(`JumpFalseCall condition ${ins.condValueIndex} is not a Bool`);
-        if (!cond) next = ins.destinationInstruction;
-      } else if (ins.kind === 'DelegateCall') {
-        throw new ReferenceOpError('delegate calls are not supported by the reference');
-      }
-      pc = next;
-    }
-  });
-  return method.outputs.map((io) => machine.argument(io.valueIndex));
+  return new ReferenceSession(programBytes, methodName).run(inputs, options);
 }

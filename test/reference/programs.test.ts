@@ -61,3 +61,18 @@ test('mutable state with a stored initial value starts from it (a KV cache writt
   const [out] = referenceRun(b.build().pte, 'forward', [f32([3], [1, 2, 3])]);
   t.deepEqual((out as RefTensor).data, [11, 22, 33]);
 });
+
+test('a ReferenceSession keeps mutable state between runs; referenceRun starts from the stored value each time', async (t) => {
+  const { ProgramBuilder, ReferenceSession } = await import('../../program/index.js');
+  const b = new ProgramBuilder();
+  const m = b.method('forward');
+  const x = m.input({ dtype: 'float32', shape: [3] });
+  const state = m.mutable({ dtype: 'float32', shape: [3], initial: new Float32Array([10, 20, 30]) });
+  m.output(m.call('aten::add.out', { self: x, other: state, out: state }));
+  const pte = b.build().pte;
+  const session = new ReferenceSession(pte, 'forward');
+  t.deepEqual((session.run([f32([3], [1, 2, 3])])[0] as RefTensor).data, [11, 22, 33]);
+  t.deepEqual((session.run([f32([3], [1, 2, 3])])[0] as RefTensor).data, [12, 24, 36]);
+  t.deepEqual((referenceRun(pte, 'forward', [f32([3], [1, 2, 3])])[0] as RefTensor).data, [11, 22, 33]);
+  t.throws(() => new ReferenceSession(pte, 'nope'), { name: 'ReferenceOpError' });
+});
