@@ -85,6 +85,7 @@ function program(steps: number[][], expected: (x: number, y: number) => number, 
 }
 
 test.serial('a backend built outside the repository from the installed SDK and docs/backends.md runs its programs', async (t) => {
+  t.timeout(900_000);  // install-sdk compiles the runtime when build/ is not up to date
   const doc = await readFile(path.join(repoRoot, 'docs', 'backends.md'), 'utf8');
   const dir = await tempDir(t, 'etbench-vendor-');
   t.false(path.resolve(dir).startsWith(repoRoot + path.sep), 'the vendor folder is outside the repository');
