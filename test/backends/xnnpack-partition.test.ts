@@ -27,14 +27,17 @@ function outputsOf(t: ExecutionContext, file: string): number[][] {
 }
 
 // Whole models the backend covers: every instruction is lowered, into one delegate.
-const MODELS: { name: string; kinds: string[] }[] = [
+// mobilenet_v3_small keeps its hardswish/hardsigmoid scalar ops (add.Scalar, div.Scalar) and the
+// broadcast squeeze-excite mul on the kernels: many delegates, NHWC transposes at every boundary.
+const MODELS: { name: string; kinds: string[]; split?: boolean }[] = [
   { name: 'mlp', kinds: ['XNNFullyConnected', 'XNNClamp'] },
   { name: 'ds_cnn', kinds: ['XNNConv2d', 'XNNDepthwiseConv2d', 'XNNStaticTranspose', 'XNNGlobalAvgPooling2d'] },
   { name: 'mobilenet_v2', kinds: ['XNNConv2d', 'XNNDepthwiseConv2d', 'XNNAdd', 'XNNGlobalAvgPooling2d', 'XNNFullyConnected'] },
   { name: 'resnet18', kinds: ['XNNConv2d', 'XNNMaxPooling2d', 'XNNAdd', 'XNNStaticReshape', 'XNNFullyConnected'] },
+  { name: 'mobilenet_v3_small', kinds: ['XNNConv2d', 'XNNStaticTranspose'], split: true },
 ];
 
-for (const { name, kinds } of MODELS) {
+for (const { name, kinds, split } of MODELS) {
   test.serial(`zoo ${name}: the XNNPACK-delegated program matches the portable one`, async (t) => {
     t.timeout(600_000);  // generating resnet18 and running it twice on a loaded 2-core machine
     const dir = await tempDir(t, 'etbench-partition-');
@@ -44,19 +47,25 @@ for (const { name, kinds } of MODELS) {
     const kernelCalls = built.spec.methods[0]!.instructions.filter((i) => i.kind === 'KernelCall').length;
 
     const { spec, report } = partitionXnnpack(built.spec);
-    t.is(report.delegates, 1);
-    t.is(report.lowered, kernelCalls);
-    t.deepEqual(report.remaining, {});
+    const kept = Object.values(report.remaining).reduce((a, b) => a + b, 0);
     const pte = writeProgram(spec);
     const info = readProgram(pte);
     const chain = info.methods[0]!.chains[0]!;
-    t.deepEqual(chain.map((i) => i.kind), ['DelegateCall']);
-    const [g] = graphs(pte);
-    for (const k of kinds) t.true(g!.nodes.some((n) => n.kind === k), `${name} has ${k}`);
+    t.is(chain.filter((i) => i.kind === 'DelegateCall').length, report.delegates);
+    t.is(report.lowered + kept, kernelCalls);
+    if (split) {
+      t.true(report.delegates > 1 && kept > 0 && report.remaining['aten::add.Scalar_out']! > 0);
+    } else {
+      t.is(report.delegates, 1);
+      t.deepEqual(chain.map((i) => i.kind), ['DelegateCall']);
+    }
+    const all = graphs(pte);
+    const g = all[0];
+    for (const k of kinds) t.true(all.some((x) => x.nodes.some((n) => n.kind === k)), `${name} has ${k}`);
     t.is(g!.identifier, 'XN01');
     t.not(g!.header, null);
     const keys = new Set(info.namedData.map((n) => n.key));
-    t.true(g!.constantData.slice(1).every((c) => keys.has(c.namedKey)), 'every constant is in the named data');
+    t.true(all.every((x) => x.constantData.slice(1).every((c) => keys.has(c.namedKey))), 'every constant is in the named data');
 
     const portable = outputsOf(t, entry!.pte);
     const delegated = outputsOf(t, await writeTemp(dir, `${name}.xnnpack.pte`, pte));
@@ -68,7 +77,7 @@ for (const { name, kinds } of MODELS) {
       worst = Math.max(worst, d - (atol + rtol * Math.abs(v)));
     }));
     t.true(worst <= 0, `${name}: exceeds atol ${atol} + rtol ${rtol} by ${worst}`);
-    t.log(`${name}: ${report.lowered} instructions in ${report.delegates} delegate (${g!.nodes.length} nodes)`);
+    t.log(`${name}: ${report.lowered} of ${kernelCalls} instructions in ${report.delegates} delegate(s), max diff within tolerance`);
   });
 }
 
