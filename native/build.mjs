@@ -8,6 +8,7 @@
 //   node native/build.mjs hostile-asan         hostile-corpus driver, ASan + UBSan (docs/hardening.md)
 //   node native/build.mjs fuzz                 libFuzzer target (clang only; scripts/fuzz.sh runs it)
 //   node native/build.mjs overhead-bench        framework-overhead benchmark (bench/overhead.mjs)
+//   node native/build.mjs install-sdk --prefix DIR   backend SDK: headers, libetb.a, etrun_main.o (docs/backends.md)
 //   node native/build.mjs mcu-core             Cortex-M55 core without kernels (footprint; docs/mcu.md)
 //
 // Per-program microcontroller firmware is built by buildFirmware() below
@@ -21,7 +22,7 @@
 // parallel. Environment: CXX (default g++, clang++ for asan when present),
 // ETB_WERROR=1 turns warnings into errors (CI), ETB_JOBS sets parallelism.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -261,14 +262,50 @@ export async function buildFirmware({ program, ops, sha256, outDir }) {
   return link(v, out, [...own, ...fixed].map((f) => f.obj).concat(archive), [`-Wl,-Map=${out}.map`], changed);
 }
 
+/**
+ * Installs the backend SDK into `prefix` (docs/backends.md, "Vendor path"): the public headers
+ * a backend needs (native/runtime/*.h, as include/runtime/), the runtime, kernels, XNNPACK
+ * backend and runner as one static library (lib/libetb.a), etrun's main as its own object
+ * (lib/etrun_main.o, so a vendor links the same runner around their backend) and the flags the
+ * library was compiled with (share/etbench/cxxflags: the ABI depends on them). Reuses the
+ * release objects of `etrun`.
+ * @param {string} prefix
+ * @returns {Promise<string>} the prefix
+ */
+export async function installSdk(prefix) {
+  await build('etrun');
+  const outDir = join(root, 'build', 'native', 'release');
+  const libGroups = ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib'];
+  const objects = libGroups.flatMap((g) => sources[g]).map((f) => objectOf(outDir, f));
+  const dest = resolve(prefix);
+  for (const d of ['include/runtime', 'lib', 'share/etbench']) mkdirSync(join(dest, d), { recursive: true });
+  for (const f of readdirSync(join(nativeDir, 'runtime')).filter((n) => n.endsWith('.h'))) {
+    copyFileSync(join(nativeDir, 'runtime', f), join(dest, 'include', 'runtime', f));
+  }
+  const archive = join(dest, 'lib', 'libetb.a');
+  rmSync(archive, { force: true });  // ar appends; a stale member of an older build must not stay
+  await run(process.env.AR || 'ar', ['rcs', archive, ...objects]);
+  copyFileSync(objectOf(outDir, sources.etrun_main[0]), join(dest, 'lib', 'etrun_main.o'));
+  writeFileSync(join(dest, 'share', 'etbench', 'cxxflags'), '-std=c++17 -fno-exceptions -fno-rtti\n');
+  copyFileSync(join(root, 'docs', 'backends.md'), join(dest, 'share', 'etbench', 'backends.md'));
+  return dest;
+}
+
 /** Builds one of `targets` by name (for callers that import this file); returns the output path. */
 export const buildTarget = (name) => build(name);
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 const args = isMain ? process.argv.slice(2) : [];
 const runAfter = args.includes('--run');
-const names = args.filter((a) => !a.startsWith('--'));
+const prefixAt = args.indexOf('--prefix');
+const prefix = prefixAt >= 0 ? args[prefixAt + 1] : undefined;
+const names = args.filter((a, i) => !a.startsWith('--') && !(prefixAt >= 0 && i === prefixAt + 1));
 if (isMain) try {
+  if (names.includes('install-sdk')) {
+    if (!prefix) throw new Error('install-sdk needs --prefix DIR');
+    console.error(`  installed the backend SDK in ${await installSdk(prefix)}`);
+    process.exit(0);
+  }
   for (const name of names.length ? names : ['addon', 'etrun']) {
     const out = await build(name);
     if (runAfter) {

@@ -1,5 +1,6 @@
 #include "runner/session.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,14 @@ BackendRegistry& global_backends() {
   static BackendRegistry* registry = [] {
     static BackendRegistry r;
     if (register_xnnpack_backend(r) != Error::Ok) abort();  // a fresh registry: a broken invariant
+    // Vendor backends linked in with a StaticBackend (docs/backends.md, "Vendor path"). A clash
+    // is a link-time mistake of the vendor's: say which and stop, nothing can run correctly.
+    const char* clash = nullptr;
+    if (add_static_backends(r, &clash) != Error::Ok) {
+      fprintf(stderr, "etrun: cannot register backend '%s' (a duplicate name, or more than %d backends)\n",
+              clash != nullptr ? clash : "?", ETB_MAX_BACKENDS);
+      abort();
+    }
     return &r;
   }();
   return *registry;

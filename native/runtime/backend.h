@@ -74,4 +74,22 @@ class BackendRegistry {
   size_t count_ = 0;
 };
 
+// Static registration, for backends linked into a host the vendor does not write (the SDK's
+// etrun, docs/backends.md "Vendor path"): a global StaticBackend in the vendor's object file
+// records the backend before main runs, and the host copies every recorded backend into its
+// registry with add_static_backends(). Only a fixed table (no malloc, no constructors order
+// games): constructors may run in any order, the host reads the table after main starts.
+//
+//   static MyBackend backend;
+//   static etb::StaticBackend reg("MyBackend", &backend);
+class StaticBackend {
+ public:
+  StaticBackend(const char* name, Backend* backend);
+};
+
+// Adds every statically recorded backend to `r`. Fails with RegistrationExceedingMaxKernels
+// when more than ETB_MAX_BACKENDS were recorded, RegistrationAlreadyRegistered on a name `r`
+// already has (e.g. a vendor backend called "XnnpackBackend"); `failed_name` then names it.
+Error add_static_backends(BackendRegistry& r, const char** failed_name);
+
 }  // namespace etb

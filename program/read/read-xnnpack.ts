@@ -43,7 +43,7 @@ const POOL: [string, FieldKind][] = ['padding_top', 'padding_right', 'padding_bo
   .map((n) => [n, 'u']);
 
 /** The field table of each node kind, in slot order. */
-function fieldsOf(kind: string): [string, FieldKind][] {
+export function fieldsOf(kind: string): [string, FieldKind][] {
   switch (kind) {
     case 'XNNFullyConnected': return [['input1_id', 'u'], ['filter_id', 'u'], ['bias_id', 'u'], ['output_id', 'u'], ['flags', 'u']];
     case 'XNNConv2d': case 'XNNDepthwiseConv2d': case 'XNNConvTranspose2d': return CONV;

@@ -1,0 +1,2 @@
+export { partitionXnnpack, XNNPACK_ID, type PartitionReport } from './partition.js';
+export { writeXnnPayload, type XnnGraphSpec } from './xnn-payload.js';

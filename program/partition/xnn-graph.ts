@@ -1,0 +1,108 @@
+/**
+ * The XNNPACK graph of one delegated run while it is being built: program values map to XNN
+ * values in one or both layouts. The program's 4-D tensors are NCHW; convolution and pooling
+ * nodes want NHWC, so `get(v, 'nhwc')` inserts a transpose once and reuses it (the exporter's
+ * real payloads do the same around their convolutions). Constants become named-data constants.
+ */
+import type { MethodSpec, TensorSpec } from '../spec.js';
+import type { XnnGraphSpec, XnnNode, XnnTensor } from './xnn-payload.js';
+
+export type Layout = 'nchw' | 'nhwc';
+export const NO_VALUE = 0xffffffff;
+
+export const toNhwc = (s: readonly number[]): number[] => (s.length === 4 ? [s[0]!, s[2]!, s[3]!, s[1]!] : [...s]);
+
+/** Float32 elements of a constant tensor (a copy, so it is aligned). */
+export function f32Data(t: TensorSpec): Float32Array {
+  return new Float32Array(t.data!.slice().buffer);
+}
+
+/** NCHW float32 data reordered to NHWC. */
+export function nchwToNhwc(data: Float32Array, s: readonly number[]): Float32Array {
+  const [n, c, h, w] = s as [number, number, number, number];
+  const out = new Float32Array(data.length);
+  for (let a = 0; a < n; a++) for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    out[((a * h + y) * w + x) * c + ch] = data[((a * c + ch) * h + y) * w + x]!;
+  }
+  return out;
+}
+
+export class XnnGraphBuilder {
+  readonly values: XnnTensor[] = [];
+  readonly nodes: XnnNode[] = [];
+  readonly constants: Uint8Array[] = [];
+  /** Program values read from outside the run, in first-use order: the delegate's inputs. */
+  readonly externalInputs: number[] = [];
+  private readonly ids = new Map<number, Partial<Record<Layout, number>>>();
+
+  constructor(private readonly m: MethodSpec) {}
+
+  tensor(v: number): TensorSpec {
+    const s = this.m.values[v];
+    if (s?.kind !== 'Tensor') throw new Error(`value ${v} is not a tensor`);
+    return s.tensor;
+  }
+
+  internal(dims: readonly number[]): number {
+    return this.values.push({ datatype: 'fp32', dims: [...dims], constantIndex: 0, flags: 0, externalId: 0 }) - 1;
+  }
+
+  constant(dims: readonly number[], data: Float32Array): number {
+    const index = this.constants.push(new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)));
+    return this.values.push({ datatype: 'fp32', dims: [...dims], constantIndex: index, flags: 0, externalId: 0 }) - 1;
+  }
+
+  node(kind: XnnNode['kind'], fields: XnnNode['fields'], outputMinMax?: [number, number]): void {
+    this.nodes.push(outputMinMax ? { kind, fields, outputMinMax } : { kind, fields });
+  }
+
+  /** The layout `v` already has in the graph (NHWC preferred), or null when it is not there yet. */
+  layoutOf(v: number): Layout | null {
+    const e = this.ids.get(v);
+    return e?.nhwc !== undefined ? 'nhwc' : e?.nchw !== undefined ? 'nchw' : null;
+  }
+
+  set(v: number, id: number, layout: Layout): void {
+    const rank = this.tensor(v).shape.length;
+    this.ids.set(v, { ...(this.ids.get(v) ?? {}), [rank === 4 ? layout : 'nchw']: id });
+  }
+
+  /** The XNN value holding program value `v` in `layout` (only 4-D tensors have two). */
+  get(v: number, layout: Layout): number {
+    const t = this.tensor(v);
+    const want: Layout = t.shape.length === 4 ? layout : 'nchw';
+    let e = this.ids.get(v);
+    if (e === undefined) {
+      if (t.data !== undefined) {
+        const data = f32Data(t);
+        const id = want === 'nhwc' ? this.constant(toNhwc(t.shape), nchwToNhwc(data, t.shape)) : this.constant(t.shape, data);
+        this.set(v, id, want);
+        return id;
+      }
+      const id = this.values.push({ datatype: 'fp32', dims: [...t.shape], constantIndex: 0, flags: 1, externalId: this.externalInputs.length }) - 1;
+      this.externalInputs.push(v);
+      this.set(v, id, 'nchw');
+      e = this.ids.get(v)!;
+    }
+    const have = e[want];
+    if (have !== undefined) return have;
+    const from = want === 'nhwc' ? e.nchw! : e.nhwc!;
+    const id = this.internal(want === 'nhwc' ? toNhwc(t.shape) : t.shape);
+    this.node('XNNStaticTranspose', { num_dims: 4, perm: want === 'nhwc' ? [0, 2, 3, 1] : [0, 3, 1, 2], input_id: from, output_id: id, flags: 0 });
+    this.set(v, id, want);
+    return id;
+  }
+
+  /** Marks program values as the delegate's outputs (NCHW, as the rest of the program reads them). */
+  finish(outputs: readonly number[]): XnnGraphSpec {
+    const nin = this.externalInputs.length;
+    const outputIds = outputs.map((v, i) => {
+      const id = this.get(v, 'nchw');
+      this.values[id]!.flags = 2;
+      this.values[id]!.externalId = nin + i;
+      return id;
+    });
+    const inputIds = this.externalInputs.map((v) => this.ids.get(v)!.nchw!);
+    return { values: this.values, nodes: this.nodes, inputIds, outputIds, constants: this.constants };
+  }
+}
