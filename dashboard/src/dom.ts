@@ -14,6 +14,8 @@ export function table(head: string[], rows: Child[][], attrs: Record<string, str
     h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, c))))));
 }
 
-export const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${v.toFixed(3)} ms`);
+/** Below a millisecond in µs with one decimal, else ms with three: short runs keep their digits. */
+export const ms = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '–' : v < 1 ? `${(v * 1000).toFixed(1)} µs` : `${v.toFixed(3)} ms`;
 export const bytes = (v: number | null | undefined): string => (v === null || v === undefined || v === 0 ? '–' : `${(v / 1048576).toFixed(1)} MiB`);
 export const ago = (t: number): string => (t > 0 ? `${Math.max(0, Math.round((Date.now() - t) / 1000))} s ago` : 'never');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import test from 'ava';
 import { chromium } from 'playwright-core';
 import { repoRoot } from '../helpers/fixtures.js';
-import { TOKENS, getJson, percentile, startFarm, submitRun } from './helpers.js';
+import { TOKENS, getJson, percentile, shownMs, startFarm, submitRun } from './helpers.js';
 
 const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
 const SHOTS = path.join(repoRoot, 'test-output', 'dashboard');
@@ -46,7 +46,7 @@ test('fleet, live run matrix with the right p50, runs page, at laptop and phone 
   const text = await page.locator('#matrix').innerText();
   for (const cell of matrix.cells) {
     const { samplesMs } = await getJson<{ samplesMs: number[] }>(`${farm.http}/api/v1/results/${cell.jobId}`);
-    t.true(text.includes(`p50 ${percentile(samplesMs, 50).toFixed(3)} ms`), `p50 of ${cell.jobId} on the page`);
+    t.true(text.includes(`p50 ${shownMs(percentile(samplesMs, 50))}`), `p50 ${shownMs(percentile(samplesMs, 50))} of ${cell.jobId} on the page:\n${text}`);
   }
   await page.screenshot({ path: path.join(SHOTS, 'run-laptop.png'), fullPage: true });
 

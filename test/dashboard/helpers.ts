@@ -56,3 +56,8 @@ export function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
 }
+
+/** How the UI prints a time (dashboard/src/dom.ts), so the test can find its own numbers on the page. */
+export function shownMs(v: number): string {
+  return v < 1 ? `${(v * 1000).toFixed(1)} µs` : `${v.toFixed(3)} ms`;
+}

@@ -21,7 +21,7 @@ function cellContent(c: Cell): HTMLElement {
 export async function runPage(runId: string, app: HTMLElement, signal: AbortSignal): Promise<void> {
   const run = await get<RunSummary & { cells: Cell[] }>(`/api/v1/runs/${runId}/matrix`);
   const devices = [...new Set(run.cells.map((c) => c.deviceId))].sort();
-  const rowKey = (c: Cell): string => `${c.program} · ${c.method} · ${c.config}`;
+  const rowKey = (c: Cell): string => [c.program, c.method, c.config].filter((x) => x !== '').join(' · ');
   const rows = [...new Set(run.cells.map(rowKey))];
   const slots = new Map<string, HTMLElement>();
   const matrix = h('table', { id: 'matrix' }, h('thead', {}, h('tr', {}, h('th', {}, 'program · method · config'), ...devices.map((d) => h('th', {}, d)))),
