@@ -3,13 +3,14 @@
 // the previous run's p50), a result whose correctness failed is no timing, the store's
 // deviceActivity counts it as a failure, and the trends page in Chromium shows the marks.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { chromium } from 'playwright-core';
 import { JobResult, ResultStatus, type ProgramRef, type RuntimeConfig, type SubmitRunRequest } from '../../proto/index.js';
 import { startOrchestrator } from '../../orchestrator/index.js';
 import type { NewJob } from '../../orchestrator/store/store.js';
+import { repoRoot } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { TOKENS, getJson, percentile } from './helpers.js';
 
@@ -71,5 +72,10 @@ test('seeded regression and improvement are marked in the API and on the trends 
   await page.locator('table.trend').waitFor({ timeout: 15_000 });
   t.regex(await page.locator('table.trend tr.regression').innerText(), new RegExp(`seed-2[\\s\\S]*${(p50s[2]! / p50s[1]!).toFixed(3)}x[\\s\\S]*regression`));
   t.regex(await page.locator('table.trend tr.improvement').innerText(), /seed-3[\s\S]*improvement/);
-  t.is(await page.locator('.series canvas').count() > 0, true, 'the chart is drawn');
+  t.true(await page.locator('.series canvas').count() > 0, 'the chart is drawn');
+  const shots = path.join(repoRoot, 'test-output', 'dashboard');
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: path.join(shots, 'trends-laptop.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(shots, 'trends-phone.png'), fullPage: true });
 });
