@@ -12,7 +12,13 @@ const TYPES: Record<string, string> = {
 /** True when it answered. */
 export function serveStatic(root: string, urlPath: string, res: ServerResponse): boolean {
   const base = path.resolve(root);
-  let file = path.resolve(base, `.${decodeURIComponent(urlPath)}`);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return false;
+  }
+  let file = path.resolve(base, `.${decoded}`);
   if (file !== base && !file.startsWith(base + path.sep)) return false;
   if (urlPath === '/' || (!existsSync(file) && path.extname(file) === '')) file = path.join(base, 'index.html');
   if (!existsSync(file) || !statSync(file).isFile()) return false;

@@ -117,4 +117,7 @@ test('--public-read lets anonymous requests read but not cancel; a wrong token i
   const ui = await fetch(`${http}/`);
   t.is(ui.status, 200);
   t.regex(await ui.text(), /<main id="app">/);
+  // Only files inside the UI's folder: an encoded climb out of it, or a malformed escape, is 404.
+  t.is((await fetch(`${http}/..%2f..%2fpackage.json`)).status, 404);
+  t.is((await fetch(`${http}/%E0%A4%A.js`)).status, 404);
 });
