@@ -60,5 +60,18 @@ test('fleet, live run matrix with the right p50, runs page, at laptop and phone 
   await page.goto(`${farm.http}/#/runs`);
   await page.locator(`#runs tr[data-run="${runId}"]`, { hasText: '3 / 3' }).waitFor({ timeout: 10_000 });
   await page.screenshot({ path: path.join(SHOTS, 'runs-phone.png'), fullPage: true });
+
+  // Cancel from the runs page: needs the submit scope, so the read token's refusal shows first.
+  const long = await submitRun(t, farm, 'b1', 2, 30);
+  page.on('dialog', (d) => void d.dismiss());
+  await page.reload(); // the same address: goto would not render the list again
+  const row = page.locator(`#runs tr[data-run="${long.runId}"]`);
+  const refused = page.waitForEvent('dialog');
+  await row.locator('button.cancel').click();
+  t.regex((await refused).message(), /403.*submit/);
+  await page.goto(`${farm.http}/?token=${TOKENS.submit}#/runs`);
+  await row.locator('button.cancel').click();
+  await row.locator('td.state', { hasText: 'cancelled' }).waitFor({ timeout: 15_000 });
+  t.is((await getJson<{ state: string }>(`${farm.http}/api/v1/runs/${long.runId}/matrix`)).state, 'RUN_STATE_CANCELLED');
   t.deepEqual(errors, []);
 });
