@@ -215,6 +215,11 @@ export class Farm {
   }
 
   /** True when an agent with this id is connected and has heartbeated within a lease. */
+  /** Agents connected now. */
+  get agentCount(): number {
+    return this.agents.size;
+  }
+
   agentAlive(agentId: string): boolean {
     const agent = this.agents.get(agentId);
     return agent !== undefined && this.now() - agent.lastHeartbeatMs <= this.options.leaseMs;
@@ -332,6 +337,8 @@ export class Farm {
           const leased = await this.store.leaseJob(job.id, agent.id, device.id, now + this.options.leaseMs, now);
           if (leased === null) continue;
           agent.busy.set(device.id, leased.id);
+          // Time the job waited in the queue since it was last queued (the /metrics histogram).
+          this.events.emit('dispatch', leased, now - job.updatedMs);
           const submitted = this.firstDispatchMs.get(leased.runId);
           if (submitted !== undefined && submitted < 0) {
             this.firstDispatchMs.set(leased.runId, now + submitted);

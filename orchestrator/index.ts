@@ -10,7 +10,7 @@ export { Farm, RequestError, DEFAULT_FARM_OPTIONS, type FarmOptions } from './fa
 export { ArtifactStore, ArtifactError, sha256Of } from './artifacts.js';
 export { Authenticator, parseTokens, newToken, tokenMetadata, SCOPES, type Scope, type TokenGrant } from './auth.js';
 export { SqliteStore, openStore, migrate } from './store/sqlite.js';
-export type { Store, JobRow, RunRow, JobState, RunState } from './store/store.js';
+export type { Store, JobRow, RunRow, JobState, RunState, DeviceActivity } from './store/store.js';
 export { MIGRATIONS } from './store/migrations.js';
 export { computeStats, nearestRank } from './stats.js';
 export { matchesSelector, incapability, configKey } from './matching.js';

@@ -1,7 +1,9 @@
 // Starts an orchestrator: store, artifact store, farm core and the three gRPC services on one
 // port. `port: 0` picks a free port; the bound port is returned.
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { AgentServiceService, ArtifactServiceService, BenchServiceService, serverOptions } from '../proto/index.js';
 import { ArtifactStore } from './artifacts.js';
@@ -26,6 +28,10 @@ export interface OrchestratorOptions {
   farm?: Partial<FarmOptions>;
   /** Port of the read-only HTTP API (0 picks one); null or absent: no HTTP API. */
   httpPort?: number | null;
+  /** Anonymous HTTP requests may read (--public-read). */
+  publicRead?: boolean;
+  /** The built web UI served at `/`; default dashboard/built in the package. */
+  uiDir?: string | null;
 }
 
 export interface Orchestrator {
@@ -38,6 +44,10 @@ export interface Orchestrator {
   /** Graceful: stops accepting calls, lets running calls end (up to graceMs), closes the store. */
   close(graceMs?: number): Promise<void>;
 }
+
+/** The committed UI build, dashboard/built, from the source tree or from the tsc build in dist/. */
+const DEFAULT_UI_DIR = [new URL('../dashboard/built', import.meta.url), new URL('../../dashboard/built', import.meta.url)]
+  .map((u) => fileURLToPath(u)).find((d) => existsSync(path.join(d, 'index.html'))) ?? null;
 
 export async function startOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
   const store = openStore(options.store);
@@ -57,7 +67,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<O
     throw new Error(`cannot listen on ${host}:${options.port}: ${(e as Error).message}`);
   });
   await farm.start();
-  const http = options.httpPort == null ? null : await startHttpApi(farm, auth, host, options.httpPort).catch(async (e: unknown) => {
+  const http = options.httpPort == null ? null : await startHttpApi(farm, auth, host, options.httpPort, { publicRead: options.publicRead ?? false, uiDir: options.uiDir === undefined ? DEFAULT_UI_DIR : options.uiDir }).catch(async (e: unknown) => {
     server.forceShutdown();
     await store.close();
     throw new Error(`cannot listen for HTTP on ${host}:${options.httpPort}: ${(e as Error).message}`);

@@ -16,7 +16,9 @@ Runs an orchestrator: agents connect to it (etbench agent), clients submit runs 
 --orchestrator). Stops cleanly on Ctrl-C / SIGTERM; queued and running work resumes on restart.
 
   --port N           gRPC port (default 50051); 0 picks a free port and prints it
-  --http-port N      read-only HTTP API (JSON; docs/farm.md), default 8080; 0 picks one
+  --http-port N      HTTP API, web UI at / and /metrics (docs/dashboard.md), default 8080;
+                     0 picks one
+  --public-read      HTTP requests without a token may read (writes still need a token)
   --host ADDR        address to listen on (default 0.0.0.0)
   --store ADDR       sqlite:PATH (default sqlite:$ETBENCH_HOME/farm.db)
   --tokens SPEC      TOKEN:SCOPE[+SCOPE],... with scopes submit, read, agent, admin
@@ -40,7 +42,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     ({ values } = parseArgs({
       args: [...argv], strict: true, allowPositionals: false,
       options: {
-        port: { type: 'string' }, 'http-port': { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, tokens: { type: 'string' },
+        port: { type: 'string' }, 'http-port': { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, tokens: { type: 'string' }, 'public-read': { type: 'boolean' },
         'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'offline-fail-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -75,7 +77,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     io.stderr(`etbench serve: generated an admin token in ${file}\n`);
   }
   const orchestrator = await startOrchestrator({
-    host: values.host ?? '0.0.0.0', port, httpPort, store, tokens,
+    host: values.host ?? '0.0.0.0', port, httpPort, store, tokens, publicRead: values['public-read'] === true,
     farm: { leaseMs: integer('lease-ms', values['lease-ms'], 30_000, 100), heartbeatIntervalMs: integer('heartbeat-ms', values['heartbeat-ms'], 5000, 20),
       offlineFailMs: integer('offline-fail-ms', values['offline-fail-ms'], 600_000, 0),
     },

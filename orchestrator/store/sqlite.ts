@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
 import { MIGRATIONS } from './migrations.js';
-import type { IngestOutcome, JobRow, JobState, NewJob, RunRow, RunState, Store, StoredResult } from './store.js';
+import type { DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, RunRow, RunState, Store, StoredResult } from './store.js';
 
 interface JobRecord {
   id: string; run_id: string; seq: number; program: Buffer; program_sha256: string; method: string;
@@ -284,6 +284,28 @@ export class SqliteStore implements Store {
 
   async runtimeBuilds(git: string): Promise<RuntimeBuild[]> {
     return (this.stmt(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = ? ORDER BY created_ms DESC`).all(git) as RuntimeBuild[]);
+  }
+
+  async jobCounts(): Promise<Record<JobState, number>> {
+    const counts: Record<JobState, number> = { queued: 0, leased: 0, done: 0, failed: 0, cancelled: 0, unschedulable: 0 };
+    for (const r of this.stmt('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as { state: JobState; n: number }[]) counts[r.state] = r.n;
+    return counts;
+  }
+
+  async deviceActivity(): Promise<DeviceActivity[]> {
+    const byDevice = new Map<string, DeviceActivity>();
+    const entry = (id: string): DeviceActivity => {
+      let a = byDevice.get(id);
+      if (a === undefined) byDevice.set(id, (a = { deviceId: id, results: 0, failed: 0, currentJobId: null }));
+      return a;
+    };
+    const results = this.stmt(`SELECT device_id, count(*) AS n, sum(status != 'RESULT_STATUS_OK') AS bad FROM results WHERE accepted = 1 GROUP BY device_id`)
+      .all() as { device_id: string; n: number; bad: number }[];
+    for (const r of results) Object.assign(entry(r.device_id), { results: r.n, failed: r.bad });
+    for (const r of this.stmt(`SELECT id, lease_device FROM jobs WHERE state = 'leased' AND lease_device IS NOT NULL`).all() as { id: string; lease_device: string }[]) {
+      entry(r.lease_device).currentJobId = r.id;
+    }
+    return [...byDevice.values()];
   }
 
   async close(): Promise<void> {

@@ -65,6 +65,16 @@ export interface IngestOutcome {
   changed: boolean;
 }
 
+/** Per device: accepted results by outcome, and the job leased on it now (dashboards). */
+export interface DeviceActivity {
+  deviceId: string;
+  results: number;
+  /** Accepted results whose status is not OK. */
+  failed: number;
+  /** The job leased on the device now, or null. */
+  currentJobId: string | null;
+}
+
 export interface Store {
   readonly schemaVersion: number;
   createRun(run: RunRow, jobs: readonly NewJob[]): Promise<void>;
@@ -110,5 +120,9 @@ export interface Store {
   runtimeBuild(sha256: string): Promise<RuntimeBuild | null>;
   /** Builds of a git hash (any ABI), newest first. */
   runtimeBuilds(git: string): Promise<RuntimeBuild[]>;
+  /** Counts of jobs per state, over every run (the /metrics gauges). */
+  jobCounts(): Promise<Record<JobState, number>>;
+  /** Result counts and the current lease of every device that has any (the fleet page). */
+  deviceActivity(): Promise<DeviceActivity[]>;
   close(): Promise<void>;
 }
