@@ -83,9 +83,20 @@ export class Farm {
   async start(): Promise<void> {
     await this.store.extendLeases(this.now() + this.options.leaseMs);
     for (const run of await this.store.runsInState('running')) await this.finishIfDone(run.id);
+    // Replicas sharing the store: another one queued, requeued or finished jobs.
+    await this.store.onChange?.((runId) => void this.changedElsewhere(runId).catch((e: unknown) => this.events.emit('error', e)));
     const tick = Math.max(50, Math.min(1000, Math.floor(this.options.leaseMs / 4)));
     this.timer = setInterval(() => void this.housekeeping().catch((e: unknown) => this.events.emit('error', e)), tick);
     this.timer.unref();
+  }
+
+  /** A change made by any replica (ours included): dispatch, and tell this replica's watchers. */
+  private async changedElsewhere(runId: string): Promise<void> {
+    if (this.timer === null) return;
+    this.kick();
+    if (runId === '' || this.events.listenerCount(`run:${runId}`) === 0) return;
+    const run = await this.store.getRun(runId);
+    await this.publishRun(runId, run !== null && run.state !== 'running');
   }
 
   async stop(): Promise<void> {

@@ -290,11 +290,3 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 }
-
-/** Opens a store from a `sqlite:PATH` address (the only engine so far). */
-export function openStore(address: string): SqliteStore {
-  if (!address.startsWith('sqlite:') || address.length === 'sqlite:'.length) {
-    throw new Error(`store address must be sqlite:PATH, got '${address}'`);
-  }
-  return new SqliteStore(address.slice('sqlite:'.length));
-}

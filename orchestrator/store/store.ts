@@ -110,5 +110,8 @@ export interface Store {
   runtimeBuild(sha256: string): Promise<RuntimeBuild | null>;
   /** Builds of a git hash (any ABI), newest first. */
   runtimeBuilds(git: string): Promise<RuntimeBuild[]>;
+  /** Engines shared by several orchestrators call back (with a run id, or '') when another
+   * replica changed jobs, so that this one dispatches and publishes without polling. */
+  onChange?(callback: (runId: string) => void): Promise<void>;
   close(): Promise<void>;
 }
