@@ -128,7 +128,7 @@ export class Farm {
       programs.push({ ...p, size: data.length, methods: facts.methods, operators: facts.operators, delegates: facts.delegates });
     }
     const runtime = await this.runtimeOf(request);
-    const known = (await this.store.listDevices()).map((d) => this.liveDevice(d.device));
+    const known = (await this.store.listDevices()).map((d) => this.liveDevice(d.device, d.lastSeenMs, d.agentId));
     const now = this.now();
     const runId = `run-${now.toString(36)}-${randomUUID().slice(0, 8)}`;
     const jobs = expandRun(runId, request, programs, known, runtime, this.options);
@@ -299,16 +299,22 @@ export class Farm {
 
   /** Devices known to the store, with their live state. */
   async devices(): Promise<Device[]> {
-    return (await this.store.listDevices()).map((d) => this.liveDevice(d.device, d.lastSeenMs));
+    return (await this.store.listDevices()).map((d) => this.liveDevice(d.device, d.lastSeenMs, d.agentId));
   }
 
-  private liveDevice(stored: Device, lastSeenMs = stored.lastSeenMs): Device {
+  private liveDevice(stored: Device, lastSeenMs = stored.lastSeenMs, agentId = ''): Device {
     for (const agent of this.agents.values()) {
       const live = agent.devices.get(stored.id);
       if (live !== undefined) {
         const state = agent.busy.has(stored.id) ? DeviceState.DEVICE_STATE_BUSY : live.state === DeviceState.DEVICE_STATE_UNSPECIFIED ? DeviceState.DEVICE_STATE_ONLINE : live.state;
         return { ...live, state, agentId: agent.id, lastSeenMs: agent.lastHeartbeatMs };
       }
+    }
+    // On a store shared by replicas, a device connected to another replica is online while its
+    // agent's heartbeats keep reaching the store (whether it is busy, only that replica knows).
+    if (this.store.onChange !== undefined && agentId !== '' && this.now() - lastSeenMs <= this.options.leaseMs) {
+      const state = stored.state === DeviceState.DEVICE_STATE_UNSPECIFIED ? DeviceState.DEVICE_STATE_ONLINE : stored.state;
+      return { ...stored, state, agentId, lastSeenMs };
     }
     return { ...stored, state: DeviceState.DEVICE_STATE_OFFLINE, lastSeenMs };
   }

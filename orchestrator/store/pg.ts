@@ -85,6 +85,7 @@ export class PgStore implements Store {
   schemaVersion = 0;
   readonly pool: pg.Pool;
   private listener: pg.Client | null = null;
+  private closed: Promise<void> | null = null;
   private readonly wakeups = new Set<(runId: string) => void>();
 
   private constructor(readonly address: string) {
@@ -108,15 +109,42 @@ export class PgStore implements Store {
   /** Calls back (with the run id) when any replica changes jobs: LISTEN on a dedicated connection. */
   async onChange(callback: (runId: string) => void): Promise<void> {
     this.wakeups.add(callback);
-    if (this.listener !== null) return;
+    if (this.listener === null) await this.listen();
+  }
+
+  private wake(runId: string): void {
+    for (const wake of this.wakeups) wake(runId);
+  }
+
+  private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.address, types });
-    client.on('error', () => undefined);
-    client.on('notification', (n) => {
-      for (const wake of this.wakeups) wake(n.payload ?? '');
-    });
-    await client.connect();
-    await client.query(`LISTEN ${WORK_CHANNEL}`);
+    client.on('notification', (n) => this.wake(n.payload ?? ''));
+    const lost = (): void => {
+      if (this.listener !== client) return;
+      this.listener = null;
+      this.relisten();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
     this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${WORK_CHANNEL}`);
+    } catch (e) {
+      if (this.listener === client) this.listener = null;
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** A lost listening connection is re-established every second until it works; notifications
+   * sent meanwhile are gone, so the reconnect itself wakes everyone to look at the queue again. */
+  private relisten(): void {
+    if (this.closed !== null) return;
+    setTimeout(() => {
+      if (this.closed !== null || this.listener !== null) return;
+      this.listen().then(() => this.wake(''), () => this.relisten());
+    }, 1000).unref();
   }
 
   private notify(q: Queryable, runId: string): Promise<unknown> {
@@ -334,12 +362,12 @@ export class PgStore implements Store {
     return (await this.pool.query(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = $1 ORDER BY created_ms DESC`, [git])).rows as RuntimeBuild[];
   }
 
-  private closed: Promise<void> | null = null;
-
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.wakeups.clear();
-      await this.listener?.end().catch(() => undefined);
+      const listener = this.listener;
+      this.listener = null;
+      await listener?.end().catch(() => undefined);
       await this.pool.end();
     })();
     return this.closed;
