@@ -28,6 +28,8 @@ export interface FarmOptions {
   defaultMaxAttempts: number;
   /** A queued job bound to a device that has been offline this long fails instead of waiting. */
   offlineFailMs: number;
+  /** Retention: raw samples older than this are compacted to summaries; 0 keeps them forever. */
+  sampleRetentionMs: number;
   now?: () => number;
 }
 
@@ -38,6 +40,7 @@ export const DEFAULT_FARM_OPTIONS: FarmOptions = {
   defaultMemoryLimitBytes: 4 * 1024 ** 3,
   defaultMaxAttempts: 3,
   offlineFailMs: 10 * 60_000,
+  sampleRetentionMs: 0,
 };
 
 /** One connected agent as the farm sees it. */
@@ -68,6 +71,7 @@ export class Farm {
   private dispatchAgain = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
+  private lastCompactionMs = -Infinity;
   /** Submit time of runs not yet dispatched, for the submit-to-first-dispatch metric. */
   readonly firstDispatchMs = new Map<string, number>();
 
@@ -188,7 +192,7 @@ export class Farm {
     return {
       id: j.id, runId: j.runId, program: j.program, method: j.method, deviceId: j.leaseDevice ?? j.deviceId ?? '', selector: j.selector,
       config: j.config, runtime: j.runtime ?? undefined, state: STATE_TO_PB[j.state], attempt: j.attempt, reason: j.reason, result: stored?.result,
-      stats: stored !== null && stored.samples.length > 0 ? computeStats(stored.samples) : undefined,
+      stats: stored === null ? undefined : stored.samples.length > 0 ? computeStats(stored.samples) : stored.summary ?? undefined,
     };
   }
 
@@ -394,6 +398,11 @@ export class Farm {
     }
     if (expired.length > 0) this.kick();
     await this.failJobsOfLostDevices(now);
+    // Compaction is a batch job: once a minute is plenty.
+    if (this.options.sampleRetentionMs > 0 && now - this.lastCompactionMs >= 60_000) {
+      this.lastCompactionMs = now;
+      await this.store.compactSamples(now - this.options.sampleRetentionMs, now);
+    }
   }
 
   private isLive(deviceId: string): boolean {

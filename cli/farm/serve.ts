@@ -28,6 +28,7 @@ Runs an orchestrator: agents connect to it (etbench agent), clients submit runs 
   --lease-ms N       lease length without heartbeats (default 30000)
   --heartbeat-ms N   heartbeat interval agents are told to use (default 5000)
   --offline-fail-ms N  queued jobs bound to a device offline this long fail (default 600000)
+  --retain-samples-days N  compact raw samples older than N days to summaries (default 0: keep)
 `;
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
@@ -44,7 +45,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
       args: [...argv], strict: true, allowPositionals: false,
       options: {
         port: { type: 'string' }, 'http-port': { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, artifacts: { type: 'string' }, tokens: { type: 'string' },
-        'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'offline-fail-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'offline-fail-ms': { type: 'string' }, 'retain-samples-days': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
@@ -84,6 +85,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     host: values.host ?? '0.0.0.0', port, httpPort, store, artifactsDir, tokens,
     farm: { leaseMs: integer('lease-ms', values['lease-ms'], 30_000, 100), heartbeatIntervalMs: integer('heartbeat-ms', values['heartbeat-ms'], 5000, 20),
       offlineFailMs: integer('offline-fail-ms', values['offline-fail-ms'], 600_000, 0),
+      sampleRetentionMs: integer('retain-samples-days', values['retain-samples-days'], 0, 0) * 86_400_000,
     },
   });
   io.stdout(`listening on ${values.host ?? '0.0.0.0'}:${orchestrator.port}\n`);

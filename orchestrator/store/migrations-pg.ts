@@ -95,6 +95,23 @@ const SQL: Record<number, string> = {
     CREATE INDEX runtime_builds_git ON runtime_builds (git, abi);
     ALTER TABLE jobs ADD COLUMN runtime BYTEA;
   `,
+  3: `
+    CREATE TABLE sample_summaries (
+      job_id TEXT NOT NULL,
+      attempt INTEGER NOT NULL,
+      n INTEGER NOT NULL,
+      min_ms DOUBLE PRECISION NOT NULL,
+      p50_ms DOUBLE PRECISION NOT NULL,
+      p90_ms DOUBLE PRECISION NOT NULL,
+      p99_ms DOUBLE PRECISION NOT NULL,
+      mean_ms DOUBLE PRECISION NOT NULL,
+      stddev_ms DOUBLE PRECISION NOT NULL,
+      compacted_ms BIGINT NOT NULL,
+      PRIMARY KEY (job_id, attempt),
+      FOREIGN KEY (job_id, attempt) REFERENCES results (job_id, attempt)
+    );
+    CREATE INDEX results_received ON results (received_ms);
+  `,
 };
 
 /** The SQLite migrations' versions and names with PostgreSQL's SQL; a missing one is a bug here. */

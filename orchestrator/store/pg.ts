@@ -7,7 +7,9 @@
 
 import pg from 'pg';
 import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
+import { computeStats } from '../stats.js';
 import { PG_MIGRATIONS } from './migrations-pg.js';
+import { summary, type SummaryRecord } from './sqlite.js';
 import type { IngestOutcome, JobRow, JobState, NewJob, RunRow, RunState, Store, StoredResult } from './store.js';
 
 export const WORK_CHANNEL = 'etbench_work';
@@ -293,7 +295,25 @@ export class PgStore implements Store {
       { value_ms: number }[]).map((s) => s.value_ms);
     const result = JobResult.decode(r.result);
     result.samplesMs = samples;
-    return { result, samples };
+    const s = (await this.pool.query('SELECT * FROM sample_summaries WHERE job_id = $1 AND attempt = $2', [jobId, r.attempt])).rows[0] as SummaryRecord | undefined;
+    return { result, samples, summary: s === undefined ? null : summary(s) };
+  }
+
+  async compactSamples(receivedBeforeMs: number, nowMs: number): Promise<number> {
+    return inTransaction(this.pool, async (c) => {
+      // Locked and skipped like leases, so two replicas compacting at once split the work.
+      const old = (await c.query(`SELECT r.job_id, r.attempt FROM results r WHERE r.received_ms < $1
+        AND EXISTS (SELECT 1 FROM samples s WHERE s.job_id = r.job_id AND s.attempt = r.attempt) FOR UPDATE OF r SKIP LOCKED`, [receivedBeforeMs])).rows as
+        { job_id: string; attempt: number }[];
+      for (const r of old) {
+        const values = ((await c.query('SELECT value_ms FROM samples WHERE job_id = $1 AND attempt = $2', [r.job_id, r.attempt])).rows as { value_ms: number }[]).map((x) => x.value_ms);
+        const st = computeStats(values);
+        await c.query(`INSERT INTO sample_summaries (job_id, attempt, n, min_ms, p50_ms, p90_ms, p99_ms, mean_ms, stddev_ms, compacted_ms)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [r.job_id, r.attempt, st.n, st.min, st.p50, st.p90, st.p99, st.mean, st.stddev, nowMs]);
+        await c.query('DELETE FROM samples WHERE job_id = $1 AND attempt = $2', [r.job_id, r.attempt]);
+      }
+      return old.length;
+    });
   }
 
   async cancelRun(runId: string, nowMs: number): Promise<JobRow[]> {

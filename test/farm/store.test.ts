@@ -209,6 +209,24 @@ both('cancel, device bookkeeping, runtime builds and run listing', async (t, e) 
   t.deepEqual((await e.rows(store, 'SELECT size, name FROM artifacts')).map((r) => [Number(r['size']), r['name']]), [[5 * 1024 ** 3, 'etrun']]);
 });
 
+both('retention: raw samples received before the cutoff become one summary row; newer ones stay raw', async (t, e) => {
+  const store = await storeWithRun(t, e);
+  await store.leaseJob('j1', 'a', 'd1', 1e12, 0);
+  await store.leaseJob('j2', 'a', 'd1', 1e12, 0);
+  await store.ingestResult(ok('j1', 1, [4, 2, 3, 1]), 1000);
+  await store.ingestResult(ok('j2', 1, [7, 8]), 5000);
+  t.is(await store.compactSamples(2000, 9000), 1);
+  const old = await store.acceptedResult('j1');
+  t.deepEqual(old?.samples, []);
+  t.deepEqual(old?.summary, computeStats([4, 2, 3, 1]));
+  t.deepEqual((await store.acceptedResult('j2'))?.samples, [7, 8]);
+  t.is((await store.acceptedResult('j2'))?.summary, null);
+  t.deepEqual((await e.rows(store, 'SELECT job_id, COUNT(*) AS n FROM samples GROUP BY job_id')).map((r) => [r['job_id'], Number(r['n'])]), [['j2', 2]]);
+  // Compacting again finds nothing left to compact below the cutoff.
+  t.is(await store.compactSamples(2000, 9100), 0);
+  t.is(await store.compactSamples(6000, 9200), 1);
+});
+
 test('nearest-rank percentiles and sample standard deviation', (t) => {
   t.is(nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50), 5);
   t.is(nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90), 9);
