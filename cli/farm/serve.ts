@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { newToken, parseTokens, startOrchestrator, storeAddressProblem, isPostgresAddress, type TokenGrant } from '../../orchestrator/index.js';
-import { UsageError } from '../errors.js';
+import { ExitError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { TOKEN_FILE, etbenchHome } from './home.js';
 
@@ -81,12 +81,15 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     tokens = [{ token, scopes: ['admin'] }];
     io.stderr(`etbench serve: generated an admin token in ${file}\n`);
   }
+  // An unreachable database or a busy port is the operator's to fix: say so, without a stack.
   const orchestrator = await startOrchestrator({
     host: values.host ?? '0.0.0.0', port, httpPort, store, artifactsDir, tokens,
     farm: { leaseMs: integer('lease-ms', values['lease-ms'], 30_000, 100), heartbeatIntervalMs: integer('heartbeat-ms', values['heartbeat-ms'], 5000, 20),
       offlineFailMs: integer('offline-fail-ms', values['offline-fail-ms'], 600_000, 0),
       sampleRetentionMs: integer('retain-samples-days', values['retain-samples-days'], 0, 0) * 86_400_000,
     },
+  }).catch((e: unknown) => {
+    throw new ExitError(1, `serve: ${(e as Error).message}`);
   });
   io.stdout(`listening on ${values.host ?? '0.0.0.0'}:${orchestrator.port}\n`);
   io.stdout(`http on ${values.host ?? '0.0.0.0'}:${orchestrator.httpPort ?? ''}\n`);
