@@ -28,6 +28,8 @@ export interface FarmOptions {
   defaultMaxAttempts: number;
   /** A queued job bound to a device that has been offline this long fails instead of waiting. */
   offlineFailMs: number;
+  /** Retention: raw samples older than this are compacted to summaries; 0 keeps them forever. */
+  sampleRetentionMs: number;
   now?: () => number;
 }
 
@@ -38,6 +40,7 @@ export const DEFAULT_FARM_OPTIONS: FarmOptions = {
   defaultMemoryLimitBytes: 4 * 1024 ** 3,
   defaultMaxAttempts: 3,
   offlineFailMs: 10 * 60_000,
+  sampleRetentionMs: 0,
 };
 
 /** One connected agent as the farm sees it. */
@@ -68,6 +71,7 @@ export class Farm {
   private dispatchAgain = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
+  private lastCompactionMs = -Infinity;
   /** Submit time of runs not yet dispatched, for the submit-to-first-dispatch metric. */
   readonly firstDispatchMs = new Map<string, number>();
 
@@ -83,9 +87,20 @@ export class Farm {
   async start(): Promise<void> {
     await this.store.extendLeases(this.now() + this.options.leaseMs);
     for (const run of await this.store.runsInState('running')) await this.finishIfDone(run.id);
+    // Replicas sharing the store: another one queued, requeued or finished jobs.
+    await this.store.onChange?.((runId) => void this.changedElsewhere(runId).catch((e: unknown) => this.events.emit('error', e)));
     const tick = Math.max(50, Math.min(1000, Math.floor(this.options.leaseMs / 4)));
     this.timer = setInterval(() => void this.housekeeping().catch((e: unknown) => this.events.emit('error', e)), tick);
     this.timer.unref();
+  }
+
+  /** A change made by any replica (ours included): dispatch, and tell this replica's watchers. */
+  private async changedElsewhere(runId: string): Promise<void> {
+    if (this.timer === null) return;
+    this.kick();
+    if (runId === '' || this.events.listenerCount(`run:${runId}`) === 0) return;
+    const run = await this.store.getRun(runId);
+    await this.publishRun(runId, run !== null && run.state !== 'running');
   }
 
   async stop(): Promise<void> {
@@ -117,7 +132,7 @@ export class Farm {
       programs.push({ ...p, size: data.length, methods: facts.methods, operators: facts.operators, delegates: facts.delegates });
     }
     const runtime = await this.runtimeOf(request);
-    const known = (await this.store.listDevices()).map((d) => this.liveDevice(d.device));
+    const known = (await this.store.listDevices()).map((d) => this.liveDevice(d.device, d.lastSeenMs, d.agentId));
     const now = this.now();
     const runId = `run-${now.toString(36)}-${randomUUID().slice(0, 8)}`;
     const jobs = expandRun(runId, request, programs, known, runtime, this.options);
@@ -177,7 +192,7 @@ export class Farm {
     return {
       id: j.id, runId: j.runId, program: j.program, method: j.method, deviceId: j.leaseDevice ?? j.deviceId ?? '', selector: j.selector,
       config: j.config, runtime: j.runtime ?? undefined, state: STATE_TO_PB[j.state], attempt: j.attempt, reason: j.reason, result: stored?.result,
-      stats: stored !== null && stored.samples.length > 0 ? computeStats(stored.samples) : undefined,
+      stats: stored === null ? undefined : stored.samples.length > 0 ? computeStats(stored.samples) : stored.summary ?? undefined,
     };
   }
 
@@ -293,16 +308,22 @@ export class Farm {
 
   /** Devices known to the store, with their live state. */
   async devices(): Promise<Device[]> {
-    return (await this.store.listDevices()).map((d) => this.liveDevice(d.device, d.lastSeenMs));
+    return (await this.store.listDevices()).map((d) => this.liveDevice(d.device, d.lastSeenMs, d.agentId));
   }
 
-  private liveDevice(stored: Device, lastSeenMs = stored.lastSeenMs): Device {
+  private liveDevice(stored: Device, lastSeenMs = stored.lastSeenMs, agentId = ''): Device {
     for (const agent of this.agents.values()) {
       const live = agent.devices.get(stored.id);
       if (live !== undefined) {
         const state = agent.busy.has(stored.id) ? DeviceState.DEVICE_STATE_BUSY : live.state === DeviceState.DEVICE_STATE_UNSPECIFIED ? DeviceState.DEVICE_STATE_ONLINE : live.state;
         return { ...live, state, agentId: agent.id, lastSeenMs: agent.lastHeartbeatMs };
       }
+    }
+    // On a store shared by replicas, a device connected to another replica is online while its
+    // agent's heartbeats keep reaching the store (whether it is busy, only that replica knows).
+    if (this.store.onChange !== undefined && agentId !== '' && this.now() - lastSeenMs <= this.options.leaseMs) {
+      const state = stored.state === DeviceState.DEVICE_STATE_UNSPECIFIED ? DeviceState.DEVICE_STATE_ONLINE : stored.state;
+      return { ...stored, state, agentId, lastSeenMs };
     }
     return { ...stored, state: DeviceState.DEVICE_STATE_OFFLINE, lastSeenMs };
   }
@@ -384,6 +405,11 @@ export class Farm {
     }
     if (expired.length > 0) this.kick();
     await this.failJobsOfLostDevices(now);
+    // Compaction is a batch job: once a minute is plenty.
+    if (this.options.sampleRetentionMs > 0 && now - this.lastCompactionMs >= 60_000) {
+      this.lastCompactionMs = now;
+      await this.store.compactSamples(now - this.options.sampleRetentionMs, now);
+    }
   }
 
   private isLive(deviceId: string): boolean {

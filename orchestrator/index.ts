@@ -1,4 +1,4 @@
-// orchestrator/ — the farm's server: store (SQLite engine behind an asynchronous interface),
+// orchestrator/ — the farm's server: store (SQLite or PostgreSQL engine behind an asynchronous interface),
 // artifact store, scheduler with leases, and the gRPC services. Other folders import only this.
 //
 //   import { startOrchestrator } from '../orchestrator/index.js';
@@ -9,7 +9,10 @@ export { startOrchestrator, type Orchestrator, type OrchestratorOptions } from '
 export { Farm, RequestError, DEFAULT_FARM_OPTIONS, type FarmOptions } from './farm.js';
 export { ArtifactStore, ArtifactError, sha256Of } from './artifacts.js';
 export { Authenticator, parseTokens, newToken, tokenMetadata, SCOPES, type Scope, type TokenGrant } from './auth.js';
-export { SqliteStore, openStore, migrate } from './store/sqlite.js';
+export { SqliteStore, migrate } from './store/sqlite.js';
+export { PgStore, migratePg } from './store/pg.js';
+export { openStore, isPostgresAddress, storeAddressProblem, STORE_ADDRESS_HELP } from './store/open.js';
+export { PG_MIGRATIONS } from './store/migrations-pg.js';
 export type { Store, JobRow, RunRow, JobState, RunState, DeviceActivity } from './store/store.js';
 export { MIGRATIONS } from './store/migrations.js';
 export { computeStats, nearestRank } from './stats.js';

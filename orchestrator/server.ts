@@ -13,16 +13,17 @@ import { startHttpApi } from './http.js';
 import { agentService } from './services/agent-service.js';
 import { artifactService } from './services/artifact-service.js';
 import { benchService } from './services/bench-service.js';
-import { openStore } from './store/sqlite.js';
+import { isPostgresAddress, openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
 export interface OrchestratorOptions {
   /** Where to listen; default 127.0.0.1. */
   host?: string;
   port: number;
-  /** `sqlite:PATH`. */
+  /** `sqlite:PATH` or `postgres://...` (replicas share it). */
   store: string;
-  /** Artifact directory; default beside the store file. */
+  /** Artifact directory; default beside a SQLite store file; required with PostgreSQL (replicas
+   * share it: a shared filesystem path). */
   artifactsDir?: string;
   tokens: readonly TokenGrant[];
   farm?: Partial<FarmOptions>;
@@ -50,7 +51,10 @@ const DEFAULT_UI_DIR = [new URL('../dashboard/built', import.meta.url), new URL(
   .map((u) => fileURLToPath(u)).find((d) => existsSync(path.join(d, 'index.html'))) ?? null;
 
 export async function startOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
-  const store = openStore(options.store);
+  if (options.artifactsDir === undefined && isPostgresAddress(options.store)) {
+    throw new Error('a PostgreSQL store needs an artifacts directory (shared by all replicas)');
+  }
+  const store = await openStore(options.store);
   const storeFile = options.store.slice('sqlite:'.length);
   const artifacts = new ArtifactStore(options.artifactsDir ?? path.join(path.dirname(path.resolve(storeFile)), 'artifacts'));
   const farm = new Farm(store, artifacts, options.farm);

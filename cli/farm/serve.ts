@@ -5,12 +5,12 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { newToken, parseTokens, startOrchestrator, type TokenGrant } from '../../orchestrator/index.js';
-import { UsageError } from '../errors.js';
+import { newToken, parseTokens, startOrchestrator, storeAddressProblem, isPostgresAddress, type TokenGrant } from '../../orchestrator/index.js';
+import { ExitError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { TOKEN_FILE, etbenchHome } from './home.js';
 
-export const SERVE_HELP = `Usage: etbench serve [--port N] [--http-port N] [--host ADDR] [--store sqlite:PATH] [--tokens SPEC]
+export const SERVE_HELP = `Usage: etbench serve [--port N] [--http-port N] [--host ADDR] [--store ADDR] [--artifacts DIR] [--tokens SPEC]
 
 Runs an orchestrator: agents connect to it (etbench agent), clients submit runs (etbench run
 --orchestrator). Stops cleanly on Ctrl-C / SIGTERM; queued and running work resumes on restart.
@@ -20,13 +20,17 @@ Runs an orchestrator: agents connect to it (etbench agent), clients submit runs 
                      0 picks one
   --public-read      HTTP requests without a token may read (writes still need a token)
   --host ADDR        address to listen on (default 0.0.0.0)
-  --store ADDR       sqlite:PATH (default sqlite:$ETBENCH_HOME/farm.db)
+  --store ADDR       sqlite:PATH (default sqlite:$ETBENCH_HOME/farm.db), or
+                     postgres://USER[:PASSWORD]@HOST:PORT/DB: several replicas may share it
+  --artifacts DIR    artifact directory (default beside a SQLite store, else
+                     $ETBENCH_HOME/artifacts); replicas need one shared filesystem path
   --tokens SPEC      TOKEN:SCOPE[+SCOPE],... with scopes submit, read, agent, admin
                      (default $ETBENCH_TOKENS; with neither, an admin token is generated and
                      written to $ETBENCH_HOME/token, where clients on this machine find it)
   --lease-ms N       lease length without heartbeats (default 30000)
   --heartbeat-ms N   heartbeat interval agents are told to use (default 5000)
   --offline-fail-ms N  queued jobs bound to a device offline this long fail (default 600000)
+  --retain-samples-days N  compact raw samples older than N days to summaries (default 0: keep)
 `;
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
@@ -42,8 +46,8 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     ({ values } = parseArgs({
       args: [...argv], strict: true, allowPositionals: false,
       options: {
-        port: { type: 'string' }, 'http-port': { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, tokens: { type: 'string' }, 'public-read': { type: 'boolean' },
-        'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'offline-fail-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        port: { type: 'string' }, 'http-port': { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, artifacts: { type: 'string' }, tokens: { type: 'string' }, 'public-read': { type: 'boolean' },
+        'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'offline-fail-ms': { type: 'string' }, 'retain-samples-days': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
@@ -59,7 +63,10 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   const httpPort = integer('http-port', values['http-port'], 8080, 0);
   if (httpPort > 65535) throw new UsageError(`--http-port must be at most 65535, got ${httpPort}`);
   const store = values.store ?? `sqlite:${path.join(home, 'farm.db')}`;
-  if (!store.startsWith('sqlite:') || store === 'sqlite:') throw new UsageError(`--store must be sqlite:PATH, got '${store}'`);
+  const problem = storeAddressProblem(store);
+  if (problem !== null) throw new UsageError(`--store: ${problem}`);
+  const artifactsDir = values.artifacts !== undefined ? path.resolve(io.cwd, values.artifacts)
+    : isPostgresAddress(store) ? path.join(home, 'artifacts') : undefined;
   let tokens: TokenGrant[];
   const spec = values.tokens ?? io.env['ETBENCH_TOKENS'] ?? '';
   try {
@@ -76,11 +83,15 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     tokens = [{ token, scopes: ['admin'] }];
     io.stderr(`etbench serve: generated an admin token in ${file}\n`);
   }
+  // An unreachable database or a busy port is the operator's to fix: say so, without a stack.
   const orchestrator = await startOrchestrator({
-    host: values.host ?? '0.0.0.0', port, httpPort, store, tokens, publicRead: values['public-read'] === true,
+    host: values.host ?? '0.0.0.0', port, httpPort, store, artifactsDir, tokens, publicRead: values['public-read'] === true,
     farm: { leaseMs: integer('lease-ms', values['lease-ms'], 30_000, 100), heartbeatIntervalMs: integer('heartbeat-ms', values['heartbeat-ms'], 5000, 20),
       offlineFailMs: integer('offline-fail-ms', values['offline-fail-ms'], 600_000, 0),
+      sampleRetentionMs: integer('retain-samples-days', values['retain-samples-days'], 0, 0) * 86_400_000,
     },
+  }).catch((e: unknown) => {
+    throw new ExitError(1, `serve: ${(e as Error).message}`);
   });
   io.stdout(`listening on ${values.host ?? '0.0.0.0'}:${orchestrator.port}\n`);
   io.stdout(`http on ${values.host ?? '0.0.0.0'}:${orchestrator.httpPort ?? ''}\n`);

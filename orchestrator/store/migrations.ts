@@ -103,4 +103,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN runtime BLOB;
     `,
   },
+  {
+    version: 3,
+    name: 'retention: raw samples of old results compacted to one summary row',
+    sql: `
+      CREATE TABLE sample_summaries (
+        job_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        min_ms REAL NOT NULL,
+        p50_ms REAL NOT NULL,
+        p90_ms REAL NOT NULL,
+        p99_ms REAL NOT NULL,
+        mean_ms REAL NOT NULL,
+        stddev_ms REAL NOT NULL,
+        compacted_ms INTEGER NOT NULL,
+        PRIMARY KEY (job_id, attempt),
+        FOREIGN KEY (job_id, attempt) REFERENCES results (job_id, attempt)
+      );
+      CREATE INDEX results_received ON results (received_ms);
+    `,
+  },
 ];

@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
+import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfig, SubmitRunRequest, type Stats } from '../../proto/index.js';
+import { computeStats } from '../stats.js';
 import { MIGRATIONS } from './migrations.js';
 import type { DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, RunRow, RunState, Store, StoredResult } from './store.js';
 
@@ -33,6 +34,11 @@ function jobRow(r: JobRecord): JobRow {
 function runRow(r: RunRecord): RunRow {
   return { id: r.id, createdMs: r.created_ms, label: r.label, state: r.state, priority: r.priority, request: SubmitRunRequest.decode(r.request) };
 }
+
+export interface SummaryRecord { n: number; min_ms: number; p50_ms: number; p90_ms: number; p99_ms: number; mean_ms: number; stddev_ms: number }
+
+export const summary = (s: SummaryRecord): Stats =>
+  ({ n: s.n, min: s.min_ms, p50: s.p50_ms, p90: s.p90_ms, p99: s.p99_ms, mean: s.mean_ms, stddev: s.stddev_ms });
 
 const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
@@ -215,7 +221,25 @@ export class SqliteStore implements Store {
       { value_ms: number }[]).map((s) => s.value_ms);
     const result = JobResult.decode(r.result);
     result.samplesMs = samples;
-    return { result, samples };
+    const s = this.stmt('SELECT * FROM sample_summaries WHERE job_id = ? AND attempt = ?').get(jobId, r.attempt) as SummaryRecord | undefined;
+    return { result, samples, summary: s === undefined ? null : summary(s) };
+  }
+
+  async compactSamples(receivedBeforeMs: number, nowMs: number): Promise<number> {
+    return this.db.transaction(() => {
+      const old = this.stmt(`SELECT r.job_id, r.attempt FROM results r WHERE r.received_ms < ?
+        AND EXISTS (SELECT 1 FROM samples s WHERE s.job_id = r.job_id AND s.attempt = r.attempt)`).all(receivedBeforeMs) as { job_id: string; attempt: number }[];
+      const read = this.stmt('SELECT value_ms FROM samples WHERE job_id = ? AND attempt = ?');
+      const keep = this.stmt(`INSERT INTO sample_summaries (job_id, attempt, n, min_ms, p50_ms, p90_ms, p99_ms, mean_ms, stddev_ms, compacted_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      const drop = this.stmt('DELETE FROM samples WHERE job_id = ? AND attempt = ?');
+      for (const r of old) {
+        const st = computeStats((read.all(r.job_id, r.attempt) as { value_ms: number }[]).map((x) => x.value_ms));
+        keep.run(r.job_id, r.attempt, st.n, st.min, st.p50, st.p90, st.p99, st.mean, st.stddev, nowMs);
+        drop.run(r.job_id, r.attempt);
+      }
+      return old.length;
+    })();
   }
 
   async cancelRun(runId: string, nowMs: number): Promise<JobRow[]> {
@@ -311,12 +335,4 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-/** Opens a store from a `sqlite:PATH` address (the only engine so far). */
-export function openStore(address: string): SqliteStore {
-  if (!address.startsWith('sqlite:') || address.length === 'sqlite:'.length) {
-    throw new Error(`store address must be sqlite:PATH, got '${address}'`);
-  }
-  return new SqliteStore(address.slice('sqlite:'.length));
 }

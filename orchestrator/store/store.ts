@@ -3,7 +3,7 @@
 // here: a lease is a conditional update with an expiry, so two orchestrators sharing a store
 // can never hand one job out twice.
 
-import type { Device, JobResult, ProgramRef, RuntimeBuild, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
+import type { Device, JobResult, Stats, ProgramRef, RuntimeBuild, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
 
 export type JobState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled' | 'unschedulable';
 export type RunState = 'running' | 'done' | 'cancelled';
@@ -52,8 +52,10 @@ export interface JobRow extends Omit<NewJob, "state"> {
 
 export interface StoredResult {
   result: JobResult;
-  /** Raw samples as stored in their own rows. */
+  /** Raw samples as stored in their own rows; empty once retention compacted them. */
   samples: number[];
+  /** The statistics kept when the raw samples were compacted; null while they are kept. */
+  summary: Stats | null;
 }
 
 export interface IngestOutcome {
@@ -101,6 +103,9 @@ export interface Store {
   /** Idempotent on (job, attempt); only the current lease's attempt is accepted. */
   ingestResult(result: JobResult, nowMs: number): Promise<IngestOutcome>;
   acceptedResult(jobId: string): Promise<StoredResult | null>;
+  /** Retention: the raw samples of results received before the cutoff are replaced by one
+   * summary row each (statistics computed from them first). Returns how many results. */
+  compactSamples(receivedBeforeMs: number, nowMs: number): Promise<number>;
   /** Queued jobs of the run become cancelled; returns the leased ones (to tell their agents). */
   cancelRun(runId: string, nowMs: number): Promise<JobRow[]>;
   /** Marks the run done when none of its jobs is queued or leased; true when it did. */
@@ -124,5 +129,8 @@ export interface Store {
   jobCounts(): Promise<Record<JobState, number>>;
   /** Result counts and the current lease of every device that has any (the fleet page). */
   deviceActivity(): Promise<DeviceActivity[]>;
+  /** Engines shared by several orchestrators call back (with a run id, or '') when another
+   * replica changed jobs, so that this one dispatches and publishes without polling. */
+  onChange?(callback: (runId: string) => void): Promise<void>;
   close(): Promise<void>;
 }
