@@ -111,8 +111,11 @@ Error et_view_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t
     return ctx.fail(Error::InvalidArgument, "view of a %s tensor as %s", scalar_type_name(self.dtype),
                     scalar_type_name(out.dtype));
   }
-  if (out.is_planned || out.is_constant) {
-    return ctx.fail(Error::InvalidProgram, "the view's result must not own memory");
+  // ExecuTorch's memory planner may give a view the same storage as its base (a view of a
+  // mutable buffer, as Llama's KV cache export writes); that is a view too. Any other planned
+  // or constant storage would be silently replaced, so it is refused.
+  if (out.is_constant || (out.is_planned && self.data != nullptr && out.data != self.data)) {
+    return ctx.fail(Error::InvalidProgram, "the view's result must not own memory other than its base's");
   }
   return Error::Ok;
 }
@@ -143,6 +146,9 @@ Error et_view(KernelContext& ctx, const Tensor& self, Span<const int64_t> size, 
   if (known != numel) {
     return ctx.fail(Error::InvalidArgument, "view of %lld elements as %lld", static_cast<long long>(numel),
                     static_cast<long long>(known));
+  }
+  if (out.is_planned && out.data != self.data) {
+    return ctx.fail(Error::InvalidProgram, "the view's result must not own memory other than its base's");
   }
   for (int32_t i = 0; i < out.dim; i++) out.sizes[i] = sizes[i];
   compute_strides(out.dim, out.sizes, out.dim_order, out.strides);
