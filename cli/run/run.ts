@@ -19,7 +19,7 @@ import { isFinished, isUnschedulable, outcomeOf, planJobOf } from '../farm/outco
 import { processIo, type CliIo } from '../io.js';
 import { createReporter } from '../reporters/index.js';
 import type { RunOptions } from './options.js';
-import { loadStarterSuite } from './starter-suite.js';
+import { loadSuite } from './suites.js';
 import type { Job, JobOutcome } from './types.js';
 
 function label(job: Job, outcome: JobOutcome): string {
@@ -80,8 +80,8 @@ async function connect(options: RunOptions, io: CliIo): Promise<{ client: FarmCl
  * @throws CancelledError (exit 130) when io.signal aborts; the run is cancelled.
  */
 export async function run(options: RunOptions, io: CliIo = processIo()): Promise<void> {
-  const programs = options.programs ?? (await loadStarterSuite(options.suiteDir));
-  if (programs.length === 0) throw new UsageError(`--programs: none given and the starter suite in ${options.suiteDir} is empty`);
+  const programs = options.programs ?? (await loadSuite(options.suite, options.home, io.env));
+  if (programs.length === 0) throw new UsageError(`--programs: none given and the ${options.suite} suite in ${options.home} is empty`);
   const started = performance.now();
   const farm = await connect(options, io);
   let finalRun: Run;

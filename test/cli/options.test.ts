@@ -31,13 +31,17 @@ test('every flag is compiled to its typed value', (t) => {
     { ETBENCH_HOME: '/tmp/eh' },
   );
   t.like(options, { method: 'forward', kernels: 'optimized', iterations: 20, warmup: 0, threads: 4, format: 'json', timeoutS: 2.5 });
-  t.is(options.suiteDir, '/tmp/eh/suite');
+  t.is(options.home, '/tmp/eh');
 });
 
-test('no --programs means the starter suite under $ETBENCH_HOME, default ./.etbench', (t) => {
+test('no --programs means the zoo suite under $ETBENCH_HOME, default ./.etbench; --suite picks another', (t) => {
   const options = compile(['--devices', 'all']);
   t.is(options.programs, null);
-  t.is(options.suiteDir, path.join(repoRoot, '.etbench', 'suite'));
+  t.is(options.suite, 'zoo');
+  t.is(options.home, path.join(repoRoot, '.etbench'));
+  t.is(compile(['--devices', 'all', '--suite', 'ops']).suite, 'ops');
+  t.throws(() => compile(['--devices', 'all', '--suite', 'models']), { message: /--suite must be one of zoo, ops, starter, got 'models'/ });
+  t.throws(() => compile(['--devices', 'all', '--suite', 'ops', '--programs', ADD_MODEL]), { message: /--suite and --programs exclude each other/ });
 });
 
 test('--devices accepts all, host and kind=host, comma-separated or repeated', (t) => {
