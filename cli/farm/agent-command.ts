@@ -21,8 +21,8 @@ one at a time per device, each in its own etrun process. Reconnects by itself.
   --token TOKEN              a token with the agent scope (default $ETBENCH_TOKEN, $ETBENCH_HOME/token)
   --id ID                    stable agent id (default HOSTNAME-host)
   --host-devices IDS         device ids the host driver advertises (default host); empty for none
-  --drivers LIST             local drivers: host, qemu (default: host, plus qemu when
-                             arm-none-eabi-g++ and qemu-system-arm are installed)
+  --drivers LIST             local drivers: host, qemu (default host; qemu is the emulated
+                             Cortex-M55, kind=mcu: needs arm-none-eabi-g++ and qemu-system-arm)
   --ssh USER@HOST[:PORT]     a Linux board over SSH (kind=board); repeatable
   --ssh-key FILE             private key for --ssh (default ~/.ssh/id_ed25519)
   --adb HOST:PORT            the adb server whose phones to advertise (kind=phone)
@@ -67,7 +67,8 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
     hostCaps ??= (await (host ?? new HostDriver({ env: io.env })).discover())[0]?.capabilities ?? { kernelSets: [], backends: [] };
     return hostCaps;
   };
-  const qemu = local === null ? QemuFarmDriver.available() : local.includes('qemu');
+  // Opt-in: the emulated MCU's device id is fixed, so two agents on one machine must not both claim it.
+  const qemu = local !== null && local.includes('qemu');
   if (qemu) {
     if (!QemuFarmDriver.available()) throw new UsageError('--drivers qemu: arm-none-eabi-g++ and qemu-system-arm must be installed (docs/mcu.md)');
     drivers.push(new QemuFarmDriver({ hostCapabilities: await hostCapabilities() }));

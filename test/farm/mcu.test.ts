@@ -1,0 +1,41 @@
+// The emulated Cortex-M55 in the embedded farm: `etbench run --devices kind=mcu` builds the
+// program's firmware, runs it under QEMU through the agent's qemu driver, and reports cycles
+// (emulated instructions). A program larger than the board's program flash is UNSUPPORTED by
+// capability matching, not run. Skips without arm-none-eabi-g++ / qemu-system-arm, never when CI=true.
+
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import test from 'ava';
+import type { JsonRunDocument } from '../../cli/index.js';
+import { mcuToolchain } from '../../native/mcu/index.js';
+import { KEYWORD_SPOTTING } from '../helpers/fixtures.js';
+import { buildDist, describe, runBin } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const missing = mcuToolchain().missing;
+const maybe = missing.length === 0 || process.env['CI'] === 'true' ? test.serial : test.serial.skip;
+if (missing.length > 0) console.log(`mcu tests skipped: ${missing.join(', ')} not installed`);
+
+test.before(() => buildDist());
+
+maybe('--devices kind=mcu runs the KWS fixture on the emulated MCU and reports cycles', async (t) => {
+  const home = await tempDir(t, 'etbench-mcu-');
+  const done = await runBin('etbench', ['run', '--devices', 'kind=mcu', '--programs', KEYWORD_SPOTTING, '--iterations', '2', '--format', 'json'],
+    { ETBENCH_HOME: home, ETBENCH_MCU: '1' }, 600_000);
+  t.is(done.code, 0, describe(done));
+  const [run] = (JSON.parse(done.stdout) as JsonRunDocument).runs;
+  t.is(run?.device, 'qemu-mps3-an547');
+  t.is(run?.status, 'OK', run?.problem ?? '');
+  t.true((run?.result?.cycles ?? 0) > 1_000_000, JSON.stringify(run?.result?.cycles));
+});
+
+maybe('a program larger than the MCU program flash is UNSUPPORTED there, named with both sizes', async (t) => {
+  const home = await tempDir(t, 'etbench-mcu-');
+  // Capability matching reads the stored program's size; a 9 MiB file of zeros is never run.
+  const big = path.join(home, 'big.pte');
+  await writeFile(big, Buffer.alloc(9 * 1024 * 1024));
+  const done = await runBin('etbench', ['run', '--devices', 'kind=mcu', '--programs', big, '--format', 'json'], { ETBENCH_HOME: home, ETBENCH_MCU: '1' });
+  t.is(done.code, 1, describe(done));
+  const [run] = (JSON.parse(done.stdout) as JsonRunDocument).runs;
+  t.regex(run?.problem ?? '', /unschedulable: device qemu-mps3-an547 holds programs up to 8388608 bytes .* big\.pte is 9437184 bytes/);
+});
