@@ -6,7 +6,8 @@ import { UsageError, compileRunOptions, parseRunArgs, DEFAULT_TIMEOUT_S, HOST_DE
 import { ADD_MODEL, BUNDLED, repoRoot } from '../helpers/fixtures.js';
 
 const context = { cwd: repoRoot, env: {} as NodeJS.ProcessEnv };
-const compile = (argv: string[], env: NodeJS.ProcessEnv = {}) => compileRunOptions(parseRunArgs(argv), { ...context, env });
+// ETBENCH_MCU=0: the emulated MCU is left out unless a test asks for it (it is there whenever its toolchain is).
+const compile = (argv: string[], env: NodeJS.ProcessEnv = {}) => compileRunOptions(parseRunArgs(argv), { ...context, env: { ETBENCH_MCU: '0', ...env } });
 
 test('--programs takes every following word; defaults are filled', (t) => {
   const options = compile(['--devices', 'all', '--programs', ADD_MODEL, BUNDLED]);
@@ -48,6 +49,13 @@ test('--devices accepts all, host and kind=host, comma-separated or repeated', (
   for (const argv of [['--devices', 'all'], ['--devices', 'host'], ['--devices', 'kind=host'], ['--devices', 'host,kind=host'], ['--devices', 'all', '--devices', 'host']]) {
     t.deepEqual(compile(argv).devices, [HOST_DEVICE], argv.join(' '));
   }
+});
+
+test('ETBENCH_MCU=1 adds the emulated MCU: all selects both, kind=mcu only it', (t) => {
+  const env = { ETBENCH_MCU: '1' };
+  t.deepEqual(compile(['--devices', 'all'], env).devices.map((d) => d.id), ['host', 'qemu-mps3-an547']);
+  t.deepEqual(compile(['--devices', 'kind=mcu'], env).devices.map((d) => [d.id, d.kind]), [['qemu-mps3-an547', 'mcu']]);
+  t.throws(() => compile(['--devices', 'kind=mcu']), { message: /no device matches 'kind=mcu'/ });
 });
 
 test('an unknown device is a usage error that lists what exists', (t) => {
