@@ -115,7 +115,7 @@ export class Farm {
       } catch (e) {
         throw new RequestError(`program ${p.name || p.sha256} is not a readable .pte/.bpte: ${(e as Error).message}`);
       }
-      programs.push({ ...p, size: data.length, methods: facts.methods, operators: facts.operators, delegates: facts.delegates });
+      programs.push({ ...p, size: data.length, methods: facts.methods, operators: facts.operators, delegates: facts.delegates, plannedBytes: facts.plannedBytes });
     }
     const runtime = await this.runtimeOf(request);
     const known = (await this.store.listDevices()).map((d) => this.liveDevice(d.device));

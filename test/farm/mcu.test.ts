@@ -47,3 +47,19 @@ maybe('a program larger than the MCU program flash is UNSUPPORTED there, named w
   t.true(problem.startsWith('unschedulable: device qemu-mps3-an547 holds programs up to 8388608 bytes (its program flash)'), problem);
   t.true(problem.endsWith(`big.pte is ${bytes.length} bytes`), problem);
 });
+
+maybe('a program planning more memory than the MCU arena is UNSUPPORTED there, named with both sizes', async (t) => {
+  const home = await tempDir(t, 'etbench-mcu-');
+  // Small on disk, but input and output of 1.1M float32 each are planned: 8.8 MB.
+  const b = new ProgramBuilder();
+  const m = b.method('forward');
+  const x = m.input({ dtype: 'float32', shape: [1_100_000] });
+  m.output(m.call('aten::add.out', { self: x, other: m.constant({ dtype: 'float32', shape: [], data: [1] }) }));
+  const wide = path.join(home, 'wide.pte');
+  await writeFile(wide, b.build().pte);
+  const done = await runBin('etbench', ['run', '--devices', 'kind=mcu', '--programs', wide, '--format', 'json'], { ETBENCH_HOME: home, ETBENCH_MCU: '1' });
+  t.is(done.code, 1, describe(done));
+  const problem = (JSON.parse(done.stdout) as JsonRunDocument).runs[0]?.problem ?? '';
+  t.regex(problem, /^unschedulable: device qemu-mps3-an547 has 4063232 bytes for planned memory \(its RAM arena\); wide\.pte plans \d+ bytes$/);
+  t.true(Number(/plans (\d+) bytes/.exec(problem)?.[1]) >= 8_800_000, problem);
+});

@@ -7,7 +7,7 @@ import { ArtifactError, ArtifactStore, MIGRATIONS, SqliteStore, computeStats, ne
 import type { NewJob } from '../../orchestrator/store/store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const program: ProgramRef = { sha256: 'a'.repeat(64), name: 'p.pte', size: 1, methods: ['forward'], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false };
+const program: ProgramRef = { sha256: 'a'.repeat(64), name: 'p.pte', size: 1, methods: ['forward'], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0 };
 const config: RuntimeConfig = { kernels: 'portable', backends: [], threads: 0, warmup: 0, hasWarmup: false, iterations: 0, minSeconds: 0, inputs: '' };
 const request: SubmitRunRequest = { programs: [program], methods: [], devices: ['all'], configs: [], priority: 0, timeoutMs: 0, memoryLimitBytes: 0, label: '', maxAttempts: 0, runtime: undefined };
 

@@ -1,7 +1,8 @@
 // The qemu driver behind the agent's DeviceDriver interface: the emulated Cortex-M55 (./index.ts)
 // as one farm device of kind `mcu`. Its firmware is a selective build of the portable, quantized
 // and prim kernels (native/mcu), so those sets are its capabilities, and the program must fit
-// the board's program flash (tag max_program_bytes, checked by capability matching).
+// the board's program flash and its planned memory the RAM arena (tags max_program_bytes and
+// max_planned_bytes, checked by capability matching).
 
 import { DeviceState, ResultStatus, type Capabilities, type Device } from '../../../proto/index.js';
 import type { DeviceDriver, DriverJob, DriverOutcome } from '../driver.js';
@@ -11,6 +12,8 @@ import { qemuDriver, type QemuDevice, type QemuPrepared, type QemuRun } from './
 export const MCU_PROGRAM_FLASH_BYTES = 8 * 1024 * 1024;
 /** The static arena in ISRAM0+1. */
 export const MCU_ARENA_BYTES = 4 * 1024 * 1024;
+/** What the arena leaves for planned buffers: less the 64 KiB temp pool and room for the method allocator. */
+export const MCU_PLANNED_BYTES = MCU_ARENA_BYTES - 128 * 1024;
 /** Kernel sets the firmware's selective build draws from (sources.json group `kernels`). */
 const MCU_KERNEL_SETS = new Set(['portable', 'quantized', 'prim']);
 
@@ -43,7 +46,7 @@ export class QemuFarmDriver implements DeviceDriver {
       return {
         id: d.id, unitId: d.unitId, kind: 'mcu', state: DeviceState.DEVICE_STATE_ONLINE, os: String(facts['os']), arch: String(facts['arch']),
         cpuModel: String(facts['cpu_model']), features: ['mve', 'fp'], cores: 1, memoryBytes: MCU_ARENA_BYTES,
-        tags: { ...d.tags, max_program_bytes: String(MCU_PROGRAM_FLASH_BYTES) },
+        tags: { ...d.tags, max_program_bytes: String(MCU_PROGRAM_FLASH_BYTES), max_planned_bytes: String(MCU_PLANNED_BYTES) },
         runtime: { version: 'etrun-mcu', git: '', abi: 'none-armv8.1-m.main', build: 'firmware per program', sha256: '' },
         capabilities: { kernelSets: this.options.hostCapabilities.kernelSets.filter((k) => MCU_KERNEL_SETS.has(k.name)), backends: [] },
         agentId: '', lastSeenMs: 0,
