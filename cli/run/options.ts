@@ -166,6 +166,14 @@ function programPaths(files: readonly string[], cwd: string): string[] {
   });
 }
 
+export const ZOO_ITERATIONS = 10;
+export const ZOO_WARMUP = 1;
+
+/** True when the run is the zoo suite (given or by default), whose iteration defaults are smaller. */
+function zooDefaults(raw: RawRunOptions): boolean {
+  return (raw.programs === undefined || raw.programs.length === 0) && (raw.suite ?? DEFAULT_SUITE) === 'zoo';
+}
+
 function suiteOf(raw: RawRunOptions): SuiteName {
   const suite = oneOf('suite', raw.suite, SUITES, DEFAULT_SUITE);
   if (raw.suite !== undefined && raw.programs !== undefined && raw.programs.length > 0) throw new UsageError('--suite and --programs exclude each other: give one');
@@ -207,8 +215,10 @@ export function compileRunOptions(raw: RawRunOptions, context: Pick<CliIo, 'cwd'
     home: etbenchHomeOf(context.env, context.cwd),
     method: raw.method ?? null,
     kernels: oneOf('kernels', raw.kernels, KERNEL_SETS, 'portable'),
-    iterations: integer('iterations', raw.iterations, 1),
-    warmup: integer('warmup', raw.warmup, 0),
+    // The zoo holds models of seconds per call on portable kernels: fewer runs than etrun's
+    // 3 + 20 keep the README's first command within minutes (docs/getting-started.md).
+    iterations: integer('iterations', raw.iterations, 1) ?? (zooDefaults(raw) ? ZOO_ITERATIONS : null),
+    warmup: integer('warmup', raw.warmup, 0) ?? (zooDefaults(raw) ? ZOO_WARMUP : null),
     threads: integer('threads', raw.threads, 1),
     format: oneOf('format', raw.format, RUN_FORMATS, 'table'),
     timeoutS: timeout,

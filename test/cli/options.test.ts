@@ -40,6 +40,10 @@ test('no --programs means the zoo suite under $ETBENCH_HOME, default ./.etbench;
   t.is(options.programs, null);
   t.is(options.suite, 'zoo');
   t.is(options.home, path.join(repoRoot, '.etbench'));
+  // The zoo's smaller defaults, unless given; other suites keep etrun's.
+  t.like(options, { iterations: 10, warmup: 1 });
+  t.like(compile(['--devices', 'all', '--iterations', '4', '--warmup', '0']), { iterations: 4, warmup: 0 });
+  t.like(compile(['--devices', 'all', '--suite', 'starter']), { iterations: null, warmup: null });
   t.is(compile(['--devices', 'all', '--suite', 'ops']).suite, 'ops');
   t.throws(() => compile(['--devices', 'all', '--suite', 'models']), { message: /--suite must be one of zoo, ops, starter, got 'models'/ });
   t.throws(() => compile(['--devices', 'all', '--suite', 'ops', '--programs', ADD_MODEL]), { message: /--suite and --programs exclude each other/ });
