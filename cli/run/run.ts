@@ -142,6 +142,7 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
   const failures: FailedJob[] = [];
   let skipped = 0;
   let passed = 0;
+  let unsupported = 0;
   for (const [job, outcome, fj] of jobs) {
     if (outcome.run.status === 'CANCELLED') {
       skipped += 1;
@@ -150,9 +151,10 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
     reporter.onJobResult(job, outcome);
     if (outcome.passed) passed += 1;
     // In the default suite, programs this runtime cannot run are listed, not failures.
-    else if (!(options.programs === null && isUnschedulable(fj))) failures.push({ label: label(job, outcome), problem: outcome.run.problem ?? outcome.run.status });
+    else if (options.programs === null && isUnschedulable(fj)) unsupported += 1;
+    else failures.push({ label: label(job, outcome), problem: outcome.run.problem ?? outcome.run.status });
   }
-  reporter.onRunFinish({ total: jobs.length, passed, failed: jobs.length - passed - skipped, skipped, durationMs: performance.now() - started });
+  reporter.onRunFinish({ total: jobs.length, passed, failed: jobs.length - passed - skipped - unsupported, skipped, unsupported, durationMs: performance.now() - started });
   if (options.out !== null) await writeFile(options.out, report);
 
   if (io.signal?.aborted === true) throw new CancelledError();
