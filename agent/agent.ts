@@ -7,11 +7,11 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { Metadata, credentials, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import {
-  AgentServiceClient, ArtifactServiceClient, PROTOCOL_VERSION, ResultStatus, channelOptions,
+  AgentServiceClient, ArtifactServiceClient, LOST_PREFIX, PROTOCOL_VERSION, ResultStatus, channelOptions,
   type AgentMessage, type Device, type JobOffer, type JobResult, type OrchestratorMessage,
 } from '../proto/index.js';
 import { ArtifactCache } from './cache.js';
-import type { DeviceDriver } from './drivers/driver.js';
+import { DeviceLostError, type DeviceDriver } from './drivers/driver.js';
 
 export interface AgentOptions {
   /** HOST:PORT of the orchestrator. */
@@ -211,6 +211,13 @@ export class Agent extends EventEmitter {
         conditionsJson: outcome.conditionsJson || (conditions === null ? '' : JSON.stringify(conditions)),
       };
     } catch (error) {
+      if (error instanceof DeviceLostError) {
+        this.running.delete(offer.deviceId);
+        this.log(`lost device ${offer.deviceId} during job ${offer.jobId}: ${error.message}`);
+        this.send({ kind: { $case: 'reject', value: { jobId: offer.jobId, attempt: offer.attempt, reason: `${LOST_PREFIX}${error.message}` } } });
+        this.emit('lost', offer);
+        return;
+      }
       result = {
         jobId: offer.jobId, attempt: offer.attempt, deviceId: offer.deviceId, status: ResultStatus.RESULT_STATUS_FAILED, exitCode: -1,
         signal: '', problem: `agent could not run the job: ${(error as Error).message}`, samplesMs: [], batch: 0, correctnessChecked: false,

@@ -7,6 +7,7 @@
 
 export { Agent, type AgentOptions } from './agent.js';
 export { ArtifactCache } from './cache.js';
-export type { DeviceDriver, DriverJob, DriverOutcome } from './drivers/driver.js';
+export { DeviceLostError, type DeviceDriver, type DriverJob, type DriverOutcome } from './drivers/driver.js';
 export { HostDriver, outcomeOf, type HostDriverOptions } from './drivers/host/driver.js';
 export { SimDriver, type SimDriverOptions } from './drivers/sim/index.js';
+export { QemuFarmDriver, MCU_PROGRAM_FLASH_BYTES, type QemuFarmDriverOptions } from './drivers/qemu/driver.js';

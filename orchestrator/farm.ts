@@ -9,6 +9,7 @@ import {
   type Device, type Job, type JobResult, type OrchestratorMessage, type ProgramRef, type Run, type RunEvent, type RuntimeBuild,
   type SubmitRunRequest,
 } from '../proto/index.js';
+import { LOST_PREFIX } from '../proto/index.js';
 import type { ArtifactStore } from './artifacts.js';
 import { incapability, matchesSelector, runtimeMismatch } from './matching.js';
 import { expandRun } from './plan.js';
@@ -129,7 +130,7 @@ export class Farm {
       } catch (e) {
         throw new RequestError(`program ${p.name || p.sha256} is not a readable .pte/.bpte: ${(e as Error).message}`);
       }
-      programs.push({ ...p, size: data.length, methods: facts.methods, operators: facts.operators, delegates: facts.delegates });
+      programs.push({ ...p, size: data.length, methods: facts.methods, operators: facts.operators, delegates: facts.delegates, plannedBytes: facts.plannedBytes });
     }
     const runtime = await this.runtimeOf(request);
     const known = (await this.store.listDevices()).map((d) => this.liveDevice(d.device, d.lastSeenMs, d.agentId));
@@ -280,11 +281,22 @@ export class Farm {
     await this.store.renewLeases(link.id, busyDeviceIds, this.now() + this.options.leaseMs);
   }
 
-  async rejected(link: AgentLink, jobId: string, attempt: number): Promise<void> {
+  async rejected(link: AgentLink, jobId: string, attempt: number, reason = ''): Promise<void> {
     const job = await this.store.getJob(jobId);
     // The device rests until the agent's next heartbeat: re-offering at once could loop.
     if (job !== null && job.leaseAgent === link.id && job.leaseDevice !== null) link.busy.set(job.leaseDevice, '');
-    await this.store.unleaseJob(jobId, attempt, this.now());
+    if (reason.startsWith(LOST_PREFIX)) {
+      // The device went away mid-job (LOST): nothing is known about the run, so it is run again,
+      // the attempt counting towards max_attempts like an expired lease.
+      const outcome = await this.store.requeueLost(jobId, attempt, this.now(), reason);
+      if (outcome === 'failed') {
+        const failed = await this.store.getJob(jobId);
+        if (failed !== null) {
+          await this.publishJob(failed);
+          await this.finishIfDone(failed.runId);
+        }
+      }
+    } else await this.store.unleaseJob(jobId, attempt, this.now());
     this.kick();
   }
 

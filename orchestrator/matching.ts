@@ -29,6 +29,15 @@ function kernelSetsFor(kernels: string): string[] {
 /** null when the device can run the program with this configuration, otherwise why not. */
 export function incapability(device: Device, program: ProgramRef, config: RuntimeConfig): string | null {
   const caps = device.capabilities;
+  // Devices whose program storage is small (a microcontroller's flash) say how small in a tag.
+  const maxBytes = Number(device.tags['max_program_bytes'] ?? 0);
+  if (maxBytes > 0 && program.size > maxBytes) {
+    return `device ${device.id} holds programs up to ${maxBytes} bytes (its program flash); ${program.name || 'the program'} is ${program.size} bytes`;
+  }
+  const maxPlanned = Number(device.tags['max_planned_bytes'] ?? 0);
+  if (maxPlanned > 0 && program.plannedBytes > maxPlanned) {
+    return `device ${device.id} has ${maxPlanned} bytes for planned memory (its RAM arena); ${program.name || 'the program'} plans ${program.plannedBytes} bytes`;
+  }
   if (caps === undefined) return `device ${device.id} did not report its runtime's capabilities`;
   const sets = kernelSetsFor(config.kernels);
   if (config.kernels !== '' && !caps.kernelSets.some((k) => k.name === config.kernels)) {

@@ -43,3 +43,9 @@ export function serverOptions(): Record<string, number> {
     'grpc.keepalive_permit_without_calls': 1,
   };
 }
+
+/**
+ * A JobReject whose reason starts with this says the device was lost mid-job (the driver's LOST:
+ * unplugged, link broken): the orchestrator re-queues the job, counting the attempt.
+ */
+export const LOST_PREFIX = 'lost: ';

@@ -32,3 +32,12 @@ export interface DeviceDriver {
   run(device: Device, job: DriverJob, signal: AbortSignal): Promise<DriverOutcome>;
   cleanup(device: Device): Promise<void>;
 }
+
+/**
+ * Thrown by a driver's run() when the device or the link to it went away mid-job (a remote
+ * driver's LOST): nothing is known about the run, so the agent hands the job back to be re-queued
+ * instead of reporting a result.
+ */
+export class DeviceLostError extends Error {
+  override name = 'DeviceLostError';
+}

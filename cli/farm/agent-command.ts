@@ -3,7 +3,11 @@
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Agent, HostDriver, SimDriver, type DeviceDriver } from '../../agent/index.js';
+import { Agent, HostDriver, QemuFarmDriver, SimDriver, type DeviceDriver } from '../../agent/index.js';
+import { createAdbDriver } from '../../agent/drivers/adb/index.js';
+import { RemoteFarmDriver } from '../../agent/drivers/remote/farm-driver.js';
+import { createSshDriver, type SshBoardConfig } from '../../agent/drivers/ssh/index.js';
+import type { Capabilities } from '../../proto/index.js';
 import { ExitError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { etbenchHome, resolveToken } from './home.js';
@@ -17,6 +21,11 @@ one at a time per device, each in its own etrun process. Reconnects by itself.
   --token TOKEN              a token with the agent scope (default $ETBENCH_TOKEN, $ETBENCH_HOME/token)
   --id ID                    stable agent id (default HOSTNAME-host)
   --host-devices IDS         device ids the host driver advertises (default host); empty for none
+  --drivers LIST             local drivers: host, qemu (default host; qemu is the emulated
+                             Cortex-M55, kind=mcu: needs arm-none-eabi-g++ and qemu-system-arm)
+  --ssh USER@HOST[:PORT]     a Linux board over SSH (kind=board); repeatable
+  --ssh-key FILE             private key for --ssh (default ~/.ssh/id_ed25519)
+  --adb HOST:PORT            the adb server whose phones to advertise (kind=phone)
   --sim N                    also advertise N simulated devices (testing the farm itself)
   --sim-job-ms N             how long a simulated job takes (default 2)
   --cache DIR                artifact cache (default $ETBENCH_HOME/cache)
@@ -29,6 +38,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
       args: [...argv], strict: true, allowPositionals: false,
       options: {
         orchestrator: { type: 'string' }, token: { type: 'string' }, id: { type: 'string' }, 'host-devices': { type: 'string' },
+        drivers: { type: 'string' }, ssh: { type: 'string', multiple: true }, 'ssh-key': { type: 'string' }, adb: { type: 'string' },
         sim: { type: 'string' }, 'sim-job-ms': { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -46,8 +56,38 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
   const home = etbenchHome(io.env, io.cwd);
   const id = values.id ?? `${(await import('node:os')).hostname()}-host`;
   const drivers: DeviceDriver[] = [];
-  const hostIds = (values['host-devices'] ?? 'host').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (hostIds.length > 0) drivers.push(new HostDriver({ deviceIds: hostIds, env: io.env }));
+  const local = values.drivers === undefined ? null : values.drivers.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const name of local ?? []) if (name !== 'host' && name !== 'qemu') throw new UsageError(`--drivers: unknown driver '${name}' (host, qemu)`);
+  const hostIds = local !== null && !local.includes('host') ? [] : (values['host-devices'] ?? 'host').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const host = hostIds.length > 0 ? new HostDriver({ deviceIds: hostIds, env: io.env }) : null;
+  if (host !== null) drivers.push(host);
+  // Remote and emulated devices run this checkout's runtime: they take the host etrun's kernel sets.
+  let hostCaps: Capabilities | null = null;
+  const hostCapabilities = async (): Promise<Capabilities> => {
+    hostCaps ??= (await (host ?? new HostDriver({ env: io.env })).discover())[0]?.capabilities ?? { kernelSets: [], backends: [] };
+    return hostCaps;
+  };
+  // Opt-in: the emulated MCU's device id is fixed, so two agents on one machine must not both claim it.
+  const qemu = local !== null && local.includes('qemu');
+  if (qemu) {
+    if (!QemuFarmDriver.available()) throw new UsageError('--drivers qemu: arm-none-eabi-g++ and qemu-system-arm must be installed (docs/mcu.md)');
+    drivers.push(new QemuFarmDriver({ hostCapabilities: await hostCapabilities() }));
+  }
+  const closers: (() => void)[] = [];
+  if (values.ssh !== undefined && values.ssh.length > 0) {
+    const key = values['ssh-key'] ?? path.join(io.env['HOME'] ?? '', '.ssh', 'id_ed25519');
+    const boards = values.ssh.map((target) => sshBoard(target, key));
+    const ssh = new RemoteFarmDriver(createSshDriver({ boards }), { kind: 'board', hostCapabilities: await hostCapabilities(), readyState: 'ready' });
+    drivers.push(ssh);
+    closers.push(() => ssh.close());
+  }
+  if (values.adb !== undefined) {
+    const m = /^([^\s:]+):(\d+)$/.exec(values.adb);
+    if (m === null) throw new UsageError(`--adb must be HOST:PORT of an adb server, got '${values.adb}'`);
+    const adb = new RemoteFarmDriver(createAdbDriver({ host: m[1]!, port: Number(m[2]) }), { kind: 'phone', hostCapabilities: await hostCapabilities(), readyState: 'device' });
+    drivers.push(adb);
+    closers.push(() => adb.close());
+  }
   const sim = values.sim === undefined ? 0 : Number(values.sim);
   if (!Number.isSafeInteger(sim) || sim < 0) throw new UsageError(`--sim must be an integer >= 0, got '${values.sim}'`);
   if (sim > 0) {
@@ -59,7 +99,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
       jobMs: values['sim-job-ms'] === undefined ? 2 : Number(values['sim-job-ms']),
     }));
   }
-  if (drivers.length === 0) throw new UsageError('no devices: give --host-devices or --sim');
+  if (drivers.length === 0) throw new UsageError('no devices: give --host-devices, --drivers, --ssh, --adb or --sim');
   const agent = new Agent({
     orchestrator: values.orchestrator, token, agentId: id, drivers, cacheDir: values.cache ?? path.join(home, 'cache', id),
     log: (line) => io.stderr(`${line}\n`),
@@ -74,5 +114,13 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
     throw new ExitError(1, (e as Error).message);
   } finally {
     process.off('SIGTERM', stop);
+    for (const close of closers) close();
   }
+}
+
+/** `user@host[:port]` and a key file as an ssh board. */
+function sshBoard(target: string, key: string): SshBoardConfig {
+  const m = /^([^@\s]+)@([^\s:@]+)(?::(\d+))?$/.exec(target);
+  if (m === null) throw new UsageError(`--ssh must be USER@HOST[:PORT], got '${target}'`);
+  return { username: m[1]!, host: m[2]!, port: m[3] === undefined ? 22 : Number(m[3]), privateKey: key };
 }

@@ -60,7 +60,7 @@ export class FarmClient {
     const info = await this.uploadBytes(data, path.basename(file));
     return {
       sha256: info.sha256, name: path.basename(file), size: data.length, methods: [], operators: [], delegates: [],
-      rtol: tolerances?.rtol ?? 0, atol: tolerances?.atol ?? 0, hasTolerances: tolerances != null,
+      rtol: tolerances?.rtol ?? 0, atol: tolerances?.atol ?? 0, hasTolerances: tolerances != null, plannedBytes: 0,
     };
   }
 

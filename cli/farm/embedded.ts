@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Agent, HostDriver } from '../../agent/index.js';
+import { Agent, HostDriver, QemuFarmDriver, type DeviceDriver } from '../../agent/index.js';
+import { embeddedMcu } from '../run/devices.js';
 import { newToken, startOrchestrator } from '../../orchestrator/index.js';
 import { FarmClient } from './client.js';
 
@@ -20,9 +21,14 @@ export async function startEmbeddedFarm(env: NodeJS.ProcessEnv): Promise<Embedde
   const orchestrator = await startOrchestrator({
     port: 0, store: 'sqlite::memory:', artifactsDir: path.join(dir, 'artifacts'), tokens: [{ token, scopes: ['admin'] }],
   });
+  const host = new HostDriver({ deviceIds: ['host'], env });
+  const drivers: DeviceDriver[] = [host];
+  if (embeddedMcu(env)) {
+    const hostCapabilities = (await host.discover())[0]?.capabilities ?? { kernelSets: [], backends: [] };
+    drivers.push(new QemuFarmDriver({ hostCapabilities }));
+  }
   const agent = new Agent({
-    orchestrator: orchestrator.address, token, agentId: 'embedded', cacheDir: path.join(dir, 'cache'),
-    drivers: [new HostDriver({ deviceIds: ['host'], env })],
+    orchestrator: orchestrator.address, token, agentId: 'embedded', cacheDir: path.join(dir, 'cache'), drivers,
   });
   const cleanup = async (): Promise<void> => {
     await agent.stop();

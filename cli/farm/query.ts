@@ -74,9 +74,10 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
     if (command === 'devices') {
       const devices = await client.devices(values.selector ?? '');
       if (format === 'json') return io.stdout(`${JSON.stringify({ devices }, null, 2)}\n`);
-      io.stdout(renderGrid(['id', 'kind', 'state', 'os', 'arch', 'cpu', 'cores', 'memory', 'agent', 'tags'], devices.map((d) => [
-        d.id, d.kind, stateName(d.state), d.os, d.arch, d.cpuModel.slice(0, 32), String(d.cores), formatBytes(Number(d.memoryBytes)), d.agentId,
-        Object.entries(d.tags).map(([k, v]) => `${k}=${v}`).join(','),
+      // soc comes from the device's facts where its driver knows it (adb: ro.soc.model), as a tag.
+      io.stdout(renderGrid(['id', 'kind', 'state', 'os', 'arch', 'soc', 'cpu', 'cores', 'memory', 'agent', 'unit_id', 'tags'], devices.map((d) => [
+        d.id, d.kind, stateName(d.state), d.os, d.arch, d.tags['soc'] ?? '', d.cpuModel.slice(0, 32), String(d.cores), formatBytes(Number(d.memoryBytes)),
+        d.agentId, d.unitId, Object.entries(d.tags).map(([k, v]) => `${k}=${v}`).join(','),
       ])));
     } else if (command === 'results') {
       const jobs = await client.results(positionals[0] ?? '');

@@ -32,7 +32,7 @@ export class TableReporter implements Reporter {
 
   onRunFinish(summary: RunSummary): void {
     this.io.stdout(renderTable(this.rows));
-    const skipped = summary.skipped > 0 ? `, ${summary.skipped} not run` : '';
+    const skipped = ((summary.unsupported ?? 0) > 0 ? `, ${summary.unsupported} unsupported` : '') + (summary.skipped > 0 ? `, ${summary.skipped} not run` : '');
     this.io.stdout(
       `\n${summary.total} job${summary.total === 1 ? '' : 's'}: ${summary.passed} passed, ${summary.failed} failed${skipped} ` +
         `(${(summary.durationMs / 1000).toFixed(1)} s)\n`,

@@ -1,14 +1,29 @@
-// Device selection for `etbench run --devices`. Today the only device is this host; selectors
-// already have the fleet's grammar: `all`, a device id, or a KEY=VALUE tag.
+// Device selection for `etbench run --devices` in the embedded farm: this host, plus the
+// emulated microcontroller when its toolchain is installed. Selectors have the fleet's grammar:
+// `all`, a device id, or a KEY=VALUE tag.
 
+import { mcuToolchain } from '../../native/mcu/index.js';
 import { UsageError } from '../errors.js';
 import type { Device } from './types.js';
 
 export const HOST_DEVICE: Device = { id: 'host', kind: 'host', tags: { kind: 'host' } };
+/** The qemu driver's device (agent/drivers/qemu). */
+export const MCU_DEVICE: Device = { id: 'qemu-mps3-an547', kind: 'mcu', tags: { kind: 'mcu' } };
+
+/**
+ * Whether the embedded farm includes the emulated Cortex-M55: $ETBENCH_MCU=0 turns it off,
+ * =1 insists on it; otherwise it is there when arm-none-eabi-g++ and qemu-system-arm are.
+ */
+export function embeddedMcu(env: NodeJS.ProcessEnv): boolean {
+  const setting = env['ETBENCH_MCU'];
+  if (setting === '0') return false;
+  if (setting === '1') return true;
+  return mcuToolchain().ok;
+}
 
 /** Devices this CLI can reach without an orchestrator. */
-export function availableDevices(): Device[] {
-  return [HOST_DEVICE];
+export function availableDevices(env: NodeJS.ProcessEnv = {}): Device[] {
+  return embeddedMcu(env) ? [HOST_DEVICE, MCU_DEVICE] : [HOST_DEVICE];
 }
 
 function matches(device: Device, selector: string): boolean {

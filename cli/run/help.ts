@@ -1,16 +1,19 @@
-export const RUN_HELP = `Usage: etbench run --devices SELECTOR [--programs FILE...] [options]
+export const RUN_HELP = `Usage: etbench run --devices SELECTOR [--programs FILE... | --suite NAME] [options]
 
 Runs every program (x method) on every selected device through the farm, one job at a time
 per device, each in its own etrun process, and reports latency, memory and correctness.
 Without --orchestrator an embedded orchestrator and a local agent run it on this machine.
 
   --devices SELECTOR    all, an id, KEY=VALUE or any:SELECTOR (comma-separated or repeated);
-                        embedded: all, host or kind=host; required
-  --programs FILE...    .pte / .bpte files; default: the starter suite in $ETBENCH_HOME/suite
+                        embedded: all, host, kind=host, and kind=mcu (emulated Cortex-M55)
+                        when arm-none-eabi-g++ and qemu-system-arm are installed; required
+  --programs FILE...    .pte / .bpte files; default: the --suite
+  --suite NAME          zoo (default: the model zoo, generated into $ETBENCH_HOME/zoo),
+                        ops (operator suites) or starter (a few small programs)
   --method NAME         method to run; default: etrun's (forward, or the only method)
   --kernels SET         portable (default) or optimized
-  --iterations N        timed executions (N >= 1); default: etrun's
-  --warmup N            untimed executions first (N >= 0); default: etrun's
+  --iterations N        timed executions (N >= 1); default: 10 for the zoo, else etrun's
+  --warmup N            untimed executions first (N >= 0); default: 1 for the zoo, else etrun's
   --threads N           threads for optimized kernels (N >= 1); default: etrun's (1)
   --backends LIST       delegates allowed to run (comma-separated); default: all available
   --min-seconds S       keep timing for at least S seconds; default: etrun's
@@ -26,5 +29,6 @@ Without --orchestrator an embedded orchestrator and a local agent run it on this
 
 Exit codes: 0 every job ran and passed, 1 a job failed or gave a wrong result (listed on
 stderr), 2 usage error.
-Environment: ETBENCH_ETRUN (etrun binary), ETBENCH_HOME (default ./.etbench).
+Environment: ETBENCH_ETRUN (etrun binary), ETBENCH_HOME (default ./.etbench), ETBENCH_ZOO_MODELS
+(narrow the zoo: mlp,ds_cnn), ETBENCH_MCU (0: leave the emulated MCU out, 1: insist on it).
 `;

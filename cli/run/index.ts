@@ -21,6 +21,6 @@ export {
 } from './options.js';
 export { availableDevices, selectDevices, HOST_DEVICE } from './devices.js';
 export { planJobs } from './plan.js';
-export { starterSuiteDir } from './starter-suite.js';
+export { DEFAULT_SUITE, SUITES, loadSuite, etbenchHomeOf, type SuiteName } from './suites.js';
 export { RUN_HELP } from './help.js';
 export type * from './types.js';

@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { KERNEL_SETS, type KernelSet } from '../../native/runner/index.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { selectDevices } from './devices.js';
-import { starterSuiteDir } from './starter-suite.js';
+import { availableDevices, selectDevices } from './devices.js';
+import { DEFAULT_SUITE, SUITES, etbenchHomeOf, type SuiteName } from './suites.js';
 import type { Device } from './types.js';
 
 export type RunFormat = 'table' | 'json' | 'junit' | 'markdown';
@@ -19,6 +19,7 @@ export const DEFAULT_TIMEOUT_S = 300;
 export interface RawRunOptions {
   devices?: readonly string[];
   programs?: readonly string[];
+  suite?: string;
   method?: string;
   kernels?: string;
   iterations?: string | number;
@@ -52,9 +53,11 @@ export interface RunOptions {
   minSeconds: number | null;
   /** An etrun build to upload and run instead of the devices' own (absolute path), with its ABI and git hash. */
   runtime: { path: string; abi: string; git: string | null } | null;
-  /** Absolute paths; null means the starter suite in suiteDir. */
+  /** Absolute paths; null means the suite named by `suite`, written under `home`. */
   programs: string[] | null;
-  suiteDir: string;
+  suite: SuiteName;
+  /** $ETBENCH_HOME, absolute. */
+  home: string;
   method: string | null;
   kernels: KernelSet;
   iterations: number | null;
@@ -80,6 +83,7 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
       options: {
         devices: { type: 'string', multiple: true },
         programs: { type: 'string', multiple: true },
+        suite: { type: 'string' },
         method: { type: 'string' },
         kernels: { type: 'string' },
         iterations: { type: 'string' },
@@ -113,7 +117,7 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
   const { values } = parsed;
   const raw: RawRunOptions = { programs };
   if (values.devices !== undefined) raw.devices = values.devices;
-  for (const key of ['method', 'kernels', 'iterations', 'warmup', 'threads', 'format', 'timeout', 'backends', 'min-seconds', 'orchestrator', 'token', 'out', 'runtime', 'runtime-abi', 'runtime-git'] as const) {
+  for (const key of ['suite', 'method', 'kernels', 'iterations', 'warmup', 'threads', 'format', 'timeout', 'backends', 'min-seconds', 'orchestrator', 'token', 'out', 'runtime', 'runtime-abi', 'runtime-git'] as const) {
     const value = values[key];
     if (value !== undefined) raw[key] = value;
   }
@@ -162,6 +166,20 @@ function programPaths(files: readonly string[], cwd: string): string[] {
   });
 }
 
+export const ZOO_ITERATIONS = 10;
+export const ZOO_WARMUP = 1;
+
+/** True when the run is the zoo suite (given or by default), whose iteration defaults are smaller. */
+function zooDefaults(raw: RawRunOptions): boolean {
+  return (raw.programs === undefined || raw.programs.length === 0) && (raw.suite ?? DEFAULT_SUITE) === 'zoo';
+}
+
+function suiteOf(raw: RawRunOptions): SuiteName {
+  const suite = oneOf('suite', raw.suite, SUITES, DEFAULT_SUITE);
+  if (raw.suite !== undefined && raw.programs !== undefined && raw.programs.length > 0) throw new UsageError('--suite and --programs exclude each other: give one');
+  return suite;
+}
+
 /**
  * Fills defaults and validates every option.
  * @throws UsageError naming the offending flag.
@@ -180,7 +198,7 @@ export function compileRunOptions(raw: RawRunOptions, context: Pick<CliIo, 'cwd'
   if (minSeconds !== null && (!Number.isFinite(minSeconds) || minSeconds < 0)) throw new UsageError(`--min-seconds must be a number >= 0, got '${String(raw['min-seconds'])}'`);
   return {
     // The embedded farm has only this host; a remote orchestrator checks selectors itself.
-    devices: orchestrator === null ? selectDevices(raw.devices ?? []) : [],
+    devices: orchestrator === null ? selectDevices(raw.devices ?? [], availableDevices(context.env)) : [],
     selectors,
     orchestrator,
     token: raw.token ?? null,
@@ -193,11 +211,14 @@ export function compileRunOptions(raw: RawRunOptions, context: Pick<CliIo, 'cwd'
       git: raw['runtime-git'] ?? null,
     },
     programs: raw.programs === undefined || raw.programs.length === 0 ? null : programPaths(raw.programs, context.cwd),
-    suiteDir: starterSuiteDir(context.env, context.cwd),
+    suite: suiteOf(raw),
+    home: etbenchHomeOf(context.env, context.cwd),
     method: raw.method ?? null,
     kernels: oneOf('kernels', raw.kernels, KERNEL_SETS, 'portable'),
-    iterations: integer('iterations', raw.iterations, 1),
-    warmup: integer('warmup', raw.warmup, 0),
+    // The zoo holds models of seconds per call on portable kernels: fewer runs than etrun's
+    // 3 + 20 keep the README's first command within minutes (docs/getting-started.md).
+    iterations: integer('iterations', raw.iterations, 1) ?? (zooDefaults(raw) ? ZOO_ITERATIONS : null),
+    warmup: integer('warmup', raw.warmup, 0) ?? (zooDefaults(raw) ? ZOO_WARMUP : null),
     threads: integer('threads', raw.threads, 1),
     format: oneOf('format', raw.format, RUN_FORMATS, 'table'),
     timeoutS: timeout,

@@ -19,7 +19,7 @@ import { isFinished, isUnschedulable, outcomeOf, planJobOf } from '../farm/outco
 import { processIo, type CliIo } from '../io.js';
 import { createReporter } from '../reporters/index.js';
 import type { RunOptions } from './options.js';
-import { loadStarterSuite } from './starter-suite.js';
+import { loadSuite } from './suites.js';
 import type { Job, JobOutcome } from './types.js';
 
 function label(job: Job, outcome: JobOutcome): string {
@@ -80,8 +80,8 @@ async function connect(options: RunOptions, io: CliIo): Promise<{ client: FarmCl
  * @throws CancelledError (exit 130) when io.signal aborts; the run is cancelled.
  */
 export async function run(options: RunOptions, io: CliIo = processIo()): Promise<void> {
-  const programs = options.programs ?? (await loadStarterSuite(options.suiteDir));
-  if (programs.length === 0) throw new UsageError(`--programs: none given and the starter suite in ${options.suiteDir} is empty`);
+  const programs = options.programs ?? (await loadSuite(options.suite, options.home, io.env));
+  if (programs.length === 0) throw new UsageError(`--programs: none given and the ${options.suite} suite in ${options.home} is empty`);
   const started = performance.now();
   const farm = await connect(options, io);
   let finalRun: Run;
@@ -142,6 +142,7 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
   const failures: FailedJob[] = [];
   let skipped = 0;
   let passed = 0;
+  let unsupported = 0;
   for (const [job, outcome, fj] of jobs) {
     if (outcome.run.status === 'CANCELLED') {
       skipped += 1;
@@ -150,9 +151,10 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
     reporter.onJobResult(job, outcome);
     if (outcome.passed) passed += 1;
     // In the default suite, programs this runtime cannot run are listed, not failures.
-    else if (!(options.programs === null && isUnschedulable(fj))) failures.push({ label: label(job, outcome), problem: outcome.run.problem ?? outcome.run.status });
+    else if (options.programs === null && isUnschedulable(fj)) unsupported += 1;
+    else failures.push({ label: label(job, outcome), problem: outcome.run.problem ?? outcome.run.status });
   }
-  reporter.onRunFinish({ total: jobs.length, passed, failed: jobs.length - passed - skipped, skipped, durationMs: performance.now() - started });
+  reporter.onRunFinish({ total: jobs.length, passed, failed: jobs.length - passed - skipped - unsupported, skipped, unsupported, durationMs: performance.now() - started });
   if (options.out !== null) await writeFile(options.out, report);
 
   if (io.signal?.aborted === true) throw new CancelledError();

@@ -54,5 +54,7 @@ export interface RunSummary {
   failed: number;
   /** Jobs not started because the run was interrupted. */
   skipped: number;
+  /** Jobs of a suite that no selected device's runtime can run: listed, not failures. */
+  unsupported?: number;
   durationMs: number;
 }

@@ -65,7 +65,7 @@ export function agentService(farm: Farm, auth: Authenticator): AgentServiceServe
           case 'accept':
             return;
           case 'reject':
-            return farm.rejected(link, kind.value.jobId, kind.value.attempt);
+            return farm.rejected(link, kind.value.jobId, kind.value.attempt, kind.value.reason);
           case 'progress':
             return farm.progress(kind.value.jobId, kind.value.phase);
           case 'result': {

@@ -155,6 +155,20 @@ export class SqliteStore implements Store {
     return info.changes === 1;
   }
 
+  async requeueLost(jobId: string, attempt: number, nowMs: number, reason: string): Promise<'queued' | 'failed' | null> {
+    const row = this.stmt(`SELECT attempt, max_attempts FROM jobs WHERE id = ? AND state = 'leased' AND attempt = ?`).get(jobId, attempt) as
+      { attempt: number; max_attempts: number } | undefined;
+    if (row === undefined) return null;
+    if (row.attempt >= row.max_attempts) {
+      this.stmt(`UPDATE jobs SET state = 'failed', lease_expires_ms = NULL, updated_ms = ?, reason = ? WHERE id = ? AND state = 'leased' AND attempt = ?`)
+        .run(nowMs, `${reason}; no attempts left (${row.max_attempts})`, jobId, attempt);
+      return 'failed';
+    }
+    this.stmt(`UPDATE jobs SET state = 'queued', lease_agent = NULL, lease_device = NULL, lease_expires_ms = NULL, updated_ms = ?, reason = ?
+      WHERE id = ? AND state = 'leased' AND attempt = ?`).run(nowMs, reason, jobId, attempt);
+    return 'queued';
+  }
+
   async renewLeases(agentId: string, deviceIds: readonly string[], expiresMs: number): Promise<number> {
     if (deviceIds.length === 0) return 0;
     return this.stmt(`UPDATE jobs SET lease_expires_ms = ? WHERE state = 'leased' AND lease_agent = ?

@@ -93,6 +93,8 @@ export interface Store {
   leaseJob(jobId: string, agentId: string, deviceId: string, expiresMs: number, nowMs: number): Promise<JobRow | null>;
   /** An offer the agent refused: back to the queue, the attempt not counted. */
   unleaseJob(jobId: string, attempt: number, nowMs: number): Promise<boolean>;
+  /** A leased job whose device was lost mid-run: queued again (the attempt counts), or failed when attempts are spent. */
+  requeueLost(jobId: string, attempt: number, nowMs: number, reason: string): Promise<'queued' | 'failed' | null>;
   /** Renews the leases of the jobs the agent says it is running (by device). */
   renewLeases(agentId: string, deviceIds: readonly string[], expiresMs: number): Promise<number>;
   /** Every lease's expiry pushed to at least expiresMs (the grace after a restart). */

@@ -6,7 +6,8 @@ import { UsageError, compileRunOptions, parseRunArgs, DEFAULT_TIMEOUT_S, HOST_DE
 import { ADD_MODEL, BUNDLED, repoRoot } from '../helpers/fixtures.js';
 
 const context = { cwd: repoRoot, env: {} as NodeJS.ProcessEnv };
-const compile = (argv: string[], env: NodeJS.ProcessEnv = {}) => compileRunOptions(parseRunArgs(argv), { ...context, env });
+// ETBENCH_MCU=0: the emulated MCU is left out unless a test asks for it (it is there whenever its toolchain is).
+const compile = (argv: string[], env: NodeJS.ProcessEnv = {}) => compileRunOptions(parseRunArgs(argv), { ...context, env: { ETBENCH_MCU: '0', ...env } });
 
 test('--programs takes every following word; defaults are filled', (t) => {
   const options = compile(['--devices', 'all', '--programs', ADD_MODEL, BUNDLED]);
@@ -31,19 +32,34 @@ test('every flag is compiled to its typed value', (t) => {
     { ETBENCH_HOME: '/tmp/eh' },
   );
   t.like(options, { method: 'forward', kernels: 'optimized', iterations: 20, warmup: 0, threads: 4, format: 'json', timeoutS: 2.5 });
-  t.is(options.suiteDir, '/tmp/eh/suite');
+  t.is(options.home, '/tmp/eh');
 });
 
-test('no --programs means the starter suite under $ETBENCH_HOME, default ./.etbench', (t) => {
+test('no --programs means the zoo suite under $ETBENCH_HOME, default ./.etbench; --suite picks another', (t) => {
   const options = compile(['--devices', 'all']);
   t.is(options.programs, null);
-  t.is(options.suiteDir, path.join(repoRoot, '.etbench', 'suite'));
+  t.is(options.suite, 'zoo');
+  t.is(options.home, path.join(repoRoot, '.etbench'));
+  // The zoo's smaller defaults, unless given; other suites keep etrun's.
+  t.like(options, { iterations: 10, warmup: 1 });
+  t.like(compile(['--devices', 'all', '--iterations', '4', '--warmup', '0']), { iterations: 4, warmup: 0 });
+  t.like(compile(['--devices', 'all', '--suite', 'starter']), { iterations: null, warmup: null });
+  t.is(compile(['--devices', 'all', '--suite', 'ops']).suite, 'ops');
+  t.throws(() => compile(['--devices', 'all', '--suite', 'models']), { message: /--suite must be one of zoo, ops, starter, got 'models'/ });
+  t.throws(() => compile(['--devices', 'all', '--suite', 'ops', '--programs', ADD_MODEL]), { message: /--suite and --programs exclude each other/ });
 });
 
 test('--devices accepts all, host and kind=host, comma-separated or repeated', (t) => {
   for (const argv of [['--devices', 'all'], ['--devices', 'host'], ['--devices', 'kind=host'], ['--devices', 'host,kind=host'], ['--devices', 'all', '--devices', 'host']]) {
     t.deepEqual(compile(argv).devices, [HOST_DEVICE], argv.join(' '));
   }
+});
+
+test('ETBENCH_MCU=1 adds the emulated MCU: all selects both, kind=mcu only it', (t) => {
+  const env = { ETBENCH_MCU: '1' };
+  t.deepEqual(compile(['--devices', 'all'], env).devices.map((d) => d.id), ['host', 'qemu-mps3-an547']);
+  t.deepEqual(compile(['--devices', 'kind=mcu'], env).devices.map((d) => [d.id, d.kind]), [['qemu-mps3-an547', 'mcu']]);
+  t.throws(() => compile(['--devices', 'kind=mcu']), { message: /no device matches 'kind=mcu'/ });
 });
 
 test('an unknown device is a usage error that lists what exists', (t) => {

@@ -84,3 +84,16 @@ test('serve, agent, run --orchestrator, devices, results and compare work togeth
   t.is(noOrchestrator.code, 2);
   t.regex(noOrchestrator.out, /--orchestrator HOST:PORT is required/);
 });
+
+test('agent driver flags: a bad --ssh, --adb or --drivers is a usage error naming it', async (t) => {
+  const common = ['agent', '--orchestrator', '127.0.0.1:1', '--token', TOKENS.agent];
+  const ssh = await finish(spawnEtbench(t, [...common, '--ssh', 'no-user-here']));
+  t.is(ssh.code, 2, ssh.out);
+  t.regex(ssh.out, /--ssh must be USER@HOST\[:PORT\], got 'no-user-here'/);
+  const adb = await finish(spawnEtbench(t, [...common, '--adb', 'localhost']));
+  t.is(adb.code, 2, adb.out);
+  t.regex(adb.out, /--adb must be HOST:PORT of an adb server, got 'localhost'/);
+  const drivers = await finish(spawnEtbench(t, [...common, '--drivers', 'host,jtag']));
+  t.is(drivers.code, 2, drivers.out);
+  t.regex(drivers.out, /--drivers: unknown driver 'jtag' \(host, qemu\)/);
+});

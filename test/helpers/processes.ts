@@ -18,7 +18,9 @@ export function runBin(name: 'etbench' | 'etrun', args: readonly string[], env: 
     const child = execFile(
       process.execPath,
       [path.join(repoRoot, 'bin', `${name}.js`), ...args],
-      { cwd: repoRoot, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 },
+      // The embedded farm leaves out the emulated MCU unless a test asks for it (ETBENCH_MCU=1):
+      // otherwise every `--devices all` would build firmware for each program.
+      { cwd: repoRoot, env: { ...process.env, ETBENCH_MCU: '0', ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 },
       (_error, stdout, stderr) => resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr }),
     );
   });

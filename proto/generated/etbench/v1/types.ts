@@ -235,6 +235,8 @@ export interface ProgramRef {
   rtol: number;
   atol: number;
   hasTolerances: boolean;
+  /** the largest method's planned memory, filled by the orchestrator */
+  plannedBytes: number;
 }
 
 /**
@@ -1252,6 +1254,7 @@ function createBaseProgramRef(): ProgramRef {
     rtol: 0,
     atol: 0,
     hasTolerances: false,
+    plannedBytes: 0,
   };
 }
 
@@ -1283,6 +1286,9 @@ export const ProgramRef: MessageFns<ProgramRef> = {
     }
     if (message.hasTolerances !== false) {
       writer.uint32(72).bool(message.hasTolerances);
+    }
+    if (message.plannedBytes !== 0) {
+      writer.uint32(80).uint64(message.plannedBytes);
     }
     return writer;
   },
@@ -1372,6 +1378,14 @@ export const ProgramRef: MessageFns<ProgramRef> = {
             message.hasTolerances = reader.bool();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.plannedBytes = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1403,6 +1417,11 @@ export const ProgramRef: MessageFns<ProgramRef> = {
         : isSet(object.has_tolerances)
         ? globalThis.Boolean(object.has_tolerances)
         : false,
+      plannedBytes: isSet(object.plannedBytes)
+        ? globalThis.Number(object.plannedBytes)
+        : isSet(object.planned_bytes)
+        ? globalThis.Number(object.planned_bytes)
+        : 0,
     };
   },
 
@@ -1435,6 +1454,9 @@ export const ProgramRef: MessageFns<ProgramRef> = {
     if (message.hasTolerances !== false) {
       obj.hasTolerances = message.hasTolerances;
     }
+    if (message.plannedBytes !== 0) {
+      obj.plannedBytes = Math.round(message.plannedBytes);
+    }
     return obj;
   },
 
@@ -1452,6 +1474,7 @@ export const ProgramRef: MessageFns<ProgramRef> = {
     message.rtol = object.rtol ?? 0;
     message.atol = object.atol ?? 0;
     message.hasTolerances = object.hasTolerances ?? false;
+    message.plannedBytes = object.plannedBytes ?? 0;
     return message;
   },
 };
