@@ -225,6 +225,21 @@ export class PgStore implements Store {
     return r.rowCount === 1;
   }
 
+  async requeueLost(jobId: string, attempt: number, nowMs: number, reason: string): Promise<'queued' | 'failed' | null> {
+    return inTransaction(this.pool, async (c) => {
+      const row = (await c.query(`SELECT run_id, attempt, max_attempts FROM jobs WHERE id = $1 AND state = 'leased' AND attempt = $2 FOR UPDATE`,
+        [jobId, attempt])).rows[0] as { run_id: string; attempt: number; max_attempts: number } | undefined;
+      if (row === undefined) return null;
+      const out = row.attempt >= row.max_attempts;
+      await c.query(out
+        ? `UPDATE jobs SET state = 'failed', lease_expires_ms = NULL, updated_ms = $1, reason = $2 WHERE id = $3`
+        : `UPDATE jobs SET state = 'queued', lease_agent = NULL, lease_device = NULL, lease_expires_ms = NULL, updated_ms = $1, reason = $2 WHERE id = $3`,
+      [nowMs, out ? `${reason}; no attempts left (${row.max_attempts})` : reason, jobId]);
+      await this.notify(c, row.run_id);
+      return out ? 'failed' : 'queued';
+    });
+  }
+
   async renewLeases(agentId: string, deviceIds: readonly string[], expiresMs: number): Promise<number> {
     if (deviceIds.length === 0) return 0;
     const r = await this.pool.query(`UPDATE jobs SET lease_expires_ms = $1 WHERE state = 'leased' AND lease_agent = $2
