@@ -53,7 +53,12 @@ test('jobs bound to a device that went away fail with the reason after the offli
   t.teardown(() => fleet.close());
   const program = await upload(fleet);
   await fleet.agents[1]!.stop();
-  // `all` means the devices there now; naming the absent one by id queues jobs for it.
+  // `all` means the devices there now; naming the absent one by id queues jobs for it. Wait until
+  // the orchestrator sees exactly sim-1 online (on a loaded machine a heartbeat can be late).
+  await waitFor('only sim-1 online', async () => {
+    const online = (await fleet.client.devices()).filter((d) => d.state === 1).map((d) => d.id);
+    return online.length === 1 && online[0] === 'sim-1';
+  }, 20_000);
   const online = await fleet.client.submit({ programs: [program], devices: ['all'], configs: configs(1) });
   t.is(online.total, 1);
   const run = await fleet.client.submit({ programs: [program], devices: ['sim-1', 'sim-2'], configs: configs(2) });
