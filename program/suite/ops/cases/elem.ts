@@ -9,36 +9,12 @@
  */
 import type { DType } from '../../../dtype.js';
 import { tensor, type CaseArg, type CaseOut, type CaseTag, type CaseTensor, type OpCase, type OpSuite } from '../case.js';
+import { CL, DTYPES, edge, edgeData, F32, FLOAT_MAX, INT_LIMITS, numel, o, SHORT, t } from './common.js';
 
-const ALL: DType[] = ['uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64', 'bool'];
+const ALL: DType[] = DTYPES;
 const NO_BOOL = ALL.filter((d) => d !== 'bool');
-const SHORT: Partial<Record<DType, string>> = {
-  uint8: 'u8', int8: 'i8', int16: 'i16', int32: 'i32', int64: 'i64', float16: 'f16', bfloat16: 'bf16', float32: 'f32', float64: 'f64', bool: 'b',
-};
-const CL = [0, 2, 3, 1];
-const F32: DType[] = ['float32'];
 const FLOATS: DType[] = ['float16', 'bfloat16', 'float32', 'float64'];
 const isFloat = (d: DType): boolean => FLOATS.includes(d);
-
-const INT_LIMITS: Partial<Record<DType, [number | bigint, number | bigint]>> = {
-  uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647],
-  int64: [-(2n ** 63n), 2n ** 63n - 1n],
-};
-const FLOAT_MAX: Partial<Record<DType, number>> = { float16: 65504, bfloat16: 3.3895313892515355e38, float32: 3.4028234663852886e38, float64: Number.MAX_VALUE };
-
-/** n values with the dtype's edge values first: NaN, ±inf, ±0 and the extremes; integer limits; false/true. */
-function edgeData(d: DType, n: number): (number | bigint | boolean)[] {
-  let pool: (number | bigint | boolean)[];
-  if (d === 'bool') pool = [false, true, true, false];
-  else if (INT_LIMITS[d] !== undefined) {
-    const [lo, hi] = INT_LIMITS[d]!;
-    pool = d === 'int64' ? [lo, hi, 0n, -1n, 1n, 7n] : [lo, hi, 0, d === 'uint8' ? 1 : -1, 2, 7];
-  } else {
-    const max = FLOAT_MAX[d]!;
-    pool = [NaN, Infinity, -Infinity, -0, 0, max, -max, 0.5, -1.25, 3];
-  }
-  return Array.from({ length: n }, (_, i) => pool[i % pool.length]!);
-}
 
 /**
  * Nonzero divisors for integer division (uint8 has no negatives). Six of them, so that against
@@ -50,12 +26,8 @@ function divisors(d: DType, n: number): (number | bigint)[] {
   return Array.from({ length: n }, (_, i) => pool[i % pool.length]!);
 }
 
-const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-const t = (d: DType, shape: number[], dimOrder?: number[]): CaseTensor => tensor(d, shape, dimOrder ? { dimOrder } : {});
-const edge = (d: DType, shape: number[]): CaseTensor => tensor(d, shape, { data: edgeData(d, numel(shape)) });
 const ranged = (d: DType, shape: number[], range: [number, number], dimOrder?: number[]): CaseTensor =>
   tensor(d, shape, dimOrder ? { range, dimOrder } : { range });
-const o = (d: DType, shape: number[], dimOrder?: number[]): CaseOut => (dimOrder ? { dtype: d, shape, dimOrder } : { dtype: d, shape });
 /** The dtype a float-only op returns for input d. */
 const fl = (d: DType): DType => (isFloat(d) ? d : 'float32');
 /** A non-default float out per quantized dtype (dequantize's out_dtype). */

@@ -16,21 +16,14 @@
  */
 import type { DType } from '../../../dtype.js';
 import { tensor, type CaseArg, type CaseOut, type CaseTag, type CaseTensor, type OpCase, type OpSuite } from '../case.js';
+import { CL, F32, INT_LIMITS, numel, o, SHORT } from './common.js';
 
 const FLOATS: DType[] = ['float16', 'bfloat16', 'float32', 'float64'];
 const F32_64: DType[] = ['float32', 'float64'];
 const MM: DType[] = ['uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64'];
 const ALL: DType[] = ['uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64', 'bool'];
-const SHORT: Partial<Record<DType, string>> = {
-  uint8: 'u8', int8: 'i8', int16: 'i16', int32: 'i32', int64: 'i64', float16: 'f16', bfloat16: 'bf16', float32: 'f32', float64: 'f64', bool: 'b',
-};
-const CL = [0, 2, 3, 1];
-const F32: DType[] = ['float32'];
 const isF = (d: DType): boolean => FLOATS.includes(d);
 
-const INT_LIMITS: Partial<Record<DType, [number | bigint, number | bigint]>> = {
-  uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647], int64: [-(2n ** 63n), 2n ** 63n - 1n],
-};
 
 /** n edge values: NaN, ±inf, -0 and small values for floats; the limits for integers; both bools. */
 function edgeData(d: DType, n: number): (number | bigint | boolean)[] {
@@ -43,10 +36,8 @@ function edgeData(d: DType, n: number): (number | bigint | boolean)[] {
   return Array.from({ length: n }, (_, i) => pool[i % pool.length]!);
 }
 
-const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const t = (d: DType, shape: number[], opts: { dimOrder?: number[]; range?: [number, number]; constant?: boolean } = {}): CaseTensor => tensor(d, shape, opts);
 const edge = (d: DType, shape: number[], dimOrder?: number[]): CaseTensor => tensor(d, shape, { data: edgeData(d, numel(shape)), ...(dimOrder ? { dimOrder } : {}) });
-const o = (d: DType, shape: number[], dimOrder?: number[]): CaseOut => (dimOrder ? { dtype: d, shape, dimOrder } : { dtype: d, shape });
 
 interface Made {
   name: string;
