@@ -9,39 +9,13 @@ import pg from 'pg';
 import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
 import { computeStats } from '../stats.js';
 import { PG_MIGRATIONS } from './migrations-pg.js';
-import { summary, type SummaryRecord } from './sqlite.js';
+import { bytes, jobRow, runRow, summary, type JobRecord, type RunRecord, type SummaryRecord } from './rows.js';
 import type { DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, RunRow, RunState, Store, StoredResult } from './store.js';
 
 export const WORK_CHANNEL = 'etbench_work';
 /** Serializes migrations of replicas that start together (an arbitrary constant key). */
 const MIGRATION_LOCK = 0x65746230;
 
-interface JobRecord {
-  id: string; run_id: string; seq: number; program: Buffer; program_sha256: string; method: string;
-  device_id: string | null; selector: string; config: Buffer; config_key: string; priority: number;
-  state: JobState; attempt: number; max_attempts: number; lease_agent: string | null; lease_device: string | null;
-  lease_expires_ms: number | null; reason: string; timeout_ms: number; memory_limit_bytes: number;
-  created_ms: number; updated_ms: number; first_leased_ms: number | null; runtime: Buffer | null;
-}
-
-interface RunRecord { id: string; created_ms: number; label: string; state: RunState; priority: number; request: Buffer }
-
-function jobRow(r: JobRecord): JobRow {
-  return {
-    id: r.id, runId: r.run_id, seq: r.seq, program: ProgramRef.decode(r.program), method: r.method,
-    deviceId: r.device_id, selector: r.selector, config: RuntimeConfig.decode(r.config), configKey: r.config_key,
-    priority: r.priority, state: r.state, attempt: r.attempt, maxAttempts: r.max_attempts, leaseAgent: r.lease_agent,
-    leaseDevice: r.lease_device, leaseExpiresMs: r.lease_expires_ms, reason: r.reason, timeoutMs: r.timeout_ms,
-    memoryLimitBytes: r.memory_limit_bytes, createdMs: r.created_ms, updatedMs: r.updated_ms, firstLeasedMs: r.first_leased_ms,
-    runtime: r.runtime === null ? null : RuntimeBuild.decode(r.runtime),
-  };
-}
-
-function runRow(r: RunRecord): RunRow {
-  return { id: r.id, createdMs: r.created_ms, label: r.label, state: r.state, priority: r.priority, request: SubmitRunRequest.decode(r.request) };
-}
-
-const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 // BIGINT milliseconds and sizes arrive as numbers (all below 2^53), not strings.
 const types = {
