@@ -114,5 +114,31 @@ Error unary_float_prepare(KernelContext& ctx, const Tensor& self, const Tensor& 
   return check_cast_to_out(ctx, self.dtype, float_type(self.dtype), out.dtype);
 }
 
+Error extremum_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Tensor& out) {
+  ScalarType common;
+  if (!is_elementwise_dtype(self.dtype) || !is_elementwise_dtype(other.dtype) ||
+      !binary_result_type(self, other, &common)) {
+    return ctx.fail(Error::NotSupported, "unsupported dtypes (%s, %s)", scalar_type_name(self.dtype),
+                    scalar_type_name(other.dtype));
+  }
+  return check_cast_to_out(ctx, self.dtype, common, out.dtype);
+}
+
+Error extremum_apply(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out, bool maximum) {
+  ETB_RETURN_IF_ERROR(resize_to_broadcast(ctx, self, other, out));
+  ScalarType common;
+  binary_result_type(self, other, &common);
+  return dispatch_compute(ctx, compute_type(common), [&](auto zero) {
+    using CT = decltype(zero);
+    binary_loop<CT>(self, other, out, [common, maximum](CT x, CT y) {
+      x = round_to<CT>(common, x);
+      y = round_to<CT>(common, y);
+      if (x != x) return x;
+      if (y != y) return y;
+      return maximum ? clamp_low(x, y) : clamp_high(x, y);
+    });
+  });
+}
+
 }  // namespace portable
 }  // namespace etb

@@ -124,5 +124,10 @@ Error unary_float_apply(KernelContext& ctx, const Tensor& self, Tensor& out, F f
   return Error::Ok;
 }
 
+// minimum.out / maximum.out: two broadcast tensors in their result type (safely cast to out);
+// a NaN on either side wins, as in ATen; on bool, minimum is logical and, maximum logical or.
+Error extremum_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Tensor& out);
+Error extremum_apply(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out, bool maximum);
+
 }  // namespace portable
 }  // namespace etb
