@@ -284,3 +284,15 @@ test.serial('etrun --backends Other leaves XnnpackBackend out: the fixtures are 
   t.is(r.code, 4, describeRun(r));
   t.regex(r.doc?.error?.message ?? '', /XnnpackBackend/);
 });
+
+test.serial('conv3x3.pte and linear129.pte: --threads 2 gives the same bits as --threads 1 (SGEMM tiles never split K)', async (t) => {
+  for (const [name, shape] of [['conv3x3.pte', [1, 3, 16, 16]], ['linear129.pte', [129]]] as [string, number[]][]) {
+    const dir = await tempDir(t, 'etbench-xnnpack-');
+    const program = await writeTemp(dir, name, FIXTURE(name));
+    const inputs = await writeTemp(dir, 'in.json', JSON.stringify({ inputs: [{ dtype: 'float32', shape, data: inputValues(shape.reduce((a: number, b: number) => a * b, 1), 3) }] }));
+    const [one, two] = [1, 2].map((n) => etrun([program, '--inputs', inputs, '--threads', String(n), ...RUN]));
+    t.is(one!.code, 0, describeRun(one!));
+    t.is(two!.code, 0, describeRun(two!));
+    t.deepEqual(two!.doc?.outputs, one!.doc?.outputs, name);
+  }
+});
