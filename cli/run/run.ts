@@ -57,6 +57,16 @@ async function uploadRuntime(client: FarmClient, runtime: NonNullable<RunOptions
   return { sha256: info.sha256, abi: runtime.abi, git, version, build: '' };
 }
 
+/** A finished job in one line: program, device, outcome and, when it ran, its p50. */
+function progressLine(job: FarmJob): string {
+  const outcome = outcomeOf(job);
+  const p50 = outcome.run.result?.latency_ms?.p50;
+  const timing = outcome.run.status === 'OK' && p50 !== undefined ? ` (p50 ${p50.toPrecision(3)} ms)` : '';
+  const problem = outcome.run.problem ?? job.reason;
+  const why = outcome.run.status !== 'OK' && problem !== '' ? ` — ${problem}` : '';
+  return `${job.program?.name ?? job.id} on ${job.deviceId}: ${outcome.run.status}${timing}${why}`;
+}
+
 async function connect(options: RunOptions, io: CliIo): Promise<{ client: FarmClient; close(): Promise<void> }> {
   if (options.orchestrator === null) {
     await locateEtrun({ env: io.env }); // fails early, with its advice, when etrun is not built
@@ -113,13 +123,20 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
     if (options.orchestrator !== null) io.stderr(`etbench: run ${submitted.id} submitted to ${options.orchestrator} (${submitted.total} jobs)\n`);
     const onAbort = (): void => void farm.client.cancelRun(submitted.id).catch(() => undefined);
     io.signal?.addEventListener('abort', onAbort, { once: true });
-    // On a terminal: one status line with every device's current job and phase.
+    // On a terminal: one status line with every device's current job and phase. Otherwise (a
+    // CI log, a pipe): one plain line per finished job, so a long run shows it is alive.
     const perDevice = new Map<string, string>();
     const ended = new Set<string>();
     try {
       finalRun = await farm.client.watch(submitted.id, (event) => {
-        if (!io.stderrIsTTY || event.job === undefined || event.job.deviceId === '') return;
+        if (event.job === undefined || event.job.deviceId === '') return;
         const job = event.job;
+        if (!io.stderrIsTTY) {
+          if (!isFinished(job) || ended.has(job.id)) return;
+          ended.add(job.id);
+          io.stderr(`etbench: [${ended.size}/${submitted.total}] ${progressLine(job)}\n`);
+          return;
+        }
         if (isFinished(job)) {
           ended.add(job.id);
           perDevice.set(job.deviceId, 'idle');
