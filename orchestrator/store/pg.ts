@@ -347,6 +347,16 @@ export class PgStore implements Store {
       RETURNING *`, [reason, nowMs, deviceId]);
   }
 
+  async queuedPoolSelectors(): Promise<string[]> {
+    const rows = (await this.pool.query(`SELECT DISTINCT selector FROM jobs WHERE state = 'queued' AND device_id IS NULL`)).rows as { selector: string }[];
+    return rows.map((r) => r.selector);
+  }
+
+  async failQueuedPoolJobs(selector: string, reason: string, nowMs: number): Promise<JobRow[]> {
+    return this.jobs(this.pool, `UPDATE jobs SET state = 'failed', reason = $1, updated_ms = $2
+      WHERE state = 'queued' AND device_id IS NULL AND selector = $3 RETURNING *`, [reason, nowMs, selector]);
+  }
+
   async listDevices(): Promise<{ device: Device; agentId: string; lastSeenMs: number }[]> {
     const rows = (await this.pool.query('SELECT agent_id, last_seen_ms, device FROM devices ORDER BY id')).rows as
       { agent_id: string; last_seen_ms: number; device: Buffer }[];

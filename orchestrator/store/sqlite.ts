@@ -269,6 +269,20 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async queuedPoolSelectors(): Promise<string[]> {
+    return (this.stmt(`SELECT DISTINCT selector FROM jobs WHERE state = 'queued' AND device_id IS NULL`).all() as { selector: string }[])
+      .map((r) => r.selector);
+  }
+
+  async failQueuedPoolJobs(selector: string, reason: string, nowMs: number): Promise<JobRow[]> {
+    return this.db.transaction(() => {
+      const rows = (this.stmt(`SELECT * FROM jobs WHERE state = 'queued' AND device_id IS NULL AND selector = ?`).all(selector) as JobRecord[]);
+      this.stmt(`UPDATE jobs SET state = 'failed', reason = ?, updated_ms = ? WHERE state = 'queued' AND device_id IS NULL AND selector = ?`)
+        .run(reason, nowMs, selector);
+      return rows.map((r) => ({ ...jobRow(r), state: 'failed' as const, reason }));
+    })();
+  }
+
   async listDevices(): Promise<{ device: Device; agentId: string; lastSeenMs: number }[]> {
     const rows = this.stmt('SELECT agent_id, last_seen_ms, device FROM devices ORDER BY id').all() as
       { agent_id: string; last_seen_ms: number; device: Buffer }[];
