@@ -159,7 +159,8 @@ export class Farm {
       throw new RequestError(`runtime build ${build.sha256.slice(0, 12)} is recorded as git ${known.git || '?'} for ${known.abi}, not git ${build.git || '?'} for ${build.abi}`);
     }
     await this.store.recordRuntimeBuild(build, this.now());
-    return known ?? build;
+    // The record names the build; its capabilities come with each request that names it.
+    return known === null ? build : { ...known, capabilities: build.capabilities };
   }
 
   async cancelRun(runId: string): Promise<void> {
@@ -365,7 +366,7 @@ export class Farm {
         const candidates = await this.store.queuedJobsFor(device.id, 64);
         for (const job of candidates) {
           if (job.deviceId === null && (!matchesSelector(device, job.selector) || runtimeMismatch(device, job.runtime) !== null
-            || incapability(device, job.program, job.config) !== null)) continue;
+            || incapability(device, job.program, job.config, job.runtime) !== null)) continue;
           const now = this.now();
           const leased = await this.store.leaseJob(job.id, agent.id, device.id, now + this.options.leaseMs, now);
           if (leased === null) continue;

@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { locateEtrun } from '../../agent/drivers/host/index.js';
+import { locateEtrun, schedulingCapabilities, type EtrunCapabilities } from '../../agent/drivers/host/index.js';
 import { tolerancesFor } from '../../program/index.js';
-import type { Job as FarmJob, ProgramRef, Run, RuntimeBuild } from '../../proto/index.js';
+import type { Capabilities, Job as FarmJob, ProgramRef, Run, RuntimeBuild } from '../../proto/index.js';
 import { CancelledError, ExitError, JobsFailedError, UsageError, type FailedJob } from '../errors.js';
 import { FarmClient } from '../farm/client.js';
 import { startEmbeddedFarm } from '../farm/embedded.js';
@@ -44,17 +44,20 @@ async function uploadRuntime(client: FarmClient, runtime: NonNullable<RunOptions
   const info = await client.uploadBytes(data, path.basename(runtime.path), 'runtime');
   let git = runtime.git ?? '';
   let version = '';
+  let capabilities: Capabilities | undefined;
   if (runtime.git === null && runtime.abi === `${process.platform}-${process.arch}`) {
     const asked = spawnSync(runtime.path, ['--capabilities'], { encoding: 'utf8', timeout: 10_000 });
     try {
-      const caps = JSON.parse(asked.stdout) as { runtime?: { git?: string; version?: string } };
+      const caps = JSON.parse(asked.stdout) as EtrunCapabilities;
       git = caps.runtime?.git ?? '';
       version = caps.runtime?.version ?? '';
+      // Scheduling then matches programs against this build, not the devices' own runtimes.
+      if (Array.isArray(caps.kernel_sets) && Array.isArray(caps.backends)) capabilities = schedulingCapabilities(caps);
     } catch {
       // not an etrun that answers: the build is still usable, without a git hash
     }
   }
-  return { sha256: info.sha256, abi: runtime.abi, git, version, build: '' };
+  return { sha256: info.sha256, abi: runtime.abi, git, version, build: '', capabilities };
 }
 
 /** A finished job in one line: program, device, outcome and, when it ran, its p50. */

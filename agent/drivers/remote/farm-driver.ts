@@ -58,7 +58,7 @@ export class RemoteFarmDriver<D extends { id: string; unitId: string | null; sta
         os: facts?.os ?? d.tags['os'] ?? 'linux', arch, cpuModel: facts?.cpu_model ?? '', features: [], cores: facts?.cores ?? 0,
         memoryBytes: facts?.mem_total_bytes ?? 0,
         tags: { ...d.tags, kind: this.options.kind, ...(arch === '' ? {} : { arch }), ...(facts?.soc ? { soc: facts.soc } : {}) },
-        runtime: { version: '', git: '', abi: ARCH_ABI[arch] ?? arch, build: 'this checkout', sha256: '' },
+        runtime: { version: '', git: '', abi: ARCH_ABI[arch] ?? arch, build: 'this checkout', sha256: '', capabilities: undefined },
         capabilities: this.options.hostCapabilities,
         agentId: '', lastSeenMs: 0,
       });
