@@ -21,7 +21,8 @@ function settings(opts: BootstrapOptions | undefined): { confidence: number; res
   return { confidence, resamples, random: seededRandom(opts?.seed ?? 1) };
 }
 
-function resampleMedian(xs: readonly number[], random: () => number, scratch: number[]): number {
+// Typed arrays sort numerically without a comparator, several times faster for these small sorts.
+function resampleMedian(xs: readonly number[], random: () => number, scratch: Float64Array): number {
   for (let i = 0; i < xs.length; i++) scratch[i] = xs[Math.floor(random() * xs.length)]!;
   scratch.sort((a, b) => a - b);
   const mid = scratch.length >> 1;
@@ -29,15 +30,15 @@ function resampleMedian(xs: readonly number[], random: () => number, scratch: nu
 }
 
 /** Quantile by linear interpolation between order statistics (type 7, numpy's default). */
-function quantile(sorted: readonly number[], q: number): number {
+function quantile(sorted: Float64Array, q: number): number {
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-function interval(stats: number[], confidence: number): [number, number] {
-  stats.sort((a, b) => a - b);
+function interval(stats: Float64Array, confidence: number): [number, number] {
+  stats.sort();
   const tail = (1 - confidence) / 2;
   return [quantile(stats, tail), quantile(stats, 1 - tail)];
 }
@@ -47,8 +48,9 @@ export function bootstrapMedianCI(xs: readonly number[], opts?: BootstrapOptions
   const { confidence, resamples, random } = settings(opts);
   if (xs.length === 0) return [NaN, NaN];
   median(xs); // validates: finite values only
-  const scratch = new Array<number>(xs.length);
-  const stats = Array.from({ length: resamples }, () => resampleMedian(xs, random, scratch));
+  const scratch = new Float64Array(xs.length);
+  const stats = new Float64Array(resamples);
+  for (let i = 0; i < resamples; i++) stats[i] = resampleMedian(xs, random, scratch);
   return interval(stats, confidence);
 }
 
@@ -60,9 +62,10 @@ export function bootstrapRatioCI(baseline: readonly number[], candidate: readonl
   const { confidence, resamples, random } = settings(opts);
   if (baseline.length === 0 || candidate.length === 0) return { ratio: NaN, lo: NaN, hi: NaN };
   const ratio = median(candidate) / median(baseline);
-  const sa = new Array<number>(baseline.length);
-  const sb = new Array<number>(candidate.length);
-  const stats = Array.from({ length: resamples }, () => resampleMedian(candidate, random, sb) / resampleMedian(baseline, random, sa));
+  const sa = new Float64Array(baseline.length);
+  const sb = new Float64Array(candidate.length);
+  const stats = new Float64Array(resamples);
+  for (let i = 0; i < resamples; i++) stats[i] = resampleMedian(candidate, random, sb) / resampleMedian(baseline, random, sa);
   const [lo, hi] = interval(stats, confidence);
   return { ratio, lo, hi };
 }
