@@ -26,7 +26,9 @@ export function resultTrialMedians(result: JobResult): number[] {
       // Not JSON: fall back to the samples, as for a result without trials.
     }
   }
-  return result.samplesMs.length > 0 ? [median(result.samplesMs)] : [];
+  // A median of 0 (no timer on the device) is no trial: verdicts need positive times.
+  const m = result.samplesMs.length > 0 ? median(result.samplesMs) : NaN;
+  return Number.isFinite(m) && m > 0 ? [m] : [];
 }
 
 type Key = Pick<SeriesComparison, 'program' | 'method' | 'deviceId' | 'configKey'>;

@@ -29,6 +29,7 @@ test('trial medians of a result: the trials records, else the median of the samp
   t.deepEqual(resultTrialMedians(JobResult.fromPartial({ samplesMs: [3], trialsJson: '[{"median_ms": 1.5}, {"median_ms": 1.7}]' })), [1.5, 1.7]);
   t.deepEqual(resultTrialMedians(JobResult.fromPartial({ samplesMs: [3], trialsJson: 'not json' })), [3]);
   t.deepEqual(resultTrialMedians(JobResult.fromPartial({ samplesMs: [] })), []);
+  t.deepEqual(resultTrialMedians(JobResult.fromPartial({ samplesMs: [0, 0, 0] })), []);
 });
 
 test('compareRuns: verdicts per series from trial medians, BH across series', async (t) => {
