@@ -8,11 +8,13 @@
 #include <sstream>
 
 #include "runner/exit_codes.h"
+#include "runner/generate.h"
 #include "runner/json.h"
 #include "runner/options.h"
 #include "runner/report.h"
 #include "runner/session.h"
 #include "runner/sha256.h"
+#include "runner/sustained.h"
 #include "runtime/platform.h"
 
 namespace etb {
@@ -121,8 +123,33 @@ struct Run {
   int fail_with(Error e, bool at_execute) {
     return finish(exit_code_for(e, at_execute), error_name(e), diag.has_message ? diag.message : error_name(e));
   }
+  GenerationReport generation;
+  SustainedReport sustained;
+  std::unique_ptr<Session> s;
   int main();
+  int generate();
 };
+
+// --generate P,G: the repetitions of runner/generate.h instead of the timed loop; its decode
+// calls (or, with G = 1, its prefill calls) are also latency_ms' samples.
+int Run::generate() {
+  GenerateConfig c;
+  c.prompt_tokens = o.generate_prompt;
+  c.generated_tokens = o.generate_tokens;
+  c.prompt = o.prompt;
+  c.seed = r.inputs.rfind("random:", 0) == 0 ? strtoull(r.inputs.c_str() + 7, nullptr, 10) : 0;
+  c.warmup = o.warmup;
+  c.iterations = o.iterations;
+  c.min_seconds = o.min_seconds;
+  GenerateFailure f = run_generation(*s, c, &generation);
+  if (f.code != 0) return finish(f.code, f.name, f.message);
+  r.generation = &generation;
+  r.samples_ms = generation.decode_ms.empty() ? generation.ttft_ms : generation.decode_ms;
+  r.batch = 1;
+  r.measured = true;
+  r.temp_allocator_peak_bytes = s->temp_allocator_peak_bytes();
+  return finish(0, "", "");
+}
 
 int Run::main() {
   r.options = &o;
@@ -145,8 +172,9 @@ int Run::main() {
       }
     }
     if (r.inputs.empty()) r.inputs = o.inputs.empty() ? "random:0" : o.inputs;
+    // A generation's prompt is seeded (random:SEED) or given, never a bundled case.
+    if (o.generate_prompt > 0) r.inputs = o.inputs.empty() ? "random:0" : o.inputs;
   }
-  std::unique_ptr<Session> s;
   double t0 = now_ms();
   Error e = Session::open_file(o.program, so, &s, &diag);
   r.load_ms = now_ms() - t0;
@@ -165,6 +193,7 @@ int Run::main() {
   r.planned_bytes = s->planned_bytes();
   r.method_allocator_bytes = s->method_allocator_bytes();
 
+  if (o.generate_prompt > 0) return generate();
   bool all_pass = true;
   if (r.inputs == "bundled") {
     uint32_t cases = s->num_cases();
@@ -220,7 +249,14 @@ int Run::main() {
   int batch = single_ns >= kMinSampleNs || single_ns <= 0 ? 1 : int(kMinSampleNs / single_ns) + 1;
   r.batch = batch;
   double start = now_ms();
-  while (int(r.samples_ms.size()) < o.iterations || (now_ms() - start) / 1000.0 < o.min_seconds) {
+  if (o.sustained_seconds > 0) {
+    // Instead of --iterations / --min-seconds: back to back for that long, in windows.
+    if ((e = run_sustained(*s, batch, o.sustained_seconds, o.window_seconds, &r.samples_ms, &sustained, &diag)) != Error::Ok) {
+      return fail_with(e, true);
+    }
+    r.sustained = &sustained;
+  }
+  while (o.sustained_seconds <= 0 && (int(r.samples_ms.size()) < o.iterations || (now_ms() - start) / 1000.0 < o.min_seconds)) {
     if ((e = s->restore_inputs(&diag)) != Error::Ok) return fail_with(e, false);
     uint64_t a = etb_platform_ticks();
     for (int k = 0; k < batch; k++) {

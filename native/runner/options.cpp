@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/options_lm.h"
+
 namespace etb {
 namespace runner {
 namespace {
@@ -83,7 +85,10 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
     else if (arg == "--warmup") { if (!need(&v)) return false; if (!parse_int(v, 0, 1000000, &o->warmup)) return bad("'" + v + "' (0..1000000)"); }
     else if (arg == "--iterations") { if (!need(&v)) return false; if (!parse_int(v, 1, 10000000, &o->iterations)) return bad("'" + v + "' (1..10000000)"); }
     else if (arg == "--min-seconds") { if (!need(&v)) return false; if (!parse_double(v, 0, &o->min_seconds)) return bad("'" + v + "' (seconds >= 0)"); }
-    else if (arg == "--inputs") {
+    else if (arg == "--generate" || arg == "--prompt" || arg == "--sustained" || arg == "--window") {
+      if (!need(&v)) return false;
+      if (!parse_lm_option(arg, v, o, error)) return false;
+    } else if (arg == "--inputs") {
       if (!need(&o->inputs)) return false;
       if (o->inputs.rfind("random:", 0) == 0) {
         std::string seed = o->inputs.substr(7);
@@ -107,6 +112,7 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
       return false;
     }
   }
+  if (!check_lm_options(*o, error)) return false;
   if (!o->capabilities && !o->version && !o->help && o->program.empty()) {
     *error = "no program given (etrun PROGRAM.pte|PROGRAM.bpte [flags])";
     return false;
