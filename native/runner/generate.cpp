@@ -227,8 +227,7 @@ GenerateFailure run_generation(Session& s, const GenerateConfig& c, GenerationRe
       inputs = call_inputs(lm, {next}, int64_t(c.prompt_tokens) + k);
     }
     if (!timed) continue;
-    out->prefill_tokens_per_s.push_back(c.prompt_tokens / (out->ttft_ms.back() / 1000));
-    if (c.generated_tokens > 1) out->decode_tokens_per_s.push_back((c.generated_tokens - 1) / (decode_ms / 1000));
+    if (c.generated_tokens > 1) out->decode_total_ms.push_back(decode_ms);
     if (out->tokens.empty()) out->tokens = tokens;
     else if (tokens != out->tokens) out->repeatable = false;
   }
@@ -240,9 +239,11 @@ void write_generation(JsonWriter& w, const GenerationReport& g) {
   w.key("prompt_tokens").value(g.prompt_tokens).key("generated_tokens").value(g.generated_tokens);
   w.key("ttft_ms");
   write_distribution(w, g.ttft_ms);
-  w.key("prefill_tokens_per_s").value(median(g.prefill_tokens_per_s));
+  // Rates from the median times (the same as the median rate for an odd count, and never at
+  // odds with ttft_ms.p50 for an even one).
+  w.key("prefill_tokens_per_s").value(g.prompt_tokens / (median(g.ttft_ms) / 1000));
   w.key("decode_tokens_per_s");
-  if (g.decode_tokens_per_s.empty()) w.null(); else w.value(median(g.decode_tokens_per_s));
+  if (g.decode_total_ms.empty()) w.null(); else w.value((g.generated_tokens - 1) / (median(g.decode_total_ms) / 1000));
   w.key("kv_cache_bytes").value(g.kv_cache_bytes);
   w.key("vocab_size").value(g.vocab_size).key("max_seq_len").value(g.max_seq_len);
   w.key("prompt").begin_array();

@@ -128,9 +128,10 @@ export interface GenerationStats {
   generated_tokens: number;
   /** Time to first token: the prefill call of each timed repetition. */
   ttft_ms: DistributionMs;
-  /** Medians over repetitions. */
+  /** prompt_tokens / ttft_ms.p50. */
   prefill_tokens_per_s: number;
-  /** null when generated_tokens is 1 (no decode call). */
+  /** (generated_tokens - 1) / the median over repetitions of their decode time; null when
+   * generated_tokens is 1 (no decode call). */
   decode_tokens_per_s: number | null;
   /** Bytes of the method's mutable buffers (the KV caches). */
   kv_cache_bytes: number;
