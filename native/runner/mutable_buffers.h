@@ -1,8 +1,11 @@
 // A method's mutable buffers: planned tensors that keep their value from one
-// execute to the next (a language model's KV caches). ExecuTorch marks them in
-// the program by an initial value in Program.mutable_data_segments (copied in
-// when a method loads) and, when the exporter emits buffer names, by a fully
-// qualified name on a planned tensor (pte-format.md, ExtraTensorInfo).
+// execute to the next (a language model's KV caches). A program may mark them
+// by an initial value in Program.mutable_data_segments (copied in when a method
+// loads) or by a fully qualified name (ExtraTensorInfo, when the exporter emits
+// buffer names); ExecuTorch's default export does neither ("buffers that are
+// mutated have a meaningless initial state"), so a planned tensor that the
+// instruction stream reads before it writes it (operator schemas say which
+// arguments are written) counts too: it carries the previous execute's value.
 //
 //   MutableBuffers kv;
 //   if (find_mutable_buffers(session, &kv, &diag) != Error::Ok) ...;
