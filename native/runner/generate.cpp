@@ -89,15 +89,17 @@ std::vector<TensorData> call_inputs(const LmShape& lm, const std::vector<int64_t
           index_tensor(lm.pos_dtype, {int32_t(positions.size())}, positions)};
 }
 
-// Argmax of the last row of output 0 (the logits of the last position); -1 when it has none.
-int64_t last_row_argmax(const Session& s, int64_t vocab) {
+// Argmax over the first `vocab` logits of the last row (`width` wide) of output 0: the logits
+// of the last position, without the padding some exports add to the vocabulary; -1 when the
+// output holds no whole row.
+int64_t last_row_argmax(const Session& s, int64_t width, int64_t vocab) {
   std::vector<TensorData> outs = s.outputs_data();
   if (outs.empty()) return -1;
   const TensorData& y = outs[0];
-  size_t width = element_size(y.dtype);
-  size_t n = width ? y.bytes.size() / width : 0;
-  if (n < size_t(vocab) || n % size_t(vocab) != 0) return -1;
-  size_t base = n - size_t(vocab);
+  size_t esize = element_size(y.dtype);
+  size_t n = esize ? y.bytes.size() / esize : 0;
+  if (n < size_t(width) || n % size_t(width) != 0) return -1;
+  size_t base = n - size_t(width);
   auto at = [&](size_t i) {
     if (y.dtype == ScalarType::Double) {
       double d;
@@ -162,27 +164,45 @@ std::vector<int64_t> seeded_prompt(uint64_t seed, int count, int64_t vocab_size)
   return ids;
 }
 
+int64_t metadata_int(const std::string& path, const SessionOptions& options, const char* method) {
+  Diag diag;
+  std::unique_ptr<Session> meta;
+  if (Session::open_file(path, options, &meta, &diag) != Error::Ok) return 0;
+  bool present = false;
+  for (const std::string& name : meta->method_names()) present = present || name == method;
+  if (!present || meta->load_method(method, &diag) != Error::Ok || meta->execute(&diag) != Error::Ok) return 0;
+  std::vector<TensorData> outs = meta->outputs_data();
+  if (outs.size() != 1 || outs[0].dtype != ScalarType::Long || outs[0].bytes.size() != 8 || !outs[0].shape.empty()) return 0;
+  int64_t v = 0;
+  memcpy(&v, outs[0].bytes.data(), 8);
+  return v > 0 ? v : 0;
+}
+
 GenerateFailure run_generation(Session& s, const GenerateConfig& c, GenerationReport* out) {
   LmShape lm;
   std::string why = describe_lm(s, &lm);
   if (!why.empty()) return usage(why);
   out->prompt_tokens = c.prompt_tokens;
   out->generated_tokens = c.generated_tokens;
-  out->vocab_size = lm.vocab;
-  out->max_seq_len = lm.max_tokens;
+  // ExecuTorch's LLM export bounds T at max_seq_len - 1 and says max_seq_len in a method.
+  const int64_t bound = c.max_seq_len > 0 ? c.max_seq_len : lm.max_tokens;
+  const char* bound_from = c.max_seq_len > 0 ? "get_max_seq_len()" : "the tokens input's bound";
+  const int64_t vocab = c.vocab_size > 0 && c.vocab_size <= lm.vocab ? c.vocab_size : lm.vocab;
+  out->vocab_size = vocab;
+  out->max_seq_len = bound;
   if (c.prompt_tokens > lm.max_tokens) {
     return usage("a prompt of " + std::to_string(c.prompt_tokens) + " tokens does not fit one prefill call: '" +
                  s.method_name() + "' takes at most " + std::to_string(lm.max_tokens) + " tokens");
   }
-  if (int64_t(c.prompt_tokens) + c.generated_tokens > lm.max_tokens) {
+  if (int64_t(c.prompt_tokens) + c.generated_tokens > bound) {
     return usage("P + G = " + std::to_string(c.prompt_tokens + c.generated_tokens) +
-                 " tokens exceed the cache's bound of " + std::to_string(lm.max_tokens) + " positions");
+                 " tokens exceed the cache's bound of " + std::to_string(bound) + " positions (" + bound_from + ")");
   }
-  out->prompt = c.prompt.empty() ? seeded_prompt(c.seed, c.prompt_tokens, lm.vocab) : c.prompt;
+  out->prompt = c.prompt.empty() ? seeded_prompt(c.seed, c.prompt_tokens, vocab) : c.prompt;
   for (int64_t id : out->prompt) {
-    if (id >= lm.vocab) {
-      return usage("prompt token " + std::to_string(id) + " is outside the vocabulary of " + std::to_string(lm.vocab) +
-                   " (the logits' last dimension)");
+    if (id >= vocab) {
+      return usage("prompt token " + std::to_string(id) + " is outside the vocabulary of " + std::to_string(vocab) +
+                   (c.vocab_size > 0 ? " (get_vocab_size())" : " (the logits' last dimension)"));
     }
   }
   Diag diag;
@@ -210,7 +230,7 @@ GenerateFailure run_generation(Session& s, const GenerateConfig& c, GenerationRe
         return runtime_failure(e, true, diag, k == 0 ? "prefill" : "decode step " + std::to_string(k));
       }
       double ms = double(etb_platform_ticks() - a) / 1e6;
-      int64_t next = last_row_argmax(s, lm.vocab);
+      int64_t next = last_row_argmax(s, lm.vocab, vocab);
       if (next < 0) {
         GenerateFailure f;
         f.code = kExitBadProgram;

@@ -127,6 +127,7 @@ struct Run {
   }
   GenerationReport generation;
   SustainedReport sustained;
+  SessionOptions session_options;
   std::unique_ptr<Session> s;
   int main();
   int generate();
@@ -143,6 +144,8 @@ int Run::generate() {
   c.warmup = o.warmup;
   c.iterations = o.iterations;
   c.min_seconds = o.min_seconds;
+  c.max_seq_len = metadata_int(o.program, session_options, "get_max_seq_len");
+  c.vocab_size = metadata_int(o.program, session_options, "get_vocab_size");
   GenerateFailure f = run_generation(*s, c, &generation);
   if (f.code != 0) return finish(f.code, f.name, f.message);
   r.generation = &generation;
@@ -156,7 +159,7 @@ int Run::generate() {
 int Run::main() {
   r.options = &o;
   r.program_path = o.program;
-  SessionOptions so;
+  SessionOptions& so = session_options;
   so.kernels = o.kernels == "optimized" ? KernelSet::Optimized : KernelSet::Portable;
   so.threads = o.threads;
   so.data_path = o.data;

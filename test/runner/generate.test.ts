@@ -35,9 +35,14 @@ function etrun(args: readonly string[]): Finished {
 
 const show = (r: Finished): string => `exit ${r.code}\nstderr: ${r.stderr}\nstdout: ${r.stdout.slice(0, 2000)}`;
 
-/** The counting decoder; `startPos` makes input_pos a [1] start position instead of [T]. */
-function counter(startPos = false): Uint8Array {
+/** The counting decoder; `startPos` makes input_pos a [1] start position instead of [T];
+ * `maxSeqLen` adds the metadata method ExecuTorch's LLM export has. */
+function counter(startPos = false, maxSeqLen?: number): Uint8Array {
   const b = new ProgramBuilder();
+  if (maxSeqLen !== undefined) {
+    const meta = b.method('get_max_seq_len');
+    meta.output(meta.int(maxSeqLen));
+  }
   const m = b.method('forward');
   m.input({ dtype: 'int64', shape: [1, BOUND], dynamism: 'dynamic_bound' });
   m.input(startPos ? { dtype: 'int64', shape: [1] } : { dtype: 'int64', shape: [BOUND], dynamism: 'dynamic_bound' });
@@ -104,6 +109,17 @@ test('a method whose input_pos is a [1] start position is driven too', async (t)
   const r = etrun([await written(t, counter(true)), '--generate', '4,3', '--warmup', '0', '--iterations', '1']);
   t.is(r.code, 0, show(r));
   t.deepEqual(r.doc!.generation!.tokens, [1, 1, 1]);
+});
+
+test('a get_max_seq_len() method sets the bound on P + G', async (t) => {
+  const file = await written(t, counter(false, 6));
+  const ok = etrun([file, '--generate', '2,4', '--warmup', '0', '--iterations', '1']);
+  t.is(ok.code, 0, show(ok));
+  t.is(ok.doc!.generation!.max_seq_len, 6);
+  t.deepEqual(ok.doc!.generation!.tokens, [1, 1, 1, 1]);
+  const over = etrun([file, '--generate', '2,5']);
+  t.is(over.code, 2, show(over));
+  t.regex(over.stderr, /P \+ G = 7 tokens exceed the cache's bound of 6 positions \(get_max_seq_len\(\)\)/);
 });
 
 test('P + G beyond the bound, a prompt too long for one call, a token outside the vocabulary: exit 2', async (t) => {
