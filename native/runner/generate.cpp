@@ -164,13 +164,14 @@ std::vector<int64_t> seeded_prompt(uint64_t seed, int count, int64_t vocab_size)
   return ids;
 }
 
-int64_t metadata_int(const std::string& path, const SessionOptions& options, const char* method) {
+int64_t metadata_int(const Session& s, const std::string& path, const SessionOptions& options, const char* method) {
+  bool present = false;
+  for (const std::string& name : s.method_names()) present = present || name == method;
+  if (!present) return 0;  // without opening the file again (which hashes all of it)
   Diag diag;
   std::unique_ptr<Session> meta;
   if (Session::open_file(path, options, &meta, &diag) != Error::Ok) return 0;
-  bool present = false;
-  for (const std::string& name : meta->method_names()) present = present || name == method;
-  if (!present || meta->load_method(method, &diag) != Error::Ok || meta->execute(&diag) != Error::Ok) return 0;
+  if (meta->load_method(method, &diag) != Error::Ok || meta->execute(&diag) != Error::Ok) return 0;
   std::vector<TensorData> outs = meta->outputs_data();
   if (outs.size() != 1 || outs[0].dtype != ScalarType::Long || outs[0].bytes.size() != 8 || !outs[0].shape.empty()) return 0;
   int64_t v = 0;

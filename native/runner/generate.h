@@ -39,10 +39,10 @@ struct GenerateConfig {
   int64_t vocab_size = 0;
 };
 
-// The int a metadata method of the program at `path` returns (0 when the program has no such
-// method, or it returns something else). Loads the program a second time, so the method under
-// test keeps its state.
-int64_t metadata_int(const std::string& path, const SessionOptions& options, const char* method);
+// The int a metadata method returns (0 when the program of `s` has no such method, or it
+// returns something else). Runs it in a second load of the program at `path`, so the method
+// loaded in `s` keeps its state.
+int64_t metadata_int(const Session& s, const std::string& path, const SessionOptions& options, const char* method);
 
 struct GenerationReport {
   int prompt_tokens = 0, generated_tokens = 0;

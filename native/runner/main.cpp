@@ -144,8 +144,8 @@ int Run::generate() {
   c.warmup = o.warmup;
   c.iterations = o.iterations;
   c.min_seconds = o.min_seconds;
-  c.max_seq_len = metadata_int(o.program, session_options, "get_max_seq_len");
-  c.vocab_size = metadata_int(o.program, session_options, "get_vocab_size");
+  c.max_seq_len = metadata_int(*s, o.program, session_options, "get_max_seq_len");
+  c.vocab_size = metadata_int(*s, o.program, session_options, "get_vocab_size");
   GenerateFailure f = run_generation(*s, c, &generation);
   if (f.code != 0) return finish(f.code, f.name, f.message);
   r.generation = &generation;
