@@ -101,6 +101,8 @@ test('schema properties, required keys and the TypeScript sample agree at every 
     for (const key of keys) walk(s.properties[key]!, (value as Json)[key], `${where}/${key}`);
   };
   walk(schema, validRunnerResult(), '');
+  // The objects a plain run leaves null, filled: --generate and --sustained.
+  walk(schema, { ...validRunnerResult(), generation: generation(), sustained: sustained(2) }, '');
 });
 
 const required = schema.required ?? [];
