@@ -8,11 +8,13 @@
 #include <sstream>
 
 #include "runner/exit_codes.h"
+#include "runner/generate.h"
 #include "runner/json.h"
 #include "runner/options.h"
 #include "runner/report.h"
 #include "runner/session.h"
 #include "runner/sha256.h"
+#include "runner/sustained.h"
 #include "runtime/platform.h"
 
 namespace etb {
@@ -20,6 +22,8 @@ namespace runner {
 namespace {
 
 constexpr double kMinSampleNs = 20000;  // shorter executes are timed in batches
+// A sustained run lasts minutes: 1 ms samples keep its JSON to about 1,000 samples a second.
+constexpr double kSustainedMinSampleNs = 1e6;
 
 double now_ms() { return double(etb_platform_ticks()) / 1e6; }
 
@@ -121,13 +125,41 @@ struct Run {
   int fail_with(Error e, bool at_execute) {
     return finish(exit_code_for(e, at_execute), error_name(e), diag.has_message ? diag.message : error_name(e));
   }
+  GenerationReport generation;
+  SustainedReport sustained;
+  SessionOptions session_options;
+  std::unique_ptr<Session> s;
   int main();
+  int generate();
 };
+
+// --generate P,G: the repetitions of runner/generate.h instead of the timed loop; its decode
+// calls (or, with G = 1, its prefill calls) are also latency_ms' samples.
+int Run::generate() {
+  GenerateConfig c;
+  c.prompt_tokens = o.generate_prompt;
+  c.generated_tokens = o.generate_tokens;
+  c.prompt = o.prompt;
+  c.seed = r.inputs.rfind("random:", 0) == 0 ? strtoull(r.inputs.c_str() + 7, nullptr, 10) : 0;
+  c.warmup = o.warmup;
+  c.iterations = o.iterations;
+  c.min_seconds = o.min_seconds;
+  c.max_seq_len = metadata_int(*s, o.program, session_options, "get_max_seq_len");
+  c.vocab_size = metadata_int(*s, o.program, session_options, "get_vocab_size");
+  GenerateFailure f = run_generation(*s, c, &generation);
+  if (f.code != 0) return finish(f.code, f.name, f.message);
+  r.generation = &generation;
+  r.samples_ms = generation.decode_ms.empty() ? generation.ttft_ms : generation.decode_ms;
+  r.batch = 1;
+  r.measured = true;
+  r.temp_allocator_peak_bytes = s->temp_allocator_peak_bytes();
+  return finish(0, "", "");
+}
 
 int Run::main() {
   r.options = &o;
   r.program_path = o.program;
-  SessionOptions so;
+  SessionOptions& so = session_options;
   so.kernels = o.kernels == "optimized" ? KernelSet::Optimized : KernelSet::Portable;
   so.threads = o.threads;
   so.data_path = o.data;
@@ -146,8 +178,9 @@ int Run::main() {
       }
     }
     if (r.inputs.empty()) r.inputs = o.inputs.empty() ? "random:0" : o.inputs;
+    // A generation's prompt is seeded (random:SEED) or given, never a bundled case.
+    if (o.generate_prompt > 0) r.inputs = o.inputs.empty() ? "random:0" : o.inputs;
   }
-  std::unique_ptr<Session> s;
   double t0 = now_ms();
   Error e = Session::open_file(o.program, so, &s, &diag);
   r.load_ms = now_ms() - t0;
@@ -166,6 +199,7 @@ int Run::main() {
   r.planned_bytes = s->planned_bytes();
   r.method_allocator_bytes = s->method_allocator_bytes();
 
+  if (o.generate_prompt > 0) return generate();
   bool all_pass = true;
   if (r.inputs == "bundled") {
     uint32_t cases = s->num_cases();
@@ -218,10 +252,18 @@ int Run::main() {
     if ((e = s->execute(&diag)) != Error::Ok) return fail_with(e, true);
     single_ns = double(etb_platform_ticks() - a);
   }
-  int batch = single_ns >= kMinSampleNs || single_ns <= 0 ? 1 : int(kMinSampleNs / single_ns) + 1;
+  const double min_ns = o.sustained_seconds > 0 ? kSustainedMinSampleNs : kMinSampleNs;
+  int batch = single_ns >= min_ns || single_ns <= 0 ? 1 : int(min_ns / single_ns) + 1;
   r.batch = batch;
   double start = now_ms();
-  while (int(r.samples_ms.size()) < o.iterations || (now_ms() - start) / 1000.0 < o.min_seconds) {
+  if (o.sustained_seconds > 0) {
+    // Instead of --iterations / --min-seconds: back to back for that long, in windows.
+    if ((e = run_sustained(*s, batch, o.sustained_seconds, o.window_seconds, &r.samples_ms, &sustained, &diag)) != Error::Ok) {
+      return fail_with(e, true);
+    }
+    r.sustained = &sustained;
+  }
+  while (o.sustained_seconds <= 0 && (int(r.samples_ms.size()) < o.iterations || (now_ms() - start) / 1000.0 < o.min_seconds)) {
     if ((e = s->restore_inputs(&diag)) != Error::Ok) return fail_with(e, false);
     uint64_t a = etb_platform_ticks();
     for (int k = 0; k < batch; k++) {
@@ -270,7 +312,13 @@ const char kUsage[] =
     "  --print-outputs                add the outputs to the JSON\n"
     "  --json FILE                    write the JSON to FILE instead of standard output\n"
     "  --inject-slowdown PCT          VALIDATION ONLY: busy-wait PCT% of each execute's time after it\n"
-    "                                 (a known slowdown for bench/regressions.mjs; recorded in config)\n"    "etrun --capabilities             JSON: runtime version, ISA features, kernel sets, operators, backends\n"
+    "                                 (a known slowdown for bench/regressions.mjs; recorded in config)\n"
+    "  --generate P,G                 language model: prompt of P tokens in one call, then greedy decode\n"
+    "                                 to G tokens; repeated --iterations times, KV cache reset each time\n"
+    "  --prompt ID,ID,...             the P prompt token ids (default: seeded by --inputs random:SEED)\n"
+    "  --sustained SECONDS            execute back to back that long; latency and device conditions\n"
+    "  --window SECONDS               per window (default 1), in the JSON's sustained field\n"
+    "etrun --capabilities             JSON: runtime version, ISA features, kernel sets, operators, backends\n"
     "etrun --version | --help\n"
     "Prints one JSON document (native/runner/result.schema.json). Exit codes: 0 ran and passed,\n"
     "2 usage, 3 bad program or input, 4 unsupported operator/dtype/backend, 5 kernel or delegate\n"

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/options_lm.h"
+
 namespace etb {
 namespace runner {
 namespace {
@@ -86,7 +88,10 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
       if (!need(&v)) return false;
       if (!parse_double(v, 0, &o->inject_slowdown_pct) || o->inject_slowdown_pct > 1000) return bad("'" + v + "' (percent, 0..1000)");
     } else if (arg == "--min-seconds") { if (!need(&v)) return false; if (!parse_double(v, 0, &o->min_seconds)) return bad("'" + v + "' (seconds >= 0)"); }
-    else if (arg == "--inputs") {
+    else if (arg == "--generate" || arg == "--prompt" || arg == "--sustained" || arg == "--window") {
+      if (!need(&v)) return false;
+      if (!parse_lm_option(arg, v, o, error)) return false;
+    } else if (arg == "--inputs") {
       if (!need(&o->inputs)) return false;
       if (o->inputs.rfind("random:", 0) == 0) {
         std::string seed = o->inputs.substr(7);
@@ -110,6 +115,7 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
       return false;
     }
   }
+  if (!check_lm_options(*o, error)) return false;
   if (!o->capabilities && !o->version && !o->help && o->program.empty()) {
     *error = "no program given (etrun PROGRAM.pte|PROGRAM.bpte [flags])";
     return false;

@@ -21,6 +21,13 @@ struct Options {
   // Validation only (bench/regressions.mjs): busy-wait after each execute for this percent of
   // its own time, a known proportional slowdown. Recorded in the JSON config.
   double inject_slowdown_pct = 0;
+  // --generate P,G (runner/generate.h): 0 when not given. --prompt gives the P tokens.
+  int generate_prompt = 0;
+  int generate_tokens = 0;
+  std::vector<int64_t> prompt;
+  // --sustained SECONDS (runner/sustained.h): 0 when not given; --window sets the window.
+  double sustained_seconds = 0;
+  double window_seconds = 1;
   std::string inputs;  // empty: bundled for .bpte, random:0 otherwise
   int case_index = 0;
   double rtol = 1e-5;

@@ -158,7 +158,11 @@ std::string report_json(const Report& r) {
   }
   w.key("delegate_fraction");
   if (r.has_profile && total_ns > 0) w.value(double(delegate_ns) / double(total_ns)); else w.null();
-  w.key("cycles").null().key("trials").null().key("conditions").null().key("generation").null();
+  w.key("cycles").null().key("trials").null().key("conditions").null().key("generation");
+  if (r.generation != nullptr) write_generation(w, *r.generation); else w.null();
+  // An extension of version 1 (docs/cli.md): consumers that do not know it ignore it.
+  w.key("sustained");
+  if (r.sustained != nullptr) write_sustained(w, *r.sustained); else w.null();
   w.key("error");
   if (r.error_code != 0) {
     w.begin_object().key("code").value(r.error_code).key("name").value(r.error_name);

@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "runner/generate.h"
 #include "runner/options.h"
 #include "runner/session.h"
 #include "runner/stats.h"
+#include "runner/sustained.h"
 
 namespace etb {
 namespace runner {
@@ -34,6 +36,9 @@ struct Report {
   std::vector<TensorData> outputs;
   bool has_profile = false;
   std::vector<InstructionProfile> profile;
+  // --generate and --sustained (null in the JSON when not set).
+  const GenerationReport* generation = nullptr;
+  const SustainedReport* sustained = nullptr;
   int error_code = 0;  // exit code of the error, 0 when none
   std::string error_name, error_message;
 };

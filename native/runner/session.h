@@ -106,6 +106,10 @@ class Session {
   size_t temp_allocator_peak_bytes() const { return temp_alloc_.peak(); }
   const std::string& sha256() const { return sha256_; }
   size_t num_instructions() const { return method_ ? method_->num_instructions() : 0; }
+  // The program and the loaded method's planned arenas, for runner features that read the
+  // plan or reset state between runs (runner/mutable_buffers.h).
+  const Program& program() const { return *program_; }
+  const PlannedMemory& planned_memory() const { return planned_; }
 
  private:
   Session() = default;

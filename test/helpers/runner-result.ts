@@ -44,6 +44,7 @@ export function validRunnerResult(): RunnerResult {
     trials: null,
     conditions: null,
     generation: null,
+    sustained: null,
     error: null,
   };
 }

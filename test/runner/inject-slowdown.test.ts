@@ -48,6 +48,11 @@ test('--inject-slowdown rejects bad values with exit 2 naming the flag', (t) => 
     t.is(done.code, RUNNER_EXIT_CODES.USAGE, `value '${bad}': ${done.stderr}`);
     t.regex(done.stderr, /--inject-slowdown/);
   }
+  for (const mode of [['--generate', '2,2'], ['--sustained', '1']]) {
+    const done = run(['/nonexistent.pte', '--inject-slowdown', '5', ...mode]);
+    t.is(done.code, RUNNER_EXIT_CODES.USAGE, done.stderr);
+    t.regex(done.stderr, new RegExp(`--inject-slowdown applies to the timed loop only, not to ${mode[0]}`));
+  }
   const help = run(['--help']);
   t.regex(help.stdout, /--inject-slowdown PCT\s+VALIDATION ONLY/);
 });

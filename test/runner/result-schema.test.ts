@@ -4,7 +4,9 @@ import {
   RunnerResultInvalidError,
   packagePath,
   validateRunnerResult,
+  type GenerationStats,
   type RunnerResult,
+  type SustainedRun,
 } from '../../native/runner/index.js';
 import { validRunnerResult } from '../helpers/runner-result.js';
 
@@ -72,8 +74,13 @@ test('a document without an error must carry its measurements', (t) => {
   t.true(violations.some((v) => v.startsWith('/load_ms')), violations.join('\n'));
 });
 
-/** Every object in the schema lists all its properties as required, and they are exactly the
- * keys of the typed sample: result.ts and the schema name the same fields. */
+/** Top-level fields added to version 1 after its release (docs/cli.md): etrun writes them,
+ * other producers (the microcontroller firmware) may leave them out. */
+const EXTENSIONS = ['sustained'];
+
+/** Every object in the schema lists all its properties as required (the top level all but the
+ * extensions), and they are exactly the keys of the typed sample: result.ts and the schema name
+ * the same fields. */
 test('schema properties, required keys and the TypeScript sample agree at every level', (t) => {
   const resolve = (node: SchemaNode): SchemaNode => {
     if (node.$ref !== undefined) return resolve(schema.$defs[node.$ref.replace('#/$defs/', '')] ?? {});
@@ -88,11 +95,14 @@ test('schema properties, required keys and the TypeScript sample agree at every 
     }
     if (s.properties === undefined || value === null || typeof value !== 'object') return;
     const keys = Object.keys(s.properties).sort();
-    t.deepEqual([...(s.required ?? [])].sort(), keys, `${where}: every property is required`);
+    const optional = where === '' ? EXTENSIONS : [];
+    t.deepEqual([...(s.required ?? [])].sort(), keys.filter((k) => !optional.includes(k)), `${where}: every property is required`);
     t.deepEqual(Object.keys(value).sort(), keys, `${where}: the sample has exactly the schema's keys`);
     for (const key of keys) walk(s.properties[key]!, (value as Json)[key], `${where}/${key}`);
   };
   walk(schema, validRunnerResult(), '');
+  // The objects a plain run leaves null, filled: --generate and --sustained.
+  walk(schema, { ...validRunnerResult(), generation: generation(), sustained: sustained(2) }, '');
 });
 
 const required = schema.required ?? [];
@@ -138,6 +148,47 @@ test('a delegate fraction above 1', wrong, (d) => { d['delegate_fraction'] = 1.5
 test('an error code outside the contract', wrong, (d) => { d['error'] = { code: 1, name: 'X', message: '' }; }, '/error');
 test('an error without a message', wrong, (d) => { d['error'] = { code: 4, name: 'Unsupported' }; }, '/error');
 test('generation with a missing field', wrong, (d) => { d['generation'] = { prompt_tokens: 8, generated_tokens: 8, ttft_ms: 1, prefill_tokens_per_s: 1 }; }, '/generation');
+test('a ttft_ms that is a number, not a distribution', wrong, (d) => { d['generation'] = { ...generation(), ttft_ms: 12.5 }; }, '/generation');
+test('a negative generated token id', wrong, (d) => { d['generation'] = { ...generation(), tokens: [3, -1] }; }, '/generation');
+test('a sustained window without samples', wrong, (d) => { d['sustained'] = sustained(0); }, '/sustained');
+test('a load average of two numbers', wrong, (d) => {
+  const s = sustained(3);
+  s.windows[0]!.conditions.loadavg = [1, 2] as unknown as [number, number, number];
+  d['sustained'] = s;
+}, '/sustained');
+
+function generation(): GenerationStats {
+  return {
+    prompt_tokens: 6, generated_tokens: 4,
+    ttft_ms: { samples: [110, 112], min: 110, p50: 110, p90: 112, p99: 112, mean: 111, stddev: 1.41 },
+    prefill_tokens_per_s: 54.5, decode_tokens_per_s: 17.2, kv_cache_bytes: 786_432, vocab_size: 4096, max_seq_len: 128,
+    prompt: [1, 523, 2047, 88, 3001, 4095], tokens: [3932, 2282, 3950, 1288], repeatable: true,
+  };
+}
+
+function sustained(n: number): SustainedRun {
+  return {
+    seconds: 2, window_s: 1,
+    windows: [
+      { t_s: 0, end_s: 1.0, n, p50_ms: 4.2, p90_ms: 5.1, conditions: { thermal: [{ zone: 'thermal_zone0', type: 'x86_pkg_temp', celsius: 51 }], cpu_freq_khz: [{ cpu: 0, khz: 2_400_000 }], loadavg: [0.5, 0.4, 0.3] } },
+      { t_s: 1.0, end_s: 2.01, n: 3, p50_ms: 4.3, p90_ms: 5.0, conditions: { thermal: null, cpu_freq_khz: null, loadavg: null } },
+    ],
+  };
+}
+
+test('accepts a language-model run and a sustained run', (t) => {
+  const value = doc();
+  Object.assign(value, { generation: generation(), sustained: sustained(5) });
+  t.deepEqual(violationsOf(value), []);
+  Object.assign(value, { generation: { ...generation(), decode_tokens_per_s: null, generated_tokens: 1, tokens: [3932] } });
+  t.deepEqual(violationsOf(value), [], 'one generated token: no decode rate');
+});
+
+test('accepts a document without the sustained extension (producers older than it, the firmware)', (t) => {
+  const value = doc();
+  delete value['sustained'];
+  t.deepEqual(violationsOf(value), []);
+});
 
 test('lists every violation, each with its JSON pointer', (t) => {
   const value = doc();
