@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import {
   DeviceState, JobState as PbJobState, RunState as PbRunState,
   type Device, type Job, type JobResult, type OrchestratorMessage, type ProgramRef, type Run, type RunEvent, type RuntimeBuild,
-  type SubmitRunRequest,
+  type SubmitRunRequest, type TrialPolicy,
 } from '../proto/index.js';
 import { LOST_PREFIX } from '../proto/index.js';
 import type { ArtifactStore } from './artifacts.js';
@@ -75,6 +75,7 @@ export class Farm {
   private lastCompactionMs = -Infinity;
   /** Submit time of runs not yet dispatched, for the submit-to-first-dispatch metric. */
   readonly firstDispatchMs = new Map<string, number>();
+  private readonly trialPolicies = new Map<string, TrialPolicy | undefined>();
 
   constructor(readonly store: Store, readonly artifacts: ArtifactStore, options: Partial<FarmOptions> = {}) {
     const merged = { ...DEFAULT_FARM_OPTIONS, ...options };
@@ -383,7 +384,7 @@ export class Farm {
               value: {
                 jobId: leased.id, attempt: leased.attempt, runId: leased.runId, deviceId: device.id, program: leased.program,
                 method: leased.method, config: leased.config, timeoutMs: leased.timeoutMs, memoryLimitBytes: leased.memoryLimitBytes,
-                runtime: leased.runtime ?? undefined,
+                runtime: leased.runtime ?? undefined, trialPolicy: await this.trialPolicyOf(leased.runId),
               },
             },
           });
@@ -392,6 +393,15 @@ export class Farm {
         }
       }
     }
+  }
+
+  /** The run's trial policy, which every offer of its jobs carries (runs never change once stored). */
+  private async trialPolicyOf(runId: string): Promise<TrialPolicy | undefined> {
+    if (this.trialPolicies.has(runId)) return this.trialPolicies.get(runId);
+    const policy = (await this.store.getRun(runId))?.request.trialPolicy;
+    if (this.trialPolicies.size >= 1024) this.trialPolicies.clear();
+    this.trialPolicies.set(runId, policy);
+    return policy;
   }
 
   private async housekeeping(): Promise<void> {
