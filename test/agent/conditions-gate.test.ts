@@ -93,7 +93,7 @@ test('the gate waits while the tree is too hot, then passes once it cools', asyn
   const root = await tempDir(t, 'etb-gate-');
   await fakeTree(root, 60000);
   const cool = setTimeout(() => void put(root, 'sys/class/thermal/thermal_zone0/temp', '45000'), 300);
-  const outcome = await passGate('board', () => hostConditions(root), hot);
+  const outcome = await passGate('board', async () => ({ ...(await hostConditions(root)) }), hot);
   clearTimeout(cool);
   t.false(outcome.gate.timed_out);
   t.true(outcome.gate.waited_ms >= 250, String(outcome.gate.waited_ms));
@@ -104,7 +104,7 @@ test('the gate waits while the tree is too hot, then passes once it cools', asyn
 test('the gate gives up at its bound and the trial runs anyway, marked timed out', async (t) => {
   const root = await tempDir(t, 'etb-gate-hot-');
   await fakeTree(root, 60000);
-  const outcome = await passGate('board', () => hostConditions(root), { ...hot, timeoutMs: 300 });
+  const outcome = await passGate('board', async () => ({ ...(await hostConditions(root)) }), { ...hot, timeoutMs: 300 });
   t.true(outcome.gate.timed_out);
   t.true(outcome.gate.waited_ms >= 200 && outcome.gate.waited_ms < 2000, String(outcome.gate.waited_ms));
   t.is(outcome.conditions?.['max_temperature_c'], 60);
