@@ -15,7 +15,7 @@ import { incapability, matchesSelector, runtimeMismatch } from './matching.js';
 import { expandRun } from './plan.js';
 import { RequestError } from './errors.js';
 import { programFacts } from './program-facts.js';
-import { computeStats } from './stats.js';
+import { checkTrialPolicy, storedStats } from './trials.js';
 import type { JobRow, RunRow, Store } from './store/store.js';
 
 export { RequestError } from './errors.js';
@@ -117,6 +117,7 @@ export class Farm {
   async submitRun(request: SubmitRunRequest): Promise<RunRow> {
     if (request.programs.length === 0) throw new RequestError('a run needs at least one program');
     if (request.devices.length === 0) throw new RequestError('a run needs a device selector (all, an id, KEY=VALUE or any:SELECTOR)');
+    checkTrialPolicy(request.trialPolicy);
     const programs: ProgramRef[] = [];
     for (const p of request.programs) {
       let data: Buffer;
@@ -194,7 +195,7 @@ export class Farm {
     return {
       id: j.id, runId: j.runId, program: j.program, method: j.method, deviceId: j.leaseDevice ?? j.deviceId ?? '', selector: j.selector,
       config: j.config, runtime: j.runtime ?? undefined, state: STATE_TO_PB[j.state], attempt: j.attempt, reason: j.reason, result: stored?.result,
-      stats: stored === null ? undefined : stored.samples.length > 0 ? computeStats(stored.samples) : stored.summary ?? undefined,
+      stats: stored === null ? undefined : storedStats(stored),
     };
   }
 
