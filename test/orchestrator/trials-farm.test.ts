@@ -45,7 +45,7 @@ test.serial('a job with --trials 4..6 launches etrun several times; the farm sto
   const document = JSON.parse(r.runnerJson) as { trials: unknown[]; latency_ms: { samples: number[]; p50: number } };
   t.is(document.trials.length, 4);
   t.is(document.latency_ms.samples.length, 60);
-  t.is(document.latency_ms.p50, job.stats?.p50);
+  t.is(document.latency_ms.p50, job.stats!.p50);
   t.like(JSON.parse(r.conditionsJson), { trials: { trials: 4, stop: 'min-trials' } });
 });
 
