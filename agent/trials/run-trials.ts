@@ -53,10 +53,7 @@ export async function runTrials(o: RunTrialsOptions): Promise<TrialsRun> {
     // The gate may use at most half of what is left of the job's time, so a trial still fits.
     const gate = o.gate ?? NO_GATE;
     const passed = await passGate(o.device.kind, () => o.driver.conditions(o.device), { ...gate, timeoutMs: Math.min(gate.timeoutMs, Math.max(0, remainingMs / 2)) }, { signal: o.signal });
-    if (o.signal.aborted) {
-      stop = 'cancelled';
-      break;
-    }
+    // An abort (cancel, the agent's backstop) is left to the driver, which answers CANCELLED.
     const trialStarted = performance.now();
     const outcome = await o.driver.run(o.device, { ...o.job, timeoutMs: Math.max(1, Math.round(o.job.timeoutMs - elapsedMs())) }, o.signal);
     lastTrialMs = performance.now() - trialStarted;
