@@ -14,7 +14,7 @@ export interface RawTrialOptions {
 /** `N` or `MIN..MAX` (MAX may be left out: `MIN..`) as [min, max|null]. */
 function range(flag: string, value: string | number, integer: boolean): [number, number | null] {
   const text = String(value).trim();
-  const m = /^([\d.]+)(?:\.\.([\d.]*))?$/.exec(text);
+  const m = /^(\d+(?:\.\d+)?)(\.\.(\d+(?:\.\d+)?)?)?$/.exec(text);
   const parse = (s: string): number => {
     const n = Number(s);
     if (s === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isSafeInteger(n))) {
@@ -25,7 +25,7 @@ function range(flag: string, value: string | number, integer: boolean): [number,
   if (m === null) return [parse(''), null];
   const lo = parse(m[1]!);
   if (m[2] === undefined) return [lo, lo];
-  return [lo, m[2] === '' ? null : parse(m[2])];
+  return [lo, m[3] === undefined ? null : parse(m[3])];
 }
 
 /**
@@ -37,7 +37,7 @@ export function compileTrialOptions(raw: RawTrialOptions): TrialPolicy | null {
   const [minTrials, maxTrials] = raw.trials === undefined ? [1, null] : range('trials', raw.trials, true);
   if (minTrials < 1) throw new UsageError(`--trials must be at least 1, got '${String(raw.trials)}'`);
   const target = raw['target-ci'] === undefined ? 0 : Number(String(raw['target-ci']).replace(/%$/, ''));
-  if (!Number.isFinite(target) || target <= 0) throw new UsageError(`--target-ci must be a percentage > 0 (e.g. 1 for +-1%), got '${String(raw['target-ci'])}'`);
+  if (raw['target-ci'] !== undefined && (!Number.isFinite(target) || target <= 0)) throw new UsageError(`--target-ci must be a percentage > 0 (e.g. 1 for +-1%), got '${String(raw['target-ci'])}'`);
   const [minSeconds, maxSeconds] = raw['trial-seconds'] === undefined ? [0, null] : range('trial-seconds', raw['trial-seconds'], false);
   const policy: TrialPolicy = { minTrials, maxTrials: maxTrials ?? 0, targetCiPct: target, minSeconds, maxSeconds: maxSeconds ?? 0 };
   try {

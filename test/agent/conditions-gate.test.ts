@@ -2,7 +2,7 @@
 // remote drivers' parser) and the gate before a trial: it waits while the device is too hot,
 // then runs; or gives up at its bound and says so. Timeouts here are short on purpose.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { HostDriver } from '../../agent/index.js';
@@ -15,9 +15,11 @@ import type { DeviceDriver, DriverOutcome } from '../../agent/index.js';
 import { ResultStatus, type Device } from '../../proto/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
+/** Writes a file of the fake tree atomically (a gate polling it never sees it half written). */
 async function put(root: string, file: string, text: string): Promise<void> {
   await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-  await writeFile(path.join(root, file), `${text}\n`);
+  await writeFile(`${path.join(root, file)}.part`, `${text}\n`);
+  await rename(`${path.join(root, file)}.part`, path.join(root, file));
 }
 
 /** A two-cluster board: cpu0 little (powersave), cpu1 big (performance, capped at 1.8 GHz), two zones, a battery. */
@@ -133,9 +135,20 @@ test('every trial record carries its conditions and how long its gate waited', a
   });
   t.is(trials.length, 2);
   t.true(trials[0]!.waited_ms >= 150, 'the first trial waited for the board to cool');
-  t.true(trials[1]!.waited_ms < 150, 'the second did not');
+  t.like(trials[1]!.conditions, { gate: { waited_for: [], timed_out: false } }, 'the second did not wait (its first reading passed)');
+  t.like(trials[0]!.conditions, { gate: { waited_for: ['temperature 60 C > 50 C'] } });
   t.like(trials[0]!.conditions, { max_temperature_c: 45, affinity: { cpus: [1] }, gate: { kind: 'board', timed_out: false } });
   t.deepEqual(trials.map((tr) => tr.median_ms), [2, 2]);
   t.deepEqual(outcome.samplesMs, [1, 2, 3, 2, 2, 3]);
   t.deepEqual(JSON.parse(outcome.trialsJson).map((r: { index: number; waited_ms: number }) => r.index), [0, 1]);
+});
+
+test('host CPU pinning: the last CPUs for one device, nothing for several, configured CPUs as given', async (t) => {
+  const { chooseCpus } = await import('../../agent/drivers/host/affinity.js');
+  t.deepEqual(chooseCpus('auto', 1, 1, 8), { cpus: [7], how: 'taskset', why: 'auto: the last CPUs' });
+  t.deepEqual(chooseCpus('auto', 2, 1, 8).cpus, [6, 7]);
+  t.is(chooseCpus('auto', 1, 2, 8).cpus, null, 'two host devices would share the core');
+  t.is(chooseCpus('auto', 16, 1, 8).cpus, null);
+  t.is(chooseCpus('off', 1, 1, 8).cpus, null);
+  t.deepEqual(chooseCpus([0, 2], 1, 3, 8).cpus, [0, 2]);
 });

@@ -2,7 +2,9 @@
 // SQLite store, agent over gRPC) to the real host driver and the real etrun; the stored result
 // holds several trials with their conditions, every raw sample, and trial-aware statistics.
 
+import os from 'node:os';
 import test from 'ava';
+import { findTaskset } from '../../agent/drivers/host/affinity.js';
 import { startEmbeddedFarm } from '../../cli/farm/embedded.js';
 import { JobState, ResultStatus } from '../../proto/index.js';
 import { storedStats, trialMedians, trialStats, median } from '../../orchestrator/trials.js';
@@ -32,7 +34,11 @@ test.serial('a job with --trials 4..6 launches etrun several times; the farm sto
     t.true(Number.isFinite(trial.waited_ms));
     t.like(trial.conditions, { gate: { kind: 'host', timed_out: false } });
     t.true(Array.isArray(trial.conditions['load_avg']), 'the host conditions are recorded per trial');
-    t.true('affinity' in trial.conditions, 'the CPU pinning is recorded');
+    // One host device and taskset on this Linux machine: etrun was pinned to the last CPU.
+    const cpus = os.cpus().length;
+    t.deepEqual(trial.conditions['affinity'], findTaskset() === null
+      ? { cpus: null, how: null, why: 'taskset not found' }
+      : { cpus: [cpus - 1], how: 'taskset', why: 'auto: the last CPUs' });
   }
   // Every raw sample is stored, in trial order.
   t.deepEqual(r.samplesMs, trials.flatMap((x) => x.samples_ms));
