@@ -10,29 +10,17 @@
 // is the median of trial medians; n, min, p90, p99, mean and stddev are over every sample. With
 // one trial (or none recorded) every field is over the samples, as before trials existed.
 
-import { TrialPolicyError, compileTrialPolicy, medianInterval } from '../agent/trials/index.js';
+import { TrialPolicyError, compileTrialPolicy, median, medianInterval, type TrialRecord } from '../agent/trials/index.js';
+
+export { median };
 import type { JobResult, Stats, TrialPolicy } from '../proto/index.js';
 import { RequestError } from './errors.js';
 import { computeStats, nearestRank } from './stats.js';
 
-/** One trial as stored in trials_json (the shared trial-record contract). */
-export interface StoredTrial {
-  index: number;
-  samples_ms: number[];
-  median_ms: number;
-  batch: number;
-  conditions: Record<string, unknown> | null;
-  waited_ms: number;
-}
+/** One trial as stored in trials_json (the shared trial-record contract; written by agent/trials). */
+export type StoredTrial = Omit<TrialRecord, 'duration_ms'> & { duration_ms?: number };
 
 type ResultLike = Pick<JobResult, 'trialsJson' | 'samplesMs'>;
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  if (n === 0) return NaN;
-  return n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-}
 
 /** Mean after dropping floor(fraction x n) values from each end. */
 export function trimmedMean(xs: readonly number[], fraction = 0.1): number {
