@@ -88,7 +88,8 @@ export class RemoteFarmDriver<D extends { id: string; unitId: string | null; sta
     if (run.status === 'LOST') throw new DeviceLostError(run.problem ?? `${device.id} went away mid-job`);
     const outcome = outcomeOf({ ...run, status: run.status }, false);
     // The driver pinned etrun to the big cluster where the device has one (bigCoreMask).
-    const mask = bigCoreMask(await this.remote.facts(d));
+    const facts = await this.remote.facts(d).catch(() => null);
+    const mask = facts === null ? null : bigCoreMask(facts);
     const affinity = { cpus_mask: mask, how: mask === null ? null : 'taskset', why: mask === null ? 'all cores alike' : 'the cores with the highest clock' };
     outcome.conditionsJson = JSON.stringify({ ...(outcome.conditionsJson === '' ? {} : JSON.parse(outcome.conditionsJson) as object), affinity });
     const abi = ARCH_ABI[prepared.runtime.arch] ?? prepared.runtime.arch;
