@@ -90,7 +90,7 @@ export class RemoteFarmDriver<D extends { id: string; unitId: string | null; sta
     // The driver pinned etrun to the big cluster where the device has one (bigCoreMask).
     const facts = await this.remote.facts(d).catch(() => null);
     const mask = facts === null ? null : bigCoreMask(facts);
-    const affinity = { cpus_mask: mask, how: mask === null ? null : 'taskset', why: mask === null ? 'all cores alike' : 'the cores with the highest clock' };
+    const affinity = { cpus_mask: mask, how: mask === null ? null : 'taskset', why: facts === null ? 'facts unknown' : mask === null ? 'all cores alike' : 'the cores with the highest clock' };
     outcome.conditionsJson = JSON.stringify({ ...(outcome.conditionsJson === '' ? {} : JSON.parse(outcome.conditionsJson) as object), affinity });
     const abi = ARCH_ABI[prepared.runtime.arch] ?? prepared.runtime.arch;
     return { ...outcome, status: signal.aborted ? ResultStatus.RESULT_STATUS_CANCELLED : outcome.status, runtime: outcome.runtime === undefined ? undefined : { ...outcome.runtime, abi } };
