@@ -227,7 +227,7 @@ export interface RuntimeConfig {
 export interface TrialPolicy {
   /** 0: 1 */
   minTrials: number;
-  /** 0: min_trials */
+  /** 0: min_trials, or 30 when target_ci_pct or min_seconds is set */
   maxTrials: number;
   /** relative half-width target, e.g. 1 for +-1%; 0: stop at min_trials */
   targetCiPct: number;
