@@ -12,6 +12,18 @@ import {
 } from '../proto/index.js';
 import { ArtifactCache } from './cache.js';
 import { DeviceLostError, type DeviceDriver } from './drivers/driver.js';
+import { DEFAULT_GATES, compileTrialPolicy, runTrials, type GateTable, type TrialsSummary } from './trials/index.js';
+
+/** The job's conditions (its first trial's) with how the trials ended, for people reading one result. */
+function withSummary(conditionsJson: string, summary: TrialsSummary): string {
+  let conditions: Record<string, unknown> = {};
+  try {
+    conditions = conditionsJson === '' ? {} : (JSON.parse(conditionsJson) as Record<string, unknown>);
+  } catch {
+    // a driver's unreadable record: the summary alone
+  }
+  return JSON.stringify({ ...conditions, trials: summary });
+}
 
 export interface AgentOptions {
   /** HOST:PORT of the orchestrator. */
@@ -29,6 +41,8 @@ export interface AgentOptions {
   /** Extra time past a job's own timeout before the agent gives up on its driver. */
   jobGraceMs?: number;
   log?: (line: string) => void;
+  /** Conditions thresholds per device kind (agent/trials/gate.ts); default DEFAULT_GATES. */
+  gates?: GateTable;
 }
 
 /** Errors that reconnecting cannot fix: the agent stops and says why. */
@@ -195,20 +209,26 @@ export class Agent extends EventEmitter {
       const runtimePath = build === null ? null : await this.fetchProgram(build.sha256, 'etrun', abort.signal, 'runtime');
       progress('preparing', 0.1);
       await target.driver.prepare(target.device, programPath);
-      const conditions = await target.driver.conditions(target.device);
+      const rules = compileTrialPolicy(offer.trialPolicy);
       progress('running', 0.2);
       // Backstop: a driver that ignores its own timeout is abandoned after a grace period.
       const backstop = setTimeout(() => abort.abort(), offer.timeoutMs + (this.options.jobGraceMs ?? 10_000));
-      const outcome = await target.driver.run(target.device, {
-        programPath, method: offer.method === '' ? null : offer.method, config: offer.config, timeoutMs: offer.timeoutMs,
-        memoryLimitBytes: Number(offer.memoryLimitBytes), rtol: offer.program.hasTolerances ? offer.program.rtol : null,
-        atol: offer.program.hasTolerances ? offer.program.atol : null, runtimePath,
-      }, abort.signal).finally(() => clearTimeout(backstop));
+      const { outcome, summary } = await runTrials({
+        driver: target.driver, device: target.device, rules, signal: abort.signal,
+        gate: (this.options.gates ?? DEFAULT_GATES)[target.device.kind] ?? null,
+        job: {
+          programPath, method: offer.method === '' ? null : offer.method, config: offer.config, timeoutMs: offer.timeoutMs,
+          memoryLimitBytes: Number(offer.memoryLimitBytes), rtol: offer.program.hasTolerances ? offer.program.rtol : null,
+          atol: offer.program.hasTolerances ? offer.program.atol : null, runtimePath,
+        },
+        onTrial: (i, r) => { if (r.maxTrials > 1) progress(`trial ${i + 1}/${r.maxTrials}`, 0.2 + (0.75 * i) / r.maxTrials); },
+      }).finally(() => clearTimeout(backstop));
+      if (rules.maxTrials > 1) this.log(`job ${offer.jobId}: ${summary.trials} trial(s), stopped by ${summary.stop}`);
       result = {
         ...outcome, jobId: offer.jobId, attempt: offer.attempt, deviceId: offer.deviceId,
         // The result names the build that made it; an uploaded one by its artifact hash.
         runtime: build === null ? outcome.runtime : { ...build, ...(outcome.runtime ?? {}), sha256: build.sha256, abi: build.abi },
-        conditionsJson: outcome.conditionsJson || (conditions === null ? '' : JSON.stringify(conditions)),
+        conditionsJson: withSummary(outcome.conditionsJson, summary),
       };
     } catch (error) {
       if (error instanceof DeviceLostError) {

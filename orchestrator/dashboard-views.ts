@@ -5,6 +5,7 @@
 import { Device, Job, JobState, ResultStatus, Run, RunState } from '../proto/index.js';
 import { RequestError, type Farm } from './farm.js';
 import { computeStats } from './stats.js';
+import { trialMedians, trialStats } from './trials.js';
 
 export interface MatrixCell {
   jobId: string;
@@ -88,7 +89,7 @@ export async function resultView(farm: Farm, jobId: string): Promise<unknown> {
   };
   return {
     ...matrixCell(job), runId: job.runId, attempt: job.attempt,
-    samplesMs: r?.samplesMs ?? [], stats: job.stats ?? null,
+    samplesMs: r?.samplesMs ?? [], stats: job.stats ?? null, trialStats: trialStats(r ?? null), trialMedians: trialMedians(r ?? null),
     loadMs: r?.loadMs ?? null, initMs: r?.initMs ?? null, durationMs: r?.durationMs ?? null,
     conditions: parse(r?.conditionsJson), runner: parse(r?.runnerJson), problem: r?.problem ?? '',
     // The store keeps latency samples per execute, not per operator: no op profile yet.
@@ -125,7 +126,7 @@ export async function trendsView(farm: Farm, limit: number, threshold: number): 
       const id = JSON.stringify([job.program?.sha256, job.method, job.deviceId, JSON.stringify(job.config)]);
       let s = series.get(id);
       if (s === undefined) series.set(id, (s = { program: cell.program, method: job.method, deviceId: job.deviceId, config: cell.config, points: [] }));
-      const stats = computeStats(r.samplesMs);
+      const stats = job.stats ?? computeStats(r.samplesMs); // trial-aware: p50 is the median of trial medians (orchestrator/trials.ts)
       const previous = s.points.at(-1);
       const ratio = previous === undefined ? null : stats.p50 / previous.p50Ms;
       const mark = ratio === null ? null : ratio > threshold ? 'regression' : ratio < 1 / threshold ? 'improvement' : null;

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import {
   DeviceState, JobState as PbJobState, RunState as PbRunState,
   type Device, type Job, type JobResult, type OrchestratorMessage, type ProgramRef, type Run, type RunEvent, type RuntimeBuild,
-  type SubmitRunRequest,
+  type SubmitRunRequest, type TrialPolicy,
 } from '../proto/index.js';
 import { LOST_PREFIX } from '../proto/index.js';
 import type { ArtifactStore } from './artifacts.js';
@@ -15,7 +15,7 @@ import { incapability, matchesSelector, runtimeMismatch } from './matching.js';
 import { expandRun } from './plan.js';
 import { RequestError } from './errors.js';
 import { programFacts } from './program-facts.js';
-import { computeStats } from './stats.js';
+import { checkTrialPolicy, storedStats } from './trials.js';
 import type { JobRow, RunRow, Store } from './store/store.js';
 
 export { RequestError } from './errors.js';
@@ -75,6 +75,7 @@ export class Farm {
   private lastCompactionMs = -Infinity;
   /** Submit time of runs not yet dispatched, for the submit-to-first-dispatch metric. */
   readonly firstDispatchMs = new Map<string, number>();
+  private readonly trialPolicies = new Map<string, TrialPolicy | undefined>();
 
   constructor(readonly store: Store, readonly artifacts: ArtifactStore, options: Partial<FarmOptions> = {}) {
     const merged = { ...DEFAULT_FARM_OPTIONS, ...options };
@@ -116,6 +117,7 @@ export class Farm {
   async submitRun(request: SubmitRunRequest): Promise<RunRow> {
     if (request.programs.length === 0) throw new RequestError('a run needs at least one program');
     if (request.devices.length === 0) throw new RequestError('a run needs a device selector (all, an id, KEY=VALUE or any:SELECTOR)');
+    checkTrialPolicy(request.trialPolicy);
     const programs: ProgramRef[] = [];
     for (const p of request.programs) {
       let data: Buffer;
@@ -194,7 +196,7 @@ export class Farm {
     return {
       id: j.id, runId: j.runId, program: j.program, method: j.method, deviceId: j.leaseDevice ?? j.deviceId ?? '', selector: j.selector,
       config: j.config, runtime: j.runtime ?? undefined, state: STATE_TO_PB[j.state], attempt: j.attempt, reason: j.reason, result: stored?.result,
-      stats: stored === null ? undefined : stored.samples.length > 0 ? computeStats(stored.samples) : stored.summary ?? undefined,
+      stats: stored === null ? undefined : storedStats(stored),
     };
   }
 
@@ -384,7 +386,7 @@ export class Farm {
               value: {
                 jobId: leased.id, attempt: leased.attempt, runId: leased.runId, deviceId: device.id, program: leased.program,
                 method: leased.method, config: leased.config, timeoutMs: leased.timeoutMs, memoryLimitBytes: leased.memoryLimitBytes,
-                runtime: leased.runtime ?? undefined,
+                runtime: leased.runtime ?? undefined, trialPolicy: await this.trialPolicyOf(leased.runId),
               },
             },
           });
@@ -393,6 +395,15 @@ export class Farm {
         }
       }
     }
+  }
+
+  /** The run's trial policy, which every offer of its jobs carries (runs never change once stored). */
+  private async trialPolicyOf(runId: string): Promise<TrialPolicy | undefined> {
+    if (this.trialPolicies.has(runId)) return this.trialPolicies.get(runId);
+    const policy = (await this.store.getRun(runId))?.request.trialPolicy;
+    if (this.trialPolicies.size >= 1024) this.trialPolicies.clear();
+    this.trialPolicies.set(runId, policy);
+    return policy;
   }
 
   private async housekeeping(): Promise<void> {

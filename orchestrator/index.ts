@@ -18,3 +18,4 @@ export { MIGRATIONS } from './store/migrations.js';
 export { computeStats, nearestRank } from './stats.js';
 export { matchesSelector, incapability, configKey } from './matching.js';
 export { programFacts, type ProgramFacts } from './program-facts.js';
+export { trialMedians, trialStats, trialsOf, resultStats, storedStats, type StoredTrial, type TrialStats } from './trials.js';

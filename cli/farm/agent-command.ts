@@ -9,6 +9,7 @@ import { RemoteFarmDriver } from '../../agent/drivers/remote/farm-driver.js';
 import { createSshDriver, type SshBoardConfig } from '../../agent/drivers/ssh/index.js';
 import type { Capabilities } from '../../proto/index.js';
 import { ExitError, UsageError } from '../errors.js';
+import { conditionOptions } from './agent-conditions.js';
 import type { CliIo } from '../io.js';
 import { etbenchHome, resolveToken } from './home.js';
 
@@ -29,6 +30,11 @@ one at a time per device, each in its own etrun process. Reconnects by itself.
   --sim N                    also advertise N simulated devices (testing the farm itself)
   --sim-job-ms N             how long a simulated job takes (default 2)
   --cache DIR                artifact cache (default $ETBENCH_HOME/cache)
+  --gate KIND:KEY=V,...      conditions thresholds before every trial, per device kind (repeatable):
+                             temp (C), load, battery (%), charging (yes|no), timeout (s), poll (s);
+                             none turns one check off, KIND:off the gate (defaults: docs/trials.md)
+  --affinity auto|off|CPUS   pin the host's etrun to CPUs with taskset (auto: the last CPUs, when
+                             one host device is advertised; CPUS: e.g. 2,3); default auto
 `;
 
 export async function agentCommand(argv: readonly string[], io: CliIo): Promise<void> {
@@ -40,6 +46,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
         orchestrator: { type: 'string' }, token: { type: 'string' }, id: { type: 'string' }, 'host-devices': { type: 'string' },
         drivers: { type: 'string' }, ssh: { type: 'string', multiple: true }, 'ssh-key': { type: 'string' }, adb: { type: 'string' },
         sim: { type: 'string' }, 'sim-job-ms': { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        gate: { type: 'string', multiple: true }, affinity: { type: 'string' },
       },
     }));
   } catch (e) {
@@ -59,7 +66,8 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
   const local = values.drivers === undefined ? null : values.drivers.split(',').map((s) => s.trim()).filter((s) => s !== '');
   for (const name of local ?? []) if (name !== 'host' && name !== 'qemu') throw new UsageError(`--drivers: unknown driver '${name}' (host, qemu)`);
   const hostIds = local !== null && !local.includes('host') ? [] : (values['host-devices'] ?? 'host').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const host = hostIds.length > 0 ? new HostDriver({ deviceIds: hostIds, env: io.env }) : null;
+  const { gates, affinity } = conditionOptions(values.gate ?? [], values.affinity);
+  const host = hostIds.length > 0 ? new HostDriver({ deviceIds: hostIds, env: io.env, affinity }) : null;
   if (host !== null) drivers.push(host);
   // Remote and emulated devices run this checkout's runtime: they take the host etrun's kernel sets.
   let hostCaps: Capabilities | null = null;
@@ -101,7 +109,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
   }
   if (drivers.length === 0) throw new UsageError('no devices: give --host-devices, --drivers, --ssh, --adb or --sim');
   const agent = new Agent({
-    orchestrator: values.orchestrator, token, agentId: id, drivers, cacheDir: values.cache ?? path.join(home, 'cache', id),
+    orchestrator: values.orchestrator, token, agentId: id, drivers, cacheDir: values.cache ?? path.join(home, 'cache', id), gates,
     log: (line) => io.stderr(`${line}\n`),
   });
   await agent.start();

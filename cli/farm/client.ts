@@ -66,7 +66,7 @@ export class FarmClient {
 
   submit(request: Partial<SubmitRunRequest>): Promise<Run> {
     const full: SubmitRunRequest = {
-      programs: [], methods: [], devices: [], configs: [], priority: 10, timeoutMs: 0, memoryLimitBytes: 0, label: '', maxAttempts: 0, runtime: undefined,
+      programs: [], methods: [], devices: [], configs: [], priority: 10, timeoutMs: 0, memoryLimitBytes: 0, label: '', maxAttempts: 0, runtime: undefined, trialPolicy: undefined,
       ...request,
     };
     return unary<Run>((done) => this.bench.submitRun(full, this.metadata, done));

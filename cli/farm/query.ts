@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { trialMedians } from '../../orchestrator/trials.js';
 import { DeviceState, JobState, type Job } from '../../proto/index.js';
 import { ExitError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -39,7 +40,7 @@ function jobState(state: JobState): string {
 function resultRow(j: Job): string[] {
   return [
     j.program?.name ?? NONE, j.method || NONE, j.deviceId || NONE, j.config?.kernels || 'portable', formatMs(j.stats?.p50), formatMs(j.stats?.p90),
-    j.stats === undefined ? NONE : String(j.stats.n), jobState(j.state), j.reason === '' ? '' : j.reason.slice(0, 80),
+    j.stats === undefined ? NONE : String(j.stats.n), j.stats === undefined ? NONE : String(trialMedians(j.result).length), jobState(j.state), j.reason === '' ? '' : j.reason.slice(0, 80),
   ];
 }
 
@@ -91,7 +92,7 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
     } else if (command === 'results') {
       const jobs = await client.results(positionals[0] ?? '');
       if (format === 'json') return io.stdout(`${JSON.stringify({ jobs }, null, 2)}\n`);
-      io.stdout(renderGrid(['program', 'method', 'device', 'kernels', 'p50 ms', 'p90 ms', 'n', 'state', 'reason'], jobs.map(resultRow)));
+      io.stdout(renderGrid(['program', 'method', 'device', 'kernels', 'p50 ms', 'p90 ms', 'n', 'trials', 'state', 'reason'], jobs.map(resultRow)));
     } else {
       const response = await client.compare(positionals[0]!, positionals[1]!, { minEffectPct, fdrQ });
       failing = failingSeries(response.series, threshold);

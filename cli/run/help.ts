@@ -25,6 +25,12 @@ Without --orchestrator an embedded orchestrator and a local agent run it on this
   --runtime-abi ABI     the build's ABI (default this machine's, e.g. linux-x64)
   --runtime-git HASH    the build's git hash (default: asked of the binary when it runs here)
   --timeout S           seconds one job may take before it is killed; default 300
+  --trials N|MIN..MAX   launch etrun this many times per job (each a trial with its own
+                        warmup); default 1. With a range, trials are added until --target-ci
+  --target-ci PCT       stop adding trials once the 95% interval of the median of trial
+                        medians is within +-PCT% of it (e.g. 1); default: no target
+  --trial-seconds MIN..MAX  keep adding trials for at least MIN and at most MAX seconds
+                        (docs/trials.md); --timeout still bounds the whole job
   -h, --help            this help
 
 Exit codes: 0 every job ran and passed, 1 a job failed or gave a wrong result (listed on

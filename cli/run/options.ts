@@ -9,7 +9,9 @@ import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { availableDevices, selectDevices } from './devices.js';
 import { DEFAULT_SUITE, SUITES, etbenchHomeOf, type SuiteName } from './suites.js';
+import { compileTrialOptions } from './trial-options.js';
 import type { Device } from './types.js';
+import type { TrialPolicy } from '../../proto/index.js';
 
 export type RunFormat = 'table' | 'json' | 'junit' | 'markdown';
 export const RUN_FORMATS: readonly RunFormat[] = ['table', 'json', 'junit', 'markdown'];
@@ -35,6 +37,9 @@ export interface RawRunOptions {
   runtime?: string;
   'runtime-abi'?: string;
   'runtime-git'?: string;
+  trials?: string | number;
+  'target-ci'?: string | number;
+  'trial-seconds'?: string | number;
   help?: boolean;
 }
 
@@ -65,6 +70,8 @@ export interface RunOptions {
   threads: number | null;
   format: RunFormat;
   timeoutS: number;
+  /** --trials/--target-ci/--trial-seconds; null: one launch per job. */
+  trialPolicy: TrialPolicy | null;
 }
 
 /**
@@ -99,6 +106,9 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
         runtime: { type: 'string' },
         'runtime-abi': { type: 'string' },
         'runtime-git': { type: 'string' },
+        trials: { type: 'string' },
+        'target-ci': { type: 'string' },
+        'trial-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -117,7 +127,7 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
   const { values } = parsed;
   const raw: RawRunOptions = { programs };
   if (values.devices !== undefined) raw.devices = values.devices;
-  for (const key of ['suite', 'method', 'kernels', 'iterations', 'warmup', 'threads', 'format', 'timeout', 'backends', 'min-seconds', 'orchestrator', 'token', 'out', 'runtime', 'runtime-abi', 'runtime-git'] as const) {
+  for (const key of ['suite', 'method', 'kernels', 'iterations', 'warmup', 'threads', 'format', 'timeout', 'backends', 'min-seconds', 'orchestrator', 'token', 'out', 'runtime', 'runtime-abi', 'runtime-git', 'trials', 'target-ci', 'trial-seconds'] as const) {
     const value = values[key];
     if (value !== undefined) raw[key] = value;
   }
@@ -222,5 +232,6 @@ export function compileRunOptions(raw: RawRunOptions, context: Pick<CliIo, 'cwd'
     threads: integer('threads', raw.threads, 1),
     format: oneOf('format', raw.format, RUN_FORMATS, 'table'),
     timeoutS: timeout,
+    trialPolicy: compileTrialOptions(raw),
   };
 }

@@ -20,6 +20,7 @@ import {
   type RuntimeBuild,
 } from '../remote/index.js';
 import { Adb, check, exists, openShell, push, readToEnd, shell, type DeviceClient } from './client.js';
+import { SCREEN_PROBE, parseScreen, type ScreenState } from './screen.js';
 
 export type { RemoteJob as AdbJob, RemotePrepared as AdbPrepared, RemoteRun as AdbRun } from '../remote/index.js';
 
@@ -196,8 +197,10 @@ export function createAdbDriver(options: AdbDriverOptions = {}) {
       return facts;
     },
 
-    async conditions(device: AdbDevice): Promise<LinuxConditions> {
-      return linuxConditions(await probe(device, CONDITION_FILES, false));
+    /** The Linux conditions plus the screen and idle state (`dumpsys power`), in one round trip. */
+    async conditions(device: AdbDevice): Promise<LinuxConditions & { screen: ScreenState | null }> {
+      const p = parseProbe(await shell(dc(device), `${probeCommand(CONDITION_FILES, false)}; ${SCREEN_PROBE}`));
+      return { ...linuxConditions(p), screen: parseScreen(p.sections.get('power') ?? '') };
     },
 
     /** Pushes the etrun for the phone's ABI (unless that sha256 is there) and the program. */

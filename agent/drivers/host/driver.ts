@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { DeviceState, ResultStatus, type Device } from '../../../proto/index.js';
 import type { DeviceDriver, DriverJob, DriverOutcome } from '../driver.js';
+import { chooseCpus, findTaskset, type AffinitySetting } from './affinity.js';
+import { hostConditions } from './conditions.js';
 import { schedulingCapabilities, type EtrunCapabilities } from './capabilities.js';
 import { locateEtrun } from './locate.js';
 import type { EtrunRun } from './outcome.js';
@@ -17,6 +19,10 @@ export interface HostDriverOptions {
   etrunPath?: string | null;
   env?: NodeJS.ProcessEnv;
   tags?: Readonly<Record<string, string>>;
+  /** CPU pinning of etrun (affinity.ts); default 'auto'. */
+  affinity?: AffinitySetting;
+  /** Where /proc and /sys are read for conditions; default '/' (tests point it at a fake tree). */
+  conditionsRoot?: string;
 }
 
 function machineId(): string {
@@ -113,13 +119,16 @@ export class HostDriver implements DeviceDriver {
   }
 
   async conditions(): Promise<Record<string, unknown> | null> {
-    return { loadavg: os.loadavg(), free_memory_bytes: os.freemem() };
+    return { ...(await hostConditions(this.options.conditionsRoot ?? '/')), free_memory_bytes: os.freemem() };
   }
 
   async prepare(): Promise<void> {}
 
   async run(_device: Device, job: DriverJob, signal: AbortSignal): Promise<DriverOutcome> {
     const c = job.config;
+    const taskset = findTaskset(this.options.env ?? process.env);
+    const chosen = chooseCpus(this.options.affinity ?? 'auto', c.threads || 1, (this.options.deviceIds ?? ['host']).length);
+    const affinity = taskset === null && chosen.cpus !== null ? { cpus: null, how: null, why: 'taskset not found' } : chosen;
     const run = await runEtrun({
       program: job.programPath,
       method: job.method,
@@ -137,8 +146,12 @@ export class HostDriver implements DeviceDriver {
       signal,
       etrunPath: job.runtimePath ?? (await this.binary()),
       env: this.options.env ?? process.env,
+      cpus: affinity.cpus,
+      tasksetPath: taskset,
     });
-    return outcomeOf(run, job.memoryLimitBytes > 0);
+    const outcome = outcomeOf(run, job.memoryLimitBytes > 0);
+    // The pinning is part of the conditions the timed block ran under.
+    return { ...outcome, conditionsJson: JSON.stringify({ ...(outcome.conditionsJson === '' ? {} : JSON.parse(outcome.conditionsJson) as object), affinity }) };
   }
 
   async cleanup(): Promise<void> {}

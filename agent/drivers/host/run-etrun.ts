@@ -19,6 +19,10 @@ export interface RunEtrunOptions extends EtrunArgs {
   env?: NodeJS.ProcessEnv;
   /** Address-space limit for the child (ulimit -v through /bin/sh, which then execs etrun). */
   memoryLimitBytes?: number | null;
+  /** Confine etrun to these CPUs with `taskset -c` (which execs etrun: the pid stays etrun's). */
+  cpus?: readonly number[] | null;
+  /** The taskset binary; default `taskset` on PATH. */
+  tasksetPath?: string | null;
 }
 
 /** Keep at most this much of stderr: a runaway log must not exhaust the agent's memory. */
@@ -44,9 +48,12 @@ export async function runEtrun(options: RunEtrunOptions): Promise<EtrunRun> {
   const started = performance.now();
   const limit = options.memoryLimitBytes ?? null;
   // The shell execs etrun, so etrun keeps the pid and its signals are its own.
+  const command = options.cpus != null && options.cpus.length > 0
+    ? [options.tasksetPath ?? 'taskset', '-c', options.cpus.join(','), binary, ...argv]
+    : [binary, ...argv];
   const [file, args] = limit === null
-    ? [binary, argv]
-    : ['/bin/sh', ['-c', 'ulimit -v "$1" && shift && exec "$@"', 'sh', String(Math.max(1, Math.floor(limit / 1024))), binary, ...argv]];
+    ? [command[0]!, command.slice(1)]
+    : ['/bin/sh', ['-c', 'ulimit -v "$1" && shift && exec "$@"', 'sh', String(Math.max(1, Math.floor(limit / 1024))), ...command]];
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   const stdout: Buffer[] = [];
   let stderr = '';

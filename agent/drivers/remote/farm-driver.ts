@@ -8,7 +8,7 @@ import { DeviceState, ResultStatus, type Capabilities, type Device } from '../..
 import { schedulingCapabilities, type EtrunCapabilities } from '../host/capabilities.js';
 import { outcomeOf } from '../host/driver.js';
 import { DeviceLostError, type DeviceDriver, type DriverJob, type DriverOutcome } from '../driver.js';
-import type { LinuxFacts } from './probe.js';
+import { bigCoreMask, type LinuxFacts } from './probe.js';
 import type { RemoteJob, RemotePrepared } from './job.js';
 import type { RemoteRun } from './outcome.js';
 import type { RuntimeBuild } from './runtime.js';
@@ -101,10 +101,15 @@ export class RemoteFarmDriver<D extends { id: string; unitId: string | null; sta
       backends: c.backends.length > 0 ? c.backends : null, threads: c.threads || null, warmup: c.hasWarmup ? c.warmup : null,
       iterations: c.iterations || null, minSeconds: c.minSeconds || null,
       inputs: c.inputs === '' ? null : c.inputs === 'bundled' ? 'bundled' : c.inputs.startsWith('random:') ? { random: Number(c.inputs.slice(7)) } : null,
-      rtol: job.rtol, atol: job.atol, timeoutMs: job.timeoutMs,
+      rtol: job.rtol, atol: job.atol, timeoutMs: job.timeoutMs, pinBigCores: true,
     }, signal);
     if (run.status === 'LOST') throw new DeviceLostError(run.problem ?? `${device.id} went away mid-job`);
     const outcome = outcomeOf({ ...run, status: run.status }, false);
+    // The driver pinned etrun to the big cluster where the device has one (bigCoreMask).
+    const facts = await this.remote.facts(d).catch(() => null);
+    const mask = facts === null ? null : bigCoreMask(facts);
+    const affinity = { cpus_mask: mask, how: mask === null ? null : 'taskset', why: facts === null ? 'facts unknown' : mask === null ? 'all cores alike' : 'the cores with the highest clock' };
+    outcome.conditionsJson = JSON.stringify({ ...(outcome.conditionsJson === '' ? {} : JSON.parse(outcome.conditionsJson) as object), affinity });
     const abi = ARCH_ABI[prepared.runtime.arch] ?? prepared.runtime.arch;
     return { ...outcome, status: signal.aborted ? ResultStatus.RESULT_STATUS_CANCELLED : outcome.status, runtime: outcome.runtime === undefined ? undefined : { ...outcome.runtime, abi } };
   }

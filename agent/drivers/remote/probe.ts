@@ -10,7 +10,7 @@ const SUPPLY = '/sys/class/power_supply/*';
 export const FACT_FILES = [`${CPU}/cpuinfo_max_freq`, `${CPU}/cpuinfo_min_freq`, `${ZONE}/type`];
 /** Files read for conditions: what does change (clock, heat, battery). */
 export const CONDITION_FILES = [
-  `${CPU}/scaling_governor`, `${CPU}/scaling_cur_freq`, `${ZONE}/type`, `${ZONE}/temp`,
+  `${CPU}/scaling_governor`, `${CPU}/scaling_cur_freq`, `${CPU}/scaling_min_freq`, `${CPU}/scaling_max_freq`, `${ZONE}/type`, `${ZONE}/temp`,
   `${SUPPLY}/type`, `${SUPPLY}/capacity`, `${SUPPLY}/temp`, `${SUPPLY}/status`,
 ];
 
@@ -74,6 +74,9 @@ export interface LinuxConditions {
   load_avg: [number, number, number] | null;
   governors: Record<string, string>;
   cur_khz: Record<string, number>;
+  /** The governor's current bounds per CPU; a thermal or power cap shows as a lowered max. */
+  scaling_min_khz: Record<string, number>;
+  scaling_max_khz: Record<string, number>;
   /** thermal_zoneN (type) -> degrees Celsius. */
   temperatures_c: Record<string, number>;
   /** Hottest thermal zone, the number a cool-down wait compares. */
@@ -160,6 +163,8 @@ export function linuxConditions(p: Probe): LinuxConditions {
     load_avg: load.length === 3 && load.every(Number.isFinite) ? [load[0]!, load[1]!, load[2]!] : null,
     governors: Object.fromEntries(perCpu(p.files, 'scaling_governor')),
     cur_khz: numbers(perCpu(p.files, 'scaling_cur_freq')),
+    scaling_min_khz: numbers(perCpu(p.files, 'scaling_min_freq')),
+    scaling_max_khz: numbers(perCpu(p.files, 'scaling_max_freq')),
     temperatures_c,
     max_temperature_c: temps.length > 0 ? Math.max(...temps) : null,
     battery,

@@ -17,7 +17,7 @@ import {
   type Metadata,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Device, JobResult, ProgramRef, RuntimeBuild, RuntimeConfig } from "./types.js";
+import { Device, JobResult, ProgramRef, RuntimeBuild, RuntimeConfig, TrialPolicy } from "./types.js";
 
 /**
  * AgentService: one bidirectional stream per agent. The agent registers its devices first;
@@ -96,7 +96,11 @@ export interface JobOffer {
   timeoutMs: number;
   memoryLimitBytes: number;
   /** run this uploaded build (fetch by sha256) instead of the device's */
-  runtime: RuntimeBuild | undefined;
+  runtime:
+    | RuntimeBuild
+    | undefined;
+  /** the run's trial policy; unset: one launch */
+  trialPolicy: TrialPolicy | undefined;
 }
 
 export interface CancelJob {
@@ -1092,6 +1096,7 @@ function createBaseJobOffer(): JobOffer {
     timeoutMs: 0,
     memoryLimitBytes: 0,
     runtime: undefined,
+    trialPolicy: undefined,
   };
 }
 
@@ -1126,6 +1131,9 @@ export const JobOffer: MessageFns<JobOffer> = {
     }
     if (message.runtime !== undefined) {
       RuntimeBuild.encode(message.runtime, writer.uint32(82).fork()).join();
+    }
+    if (message.trialPolicy !== undefined) {
+      TrialPolicy.encode(message.trialPolicy, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -1223,6 +1231,14 @@ export const JobOffer: MessageFns<JobOffer> = {
             message.runtime = RuntimeBuild.decode(reader, reader.uint32());
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.trialPolicy = TrialPolicy.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1267,6 +1283,11 @@ export const JobOffer: MessageFns<JobOffer> = {
         ? globalThis.Number(object.memory_limit_bytes)
         : 0,
       runtime: isSet(object.runtime) ? RuntimeBuild.fromJSON(object.runtime) : undefined,
+      trialPolicy: isSet(object.trialPolicy)
+        ? TrialPolicy.fromJSON(object.trialPolicy)
+        : isSet(object.trial_policy)
+        ? TrialPolicy.fromJSON(object.trial_policy)
+        : undefined,
     };
   },
 
@@ -1302,6 +1323,9 @@ export const JobOffer: MessageFns<JobOffer> = {
     if (message.runtime !== undefined) {
       obj.runtime = RuntimeBuild.toJSON(message.runtime);
     }
+    if (message.trialPolicy !== undefined) {
+      obj.trialPolicy = TrialPolicy.toJSON(message.trialPolicy);
+    }
     return obj;
   },
 
@@ -1325,6 +1349,9 @@ export const JobOffer: MessageFns<JobOffer> = {
     message.memoryLimitBytes = object.memoryLimitBytes ?? 0;
     message.runtime = (object.runtime !== undefined && object.runtime !== null)
       ? RuntimeBuild.fromPartial(object.runtime)
+      : undefined;
+    message.trialPolicy = (object.trialPolicy !== undefined && object.trialPolicy !== null)
+      ? TrialPolicy.fromPartial(object.trialPolicy)
       : undefined;
     return message;
   },

@@ -20,7 +20,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Device, JobResult, ProgramRef, RuntimeBuild, RuntimeConfig, Stats } from "./types.js";
+import { Device, JobResult, ProgramRef, RuntimeBuild, RuntimeConfig, Stats, TrialPolicy } from "./types.js";
 
 /** BenchService: the client API (CLI, CI, dashboards). */
 
@@ -159,7 +159,11 @@ export interface SubmitRunRequest {
    * instead of the agent's own runtime, on devices of that ABI. Replaying old builds is how
    * bisecting works. Unset: each device's own runtime.
    */
-  runtime: RuntimeBuild | undefined;
+  runtime:
+    | RuntimeBuild
+    | undefined;
+  /** unset: one launch per job */
+  trialPolicy: TrialPolicy | undefined;
 }
 
 export interface Job {
@@ -299,6 +303,7 @@ function createBaseSubmitRunRequest(): SubmitRunRequest {
     label: "",
     maxAttempts: 0,
     runtime: undefined,
+    trialPolicy: undefined,
   };
 }
 
@@ -333,6 +338,9 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     }
     if (message.runtime !== undefined) {
       RuntimeBuild.encode(message.runtime, writer.uint32(82).fork()).join();
+    }
+    if (message.trialPolicy !== undefined) {
+      TrialPolicy.encode(message.trialPolicy, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -430,6 +438,14 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
             message.runtime = RuntimeBuild.decode(reader, reader.uint32());
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.trialPolicy = TrialPolicy.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -470,6 +486,11 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
         ? globalThis.Number(object.max_attempts)
         : 0,
       runtime: isSet(object.runtime) ? RuntimeBuild.fromJSON(object.runtime) : undefined,
+      trialPolicy: isSet(object.trialPolicy)
+        ? TrialPolicy.fromJSON(object.trialPolicy)
+        : isSet(object.trial_policy)
+        ? TrialPolicy.fromJSON(object.trial_policy)
+        : undefined,
     };
   },
 
@@ -505,6 +526,9 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     if (message.runtime !== undefined) {
       obj.runtime = RuntimeBuild.toJSON(message.runtime);
     }
+    if (message.trialPolicy !== undefined) {
+      obj.trialPolicy = TrialPolicy.toJSON(message.trialPolicy);
+    }
     return obj;
   },
 
@@ -524,6 +548,9 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     message.maxAttempts = object.maxAttempts ?? 0;
     message.runtime = (object.runtime !== undefined && object.runtime !== null)
       ? RuntimeBuild.fromPartial(object.runtime)
+      : undefined;
+    message.trialPolicy = (object.trialPolicy !== undefined && object.trialPolicy !== null)
+      ? TrialPolicy.fromPartial(object.trialPolicy)
       : undefined;
     return message;
   },

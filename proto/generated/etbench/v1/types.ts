@@ -224,6 +224,24 @@ export interface RuntimeConfig {
   inputs: string;
 }
 
+/**
+ * How many process launches (trials) a job makes: the agent adds trials until the distribution-free
+ * confidence interval of the median of trial medians is within target_ci_pct of it, bounded by
+ * min/max trials and min/max seconds (docs/trials.md). Unset: one launch.
+ */
+export interface TrialPolicy {
+  /** 0: 1 */
+  minTrials: number;
+  /** 0: min_trials, or 30 when target_ci_pct or min_seconds is set */
+  maxTrials: number;
+  /** relative half-width target, e.g. 1 for +-1%; 0: stop at min_trials */
+  targetCiPct: number;
+  /** keep adding trials at least this long (still bounded by max_trials) */
+  minSeconds: number;
+  /** 0: no time bound (the job's timeout still applies) */
+  maxSeconds: number;
+}
+
 /** A program stored as an artifact, with what scheduling must know about it. */
 export interface ProgramRef {
   sha256: string;
@@ -1262,6 +1280,159 @@ export const RuntimeConfig: MessageFns<RuntimeConfig> = {
     message.iterations = object.iterations ?? 0;
     message.minSeconds = object.minSeconds ?? 0;
     message.inputs = object.inputs ?? "";
+    return message;
+  },
+};
+
+function createBaseTrialPolicy(): TrialPolicy {
+  return { minTrials: 0, maxTrials: 0, targetCiPct: 0, minSeconds: 0, maxSeconds: 0 };
+}
+
+export const TrialPolicy: MessageFns<TrialPolicy> = {
+  encode(message: TrialPolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.minTrials !== 0) {
+      writer.uint32(8).uint32(message.minTrials);
+    }
+    if (message.maxTrials !== 0) {
+      writer.uint32(16).uint32(message.maxTrials);
+    }
+    if (message.targetCiPct !== 0) {
+      writer.uint32(25).double(message.targetCiPct);
+    }
+    if (message.minSeconds !== 0) {
+      writer.uint32(33).double(message.minSeconds);
+    }
+    if (message.maxSeconds !== 0) {
+      writer.uint32(41).double(message.maxSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TrialPolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTrialPolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.minTrials = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.maxTrials = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.targetCiPct = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.minSeconds = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.maxSeconds = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TrialPolicy {
+    return {
+      minTrials: isSet(object.minTrials)
+        ? globalThis.Number(object.minTrials)
+        : isSet(object.min_trials)
+        ? globalThis.Number(object.min_trials)
+        : 0,
+      maxTrials: isSet(object.maxTrials)
+        ? globalThis.Number(object.maxTrials)
+        : isSet(object.max_trials)
+        ? globalThis.Number(object.max_trials)
+        : 0,
+      targetCiPct: isSet(object.targetCiPct)
+        ? globalThis.Number(object.targetCiPct)
+        : isSet(object.target_ci_pct)
+        ? globalThis.Number(object.target_ci_pct)
+        : 0,
+      minSeconds: isSet(object.minSeconds)
+        ? globalThis.Number(object.minSeconds)
+        : isSet(object.min_seconds)
+        ? globalThis.Number(object.min_seconds)
+        : 0,
+      maxSeconds: isSet(object.maxSeconds)
+        ? globalThis.Number(object.maxSeconds)
+        : isSet(object.max_seconds)
+        ? globalThis.Number(object.max_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: TrialPolicy): unknown {
+    const obj: any = {};
+    if (message.minTrials !== 0) {
+      obj.minTrials = Math.round(message.minTrials);
+    }
+    if (message.maxTrials !== 0) {
+      obj.maxTrials = Math.round(message.maxTrials);
+    }
+    if (message.targetCiPct !== 0) {
+      obj.targetCiPct = floatToJson(message.targetCiPct);
+    }
+    if (message.minSeconds !== 0) {
+      obj.minSeconds = floatToJson(message.minSeconds);
+    }
+    if (message.maxSeconds !== 0) {
+      obj.maxSeconds = floatToJson(message.maxSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TrialPolicy>, I>>(base?: I): TrialPolicy {
+    return TrialPolicy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TrialPolicy>, I>>(object: I): TrialPolicy {
+    const message = createBaseTrialPolicy();
+    message.minTrials = object.minTrials ?? 0;
+    message.maxTrials = object.maxTrials ?? 0;
+    message.targetCiPct = object.targetCiPct ?? 0;
+    message.minSeconds = object.minSeconds ?? 0;
+    message.maxSeconds = object.maxSeconds ?? 0;
     return message;
   },
 };
