@@ -5,30 +5,18 @@
 import type { CompareRequest, CompareResponse, Job, JobResult, SeriesComparison } from '../proto/index.js';
 import type { Farm } from './farm.js';
 import { nearestRank } from './stats.js';
-import { median, nightVerdicts, VERDICT_DEFAULTS } from './verdicts/index.js';
+import { trialMedians } from './trials.js';
+import { nightVerdicts, VERDICT_DEFAULTS } from './verdicts/index.js';
 
 const DEFAULT_Q = 0.05;
 
 /**
- * The trial medians of one result (contract 1 of issue 10): the runner's `trials` records when
- * the agent ran trials, otherwise the whole result is one trial whose value is the median of its
- * samples. The integrator may replace this with trialMedians() from orchestrator/trials.ts.
+ * The trial medians of one result (orchestrator/trials.ts: the agent's trial records, else the
+ * whole result is one trial), keeping positive times only: a median of 0 (no timer on the
+ * device) is no trial, and verdicts need positive times.
  */
 export function resultTrialMedians(result: JobResult): number[] {
-  if (result.trialsJson !== '') {
-    try {
-      const trials = JSON.parse(result.trialsJson) as unknown;
-      if (Array.isArray(trials)) {
-        const medians = trials.map((t) => (t !== null && typeof t === 'object' ? (t as { median_ms?: unknown }).median_ms : undefined));
-        if (medians.length > 0 && medians.every((m): m is number => typeof m === 'number' && Number.isFinite(m) && m > 0)) return medians;
-      }
-    } catch {
-      // Not JSON: fall back to the samples, as for a result without trials.
-    }
-  }
-  // A median of 0 (no timer on the device) is no trial: verdicts need positive times.
-  const m = result.samplesMs.length > 0 ? median(result.samplesMs) : NaN;
-  return Number.isFinite(m) && m > 0 ? [m] : [];
+  return trialMedians(result).filter((m) => Number.isFinite(m) && m > 0);
 }
 
 type Key = Pick<SeriesComparison, 'program' | 'method' | 'deviceId' | 'configKey'>;

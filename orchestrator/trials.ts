@@ -16,19 +16,14 @@ export { median };
 import type { JobResult, Stats, TrialPolicy } from '../proto/index.js';
 import { RequestError } from './errors.js';
 import { computeStats, nearestRank } from './stats.js';
+import { trimmedMean } from './verdicts/index.js';
+
+export { trimmedMean };
 
 /** One trial as stored in trials_json (the shared trial-record contract; written by agent/trials). */
 export type StoredTrial = Omit<TrialRecord, 'duration_ms'> & { duration_ms?: number };
 
 type ResultLike = Pick<JobResult, 'trialsJson' | 'samplesMs'>;
-
-/** Mean after dropping floor(fraction x n) values from each end. */
-export function trimmedMean(xs: readonly number[], fraction = 0.1): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const cut = Math.floor(fraction * s.length);
-  const kept = s.slice(cut, s.length - cut);
-  return kept.length === 0 ? NaN : kept.reduce((a, b) => a + b, 0) / kept.length;
-}
 
 /** The trial records of a result; [] when it has none (or they cannot be read). */
 export function trialsOf(result: Pick<JobResult, 'trialsJson'> | undefined | null): StoredTrial[] {
