@@ -13,9 +13,11 @@ import { LOST_PREFIX } from '../proto/index.js';
 import type { ArtifactStore } from './artifacts.js';
 import { incapability, matchesSelector, runtimeMismatch } from './matching.js';
 import { expandRun } from './plan.js';
+import { attachExpectedOutputs, bundledCaseMethods, hostEtrun, HostExpectedOutputs } from './expected-outputs.js';
 import { RequestError } from './errors.js';
 import { programFacts } from './program-facts.js';
 import { computeStats } from './stats.js';
+import { validTiming } from './valid-timing.js';
 import type { JobRow, RunRow, Store } from './store/store.js';
 
 export { RequestError } from './errors.js';
@@ -31,6 +33,9 @@ export interface FarmOptions {
   offlineFailMs: number;
   /** Retention: raw samples older than this are compacted to summaries; 0 keeps them forever. */
   sampleRetentionMs: number;
+  /** The etrun that computes expected outputs for programs without bundled ones
+   * (expected-outputs.ts); undefined: found as hostEtrun() does; null: none are computed. */
+  hostEtrun?: string | null;
   now?: () => number;
 }
 
@@ -75,6 +80,8 @@ export class Farm {
   private lastCompactionMs = -Infinity;
   /** Submit time of runs not yet dispatched, for the submit-to-first-dispatch metric. */
   readonly firstDispatchMs = new Map<string, number>();
+  /** Expected outputs computed on this host; null when no etrun is available. */
+  readonly expectedOutputs: HostExpectedOutputs | null;
 
   constructor(readonly store: Store, readonly artifacts: ArtifactStore, options: Partial<FarmOptions> = {}) {
     const merged = { ...DEFAULT_FARM_OPTIONS, ...options };
@@ -82,6 +89,8 @@ export class Farm {
     this.options = { ...merged, heartbeatIntervalMs: Math.min(merged.heartbeatIntervalMs, Math.floor(merged.leaseMs / 3)) };
     this.now = this.options.now ?? Date.now;
     this.events.setMaxListeners(0);
+    const etrun = this.options.hostEtrun === undefined ? hostEtrun() : this.options.hostEtrun;
+    this.expectedOutputs = etrun === null ? null : new HostExpectedOutputs(artifacts, etrun);
   }
 
   /** Resumes after a restart: leases get one lease period of grace for their agents to return. */
@@ -117,6 +126,7 @@ export class Farm {
     if (request.programs.length === 0) throw new RequestError('a run needs at least one program');
     if (request.devices.length === 0) throw new RequestError('a run needs a device selector (all, an id, KEY=VALUE or any:SELECTOR)');
     const programs: ProgramRef[] = [];
+    const bundledBy = new Map<string, Set<string> | null>();
     for (const p of request.programs) {
       let data: Buffer;
       try {
@@ -130,13 +140,19 @@ export class Farm {
       } catch (e) {
         throw new RequestError(`program ${p.name || p.sha256} is not a readable .pte/.bpte: ${(e as Error).message}`);
       }
-      programs.push({ ...p, size: data.length, methods: facts.methods, operators: facts.operators, delegates: facts.delegates, plannedBytes: facts.plannedBytes });
+      bundledBy.set(p.sha256, bundledCaseMethods(data));
+      // Expected outputs are the orchestrator's to compute, never the client's to claim.
+      programs.push({
+        ...p, size: data.length, methods: facts.methods, operators: facts.operators, delegates: facts.delegates, plannedBytes: facts.plannedBytes,
+        expectedSha256: '', expectedInputs: '',
+      });
     }
     const runtime = await this.runtimeOf(request);
     const known = (await this.store.listDevices()).map((d) => this.liveDevice(d.device, d.lastSeenMs, d.agentId));
     const now = this.now();
     const runId = `run-${now.toString(36)}-${randomUUID().slice(0, 8)}`;
     const jobs = expandRun(runId, request, programs, known, runtime, this.options);
+    if (this.expectedOutputs !== null && !request.noHostExpected) await attachExpectedOutputs(jobs, bundledBy, this.expectedOutputs);
     const run: RunRow = { id: runId, createdMs: now, label: request.label, state: 'running', priority: request.priority, request };
     await this.store.createRun(run, jobs);
     this.firstDispatchMs.set(runId, -now);
@@ -193,7 +209,8 @@ export class Farm {
     return {
       id: j.id, runId: j.runId, program: j.program, method: j.method, deviceId: j.leaseDevice ?? j.deviceId ?? '', selector: j.selector,
       config: j.config, runtime: j.runtime ?? undefined, state: STATE_TO_PB[j.state], attempt: j.attempt, reason: j.reason, result: stored?.result,
-      stats: stored === null ? undefined : stored.samples.length > 0 ? computeStats(stored.samples) : stored.summary ?? undefined,
+      // Only a valid timing has statistics (valid-timing.ts): a wrong result's samples stay stored, unused.
+      stats: stored === null || !validTiming(stored.result) ? undefined : stored.samples.length > 0 ? computeStats(stored.samples) : stored.summary ?? undefined,
     };
   }
 
@@ -214,6 +231,11 @@ export class Farm {
       this.firstDispatchMs.delete(runId);
       await this.publishRun(runId, true);
     }
+  }
+
+  /** Whether the run asked for op profiles (a --profile launch after each job's timed trials). */
+  private async profiled(runId: string): Promise<boolean> {
+    return (await this.store.getRun(runId))?.request.profile === true;
   }
 
   // ---- agents -----------------------------------------------------------------------------
@@ -383,7 +405,7 @@ export class Farm {
               value: {
                 jobId: leased.id, attempt: leased.attempt, runId: leased.runId, deviceId: device.id, program: leased.program,
                 method: leased.method, config: leased.config, timeoutMs: leased.timeoutMs, memoryLimitBytes: leased.memoryLimitBytes,
-                runtime: leased.runtime ?? undefined,
+                runtime: leased.runtime ?? undefined, expectedSha256: leased.program.expectedSha256, profile: await this.profiled(leased.runId),
               },
             },
           });

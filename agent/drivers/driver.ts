@@ -15,6 +15,10 @@ export interface DriverJob {
   atol: number | null;
   /** An uploaded runtime build to run instead of the device's own; null: the device's. */
   runtimePath: string | null;
+  /** Expected outputs to compare with (etrun --expected FILE); absent or null: none. */
+  expectedPath?: string | null;
+  /** Per-instruction timing (etrun --profile): the agent's separate profile launch sets it. */
+  profile?: boolean;
 }
 
 /** What a run amounted to: a JobResult without the ids the agent adds. */

@@ -35,6 +35,7 @@ export interface RawRunOptions {
   runtime?: string;
   'runtime-abi'?: string;
   'runtime-git'?: string;
+  profile?: boolean;
   help?: boolean;
 }
 
@@ -65,6 +66,8 @@ export interface RunOptions {
   threads: number | null;
   format: RunFormat;
   timeoutS: number;
+  /** --profile: each job also launches the runner with --profile after its timed run. */
+  profile: boolean;
 }
 
 /**
@@ -99,6 +102,7 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
         runtime: { type: 'string' },
         'runtime-abi': { type: 'string' },
         'runtime-git': { type: 'string' },
+        profile: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -122,6 +126,7 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
     if (value !== undefined) raw[key] = value;
   }
   if (values.help === true) raw.help = true;
+  if (values.profile === true) raw.profile = true;
   return raw;
 }
 
@@ -222,5 +227,6 @@ export function compileRunOptions(raw: RawRunOptions, context: Pick<CliIo, 'cwd'
     threads: integer('threads', raw.threads, 1),
     format: oneOf('format', raw.format, RUN_FORMATS, 'table'),
     timeoutS: timeout,
+    profile: raw.profile === true,
   };
 }

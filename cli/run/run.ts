@@ -108,6 +108,7 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
       timeoutMs: Math.round(options.timeoutS * 1000),
       priority: 10,
       label: 'etbench run',
+      profile: options.profile,
     }).catch((e: unknown) => explain(e, 'the orchestrator refused the run'));
     // The id is what `etbench results` and `etbench compare` take.
     if (options.orchestrator !== null) io.stderr(`etbench: run ${submitted.id} submitted to ${options.orchestrator} (${submitted.total} jobs)\n`);

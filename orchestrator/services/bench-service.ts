@@ -9,6 +9,7 @@ import type { Authenticator, Scope } from '../auth.js';
 import type { Farm } from '../farm.js';
 import { matchesSelector } from '../matching.js';
 import { nearestRank } from '../stats.js';
+import { validTiming } from '../valid-timing.js';
 import { toServiceError } from './errors.js';
 
 function unary<Req, Res>(auth: Authenticator, scope: Scope, body: (request: Req) => Promise<Res>) {
@@ -30,7 +31,7 @@ async function compare(farm: Farm, runA: string, runB: string): Promise<CompareR
     for (const job of (await farm.runView(runId)).jobs) {
       const result = job.result;
       // A result whose correctness failed is invalid and is never a timing.
-      if (result === undefined || result.status !== 1 || (result.correctnessChecked && !result.correctnessPassed)) continue;
+      if (!validTiming(result)) continue;
       const key = { program: job.program?.name || job.program?.sha256 || '', method: job.method, deviceId: job.deviceId, configKey: JSON.stringify(job.config) };
       const id = JSON.stringify([job.program?.sha256, key.method, key.deviceId, key.configKey]);
       const entry = map.get(id) ?? { key, samples: [] };

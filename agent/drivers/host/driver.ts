@@ -140,6 +140,8 @@ export class HostDriver implements DeviceDriver {
       inputs: c.inputs === '' ? null : c.inputs === 'bundled' ? 'bundled' : c.inputs.startsWith('random:') ? { random: Number(c.inputs.slice(7)) } : null,
       rtol: job.rtol,
       atol: job.atol,
+      expected: job.expectedPath ?? null,
+      profile: job.profile === true,
       timeoutMs: job.timeoutMs,
       memoryLimitBytes: job.memoryLimitBytes > 0 ? job.memoryLimitBytes : null,
       signal,

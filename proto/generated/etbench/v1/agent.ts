@@ -96,7 +96,13 @@ export interface JobOffer {
   timeoutMs: number;
   memoryLimitBytes: number;
   /** run this uploaded build (fetch by sha256) instead of the device's */
-  runtime: RuntimeBuild | undefined;
+  runtime:
+    | RuntimeBuild
+    | undefined;
+  /** expected outputs to compare with (etrun --expected); empty: none */
+  expectedSha256: string;
+  /** also launch the runner once with --profile after the timed trials */
+  profile: boolean;
 }
 
 export interface CancelJob {
@@ -1092,6 +1098,8 @@ function createBaseJobOffer(): JobOffer {
     timeoutMs: 0,
     memoryLimitBytes: 0,
     runtime: undefined,
+    expectedSha256: "",
+    profile: false,
   };
 }
 
@@ -1126,6 +1134,12 @@ export const JobOffer: MessageFns<JobOffer> = {
     }
     if (message.runtime !== undefined) {
       RuntimeBuild.encode(message.runtime, writer.uint32(82).fork()).join();
+    }
+    if (message.expectedSha256 !== "") {
+      writer.uint32(98).string(message.expectedSha256);
+    }
+    if (message.profile !== false) {
+      writer.uint32(104).bool(message.profile);
     }
     return writer;
   },
@@ -1223,6 +1237,22 @@ export const JobOffer: MessageFns<JobOffer> = {
             message.runtime = RuntimeBuild.decode(reader, reader.uint32());
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.expectedSha256 = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.profile = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1267,6 +1297,12 @@ export const JobOffer: MessageFns<JobOffer> = {
         ? globalThis.Number(object.memory_limit_bytes)
         : 0,
       runtime: isSet(object.runtime) ? RuntimeBuild.fromJSON(object.runtime) : undefined,
+      expectedSha256: isSet(object.expectedSha256)
+        ? globalThis.String(object.expectedSha256)
+        : isSet(object.expected_sha256)
+        ? globalThis.String(object.expected_sha256)
+        : "",
+      profile: isSet(object.profile) ? globalThis.Boolean(object.profile) : false,
     };
   },
 
@@ -1302,6 +1338,12 @@ export const JobOffer: MessageFns<JobOffer> = {
     if (message.runtime !== undefined) {
       obj.runtime = RuntimeBuild.toJSON(message.runtime);
     }
+    if (message.expectedSha256 !== "") {
+      obj.expectedSha256 = message.expectedSha256;
+    }
+    if (message.profile !== false) {
+      obj.profile = message.profile;
+    }
     return obj;
   },
 
@@ -1326,6 +1368,8 @@ export const JobOffer: MessageFns<JobOffer> = {
     message.runtime = (object.runtime !== undefined && object.runtime !== null)
       ? RuntimeBuild.fromPartial(object.runtime)
       : undefined;
+    message.expectedSha256 = object.expectedSha256 ?? "";
+    message.profile = object.profile ?? false;
     return message;
   },
 };

@@ -159,7 +159,19 @@ export interface SubmitRunRequest {
    * instead of the agent's own runtime, on devices of that ABI. Replaying old builds is how
    * bisecting works. Unset: each device's own runtime.
    */
-  runtime: RuntimeBuild | undefined;
+  runtime:
+    | RuntimeBuild
+    | undefined;
+  /**
+   * Each job also launches the runner once with --profile after its timed trials (profiling
+   * never distorts the timing); the op profile is stored with the result.
+   */
+  profile: boolean;
+  /**
+   * Do not compute expected outputs on the orchestrator's host for programs without bundled
+   * ones (their results are then unchecked).
+   */
+  noHostExpected: boolean;
 }
 
 export interface Job {
@@ -278,6 +290,8 @@ function createBaseSubmitRunRequest(): SubmitRunRequest {
     label: "",
     maxAttempts: 0,
     runtime: undefined,
+    profile: false,
+    noHostExpected: false,
   };
 }
 
@@ -312,6 +326,12 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     }
     if (message.runtime !== undefined) {
       RuntimeBuild.encode(message.runtime, writer.uint32(82).fork()).join();
+    }
+    if (message.profile !== false) {
+      writer.uint32(96).bool(message.profile);
+    }
+    if (message.noHostExpected !== false) {
+      writer.uint32(104).bool(message.noHostExpected);
     }
     return writer;
   },
@@ -409,6 +429,22 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
             message.runtime = RuntimeBuild.decode(reader, reader.uint32());
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.profile = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.noHostExpected = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -449,6 +485,12 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
         ? globalThis.Number(object.max_attempts)
         : 0,
       runtime: isSet(object.runtime) ? RuntimeBuild.fromJSON(object.runtime) : undefined,
+      profile: isSet(object.profile) ? globalThis.Boolean(object.profile) : false,
+      noHostExpected: isSet(object.noHostExpected)
+        ? globalThis.Boolean(object.noHostExpected)
+        : isSet(object.no_host_expected)
+        ? globalThis.Boolean(object.no_host_expected)
+        : false,
     };
   },
 
@@ -484,6 +526,12 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     if (message.runtime !== undefined) {
       obj.runtime = RuntimeBuild.toJSON(message.runtime);
     }
+    if (message.profile !== false) {
+      obj.profile = message.profile;
+    }
+    if (message.noHostExpected !== false) {
+      obj.noHostExpected = message.noHostExpected;
+    }
     return obj;
   },
 
@@ -504,6 +552,8 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     message.runtime = (object.runtime !== undefined && object.runtime !== null)
       ? RuntimeBuild.fromPartial(object.runtime)
       : undefined;
+    message.profile = object.profile ?? false;
+    message.noHostExpected = object.noHostExpected ?? false;
     return message;
   },
 };

@@ -1,0 +1,91 @@
+// The dashboard's op-profile read models: one result's per-operator times
+// (/api/v1/results/JOB/ops) and per-operator series across runs (/api/v1/series/ops), with the
+// delegate share along the series and the operators that changed at each step (op-profile.ts).
+
+import type { Job } from '../proto/index.js';
+import { matrixCell } from './dashboard-views.js';
+import { RequestError, type Farm } from './farm.js';
+import { opDeltas, opProfileOf, type OpDeltaReport, type OpProfile } from './op-profile.js';
+import { validTiming } from './valid-timing.js';
+
+function runnerDoc(job: Job): unknown {
+  const text = job.result?.runnerJson ?? '';
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** One job's op profile; 404 for an unknown job, `profile: null` (with why) when it has none. */
+export async function resultOpsView(farm: Farm, jobId: string): Promise<unknown> {
+  const row = await farm.store.getJob(jobId);
+  if (row === null) throw new RequestError(`no job '${jobId}'`, 'not-found');
+  const job = await farm.jobView(row);
+  const doc = runnerDoc(job);
+  const profile = opProfileOf(doc);
+  const problem = doc !== null && typeof doc === 'object' && typeof (doc as { op_profile_problem?: unknown }).op_profile_problem === 'string'
+    ? (doc as { op_profile_problem: string }).op_profile_problem : null;
+  const why = profile !== null ? null : job.result === undefined ? 'the job has no result yet'
+    : problem ?? 'the run was not profiled (submit it with --profile, SubmitRunRequest.profile)';
+  return { ...matrixCell(job), runId: job.runId, validTiming: validTiming(job.result), profile, why };
+}
+
+export interface OpSeriesPoint {
+  runId: string;
+  createdMs: number;
+  jobId: string;
+  totalMs: number;
+  delegateFraction: number | null;
+  /** ms per execute by operator (delegates by backend id). */
+  operators: Record<string, number>;
+  /** Against the previous point of the series; null for the first. */
+  changes: Pick<OpDeltaReport, 'slower' | 'fallback'> | null;
+}
+
+export interface OpSeriesQuery {
+  /** Program name or a sha256 prefix. */
+  program: string;
+  deviceId: string | null;
+  method: string | null;
+  runs: number;
+}
+
+/**
+ * Per-operator time of one program over the newest `runs` runs, oldest first, one series per
+ * (program, method, device, config). Only valid timings with an op profile are points.
+ */
+export async function opSeriesView(farm: Farm, q: OpSeriesQuery): Promise<unknown> {
+  if (q.program === '') throw new RequestError('query parameter program is required (a program name or sha256 prefix)');
+  const runs = (await farm.store.listRuns(q.runs)).reverse();
+  const series = new Map<string, { program: string; sha256: string; method: string; deviceId: string; config: string; points: OpSeriesPoint[]; last: OpProfile | null }>();
+  for (const run of runs) {
+    for (const job of (await farm.runView(run.id)).jobs) {
+      const p = job.program;
+      if (p === undefined || (p.name !== q.program && !(q.program.length >= 6 && p.sha256.startsWith(q.program)))) continue;
+      if ((q.deviceId !== null && job.deviceId !== q.deviceId) || (q.method !== null && job.method !== q.method)) continue;
+      if (!validTiming(job.result)) continue;
+      const profile = opProfileOf(runnerDoc(job));
+      if (profile === null) continue;
+      const cell = matrixCell(job);
+      const id = JSON.stringify([p.sha256, job.method, job.deviceId, JSON.stringify(job.config)]);
+      let s = series.get(id);
+      if (s === undefined) series.set(id, (s = { program: cell.program, sha256: p.sha256, method: job.method, deviceId: job.deviceId, config: cell.config, points: [], last: null }));
+      const changes = s.last === null ? null : (({ slower, fallback }) => ({ slower, fallback }))(opDeltas(s.last, profile));
+      s.points.push({
+        runId: run.id, createdMs: run.createdMs, jobId: job.id, totalMs: profile.totalMsPerExecute, delegateFraction: profile.delegateFraction,
+        operators: Object.fromEntries(profile.operators.map((o) => [o.operator, o.msPerExecute])), changes,
+      });
+      s.last = profile;
+    }
+  }
+  return { series: [...series.values()].map(({ last: _last, ...rest }) => ({ ...rest, operators: operatorNames(rest.points) })) };
+}
+
+/** Every operator of a series, slowest (in its newest point) first. */
+function operatorNames(points: readonly OpSeriesPoint[]): string[] {
+  const newest = points.at(-1)?.operators ?? {};
+  const names = new Set(points.flatMap((p) => Object.keys(p.operators)));
+  return [...names].sort((a, b) => (newest[b] ?? -1) - (newest[a] ?? -1) || a.localeCompare(b));
+}
