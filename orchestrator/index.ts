@@ -18,3 +18,5 @@ export { MIGRATIONS } from './store/migrations.js';
 export { computeStats, nearestRank } from './stats.js';
 export { matchesSelector, incapability, configKey } from './matching.js';
 export { programFacts, type ProgramFacts } from './program-facts.js';
+export { validTiming, invalidTimingReason } from './valid-timing.js';
+export { opDeltas, opProfileOf, type OpProfile, type OperatorTime, type OpDelta, type OpDeltaReport, type Fallback } from './op-profile.js';
