@@ -18,6 +18,7 @@ const TOKEN = 'gated-admin';
 
 export interface GatedFarm {
   dir: string;
+  token: string;
   client: FarmClient;
   http: string;
   get<T>(route: string): Promise<T>;
@@ -40,11 +41,12 @@ esac
   return script;
 }
 
-export async function startGatedFarm(t: ExecutionContext): Promise<GatedFarm> {
+/** `ui`: serve the committed web UI too (browser tests). */
+export async function startGatedFarm(t: ExecutionContext, ui = false): Promise<GatedFarm> {
   const dir = await tempDir(t, 'etbench-gated-');
   const orchestrator = await startOrchestrator({
     port: 0, httpPort: 0, store: 'sqlite::memory:', artifactsDir: path.join(dir, 'artifacts'), tokens: [{ token: TOKEN, scopes: ['admin'] }],
-    uiDir: null, farm: { hostEtrun: await wrongOnSeedEtrun(dir) },
+    ...(ui ? {} : { uiDir: null }), farm: { hostEtrun: await wrongOnSeedEtrun(dir) },
   });
   const agent = new Agent({ orchestrator: orchestrator.address, token: TOKEN, agentId: 'gated', cacheDir: path.join(dir, 'cache'), drivers: [new HostDriver({ deviceIds: ['host'] })] });
   const registered = new Promise<void>((resolve) => agent.once('registered', resolve));
@@ -58,7 +60,7 @@ export async function startGatedFarm(t: ExecutionContext): Promise<GatedFarm> {
   });
   const http = `http://127.0.0.1:${orchestrator.httpPort}`;
   return {
-    dir, client, http,
+    dir, client, http, token: TOKEN,
     async get<T>(route: string): Promise<T> {
       const res = await fetch(`${http}${route}`, { headers: { authorization: `Bearer ${TOKEN}` } });
       if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
