@@ -210,7 +210,9 @@ export class Agent extends EventEmitter {
       // The op profile comes from a launch of its own, after the timed one (agent/profile.ts).
       if (offer.profile && outcome.status === ResultStatus.RESULT_STATUS_OK && !abort.signal.aborted) {
         progress('profiling', 0.9);
-        outcome = withOpProfile(outcome, await profileLaunch(target.driver, target.device, job, abort.signal));
+        const profile = await profileLaunch(target.driver, target.device, job, abort.signal);
+        if ('problem' in profile) this.log(`job ${offer.jobId}: no op profile: ${profile.problem}`);
+        else outcome = withOpProfile(outcome, profile);
       }
       result = {
         ...outcome, jobId: offer.jobId, attempt: offer.attempt, deviceId: offer.deviceId,

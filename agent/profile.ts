@@ -1,7 +1,9 @@
 // Op profiles without distorting timings (issue 10): a job that asks for a profile gets one more
 // runner launch after its timed trials, with --profile and a few iterations, and the op profile
 // (op_profile, delegate_fraction) of that launch is put into the result's runner document. The
-// timed samples never come from a launch that read the clock per instruction.
+// timed samples never come from a launch that read the clock per instruction. The document stays
+// a valid runner document (no keys of our own): readers count the profiled executes from the
+// instructions' calls (orchestrator/op-profile.ts).
 
 import type { Device, RuntimeConfig } from '../proto/index.js';
 import type { DeviceDriver, DriverJob, DriverOutcome } from './drivers/driver.js';
@@ -32,12 +34,10 @@ export function opProfileOf(runnerJson: string): OpProfileDoc | null {
 }
 
 /** The timed outcome with the profile launch's op profile in its runner document. */
-export function withOpProfile(timed: DriverOutcome, profile: OpProfileDoc | { problem: string }): DriverOutcome {
+export function withOpProfile(timed: DriverOutcome, profile: OpProfileDoc): DriverOutcome {
   if (timed.runnerJson === '') return timed;
   const doc = JSON.parse(timed.runnerJson) as Record<string, unknown>;
-  if ('problem' in profile) doc['op_profile_problem'] = profile.problem;
-  else Object.assign(doc, profile, { op_profile_executes: PROFILE_ITERATIONS });
-  return { ...timed, runnerJson: JSON.stringify(doc) };
+  return { ...timed, runnerJson: JSON.stringify({ ...doc, op_profile: profile.op_profile, delegate_fraction: profile.delegate_fraction }) };
 }
 
 /** Runs the profile launch on the device; its failure is reported, never the job's failure. */

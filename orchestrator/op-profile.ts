@@ -36,15 +36,16 @@ interface RawEntry { name?: unknown; kind?: unknown; backend?: unknown; calls?: 
 
 /**
  * The op profile of a runner document (runner-contract.md: op_profile, delegate_fraction), or
- * null when it has none. Executes are the profile launch's (`op_profile_executes`, written by
- * the agent) or the run's iterations.
+ * null when it has none. The document does not say how many executes were profiled (the agent's
+ * profile launch runs its own count, not the timed run's iterations), so they are read from the
+ * instructions: the most common `calls` (an instruction outside loops and branches runs once per
+ * execute).
  */
 export function opProfileOf(doc: unknown): OpProfile | null {
   if (doc === null || typeof doc !== 'object') return null;
-  const d = doc as { op_profile?: unknown; delegate_fraction?: unknown; op_profile_executes?: unknown; config?: { iterations?: unknown } };
+  const d = doc as { op_profile?: unknown; delegate_fraction?: unknown };
   if (!Array.isArray(d.op_profile)) return null;
-  const executes = typeof d.op_profile_executes === 'number' && d.op_profile_executes > 0 ? d.op_profile_executes
-    : typeof d.config?.iterations === 'number' && d.config.iterations > 0 ? d.config.iterations : 1;
+  const executes = mostCommonCalls(d.op_profile as RawEntry[]);
   const byName = new Map<string, OperatorTime>();
   let total = 0;
   for (const raw of d.op_profile as RawEntry[]) {
@@ -65,6 +66,16 @@ export function opProfileOf(doc: unknown): OpProfile | null {
   const delegateNs = operators.filter((o) => o.kind === 'delegate').reduce((a, o) => a + o.totalNs, 0);
   const delegateFraction = typeof d.delegate_fraction === 'number' ? d.delegate_fraction : total > 0 ? delegateNs / total : null;
   return { executes, totalMsPerExecute: total / executes / 1e6, delegateFraction, operators };
+}
+
+function mostCommonCalls(entries: readonly RawEntry[]): number {
+  const counts = new Map<number, number>();
+  for (const e of entries) if (typeof e.calls === 'number' && e.calls > 0) counts.set(e.calls, (counts.get(e.calls) ?? 0) + 1);
+  let best = 1;
+  let seen = 0;
+  // Ties go to the smaller count: loops only ever add calls.
+  for (const [calls, n] of counts) if (n > seen || (n === seen && calls < best)) [best, seen] = [calls, n];
+  return best;
 }
 
 export interface OpDelta {

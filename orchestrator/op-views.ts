@@ -25,10 +25,8 @@ export async function resultOpsView(farm: Farm, jobId: string): Promise<unknown>
   const job = await farm.jobView(row);
   const doc = runnerDoc(job);
   const profile = opProfileOf(doc);
-  const problem = doc !== null && typeof doc === 'object' && typeof (doc as { op_profile_problem?: unknown }).op_profile_problem === 'string'
-    ? (doc as { op_profile_problem: string }).op_profile_problem : null;
   const why = profile !== null ? null : job.result === undefined ? 'the job has no result yet'
-    : problem ?? 'the run was not profiled (submit it with --profile, SubmitRunRequest.profile)';
+    : 'the run was not profiled (submit it with --profile, SubmitRunRequest.profile), or its profile launch failed (the agent logs why)';
   return { ...matrixCell(job), runId: job.runId, validTiming: validTiming(job.result), profile, why };
 }
 

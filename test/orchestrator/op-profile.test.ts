@@ -32,7 +32,7 @@ test('effectiveInputs: as etrun decides them; only seeded random inputs need hos
 
 const doc = (entries: [string, 'kernel' | 'delegate', number][], executes = 10, delegateFraction?: number) => ({
   op_profile: entries.map(([name, kind, ns], i) => ({ chain: 0, instruction: i, name, kind, backend: kind === 'delegate' ? name : null, calls: executes, total_ns: ns })),
-  delegate_fraction: delegateFraction ?? null, op_profile_executes: executes,
+  delegate_fraction: delegateFraction ?? null,
 });
 
 test('opProfileOf sums instructions per operator, per execute, with shares; null without a profile', (t) => {
@@ -43,6 +43,10 @@ test('opProfileOf sums instructions per operator, per execute, with shares; null
   ]);
   t.is(p.totalMsPerExecute, 1);
   t.is(p.delegateFraction, 0);
+  // Executes are the most common calls: an instruction inside a loop runs more often.
+  const looped = opProfileOf({ op_profile: [['a', 4], ['b', 4], ['c', 12]].map(([name, calls]) => ({ name, kind: 'kernel', backend: null, calls, total_ns: Number(calls) * 1e6 })) })!;
+  t.is(looped.executes, 4);
+  t.is(looped.operators.find((o) => o.operator === 'c')?.msPerExecute, 3);
   t.is(opProfileOf({ op_profile: null }), null);
   t.is(opProfileOf(null), null);
 });
