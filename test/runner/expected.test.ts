@@ -30,7 +30,8 @@ test('--expected: the same outputs pass, a changed value fails with exit 6, tole
   t.is(etrun([program, '--inputs', 'random:4', '--expected', expected]).code, 6, 'other inputs, other outputs');
 
   const doc = JSON.parse(await readFile(expected, 'utf8')) as { outputs: { data: number[] }[] };
-  doc.outputs[0]!.data[5]! += 0.001;
+  const data = doc.outputs[0]!.data;
+  data[5] = data[5]! + 0.001;
   const nudged = path.join(dir, 'nudged.json');
   await writeFile(nudged, JSON.stringify(doc.outputs)); // a bare list works too
   const wrong = etrun([program, '--inputs', 'random:3', '--expected', nudged]);
