@@ -37,7 +37,7 @@ test('--expected: the same outputs pass, a changed value fails with exit 6, tole
   const wrong = etrun([program, '--inputs', 'random:3', '--expected', nudged]);
   t.is(wrong.code, 6);
   t.false(wrong.doc?.correctness?.[0]?.pass);
-  t.true(Math.abs((wrong.doc?.correctness?.[0]?.max_abs_err ?? 0) - 0.001) < 1e-6);
+  t.true(Math.abs(Number(wrong.doc?.correctness?.[0]?.max_abs_err ?? 0) - 0.001) < 1e-6);
   t.regex(wrong.stderr, /expected output 0: values differ/);
   t.is(etrun([program, '--inputs', 'random:3', '--expected', nudged, '--atol', '0.01']).code, 0, 'within the tolerance');
 });
