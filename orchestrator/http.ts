@@ -12,7 +12,7 @@ import { fleetView, matrixCell, resultView, runMatrix, runSummary, trendsView } 
 import { RequestError, type Farm } from './farm.js';
 import { farmMetrics } from './metrics.js';
 import { kernelValidationView } from './kernel-validation.js';
-import { opSeriesView, resultOpsView } from './op-views.js';
+import { opCompareView, opSeriesView, resultOpsView } from './op-views.js';
 import { serveStatic } from './static-files.js';
 
 export interface HttpOptions {
@@ -115,6 +115,11 @@ export function httpHandler(farm: Farm, auth: Authenticator, options: HttpOption
     if (path === '/api/v1/series/ops') {
       const param = (name: string): string | null => url.searchParams.get(name) || null;
       return send(res, 200, await opSeriesView(farm, { program: param('program') ?? '', deviceId: param('device'), method: param('method'), runs: numberParam(url, 'runs', 50, 1, 500) }));
+    }
+    if (path === '/api/v1/ops/compare') {
+      const [a, b] = [url.searchParams.get('a'), url.searchParams.get('b')];
+      if (a === null || b === null) throw new RequestError('query parameters a and b (job ids) are required');
+      return send(res, 200, await opCompareView(farm, a, b));
     }
     let m = /^\/api\/v1\/runs\/([A-Za-z0-9_-]+)(\/matrix|\/events)?$/.exec(path);
     if (m !== null) {

@@ -87,3 +87,17 @@ function operatorNames(points: readonly OpSeriesPoint[]): string[] {
   const names = new Set(points.flatMap((p) => Object.keys(p.operators)));
   return [...names].sort((a, b) => (newest[b] ?? -1) - (newest[a] ?? -1) || a.localeCompare(b));
 }
+
+/** Two results' op profiles side by side: opDeltas of B against A (400 when either has none). */
+export async function opCompareView(farm: Farm, a: string, b: string): Promise<unknown> {
+  const side = async (jobId: string): Promise<{ cell: unknown; profile: OpProfile }> => {
+    const row = await farm.store.getJob(jobId);
+    if (row === null) throw new RequestError(`no job '${jobId}'`, 'not-found');
+    const job = await farm.jobView(row);
+    const profile = opProfileOf(runnerDoc(job));
+    if (profile === null) throw new RequestError(`job ${jobId} has no op profile (submit its run with --profile)`);
+    return { cell: { ...matrixCell(job), runId: job.runId }, profile };
+  };
+  const [A, B] = [await side(a), await side(b)];
+  return { a: { ...(A.cell as object), profile: A.profile }, b: { ...(B.cell as object), profile: B.profile }, ...opDeltas(A.profile, B.profile) };
+}

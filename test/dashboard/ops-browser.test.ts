@@ -44,6 +44,8 @@ test('op profile on the result page, the operator series and the kernel validati
   await page.locator('#op-profile a').click();
   await page.locator('table.op-series').waitFor({ timeout: 10_000 });
   t.is(await page.locator('table.op-series tbody tr').count(), 2);
+  await page.locator('table.op-series a', { hasText: 'side by side' }).click();
+  await page.locator('#op-compare td', { hasText: 'aten::add.out' }).waitFor({ timeout: 10_000 });
 
   await page.goto(`${farm.http}/#/kernels`);
   await page.locator('#kernels').waitFor({ timeout: 15_000 });

@@ -104,4 +104,15 @@ test.serial('a profiled run stores the op profile of a separate launch; /ops and
   t.is(s.points[0]!.changes, null);
   t.truthy(s.points[1]!.changes);
   t.is((await fetch(`${farm.http}/api/v1/series/ops`, { headers: { authorization: 'Bearer gated-admin' } })).status, 400);
+
+  // Two results side by side: B against A per operator.
+  const cmp = await farm.get<{ a: { jobId: string; runId: string }; b: { jobId: string; runId: string }; deltas: { operator: string; baselineMs: number; candidateMs: number; change: string }[]; fallback: { detected: boolean } }>(
+    `/api/v1/ops/compare?a=${runs[0]!.job.id}&b=${runs[1]!.job.id}`);
+  t.deepEqual(cmp.deltas.map((d) => d.operator), ['aten::add.out']);
+  t.like(cmp, { a: { jobId: runs[0]!.job.id, runId: runs[0]!.run.id }, b: { jobId: runs[1]!.job.id, runId: runs[1]!.run.id } });
+  t.is(cmp.deltas[0]!.baselineMs, ops.profile.operators[0]!.msPerExecute);
+  t.false(cmp.fallback.detected);
+  const unprofiled = await fetch(`${farm.http}/api/v1/ops/compare?a=${plain.job.id}&b=${runs[1]!.job.id}`, { headers: { authorization: 'Bearer gated-admin' } });
+  t.is(unprofiled.status, 400);
+  t.regex(((await unprofiled.json()) as { error: string }).error, /has no op profile/);
 });

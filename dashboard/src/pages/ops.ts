@@ -1,6 +1,7 @@
-// Op profiles: one result's time per operator (a section of the result page), and one
-// program's per-operator series across runs (#/ops?program=P&device=D), with the operators that
-// got slower and any fallback from delegates to portable kernels at each step.
+// Op profiles: one result's time per operator (a section of the result page), one program's
+// per-operator series across runs (#/ops?program=P&device=D), with the operators that got slower
+// and any fallback from delegates to portable kernels at each step, and two results side by side
+// (#/ops/compare?a=JOB&b=JOB).
 
 import { get } from '../api.js';
 import { h, ms, table } from '../dom.js';
@@ -43,17 +44,45 @@ export async function opSeriesPage(query: string, app: HTMLElement): Promise<voi
   if (series.length === 0) app.append(h('p', {}, 'No profiled results of this program (runs submitted with --profile).'));
   for (const s of series) {
     const shown = s.operators.slice(0, 12);
-    const rows = s.points.map((p) => {
+    const rows = s.points.map((p, i) => {
       const slower = p.changes?.slower.map((d) => `${d.operator} ${d.ratio === null ? 'new' : `${d.ratio.toFixed(2)}x`}`).join(', ') ?? '';
       const fell = p.changes?.fallback.detected === true ? `fallback: ${p.changes.fallback.newKernelOperators.join(', ') || 'delegate share fell'}` : '';
+      const previous = i > 0 ? s.points[i - 1]! : null;
       return [h('a', { href: `#/results/${p.jobId}` }, p.runId.slice(0, 12)), ms(p.totalMs), pct(p.delegateFraction),
-        ...shown.map((o) => ms(p.operators[o])), [slower, fell].filter((x) => x !== '').join(' · ')];
+        ...shown.map((o) => ms(p.operators[o])), [slower, fell].filter((x) => x !== '').join(' · '),
+        previous === null ? '' : h('a', { href: `#/ops/compare?a=${previous.jobId}&b=${p.jobId}` }, 'side by side')];
     });
-    const t = table(['run', 'total', 'delegates', ...shown, 'changes vs previous'], rows, { class: 'op-series' });
+    const t = table(['run', 'total', 'delegates', ...shown, 'changes vs previous', ''], rows, { class: 'op-series' });
     t.querySelectorAll('tbody tr').forEach((tr, i) => {
       const c = s.points[i]!.changes;
       if (c !== null && (c.slower.length > 0 || c.fallback.detected)) tr.classList.add('regression');
     });
     app.append(h('h2', {}, `${s.program} · ${s.method || 'forward'} on ${s.deviceId} · ${s.config}`), t);
   }
+}
+
+interface Side { jobId: string; runId: string; program: string; deviceId: string; config: string; profile: OpProfile }
+interface Compare {
+  a: Side; b: Side; deltas: (Delta & { kind: string })[]; slower: Delta[];
+  fallback: { detected: boolean; newKernelOperators: string[]; goneDelegates: string[]; baselineDelegateFraction: number | null; candidateDelegateFraction: number | null };
+}
+
+/** #/ops/compare?a=JOB&b=JOB: two results' operators side by side, B against A. */
+export async function opComparePage(query: string, app: HTMLElement): Promise<void> {
+  const params = new URLSearchParams(query);
+  const c = await get<Compare>(`/api/v1/ops/compare?a=${encodeURIComponent(params.get('a') ?? '')}&b=${encodeURIComponent(params.get('b') ?? '')}`);
+  const name = (s: Side): HTMLElement => h('a', { href: `#/results/${s.jobId}` }, `${s.program} on ${s.deviceId} (${s.runId.slice(0, 12)})`);
+  app.append(h('h1', {}, 'Operators side by side'), h('p', {}, 'A: ', name(c.a), ' · B: ', name(c.b), ` · total ${ms(c.a.profile.totalMsPerExecute)} → ${ms(c.b.profile.totalMsPerExecute)}`,
+    ` · delegates ${pct(c.fallback.baselineDelegateFraction)} → ${pct(c.fallback.candidateDelegateFraction)}`));
+  if (c.fallback.detected) {
+    app.append(h('p', { class: 'failed', id: 'fallback' }, `Falling back from delegates: ${[...c.fallback.newKernelOperators.map((o) => `${o} now a kernel`), ...c.fallback.goneDelegates.map((d) => `${d} no longer called`)].join(', ') || 'the delegate share fell'}.`));
+  }
+  const t = table(['operator', 'kind', 'A per execute', 'B per execute', 'B / A', 'change'],
+    c.deltas.map((d) => [d.operator, d.kind, ms(d.baselineMs), ms(d.candidateMs), d.ratio === null ? '–' : `${d.ratio.toFixed(3)}x`, d.change]), { id: 'op-compare' });
+  t.querySelectorAll('tbody tr').forEach((tr, i) => {
+    const change = c.deltas[i]!.change;
+    if (change === 'slower' || change === 'new') tr.classList.add('regression');
+    if (change === 'faster') tr.classList.add('improvement');
+  });
+  app.append(t);
 }
