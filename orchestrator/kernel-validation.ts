@@ -92,6 +92,8 @@ export async function kernelValidationView(farm: Farm, runs: number): Promise<{ 
   const rows = new Map<string, KernelRow>();
   // Newest first, so each (case, device, config) counts with its newest result.
   for (const run of await farm.store.listRuns(runs)) {
+    // Only runs that submitted a case-like file (OP__CASE.bpte) are read job by job.
+    if (!run.request.programs.some((p) => p.name.endsWith('.bpte') && p.name.includes('__'))) continue;
     for (const job of (await farm.runView(run.id)).jobs) {
       const c = suiteCaseOf(job);
       if (c === null || job.result === undefined) continue;

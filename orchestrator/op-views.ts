@@ -58,10 +58,14 @@ export async function opSeriesView(farm: Farm, q: OpSeriesQuery): Promise<unknow
   if (q.program === '') throw new RequestError('query parameter program is required (a program name or sha256 prefix)');
   const runs = (await farm.store.listRuns(q.runs)).reverse();
   const series = new Map<string, { program: string; sha256: string; method: string; deviceId: string; config: string; points: OpSeriesPoint[]; last: OpProfile | null }>();
+  const wanted = (p: { name: string; sha256: string } | undefined): boolean =>
+    p !== undefined && (p.name === q.program || (q.program.length >= 6 && p.sha256.startsWith(q.program)));
   for (const run of runs) {
+    // Only runs that submitted the program are read job by job.
+    if (!run.request.programs.some(wanted)) continue;
     for (const job of (await farm.runView(run.id)).jobs) {
       const p = job.program;
-      if (p === undefined || (p.name !== q.program && !(q.program.length >= 6 && p.sha256.startsWith(q.program)))) continue;
+      if (p === undefined || !wanted(p)) continue;
       if ((q.deviceId !== null && job.deviceId !== q.deviceId) || (q.method !== null && job.method !== q.method)) continue;
       if (!validTiming(job.result)) continue;
       const profile = opProfileOf(runnerDoc(job));
