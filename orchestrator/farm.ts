@@ -233,10 +233,18 @@ export class Farm {
     }
   }
 
-  /** Whether the run asked for op profiles (a --profile launch after each job's timed trials). */
+  /** Whether the run asked for op profiles (a --profile launch after each job's timed trials);
+   * a run's request never changes, so the answer is remembered for the dispatch loop. */
   private async profiled(runId: string): Promise<boolean> {
-    return (await this.store.getRun(runId))?.request.profile === true;
+    let profile = this.profiledRuns.get(runId);
+    if (profile === undefined) {
+      profile = (await this.store.getRun(runId))?.request.profile === true;
+      if (this.profiledRuns.size >= 1000) this.profiledRuns.clear();
+      this.profiledRuns.set(runId, profile);
+    }
+    return profile;
   }
+  private readonly profiledRuns = new Map<string, boolean>();
 
   // ---- agents -----------------------------------------------------------------------------
 
