@@ -68,6 +68,14 @@ test.serial('a .pte without bundled outputs is checked against host-computed out
   t.is((await farm.client.compare(bad.run.id, again.run.id)).series.length, 0);
   const twice = await runOne(farm, file, 'random:5');
   t.is((await farm.client.compare(good.run.id, twice.run.id)).series.length, 1);
+
+  // no_host_expected: nothing computed, the result is unchecked; a client's claim is ignored.
+  const ref = await farm.client.uploadProgram(file);
+  const claimed = { ...ref, expectedSha256: w.runtime?.sha256 ?? 'f'.repeat(64), expectedInputs: 'random:5' };
+  const off = await farm.client.watch((await farm.client.submit({ programs: [claimed], devices: ['host'], configs: [config('random:5')], noHostExpected: true })).id);
+  t.is(off.jobs[0]!.program?.expectedSha256, '');
+  t.false(off.jobs[0]!.result!.correctnessChecked);
+  t.true(validTiming(off.jobs[0]!.result), 'unchecked is still a timing');
 });
 
 test.serial('a profiled run stores the op profile of a separate launch; /ops and /series/ops serve it', async (t) => {
