@@ -208,7 +208,7 @@ export class Agent extends EventEmitter {
       };
       let outcome = await target.driver.run(target.device, job, abort.signal).finally(() => clearTimeout(backstop));
       // The op profile comes from a launch of its own, after the timed one (agent/profile.ts).
-      if (offer.profile && outcome.status === ResultStatus.RESULT_STATUS_OK && !abort.signal.aborted) {
+      if (offer.profile && target.driver.profiles === true && outcome.status === ResultStatus.RESULT_STATUS_OK && !abort.signal.aborted) {
         progress('profiling', 0.9);
         const profile = await profileLaunch(target.driver, target.device, job, abort.signal);
         if ('problem' in profile) this.log(`job ${offer.jobId}: no op profile: ${profile.problem}`);

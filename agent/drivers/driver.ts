@@ -26,6 +26,8 @@ export type DriverOutcome = Omit<JobResult, 'jobId' | 'attempt' | 'deviceId'>;
 
 export interface DeviceDriver {
   readonly name: string;
+  /** True when run() honours DriverJob.profile and expectedPath (the agent's profile launch is skipped otherwise). */
+  readonly profiles?: boolean;
   /** The devices this driver reaches now. */
   discover(): Promise<Device[]>;
   /** Temperatures, frequencies, load... before the timed block; null when unknown. */

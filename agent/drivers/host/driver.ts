@@ -84,6 +84,7 @@ export function outcomeOf(run: EtrunRun, memoryLimited: boolean): DriverOutcome 
 
 export class HostDriver implements DeviceDriver {
   readonly name = 'host';
+  readonly profiles = true;
   private etrun: string | null = null;
 
   constructor(private readonly options: HostDriverOptions = {}) {}
