@@ -7,6 +7,7 @@ import { matrixCell } from './dashboard-views.js';
 import { RequestError, type Farm } from './farm.js';
 import { opDeltas, opProfileOf, type OpDeltaReport, type OpProfile } from './op-profile.js';
 import { validTiming } from './valid-timing.js';
+import { changePoints, median } from './verdicts/index.js';
 
 function runnerDoc(job: Job): unknown {
   const text = job.result?.runnerJson ?? '';
@@ -82,7 +83,45 @@ export async function opSeriesView(farm: Farm, q: OpSeriesQuery): Promise<unknow
       s.last = profile;
     }
   }
-  return { series: [...series.values()].map(({ last: _last, ...rest }) => ({ ...rest, operators: operatorNames(rest.points) })) };
+  return { series: [...series.values()].map(({ last: _last, ...rest }) => {
+    const operators = operatorNames(rest.points);
+    return { ...rest, operators, drifts: operatorDrifts(rest.points, operators.slice(0, DRIFT_OPERATORS)) };
+  }) };
+}
+
+/** Slow drifts are looked for in this many operators (the slowest); each costs a permutation test. */
+const DRIFT_OPERATORS = 20;
+/** Points on each side of a change point (verdicts' changePoints minSize). */
+const DRIFT_MIN_SIZE = 5;
+
+export interface OpDrift {
+  operator: string;
+  /** The first point of the new level. */
+  runId: string;
+  jobId: string;
+  beforeMs: number;
+  afterMs: number;
+}
+
+/**
+ * Per-operator level shifts over the series (E-divisive change points, orchestrator/verdicts),
+ * which catch an operator that got slower over several runs rather than in one step.
+ */
+export function operatorDrifts(points: readonly Pick<OpSeriesPoint, 'runId' | 'jobId' | 'operators'>[], operators: readonly string[]): OpDrift[] {
+  if (points.length < 2 * DRIFT_MIN_SIZE) return [];
+  const out: OpDrift[] = [];
+  for (const operator of operators) {
+    if (points.some((p) => p.operators[operator] === undefined)) continue;
+    const values = points.map((p) => p.operators[operator]!);
+    const cuts = changePoints(values, { minSize: DRIFT_MIN_SIZE, seed: 1 });
+    for (let i = 0; i < cuts.length; i++) {
+      const at = cuts[i]!;
+      const before = values.slice(i === 0 ? 0 : cuts[i - 1]!, at);
+      const after = values.slice(at, cuts[i + 1] ?? values.length);
+      out.push({ operator, runId: points[at]!.runId, jobId: points[at]!.jobId, beforeMs: median(before), afterMs: median(after) });
+    }
+  }
+  return out;
 }
 
 /** Every operator of a series, slowest (in its newest point) first. */

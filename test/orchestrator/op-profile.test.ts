@@ -6,6 +6,7 @@ import test from 'ava';
 import { ResultStatus, type JobResult } from '../../proto/index.js';
 import { effectiveInputs } from '../../orchestrator/expected-outputs.js';
 import { suiteCaseOf } from '../../orchestrator/kernel-validation.js';
+import { operatorDrifts } from '../../orchestrator/op-views.js';
 import { opDeltas, opProfileOf, validTiming } from '../../orchestrator/index.js';
 
 const result = (status: ResultStatus, checked: boolean, passed: boolean): JobResult => ({
@@ -85,4 +86,15 @@ test('suiteCaseOf recognises operator-suite programs by their single operator an
   t.is(suiteCaseOf(p('mlp.bpte', ['aten::relu.out'])), null);
   t.is(suiteCaseOf(p('aten__relu.out__f32_edge.bpte', ['aten::relu.out', 'aten::add.out'])), null);
   t.is(suiteCaseOf(p('aten__relu.out__f32_edge.pte', ['aten::relu.out'])), null);
+});
+
+test('operatorDrifts finds the run where one operator moved to a slower level, and only that operator', (t) => {
+  const points = Array.from({ length: 16 }, (_, i) => ({
+    runId: `r${i}`, jobId: `j${i}`,
+    operators: { 'aten::mm.out': (i < 9 ? 1.0 : 1.3) + (i % 3) * 0.005, 'aten::add.out': 0.2 + (i % 4) * 0.002 },
+  }));
+  const found = operatorDrifts(points, ['aten::mm.out', 'aten::add.out']);
+  t.deepEqual(found.map((d) => [d.operator, d.runId]), [['aten::mm.out', 'r9']]);
+  t.true(found[0]!.afterMs / found[0]!.beforeMs > 1.25);
+  t.deepEqual(operatorDrifts(points.slice(0, 9), ['aten::mm.out']), [], 'too short to split');
 });

@@ -34,7 +34,8 @@ interface Point {
   runId: string; createdMs: number; jobId: string; totalMs: number; delegateFraction: number | null; operators: Record<string, number>;
   changes: { slower: Delta[]; fallback: { detected: boolean; newKernelOperators: string[] } } | null;
 }
-interface Series { program: string; method: string; deviceId: string; config: string; operators: string[]; points: Point[] }
+interface Drift { operator: string; runId: string; jobId: string; beforeMs: number; afterMs: number }
+interface Series { program: string; method: string; deviceId: string; config: string; operators: string[]; points: Point[]; drifts: Drift[] }
 
 /** #/ops?program=P&device=D: per-operator time across runs. */
 export async function opSeriesPage(query: string, app: HTMLElement): Promise<void> {
@@ -58,6 +59,10 @@ export async function opSeriesPage(query: string, app: HTMLElement): Promise<voi
       if (c !== null && (c.slower.length > 0 || c.fallback.detected)) tr.classList.add('regression');
     });
     app.append(h('h2', {}, `${s.program} · ${s.method || 'forward'} on ${s.deviceId} · ${s.config}`), t);
+    if (s.drifts.length > 0) {
+      app.append(h('ul', { class: 'drifts' }, ...s.drifts.map((d) => h('li', { class: d.afterMs > d.beforeMs ? 'failed' : 'passed' },
+        `${d.operator}: ${ms(d.beforeMs)} → ${ms(d.afterMs)} from `, h('a', { href: `#/results/${d.jobId}` }, d.runId.slice(0, 12)), ' on (change point)'))));
+    }
   }
 }
 
