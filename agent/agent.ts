@@ -11,7 +11,8 @@ import {
   type AgentMessage, type Device, type JobOffer, type JobResult, type OrchestratorMessage,
 } from '../proto/index.js';
 import { ArtifactCache } from './cache.js';
-import { DeviceLostError, type DeviceDriver } from './drivers/driver.js';
+import { DeviceLostError, type DeviceDriver, type DriverJob } from './drivers/driver.js';
+import { profileLaunch, withOpProfile } from './profile.js';
 import { DEFAULT_GATES, compileTrialPolicy, runTrials, type GateTable, type TrialsSummary } from './trials/index.js';
 
 /** The job's conditions (its first trial's) with how the trials ended, for people reading one result. */
@@ -207,23 +208,33 @@ export class Agent extends EventEmitter {
       const programPath = await this.fetchProgram(offer.program.sha256, offer.program.name, abort.signal);
       const build = offer.runtime !== undefined && offer.runtime.sha256 !== '' ? offer.runtime : null;
       const runtimePath = build === null ? null : await this.fetchProgram(build.sha256, 'etrun', abort.signal, 'runtime');
+      const expectedPath = offer.expectedSha256 === '' ? null : await this.fetchProgram(offer.expectedSha256, 'expected.json', abort.signal, 'expected');
       progress('preparing', 0.1);
       await target.driver.prepare(target.device, programPath);
       const rules = compileTrialPolicy(offer.trialPolicy);
       progress('running', 0.2);
       // Backstop: a driver that ignores its own timeout is abandoned after a grace period.
       const backstop = setTimeout(() => abort.abort(), offer.timeoutMs + (this.options.jobGraceMs ?? 10_000));
-      const { outcome, summary } = await runTrials({
+      const job: DriverJob = {
+        programPath, method: offer.method === '' ? null : offer.method, config: offer.config, timeoutMs: offer.timeoutMs,
+        memoryLimitBytes: Number(offer.memoryLimitBytes), rtol: offer.program.hasTolerances ? offer.program.rtol : null,
+        atol: offer.program.hasTolerances ? offer.program.atol : null, runtimePath, expectedPath,
+      };
+      const trials = await runTrials({
         driver: target.driver, device: target.device, rules, signal: abort.signal,
-        gate: (this.options.gates ?? DEFAULT_GATES)[target.device.kind] ?? null,
-        job: {
-          programPath, method: offer.method === '' ? null : offer.method, config: offer.config, timeoutMs: offer.timeoutMs,
-          memoryLimitBytes: Number(offer.memoryLimitBytes), rtol: offer.program.hasTolerances ? offer.program.rtol : null,
-          atol: offer.program.hasTolerances ? offer.program.atol : null, runtimePath,
-        },
-        onTrial: (i, r) => { if (r.maxTrials > 1) progress(`trial ${i + 1}/${r.maxTrials}`, 0.2 + (0.75 * i) / r.maxTrials); },
+        gate: (this.options.gates ?? DEFAULT_GATES)[target.device.kind] ?? null, job,
+        onTrial: (i, r) => { if (r.maxTrials > 1) progress(`trial ${i + 1}/${r.maxTrials}`, 0.2 + (0.7 * i) / r.maxTrials); },
       }).finally(() => clearTimeout(backstop));
+      const { summary } = trials;
+      let { outcome } = trials;
       if (rules.maxTrials > 1) this.log(`job ${offer.jobId}: ${summary.trials} trial(s), stopped by ${summary.stop}`);
+      // The op profile comes from a launch of its own, after the timed trials (agent/profile.ts).
+      if (offer.profile && target.driver.profiles === true && outcome.status === ResultStatus.RESULT_STATUS_OK && !abort.signal.aborted) {
+        progress('profiling', 0.9);
+        const profile = await profileLaunch(target.driver, target.device, job, abort.signal);
+        if ('problem' in profile) this.log(`job ${offer.jobId}: no op profile: ${profile.problem}`);
+        else outcome = withOpProfile(outcome, profile);
+      }
       result = {
         ...outcome, jobId: offer.jobId, attempt: offer.attempt, deviceId: offer.deviceId,
         // The result names the build that made it; an uploaded one by its artifact hash.
@@ -256,7 +267,7 @@ export class Agent extends EventEmitter {
    * The program file, downloaded if needed. An orchestrator that is briefly away (restarting)
    * is waited for with backoff: that is not the program's failure.
    */
-  private async fetchProgram(sha256: string, name: string, signal: AbortSignal, kind: 'program' | 'runtime' = 'program'): Promise<string> {
+  private async fetchProgram(sha256: string, name: string, signal: AbortSignal, kind: 'program' | 'runtime' | 'expected' = 'program'): Promise<string> {
     let delay = 200;
     const deadline = Date.now() + (this.options.fetchPatienceMs ?? 60_000);
     for (;;) {

@@ -23,9 +23,9 @@ export class ArtifactCache {
    * The local path of the artifact, fetched if needed. A program keeps its .pte/.bpte extension;
    * a runtime build is made executable.
    */
-  get(client: ArtifactServiceClient, metadata: Metadata, sha256: string, name: string, kind: 'program' | 'runtime' = 'program'): Promise<string> {
+  get(client: ArtifactServiceClient, metadata: Metadata, sha256: string, name: string, kind: 'program' | 'runtime' | 'expected' = 'program'): Promise<string> {
     const ext = path.extname(name).toLowerCase();
-    const file = path.join(this.dir, kind === 'runtime' ? `${sha256}.runtime` : `${sha256}${EXTENSIONS.has(ext) ? ext : '.pte'}`);
+    const file = path.join(this.dir, kind === 'runtime' ? `${sha256}.runtime` : kind === 'expected' ? `${sha256}.expected.json` : `${sha256}${EXTENSIONS.has(ext) ? ext : '.pte'}`);
     if (this.verified.has(file)) return Promise.resolve(file);
     let pending = this.inflight.get(file);
     if (pending === undefined) {

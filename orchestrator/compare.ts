@@ -6,6 +6,7 @@ import type { CompareRequest, CompareResponse, Job, JobResult, SeriesComparison 
 import type { Farm } from './farm.js';
 import { nearestRank } from './stats.js';
 import { trialMedians } from './trials.js';
+import { validTiming } from './valid-timing.js';
 import { nightVerdicts, VERDICT_DEFAULTS } from './verdicts/index.js';
 
 const DEFAULT_Q = 0.05;
@@ -21,11 +22,9 @@ export function resultTrialMedians(result: JobResult): number[] {
 
 type Key = Pick<SeriesComparison, 'program' | 'method' | 'deviceId' | 'configKey'>;
 
-/** Valid results only: a failed run or a failed correctness check is never a timing. */
+/** Valid results only: a failed run or a failed correctness check is never a timing (valid-timing.ts). */
 function valid(job: Job): JobResult | null {
-  const r = job.result;
-  if (r === undefined || r.status !== 1 || (r.correctnessChecked && !r.correctnessPassed)) return null;
-  return r;
+  return validTiming(job.result) ? job.result : null;
 }
 
 async function seriesOf(farm: Farm, runId: string): Promise<Map<string, { key: Key; samples: number[]; trials: number[] }>> {

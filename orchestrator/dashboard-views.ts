@@ -6,6 +6,7 @@ import { Device, Job, JobState, ResultStatus, Run, RunState } from '../proto/ind
 import { RequestError, type Farm } from './farm.js';
 import { computeStats } from './stats.js';
 import { trialMedians, trialStats } from './trials.js';
+import { validTiming } from './valid-timing.js';
 
 export interface MatrixCell {
   jobId: string;
@@ -92,8 +93,8 @@ export async function resultView(farm: Farm, jobId: string): Promise<unknown> {
     samplesMs: r?.samplesMs ?? [], stats: job.stats ?? null, trialStats: trialStats(r ?? null), trialMedians: trialMedians(r ?? null),
     loadMs: r?.loadMs ?? null, initMs: r?.initMs ?? null, durationMs: r?.durationMs ?? null,
     conditions: parse(r?.conditionsJson), runner: parse(r?.runnerJson), problem: r?.problem ?? '',
-    // The store keeps latency samples per execute, not per operator: no op profile yet.
-    opProfile: null,
+    // Per-operator times, when the run was profiled: /api/v1/results/JOB/ops.
+    validTiming: validTiming(r),
   };
 }
 
@@ -121,7 +122,7 @@ export async function trendsView(farm: Farm, limit: number, threshold: number): 
   for (const row of runs) {
     for (const job of (await farm.runView(row.id)).jobs) {
       const r = job.result;
-      if (r === undefined || r.status !== ResultStatus.RESULT_STATUS_OK || (r.correctnessChecked && !r.correctnessPassed) || r.samplesMs.length === 0) continue;
+      if (!validTiming(r) || r.samplesMs.length === 0) continue;
       const cell = matrixCell(job);
       const id = JSON.stringify([job.program?.sha256, job.method, job.deviceId, JSON.stringify(job.config)]);
       let s = series.get(id);

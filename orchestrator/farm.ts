@@ -7,15 +7,17 @@ import { EventEmitter } from 'node:events';
 import {
   DeviceState, JobState as PbJobState, RunState as PbRunState,
   type Device, type Job, type JobResult, type OrchestratorMessage, type ProgramRef, type Run, type RunEvent, type RuntimeBuild,
-  type SubmitRunRequest, type TrialPolicy,
+  type SubmitRunRequest,
 } from '../proto/index.js';
 import { LOST_PREFIX } from '../proto/index.js';
 import type { ArtifactStore } from './artifacts.js';
 import { incapability, matchesSelector, runtimeMismatch } from './matching.js';
 import { expandRun } from './plan.js';
+import { attachExpectedOutputs, bundledCaseMethods, hostEtrun, HostExpectedOutputs } from './expected-outputs.js';
 import { RequestError } from './errors.js';
 import { programFacts } from './program-facts.js';
 import { checkTrialPolicy, storedStats } from './trials.js';
+import { validTiming } from './valid-timing.js';
 import type { JobRow, RunRow, Store } from './store/store.js';
 
 export { RequestError } from './errors.js';
@@ -31,6 +33,9 @@ export interface FarmOptions {
   offlineFailMs: number;
   /** Retention: raw samples older than this are compacted to summaries; 0 keeps them forever. */
   sampleRetentionMs: number;
+  /** The etrun that computes expected outputs for programs without bundled ones
+   * (expected-outputs.ts); undefined: found as hostEtrun() does; null: none are computed. */
+  hostEtrun?: string | null;
   now?: () => number;
 }
 
@@ -75,7 +80,9 @@ export class Farm {
   private lastCompactionMs = -Infinity;
   /** Submit time of runs not yet dispatched, for the submit-to-first-dispatch metric. */
   readonly firstDispatchMs = new Map<string, number>();
-  private readonly trialPolicies = new Map<string, TrialPolicy | undefined>();
+  private readonly runRequests = new Map<string, SubmitRunRequest | undefined>();
+  /** Expected outputs computed on this host; null when no etrun is available. */
+  readonly expectedOutputs: HostExpectedOutputs | null;
 
   constructor(readonly store: Store, readonly artifacts: ArtifactStore, options: Partial<FarmOptions> = {}) {
     const merged = { ...DEFAULT_FARM_OPTIONS, ...options };
@@ -83,6 +90,8 @@ export class Farm {
     this.options = { ...merged, heartbeatIntervalMs: Math.min(merged.heartbeatIntervalMs, Math.floor(merged.leaseMs / 3)) };
     this.now = this.options.now ?? Date.now;
     this.events.setMaxListeners(0);
+    const etrun = this.options.hostEtrun === undefined ? hostEtrun() : this.options.hostEtrun;
+    this.expectedOutputs = etrun === null ? null : new HostExpectedOutputs(artifacts, etrun);
   }
 
   /** Resumes after a restart: leases get one lease period of grace for their agents to return. */
@@ -119,6 +128,7 @@ export class Farm {
     if (request.devices.length === 0) throw new RequestError('a run needs a device selector (all, an id, KEY=VALUE or any:SELECTOR)');
     checkTrialPolicy(request.trialPolicy);
     const programs: ProgramRef[] = [];
+    const bundledBy = new Map<string, Set<string> | null>();
     for (const p of request.programs) {
       let data: Buffer;
       try {
@@ -132,13 +142,19 @@ export class Farm {
       } catch (e) {
         throw new RequestError(`program ${p.name || p.sha256} is not a readable .pte/.bpte: ${(e as Error).message}`);
       }
-      programs.push({ ...p, size: data.length, methods: facts.methods, operators: facts.operators, delegates: facts.delegates, plannedBytes: facts.plannedBytes });
+      bundledBy.set(p.sha256, bundledCaseMethods(data));
+      // Expected outputs are the orchestrator's to compute, never the client's to claim.
+      programs.push({
+        ...p, size: data.length, methods: facts.methods, operators: facts.operators, delegates: facts.delegates, plannedBytes: facts.plannedBytes,
+        expectedSha256: '', expectedInputs: '',
+      });
     }
     const runtime = await this.runtimeOf(request);
     const known = (await this.store.listDevices()).map((d) => this.liveDevice(d.device, d.lastSeenMs, d.agentId));
     const now = this.now();
     const runId = `run-${now.toString(36)}-${randomUUID().slice(0, 8)}`;
     const jobs = expandRun(runId, request, programs, known, runtime, this.options);
+    if (this.expectedOutputs !== null && !request.noHostExpected) await attachExpectedOutputs(jobs, bundledBy, this.expectedOutputs);
     const run: RunRow = { id: runId, createdMs: now, label: request.label, state: 'running', priority: request.priority, request };
     await this.store.createRun(run, jobs);
     this.firstDispatchMs.set(runId, -now);
@@ -196,7 +212,8 @@ export class Farm {
     return {
       id: j.id, runId: j.runId, program: j.program, method: j.method, deviceId: j.leaseDevice ?? j.deviceId ?? '', selector: j.selector,
       config: j.config, runtime: j.runtime ?? undefined, state: STATE_TO_PB[j.state], attempt: j.attempt, reason: j.reason, result: stored?.result,
-      stats: stored === null ? undefined : storedStats(stored),
+      // Only a valid timing has statistics (valid-timing.ts): a wrong result's samples stay stored, unused.
+      stats: stored === null || !validTiming(stored.result) ? undefined : storedStats(stored),
     };
   }
 
@@ -380,13 +397,15 @@ export class Farm {
             this.firstDispatchMs.set(leased.runId, now + submitted);
             this.events.emit('first-dispatch', leased.runId, now + submitted);
           }
+          const request = await this.requestOf(leased.runId);
           agent.send({
             kind: {
               $case: 'offer',
               value: {
                 jobId: leased.id, attempt: leased.attempt, runId: leased.runId, deviceId: device.id, program: leased.program,
                 method: leased.method, config: leased.config, timeoutMs: leased.timeoutMs, memoryLimitBytes: leased.memoryLimitBytes,
-                runtime: leased.runtime ?? undefined, trialPolicy: await this.trialPolicyOf(leased.runId),
+                runtime: leased.runtime ?? undefined, trialPolicy: request?.trialPolicy,
+                expectedSha256: leased.program.expectedSha256, profile: request?.profile === true,
               },
             },
           });
@@ -397,13 +416,16 @@ export class Farm {
     }
   }
 
-  /** The run's trial policy, which every offer of its jobs carries (runs never change once stored). */
-  private async trialPolicyOf(runId: string): Promise<TrialPolicy | undefined> {
-    if (this.trialPolicies.has(runId)) return this.trialPolicies.get(runId);
-    const policy = (await this.store.getRun(runId))?.request.trialPolicy;
-    if (this.trialPolicies.size >= 1024) this.trialPolicies.clear();
-    this.trialPolicies.set(runId, policy);
-    return policy;
+  /**
+   * A run's stored request (runs never change once stored): every offer of its jobs carries its
+   * trial policy and whether to profile. Cached, since a run's jobs are offered one by one.
+   */
+  private async requestOf(runId: string): Promise<SubmitRunRequest | undefined> {
+    if (this.runRequests.has(runId)) return this.runRequests.get(runId);
+    const request = (await this.store.getRun(runId))?.request;
+    if (this.runRequests.size >= 1024) this.runRequests.clear();
+    this.runRequests.set(runId, request);
+    return request;
   }
 
   private async housekeeping(): Promise<void> {

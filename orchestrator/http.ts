@@ -11,6 +11,8 @@ import type { Authenticator, Scope } from './auth.js';
 import { fleetView, matrixCell, resultView, runMatrix, runSummary, trendsView } from './dashboard-views.js';
 import { RequestError, type Farm } from './farm.js';
 import { farmMetrics } from './metrics.js';
+import { kernelValidationView } from './kernel-validation.js';
+import { opCompareView, opSeriesView, resultOpsView } from './op-views.js';
 import { serveStatic } from './static-files.js';
 
 export interface HttpOptions {
@@ -109,8 +111,15 @@ export function httpHandler(farm: Farm, auth: Authenticator, options: HttpOption
       return send(res, 200, { runs: runs.map((r) => ({ ...(Run.toJSON(r) as object), ...(runSummary(r) as object) })) });
     }
     if (path === '/api/v1/trends') return send(res, 200, await trendsView(farm, numberParam(url, 'runs', 50, 1, 500), numberParam(url, 'threshold', 1.1, 1, 100)));
-    if (path === '/api/v1/kernels') {
-      return send(res, 501, { error: 'kernel validation results are not stored by the orchestrator yet (no per-kernel pass/fail rows)' });
+    if (path === '/api/v1/kernels') return send(res, 200, await kernelValidationView(farm, numberParam(url, 'runs', 50, 1, 500)));
+    if (path === '/api/v1/series/ops') {
+      const param = (name: string): string | null => url.searchParams.get(name) || null;
+      return send(res, 200, await opSeriesView(farm, { program: param('program') ?? '', deviceId: param('device'), method: param('method'), runs: numberParam(url, 'runs', 50, 1, 500) }));
+    }
+    if (path === '/api/v1/ops/compare') {
+      const [a, b] = [url.searchParams.get('a'), url.searchParams.get('b')];
+      if (a === null || b === null) throw new RequestError('query parameters a and b (job ids) are required');
+      return send(res, 200, await opCompareView(farm, a, b));
     }
     let m = /^\/api\/v1\/runs\/([A-Za-z0-9_-]+)(\/matrix|\/events)?$/.exec(path);
     if (m !== null) {
@@ -120,7 +129,7 @@ export function httpHandler(farm: Farm, auth: Authenticator, options: HttpOption
     }
     m = /^\/api\/v1\/results\/([A-Za-z0-9_-]+)(\/ops)?$/.exec(path);
     if (m !== null) {
-      if (m[2] === '/ops') return send(res, 501, { error: 'per-operator timings are not recorded: results hold per-execute latency samples only' });
+      if (m[2] === '/ops') return send(res, 200, await resultOpsView(farm, m[1]!));
       return send(res, 200, await resultView(farm, m[1]!));
     }
     return send(res, 404, { error: `no route ${path}` });

@@ -19,3 +19,5 @@ export { computeStats, nearestRank } from './stats.js';
 export { matchesSelector, incapability, configKey } from './matching.js';
 export { programFacts, type ProgramFacts } from './program-facts.js';
 export { trialMedians, trialStats, trialsOf, resultStats, storedStats, type StoredTrial, type TrialStats } from './trials.js';
+export { validTiming, invalidTimingReason } from './valid-timing.js';
+export { opDeltas, opProfileOf, type OpProfile, type OperatorTime, type OpDelta, type OpDeltaReport, type Fallback } from './op-profile.js';

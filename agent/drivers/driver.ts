@@ -15,6 +15,10 @@ export interface DriverJob {
   atol: number | null;
   /** An uploaded runtime build to run instead of the device's own; null: the device's. */
   runtimePath: string | null;
+  /** Expected outputs to compare with (etrun --expected FILE); absent or null: none. */
+  expectedPath?: string | null;
+  /** Per-instruction timing (etrun --profile): the agent's separate profile launch sets it. */
+  profile?: boolean;
 }
 
 /** What a run amounted to: a JobResult without the ids the agent adds. */
@@ -22,6 +26,8 @@ export type DriverOutcome = Omit<JobResult, 'jobId' | 'attempt' | 'deviceId'>;
 
 export interface DeviceDriver {
   readonly name: string;
+  /** True when run() honours DriverJob.profile and expectedPath (the agent's profile launch is skipped otherwise). */
+  readonly profiles?: boolean;
   /** The devices this driver reaches now. */
   discover(): Promise<Device[]>;
   /** Temperatures, frequencies, load... before the timed block; null when unknown. */

@@ -60,13 +60,13 @@ export class FarmClient {
     const info = await this.uploadBytes(data, path.basename(file));
     return {
       sha256: info.sha256, name: path.basename(file), size: data.length, methods: [], operators: [], delegates: [],
-      rtol: tolerances?.rtol ?? 0, atol: tolerances?.atol ?? 0, hasTolerances: tolerances != null, plannedBytes: 0,
+      rtol: tolerances?.rtol ?? 0, atol: tolerances?.atol ?? 0, hasTolerances: tolerances != null, plannedBytes: 0, expectedSha256: '', expectedInputs: '',
     };
   }
 
   submit(request: Partial<SubmitRunRequest>): Promise<Run> {
     const full: SubmitRunRequest = {
-      programs: [], methods: [], devices: [], configs: [], priority: 10, timeoutMs: 0, memoryLimitBytes: 0, label: '', maxAttempts: 0, runtime: undefined, trialPolicy: undefined,
+      programs: [], methods: [], devices: [], configs: [], priority: 10, timeoutMs: 0, memoryLimitBytes: 0, label: '', maxAttempts: 0, runtime: undefined, trialPolicy: undefined, profile: false, noHostExpected: false,
       ...request,
     };
     return unary<Run>((done) => this.bench.submitRun(full, this.metadata, done));

@@ -24,6 +24,8 @@ Without --orchestrator an embedded orchestrator and a local agent run it on this
   --runtime FILE        upload this etrun build and run it instead of the devices' own
   --runtime-abi ABI     the build's ABI (default this machine's, e.g. linux-x64)
   --runtime-git HASH    the build's git hash (default: asked of the binary when it runs here)
+  --profile             also time every operator (a separate launch after the timed run; the
+                        op profile is stored with the result: /api/v1/results/JOB/ops)
   --timeout S           seconds one job may take before it is killed; default 300
   --trials N|MIN..MAX   launch etrun this many times per job (each a trial with its own
                         warmup); default 1. With a range, trials are added until --target-ci

@@ -40,6 +40,7 @@ export interface RawRunOptions {
   trials?: string | number;
   'target-ci'?: string | number;
   'trial-seconds'?: string | number;
+  profile?: boolean;
   help?: boolean;
 }
 
@@ -72,6 +73,8 @@ export interface RunOptions {
   timeoutS: number;
   /** --trials/--target-ci/--trial-seconds; null: one launch per job. */
   trialPolicy: TrialPolicy | null;
+  /** --profile: each job also launches the runner with --profile after its timed run. */
+  profile: boolean;
 }
 
 /**
@@ -109,6 +112,7 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
         trials: { type: 'string' },
         'target-ci': { type: 'string' },
         'trial-seconds': { type: 'string' },
+        profile: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -132,6 +136,7 @@ export function parseRunArgs(argv: readonly string[]): RawRunOptions {
     if (value !== undefined) raw[key] = value;
   }
   if (values.help === true) raw.help = true;
+  if (values.profile === true) raw.profile = true;
   return raw;
 }
 
@@ -233,5 +238,6 @@ export function compileRunOptions(raw: RawRunOptions, context: Pick<CliIo, 'cwd'
     format: oneOf('format', raw.format, RUN_FORMATS, 'table'),
     timeoutS: timeout,
     trialPolicy: compileTrialOptions(raw),
+    profile: raw.profile === true,
   };
 }

@@ -122,6 +122,7 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
       priority: 10,
       label: 'etbench run',
       trialPolicy: options.trialPolicy ?? undefined,
+      profile: options.profile,
     }).catch((e: unknown) => explain(e, 'the orchestrator refused the run'));
     // The id is what `etbench results` and `etbench compare` take.
     if (options.orchestrator !== null) io.stderr(`etbench: run ${submitted.id} submitted to ${options.orchestrator} (${submitted.total} jobs)\n`);

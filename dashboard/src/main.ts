@@ -1,4 +1,4 @@
-// The dashboard: a hash router over five pages. Each page renders into #app; the abort signal
+// The dashboard: a hash router over eight pages. Each page renders into #app; the abort signal
 // stops its live streams when the user navigates away.
 
 import 'uplot/dist/uPlot.min.css';
@@ -6,6 +6,8 @@ import './style.css';
 import { setToken, token } from './api.js';
 import { h } from './dom.js';
 import { fleetPage } from './pages/fleet.js';
+import { kernelsPage } from './pages/kernels.js';
+import { opComparePage, opSeriesPage } from './pages/ops.js';
 import { resultPage } from './pages/result.js';
 import { runPage } from './pages/run.js';
 import { runsPage } from './pages/runs.js';
@@ -19,6 +21,9 @@ const routes: [RegExp, (m: RegExpExecArray) => Page][] = [
   [/^#\/runs\/([\w-]+)$/, (m) => (app, signal) => runPage(m[1]!, app, signal)],
   [/^#\/results\/([\w-]+)$/, (m) => (app) => resultPage(m[1]!, app)],
   [/^#\/trends$/, () => trendsPage],
+  [/^#\/kernels$/, () => kernelsPage],
+  [/^#\/ops\?(.*)$/, (m) => (app) => opSeriesPage(m[1]!, app)],
+  [/^#\/ops\/compare\?(.*)$/, (m) => (app) => opComparePage(m[1]!, app)],
 ];
 
 let current: AbortController | null = null;

@@ -4,10 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "runner/exit_codes.h"
+#include "runner/expected.h"
 #include "runner/generate.h"
 #include "runner/json.h"
 #include "runner/options.h"
@@ -15,6 +14,7 @@
 #include "runner/session.h"
 #include "runner/sha256.h"
 #include "runner/sustained.h"
+#include "runner/tensor_file.h"
 #include "runtime/platform.h"
 
 namespace etb {
@@ -26,77 +26,6 @@ constexpr double kMinSampleNs = 20000;  // shorter executes are timed in batches
 constexpr double kSustainedMinSampleNs = 1e6;
 
 double now_ms() { return double(etb_platform_ticks()) / 1e6; }
-
-bool read_inputs_file(const std::string& path, std::vector<TensorData>* out, std::string* error) {
-  std::ifstream f(path);
-  if (!f) {
-    *error = "cannot read inputs file " + path;
-    return false;
-  }
-  std::stringstream ss;
-  ss << f.rdbuf();
-  Json doc;
-  if (!parse_json(ss.str(), &doc, error)) {
-    *error = path + ": " + *error;
-    return false;
-  }
-  const Json* list = doc.kind == Json::Kind::Object ? doc.get("inputs") : &doc;
-  if (list == nullptr || list->kind != Json::Kind::Array) {
-    *error = path + ": expected a list of {dtype, shape, data} tensors";
-    return false;
-  }
-  for (size_t i = 0; i < list->items.size(); i++) {
-    const Json& t = list->items[i];
-    const Json* dtype = t.get("dtype");
-    const Json* shape = t.get("shape");
-    const Json* data = t.get("data");
-    TensorData td;
-    if (!dtype || dtype->kind != Json::Kind::String || !scalar_type_from_name(dtype->text.c_str(), &td.dtype) ||
-        !shape || shape->kind != Json::Kind::Array || !data || data->kind != Json::Kind::Array) {
-      *error = path + ": input " + std::to_string(i) + " needs dtype (a PyTorch name), shape and data";
-      return false;
-    }
-    size_t numel = 1;
-    for (const Json& s : shape->items) {
-      if (s.kind != Json::Kind::Number || s.number < 0 || s.number > 1e9) {
-        *error = path + ": input " + std::to_string(i) + " has an invalid shape";
-        return false;
-      }
-      td.shape.push_back(int32_t(s.number));
-      numel *= size_t(s.number);
-    }
-    if (numel != data->items.size()) {
-      *error = path + ": input " + std::to_string(i) + " has " + std::to_string(data->items.size()) +
-               " values for " + std::to_string(numel) + " elements";
-      return false;
-    }
-    // Values go through a 1-element float64 tensor and the runtime's own cast.
-    td.bytes.resize(numel * element_size(td.dtype));
-    for (size_t k = 0; k < numel; k++) {
-      const Json& v = data->items[k];
-      double x = v.kind == Json::Kind::Number ? v.number
-                 : v.kind == Json::Kind::Bool ? double(v.b)
-                 : v.text == "nan"            ? __builtin_nan("")
-                 : v.text == "inf"            ? __builtin_inf()
-                 : v.text == "-inf"           ? -__builtin_inf()
-                                              : 0;
-      uint8_t* p = td.bytes.data() + k * element_size(td.dtype);
-      switch (td.dtype) {
-        case ScalarType::Float: { float f = float(x); memcpy(p, &f, 4); break; }
-        case ScalarType::Double: memcpy(p, &x, 8); break;
-        case ScalarType::Int: { int32_t n = int32_t(x); memcpy(p, &n, 4); break; }
-        case ScalarType::Long: { int64_t n = int64_t(x); memcpy(p, &n, 8); break; }
-        case ScalarType::Short: { int16_t n = int16_t(x); memcpy(p, &n, 2); break; }
-        case ScalarType::Char: { int8_t n = int8_t(x); memcpy(p, &n, 1); break; }
-        case ScalarType::Byte: *p = uint8_t(x); break;
-        case ScalarType::Bool: *p = x != 0; break;
-        default: *error = path + ": dtype " + dtype->text + " is not supported in input files"; return false;
-      }
-    }
-    out->push_back(std::move(td));
-  }
-  return true;
-}
 
 struct Run {
   Options o;
@@ -240,7 +169,7 @@ int Run::main() {
   } else {
     std::vector<TensorData> inputs;
     std::string error;
-    if (!read_inputs_file(r.inputs, &inputs, &error)) return finish(3, "InvalidArgument", error);
+    if (!read_tensor_file(r.inputs, "inputs", "input", &inputs, &error)) return finish(3, "InvalidArgument", error);
     if ((e = s->set_inputs(inputs, &diag)) != Error::Ok) return fail_with(e, false);
   }
 
@@ -278,6 +207,15 @@ int Run::main() {
   if ((e = s->execute(&diag)) != Error::Ok) return fail_with(e, true);
   r.outputs = s->outputs_data();
   r.print_outputs = o.print_outputs;
+  if (!o.expected.empty()) {
+    std::vector<TensorData> want;
+    std::string error;
+    if (!read_tensor_file(o.expected, "outputs", "expected output", &want, &error) ||
+        !check_expected(r.outputs, want, o.rtol, o.atol, &r.correctness, &all_pass, &error)) {
+      return finish(3, "InvalidArgument", error);
+    }
+    r.has_correctness = true;
+  }
   if (o.profile) {
     // A separate pass, so the clock reads per instruction do not bias the samples.
     s->enable_profiling(true);
@@ -307,6 +245,7 @@ const char kUsage[] =
     "  --inputs bundled|random:SEED|FILE   default: bundled for .bpte, random:0 otherwise\n"
     "  --case N                       which bundled test case is timed (all cases are checked)\n"
     "  --rtol X  --atol X             correctness tolerances (default 1e-5 / 1e-8)\n"
+    "  --expected FILE                compare the outputs with these ({dtype, shape, data} list, or --print-outputs JSON)\n"
     "  --data FILE.ptd                external constant data\n"
     "  --profile                      per-instruction timing into op_profile\n"
     "  --print-outputs                add the outputs to the JSON\n"

@@ -106,6 +106,7 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
     else if (arg == "--rtol") { if (!need(&v)) return false; if (!parse_double(v, 0, &o->rtol)) return bad("'" + v + "'"); }
     else if (arg == "--atol") { if (!need(&v)) return false; if (!parse_double(v, 0, &o->atol)) return bad("'" + v + "'"); }
     else if (arg == "--data") { if (!need(&o->data)) return false; }
+    else if (arg == "--expected") { if (!need(&o->expected)) return false; if (o->expected.empty()) return bad("empty"); }
     else if (arg == "--json") { if (!need(&o->json_path)) return false; }
     else if (arg.rfind("-", 0) == 0 && arg.size() > 1) { *error = "unknown flag " + arg; return false; }
     else if (o->program.empty()) o->program = arg;

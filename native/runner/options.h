@@ -33,6 +33,7 @@ struct Options {
   double rtol = 1e-5;
   double atol = 1e-8;
   std::string data;
+  std::string expected;  // --expected FILE: outputs to compare with (expected.h)
   bool profile = false;
   bool print_outputs = false;
   std::string json_path;

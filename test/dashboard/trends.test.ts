@@ -14,9 +14,9 @@ import { repoRoot } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { TOKENS, getJson, percentile } from './helpers.js';
 
-const program: ProgramRef = { sha256: 'b'.repeat(64), name: 'seeded.pte', size: 1, methods: ['forward'], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0 };
+const program: ProgramRef = { sha256: 'b'.repeat(64), name: 'seeded.pte', size: 1, methods: ['forward'], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0, expectedSha256: '', expectedInputs: '' };
 const config: RuntimeConfig = { kernels: 'portable', backends: [], threads: 0, warmup: 0, hasWarmup: false, iterations: 0, minSeconds: 0, inputs: '' };
-const request: SubmitRunRequest = { programs: [program], methods: [], devices: ['s1'], configs: [], priority: 0, timeoutMs: 0, memoryLimitBytes: 0, label: 'seeded', maxAttempts: 0, runtime: undefined, trialPolicy: undefined };
+const request: SubmitRunRequest = { programs: [program], methods: [], devices: ['s1'], configs: [], priority: 0, timeoutMs: 0, memoryLimitBytes: 0, label: 'seeded', maxAttempts: 0, runtime: undefined, trialPolicy: undefined, profile: false, noHostExpected: false };
 
 /** Samples around `center` ms (deterministic spread). */
 const samplesAround = (center: number): number[] => Array.from({ length: 21 }, (_, i) => center * (1 + ((i * 7) % 11 - 5) / 100));

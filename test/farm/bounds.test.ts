@@ -87,7 +87,7 @@ test('corrupt and truncated uploads are rejected; a truncated upload resumes whe
   const cut = await t.throwsAsync<ServiceError>(client.uploadChunks(sha, half, 0, data.length, 'x.pte'));
   t.is(cut?.code, status.INVALID_ARGUMENT);
   t.regex(cut?.details ?? '', new RegExp(`truncated: 500 of ${data.length} bytes`));
-  const notThere = await t.throwsAsync<ServiceError>(client.submit({ programs: [{ sha256: sha, name: 'x.pte', size: 0, methods: [], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0 }], devices: ['all'] }));
+  const notThere = await t.throwsAsync<ServiceError>(client.submit({ programs: [{ sha256: sha, name: 'x.pte', size: 0, methods: [], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0, expectedSha256: '', expectedInputs: '' }], devices: ['all'] }));
   t.is(notThere?.code, status.NOT_FOUND);
 
   // uploadBytes asks for the status, then sends only the rest.

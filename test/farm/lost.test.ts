@@ -35,7 +35,7 @@ async function flakyFleet(losses: number) {
   await agent.start();
   await registered;
   const info = await fleet.client.uploadBytes(fleet.program, 'add.pte');
-  const program = { ...info, methods: [], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0 };
+  const program = { ...info, methods: [], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0, expectedSha256: '', expectedInputs: '' };
   return { fleet, agent, driver, program };
 }
 

@@ -79,7 +79,7 @@ async function finished(t: ExecutionContext, f: Fixture, runId: string, timeoutM
 
 async function submit(f: Fixture, jobs: number): Promise<string> {
   const info = await f.client.uploadBytes(identityProgram(), 'identity.pte');
-  const program = { sha256: info.sha256, name: 'identity.pte', size: info.size, methods: [], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0 };
+  const program = { sha256: info.sha256, name: 'identity.pte', size: info.size, methods: [], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0, expectedSha256: '', expectedInputs: '' };
   const run = await f.client.submit({ programs: [program], devices: ['any:kind=sim'], configs: configs(jobs), label: 'replicas' });
   return run.id;
 }

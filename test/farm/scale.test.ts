@@ -11,7 +11,7 @@ test('1,000 jobs across 20 simulated agents all complete', async (t) => {
   t.teardown(() => fleet.close());
   const program = await fleet.client.uploadBytes(fleet.program, 'add.pte');
   const started = performance.now();
-  const run = await fleet.client.submit({ programs: [{ ...program, methods: [], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0 }], devices: ['kind=sim'], configs: configs(50) });
+  const run = await fleet.client.submit({ programs: [{ ...program, methods: [], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0, expectedSha256: '', expectedInputs: '' }], devices: ['kind=sim'], configs: configs(50) });
   t.is(run.total, 1000);
   const final = await fleet.client.watch(run.id);
   const seconds = (performance.now() - started) / 1000;

@@ -13,7 +13,7 @@ import { configs, startSimFleet, type SimFleet } from './sim-fleet.js';
 
 async function upload(fleet: SimFleet): Promise<ProgramRef> {
   const info = await fleet.client.uploadBytes(fleet.program, 'add.pte');
-  return { ...info, methods: [], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0 };
+  return { ...info, methods: [], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0, expectedSha256: '', expectedInputs: '' };
 }
 
 test('a high-priority run overtakes the queue of a low-priority one on the same device', async (t) => {

@@ -9,9 +9,9 @@ import type { NewJob } from '../../orchestrator/store/store.js';
 import { postgresMissing, startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const program: ProgramRef = { sha256: 'a'.repeat(64), name: 'p.pte', size: 1, methods: ['forward'], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0 };
+const program: ProgramRef = { sha256: 'a'.repeat(64), name: 'p.pte', size: 1, methods: ['forward'], operators: [], delegates: [], rtol: 0, atol: 0, hasTolerances: false, plannedBytes: 0, expectedSha256: '', expectedInputs: '' };
 const config: RuntimeConfig = { kernels: 'portable', backends: [], threads: 0, warmup: 0, hasWarmup: false, iterations: 0, minSeconds: 0, inputs: '' };
-const request: SubmitRunRequest = { programs: [program], methods: [], devices: ['all'], configs: [], priority: 0, timeoutMs: 0, memoryLimitBytes: 0, label: '', maxAttempts: 0, runtime: undefined, trialPolicy: undefined };
+const request: SubmitRunRequest = { programs: [program], methods: [], devices: ['all'], configs: [], priority: 0, timeoutMs: 0, memoryLimitBytes: 0, label: '', maxAttempts: 0, runtime: undefined, trialPolicy: undefined, profile: false, noHostExpected: false };
 
 function job(id: string, maxAttempts = 2): NewJob {
   return { id, seq: Number(id.slice(1)), program, method: '', deviceId: 'd1', selector: 'all', config, configKey: 'k', runtime: null, state: 'queued', reason: '', maxAttempts, timeoutMs: 1000, memoryLimitBytes: 1 };

@@ -28,6 +28,8 @@ export interface EtrunArgs {
   profile?: boolean | null;
   /** Add the outputs to the document. */
   printOutputs?: boolean | null;
+  /** Compare the outputs with this file's tensors (--expected). */
+  expected?: string | null;
 }
 
 function inputsFlag(inputs: EtrunInputs): string {
@@ -53,6 +55,7 @@ export function buildEtrunArgs(args: EtrunArgs): string[] {
   value('--case', args.case);
   value('--rtol', args.rtol);
   value('--atol', args.atol);
+  value('--expected', args.expected);
   if (args.profile === true) argv.push('--profile');
   if (args.printOutputs === true) argv.push('--print-outputs');
   return argv;

@@ -85,6 +85,7 @@ export function outcomeOf(run: EtrunRun, memoryLimited: boolean): DriverOutcome 
 
 export class HostDriver implements DeviceDriver {
   readonly name = 'host';
+  readonly profiles = true;
   private etrun: string | null = null;
 
   constructor(private readonly options: HostDriverOptions = {}) {}
@@ -141,6 +142,8 @@ export class HostDriver implements DeviceDriver {
       inputs: c.inputs === '' ? null : c.inputs === 'bundled' ? 'bundled' : c.inputs.startsWith('random:') ? { random: Number(c.inputs.slice(7)) } : null,
       rtol: job.rtol,
       atol: job.atol,
+      expected: job.expectedPath ?? null,
+      profile: job.profile === true,
       timeoutMs: job.timeoutMs,
       memoryLimitBytes: job.memoryLimitBytes > 0 ? job.memoryLimitBytes : null,
       signal,

@@ -4,6 +4,7 @@
 import uPlot from 'uplot';
 import { get } from '../api.js';
 import { bytes, h, ms, table } from '../dom.js';
+import { opProfileSection } from './ops.js';
 
 interface Result {
   jobId: string; runId: string; program: string; method: string; deviceId: string; config: string; status: string; correctness: string | null;
@@ -32,6 +33,7 @@ export async function resultPage(jobId: string, app: HTMLElement): Promise<void>
   app.append(h('h1', {}, `${r.program} on ${r.deviceId}`),
     h('p', {}, h('a', { href: `#/runs/${r.runId}` }, 'back to the run'), ` · ${r.method} · ${r.config} · ${r.status} · correctness ${r.correctness ?? '–'}`),
     r.problem ? h('p', { class: 'failed' }, r.problem) : '',
+    r.correctness === 'failed' ? h('p', { class: 'failed', id: 'invalid' }, 'A correctness check failed: this result is not a timing (no statistics, left out of trends and comparisons).') : '',
     table(['n', 'min', 'p50', 'p90', 'p99', 'mean', 'stddev', 'peak memory', 'planned', 'load', 'init'], [[
       s?.n ?? 0, ms(s?.min), ms(s?.p50), ms(s?.p90), ms(s?.p99), ms(s?.mean), ms(s?.stddev), bytes(r.peakRssBytes), bytes(r.plannedBytes), ms(r.loadMs), ms(r.initMs),
     ]], { id: 'stats' }));
@@ -47,6 +49,5 @@ export async function resultPage(jobId: string, app: HTMLElement): Promise<void>
     new uPlot({ width, height: 180, scales: { x: { time: false } }, series: [{ label: 'execute' }, { label: 'ms', stroke: '#c63', points: { show: true } }] },
       [r.samplesMs.map((_, i) => i + 1), r.samplesMs], order);
   }
-  app.append(h('h2', {}, 'Conditions'), h('pre', { id: 'conditions' }, JSON.stringify(r.conditions, null, 2)),
-    h('p', {}, 'Op profile: not recorded — results hold per-execute latency samples only.'));
+  app.append(h('h2', {}, 'Conditions'), h('pre', { id: 'conditions' }, JSON.stringify(r.conditions, null, 2)), await opProfileSection(jobId));
 }

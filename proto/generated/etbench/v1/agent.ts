@@ -100,7 +100,13 @@ export interface JobOffer {
     | RuntimeBuild
     | undefined;
   /** the run's trial policy; unset: one launch */
-  trialPolicy: TrialPolicy | undefined;
+  trialPolicy:
+    | TrialPolicy
+    | undefined;
+  /** expected outputs to compare with (etrun --expected); empty: none */
+  expectedSha256: string;
+  /** also launch the runner once with --profile after the timed trials */
+  profile: boolean;
 }
 
 export interface CancelJob {
@@ -1097,6 +1103,8 @@ function createBaseJobOffer(): JobOffer {
     memoryLimitBytes: 0,
     runtime: undefined,
     trialPolicy: undefined,
+    expectedSha256: "",
+    profile: false,
   };
 }
 
@@ -1134,6 +1142,12 @@ export const JobOffer: MessageFns<JobOffer> = {
     }
     if (message.trialPolicy !== undefined) {
       TrialPolicy.encode(message.trialPolicy, writer.uint32(90).fork()).join();
+    }
+    if (message.expectedSha256 !== "") {
+      writer.uint32(98).string(message.expectedSha256);
+    }
+    if (message.profile !== false) {
+      writer.uint32(104).bool(message.profile);
     }
     return writer;
   },
@@ -1239,6 +1253,22 @@ export const JobOffer: MessageFns<JobOffer> = {
             message.trialPolicy = TrialPolicy.decode(reader, reader.uint32());
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.expectedSha256 = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.profile = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1288,6 +1318,12 @@ export const JobOffer: MessageFns<JobOffer> = {
         : isSet(object.trial_policy)
         ? TrialPolicy.fromJSON(object.trial_policy)
         : undefined,
+      expectedSha256: isSet(object.expectedSha256)
+        ? globalThis.String(object.expectedSha256)
+        : isSet(object.expected_sha256)
+        ? globalThis.String(object.expected_sha256)
+        : "",
+      profile: isSet(object.profile) ? globalThis.Boolean(object.profile) : false,
     };
   },
 
@@ -1326,6 +1362,12 @@ export const JobOffer: MessageFns<JobOffer> = {
     if (message.trialPolicy !== undefined) {
       obj.trialPolicy = TrialPolicy.toJSON(message.trialPolicy);
     }
+    if (message.expectedSha256 !== "") {
+      obj.expectedSha256 = message.expectedSha256;
+    }
+    if (message.profile !== false) {
+      obj.profile = message.profile;
+    }
     return obj;
   },
 
@@ -1353,6 +1395,8 @@ export const JobOffer: MessageFns<JobOffer> = {
     message.trialPolicy = (object.trialPolicy !== undefined && object.trialPolicy !== null)
       ? TrialPolicy.fromPartial(object.trialPolicy)
       : undefined;
+    message.expectedSha256 = object.expectedSha256 ?? "";
+    message.profile = object.profile ?? false;
     return message;
   },
 };

@@ -163,7 +163,19 @@ export interface SubmitRunRequest {
     | RuntimeBuild
     | undefined;
   /** unset: one launch per job */
-  trialPolicy: TrialPolicy | undefined;
+  trialPolicy:
+    | TrialPolicy
+    | undefined;
+  /**
+   * Each job also launches the runner once with --profile after its timed trials (profiling
+   * never distorts the timing); the op profile is stored with the result.
+   */
+  profile: boolean;
+  /**
+   * Do not compute expected outputs on the orchestrator's host for programs without bundled
+   * ones (their results are then unchecked).
+   */
+  noHostExpected: boolean;
 }
 
 export interface Job {
@@ -304,6 +316,8 @@ function createBaseSubmitRunRequest(): SubmitRunRequest {
     maxAttempts: 0,
     runtime: undefined,
     trialPolicy: undefined,
+    profile: false,
+    noHostExpected: false,
   };
 }
 
@@ -341,6 +355,12 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     }
     if (message.trialPolicy !== undefined) {
       TrialPolicy.encode(message.trialPolicy, writer.uint32(90).fork()).join();
+    }
+    if (message.profile !== false) {
+      writer.uint32(96).bool(message.profile);
+    }
+    if (message.noHostExpected !== false) {
+      writer.uint32(104).bool(message.noHostExpected);
     }
     return writer;
   },
@@ -446,6 +466,22 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
             message.trialPolicy = TrialPolicy.decode(reader, reader.uint32());
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.profile = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.noHostExpected = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -491,6 +527,12 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
         : isSet(object.trial_policy)
         ? TrialPolicy.fromJSON(object.trial_policy)
         : undefined,
+      profile: isSet(object.profile) ? globalThis.Boolean(object.profile) : false,
+      noHostExpected: isSet(object.noHostExpected)
+        ? globalThis.Boolean(object.noHostExpected)
+        : isSet(object.no_host_expected)
+        ? globalThis.Boolean(object.no_host_expected)
+        : false,
     };
   },
 
@@ -529,6 +571,12 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     if (message.trialPolicy !== undefined) {
       obj.trialPolicy = TrialPolicy.toJSON(message.trialPolicy);
     }
+    if (message.profile !== false) {
+      obj.profile = message.profile;
+    }
+    if (message.noHostExpected !== false) {
+      obj.noHostExpected = message.noHostExpected;
+    }
     return obj;
   },
 
@@ -552,6 +600,8 @@ export const SubmitRunRequest: MessageFns<SubmitRunRequest> = {
     message.trialPolicy = (object.trialPolicy !== undefined && object.trialPolicy !== null)
       ? TrialPolicy.fromPartial(object.trialPolicy)
       : undefined;
+    message.profile = object.profile ?? false;
+    message.noHostExpected = object.noHostExpected ?? false;
     return message;
   },
 };

@@ -260,6 +260,14 @@ export interface ProgramRef {
   hasTolerances: boolean;
   /** the largest method's planned memory, filled by the orchestrator */
   plannedBytes: number;
+  /**
+   * Expected outputs for this job's method and inputs when the program has no bundled ones for
+   * them: an artifact (kind expected, the --print-outputs JSON) the orchestrator computed on its
+   * host with the portable kernels and the same seeded inputs; empty when there are none.
+   */
+  expectedSha256: string;
+  /** the inputs they were computed for (random:SEED) */
+  expectedInputs: string;
 }
 
 /**
@@ -1449,6 +1457,8 @@ function createBaseProgramRef(): ProgramRef {
     atol: 0,
     hasTolerances: false,
     plannedBytes: 0,
+    expectedSha256: "",
+    expectedInputs: "",
   };
 }
 
@@ -1483,6 +1493,12 @@ export const ProgramRef: MessageFns<ProgramRef> = {
     }
     if (message.plannedBytes !== 0) {
       writer.uint32(80).uint64(message.plannedBytes);
+    }
+    if (message.expectedSha256 !== "") {
+      writer.uint32(90).string(message.expectedSha256);
+    }
+    if (message.expectedInputs !== "") {
+      writer.uint32(98).string(message.expectedInputs);
     }
     return writer;
   },
@@ -1580,6 +1596,22 @@ export const ProgramRef: MessageFns<ProgramRef> = {
             message.plannedBytes = longToNumber(reader.uint64());
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.expectedSha256 = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.expectedInputs = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1616,6 +1648,16 @@ export const ProgramRef: MessageFns<ProgramRef> = {
         : isSet(object.planned_bytes)
         ? globalThis.Number(object.planned_bytes)
         : 0,
+      expectedSha256: isSet(object.expectedSha256)
+        ? globalThis.String(object.expectedSha256)
+        : isSet(object.expected_sha256)
+        ? globalThis.String(object.expected_sha256)
+        : "",
+      expectedInputs: isSet(object.expectedInputs)
+        ? globalThis.String(object.expectedInputs)
+        : isSet(object.expected_inputs)
+        ? globalThis.String(object.expected_inputs)
+        : "",
     };
   },
 
@@ -1651,6 +1693,12 @@ export const ProgramRef: MessageFns<ProgramRef> = {
     if (message.plannedBytes !== 0) {
       obj.plannedBytes = Math.round(message.plannedBytes);
     }
+    if (message.expectedSha256 !== "") {
+      obj.expectedSha256 = message.expectedSha256;
+    }
+    if (message.expectedInputs !== "") {
+      obj.expectedInputs = message.expectedInputs;
+    }
     return obj;
   },
 
@@ -1669,6 +1717,8 @@ export const ProgramRef: MessageFns<ProgramRef> = {
     message.atol = object.atol ?? 0;
     message.hasTolerances = object.hasTolerances ?? false;
     message.plannedBytes = object.plannedBytes ?? 0;
+    message.expectedSha256 = object.expectedSha256 ?? "";
+    message.expectedInputs = object.expectedInputs ?? "";
     return message;
   },
 };
