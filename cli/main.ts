@@ -25,11 +25,12 @@ Commands:
   devices     list an orchestrator's devices and their state
   results     show a run's results (default: the latest run)
   compare     compare two runs: ratio of medians per series
+  nightly     run a nightly suite: verdicts against baselines, reruns, markdown/JSON/webhook
 
 Run \`etbench <command> --help\` for a command's options.
 `;
 
-const COMMANDS = new Set(['run', 'inspect', 'export', 'crosscheck', 'suite', 'setup', 'serve', 'agent', 'devices', 'results', 'compare']);
+const COMMANDS = new Set(['run', 'inspect', 'export', 'crosscheck', 'suite', 'setup', 'serve', 'agent', 'devices', 'results', 'compare', 'nightly']);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
@@ -127,6 +128,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<void> {
     case 'compare': {
       const { queryCommand } = await import('./farm/query.js');
       await queryCommand(command, rest, io);
+      return;
+    }
+    case 'nightly': {
+      const { nightlyCommand } = await import('./nightly/command.js');
+      await nightlyCommand(rest, io);
       return;
     }
     default:
