@@ -112,6 +112,14 @@ const SQL: Record<number, string> = {
     );
     CREATE INDEX results_received ON results (received_ms);
   `,
+  5: `
+    CREATE TABLE nightly_slots (
+      suite TEXT NOT NULL,
+      slot_ms BIGINT NOT NULL,
+      claimed_ms BIGINT NOT NULL,
+      PRIMARY KEY (suite, slot_ms)
+    );
+  `,
 };
 
 /** The SQLite migrations' versions and names with PostgreSQL's SQL; a missing one is a bug here. */

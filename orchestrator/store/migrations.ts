@@ -124,4 +124,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX results_received ON results (received_ms);
     `,
   },
+  {
+    version: 5,
+    name: 'nightly schedule: each scheduled slot of a suite claimed once (restarts and replicas)',
+    sql: `
+      CREATE TABLE nightly_slots (
+        suite TEXT NOT NULL,
+        slot_ms INTEGER NOT NULL,
+        claimed_ms INTEGER NOT NULL,
+        PRIMARY KEY (suite, slot_ms)
+      );
+    `,
+  },
 ];

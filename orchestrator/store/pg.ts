@@ -371,6 +371,11 @@ export class PgStore implements Store {
     return (await this.pool.query(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = $1 ORDER BY created_ms DESC`, [git])).rows as RuntimeBuild[];
   }
 
+  async claimNightlySlot(suite: string, slotMs: number, nowMs: number): Promise<boolean> {
+    const r = await this.pool.query('INSERT INTO nightly_slots (suite, slot_ms, claimed_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [suite, slotMs, nowMs]);
+    return r.rowCount === 1;
+  }
+
   async jobCounts(): Promise<Record<JobState, number>> {
     const counts: Record<JobState, number> = { queued: 0, leased: 0, done: 0, failed: 0, cancelled: 0, unschedulable: 0 };
     const rows = (await this.pool.query('SELECT state, count(*)::int AS n FROM jobs GROUP BY state')).rows as { state: JobState; n: number }[];

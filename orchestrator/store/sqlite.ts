@@ -293,6 +293,10 @@ export class SqliteStore implements Store {
     return (this.stmt(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = ? ORDER BY created_ms DESC`).all(git) as RuntimeBuild[]);
   }
 
+  async claimNightlySlot(suite: string, slotMs: number, nowMs: number): Promise<boolean> {
+    return this.stmt('INSERT OR IGNORE INTO nightly_slots (suite, slot_ms, claimed_ms) VALUES (?, ?, ?)').run(suite, slotMs, nowMs).changes === 1;
+  }
+
   async jobCounts(): Promise<Record<JobState, number>> {
     const counts: Record<JobState, number> = { queued: 0, leased: 0, done: 0, failed: 0, cancelled: 0, unschedulable: 0 };
     for (const r of this.stmt('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as { state: JobState; n: number }[]) counts[r.state] = r.n;

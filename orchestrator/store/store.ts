@@ -127,6 +127,8 @@ export interface Store {
   runtimeBuild(sha256: string): Promise<RuntimeBuild | null>;
   /** Builds of a git hash (any ABI), newest first. */
   runtimeBuilds(git: string): Promise<RuntimeBuild[]>;
+  /** Claims a nightly suite's scheduled slot (a cron minute); true only for the one claimer. */
+  claimNightlySlot(suite: string, slotMs: number, nowMs: number): Promise<boolean>;
   /** Counts of jobs per state, over every run (the /metrics gauges). */
   jobCounts(): Promise<Record<JobState, number>>;
   /** Result counts and the current lease of every device that has any (the fleet page). */
