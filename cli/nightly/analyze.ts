@@ -49,9 +49,16 @@ export interface AnalyzeOptions {
 /** The baseline of one series: its past nights (window) or one named run's trials. */
 export type BaselineOf = (key: string) => NightPoint[];
 
-export function analyzeNight(points: readonly SeriesPoint[], baselineOf: BaselineOf, options: AnalyzeOptions): { series: SeriesReport[]; expectedFalseAlarms: number } {
-  const timed = points.filter((p) => p.problem === null && p.trials.length > 0);
-  const night = nightVerdicts(timed.map((p) => ({ key: p.key, baseline: baselineOf(p.key).flatMap((n) => n.trials), candidate: p.trials })), { q: options.q, minEffectPct: options.minEffectPct });
+export function analyzeNight(points: readonly SeriesPoint[], baselineOf: BaselineOf, options: AnalyzeOptions): { series: SeriesReport[]; expectedFalseAlarms: number; judged: number } {
+  // Each series alone first: the suite's noise limit and the data there is decide which series
+  // can be judged at all; only those enter the night's false-discovery control.
+  const own = new Map(points.filter((p) => p.problem === null && p.trials.length > 0).map((p) => [p.key,
+    compareTrials(baselineOf(p.key).flatMap((n) => n.trials), p.trials, { minEffectPct: options.minEffectPct, alpha: 1, maxNoisePct: options.maxNoisePct })]));
+  const judged = points.filter((p) => {
+    const kind = own.get(p.key)?.kind;
+    return kind !== undefined && kind !== 'unstable' && kind !== 'insufficient-data';
+  });
+  const night = nightVerdicts(judged.map((p) => ({ key: p.key, baseline: baselineOf(p.key).flatMap((n) => n.trials), candidate: p.trials })), { q: options.q, minEffectPct: options.minEffectPct });
   const byKey = new Map(night.results.map((r) => [r.key, r]));
   const series = points.map((p): SeriesReport => {
     const { jobIds: _jobs, ...identity } = p;
@@ -60,18 +67,16 @@ export function analyzeNight(points: readonly SeriesPoint[], baselineOf: Baselin
       ...identity, status: 'invalid', problem: p.problem, baselineTrials: base.reduce((s, n) => s + n.trials.length, 0), baselineNights: base.length,
       verdict: null, discovery: false, confirmation: null, drift: null,
     };
+    const alone = own.get(p.key);
+    if (p.problem !== null || alone === undefined) return { ...report, problem: p.problem ?? 'no timings' };
     const r = byKey.get(p.key);
-    if (p.problem !== null || r === undefined) return { ...report, problem: p.problem ?? 'no timings' };
-    // The night's BH decides significance; the suite's noise limit and effect size decide the rest.
-    const own = compareTrials(base.flatMap((n) => n.trials), p.trials, { minEffectPct: options.minEffectPct, alpha: 1, maxNoisePct: options.maxNoisePct });
-    const verdict = { ...r.verdict, noisePct: own.noisePct };
-    if (own.kind === 'insufficient-data' || own.kind === 'unstable') return { ...report, status: own.kind, verdict };
+    if (r === undefined) return { ...report, status: alone.kind as SeriesStatus, verdict: alone };
     const effect = options.minEffectPct / 100;
     const discovery = r.discovery && Math.abs(r.verdict.ratio - 1) > effect;
     const status: SeriesStatus = !discovery ? 'no-change' : r.verdict.ratio > 1 ? 'suspected' : 'improvement';
-    return { ...report, status, verdict, discovery };
+    return { ...report, status, verdict: { ...r.verdict, noisePct: alone.noisePct }, discovery };
   });
-  return { series, expectedFalseAlarms: night.expectedFalseAlarms };
+  return { series, expectedFalseAlarms: night.expectedFalseAlarms, judged: judged.length };
 }
 
 /** A rerun's trials against the same baseline: the regression stands when it is still one. */

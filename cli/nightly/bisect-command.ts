@@ -22,7 +22,8 @@ export const BISECT_HELP = `Usage: etbench bisect --good RUN --bad RUN --program
 Finds the first slow runtime build between two runs that named uploaded runtime builds
 (etbench run --runtime FILE): the candidates are the builds runs named between the two, in the
 order they first appeared; each probe runs the program on the bad run's device and config with
-one candidate and is judged against the good build by the verdict library.
+one candidate, interleaved launch by launch with the good build, and is judged against it by
+the verdict library.
 
   --good RUN / --bad RUN   the fast and the slow run
   --program FILE|zoo:NAME  the program whose series got slower (must be in the bad run)
@@ -59,7 +60,7 @@ function render(outcome: BisectOutcome, candidates: number): string {
   const lines = [`${candidates} candidate builds, ${outcome.steps.length} measured:`];
   for (const s of outcome.steps) {
     const v = s.verdict;
-    lines.push(`  [${s.index}] ${label(s.build)}: ${v === null ? 'the good build' : `${((v.ratio - 1) * 100).toFixed(1)}% vs good, p ${v.pValue.toPrecision(2)}, ${v.kind}`}`);
+    lines.push(`  [${s.index}] ${label(s.build)}: ${((v.ratio - 1) * 100).toFixed(1)}% vs the good build, p ${v.pValue.toPrecision(2)}, ${v.kind}`);
   }
   lines.push(outcome.problem ?? `first slow build: ${label(outcome.firstSlow)}; last good build: ${label(outcome.lastGood)}`);
   return `${lines.join('\n')}\n`;
@@ -105,16 +106,24 @@ export async function bisectCommand(argv: readonly string[], io: CliIo): Promise
     const between = await client.listRuns({ sinceMs: Number(good.createdMs), untilMs: Number(bad.createdMs), withJobs: true, limit: 1000 });
     const candidates = candidatesBetween(between, goodBuild, badBuild);
     io.stderr(`etbench bisect: ${candidates.length} candidate builds from ${label(goodBuild)} to ${label(badBuild)}\n`);
-    const measure = async (build: RuntimeBuild): Promise<number[]> => {
+    const launch = async (build: RuntimeBuild): Promise<number[]> => {
       const run = await client.watch((await client.submit({
-        programs: Array.from({ length: trials }, () => badJob.program!), methods: badJob.method === '' ? [] : [badJob.method],
-        devices: [values.device ?? badJob.deviceId], configs: badJob.config === undefined ? [] : [badJob.config], runtime: build, priority: 10,
-        label: `bisect:${good.id}..${bad.id}`,
+        programs: [badJob.program!], methods: badJob.method === '' ? [] : [badJob.method], devices: [values.device ?? badJob.deviceId],
+        configs: badJob.config === undefined ? [] : [badJob.config], runtime: build, priority: 10, label: `bisect:${good.id}..${bad.id}`,
       })).id);
       const problems = run.jobs.map(problemOf).filter((p): p is string => p !== null);
       if (problems.length > 0) throw new ExitError(1, `bisect: build ${label(build)} did not run the program (run ${run.id}): ${problems[0]}`);
-      io.stderr(`etbench bisect: measured ${label(build)} (run ${run.id})\n`);
       return run.jobs.flatMap(trialMediansOf);
+    };
+    // One launch of each at a time, alternating, so that both see the same machine.
+    const measure = async (base: RuntimeBuild, candidate: RuntimeBuild): Promise<{ good: number[]; candidate: number[] }> => {
+      const out = { good: [] as number[], candidate: [] as number[] };
+      for (let i = 0; i < trials; i += 1) {
+        out.good.push(...(await launch(base)));
+        out.candidate.push(...(await launch(candidate)));
+      }
+      io.stderr(`etbench bisect: measured ${label(candidate)} against ${label(base)}\n`);
+      return out;
     };
     const outcome = await bisectBuilds(candidates, measure, (g, c) => compareTrials(g, c, { minEffectPct, maxNoisePct: Infinity }));
     if (format === 'json') io.stdout(`${JSON.stringify({ good: good.id, bad: bad.id, candidates, ...outcome }, null, 2)}\n`);

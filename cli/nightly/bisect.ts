@@ -1,7 +1,9 @@
 // Bisecting runtime builds: the candidate builds are the uploaded runtime builds that runs named
 // between a good and a bad run (in the order they first appeared), and a binary search over
 // them measures each probed build on the same device, program and config, judging it against
-// the good build with the verdict library. The answer is the first slow build.
+// the good build with the verdict library. Each probe is measured interleaved with the good build
+// (good, probe, good, probe, ... one launch each), so a change in the machine's load during the
+// search moves both sides alike. The answer is the first slow build.
 
 import type { Run, RuntimeBuild } from '../../proto/index.js';
 import type { Verdict } from './verdicts.js';
@@ -10,8 +12,9 @@ export interface BisectStep {
   index: number;
   build: RuntimeBuild;
   trials: number[];
-  /** Against the good build's trials; null for the good build itself. */
-  verdict: Verdict | null;
+  /** The good build's trials, measured interleaved with this probe's. */
+  goodTrials: number[];
+  verdict: Verdict;
   slow: boolean;
 }
 
@@ -24,26 +27,25 @@ export interface BisectOutcome {
   problem: string | null;
 }
 
-/** Measures a build (trial medians, ms); throws when the build does not run the program. */
-export type Measure = (build: RuntimeBuild) => Promise<number[]>;
+/** Measures the good build and a candidate, interleaved (trial medians, ms); throws when a build
+ * does not run the program. */
+export type Measure = (good: RuntimeBuild, candidate: RuntimeBuild) => Promise<{ good: number[]; candidate: number[] }>;
 export type Judge = (good: readonly number[], candidate: readonly number[]) => Verdict;
 
 export async function bisectBuilds(candidates: readonly RuntimeBuild[], measure: Measure, judge: Judge): Promise<BisectOutcome> {
   const steps: BisectStep[] = [];
   if (candidates.length < 2) return { lastGood: null, firstSlow: null, steps, problem: 'fewer than two candidate builds: nothing to bisect' };
-  const good = await measure(candidates[0]!);
-  steps.push({ index: 0, build: candidates[0]!, trials: good, verdict: null, slow: false });
   const probe = async (index: number): Promise<boolean> => {
-    const trials = await measure(candidates[index]!);
-    const verdict = judge(good, trials);
+    const { good, candidate } = await measure(candidates[0]!, candidates[index]!);
+    const verdict = judge(good, candidate);
     const slow = verdict.kind === 'regression';
-    steps.push({ index, build: candidates[index]!, trials, verdict, slow });
+    steps.push({ index, build: candidates[index]!, trials: candidate, goodTrials: good, verdict, slow });
     return slow;
   };
   let lo = 0;
   let hi = candidates.length - 1;
   if (!(await probe(hi))) {
-    const v = steps.at(-1)!.verdict!;
+    const v = steps.at(-1)!.verdict;
     return { lastGood: null, firstSlow: null, steps, problem: `the bad run's build is not slower than the good run's here (${v.kind}, ratio ${v.ratio.toFixed(3)}): nothing to bisect` };
   }
   // Invariant: candidates[lo] is fast, candidates[hi] is slow.

@@ -25,6 +25,8 @@ export interface NightReport {
   maxNoisePct: number;
   /** Expected false discoveries among tonight's alerts (BH: q times the discoveries). */
   expectedFalseAlarms: number;
+  /** Series that entered the night's false-discovery control (valid, stable, with a baseline). */
+  judged: number;
   series: SeriesReport[];
   counts: Record<SeriesReport['status'], number>;
 }
@@ -116,7 +118,7 @@ export async function runNight(client: FarmClient, suite: NightlySuite, options:
   await saveHistory(options.historyFile, history);
   return {
     schema: 'etbench.nightly.v1', suite: suite.name, label, runId: run.id, at, baseline: suite.baseline, ...thresholds,
-    expectedFalseAlarms: analysis.expectedFalseAlarms, series: analysis.series, counts: countOf(analysis.series),
+    expectedFalseAlarms: analysis.expectedFalseAlarms, judged: analysis.judged, series: analysis.series, counts: countOf(analysis.series),
   };
 }
 

@@ -27,7 +27,7 @@ export function renderMarkdown(r: NightReport): string {
     '',
     `${r.at}. ${r.series.length} series; baseline ${'window' in r.baseline ? `the last ${r.baseline.window} nights of each series` : `run ${r.baseline.run}`}; `
       + `false discovery rate q = ${r.q}, minimum effect ${r.minEffectPct}%, noise limit ${r.maxNoisePct}%.`,
-    `Expected false alarms tonight: ${r.expectedFalseAlarms.toFixed(2)} (q times the ${r.series.filter((s) => s.discovery).length} discoveries).`,
+    `Expected false alarms tonight: ${r.expectedFalseAlarms.toFixed(2)} (Benjamini-Hochberg at q = ${r.q} over the ${r.judged} series judged; ${r.series.filter((s) => s.discovery).length} discoveries).`,
     '',
     `**${r.counts.regression} confirmed regressions**, ${r.counts.suspected} unconfirmed, ${r.counts.improvement} improvements, ${r.counts['no-change']} unchanged, `
       + `${r.counts.unstable} unstable, ${r.counts['insufficient-data']} without enough baseline, ${r.counts.invalid} invalid.`,
