@@ -111,8 +111,8 @@ export interface TrendPoint {
 
 /**
  * Series (program, method, device, config) over the newest `limit` runs, oldest first. Marks are
- * the fixed-threshold ratio of medians that `etbench compare --fail-on-regression` uses: there is
- * no statistical regression detection yet. Results whose correctness failed are not timings.
+ * the fixed-threshold ratio of medians that `etbench compare --fail-on-regression --threshold` uses: trends
+ * carry no verdicts (compare does, orchestrator/compare.ts). Results whose correctness failed are not timings.
  */
 export async function trendsView(farm: Farm, limit: number, threshold: number): Promise<unknown> {
   const runs = (await farm.store.listRuns(limit)).reverse();

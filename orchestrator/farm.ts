@@ -159,7 +159,8 @@ export class Farm {
       throw new RequestError(`runtime build ${build.sha256.slice(0, 12)} is recorded as git ${known.git || '?'} for ${known.abi}, not git ${build.git || '?'} for ${build.abi}`);
     }
     await this.store.recordRuntimeBuild(build, this.now());
-    return known ?? build;
+    // The record names the build; its capabilities come with each request that names it.
+    return known === null ? build : { ...known, capabilities: build.capabilities };
   }
 
   async cancelRun(runId: string): Promise<void> {
@@ -365,7 +366,7 @@ export class Farm {
         const candidates = await this.store.queuedJobsFor(device.id, 64);
         for (const job of candidates) {
           if (job.deviceId === null && (!matchesSelector(device, job.selector) || runtimeMismatch(device, job.runtime) !== null
-            || incapability(device, job.program, job.config) !== null)) continue;
+            || incapability(device, job.program, job.config, job.runtime) !== null)) continue;
           const now = this.now();
           const leased = await this.store.leaseJob(job.id, agent.id, device.id, now + this.options.leaseMs, now);
           if (leased === null) continue;
@@ -424,13 +425,33 @@ export class Farm {
     }
   }
 
+  private async failPoolJobsOfLostDevices(now: number): Promise<void> {
+    const selectors = await this.store.queuedPoolSelectors();
+    if (selectors.length === 0) return;
+    const known = await this.store.listDevices();
+    for (const selector of selectors) {
+      const matching = known.filter((d) => matchesSelector(d.device, selector));
+      if (matching.some((d) => this.isLive(d.device.id))) continue;
+      const seen = Math.max(0, ...matching.map((d) => d.lastSeenMs));
+      if (now - seen < this.options.offlineFailMs) continue;
+      const reason = `no device matching ${selector} has been online for ${Math.round((now - seen) / 1000)} s (limit ${Math.round(this.options.offlineFailMs / 1000)} s)`;
+      const failed = await this.store.failQueuedPoolJobs(selector, reason, now);
+      for (const job of failed) await this.publishJob(job);
+      for (const runId of new Set(failed.map((j) => j.runId))) await this.finishIfDone(runId);
+    }
+  }
+
   private isLive(deviceId: string): boolean {
     for (const agent of this.agents.values()) if (agent.devices.has(deviceId)) return true;
     return false;
   }
 
-  /** Jobs bound to a device gone for offlineFailMs fail with the reason rather than wait forever. */
+  /**
+   * Jobs bound to a device gone for offlineFailMs fail with the reason rather than wait forever;
+   * so do pool jobs once every device their selector matches has been gone that long.
+   */
   private async failJobsOfLostDevices(now: number): Promise<void> {
+    await this.failPoolJobsOfLostDevices(now);
     const waiting = (await this.store.queuedDeviceIds()).filter((id) => !this.isLive(id));
     if (waiting.length === 0) return;
     const lastSeen = new Map((await this.store.listDevices()).map((d) => [d.device.id, d.lastSeenMs]));

@@ -26,9 +26,14 @@ function kernelSetsFor(kernels: string): string[] {
   return chosen === 'portable' ? ['portable', 'quantized', 'prim'] : [chosen, 'portable', 'quantized', 'prim'];
 }
 
-/** null when the device can run the program with this configuration, otherwise why not. */
-export function incapability(device: Device, program: ProgramRef, config: RuntimeConfig): string | null {
-  const caps = device.capabilities;
+/**
+ * null when the device can run the program with this configuration, otherwise why not. With an
+ * uploaded runtime build that reported its capabilities, those are what the job will run.
+ */
+export function incapability(device: Device, program: ProgramRef, config: RuntimeConfig, build: RuntimeBuild | null = null): string | null {
+  const fromBuild = build?.capabilities !== undefined;
+  const caps = fromBuild ? build?.capabilities : device.capabilities;
+  const runtimeName = fromBuild ? `runtime build ${build?.sha256.slice(0, 12)}` : `device ${device.id}'s runtime`;
   // Devices whose program storage is small (a microcontroller's flash) say how small in a tag.
   const maxBytes = Number(device.tags['max_program_bytes'] ?? 0);
   if (maxBytes > 0 && program.size > maxBytes) {
@@ -41,7 +46,7 @@ export function incapability(device: Device, program: ProgramRef, config: Runtim
   if (caps === undefined) return `device ${device.id} did not report its runtime's capabilities`;
   const sets = kernelSetsFor(config.kernels);
   if (config.kernels !== '' && !caps.kernelSets.some((k) => k.name === config.kernels)) {
-    return `device ${device.id}'s runtime has no '${config.kernels}' kernel set`;
+    return `${runtimeName} has no '${config.kernels}' kernel set`;
   }
   const available = new Set(caps.kernelSets.filter((k) => sets.includes(k.name)).flatMap((k) => k.operators));
   const missingOps = program.operators.filter((op) => !available.has(op));
@@ -51,7 +56,7 @@ export function incapability(device: Device, program: ProgramRef, config: Runtim
   const parts: string[] = [];
   if (missingOps.length > 0) parts.push(`operators ${missingOps.join(', ')}`);
   if (missingDelegates.length > 0) parts.push(`delegates ${missingDelegates.join(', ')}`);
-  return `device ${device.id}'s runtime (${config.kernels || 'portable'} kernels) lacks ${parts.join(' and ')}`;
+  return `${runtimeName} (${config.kernels || 'portable'} kernels) lacks ${parts.join(' and ')}`;
 }
 
 /** null when the device can run an uploaded runtime build (same ABI), otherwise why not. */

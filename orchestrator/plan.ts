@@ -60,7 +60,7 @@ export function expandRun(
           throw new RequestError(`program ${program.name} has no method '${method}' (it has ${program.methods.join(', ')})`);
         }
         for (const config of configs) {
-          const reasons = target.devices.map((d) => runtimeMismatch(d, runtime) ?? incapability(d, program, config));
+          const reasons = target.devices.map((d) => runtimeMismatch(d, runtime) ?? incapability(d, program, config, runtime));
           const capable = reasons.some((r) => r === null);
           jobs.push({
             id: `${runId}-${jobs.length + 1}`, seq: jobs.length + 1, program, method, deviceId: target.deviceId, selector: target.selector,

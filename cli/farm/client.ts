@@ -94,8 +94,9 @@ export class FarmClient {
     return (await unary<ListRunsResponse>((done) => this.bench.listRuns(full, this.metadata, done))).runs;
   }
 
-  compare(runA: string, runB: string): Promise<CompareResponse> {
-    return unary<CompareResponse>((done) => this.bench.compare({ runA, runB }, this.metadata, done));
+  /** minEffectPct and fdrQ: 0 (the default) lets the orchestrator choose (1 % and 0.05). */
+  compare(runA: string, runB: string, opts: { minEffectPct?: number; fdrQ?: number } = {}): Promise<CompareResponse> {
+    return unary<CompareResponse>((done) => this.bench.compare({ runA, runB, minEffectPct: opts.minEffectPct ?? 0, fdrQ: opts.fdrQ ?? 0 }, this.metadata, done));
   }
 
   /**

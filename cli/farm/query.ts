@@ -9,12 +9,17 @@ import { ExitError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { NONE, formatBytes, formatMs, renderGrid } from './grid.js';
 import { FarmClient } from './client.js';
+import { compareTable, failingSeries } from './compare-report.js';
 import { resolveToken } from './home.js';
 
 export const QUERY_HELP = `Usage: etbench devices [--selector SEL] [options]
        etbench results [RUN_ID] [options]          (default: the latest run)
-       etbench compare RUN_A RUN_B [options]       (ratio of medians, B over A, per series)
-             [--fail-on-regression [--threshold R]]  exit 3 when a series' B/A exceeds R (default 1.10)
+       etbench compare RUN_A RUN_B [options]       (B over A per series: ratio, CI, p-value, verdict)
+             [--min-effect PCT]       smallest slowdown called a regression (default 1)
+             [--fdr Q]                false discovery rate across the series (default 0.05)
+             [--fail-on-regression]   exit 3 when a series' verdict is regression (kept by the FDR
+                                      control); a series with under 3 trials a side fails above 1.10x
+             [--threshold R]          with --fail-on-regression: also fail every series whose B/A exceeds R
 
   --orchestrator HOST:PORT   default $ETBENCH_ORCHESTRATOR or 127.0.0.1:50051
   --token TOKEN              a token with the read scope (default $ETBENCH_TOKEN, $ETBENCH_HOME/token)
@@ -46,7 +51,7 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
       args: [...argv], strict: true, allowPositionals: true,
       options: {
         orchestrator: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' }, selector: { type: 'string' },
-        'fail-on-regression': { type: 'boolean' }, threshold: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'fail-on-regression': { type: 'boolean' }, threshold: { type: 'string' }, 'min-effect': { type: 'string' }, fdr: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
@@ -64,12 +69,16 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
   if (positionals.length < expected[0]! || positionals.length > expected[1]!) {
     throw new UsageError(command === 'compare' ? 'compare needs two run ids: etbench compare RUN_A RUN_B' : `${command}: unexpected argument '${positionals.at(-1)}'`);
   }
-  const threshold = values.threshold === undefined ? 1.1 : Number(values.threshold);
-  if (!Number.isFinite(threshold) || threshold <= 0) throw new UsageError(`--threshold must be a ratio > 0, got '${values.threshold}'`);
-  if (command !== 'compare' && (values['fail-on-regression'] === true || values.threshold !== undefined)) {
-    throw new UsageError(`${command}: --fail-on-regression and --threshold belong to compare`);
+  const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+  if (threshold !== undefined && !(Number.isFinite(threshold) && threshold > 0)) throw new UsageError(`--threshold must be a ratio > 0, got '${values.threshold}'`);
+  const minEffectPct = values['min-effect'] === undefined ? 0 : Number(values['min-effect']);
+  if (!(Number.isFinite(minEffectPct) && minEffectPct >= 0 && minEffectPct < 100)) throw new UsageError(`--min-effect must be a percentage in [0, 100), got '${values['min-effect']}'`);
+  const fdrQ = values.fdr === undefined ? 0 : Number(values.fdr);
+  if (values.fdr !== undefined && !(fdrQ > 0 && fdrQ < 1)) throw new UsageError(`--fdr must be a rate in (0, 1), got '${values.fdr}'`);
+  if (command !== 'compare' && (values['fail-on-regression'] === true || values.threshold !== undefined || values['min-effect'] !== undefined || values.fdr !== undefined)) {
+    throw new UsageError(`${command}: --fail-on-regression, --threshold, --min-effect and --fdr belong to compare`);
   }
-  let regressions: string[] = [];
+  let failing: ReturnType<typeof failingSeries> = { regressed: [], overThreshold: [], limit: 1.1 };
   const address = values.orchestrator ?? io.env['ETBENCH_ORCHESTRATOR'] ?? '127.0.0.1:50051';
   const client = new FarmClient(address, resolveToken(values.token, io.env, io.cwd));
   try {
@@ -91,15 +100,10 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
       }
       io.stdout(renderGrid(['program', 'method', 'device', 'kernels', 'p50 ms', 'p90 ms', 'n', 'state', 'reason'], jobs.map(resultRow)));
     } else {
-      const { series } = await client.compare(positionals[0]!, positionals[1]!);
-      // A minimal gate: the ratio of medians against a fixed threshold (no statistics yet).
-      regressions = series.filter((s) => s.ratio > threshold).map((s) => `${s.program} ${s.method || 'default'} on ${s.deviceId}: ${s.ratio.toFixed(3)}x`);
-      if (format === 'json') io.stdout(`${JSON.stringify({ series }, null, 2)}\n`);
-      else {
-        io.stdout(renderGrid(['program', 'method', 'device', 'median A ms', 'median B ms', 'B/A'], series.map((s) => [
-          s.program, s.method || NONE, s.deviceId, formatMs(s.medianAMs), formatMs(s.medianBMs), s.ratio.toFixed(3),
-        ])));
-      }
+      const response = await client.compare(positionals[0]!, positionals[1]!, { minEffectPct, fdrQ });
+      failing = failingSeries(response.series, threshold);
+      if (format === 'json') io.stdout(`${JSON.stringify(response, null, 2)}\n`);
+      else io.stdout(compareTable(response));
     }
   } catch (e) {
     const se = e as ServiceError;
@@ -109,7 +113,10 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
   } finally {
     client.close();
   }
-  if (values['fail-on-regression'] === true && regressions.length > 0) {
-    throw new ExitError(3, `${regressions.length} series slower than ${threshold}x:\n${regressions.map((r) => `  ${r}`).join('\n')}`);
+  if (values['fail-on-regression'] === true && (failing.regressed.length > 0 || failing.overThreshold.length > 0)) {
+    const parts: string[] = [];
+    if (failing.regressed.length > 0) parts.push(`${failing.regressed.length} series regressed:\n${failing.regressed.map((r) => `  ${r}`).join('\n')}`);
+    if (failing.overThreshold.length > 0) parts.push(`${failing.overThreshold.length} series slower than ${failing.limit}x:\n${failing.overThreshold.map((r) => `  ${r}`).join('\n')}`);
+    throw new ExitError(3, parts.join('\n'));
   }
 }

@@ -4,7 +4,7 @@
 
 import type { NightPoint } from './history.js';
 import type { SeriesIdentity, SeriesPoint } from './series.js';
-import { changePoints, compareTrials, median, nightVerdicts, type Verdict } from './verdicts.js';
+import { benjaminiHochberg, changePoints, compareTrials, median, type Verdict } from './verdicts.js';
 
 /** regression: confirmed by a rerun; suspected: significant tonight, not confirmed (or not yet
  * rerun); invalid: the jobs failed or their outputs were wrong, so they are not timings. */
@@ -49,17 +49,23 @@ export interface AnalyzeOptions {
 /** The baseline of one series: its past nights (window) or one named run's trials. */
 export type BaselineOf = (key: string) => NightPoint[];
 
+/**
+ * The night's verdicts. Each series is judged alone first (compareTrials with the suite's noise
+ * limit and effect size); those that can be judged (valid, stable, with a baseline) enter one
+ * Benjamini-Hochberg at q across the night, and a series is alerted only when BH keeps it and its
+ * verdict is a regression or an improvement. This is nightVerdicts' rule (expected false alarms =
+ * q x discoveries); nightVerdicts itself is not called because it fixes the noise limit at the
+ * library's default, and a suite sets its own.
+ */
 export function analyzeNight(points: readonly SeriesPoint[], baselineOf: BaselineOf, options: AnalyzeOptions): { series: SeriesReport[]; expectedFalseAlarms: number; judged: number } {
-  // Each series alone first: the suite's noise limit and the data there is decide which series
-  // can be judged at all; only those enter the night's false-discovery control.
-  const own = new Map(points.filter((p) => p.problem === null && p.trials.length > 0).map((p) => [p.key,
-    compareTrials(baselineOf(p.key).flatMap((n) => n.trials), p.trials, { minEffectPct: options.minEffectPct, alpha: 1, maxNoisePct: options.maxNoisePct })]));
+  const alone = new Map(points.filter((p) => p.problem === null && p.trials.length > 0).map((p) => [p.key,
+    compareTrials(baselineOf(p.key).flatMap((n) => n.trials), p.trials, { minEffectPct: options.minEffectPct, alpha: options.q, maxNoisePct: options.maxNoisePct })]));
   const judged = points.filter((p) => {
-    const kind = own.get(p.key)?.kind;
+    const kind = alone.get(p.key)?.kind;
     return kind !== undefined && kind !== 'unstable' && kind !== 'insufficient-data';
   });
-  const night = nightVerdicts(judged.map((p) => ({ key: p.key, baseline: baselineOf(p.key).flatMap((n) => n.trials), candidate: p.trials })), { q: options.q, minEffectPct: options.minEffectPct });
-  const byKey = new Map(night.results.map((r) => [r.key, r]));
+  const kept = benjaminiHochberg(judged.map((p) => alone.get(p.key)!.pValue), options.q);
+  const discoveries = new Set(judged.filter((p, i) => kept[i]! && ['regression', 'improvement'].includes(alone.get(p.key)!.kind)).map((p) => p.key));
   const series = points.map((p): SeriesReport => {
     const { jobIds: _jobs, ...identity } = p;
     const base = baselineOf(p.key);
@@ -67,16 +73,14 @@ export function analyzeNight(points: readonly SeriesPoint[], baselineOf: Baselin
       ...identity, status: 'invalid', problem: p.problem, baselineTrials: base.reduce((s, n) => s + n.trials.length, 0), baselineNights: base.length,
       verdict: null, discovery: false, confirmation: null, drift: null,
     };
-    const alone = own.get(p.key);
-    if (p.problem !== null || alone === undefined) return { ...report, problem: p.problem ?? 'no timings' };
-    const r = byKey.get(p.key);
-    if (r === undefined) return { ...report, status: alone.kind as SeriesStatus, verdict: alone };
-    const effect = options.minEffectPct / 100;
-    const discovery = r.discovery && Math.abs(r.verdict.ratio - 1) > effect;
-    const status: SeriesStatus = !discovery ? 'no-change' : r.verdict.ratio > 1 ? 'suspected' : 'improvement';
-    return { ...report, status, verdict: { ...r.verdict, noisePct: alone.noisePct }, discovery };
+    const verdict = alone.get(p.key);
+    if (p.problem !== null || verdict === undefined) return { ...report, problem: p.problem ?? 'no timings' };
+    if (verdict.kind === 'unstable' || verdict.kind === 'insufficient-data') return { ...report, status: verdict.kind, verdict };
+    const discovery = discoveries.has(p.key);
+    const status: SeriesStatus = !discovery ? 'no-change' : verdict.kind === 'regression' ? 'suspected' : 'improvement';
+    return { ...report, status, verdict, discovery };
   });
-  return { series, expectedFalseAlarms: night.expectedFalseAlarms, judged: judged.length };
+  return { series, expectedFalseAlarms: options.q * discoveries.size, judged: judged.length };
 }
 
 /** A rerun's trials against the same baseline: the regression stands when it is still one. */

@@ -69,6 +69,8 @@ export function problemOf(job: Job): string | null {
   if (r.correctnessChecked && !r.correctnessPassed) return `correctness check failed${r.problem === '' ? '' : `: ${r.problem}`}`;
   if (r.status !== ResultStatus.RESULT_STATUS_OK) return r.problem || (ResultStatus[r.status] ?? 'failed').replace('RESULT_STATUS_', '').toLowerCase();
   if (r.samplesMs.length === 0) return 'no samples';
+  // The verdicts need positive times; a zero median is a broken clock or an empty program.
+  if (!trialMediansOf(job).every((m) => Number.isFinite(m) && m > 0)) return 'a trial median is not a positive time';
   return null;
 }
 

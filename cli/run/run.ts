@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { locateEtrun } from '../../agent/drivers/host/index.js';
+import { locateEtrun, schedulingCapabilities, type EtrunCapabilities } from '../../agent/drivers/host/index.js';
 import { tolerancesFor } from '../../program/index.js';
-import type { Job as FarmJob, ProgramRef, Run, RuntimeBuild } from '../../proto/index.js';
+import type { Capabilities, Job as FarmJob, ProgramRef, Run, RuntimeBuild } from '../../proto/index.js';
 import { CancelledError, ExitError, JobsFailedError, UsageError, type FailedJob } from '../errors.js';
 import { FarmClient } from '../farm/client.js';
 import { startEmbeddedFarm } from '../farm/embedded.js';
@@ -44,17 +44,30 @@ async function uploadRuntime(client: FarmClient, runtime: NonNullable<RunOptions
   const info = await client.uploadBytes(data, path.basename(runtime.path), 'runtime');
   let git = runtime.git ?? '';
   let version = '';
+  let capabilities: Capabilities | undefined;
   if (runtime.git === null && runtime.abi === `${process.platform}-${process.arch}`) {
     const asked = spawnSync(runtime.path, ['--capabilities'], { encoding: 'utf8', timeout: 10_000 });
     try {
-      const caps = JSON.parse(asked.stdout) as { runtime?: { git?: string; version?: string } };
+      const caps = JSON.parse(asked.stdout) as EtrunCapabilities;
       git = caps.runtime?.git ?? '';
       version = caps.runtime?.version ?? '';
+      // Scheduling then matches programs against this build, not the devices' own runtimes.
+      if (Array.isArray(caps.kernel_sets) && Array.isArray(caps.backends)) capabilities = schedulingCapabilities(caps);
     } catch {
       // not an etrun that answers: the build is still usable, without a git hash
     }
   }
-  return { sha256: info.sha256, abi: runtime.abi, git, version, build: '' };
+  return { sha256: info.sha256, abi: runtime.abi, git, version, build: '', capabilities };
+}
+
+/** A finished job in one line: program, device, outcome and, when it ran, its p50. */
+function progressLine(job: FarmJob): string {
+  const outcome = outcomeOf(job);
+  const p50 = outcome.run.result?.latency_ms?.p50;
+  const timing = outcome.run.status === 'OK' && p50 !== undefined ? ` (p50 ${p50.toPrecision(3)} ms)` : '';
+  const problem = outcome.run.problem ?? job.reason;
+  const why = outcome.run.status !== 'OK' && problem !== '' ? ` — ${problem}` : '';
+  return `${job.program?.name ?? job.id} on ${job.deviceId}: ${outcome.run.status}${timing}${why}`;
 }
 
 async function connect(options: RunOptions, io: CliIo): Promise<{ client: FarmClient; close(): Promise<void> }> {
@@ -113,13 +126,20 @@ export async function run(options: RunOptions, io: CliIo = processIo()): Promise
     if (options.orchestrator !== null) io.stderr(`etbench: run ${submitted.id} submitted to ${options.orchestrator} (${submitted.total} jobs)\n`);
     const onAbort = (): void => void farm.client.cancelRun(submitted.id).catch(() => undefined);
     io.signal?.addEventListener('abort', onAbort, { once: true });
-    // On a terminal: one status line with every device's current job and phase.
+    // On a terminal: one status line with every device's current job and phase. Otherwise (a
+    // CI log, a pipe): one plain line per finished job, so a long run shows it is alive.
     const perDevice = new Map<string, string>();
     const ended = new Set<string>();
     try {
       finalRun = await farm.client.watch(submitted.id, (event) => {
-        if (!io.stderrIsTTY || event.job === undefined || event.job.deviceId === '') return;
+        if (event.job === undefined || event.job.deviceId === '') return;
         const job = event.job;
+        if (!io.stderrIsTTY) {
+          if (!isFinished(job) || ended.has(job.id)) return;
+          ended.add(job.id);
+          io.stderr(`etbench: [${ended.size}/${submitted.total}] ${progressLine(job)}\n`);
+          return;
+        }
         if (isFinished(job)) {
           ended.add(job.id);
           perDevice.set(job.deviceId, 'idle');

@@ -120,7 +120,7 @@ int Run::finish(int code, const char* name, const char* message) {
   w.end_object();
   w.key("config").begin_object().key("kernels").value("portable").key("backends").begin_array().end_array();
   w.key("threads").value(1).key("warmup").value(o.warmup).key("iterations").value(o.iterations);
-  w.key("min_seconds").value(0.0).key("inputs").value(inputs_mode).key("case");
+  w.key("min_seconds").value(0.0).key("inject_slowdown_pct").value(0.0).key("inputs").value(inputs_mode).key("case");
   if (strcmp(inputs_mode, "bundled") == 0) w.value(o.case_index); else w.null();
   w.end_object();
   w.key("load_ms").null().key("init_ms").null().key("latency_ms").null();

@@ -133,6 +133,7 @@ int Run::main() {
   so.data_path = o.data;
   so.backends = o.backends;
   so.all_backends = !o.backends_given;
+  so.inject_slowdown_pct = o.inject_slowdown_pct;
   {
     // Identity and input mode first, so even a failed load reports them.
     Diag ignored;
@@ -268,7 +269,8 @@ const char kUsage[] =
     "  --profile                      per-instruction timing into op_profile\n"
     "  --print-outputs                add the outputs to the JSON\n"
     "  --json FILE                    write the JSON to FILE instead of standard output\n"
-    "etrun --capabilities             JSON: runtime version, ISA features, kernel sets, operators, backends\n"
+    "  --inject-slowdown PCT          VALIDATION ONLY: busy-wait PCT% of each execute's time after it\n"
+    "                                 (a known slowdown for bench/regressions.mjs; recorded in config)\n"    "etrun --capabilities             JSON: runtime version, ISA features, kernel sets, operators, backends\n"
     "etrun --version | --help\n"
     "Prints one JSON document (native/runner/result.schema.json). Exit codes: 0 ran and passed,\n"
     "2 usage, 3 bad program or input, 4 unsupported operator/dtype/backend, 5 kernel or delegate\n"

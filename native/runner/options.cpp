@@ -82,7 +82,10 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
     else if (arg == "--threads") { if (!need(&v)) return false; if (!parse_int(v, 1, 1024, &o->threads)) return bad("'" + v + "' (1..1024)"); }
     else if (arg == "--warmup") { if (!need(&v)) return false; if (!parse_int(v, 0, 1000000, &o->warmup)) return bad("'" + v + "' (0..1000000)"); }
     else if (arg == "--iterations") { if (!need(&v)) return false; if (!parse_int(v, 1, 10000000, &o->iterations)) return bad("'" + v + "' (1..10000000)"); }
-    else if (arg == "--min-seconds") { if (!need(&v)) return false; if (!parse_double(v, 0, &o->min_seconds)) return bad("'" + v + "' (seconds >= 0)"); }
+    else if (arg == "--inject-slowdown") {
+      if (!need(&v)) return false;
+      if (!parse_double(v, 0, &o->inject_slowdown_pct) || o->inject_slowdown_pct > 1000) return bad("'" + v + "' (percent, 0..1000)");
+    } else if (arg == "--min-seconds") { if (!need(&v)) return false; if (!parse_double(v, 0, &o->min_seconds)) return bad("'" + v + "' (seconds >= 0)"); }
     else if (arg == "--inputs") {
       if (!need(&o->inputs)) return false;
       if (o->inputs.rfind("random:", 0) == 0) {

@@ -18,6 +18,9 @@ struct Options {
   int warmup = 3;
   int iterations = 20;
   double min_seconds = 0;
+  // Validation only (bench/regressions.mjs): busy-wait after each execute for this percent of
+  // its own time, a known proportional slowdown. Recorded in the JSON config.
+  double inject_slowdown_pct = 0;
   std::string inputs;  // empty: bundled for .bpte, random:0 otherwise
   int case_index = 0;
   double rtol = 1e-5;

@@ -97,6 +97,8 @@ std::string report_json(const Report& r) {
   w.key("threads").value(o.threads).key("warmup").value(o.warmup).key("iterations").value(o.iterations);
   w.key("min_seconds").value(o.min_seconds).key("inputs").value(r.inputs).key("case");
   if (r.inputs == "bundled") w.value(o.case_index); else w.null();
+  // Always written (0 on ordinary runs), so a deliberately slowed result is visibly marked.
+  w.key("inject_slowdown_pct").value(o.inject_slowdown_pct);
   w.end_object();
   w.key("load_ms").value(r.load_ms).key("init_ms").value(r.init_ms);
   w.key("latency_ms");

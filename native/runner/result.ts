@@ -59,6 +59,8 @@ export interface RunnerConfig {
   warmup: number;
   iterations: number;
   min_seconds: number;
+  /** Validation only: `etrun --inject-slowdown PCT` slowed every execute by PCT %; 0 normally. */
+  inject_slowdown_pct: number;
   /** `bundled`, `random:SEED` or the path of an inputs file. */
   inputs: string;
   case: number | null;

@@ -376,7 +376,18 @@ Error Session::set_inputs(const std::vector<TensorData>& inputs, Diag* diag) {
   return Error::Ok;
 }
 
-Error Session::execute(Diag* diag) { return method_->execute(diag); }
+Error Session::execute(Diag* diag) {
+  if (options_.inject_slowdown_pct <= 0) return method_->execute(diag);
+  // A busy-wait, not a sleep: it keeps the core as busy as real work would, and it scales with
+  // this execute's own time so a 5 % knob is 5 % whatever the program or machine.
+  uint64_t start = etb_platform_ticks();
+  Error e = method_->execute(diag);
+  uint64_t took = etb_platform_ticks() - start;
+  uint64_t until = etb_platform_ticks() + uint64_t(double(took) * options_.inject_slowdown_pct / 100.0);
+  while (etb_platform_ticks() < until) {
+  }
+  return e;
+}
 
 Error Session::restore_inputs(Diag* diag) {
   switch (last_inputs_kind_) {

@@ -2,13 +2,13 @@
 
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
 import type {
-  BenchServiceServer, CompareResponse, ListDevicesResponse, ListResultsResponse, ListRunsResponse, Run, RunEvent, SeriesComparison, WatchRunRequest,
+  BenchServiceServer, ListDevicesResponse, ListResultsResponse, ListRunsResponse, Run, RunEvent, WatchRunRequest,
 } from '../../proto/index.js';
 import { RunState } from '../../proto/index.js';
 import type { Authenticator, Scope } from '../auth.js';
 import type { Farm } from '../farm.js';
 import { matchesSelector } from '../matching.js';
-import { nearestRank } from '../stats.js';
+import { compareRuns } from '../compare.js';
 import { toServiceError } from './errors.js';
 
 function unary<Req, Res>(auth: Authenticator, scope: Scope, body: (request: Req) => Promise<Res>) {
@@ -17,38 +17,6 @@ function unary<Req, Res>(auth: Authenticator, scope: Scope, body: (request: Req)
     if (denied !== null) return callback(denied);
     body(call.request).then((r) => callback(null, r), (e: unknown) => callback(toServiceError(e)));
   };
-}
-
-function median(samples: readonly number[]): number {
-  return nearestRank([...samples].sort((a, b) => a - b), 50);
-}
-
-/** Ratio of medians per series (program, method, device, config) present in both runs. */
-async function compare(farm: Farm, runA: string, runB: string): Promise<CompareResponse> {
-  const series = async (runId: string): Promise<Map<string, { key: Omit<SeriesComparison, 'medianAMs' | 'medianBMs' | 'ratio'>; samples: number[] }>> => {
-    const map = new Map<string, { key: Omit<SeriesComparison, 'medianAMs' | 'medianBMs' | 'ratio'>; samples: number[] }>();
-    for (const job of (await farm.runView(runId)).jobs) {
-      const result = job.result;
-      // A result whose correctness failed is invalid and is never a timing.
-      if (result === undefined || result.status !== 1 || (result.correctnessChecked && !result.correctnessPassed)) continue;
-      const key = { program: job.program?.name || job.program?.sha256 || '', method: job.method, deviceId: job.deviceId, configKey: JSON.stringify(job.config) };
-      const id = JSON.stringify([job.program?.sha256, key.method, key.deviceId, key.configKey]);
-      const entry = map.get(id) ?? { key, samples: [] };
-      entry.samples.push(...result.samplesMs);
-      map.set(id, entry);
-    }
-    return map;
-  };
-  const [a, b] = await Promise.all([series(runA), series(runB)]);
-  const out: SeriesComparison[] = [];
-  for (const [id, entryA] of a) {
-    const entryB = b.get(id);
-    if (entryB === undefined || entryA.samples.length === 0 || entryB.samples.length === 0) continue;
-    const medianAMs = median(entryA.samples);
-    const medianBMs = median(entryB.samples);
-    out.push({ ...entryA.key, medianAMs, medianBMs, ratio: medianBMs / medianAMs });
-  }
-  return { series: out };
 }
 
 export function benchService(farm: Farm, auth: Authenticator): BenchServiceServer {
@@ -67,7 +35,7 @@ export function benchService(farm: Farm, auth: Authenticator): BenchServiceServe
       const jobs = (await Promise.all(runIds.map((id) => farm.runView(id)))).flatMap((r) => r.jobs);
       return { jobs: request.limit > 0 ? jobs.slice(0, request.limit) : jobs };
     }),
-    compare: unary(auth, 'read', async (request) => compare(farm, request.runA, request.runB)),
+    compare: unary(auth, 'read', async (request) => compareRuns(farm, request)),
     listRuns: unary(auth, 'read', async (request): Promise<ListRunsResponse> => {
       // Newest first; the store has no time index on runs, so the newest 10,000 are filtered.
       const rows = (await farm.store.listRuns(10_000)).filter((r) => (request.sinceMs === 0 || r.createdMs >= request.sinceMs)

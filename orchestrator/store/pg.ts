@@ -9,7 +9,7 @@ import pg from 'pg';
 import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
 import { computeStats } from '../stats.js';
 import { PG_MIGRATIONS } from './migrations-pg.js';
-import { bytes, jobRow, runRow, summary, type JobRecord, type RunRecord, type SummaryRecord } from './rows.js';
+import { buildOf, bytes, jobRow, runRow, summary, type BuildRow, type JobRecord, type RunRecord, type SummaryRecord } from './rows.js';
 import type { DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, RunRow, RunState, Store, StoredResult } from './store.js';
 
 export const WORK_CHANNEL = 'etbench_work';
@@ -347,6 +347,16 @@ export class PgStore implements Store {
       RETURNING *`, [reason, nowMs, deviceId]);
   }
 
+  async queuedPoolSelectors(): Promise<string[]> {
+    const rows = (await this.pool.query(`SELECT DISTINCT selector FROM jobs WHERE state = 'queued' AND device_id IS NULL`)).rows as { selector: string }[];
+    return rows.map((r) => r.selector);
+  }
+
+  async failQueuedPoolJobs(selector: string, reason: string, nowMs: number): Promise<JobRow[]> {
+    return this.jobs(this.pool, `UPDATE jobs SET state = 'failed', reason = $1, updated_ms = $2
+      WHERE state = 'queued' AND device_id IS NULL AND selector = $3 RETURNING *`, [reason, nowMs, selector]);
+  }
+
   async listDevices(): Promise<{ device: Device; agentId: string; lastSeenMs: number }[]> {
     const rows = (await this.pool.query('SELECT agent_id, last_seen_ms, device FROM devices ORDER BY id')).rows as
       { agent_id: string; last_seen_ms: number; device: Buffer }[];
@@ -364,11 +374,12 @@ export class PgStore implements Store {
   }
 
   async runtimeBuild(sha256: string): Promise<RuntimeBuild | null> {
-    return ((await this.pool.query(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE sha256 = $1`, [sha256])).rows[0] as RuntimeBuild | undefined) ?? null;
+    const row = (await this.pool.query(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE sha256 = $1`, [sha256])).rows[0] as BuildRow | undefined;
+    return row === undefined ? null : buildOf(row);
   }
 
   async runtimeBuilds(git: string): Promise<RuntimeBuild[]> {
-    return (await this.pool.query(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = $1 ORDER BY created_ms DESC`, [git])).rows as RuntimeBuild[];
+    return ((await this.pool.query(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = $1 ORDER BY created_ms DESC`, [git])).rows as BuildRow[]).map(buildOf);
   }
 
   async claimNightlySlot(suite: string, slotMs: number, nowMs: number): Promise<boolean> {

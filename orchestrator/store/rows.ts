@@ -37,3 +37,7 @@ export const summary = (s: SummaryRecord): Stats =>
 
 export const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
+
+/** A runtime_builds row: the record names a build; its capabilities travel with each request. */
+export type BuildRow = Omit<RuntimeBuild, 'capabilities'>;
+export const buildOf = (r: BuildRow): RuntimeBuild => ({ ...r, capabilities: undefined });

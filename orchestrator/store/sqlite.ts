@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfig, SubmitRunRequest } from '../../proto/index.js';
 import { computeStats } from '../stats.js';
 import { MIGRATIONS } from './migrations.js';
-import { bytes, jobRow, runRow, summary, type JobRecord, type RunRecord, type SummaryRecord } from './rows.js';
+import { buildOf, bytes, jobRow, runRow, summary, type BuildRow, type JobRecord, type RunRecord, type SummaryRecord } from './rows.js';
 import type { DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, RunRow, RunState, Store, StoredResult } from './store.js';
 
 /** Runs the migrations the database has not seen; returns the schema version. */
@@ -269,6 +269,20 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async queuedPoolSelectors(): Promise<string[]> {
+    return (this.stmt(`SELECT DISTINCT selector FROM jobs WHERE state = 'queued' AND device_id IS NULL`).all() as { selector: string }[])
+      .map((r) => r.selector);
+  }
+
+  async failQueuedPoolJobs(selector: string, reason: string, nowMs: number): Promise<JobRow[]> {
+    return this.db.transaction(() => {
+      const rows = (this.stmt(`SELECT * FROM jobs WHERE state = 'queued' AND device_id IS NULL AND selector = ?`).all(selector) as JobRecord[]);
+      this.stmt(`UPDATE jobs SET state = 'failed', reason = ?, updated_ms = ? WHERE state = 'queued' AND device_id IS NULL AND selector = ?`)
+        .run(reason, nowMs, selector);
+      return rows.map((r) => ({ ...jobRow(r), state: 'failed' as const, reason }));
+    })();
+  }
+
   async listDevices(): Promise<{ device: Device; agentId: string; lastSeenMs: number }[]> {
     const rows = this.stmt('SELECT agent_id, last_seen_ms, device FROM devices ORDER BY id').all() as
       { agent_id: string; last_seen_ms: number; device: Buffer }[];
@@ -286,11 +300,12 @@ export class SqliteStore implements Store {
   }
 
   async runtimeBuild(sha256: string): Promise<RuntimeBuild | null> {
-    return (this.stmt(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE sha256 = ?`).get(sha256) as RuntimeBuild | undefined) ?? null;
+    const row = this.stmt(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE sha256 = ?`).get(sha256) as BuildRow | undefined;
+    return row === undefined ? null : buildOf(row);
   }
 
   async runtimeBuilds(git: string): Promise<RuntimeBuild[]> {
-    return (this.stmt(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = ? ORDER BY created_ms DESC`).all(git) as RuntimeBuild[]);
+    return (this.stmt(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = ? ORDER BY created_ms DESC`).all(git) as BuildRow[]).map(buildOf);
   }
 
   async claimNightlySlot(suite: string, slotMs: number, nowMs: number): Promise<boolean> {

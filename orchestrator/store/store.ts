@@ -120,6 +120,10 @@ export interface Store {
   queuedDeviceIds(): Promise<string[]>;
   /** Fails the queued jobs bound to a device (it has been gone too long); returns them. */
   failQueuedJobsOn(deviceId: string, reason: string, nowMs: number): Promise<JobRow[]>;
+  /** Selectors of queued pool jobs (`any:SELECTOR`, stored without `any:`). */
+  queuedPoolSelectors(): Promise<string[]>;
+  /** Fails the queued pool jobs of a selector (every matching device is gone); returns them. */
+  failQueuedPoolJobs(selector: string, reason: string, nowMs: number): Promise<JobRow[]>;
   listDevices(): Promise<{ device: Device; agentId: string; lastSeenMs: number }[]>;
   recordArtifact(info: { sha256: string; size: number; name: string; kind: string }, nowMs: number): Promise<void>;
   /** Remembers a runtime build (idempotent on its sha256). */

@@ -239,4 +239,8 @@ armTest('an arm64-v8a phone gets the static aarch64 etrun, which runs the bundle
   t.is(run.status, 'OK', `${run.problem}\n${run.stderr}`);
   t.is(run.result?.device.arch, 'aarch64');
   t.true(run.result!.correctness!.every((c) => c.pass));
+  // What the farm schedules with comes from the phone's own build, not the host's etrun.
+  const caps = JSON.parse(await driver.runtimeCapabilities(device)) as { runtime: { isa: string[] }; kernel_sets: { name: string }[] };
+  t.deepEqual(caps.runtime.isa, ['neon']);
+  t.true(caps.kernel_sets.some((k) => k.name === 'optimized'));
 });

@@ -70,6 +70,8 @@ test.serial('three agents with two devices each complete a run; every job has ex
   const comparison = await client.compare(run.id, run.id);
   t.is(comparison.series.length, 6 * programs.length);
   t.true(comparison.series.every((s) => s.ratio === 1));
+  // Identical trials on both sides: never a regression, whatever the trial count.
+  t.true(comparison.series.every((s) => s.verdict !== 'regression' && s.verdict !== 'improvement' && !s.discovery));
 });
 
 test.serial('wrong tokens and missing scopes are refused with clear statuses; so is another protocol version', async (t) => {

@@ -46,9 +46,21 @@ test('serve, agent, run --orchestrator, devices, results and compare work togeth
   t.is(results.out.trim().split('\n').filter((l) => /\sdone\s*$/.test(l)).length, suite.length);
   const compare = await finish(spawnEtbench(t, ['compare', runA!, runB, ...common, '--format', 'json'], env));
   t.is(compare.code, 0, compare.out);
-  const series = (JSON.parse(compare.out) as { series: { deviceId: string; ratio: number }[] }).series;
+  const compared = JSON.parse(compare.out) as { series: { deviceId: string; ratio: number; verdict: string; trialsA: number; trialsB: number; ciLo: number | null }[]; fdrQ: number };
+  const series = compared.series;
   t.is(series.length, suite.length, 'only the c1 series are in both runs');
   t.true(series.every((s) => s.deviceId === 'c1' && s.ratio > 0));
+  t.is(compared.fdrQ, 0.05);
+  // Every result is at least one trial; under 3 trials a side nothing can be judged.
+  t.true(series.every((s) => s.trialsA >= 1 && s.trialsB >= 1), compare.out);
+  t.true(series.every((s) => (s.trialsA < 3 || s.trialsB < 3 ? s.verdict === 'insufficient-data' : ['regression', 'improvement', 'no-change', 'unstable'].includes(s.verdict))), compare.out);
+  const table = await finish(spawnEtbench(t, ['compare', runA!, runB, ...common], env));
+  t.is(table.code, 0, table.out);
+  t.regex(table.out, /B\/A\s+95% CI\s+p\s+trials A\/B\s+noise %\s+verdict/);
+  t.regex(table.out, /FDR q=0\.05 across \d+ series/);
+  const badFdr = await finish(spawnEtbench(t, ['compare', runA!, runB, ...common, '--fdr', '2'], env));
+  t.is(badFdr.code, 2, badFdr.out);
+  t.regex(badFdr.out, /--fdr must be a rate in \(0, 1\), got '2'/);
 
   const gate = await finish(spawnEtbench(t, ['compare', runA!, runB, ...common, '--fail-on-regression', '--threshold', '0.000001'], env));
   t.is(gate.code, 3, gate.out);

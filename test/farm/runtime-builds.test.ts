@@ -8,6 +8,9 @@ import test from 'ava';
 import { FarmClient } from '../../cli/farm/client.js';
 import { etrunBuildPath } from '../../native/runner/index.js';
 import { JobState, ResultStatus } from '../../proto/index.js';
+import type { JsonRunDocument } from '../../cli/index.js';
+import { BUNDLED } from '../helpers/fixtures.js';
+import { buildDist, describe, runBin } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { TOKENS, addProgram, openRows, startAgent, startServe, waitFor } from './helpers.js';
 
@@ -30,7 +33,7 @@ test('jobs run the uploaded runtime build on devices of its ABI; the build is re
   writeFileSync(fake, `#!/bin/sh\nif [ "$1" = "--capabilities" ]; then exec ${JSON.stringify(etrunBuildPath('release'))} --capabilities; fi\nkill -SEGV $$\n`);
   chmodSync(fake, 0o755);
   const info = await client.uploadBytes(readFileSync(fake), 'etrun-bisect', 'runtime');
-  const build = { sha256: info.sha256, abi: ABI, git: 'deadbeef', version: '0.1.0', build: 'release' };
+  const build = { sha256: info.sha256, abi: ABI, git: 'deadbeef', version: '0.1.0', build: 'release', capabilities: undefined };
 
   const withBuild = await client.watch((await client.submit({ programs: [program], devices: ['rt1'], configs: [CONFIG], runtime: build })).id);
   const job = withBuild.jobs[0]!;
@@ -53,4 +56,21 @@ test('jobs run the uploaded runtime build on devices of its ABI; the build is re
   const rows = openRows(t, db);
   t.deepEqual(rows.prepare('SELECT version FROM schema_version WHERE version <= 2 ORDER BY version').all(), [{ version: 1 }, { version: 2 }]);
   t.deepEqual(rows.prepare('SELECT git, abi FROM runtime_builds ORDER BY abi').all(), [{ git: 'deadbeef', abi: 'android-arm64-v8a' }, { git: 'deadbeef', abi: ABI }]);
+});
+
+test('etbench run --runtime matches programs against the uploaded build\'s capabilities, not the device\'s runtime', async (t) => {
+  buildDist();
+  const dir = await tempDir(t, 'etbench-runtime-caps-');
+  // A build that answers --capabilities with an empty portable kernel set: nothing can run on it,
+  // although the host's own etrun runs the program.
+  const fake = path.join(dir, 'etrun-bare');
+  const caps = { runtime: { version: '0.0.1', git: 'cafe', isa: [], build: 'release' }, kernel_sets: [{ name: 'portable', operators: [] }], backends: [] };
+  writeFileSync(fake, `#!/bin/sh\nif [ "$1" = "--capabilities" ]; then echo '${JSON.stringify(caps)}'; exit 0; fi\nexit 9\n`);
+  chmodSync(fake, 0o755);
+  const done = await runBin('etbench', ['run', '--devices', 'all', '--programs', BUNDLED, '--runtime', fake, '--format', 'json'], { ETBENCH_HOME: dir });
+  t.is(done.code, 1, describe(done));
+  const [run] = (JSON.parse(done.stdout) as JsonRunDocument).runs;
+  t.regex(run?.problem ?? '', /runtime build [0-9a-f]{12} \(portable kernels\) lacks operators aten::/, done.stdout);
+  const own = await runBin('etbench', ['run', '--devices', 'all', '--programs', BUNDLED, '--format', 'json'], { ETBENCH_HOME: dir });
+  t.is(own.code, 0, describe(own));
 });

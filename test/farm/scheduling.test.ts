@@ -72,6 +72,21 @@ test('jobs bound to a device that went away fail with the reason after the offli
   }
 });
 
+test('a pool job whose every matching device went away fails with the reason after the offline limit', async (t) => {
+  const fleet = await startSimFleet(2, 1500, { offlineFailMs: 300, leaseMs: 400, heartbeatIntervalMs: 100 });
+  t.teardown(() => fleet.close());
+  const program = await upload(fleet);
+  // sim-2 takes the bound job (1.5 s); the pool job any:sim-2 waits for it, then sim-2 goes away.
+  const run = await fleet.client.submit({ programs: [program], devices: ['sim-2', 'any:sim-2'], configs: configs(1) });
+  await waitFor('sim-2 busy', async () => (await fleet.client.devices()).find((d) => d.id === 'sim-2')?.state === 2, 20_000);
+  await fleet.agents[1]!.stop();
+  const final = await fleet.client.watch(run.id);
+  t.is(final.state, RunState.RUN_STATE_DONE);
+  const pool = final.jobs.find((j) => j.selector === 'sim-2' && j.deviceId !== 'sim-2');
+  t.is(pool?.state, JobState.JOB_STATE_FAILED, JSON.stringify(final.jobs.map((j) => [j.selector, j.deviceId, j.state, j.reason])));
+  t.regex(pool?.reason ?? '', /no device matching sim-2 has been online for \d+ s \(limit 0 s\)/);
+});
+
 test('a pool job no device can run is unschedulable; a selector matching nothing is refused', async (t) => {
   const fleet = await startSimFleet(2, 1);
   t.teardown(() => fleet.close());

@@ -199,7 +199,7 @@ both('cancel, device bookkeeping, runtime builds and run listing', async (t, e) 
   t.deepEqual((await store.cancelRun('r1', 5)).map((j) => j.id), ['j1']);
   t.deepEqual((await store.jobsOfRun('r1')).map((j) => j.state), ['cancelled', 'cancelled']);
   t.is((await store.getRun('r1'))?.state, 'cancelled');
-  const build = { sha256: 'b'.repeat(64), git: 'abc', abi: 'linux-x64', version: '1', build: 'release' };
+  const build = { sha256: 'b'.repeat(64), git: 'abc', abi: 'linux-x64', version: '1', build: 'release', capabilities: undefined };
   await store.recordRuntimeBuild(build, 1);
   await store.recordRuntimeBuild({ ...build, abi: 'other' }, 2);
   t.deepEqual(await store.runtimeBuild(build.sha256), build);

@@ -21,6 +21,7 @@ export function validRunnerResult(): RunnerResult {
       warmup: 5,
       iterations: 3,
       min_seconds: 0,
+      inject_slowdown_pct: 0,
       inputs: 'bundled',
       case: 0,
     },

@@ -19,7 +19,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { etbench } from './helpers.js';
 
 const ABI = `${process.platform}-${process.arch}`;
-const build = (i: number): RuntimeBuild => ({ sha256: `sha${i}`, git: `g${i}`, abi: ABI, version: '', build: '' });
+const build = (i: number): RuntimeBuild => ({ sha256: `sha${i}`, git: `g${i}`, abi: ABI, version: '', build: '', capabilities: undefined });
 
 test('the search probes log2(n) builds and names the first slow one', async (t) => {
   const candidates = Array.from({ length: 9 }, (_, i) => build(i));
@@ -77,7 +77,7 @@ test('etbench bisect finds the first slow build among real uploaded etrun builds
       : `#!/bin/sh\n# build g${i}\nexec ${etrun} "$@"\n`);
     chmodSync(file, 0o755);
     const info = await client.uploadBytes(readFileSync(file), `etrun-g${i}`, 'runtime');
-    builds.push({ sha256: info.sha256, abi: ABI, git: `g${i}`, version: '', build: 'release' });
+    builds.push({ sha256: info.sha256, abi: ABI, git: `g${i}`, version: '', build: 'release', capabilities: undefined });
   }
   const [mlp] = suiteFiles(parseSuite('name: x\nprograms: [zoo:mlp]\ndevices: [host]\n', dir), ZOO_TEST_HOME);
   const ref = await client.uploadProgram(mlp!);

@@ -78,6 +78,16 @@ const socOf = (p: Record<string, string>): string => {
   return p['ro.board.platform'] || p['ro.hardware'] || 'unknown';
 };
 
+
+/** Pushes a file unless it is there; beside it and renamed, so an interrupted push is never taken for a cached copy. */
+async function putOnce(phone: DeviceClient, local: string, remote: string, mode: number): Promise<boolean> {
+  if (await exists(phone, remote)) return false;
+  await check(phone, `mkdir -p ${shQuote(path.posix.dirname(remote))}`);
+  await push(phone, local, `${remote}.part`, mode);
+  await check(phone, `chmod ${mode.toString(8)} ${shQuote(`${remote}.part`)} && mv -f ${shQuote(`${remote}.part`)} ${shQuote(remote)}`);
+  return true;
+}
+
 export function createAdbDriver(options: AdbDriverOptions = {}) {
   const port = options.port ?? Number(process.env.ANDROID_ADB_SERVER_PORT ?? 5037);
   const client = Adb.createClient({ host: options.host ?? '127.0.0.1', port });
@@ -194,19 +204,21 @@ export function createAdbDriver(options: AdbDriverOptions = {}) {
     async prepare(device: AdbDevice, runtimeBuild: RuntimeBuild | null, artifact: { path: string }): Promise<RemotePrepared> {
       const phone = dc(device);
       const runtime = await pickRuntime((await driver.facts(device)).abi, runtimeBuild);
-      const put = async (local: string, remote: string, mode: number): Promise<boolean> => {
-        if (await exists(phone, remote)) return false;
-        // Push beside it and rename: an interrupted push is never taken for a cached copy.
-        await check(phone, `mkdir -p ${shQuote(path.posix.dirname(remote))}`);
-        await push(phone, local, `${remote}.part`, mode);
-        await check(phone, `chmod ${mode.toString(8)} ${shQuote(`${remote}.part`)} && mv -f ${shQuote(`${remote}.part`)} ${shQuote(remote)}`);
-        return true;
-      };
+      const put = (local: string, remote: string, mode: number): Promise<boolean> => putOnce(phone, local, remote, mode);
       const etrun = `${scratch}/runtime/${runtime.sha256}/etrun`;
       const program = `${scratch}/jobs/${await sha256File(artifact.path)}/${path.basename(artifact.path)}`;
       const pushedRuntime = await put(runtime.path, etrun, 0o755);
       const pushedProgram = await put(artifact.path, program, 0o644);
       return { dir: path.posix.dirname(program), etrun, program, runtime, pushed: { runtime: pushedRuntime, program: pushedProgram } };
+    },
+
+    /** `etrun --capabilities` of the build this driver runs on the phone (pushed if absent). */
+    async runtimeCapabilities(device: AdbDevice): Promise<string> {
+      const phone = dc(device);
+      const runtime = await pickRuntime((await driver.facts(device)).abi, null);
+      const etrun = `${scratch}/runtime/${runtime.sha256}/etrun`;
+      await putOnce(phone, runtime.path, etrun, 0o755);
+      return check(phone, `${shQuote(etrun)} --capabilities`);
     },
 
     /** Runs etrun with `adb shell`; killed on timeout or abort; LOST when the phone goes away mid-job. */

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { DeviceState, ResultStatus, type Device } from '../../../proto/index.js';
 import type { DeviceDriver, DriverJob, DriverOutcome } from '../driver.js';
+import { schedulingCapabilities, type EtrunCapabilities } from './capabilities.js';
 import { locateEtrun } from './locate.js';
 import type { EtrunRun } from './outcome.js';
 import { runEtrun } from './run-etrun.js';
@@ -16,12 +17,6 @@ export interface HostDriverOptions {
   etrunPath?: string | null;
   env?: NodeJS.ProcessEnv;
   tags?: Readonly<Record<string, string>>;
-}
-
-interface Capabilities {
-  runtime: { version: string; git: string; isa: string[]; build: string };
-  kernel_sets: { name: string; operators: { name: string }[] }[];
-  backends: ({ name: string } | string)[];
 }
 
 function machineId(): string {
@@ -36,7 +31,7 @@ function machineId(): string {
   return os.hostname();
 }
 
-async function capabilities(etrun: string, env: NodeJS.ProcessEnv): Promise<Capabilities> {
+async function capabilities(etrun: string, env: NodeJS.ProcessEnv): Promise<EtrunCapabilities> {
   const child = spawn(etrun, ['--capabilities'], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const out: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -45,7 +40,7 @@ async function capabilities(etrun: string, env: NodeJS.ProcessEnv): Promise<Capa
     child.once('close', resolve);
   });
   if (code !== 0) throw new Error(`${etrun} --capabilities exited ${String(code)}`);
-  return JSON.parse(Buffer.concat(out).toString('utf8')) as Capabilities;
+  return JSON.parse(Buffer.concat(out).toString('utf8')) as EtrunCapabilities;
 }
 
 /** EtrunRun (the host driver's classification) to the wire's outcome. */
@@ -78,7 +73,7 @@ export function outcomeOf(run: EtrunRun, memoryLimited: boolean): DriverOutcome 
     conditionsJson: r?.conditions == null ? '' : JSON.stringify(r.conditions),
     runnerJson: r === null ? '' : JSON.stringify(r),
     durationMs: run.durationMs,
-    runtime: r === null ? undefined : { version: r.runtime.version, git: r.runtime.git, abi: `${process.platform}-${process.arch}`, build: r.runtime.build, sha256: '' },
+    runtime: r === null ? undefined : { version: r.runtime.version, git: r.runtime.git, abi: `${process.platform}-${process.arch}`, build: r.runtime.build, sha256: '', capabilities: undefined },
   };
 }
 
@@ -110,11 +105,8 @@ export class HostDriver implements DeviceDriver {
       cores: cpus.length,
       memoryBytes: os.totalmem(),
       tags: { kind: 'host', os: platform, arch: process.arch, ...this.options.tags },
-      runtime: { version: caps.runtime.version, git: caps.runtime.git, abi: `${platform}-${process.arch}`, build: caps.runtime.build, sha256: '' },
-      capabilities: {
-        kernelSets: caps.kernel_sets.map((k) => ({ name: k.name, operators: k.operators.map((o) => o.name) })),
-        backends: caps.backends.map((b) => (typeof b === 'string' ? b : b.name)),
-      },
+      runtime: { version: caps.runtime.version, git: caps.runtime.git, abi: `${platform}-${process.arch}`, build: caps.runtime.build, sha256: '', capabilities: undefined },
+      capabilities: schedulingCapabilities(caps),
       agentId: '',
       lastSeenMs: 0,
     }));

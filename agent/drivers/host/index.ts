@@ -16,4 +16,5 @@ export { runEtrun, type RunEtrunOptions } from './run-etrun.js';
 export { buildEtrunArgs, type EtrunArgs, type EtrunInputs } from './args.js';
 export { locateEtrun, ETRUN_ENV, type LocateEtrunOptions } from './locate.js';
 export { interpretEnding, type EtrunRun, type EtrunStatus, type ProcessEnding } from './outcome.js';
+export { schedulingCapabilities, type EtrunCapabilities } from './capabilities.js';
 export { EtrunNotFoundError, type EtrunSource } from './errors.js';

@@ -47,7 +47,7 @@ export class QemuFarmDriver implements DeviceDriver {
         id: d.id, unitId: d.unitId, kind: 'mcu', state: DeviceState.DEVICE_STATE_ONLINE, os: String(facts['os']), arch: String(facts['arch']),
         cpuModel: String(facts['cpu_model']), features: ['mve', 'fp'], cores: 1, memoryBytes: MCU_ARENA_BYTES,
         tags: { ...d.tags, max_program_bytes: String(MCU_PROGRAM_FLASH_BYTES), max_planned_bytes: String(MCU_PLANNED_BYTES) },
-        runtime: { version: 'etrun-mcu', git: '', abi: 'none-armv8.1-m.main', build: 'firmware per program', sha256: '' },
+        runtime: { version: 'etrun-mcu', git: '', abi: 'none-armv8.1-m.main', build: 'firmware per program', sha256: '', capabilities: undefined },
         capabilities: { kernelSets: this.options.hostCapabilities.kernelSets.filter((k) => MCU_KERNEL_SETS.has(k.name)), backends: [] },
         agentId: '', lastSeenMs: 0,
       };
@@ -82,7 +82,7 @@ export class QemuFarmDriver implements DeviceDriver {
       correctnessPassed: checks !== null && checks.length > 0 && checks.every((k) => k.pass),
       loadMs: r?.load_ms ?? 0, initMs: r?.init_ms ?? 0, peakRssBytes: 0, plannedBytes: r?.memory?.planned_bytes.reduce((a, b) => a + b, 0) ?? 0,
       trialsJson: '', conditionsJson: '', runnerJson: r === null ? '' : JSON.stringify(r), durationMs: performance.now() - started,
-      runtime: r === null ? undefined : { version: r.runtime.version, git: r.runtime.git, abi: 'none-armv8.1-m.main', build: r.runtime.build, sha256: '' },
+      runtime: r === null ? undefined : { version: r.runtime.version, git: r.runtime.git, abi: 'none-armv8.1-m.main', build: r.runtime.build, sha256: '', capabilities: undefined },
     };
   }
 

@@ -1,10 +1,11 @@
 // The ssh and adb drivers (agent/drivers/ssh, agent/drivers/adb) behind the agent's DeviceDriver
-// interface. Both push this checkout's etrun for the device's architecture, so the device's
-// capabilities are that build's: the host etrun's when the architectures match, otherwise the
-// host's as the nearest known answer (same sources, same kernel sets). A LOST run (the link or the
+// interface. Both push this checkout's etrun for the device's architecture and ask it
+// `--capabilities` there, so a device's capabilities are what its own build can run (the host
+// etrun's stand in only when the device cannot be asked). A LOST run (the link or the
 // device went away mid-job) becomes a DeviceLostError, which the agent turns into a re-queue.
 
 import { DeviceState, ResultStatus, type Capabilities, type Device } from '../../../proto/index.js';
+import { schedulingCapabilities, type EtrunCapabilities } from '../host/capabilities.js';
 import { outcomeOf } from '../host/driver.js';
 import { DeviceLostError, type DeviceDriver, type DriverJob, type DriverOutcome } from '../driver.js';
 import type { LinuxFacts } from './probe.js';
@@ -18,6 +19,8 @@ export interface RemoteDriverLike<D extends { id: string; unitId: string | null;
   discover(): Promise<D[]>;
   facts(device: D): Promise<LinuxFacts & { soc?: string; model?: string }>;
   conditions(device: D): Promise<object>;
+  /** The device's own `etrun --capabilities` output (the build this driver pushes there). */
+  runtimeCapabilities?(device: D): Promise<string>;
   prepare(device: D, runtimeBuild: RuntimeBuild | null, artifact: { path: string }): Promise<RemotePrepared>;
   run(device: D, job: RemoteJob, signal?: AbortSignal | null): Promise<RemoteRun>;
   cleanup(device: D): Promise<void>;
@@ -52,18 +55,33 @@ export class RemoteFarmDriver<D extends { id: string; unitId: string | null; sta
       const ready = d.state === this.options.readyState;
       const facts = ready ? await this.remote.facts(d).catch(() => null) : null;
       const arch = facts?.arch ?? d.tags['arch'] ?? '';
+      const asked = ready ? await this.askCapabilities(d) : null;
       devices.push({
         id: d.id, unitId: d.unitId ?? `${this.name}:${d.id}`, kind: this.options.kind,
         state: ready ? DeviceState.DEVICE_STATE_ONLINE : d.state === 'unauthorized' || d.state === 'auth-refused' ? DeviceState.DEVICE_STATE_UNAUTHORIZED : DeviceState.DEVICE_STATE_OFFLINE,
-        os: facts?.os ?? d.tags['os'] ?? 'linux', arch, cpuModel: facts?.cpu_model ?? '', features: [], cores: facts?.cores ?? 0,
+        os: facts?.os ?? d.tags['os'] ?? 'linux', arch, cpuModel: facts?.cpu_model ?? '', features: asked?.isa ?? [], cores: facts?.cores ?? 0,
         memoryBytes: facts?.mem_total_bytes ?? 0,
         tags: { ...d.tags, kind: this.options.kind, ...(arch === '' ? {} : { arch }), ...(facts?.soc ? { soc: facts.soc } : {}) },
-        runtime: { version: '', git: '', abi: ARCH_ABI[arch] ?? arch, build: 'this checkout', sha256: '' },
-        capabilities: this.options.hostCapabilities,
+        runtime: { version: '', git: '', abi: ARCH_ABI[arch] ?? arch, build: 'this checkout', sha256: '', capabilities: undefined },
+        capabilities: asked?.capabilities ?? this.options.hostCapabilities,
         agentId: '', lastSeenMs: 0,
       });
     }
     return devices;
+  }
+
+  /**
+   * What the etrun on the device says it can run; null (the host's answer stands in) when it
+   * cannot be asked: no build for its architecture here, or the device did not answer.
+   */
+  private async askCapabilities(d: D): Promise<{ capabilities: Capabilities; isa: string[] } | null> {
+    if (this.remote.runtimeCapabilities === undefined) return null;
+    try {
+      const doc = JSON.parse(await this.remote.runtimeCapabilities(d)) as EtrunCapabilities;
+      return { capabilities: schedulingCapabilities(doc), isa: Array.isArray(doc.runtime?.isa) ? doc.runtime.isa : [] };
+    } catch {
+      return null;
+    }
   }
 
   async conditions(device: Device): Promise<Record<string, unknown> | null> {

@@ -26,7 +26,7 @@ export class SimDriver implements DeviceDriver {
     return this.options.deviceIds.map((id) => ({
       id, unitId: `sim:${id}`, kind: 'sim', state: DeviceState.DEVICE_STATE_ONLINE, os: 'sim', arch: 'sim', cpuModel: 'simulated',
       features: [], cores: 1, memoryBytes: 1 << 30, tags: { kind: 'sim', ...this.options.tags },
-      runtime: { version: 'sim', git: 'sim', abi: 'sim', build: 'sim', sha256: '' }, capabilities: this.options.capabilities,
+      runtime: { version: 'sim', git: 'sim', abi: 'sim', build: 'sim', sha256: '', capabilities: undefined }, capabilities: this.options.capabilities,
       agentId: '', lastSeenMs: 0,
     }));
   }

@@ -55,6 +55,17 @@ const STATE_OF: Record<SshFailure, SshDeviceState> = {
   UNREACHABLE: 'unreachable', LOST: 'unreachable', AUTH_REFUSED: 'auth-refused', HOST_KEY_MISMATCH: 'host-key-mismatch',
 };
 
+
+/** Uploads a file unless it is there; beside it and renamed, so an interrupted copy is never taken for a cached one. */
+async function putOnce(conn: Connected, local: string, remote: string, mode: number): Promise<boolean> {
+  const there = await exec(conn, `test -f ${shQuote(remote)}`);
+  if (there.code === 0) return false;
+  await check(conn, `mkdir -p ${shQuote(path.posix.dirname(remote))}`);
+  await upload(conn, local, `${remote}.part`, mode);
+  await check(conn, `mv -f ${shQuote(`${remote}.part`)} ${shQuote(remote)}`);
+  return true;
+}
+
 export function createSshDriver(options: { boards: SshBoardConfig[] }) {
   const connections = new Map<string, Connected>();
   const factsCache = new Map<string, SshFacts>();
@@ -143,21 +154,22 @@ export function createSshDriver(options: { boards: SshBoardConfig[] }) {
       const conn = await connection(device);
       const runtime = await pickRuntime((await driver.facts(device)).arch, runtimeBuild);
       const root = scratchOf(device);
-      const put = async (local: string, remote: string, mode: number): Promise<boolean> => {
-        const there = await exec(conn, `test -f ${shQuote(remote)}`);
-        if (there.code === 0) return false;
-        // Upload beside it and rename: an interrupted copy is never taken for a cached one.
-        await check(conn, `mkdir -p ${shQuote(path.posix.dirname(remote))}`);
-        await upload(conn, local, `${remote}.part`, mode);
-        await check(conn, `mv -f ${shQuote(`${remote}.part`)} ${shQuote(remote)}`);
-        return true;
-      };
+      const put = (local: string, remote: string, mode: number): Promise<boolean> => putOnce(conn, local, remote, mode);
       const etrun = `${root}/runtime/${runtime.sha256}/etrun`;
       const programSha = await sha256File(artifact.path);
       const program = `${root}/jobs/${programSha}/${path.basename(artifact.path)}`;
       const pushedRuntime = await put(runtime.path, etrun, 0o755);
       const pushedProgram = await put(artifact.path, program, 0o644);
       return { dir: path.posix.dirname(program), etrun, program, runtime, pushed: { runtime: pushedRuntime, program: pushedProgram } };
+    },
+
+    /** `etrun --capabilities` of the build this driver runs on the board (pushed if absent). */
+    async runtimeCapabilities(device: SshDevice): Promise<string> {
+      const conn = await connection(device);
+      const runtime = await pickRuntime((await driver.facts(device)).arch, null);
+      const etrun = `${scratchOf(device)}/runtime/${runtime.sha256}/etrun`;
+      await putOnce(conn, runtime.path, etrun, 0o755);
+      return check(conn, `${shQuote(etrun)} --capabilities`);
     },
 
     /** Runs etrun on the board; the remote process is killed on timeout or abort. */

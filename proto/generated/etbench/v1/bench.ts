@@ -245,6 +245,10 @@ export interface CompareRequest {
   /** baseline */
   runA: string;
   runB: string;
+  /** smallest slowdown called a regression, percent; 0: the default (1) */
+  minEffectPct: number;
+  /** false discovery rate across the series (Benjamini-Hochberg); 0: 0.05 */
+  fdrQ: number;
 }
 
 export interface SeriesComparison {
@@ -256,10 +260,27 @@ export interface SeriesComparison {
   medianBMs: number;
   /** b / a; > 1 is slower */
   ratio: number;
+  /** Trial-level comparison (docs/measurement.md): one value per trial (process launch), its median. */
+  ciLo: number;
+  ciHi: number;
+  /** two-sided Mann-Whitney U on the trial medians; NaN when not computed */
+  pValue: number;
+  /** regression | improvement | no-change | unstable | insufficient-data */
+  verdict: string;
+  trialsA: number;
+  trialsB: number;
+  /** robust CV of A's trial medians, percent */
+  noisePct: number;
+  /** kept by Benjamini-Hochberg across this comparison's series and a regression or improvement */
+  discovery: boolean;
 }
 
 export interface CompareResponse {
   series: SeriesComparison[];
+  /** q x discoveries: BH's bound on the false ones among them */
+  expectedFalseAlarms: number;
+  fdrQ: number;
+  minEffectPct: number;
 }
 
 export interface CancelRunRequest {
@@ -1619,7 +1640,7 @@ export const ListResultsResponse: MessageFns<ListResultsResponse> = {
 };
 
 function createBaseCompareRequest(): CompareRequest {
-  return { runA: "", runB: "" };
+  return { runA: "", runB: "", minEffectPct: 0, fdrQ: 0 };
 }
 
 export const CompareRequest: MessageFns<CompareRequest> = {
@@ -1629,6 +1650,12 @@ export const CompareRequest: MessageFns<CompareRequest> = {
     }
     if (message.runB !== "") {
       writer.uint32(18).string(message.runB);
+    }
+    if (message.minEffectPct !== 0) {
+      writer.uint32(25).double(message.minEffectPct);
+    }
+    if (message.fdrQ !== 0) {
+      writer.uint32(33).double(message.fdrQ);
     }
     return writer;
   },
@@ -1662,6 +1689,22 @@ export const CompareRequest: MessageFns<CompareRequest> = {
             message.runB = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.minEffectPct = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.fdrQ = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1686,6 +1729,16 @@ export const CompareRequest: MessageFns<CompareRequest> = {
         : isSet(object.run_b)
         ? globalThis.String(object.run_b)
         : "",
+      minEffectPct: isSet(object.minEffectPct)
+        ? globalThis.Number(object.minEffectPct)
+        : isSet(object.min_effect_pct)
+        ? globalThis.Number(object.min_effect_pct)
+        : 0,
+      fdrQ: isSet(object.fdrQ)
+        ? globalThis.Number(object.fdrQ)
+        : isSet(object.fdr_q)
+        ? globalThis.Number(object.fdr_q)
+        : 0,
     };
   },
 
@@ -1697,6 +1750,12 @@ export const CompareRequest: MessageFns<CompareRequest> = {
     if (message.runB !== "") {
       obj.runB = message.runB;
     }
+    if (message.minEffectPct !== 0) {
+      obj.minEffectPct = floatToJson(message.minEffectPct);
+    }
+    if (message.fdrQ !== 0) {
+      obj.fdrQ = floatToJson(message.fdrQ);
+    }
     return obj;
   },
 
@@ -1707,12 +1766,30 @@ export const CompareRequest: MessageFns<CompareRequest> = {
     const message = createBaseCompareRequest();
     message.runA = object.runA ?? "";
     message.runB = object.runB ?? "";
+    message.minEffectPct = object.minEffectPct ?? 0;
+    message.fdrQ = object.fdrQ ?? 0;
     return message;
   },
 };
 
 function createBaseSeriesComparison(): SeriesComparison {
-  return { program: "", method: "", deviceId: "", configKey: "", medianAMs: 0, medianBMs: 0, ratio: 0 };
+  return {
+    program: "",
+    method: "",
+    deviceId: "",
+    configKey: "",
+    medianAMs: 0,
+    medianBMs: 0,
+    ratio: 0,
+    ciLo: 0,
+    ciHi: 0,
+    pValue: 0,
+    verdict: "",
+    trialsA: 0,
+    trialsB: 0,
+    noisePct: 0,
+    discovery: false,
+  };
 }
 
 export const SeriesComparison: MessageFns<SeriesComparison> = {
@@ -1737,6 +1814,30 @@ export const SeriesComparison: MessageFns<SeriesComparison> = {
     }
     if (message.ratio !== 0) {
       writer.uint32(57).double(message.ratio);
+    }
+    if (message.ciLo !== 0) {
+      writer.uint32(65).double(message.ciLo);
+    }
+    if (message.ciHi !== 0) {
+      writer.uint32(73).double(message.ciHi);
+    }
+    if (message.pValue !== 0) {
+      writer.uint32(81).double(message.pValue);
+    }
+    if (message.verdict !== "") {
+      writer.uint32(90).string(message.verdict);
+    }
+    if (message.trialsA !== 0) {
+      writer.uint32(96).uint32(message.trialsA);
+    }
+    if (message.trialsB !== 0) {
+      writer.uint32(104).uint32(message.trialsB);
+    }
+    if (message.noisePct !== 0) {
+      writer.uint32(113).double(message.noisePct);
+    }
+    if (message.discovery !== false) {
+      writer.uint32(120).bool(message.discovery);
     }
     return writer;
   },
@@ -1810,6 +1911,70 @@ export const SeriesComparison: MessageFns<SeriesComparison> = {
             message.ratio = reader.double();
             continue;
           }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.ciLo = reader.double();
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.ciHi = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 81) {
+              break;
+            }
+
+            message.pValue = reader.double();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.verdict = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.trialsA = reader.uint32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.trialsB = reader.uint32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.noisePct = reader.double();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.discovery = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1847,6 +2012,38 @@ export const SeriesComparison: MessageFns<SeriesComparison> = {
         ? globalThis.Number(object.median_b_ms)
         : 0,
       ratio: isSet(object.ratio) ? globalThis.Number(object.ratio) : 0,
+      ciLo: isSet(object.ciLo)
+        ? globalThis.Number(object.ciLo)
+        : isSet(object.ci_lo)
+        ? globalThis.Number(object.ci_lo)
+        : 0,
+      ciHi: isSet(object.ciHi)
+        ? globalThis.Number(object.ciHi)
+        : isSet(object.ci_hi)
+        ? globalThis.Number(object.ci_hi)
+        : 0,
+      pValue: isSet(object.pValue)
+        ? globalThis.Number(object.pValue)
+        : isSet(object.p_value)
+        ? globalThis.Number(object.p_value)
+        : 0,
+      verdict: isSet(object.verdict) ? globalThis.String(object.verdict) : "",
+      trialsA: isSet(object.trialsA)
+        ? globalThis.Number(object.trialsA)
+        : isSet(object.trials_a)
+        ? globalThis.Number(object.trials_a)
+        : 0,
+      trialsB: isSet(object.trialsB)
+        ? globalThis.Number(object.trialsB)
+        : isSet(object.trials_b)
+        ? globalThis.Number(object.trials_b)
+        : 0,
+      noisePct: isSet(object.noisePct)
+        ? globalThis.Number(object.noisePct)
+        : isSet(object.noise_pct)
+        ? globalThis.Number(object.noise_pct)
+        : 0,
+      discovery: isSet(object.discovery) ? globalThis.Boolean(object.discovery) : false,
     };
   },
 
@@ -1873,6 +2070,30 @@ export const SeriesComparison: MessageFns<SeriesComparison> = {
     if (message.ratio !== 0) {
       obj.ratio = floatToJson(message.ratio);
     }
+    if (message.ciLo !== 0) {
+      obj.ciLo = floatToJson(message.ciLo);
+    }
+    if (message.ciHi !== 0) {
+      obj.ciHi = floatToJson(message.ciHi);
+    }
+    if (message.pValue !== 0) {
+      obj.pValue = floatToJson(message.pValue);
+    }
+    if (message.verdict !== "") {
+      obj.verdict = message.verdict;
+    }
+    if (message.trialsA !== 0) {
+      obj.trialsA = Math.round(message.trialsA);
+    }
+    if (message.trialsB !== 0) {
+      obj.trialsB = Math.round(message.trialsB);
+    }
+    if (message.noisePct !== 0) {
+      obj.noisePct = floatToJson(message.noisePct);
+    }
+    if (message.discovery !== false) {
+      obj.discovery = message.discovery;
+    }
     return obj;
   },
 
@@ -1888,18 +2109,35 @@ export const SeriesComparison: MessageFns<SeriesComparison> = {
     message.medianAMs = object.medianAMs ?? 0;
     message.medianBMs = object.medianBMs ?? 0;
     message.ratio = object.ratio ?? 0;
+    message.ciLo = object.ciLo ?? 0;
+    message.ciHi = object.ciHi ?? 0;
+    message.pValue = object.pValue ?? 0;
+    message.verdict = object.verdict ?? "";
+    message.trialsA = object.trialsA ?? 0;
+    message.trialsB = object.trialsB ?? 0;
+    message.noisePct = object.noisePct ?? 0;
+    message.discovery = object.discovery ?? false;
     return message;
   },
 };
 
 function createBaseCompareResponse(): CompareResponse {
-  return { series: [] };
+  return { series: [], expectedFalseAlarms: 0, fdrQ: 0, minEffectPct: 0 };
 }
 
 export const CompareResponse: MessageFns<CompareResponse> = {
   encode(message: CompareResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.series) {
       SeriesComparison.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.expectedFalseAlarms !== 0) {
+      writer.uint32(17).double(message.expectedFalseAlarms);
+    }
+    if (message.fdrQ !== 0) {
+      writer.uint32(25).double(message.fdrQ);
+    }
+    if (message.minEffectPct !== 0) {
+      writer.uint32(33).double(message.minEffectPct);
     }
     return writer;
   },
@@ -1925,6 +2163,30 @@ export const CompareResponse: MessageFns<CompareResponse> = {
             message.series.push(SeriesComparison.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.expectedFalseAlarms = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.fdrQ = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.minEffectPct = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1942,6 +2204,21 @@ export const CompareResponse: MessageFns<CompareResponse> = {
       series: globalThis.Array.isArray(object?.series)
         ? object.series.map((e: any) => SeriesComparison.fromJSON(e))
         : [],
+      expectedFalseAlarms: isSet(object.expectedFalseAlarms)
+        ? globalThis.Number(object.expectedFalseAlarms)
+        : isSet(object.expected_false_alarms)
+        ? globalThis.Number(object.expected_false_alarms)
+        : 0,
+      fdrQ: isSet(object.fdrQ)
+        ? globalThis.Number(object.fdrQ)
+        : isSet(object.fdr_q)
+        ? globalThis.Number(object.fdr_q)
+        : 0,
+      minEffectPct: isSet(object.minEffectPct)
+        ? globalThis.Number(object.minEffectPct)
+        : isSet(object.min_effect_pct)
+        ? globalThis.Number(object.min_effect_pct)
+        : 0,
     };
   },
 
@@ -1949,6 +2226,15 @@ export const CompareResponse: MessageFns<CompareResponse> = {
     const obj: any = {};
     if (message.series?.length) {
       obj.series = message.series.map((e) => SeriesComparison.toJSON(e));
+    }
+    if (message.expectedFalseAlarms !== 0) {
+      obj.expectedFalseAlarms = floatToJson(message.expectedFalseAlarms);
+    }
+    if (message.fdrQ !== 0) {
+      obj.fdrQ = floatToJson(message.fdrQ);
+    }
+    if (message.minEffectPct !== 0) {
+      obj.minEffectPct = floatToJson(message.minEffectPct);
     }
     return obj;
   },
@@ -1959,6 +2245,9 @@ export const CompareResponse: MessageFns<CompareResponse> = {
   fromPartial<I extends Exact<DeepPartial<CompareResponse>, I>>(object: I): CompareResponse {
     const message = createBaseCompareResponse();
     message.series = object.series?.map((e) => SeriesComparison.fromPartial(e)) || [];
+    message.expectedFalseAlarms = object.expectedFalseAlarms ?? 0;
+    message.fdrQ = object.fdrQ ?? 0;
+    message.minEffectPct = object.minEffectPct ?? 0;
     return message;
   },
 };

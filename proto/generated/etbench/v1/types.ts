@@ -154,6 +154,11 @@ export interface RuntimeBuild {
   build: string;
   /** artifact of the runtime binary; empty when the device has its own */
   sha256: string;
+  /**
+   * What this build can run (its etrun --capabilities), when the uploader could ask it; jobs
+   * that run the build are matched against these, not the device's own runtime.
+   */
+  capabilities: Capabilities | undefined;
 }
 
 export interface KernelSetOperators {
@@ -287,7 +292,7 @@ export interface Stats {
 }
 
 function createBaseRuntimeBuild(): RuntimeBuild {
-  return { version: "", git: "", abi: "", build: "", sha256: "" };
+  return { version: "", git: "", abi: "", build: "", sha256: "", capabilities: undefined };
 }
 
 export const RuntimeBuild: MessageFns<RuntimeBuild> = {
@@ -306,6 +311,9 @@ export const RuntimeBuild: MessageFns<RuntimeBuild> = {
     }
     if (message.sha256 !== "") {
       writer.uint32(42).string(message.sha256);
+    }
+    if (message.capabilities !== undefined) {
+      Capabilities.encode(message.capabilities, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -363,6 +371,14 @@ export const RuntimeBuild: MessageFns<RuntimeBuild> = {
             message.sha256 = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.capabilities = Capabilities.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -382,6 +398,7 @@ export const RuntimeBuild: MessageFns<RuntimeBuild> = {
       abi: isSet(object.abi) ? globalThis.String(object.abi) : "",
       build: isSet(object.build) ? globalThis.String(object.build) : "",
       sha256: isSet(object.sha256) ? globalThis.String(object.sha256) : "",
+      capabilities: isSet(object.capabilities) ? Capabilities.fromJSON(object.capabilities) : undefined,
     };
   },
 
@@ -402,6 +419,9 @@ export const RuntimeBuild: MessageFns<RuntimeBuild> = {
     if (message.sha256 !== "") {
       obj.sha256 = message.sha256;
     }
+    if (message.capabilities !== undefined) {
+      obj.capabilities = Capabilities.toJSON(message.capabilities);
+    }
     return obj;
   },
 
@@ -415,6 +435,9 @@ export const RuntimeBuild: MessageFns<RuntimeBuild> = {
     message.abi = object.abi ?? "";
     message.build = object.build ?? "";
     message.sha256 = object.sha256 ?? "";
+    message.capabilities = (object.capabilities !== undefined && object.capabilities !== null)
+      ? Capabilities.fromPartial(object.capabilities)
+      : undefined;
     return message;
   },
 };
