@@ -11,6 +11,7 @@ import type { CliIo } from '../io.js';
 import { FarmClient } from '../farm/client.js';
 import { startEmbeddedFarm } from '../farm/embedded.js';
 import { etbenchHome, resolveToken } from '../farm/home.js';
+import { fileHistory } from './history.js';
 import { historyFileFor, runNight, type NightReport } from './night.js';
 import { renderMarkdown } from './report.js';
 import { SuiteError, readSuite } from './suite.js';
@@ -83,7 +84,7 @@ export async function nightlyCommand(argv: readonly string[], io: CliIo): Promis
   }
   let report: NightReport;
   try {
-    report = await runNight(farm.client, suite, { home, env: io.env, historyFile, log: (line) => io.stderr(`etbench nightly: ${line}\n`) });
+    report = await runNight(farm.client, suite, { home, env: io.env, history: fileHistory(historyFile, suite.name), log: (line) => io.stderr(`etbench nightly: ${line}\n`) });
   } finally {
     await farm.close();
   }

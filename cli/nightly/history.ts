@@ -1,9 +1,12 @@
 // The stored nightly history: per series, each night's trial medians (valid timings only).
-// A JSON file ($ETBENCH_HOME/nightly/SUITE.json by default) so that a suite run on the embedded
-// farm, whose store lives only as long as the run, still has its past nights.
+// Two homes: a JSON file ($ETBENCH_HOME/nightly/SUITE.json by default) for `etbench nightly`, so
+// that a suite run on the embedded farm, whose store lives only as long as the run, still has its
+// past nights; and the orchestrator's store (migration 5) for the schedule, so that replicas
+// sharing a store share the history too.
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { NightlyPointRow, Store } from '../../orchestrator/store/store.js';
 import type { SeriesIdentity, SeriesPoint } from './series.js';
 
 export interface NightPoint {
@@ -64,4 +67,38 @@ export async function saveHistory(file: string, history: HistoryFile): Promise<v
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, `${JSON.stringify(history, null, 1)}\n`);
   await rename(temp, file);
+}
+
+/** Where a suite's history is kept: load it before a night, save it after. */
+export interface HistoryBackend {
+  /** For messages: the file, or "the orchestrator's store". */
+  where: string;
+  load(): Promise<HistoryFile>;
+  save(history: HistoryFile): Promise<void>;
+}
+
+export function fileHistory(file: string, suite: string): HistoryBackend {
+  return { where: file, load: () => loadHistory(file, suite), save: (history) => saveHistory(file, history) };
+}
+
+export function storeHistory(store: Pick<Store, 'addNightlyPoints' | 'nightlyPoints'>, suite: string): HistoryBackend {
+  return {
+    where: "the orchestrator's store",
+    async load() {
+      const history = emptyHistory(suite);
+      for (const row of await store.nightlyPoints(suite)) {
+        const entry = history.series[row.seriesKey] ?? { identity: JSON.parse(row.identity) as SeriesIdentity, points: [] };
+        history.series[row.seriesKey] = entry;
+        entry.points.push({ runId: row.runId, at: new Date(row.atMs).toISOString(), trials: JSON.parse(row.trials) as number[] });
+      }
+      return history;
+    },
+    // Every point is offered; the store keeps the ones it does not have (idempotent per run).
+    async save(history) {
+      const rows: NightlyPointRow[] = Object.entries(history.series).flatMap(([seriesKey, s]) => s.points.map((p) => ({
+        seriesKey, runId: p.runId, atMs: Date.parse(p.at), identity: JSON.stringify(s.identity), trials: JSON.stringify(p.trials),
+      })));
+      await store.addNightlyPoints(suite, rows);
+    },
+  };
 }

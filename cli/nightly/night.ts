@@ -9,7 +9,7 @@ import { tolerancesFor } from '../../program/index.js';
 import { DeviceState, type Device, type ProgramRef, type Run } from '../../proto/index.js';
 import type { FarmClient } from '../farm/client.js';
 import { analyzeNight, confirm, driftOf, type SeriesReport } from './analyze.js';
-import { appendNight, loadHistory, saveHistory, windowOf, type NightPoint } from './history.js';
+import { appendNight, windowOf, type HistoryBackend, type NightPoint } from './history.js';
 import { seriesOfRun, type SeriesPoint } from './series.js';
 import type { NightlySuite } from './suite.js';
 
@@ -34,7 +34,7 @@ export interface NightReport {
 export interface NightOptions {
   home: string;
   env: NodeJS.ProcessEnv;
-  historyFile: string;
+  history: HistoryBackend;
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -97,7 +97,7 @@ export async function runNight(client: FarmClient, suite: NightlySuite, options:
   const deviceList = await client.devices();
   const devices = new Map(deviceList.map((d) => [d.id, d]));
   const points = seriesOfRun(run.jobs, devices);
-  const history = await loadHistory(options.historyFile, suite.name);
+  const history = await options.history.load();
   const named = 'run' in suite.baseline ? await namedRunBaseline(client, suite.baseline.run, devices) : null;
   const window = 'window' in suite.baseline ? suite.baseline.window : 0;
   const baselineOf = (key: string): NightPoint[] => named?.get(key) ?? (named === null ? windowOf(history, key, window) : []);
@@ -115,7 +115,7 @@ export async function runNight(client: FarmClient, suite: NightlySuite, options:
   for (const report of analysis.series) {
     if (report.status !== 'invalid') report.drift = driftOf(history.series[report.key]?.points ?? []);
   }
-  await saveHistory(options.historyFile, history);
+  await options.history.save(history);
   return {
     schema: 'etbench.nightly.v1', suite: suite.name, label, runId: run.id, at, baseline: suite.baseline, ...thresholds,
     expectedFalseAlarms: analysis.expectedFalseAlarms, judged: analysis.judged, series: analysis.series, counts: countOf(analysis.series),

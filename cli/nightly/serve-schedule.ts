@@ -8,7 +8,7 @@ import type { Store } from '../../orchestrator/store/store.js';
 import { UsageError } from '../errors.js';
 import { FarmClient } from '../farm/client.js';
 import { CronError, parseCron, type Cron } from './cron.js';
-import { historyFileFor } from './night.js';
+import { storeHistory } from './history.js';
 import { NightlySchedule, scheduledNight } from './schedule.js';
 import { SuiteError, readSuite, type NightlySuite } from './suite.js';
 
@@ -51,7 +51,7 @@ export function startSchedule(
       const client = new FarmClient(`127.0.0.1:${orchestrator.port}`, grant.token);
       try {
         const { report, webhook, files } = await scheduledNight(client, suite, {
-          home, env, historyFile: historyFileFor(home, suite.name), reportDir: path.join(home, 'nightly', 'reports'), webhook: prepared.webhook,
+          home, env, history: storeHistory(orchestrator.store, suite.name), reportDir: path.join(home, 'nightly', 'reports'), webhook: prepared.webhook,
         });
         log(`nightly ${suite.name}: run ${report.runId}: ${report.counts.regression} confirmed regressions, ${report.counts.invalid} invalid; report ${files[0]}`);
         if (webhook !== null && !webhook.ok) log(`nightly ${suite.name}: webhook ${webhook.url} failed: ${webhook.error}`);

@@ -119,6 +119,15 @@ const SQL: Record<number, string> = {
       claimed_ms BIGINT NOT NULL,
       PRIMARY KEY (suite, slot_ms)
     );
+    CREATE TABLE nightly_points (
+      suite TEXT NOT NULL,
+      series_key TEXT NOT NULL,
+      run_id TEXT NOT NULL,
+      at_ms BIGINT NOT NULL,
+      identity TEXT NOT NULL,
+      trials TEXT NOT NULL,
+      PRIMARY KEY (suite, series_key, run_id)
+    );
   `,
 };
 

@@ -8,7 +8,7 @@ import test from 'ava';
 import { Agent, HostDriver } from '../../agent/index.js';
 import { FarmClient } from '../../cli/farm/client.js';
 import { parseCron } from '../../cli/nightly/cron.js';
-import type { HistoryFile } from '../../cli/nightly/history.js';
+import { storeHistory } from '../../cli/nightly/history.js';
 import { NightlySchedule, scheduledNight } from '../../cli/nightly/schedule.js';
 import { readSuite } from '../../cli/nightly/suite.js';
 import { newToken, startOrchestrator } from '../../orchestrator/index.js';
@@ -31,7 +31,6 @@ test('a matching minute runs the suite once per slot, across restarts and replic
   await writeFile(path.join(dir, 'suite.yaml'), 'name: sched\nprograms: [zoo:mlp]\ndevices: [host]\nconfigs: [{iterations: 5}]\ntrials: 2\n');
   const suite = await readSuite(path.join(dir, 'suite.yaml'));
   const hook = await webhookServer(t);
-  const historyFile = path.join(dir, 'history.json');
   const reportDir = path.join(dir, 'reports');
   let clock = Date.parse('2026-12-08T01:59:30Z');
   const nights: Date[] = [];
@@ -42,7 +41,7 @@ test('a matching minute runs the suite once per slot, across restarts and replic
       nights.push(slot);
       const client = new FarmClient(orchestrator.address, token);
       try {
-        await scheduledNight(client, suite, { home: ZOO_TEST_HOME, env: process.env, historyFile, reportDir, webhook: hook.url, now: () => slot });
+        await scheduledNight(client, suite, { home: ZOO_TEST_HOME, env: process.env, history: storeHistory(orchestrator.store, suite.name), reportDir, webhook: hook.url, now: () => slot });
       } finally {
         client.close();
       }
@@ -68,14 +67,21 @@ test('a matching minute runs the suite once per slot, across restarts and replic
   t.deepEqual(report.series.map((s) => s.status), ['insufficient-data']);
   t.true(report.webhook.ok);
   t.is(hook.bodies.length, 1);
-  const history = JSON.parse(await readFile(historyFile, 'utf8')) as HistoryFile;
-  t.is(Object.values(history.series)[0]!.points[0]!.trials.length, 2);
+  // The history is in the store (migration 5), where replicas sharing it find it.
+  const points = await orchestrator.store.nightlyPoints('sched');
+  t.is(points.length, 1);
+  t.is((JSON.parse(points[0]!.trials) as number[]).length, 2);
+  t.is((JSON.parse(points[0]!.identity) as { program: string }).program, 'mlp.bpte');
 
   // The next day's slot runs again.
   clock = Date.parse('2026-12-09T02:00:05Z');
   t.true(await schedule.tick());
   await schedule.stop();
   t.is(nights.length, 2);
+  const history = await storeHistory(orchestrator.store, 'sched').load();
+  t.deepEqual(Object.values(history.series)[0]!.points.map((p) => p.at.slice(0, 10)), ['2026-12-08', '2026-12-09']);
+  const second = JSON.parse(await readFile(path.join(reportDir, (await readdir(reportDir)).filter((f) => f.endsWith('.json')).find((f) => f !== files[0])!), 'utf8')) as { series: { baselineNights: number }[] };
+  t.is(second.series[0]!.baselineNights, 1, 'the second night found the first in the store');
 });
 
 test('serve refuses a bad schedule before it starts', async (t) => {
