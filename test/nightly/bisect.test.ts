@@ -1,6 +1,6 @@
 // Bisect: the binary search over candidate builds (pure), and `etbench bisect` end to end with
 // four real uploaded runtime builds, all the real etrun behind a wrapper script; builds 3 and 4
-// pass it --inject-slowdown 200, so they are about three times slower.
+// pass it --inject-slowdown 400, so they are about five times slower.
 
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -72,9 +72,9 @@ test('etbench bisect finds the first slow build among real uploaded etrun builds
   for (let i = 1; i <= 4; i += 1) {
     const file = path.join(dir, `etrun-g${i}`);
     const slow = i >= 3;
-    // The slowed builds are etrun with its validation knob: each execute busy-waits twice its own time.
+    // The slowed builds are etrun with its validation knob: each execute busy-waits four times its own time.
     writeFileSync(file, slow
-      ? `#!/bin/sh\n# build g${i}\nif [ "$1" = "--capabilities" ]; then exec ${etrun} "$@"; fi\nexec ${etrun} --inject-slowdown 200 "$@"\n`
+      ? `#!/bin/sh\n# build g${i}\nif [ "$1" = "--capabilities" ]; then exec ${etrun} "$@"; fi\nexec ${etrun} --inject-slowdown 400 "$@"\n`
       : `#!/bin/sh\n# build g${i}\nexec ${etrun} "$@"\n`);
     chmodSync(file, 0o755);
     const info = await client.uploadBytes(readFileSync(file), `etrun-g${i}`, 'runtime');
@@ -91,7 +91,7 @@ test('etbench bisect finds the first slow build among real uploaded etrun builds
     runs.push(run.id);
     await new Promise((resolve) => setTimeout(resolve, 5)); // distinct creation times
   }
-  const r = await etbench(['bisect', '--good', runs[0]!, '--bad', runs[3]!, '--program', 'zoo:mlp', '--trials', '4', '--min-effect-pct', '60', '--orchestrator', orchestrator.address, '--token', token, '--format', 'json']);
+  const r = await etbench(['bisect', '--good', runs[0]!, '--bad', runs[3]!, '--program', 'zoo:mlp', '--trials', '5', '--min-effect-pct', '30', '--orchestrator', orchestrator.address, '--token', token, '--format', 'json']);
   t.is(r.code, 0, r.err);
   const doc = JSON.parse(r.out) as { candidates: RuntimeBuild[]; firstSlow: RuntimeBuild; lastGood: RuntimeBuild; steps: { index: number; slow: boolean; trials: number[]; goodTrials: number[]; verdict: { ratio: number } }[] };
   t.deepEqual(doc.candidates.map((b) => b.git), ['g1', 'g2', 'g3', 'g4']);
@@ -99,8 +99,8 @@ test('etbench bisect finds the first slow build among real uploaded etrun builds
   t.is(doc.firstSlow.sha256, builds[2]!.sha256);
   t.is(doc.lastGood.git, 'g2');
   t.deepEqual(doc.steps.map((s) => [s.index, s.slow]), [[3, true], [1, false], [2, true]]);
-  t.true(doc.steps[0]!.verdict.ratio > 2, String(doc.steps[0]!.verdict.ratio));
-  t.true(doc.steps.every((s) => s.trials.length === 4 && s.goodTrials.length === 4));
+  t.true(doc.steps[0]!.verdict.ratio > 3, String(doc.steps[0]!.verdict.ratio));
+  t.true(doc.steps.every((s) => s.trials.length === 5 && s.goodTrials.length === 5));
 
   const backwards = await etbench(['bisect', '--good', runs[3]!, '--bad', runs[0]!, '--program', 'zoo:mlp', '--orchestrator', orchestrator.address, '--token', token]);
   t.is(backwards.code, 2);
