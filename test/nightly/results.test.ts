@@ -53,7 +53,7 @@ test('results --format oss-v3 writes the v3 records; rerun reproduces a result f
   const common = ['--orchestrator', orchestrator.address, '--token', token];
 
   const exported = await etbench(['results', run.id, '--format', 'oss-v3', ...common]);
-  t.is(exported.code, 0, exported.err);
+  t.is(exported.code, 0, `${exported.err}${exported.out}`);
   const records = JSON.parse(exported.out) as Record<string, unknown>[];
   t.true(Array.isArray(records));
   t.deepEqual(records.flatMap(shapeProblems), []);
