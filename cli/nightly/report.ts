@@ -17,7 +17,7 @@ function row(s: SeriesReport): string {
   const ci = v === null || !Number.isFinite(v.ci[0]) ? '-' : `${pct(v.ci[0])} .. ${pct(v.ci[1])}`;
   const what = s.status === 'invalid' ? `${STATUS_TEXT.invalid}: ${s.problem ?? ''}` : STATUS_TEXT[s.status];
   const cells = [s.program, s.method || 'default', s.deviceId, ms(median), v === null ? '-' : pct(v.ratio), ci, v === null ? '-' : v.pValue.toPrecision(2),
-    v === null ? '-' : `${v.noisePct.toFixed(1)}%`, `${s.trials.length} / ${s.baselineTrials} (${s.baselineNights} nights)`, what];
+    v === null ? '-' : `${v.noisePct.toFixed(1)}%`, `${s.trials.length} / ${s.baselineTrials} (${s.baselineNights} night${s.baselineNights === 1 ? '' : 's'})`, what];
   return `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
 }
 
@@ -29,7 +29,7 @@ export function renderMarkdown(r: NightReport): string {
       + `false discovery rate q = ${r.q}, minimum effect ${r.minEffectPct}%, noise limit ${r.maxNoisePct}%.`,
     `Expected false alarms tonight: ${r.expectedFalseAlarms.toFixed(2)} (Benjamini-Hochberg at q = ${r.q} over the ${r.judged} series judged; ${r.series.filter((s) => s.discovery).length} discoveries).`,
     '',
-    `**${r.counts.regression} confirmed regressions**, ${r.counts.suspected} unconfirmed, ${r.counts.improvement} improvements, ${r.counts['no-change']} unchanged, `
+    `**${r.counts.regression} confirmed regression${r.counts.regression === 1 ? '' : 's'}**, ${r.counts.suspected} unconfirmed, ${r.counts.improvement} improvements, ${r.counts['no-change']} unchanged, `
       + `${r.counts.unstable} unstable, ${r.counts['insufficient-data']} without enough baseline, ${r.counts.invalid} invalid.`,
     '',
     '| program | method | device | median ms | change | 95% CI | p | noise | trials / baseline | verdict |',

@@ -80,7 +80,7 @@ test.serial('a night without baseline, then a confirmed regression against a fas
   t.is(posted.body.series[0]!.status, 'regression');
   const markdown = await readFile(md, 'utf8');
   t.is(markdown, second.out);
-  t.regex(markdown, /\*\*1 confirmed regressions\*\*/);
+  t.regex(markdown, /\*\*1 confirmed regression\*\*/);
   t.regex(markdown, /Expected false alarms tonight: 0\.05 \(Benjamini-Hochberg at q = 0\.05 over the 1 series judged; 1 discoveries\)/);
   t.regex(markdown, /\| mlp\.bpte \| default \| host \| [\d.]+ \| \+\d+\.\d% \|.*REGRESSION \(confirmed\) \|/);
   t.regex(markdown, /rerun run-\S+ on host \(same unit: the farm has no second one of this model\): \+\d+\.\d%, regression: confirmed/);
