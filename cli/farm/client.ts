@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import {
   ARTIFACT_CHUNK_BYTES, ArtifactServiceClient, BenchServiceClient, channelOptions,
-  type ArtifactInfo, type ArtifactStatus, type CompareResponse, type ListDevicesResponse, type ListResultsResponse, type Device, type Job, type ProgramRef, type Run, type RunEvent, type SubmitRunRequest,
+  type ArtifactInfo, type ArtifactStatus, type CompareResponse, type ListDevicesResponse, type ListResultsResponse, type ListRunsResponse, type Device, type Job, type ProgramRef, type Run, type RunEvent, type SubmitRunRequest,
 } from '../../proto/index.js';
 
 /** Promise form of a unary call: `call(done)` starts it with the node-style callback. */
@@ -86,6 +86,12 @@ export class FarmClient {
 
   async results(runId = '', limit = 0): Promise<Job[]> {
     return (await unary<ListResultsResponse>((done) => this.bench.listResults({ runId, limit }, this.metadata, done))).jobs;
+  }
+
+  /** Runs created in [sinceMs, untilMs] (0: unbounded), newest first. */
+  async listRuns(request: { sinceMs?: number; untilMs?: number; labelPrefix?: string; limit?: number; withJobs?: boolean }): Promise<Run[]> {
+    const full = { sinceMs: 0, untilMs: 0, labelPrefix: '', limit: 0, withJobs: false, ...request };
+    return (await unary<ListRunsResponse>((done) => this.bench.listRuns(full, this.metadata, done))).runs;
   }
 
   /** minEffectPct and fdrQ: 0 (the default) lets the orchestrator choose (1 % and 0.05). */

@@ -24,7 +24,8 @@ export const QUERY_HELP = `Usage: etbench devices [--selector SEL] [options]
 
   --orchestrator HOST:PORT   default $ETBENCH_ORCHESTRATOR or 127.0.0.1:50051
   --token TOKEN              a token with the read scope (default $ETBENCH_TOKEN, $ETBENCH_HOME/token)
-  --format table|json        default table
+  --format table|json        default table; results also takes oss-v3 (the PyTorch OSS
+                             benchmark database v3 JSON, docs/nightly.md)
 `;
 
 type Query = 'devices' | 'results' | 'compare';
@@ -63,7 +64,8 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
     return;
   }
   const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be one of table, json, got '${format}'`);
+  if (format === 'oss-v3' && command !== 'results') throw new UsageError(`--format oss-v3 belongs to results`);
+  if (format !== 'table' && format !== 'json' && format !== 'oss-v3') throw new UsageError(`--format must be one of table, json${command === 'results' ? ', oss-v3' : ''}, got '${format}'`);
   const expected = { devices: [0, 0], results: [0, 1], compare: [2, 2] }[command];
   if (positionals.length < expected[0]! || positionals.length > expected[1]!) {
     throw new UsageError(command === 'compare' ? 'compare needs two run ids: etbench compare RUN_A RUN_B' : `${command}: unexpected argument '${positionals.at(-1)}'`);
@@ -92,6 +94,11 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
     } else if (command === 'results') {
       const jobs = await client.results(positionals[0] ?? '');
       if (format === 'json') return io.stdout(`${JSON.stringify({ jobs }, null, 2)}\n`);
+      if (format === 'oss-v3') {
+        const { toOssV3 } = await import('./oss-v3.js');
+        const devices = new Map((await client.devices()).map((d) => [d.id, d]));
+        return io.stdout(`${JSON.stringify(toOssV3(jobs, devices), null, 2)}\n`);
+      }
       io.stdout(renderGrid(['program', 'method', 'device', 'kernels', 'p50 ms', 'p90 ms', 'n', 'trials', 'state', 'reason'], jobs.map(resultRow)));
     } else {
       const response = await client.compare(positionals[0]!, positionals[1]!, { minEffectPct, fdrQ });

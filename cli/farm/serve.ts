@@ -31,6 +31,10 @@ Runs an orchestrator: agents connect to it (etbench agent), clients submit runs 
   --heartbeat-ms N   heartbeat interval agents are told to use (default 5000)
   --offline-fail-ms N  queued jobs bound to a device offline this long fail (default 600000)
   --retain-samples-days N  compact raw samples older than N days to summaries (default 0: keep)
+  --nightly SUITE.yaml  run this nightly suite on a schedule (docs/nightly.md); reports go to
+                     $ETBENCH_HOME/nightly/reports
+  --at CRON          the schedule, 5 cron fields in UTC (default '0 2 * * *')
+  --nightly-webhook URL  POST each night's JSON report there
 `;
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
@@ -47,7 +51,8 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
       args: [...argv], strict: true, allowPositionals: false,
       options: {
         port: { type: 'string' }, 'http-port': { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, artifacts: { type: 'string' }, tokens: { type: 'string' }, 'public-read': { type: 'boolean' },
-        'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'offline-fail-ms': { type: 'string' }, 'retain-samples-days': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'offline-fail-ms': { type: 'string' }, 'retain-samples-days': { type: 'string' },
+        nightly: { type: 'string' }, at: { type: 'string' }, 'nightly-webhook': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
@@ -58,6 +63,8 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     return;
   }
   const home = etbenchHome(io.env, io.cwd);
+  const { prepareSchedule, startSchedule } = await import('../nightly/serve-schedule.js');
+  const nightly = await prepareSchedule(values, io.cwd);
   const port = integer('port', values.port, 50051, 0);
   if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
   const httpPort = integer('http-port', values['http-port'], 8080, 0);
@@ -95,11 +102,19 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   });
   io.stdout(`listening on ${values.host ?? '0.0.0.0'}:${orchestrator.port}\n`);
   io.stdout(`http on ${values.host ?? '0.0.0.0'}:${orchestrator.httpPort ?? ''}\n`);
+  let schedule;
+  try {
+    schedule = nightly === null ? null : startSchedule(nightly, orchestrator, tokens, home, io.env, (line) => io.stderr(`etbench serve: ${line}\n`));
+  } catch (e) {
+    await orchestrator.close();
+    throw e;
+  }
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     io.signal?.addEventListener('abort', stop, { once: true });
     process.once('SIGTERM', stop);
   });
   io.stderr('etbench serve: shutting down\n');
+  await schedule?.stop();
   await orchestrator.close();
 }

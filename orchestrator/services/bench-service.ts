@@ -2,7 +2,7 @@
 
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
 import type {
-  BenchServiceServer, ListDevicesResponse, ListResultsResponse, Run, RunEvent, WatchRunRequest,
+  BenchServiceServer, ListDevicesResponse, ListResultsResponse, ListRunsResponse, Run, RunEvent, WatchRunRequest,
 } from '../../proto/index.js';
 import { RunState } from '../../proto/index.js';
 import type { Authenticator, Scope } from '../auth.js';
@@ -36,6 +36,12 @@ export function benchService(farm: Farm, auth: Authenticator): BenchServiceServe
       return { jobs: request.limit > 0 ? jobs.slice(0, request.limit) : jobs };
     }),
     compare: unary(auth, 'read', async (request) => compareRuns(farm, request)),
+    listRuns: unary(auth, 'read', async (request): Promise<ListRunsResponse> => {
+      // Newest first; the store has no time index on runs, so the newest 10,000 are filtered.
+      const rows = (await farm.store.listRuns(10_000)).filter((r) => (request.sinceMs === 0 || r.createdMs >= request.sinceMs)
+        && (request.untilMs === 0 || r.createdMs <= request.untilMs) && r.label.startsWith(request.labelPrefix));
+      return { runs: await Promise.all(rows.slice(0, request.limit || 100).map((r) => farm.runView(r.id, request.withJobs))) };
+    }),
 
     watchRun(call: ServerWritableStream<WatchRunRequest, RunEvent>): void {
       const denied = auth.check(call.metadata, 'read');

@@ -112,6 +112,23 @@ const SQL: Record<number, string> = {
     );
     CREATE INDEX results_received ON results (received_ms);
   `,
+  5: `
+    CREATE TABLE nightly_slots (
+      suite TEXT NOT NULL,
+      slot_ms BIGINT NOT NULL,
+      claimed_ms BIGINT NOT NULL,
+      PRIMARY KEY (suite, slot_ms)
+    );
+    CREATE TABLE nightly_points (
+      suite TEXT NOT NULL,
+      series_key TEXT NOT NULL,
+      run_id TEXT NOT NULL,
+      at_ms BIGINT NOT NULL,
+      identity TEXT NOT NULL,
+      trials TEXT NOT NULL,
+      PRIMARY KEY (suite, series_key, run_id)
+    );
+  `,
 };
 
 /** The SQLite migrations' versions and names with PostgreSQL's SQL; a missing one is a bug here. */

@@ -124,4 +124,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX results_received ON results (received_ms);
     `,
   },
+  {
+    version: 5,
+    name: 'nightly schedule: each scheduled slot of a suite claimed once (restarts and replicas); the series history',
+    sql: `
+      CREATE TABLE nightly_slots (
+        suite TEXT NOT NULL,
+        slot_ms INTEGER NOT NULL,
+        claimed_ms INTEGER NOT NULL,
+        PRIMARY KEY (suite, slot_ms)
+      );
+      CREATE TABLE nightly_points (
+        suite TEXT NOT NULL,
+        series_key TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        identity TEXT NOT NULL,
+        trials TEXT NOT NULL,
+        PRIMARY KEY (suite, series_key, run_id)
+      );
+    `,
+  },
 ];

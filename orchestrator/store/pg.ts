@@ -10,7 +10,7 @@ import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfi
 import { computeStats } from '../stats.js';
 import { PG_MIGRATIONS } from './migrations-pg.js';
 import { buildOf, bytes, jobRow, runRow, summary, type BuildRow, type JobRecord, type RunRecord, type SummaryRecord } from './rows.js';
-import type { DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, RunRow, RunState, Store, StoredResult } from './store.js';
+import type { DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, NightlyPointRow, RunRow, RunState, Store, StoredResult } from './store.js';
 
 export const WORK_CHANNEL = 'etbench_work';
 /** Serializes migrations of replicas that start together (an arbitrary constant key). */
@@ -380,6 +380,23 @@ export class PgStore implements Store {
 
   async runtimeBuilds(git: string): Promise<RuntimeBuild[]> {
     return ((await this.pool.query(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = $1 ORDER BY created_ms DESC`, [git])).rows as BuildRow[]).map(buildOf);
+  }
+
+  async claimNightlySlot(suite: string, slotMs: number, nowMs: number): Promise<boolean> {
+    const r = await this.pool.query('INSERT INTO nightly_slots (suite, slot_ms, claimed_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [suite, slotMs, nowMs]);
+    return r.rowCount === 1;
+  }
+
+  async addNightlyPoints(suite: string, points: readonly NightlyPointRow[]): Promise<void> {
+    for (const p of points) {
+      await this.pool.query('INSERT INTO nightly_points (suite, series_key, run_id, at_ms, identity, trials) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+        [suite, p.seriesKey, p.runId, p.atMs, p.identity, p.trials]);
+    }
+  }
+
+  async nightlyPoints(suite: string): Promise<NightlyPointRow[]> {
+    const r = await this.pool.query('SELECT series_key, run_id, at_ms, identity, trials FROM nightly_points WHERE suite = $1 ORDER BY at_ms, run_id', [suite]);
+    return r.rows.map((row: Record<string, unknown>) => ({ seriesKey: String(row['series_key']), runId: String(row['run_id']), atMs: Number(row['at_ms']), identity: String(row['identity']), trials: String(row['trials']) }));
   }
 
   async jobCounts(): Promise<Record<JobState, number>> {

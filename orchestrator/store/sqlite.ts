@@ -9,7 +9,7 @@ import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfi
 import { computeStats } from '../stats.js';
 import { MIGRATIONS } from './migrations.js';
 import { buildOf, bytes, jobRow, runRow, summary, type BuildRow, type JobRecord, type RunRecord, type SummaryRecord } from './rows.js';
-import type { DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, RunRow, RunState, Store, StoredResult } from './store.js';
+import type { DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, NightlyPointRow, RunRow, RunState, Store, StoredResult } from './store.js';
 
 /** Runs the migrations the database has not seen; returns the schema version. */
 export function migrate(db: Database.Database): number {
@@ -306,6 +306,21 @@ export class SqliteStore implements Store {
 
   async runtimeBuilds(git: string): Promise<RuntimeBuild[]> {
     return (this.stmt(`SELECT sha256, git, abi, version, build FROM runtime_builds WHERE git = ? ORDER BY created_ms DESC`).all(git) as BuildRow[]).map(buildOf);
+  }
+
+  async claimNightlySlot(suite: string, slotMs: number, nowMs: number): Promise<boolean> {
+    return this.stmt('INSERT OR IGNORE INTO nightly_slots (suite, slot_ms, claimed_ms) VALUES (?, ?, ?)').run(suite, slotMs, nowMs).changes === 1;
+  }
+
+  async addNightlyPoints(suite: string, points: readonly NightlyPointRow[]): Promise<void> {
+    const insert = this.stmt('INSERT OR IGNORE INTO nightly_points (suite, series_key, run_id, at_ms, identity, trials) VALUES (?, ?, ?, ?, ?, ?)');
+    this.handle.transaction(() => {
+      for (const p of points) insert.run(suite, p.seriesKey, p.runId, p.atMs, p.identity, p.trials);
+    })();
+  }
+
+  async nightlyPoints(suite: string): Promise<NightlyPointRow[]> {
+    return this.stmt(`SELECT series_key AS seriesKey, run_id AS runId, at_ms AS atMs, identity, trials FROM nightly_points WHERE suite = ? ORDER BY at_ms, run_id`).all(suite) as NightlyPointRow[];
   }
 
   async jobCounts(): Promise<Record<JobState, number>> {

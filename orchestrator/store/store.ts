@@ -77,6 +77,15 @@ export interface DeviceActivity {
   currentJobId: string | null;
 }
 
+/** One night of one nightly series; identity and trials are JSON text (cli/nightly/history.ts). */
+export interface NightlyPointRow {
+  seriesKey: string;
+  runId: string;
+  atMs: number;
+  identity: string;
+  trials: string;
+}
+
 export interface Store {
   readonly schemaVersion: number;
   createRun(run: RunRow, jobs: readonly NewJob[]): Promise<void>;
@@ -131,6 +140,12 @@ export interface Store {
   runtimeBuild(sha256: string): Promise<RuntimeBuild | null>;
   /** Builds of a git hash (any ABI), newest first. */
   runtimeBuilds(git: string): Promise<RuntimeBuild[]>;
+  /** Claims a nightly suite's scheduled slot (a cron minute); true only for the one claimer. */
+  claimNightlySlot(suite: string, slotMs: number, nowMs: number): Promise<boolean>;
+  /** Adds nightly series points (idempotent on suite, series key and run). */
+  addNightlyPoints(suite: string, points: readonly NightlyPointRow[]): Promise<void>;
+  /** A suite's nightly points, oldest first. */
+  nightlyPoints(suite: string): Promise<NightlyPointRow[]>;
   /** Counts of jobs per state, over every run (the /metrics gauges). */
   jobCounts(): Promise<Record<JobState, number>>;
   /** Result counts and the current lease of every device that has any (the fleet page). */

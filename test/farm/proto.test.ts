@@ -19,7 +19,7 @@ test('an agent result with many raw samples round-trips through the wire format'
 test('services carry their full method paths and the size limits are explicit on both sides', (t) => {
   t.is(AgentServiceService.connect.path, '/etbench.v1.AgentService/Connect');
   t.true(AgentServiceService.connect.requestStream && AgentServiceService.connect.responseStream);
-  t.deepEqual(Object.keys(BenchServiceService).sort(), ['cancelRun', 'compare', 'getRun', 'listDevices', 'listResults', 'submitRun', 'watchRun']);
+  t.deepEqual(Object.keys(BenchServiceService).sort(), ['cancelRun', 'compare', 'getRun', 'listDevices', 'listResults', 'listRuns', 'submitRun', 'watchRun']);
   t.deepEqual(Object.keys(ArtifactServiceService).sort(), ['download', 'status', 'upload']);
   for (const options of [channelOptions(), serverOptions()]) {
     t.is(options['grpc.max_receive_message_length'], MAX_MESSAGE_BYTES);
