@@ -1,0 +1,156 @@
+// The appium driver through webdriverio and a real Appium server (npm `appium`, APPIUM_HOME in the
+// test's folder) to our loopback Appium driver (test/helpers/appium-loopback, installed with
+// `appium driver install --source=local`): it plays an app-only phone whose app container is a
+// sandbox folder and whose benchmark app is a stand-in script running etrun. Skips when Appium is
+// not installed, never when CI=true.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { createAppiumDriver, parseAppiumDevice, parseAppiumUrl, type AppiumDevice, type AppiumDriver } from '../../agent/drivers/appium/index.js';
+import { ADD_MODEL, BUNDLED, repoRoot } from '../helpers/fixtures.js';
+import { appiumHome, appiumMissing, startAppium, type AppiumServer } from '../helpers/appium-server.js';
+
+const ci = process.env['CI'] === 'true';
+const missing = appiumMissing();
+const appiumTest = missing === null || ci ? test.serial : test.serial.skip;
+if (missing !== null) console.log(`appium driver tests: ${missing}; ${ci ? 'CI=true: running anyway, so they fail' : 'skipped'}`);
+
+let dir = '';
+let home = '';
+let server: AppiumServer | undefined;
+const servers: AppiumServer[] = [];
+
+/** The loopback phone's capabilities, as a user would give them with --appium-device. */
+function caps(udid: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    platformName: 'Android', 'appium:automationName': 'EtbenchLoopback', 'appium:udid': udid,
+    'appium:appPackage': 'org.etbench.app', 'appium:appActivity': '.BenchActivity',
+    'appium:deviceModel': 'Loopback Pixel', 'appium:platformVersion': '14', 'appium:etbenchAbi': 'x86_64', 'appium:etbenchBattery': 0.77,
+    'appium:etbenchSandbox': path.join(dir, udid), ...extra,
+  };
+}
+
+function driverFor(s: AppiumServer, ...devices: Record<string, unknown>[]): AppiumDriver {
+  return createAppiumDriver({ server: parseAppiumUrl(s.url), devices: devices.map((c, i) => parseAppiumDevice(c, `device ${i}`)), pollMs: 100 });
+}
+
+async function readyDevice(driver: AppiumDriver): Promise<AppiumDevice> {
+  const [device] = await driver.discover();
+  if (device?.state !== 'ready') throw new Error(`not ready: ${device?.problem}`);
+  return device;
+}
+
+/** pids of processes whose command line names the folder (the app stand-in and its etrun). */
+const running = (folder: string): number[] =>
+  spawnSync('pgrep', ['-f', folder], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.trim() !== '').map(Number);
+
+const jobFolder = (udid: string): string => path.join(dir, udid, 'org.etbench.app', 'etbench', 'job');
+
+test.before(async () => {
+  if (missing !== null && !ci) return;
+  dir = await mkdtemp(path.join(tmpdir(), 'etb-appium-'));
+  home = await appiumHome(dir);
+  server = await startAppium(home);
+  servers.push(server);
+});
+
+test.after.always(async () => {
+  for (const s of servers) await s.stop().catch(() => undefined);
+  if (dir !== '') {
+    // An app a lost job left running (its server was killed) would otherwise outlive the test.
+    for (const pid of running(dir)) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+appiumTest('a full run through the real Appium server: facts from the session, the bundled checks pass, the job folder is removed', async (t) => {
+  const driver = driverFor(server!, caps('LOOP-OK'));
+  const device = await readyDevice(driver);
+  t.is(device.id, 'appium:LOOP-OK');
+  t.is(device.unitId, 'LOOP-OK');
+  t.deepEqual(device.tags, { kind: 'phone', os: 'android', model: 'Loopback Pixel', android: '14', abi: 'x86_64' });
+  const facts = await driver.facts(device);
+  t.is(facts.manufacturer, 'Etbench');
+  const prepared = await driver.prepare(device, null, { path: BUNDLED });
+  const run = await driver.run(device, { prepared, kernels: 'portable', iterations: 3, timeoutMs: 60_000 });
+  t.is(run.status, 'OK', `${run.problem}\n${server!.log().slice(-2000)}`);
+  const checks = run.result?.correctness ?? [];
+  t.true(checks.length > 0 && checks.every((c) => c.pass), JSON.stringify(checks));
+  t.is(run.result?.latency_ms?.samples.length, 3);
+  t.is(run.result?.device.unit_id, 'LOOP-OK');
+  t.deepEqual((run.result?.conditions as { battery: unknown } | null)?.battery, { capacity_pct: 77, state: 2 });
+  // Everything the job pushed or the app wrote is gone once the session ends.
+  t.deepEqual(existsSync(jobFolder('LOOP-OK')) ? readdirSync(jobFolder('LOOP-OK')) : [], []);
+});
+
+appiumTest('a job over its timeout is stopped: TIMED_OUT and the app no longer runs', async (t) => {
+  const driver = driverFor(server!, caps('LOOP-SLOW'));
+  const device = await readyDevice(driver);
+  const prepared = await driver.prepare(device, null, { path: ADD_MODEL });
+  const t0 = Date.now();
+  const run = await driver.run(device, { prepared, minSeconds: 60, iterations: 10_000_000, timeoutMs: 1_500 });
+  t.is(run.status, 'TIMED_OUT', run.problem ?? '');
+  t.true(Date.now() - t0 < 20_000, `took ${Date.now() - t0} ms`);
+  // SIGKILLed processes vanish from the table a moment later.
+  for (let i = 0; i < 20 && running(path.join(dir, 'LOOP-SLOW')).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  t.deepEqual(running(path.join(dir, 'LOOP-SLOW')), [], 'terminateApp stopped the app and its etrun');
+});
+
+appiumTest('a malformed result.json gives INVALID_OUTPUT naming the file', async (t) => {
+  const driver = driverFor(server!, caps('LOOP-BROKEN', { 'appium:etbenchFault': 'malformed-result' }));
+  const device = await readyDevice(driver);
+  const run = await driver.run(device, { prepared: await driver.prepare(device, null, { path: ADD_MODEL }), iterations: 1, timeoutMs: 60_000 });
+  t.is(run.status, 'INVALID_OUTPUT');
+  t.regex(run.problem ?? '', /^result\.json: /);
+  t.is(run.result, null);
+});
+
+appiumTest('the Appium server killed mid-job: LOST, promptly', async (t) => {
+  const doomed = await startAppium(home);
+  servers.push(doomed);
+  const driver = driverFor(doomed, caps('LOOP-LOST'));
+  const device = await readyDevice(driver);
+  const prepared = await driver.prepare(device, null, { path: ADD_MODEL });
+  const pending = driver.run(device, { prepared, minSeconds: 60, iterations: 10_000_000, timeoutMs: 120_000 });
+  // Kill it once the app runs (its etrun names the sandbox), so the loss is mid-job.
+  for (let i = 0; i < 100 && running(path.join(dir, 'LOOP-LOST')).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  t.true(running(path.join(dir, 'LOOP-LOST')).length > 0, 'the app started');
+  const t0 = Date.now();
+  doomed.kill();
+  const run = await pending;
+  t.is(run.status, 'LOST', run.problem ?? '');
+  t.regex(run.problem ?? '', /LOOP-LOST/);
+  t.true(Date.now() - t0 < 10_000, `noticed after ${Date.now() - t0} ms`);
+});
+
+appiumTest('discover: a device the server cannot open a session on is offline with the reason', async (t) => {
+  const driver = driverFor(server!, caps('LOOP-NONE', { 'appium:automationName': 'NoSuchAutomation' }));
+  const [device] = await driver.discover();
+  t.is(device?.state, 'offline');
+  t.regex(device?.problem ?? '', /no Appium session on LOOP-NONE: .*NoSuchAutomation/i);
+});
+
+// The arm64 phone's app "links" the static aarch64 etrun, which runs under qemu-aarch64.
+const ETRUN_AARCH64 = path.join(repoRoot, 'build', 'native', 'aarch64', 'etrun');
+const qemuMissing = spawnSync('qemu-aarch64', ['--version'], { stdio: 'ignore' }).status !== 0;
+const armTest = ci || (missing === null && !qemuMissing && existsSync(ETRUN_AARCH64)) ? test.serial : test.serial.skip;
+if (!ci && (qemuMissing || !existsSync(ETRUN_AARCH64))) {
+  console.log(`appium arm64 test: skipped (${qemuMissing ? 'qemu-aarch64 not installed: apt-get install qemu-user' : 'build/native/aarch64/etrun missing: node native/build.mjs etrun-aarch64'})`);
+}
+
+armTest('an arm64 phone: the app runs the aarch64 runtime (under qemu-aarch64 here) and the result says so', async (t) => {
+  const driver = driverFor(server!, caps('LOOP-ARM', { 'appium:etbenchAbi': 'arm64-v8a' }));
+  const device = await readyDevice(driver);
+  t.is(device.tags['abi'], 'aarch64');
+  const prepared = await driver.prepare(device, null, { path: ADD_MODEL });
+  t.is(prepared.runtime.arch, 'aarch64');
+  const run = await driver.run(device, { prepared, iterations: 2, timeoutMs: 120_000 });
+  t.is(run.status, 'OK', run.problem ?? '');
+  t.is(run.result?.device.arch, 'aarch64');
+});
