@@ -96,6 +96,7 @@ appiumTest('a job over its timeout is stopped: TIMED_OUT and the app no longer r
   const t0 = Date.now();
   const run = await driver.run(device, { prepared, minSeconds: 60, iterations: 10_000_000, timeoutMs: 1_500 });
   t.is(run.status, 'TIMED_OUT', run.problem ?? '');
+  t.is(run.problem, "timed out after 1.5 s without the app's exit_code; the app was stopped");
   t.true(Date.now() - t0 < 20_000, `took ${Date.now() - t0} ms`);
   // SIGKILLed processes vanish from the table a moment later.
   for (let i = 0; i < 20 && running(path.join(dir, 'LOOP-SLOW')).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
@@ -127,6 +128,23 @@ appiumTest('the Appium server killed mid-job: LOST, promptly', async (t) => {
   t.is(run.status, 'LOST', run.problem ?? '');
   t.regex(run.problem ?? '', /LOOP-LOST/);
   t.true(Date.now() - t0 < 10_000, `noticed after ${Date.now() - t0} ms`);
+  // The app the lost job started still runs on the "phone"; the next job (through another server)
+  // terminates it before launching, so it runs and nothing is left behind.
+  t.true(running(path.join(dir, 'LOOP-LOST')).length > 0, 'the lost job left its app running');
+  const next = await driverFor(server!, caps('LOOP-LOST')).run(device, { prepared, iterations: 2, timeoutMs: 60_000 });
+  t.is(next.status, 'OK', next.problem ?? '');
+  t.is(next.result?.config.iterations, 2, 'the result is the new job\'s');
+  t.deepEqual(running(path.join(dir, 'LOOP-LOST')), []);
+});
+
+appiumTest('an abort mid-job stops the app: CANCELLED', async (t) => {
+  const driver = driverFor(server!, caps('LOOP-ABORT'));
+  const device = await readyDevice(driver);
+  const prepared = await driver.prepare(device, null, { path: ADD_MODEL });
+  const run = await driver.run(device, { prepared, minSeconds: 60, iterations: 10_000_000, timeoutMs: 60_000 }, AbortSignal.timeout(1_500));
+  t.is(run.status, 'CANCELLED', run.problem ?? '');
+  for (let i = 0; i < 20 && running(path.join(dir, 'LOOP-ABORT')).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  t.deepEqual(running(path.join(dir, 'LOOP-ABORT')), []);
 });
 
 appiumTest('discover: a device the server cannot open a session on is offline with the reason', async (t) => {

@@ -157,6 +157,9 @@ export function createAppiumDriver(options: AppiumDriverOptions) {
         let conditions: Record<string, unknown>;
         try {
           conditions = await readConditions(session);
+          // An app left running by a lost job would keep writing into the job folder, and
+          // launching a running app starts nothing new on either platform: stop it first.
+          await session.stop().catch(() => undefined);
           await session.removeJob(FILES).catch(() => undefined);
           await session.push(programName, await readFile(job.prepared.program));
           // args.json: exactly etrun's flags; the app supplies the program path itself.
@@ -184,7 +187,8 @@ export function createAppiumDriver(options: AppiumDriverOptions) {
         }
         if (stoppedBy !== null) {
           await session.stop().catch(() => undefined);
-          return remoteOutcome({ output: { pid: null, status: null, stdout: '', stderr: '' }, stoppedBy, timeoutMs, durationMs: performance.now() - started, lost: null });
+          const run = remoteOutcome({ output: { pid: null, status: null, stdout: '', stderr: '' }, stoppedBy, timeoutMs, durationMs: performance.now() - started, lost: null });
+          return stoppedBy === 'TIMEOUT' ? { ...run, problem: `timed out after ${timeoutMs / 1000} s without the app's exit_code; the app was stopped` } : run;
         }
         const status = Number.parseInt(exitCode!.toString('utf8').trim(), 10);
         const result = await pullIfThere(session, 'result.json');

@@ -47,18 +47,12 @@ class LoopbackDriver extends BaseDriver {
       // For tests of the driver's error paths: 'malformed-result' makes the app write a broken result.json.
       etbenchFault: { isString: true },
     };
-    this.app = null;
   }
 
   async createSession(...args) {
     const [sessionId, caps] = await super.createSession(...args);
     fs.mkdirSync(this.opts.etbenchSandbox, { recursive: true });
     return [sessionId, { ...caps, deviceUDID: this.opts.udid, deviceModel: this.opts.deviceModel ?? 'Loopback Phone' }];
-  }
-
-  async deleteSession(sessionId) {
-    this.stopApp();
-    await super.deleteSession(sessionId);
   }
 
   async execute(script, args) {
@@ -111,13 +105,36 @@ class LoopbackDriver extends BaseDriver {
     this.runApp(bundleId, args[i + 1]);
   }
 
-  async terminateApp() {
-    return this.stopApp();
+  async terminateApp(bundleId, appId) {
+    return this.stopApp(bundleId ?? appId);
   }
 
-  /** Starts app.mjs in the app's container folder: the etrun it "links" is picked by the phone's ABI. */
+  /**
+   * The running app's pid is kept in its container (.running-pid), as the phone's OS knows its
+   * running apps across Appium sessions and servers: an app a lost job left running is still
+   * there for the next session to terminate.
+   */
+  pidFile(appId) {
+    return path.join(this.opts.etbenchSandbox, appId, '.running-pid');
+  }
+
+  runningPid(appId) {
+    let pid;
+    try {
+      pid = Number(fs.readFileSync(this.pidFile(appId), 'utf8'));
+      process.kill(pid, 0);
+    } catch {
+      return null;
+    }
+    return pid;
+  }
+
+  /**
+   * Starts app.mjs in the app's container folder; the etrun it "links" is picked by the phone's
+   * ABI. Like a real launch, launching an app that already runs starts nothing new.
+   */
   runApp(appId, jobDir) {
-    this.stopApp();
+    if (this.runningPid(appId) !== null) return;
     const arm = /^(arm64|arm64-v8a|aarch64)$/.test(this.opts.etbenchAbi ?? 'x86_64');
     const etrun = path.join(REPO, 'build', 'native', arm ? 'aarch64' : 'release', 'etrun');
     const container = path.join(this.opts.etbenchSandbox, appId);
@@ -127,15 +144,17 @@ class LoopbackDriver extends BaseDriver {
       cwd: container, stdio: 'ignore', detached: true, env: { ...process.env, ETBENCH_LOOPBACK_FAULT: this.opts.etbenchFault ?? '' },
     });
     child.on('error', () => undefined);
-    this.app = child;
+    child.unref();
+    fs.writeFileSync(this.pidFile(appId), String(child.pid));
   }
 
-  stopApp() {
-    const child = this.app;
-    this.app = null;
-    if (child === null || child.exitCode !== null || child.signalCode !== null) return false;
+  /** Kills the app's process group (the stand-in and its etrun); false when it was not running. */
+  stopApp(appId) {
+    const pid = this.runningPid(appId);
+    fs.rmSync(this.pidFile(appId), { force: true });
+    if (pid === null) return false;
     try {
-      process.kill(-child.pid, 'SIGKILL');
+      process.kill(-pid, 'SIGKILL');
     } catch {
       return false;
     }
