@@ -2,7 +2,7 @@
 // contract (docs/devices.md) needs: files in the app's container, launch with the job argument,
 // stop, device info, battery. iOS speaks XCUITest's `mobile:` methods, Android UiAutomator2's.
 
-import { remote } from 'webdriverio';
+import type { remote } from 'webdriverio';
 import type { AppiumDeviceConfig, AppiumServerConfig } from './config.js';
 
 /** The job folder inside the app's container, as the app sees it. */
@@ -14,6 +14,8 @@ export class AppiumSession {
   private constructor(private readonly browser: Browser, readonly device: AppiumDeviceConfig) {}
 
   static async open(server: AppiumServerConfig, device: AppiumDeviceConfig, timeoutMs = 120_000): Promise<AppiumSession> {
+    // Loaded on first use: webdriverio is large, and every `etbench` command loads this module.
+    const { remote } = await import('webdriverio');
     const browser = await remote({
       ...server, logLevel: 'silent',
       // A refused connection is an answer (the server is gone): no retries that would hide it.
