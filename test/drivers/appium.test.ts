@@ -79,7 +79,7 @@ appiumTest('a full run through the real Appium server: facts from the session, t
   t.is(facts.manufacturer, 'Etbench');
   const prepared = await driver.prepare(device, null, { path: BUNDLED });
   const run = await driver.run(device, { prepared, kernels: 'portable', iterations: 3, timeoutMs: 60_000 });
-  t.is(run.status, 'OK', `${run.problem}\n${server!.log().slice(-2000)}`);
+  t.is(run.status, 'OK', `${run.problem}\n${run.stderr}\n${server!.log().slice(-2000)}`);
   const checks = run.result?.correctness ?? [];
   t.true(checks.length > 0 && checks.every((c) => c.pass), JSON.stringify(checks));
   t.is(run.result?.latency_ms?.samples.length, 3);

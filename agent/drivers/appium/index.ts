@@ -50,7 +50,7 @@ export interface AppiumDriverOptions {
   sessionTimeoutMs?: number;
 }
 
-const FILES = ['program.pte', 'program.bpte', 'args.json', 'result.json.part', 'result.json', 'exit_code'];
+const FILES = ['program.pte', 'program.bpte', 'args.json', 'result.json.part', 'result.json', 'exit_code.part', 'exit_code'];
 
 /** A failed pull that still found the session alive means "not written yet"; a dead session is LOST. */
 async function pullIfThere(session: AppiumSession, file: string): Promise<Buffer | null | 'lost'> {
@@ -176,7 +176,8 @@ export function createAppiumDriver(options: AppiumDriverOptions) {
         for (;;) {
           const got = await pullIfThere(session, 'exit_code');
           if (got === 'lost') return lost('the Appium session stopped answering mid-job');
-          if (got !== null) {
+          // An empty file is one the app is still writing (an app that does not rename it into place).
+          if (got !== null && got.toString('utf8').trim() !== '') {
             exitCode = got;
             break;
           }

@@ -2,7 +2,7 @@
 //   node app.mjs JOB_DIR ETRUN...
 // It does what the real app must (docs/devices.md): read JOB_DIR/args.json (etrun's flags),
 // run the runtime on JOB_DIR/program.pte|.bpte, write the result document to result.json.part,
-// rename it to result.json, then write etrun's exit code to exit_code.
+// rename it to result.json, then write etrun's exit code to exit_code (the same way).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -18,4 +18,5 @@ const code = r.status ?? 128 + (r.signal === null ? 9 : constants.signals[r.sign
 const broken = process.env.ETBENCH_LOOPBACK_FAULT === 'malformed-result';
 writeFileSync(path.join(jobDir, 'result.json.part'), broken ? '{"schema": "etbench-result/1", "runtime": ' : (r.stdout ?? ''));
 renameSync(path.join(jobDir, 'result.json.part'), path.join(jobDir, 'result.json'));
-writeFileSync(path.join(jobDir, 'exit_code'), `${code}\n`);
+writeFileSync(path.join(jobDir, 'exit_code.part'), `${code}\n`);
+renameSync(path.join(jobDir, 'exit_code.part'), path.join(jobDir, 'exit_code'));
