@@ -12,7 +12,7 @@ import path from 'node:path';
 import test from 'ava';
 import { createAppiumDriver, parseAppiumDevice, parseAppiumUrl, type AppiumDevice, type AppiumDriver } from '../../agent/drivers/appium/index.js';
 import { ADD_MODEL, BUNDLED, repoRoot } from '../helpers/fixtures.js';
-import { appiumHome, appiumMissing, startAppium, type AppiumServer } from '../helpers/appium-server.js';
+import { appiumHome, appiumMissing, ensureEtrun, startAppium, type AppiumServer } from '../helpers/appium-server.js';
 
 const ci = process.env['CI'] === 'true';
 const missing = appiumMissing();
@@ -52,6 +52,7 @@ const jobFolder = (udid: string): string => path.join(dir, udid, 'org.etbench.ap
 
 test.before(async () => {
   if (missing !== null && !ci) return;
+  ensureEtrun('x86_64');
   dir = await mkdtemp(path.join(tmpdir(), 'etb-appium-'));
   home = await appiumHome(dir);
   server = await startAppium(home);
@@ -154,15 +155,19 @@ appiumTest('discover: a device the server cannot open a session on is offline wi
   t.regex(device?.problem ?? '', /no Appium session on LOOP-NONE: .*NoSuchAutomation/i);
 });
 
-// The arm64 phone's app "links" the static aarch64 etrun, which runs under qemu-aarch64.
+// The arm64 phone's app "links" the static aarch64 etrun, which runs under qemu-aarch64; the test
+// builds it where the cross compiler is installed (and in CI, where .ci/run installs it).
 const ETRUN_AARCH64 = path.join(repoRoot, 'build', 'native', 'aarch64', 'etrun');
 const qemuMissing = spawnSync('qemu-aarch64', ['--version'], { stdio: 'ignore' }).status !== 0;
-const armTest = ci || (missing === null && !qemuMissing && existsSync(ETRUN_AARCH64)) ? test.serial : test.serial.skip;
-if (!ci && (qemuMissing || !existsSync(ETRUN_AARCH64))) {
-  console.log(`appium arm64 test: skipped (${qemuMissing ? 'qemu-aarch64 not installed: apt-get install qemu-user' : 'build/native/aarch64/etrun missing: node native/build.mjs etrun-aarch64'})`);
+const crossMissing = !existsSync(ETRUN_AARCH64) && spawnSync('aarch64-linux-gnu-g++', ['--version'], { stdio: 'ignore' }).status !== 0;
+const armTest = ci || (missing === null && !qemuMissing && !crossMissing) ? test.serial : test.serial.skip;
+if (!ci && (qemuMissing || crossMissing)) {
+  console.log(`appium arm64 test: skipped (${qemuMissing ? 'qemu-aarch64' : 'aarch64-linux-gnu-g++'} not installed: apt-get install qemu-user g++-aarch64-linux-gnu)`);
 }
 
 armTest('an arm64 phone: the app runs the aarch64 runtime (under qemu-aarch64 here) and the result says so', async (t) => {
+  t.timeout(900_000);
+  ensureEtrun('aarch64');
   const driver = driverFor(server!, caps('LOOP-ARM', { 'appium:etbenchAbi': 'arm64-v8a' }));
   const device = await readyDevice(driver);
   t.is(device.tags['abi'], 'aarch64');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import test from 'ava';
 import { FarmClient } from '../../cli/farm/client.js';
 import { ResultStatus } from '../../proto/index.js';
-import { appiumHome, appiumMissing, startAppium } from '../helpers/appium-server.js';
+import { appiumHome, appiumMissing, ensureEtrun, startAppium } from '../helpers/appium-server.js';
 import { BUNDLED } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { TOKENS, spawnEtbench, startAgent, startServe, waitFor, type Proc } from './helpers.js';
@@ -40,6 +40,7 @@ test('agent --appium flags: usage errors name the flag, the device and what is m
 });
 
 appiumTest('an agent with --appium registers the app-only phone and completes a farm job on it', async (t) => {
+  ensureEtrun('x86_64');
   const work = await tempDir(t, 'etbench-appium-agent-');
   const server = await startAppium(await appiumHome(work));
   t.teardown(() => server.stop());

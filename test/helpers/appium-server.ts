@@ -2,7 +2,7 @@
 // the test's folder (nothing under ~ is touched) and our loopback driver
 // (test/helpers/appium-loopback) installed there from its folder, as a user installs a driver.
 
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './fixtures.js';
@@ -77,4 +77,17 @@ export async function startAppium(home: string): Promise<AppiumServer> {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * The etrun the loopback phone's app runs, built when missing: the host release build, or the
+ * static aarch64 one (`node native/build.mjs etrun-aarch64`: incremental, slow the first time).
+ */
+export function ensureEtrun(arch: 'x86_64' | 'aarch64'): string {
+  const file = path.join(repoRoot, 'build', 'native', arch === 'x86_64' ? 'release' : 'aarch64', 'etrun');
+  if (existsSync(file)) return file;
+  const target = arch === 'x86_64' ? 'etrun' : 'etrun-aarch64';
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'native', 'build.mjs'), target], { cwd: repoRoot, encoding: 'utf8', timeout: 900_000 });
+  if (r.status !== 0 || !existsSync(file)) throw new Error(`node native/build.mjs ${target} failed:\n${(r.stderr ?? '').slice(-3000)}`);
+  return file;
 }
