@@ -10,6 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
+import { DeviceLostError } from '../../agent/drivers/driver.js';
+import { RemoteFarmDriver } from '../../agent/drivers/remote/farm-driver.js';
 import { createAppiumDriver, parseAppiumDevice, parseAppiumUrl, type AppiumDevice, type AppiumDriver } from '../../agent/drivers/appium/index.js';
 import { ADD_MODEL, BUNDLED, repoRoot } from '../helpers/fixtures.js';
 import { appiumHome, appiumMissing, ensureEtrun, startAppium, type AppiumServer } from '../helpers/appium-server.js';
@@ -153,6 +155,29 @@ appiumTest('discover: a device the server cannot open a session on is offline wi
   const [device] = await driver.discover();
   t.is(device?.state, 'offline');
   t.regex(device?.problem ?? '', /no Appium session on LOOP-NONE: .*NoSuchAutomation/i);
+});
+
+appiumTest('no server at the URL: the device is offline, and a job there is LOST (re-queued), not failed', async (t) => {
+  const gone = await startAppium(home);
+  servers.push(gone);
+  const driver = driverFor(gone, caps('LOOP-GONE'));
+  const device = await readyDevice(driver);
+  const prepared = await driver.prepare(device, null, { path: ADD_MODEL });
+  // As the agent sees it: the farm adapter turns LOST into DeviceLostError, which re-queues the job.
+  const farm = new RemoteFarmDriver(driver, { kind: 'phone', hostCapabilities: { kernelSets: [], backends: [] }, readyState: 'ready' });
+  const [farmDevice] = await farm.discover();
+  t.like(farmDevice, { id: 'appium:LOOP-GONE', unitId: 'LOOP-GONE', kind: 'phone', os: 'android', arch: 'x86_64' });
+  await gone.stop();
+  const run = await driver.run(device, { prepared, iterations: 1, timeoutMs: 30_000 });
+  t.is(run.status, 'LOST');
+  t.regex(run.problem ?? '', /could not open an Appium session.*LOOP-GONE/);
+  const config = { kernels: '', backends: [], threads: 0, warmup: 0, hasWarmup: false, iterations: 1, minSeconds: 0, inputs: '' };
+  await t.throwsAsync(farm.run(farmDevice!, {
+    programPath: ADD_MODEL, method: null, config, timeoutMs: 30_000, memoryLimitBytes: 0, rtol: null, atol: null, runtimePath: null,
+  }, new AbortController().signal), { instanceOf: DeviceLostError });
+  const [again] = await driverFor(gone, caps('LOOP-GONE')).discover();
+  t.is(again?.state, 'offline');
+  t.regex(again?.problem ?? '', /^no Appium session on LOOP-GONE: /);
 });
 
 // The arm64 phone's app "links" the static aarch64 etrun, which runs under qemu-aarch64; the test
