@@ -115,6 +115,19 @@ appiumTest('a malformed result.json gives INVALID_OUTPUT naming the file', async
   t.is(run.result, null);
 });
 
+appiumTest('an exit_code that is not a number is INVALID_OUTPUT naming it; an app that will not launch is FAILED, not LOST', async (t) => {
+  const bad = driverFor(server!, caps('LOOP-BADCODE', { 'appium:etbenchFault': 'bad-exit-code' }));
+  const device = await readyDevice(bad);
+  const run = await bad.run(device, { prepared: await bad.prepare(device, null, { path: ADD_MODEL }), iterations: 1, timeoutMs: 60_000 });
+  t.is(run.status, 'INVALID_OUTPUT');
+  t.is(run.problem, 'exit_code: not an exit status: "done"');
+  const absent = driverFor(server!, caps('LOOP-NOAPP', { 'appium:etbenchFault': 'not-installed' }));
+  const phone = await readyDevice(absent);
+  const refused = await absent.run(phone, { prepared: await absent.prepare(phone, null, { path: ADD_MODEL }), iterations: 1, timeoutMs: 60_000 });
+  t.is(refused.status, 'FAILED');
+  t.regex(refused.problem ?? '', /^could not start the job in the app: .*the app org\.etbench\.app is not installed/);
+});
+
 appiumTest('the Appium server killed mid-job: LOST, promptly', async (t) => {
   const doomed = await startAppium(home);
   servers.push(doomed);

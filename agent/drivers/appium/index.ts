@@ -146,6 +146,7 @@ export function createAppiumDriver(options: AppiumDriverOptions) {
         output: { pid: null, status: null, stdout: '', stderr: '' }, stoppedBy: null, timeoutMs, durationMs: performance.now() - started,
         lost: `${why} (appium device ${device.unitId})`,
       });
+      const notRun = (): RemoteRun => ({ status: 'FAILED', exitCode: null, signal: null, result: null, stderr: '', problem: null, durationMs: performance.now() - started });
       let session: AppiumSession;
       try {
         session = await open(device);
@@ -166,8 +167,11 @@ export function createAppiumDriver(options: AppiumDriverOptions) {
           await session.push('args.json', Buffer.from(JSON.stringify(remoteJobArgv(job).slice(1))));
           await session.launch();
         } catch (e) {
-          if (await session.alive()) throw e;
-          return lost(`the session died while starting the job: ${(e as Error).message.split('\n')[0]}`);
+          const why = (e as Error).message.split('\n')[0];
+          if (!(await session.alive())) return lost(`the session died while starting the job: ${why}`);
+          // The device answers but refused a step (no such app, a container it may not write): a
+          // failed job, not a lost one, so the farm does not re-queue it forever.
+          return { ...notRun(), status: 'FAILED', problem: `could not start the job in the app: ${why}` };
         }
         // The bound covers the app's run, not opening the session (installing an app can take a while).
         const deadline = performance.now() + timeoutMs;
@@ -191,13 +195,11 @@ export function createAppiumDriver(options: AppiumDriverOptions) {
           const run = remoteOutcome({ output: { pid: null, status: null, stdout: '', stderr: '' }, stoppedBy, timeoutMs, durationMs: performance.now() - started, lost: null });
           return stoppedBy === 'TIMEOUT' ? { ...run, problem: `timed out after ${timeoutMs / 1000} s without the app's exit_code; the app was stopped` } : run;
         }
-        const status = Number.parseInt(exitCode!.toString('utf8').trim(), 10);
+        const code = exitCode!.toString('utf8').trim();
+        if (!/^\d{1,3}$/.test(code)) return { ...notRun(), status: 'INVALID_OUTPUT', problem: `exit_code: not an exit status: ${JSON.stringify(code.slice(0, 40))}` };
+        const status = Number(code);
         const result = await pullIfThere(session, 'result.json');
         if (result === 'lost') return lost('the Appium session stopped answering while pulling result.json');
-        if (!Number.isSafeInteger(status)) {
-          return { ...remoteOutcome({ output: { pid: null, status: 0, stdout: '', stderr: '' }, stoppedBy: null, timeoutMs, durationMs: performance.now() - started, lost: null }),
-            status: 'INVALID_OUTPUT', result: null, problem: `the app's exit_code is not a number: ${JSON.stringify(exitCode!.toString('utf8').slice(0, 40))}` };
-        }
         const run = remoteOutcome({
           output: { pid: null, status, stdout: result === null ? '' : result.toString('utf8'), stderr: '' },
           stoppedBy: null, timeoutMs, durationMs: performance.now() - started, lost: null,

@@ -18,5 +18,5 @@ const code = r.status ?? 128 + (r.signal === null ? 9 : constants.signals[r.sign
 const broken = process.env.ETBENCH_LOOPBACK_FAULT === 'malformed-result';
 writeFileSync(path.join(jobDir, 'result.json.part'), broken ? '{"schema": "etbench-result/1", "runtime": ' : (r.stdout ?? ''));
 renameSync(path.join(jobDir, 'result.json.part'), path.join(jobDir, 'result.json'));
-writeFileSync(path.join(jobDir, 'exit_code.part'), `${code}\n`);
+writeFileSync(path.join(jobDir, 'exit_code.part'), process.env.ETBENCH_LOOPBACK_FAULT === 'bad-exit-code' ? 'done\n' : `${code}\n`);
 renameSync(path.join(jobDir, 'exit_code.part'), path.join(jobDir, 'exit_code'));

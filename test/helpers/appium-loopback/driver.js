@@ -44,7 +44,8 @@ class LoopbackDriver extends BaseDriver {
       deviceModel: { isString: true },
       platformVersion: { isString: true },
       etbenchBattery: { isNumber: true },
-      // For tests of the driver's error paths: 'malformed-result' makes the app write a broken result.json.
+      // For tests of the driver's error paths: 'malformed-result' and 'bad-exit-code' make the app
+      // write a broken result.json or exit_code; 'not-installed' refuses to launch it.
       etbenchFault: { isString: true },
     };
   }
@@ -134,6 +135,7 @@ class LoopbackDriver extends BaseDriver {
    * ABI. Like a real launch, launching an app that already runs starts nothing new.
    */
   runApp(appId, jobDir) {
+    if (this.opts.etbenchFault === 'not-installed') throw new errors.UnknownError(`loopback: the app ${appId} is not installed`);
     if (this.runningPid(appId) !== null) return;
     const arm = /^(arm64|arm64-v8a|aarch64)$/.test(this.opts.etbenchAbi ?? 'x86_64');
     const etrun = path.join(REPO, 'build', 'native', arm ? 'aarch64' : 'release', 'etrun');
