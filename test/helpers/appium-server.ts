@@ -13,7 +13,13 @@ export const LOOPBACK_DRIVER = path.join(repoRoot, 'test', 'helpers', 'appium-lo
 
 /** Why Appium cannot run here, or null. */
 export function appiumMissing(): string | null {
-  return existsSync(APPIUM) ? null : 'node_modules/appium is not installed (npm ci)';
+  if (!existsSync(APPIUM)) return 'node_modules/appium is not installed (npm ci)';
+  // Appium 3's engines: ^20.19.0 || ^22.12.0 || >=24; an older Node makes it refuse to start.
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if ((major === 20 && minor < 19) || (major === 22 && minor < 12) || major < 20 || major === 21 || major === 23) {
+    return `appium 3 cannot start on Node ${process.versions.node} (it needs ^20.19, ^22.12 or >=24)`;
+  }
+  return null;
 }
 
 export interface AppiumServer {
