@@ -1,10 +1,12 @@
 // `etbench agent`: the process beside the devices. Runs until SIGINT/SIGTERM, or until the
 // orchestrator refuses it (wrong token, incompatible version: exit 1 with the reason).
 
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent, HostDriver, QemuFarmDriver, SimDriver, type DeviceDriver } from '../../agent/index.js';
 import { createAdbDriver } from '../../agent/drivers/adb/index.js';
+import { createAppiumDriver, parseAppiumDevices, parseAppiumUrl } from '../../agent/drivers/appium/index.js';
 import { RemoteFarmDriver } from '../../agent/drivers/remote/farm-driver.js';
 import { createSshDriver, type SshBoardConfig } from '../../agent/drivers/ssh/index.js';
 import type { Capabilities } from '../../proto/index.js';
@@ -27,6 +29,12 @@ one at a time per device, each in its own etrun process. Reconnects by itself.
   --ssh USER@HOST[:PORT]     a Linux board over SSH (kind=board); repeatable
   --ssh-key FILE             private key for --ssh (default ~/.ssh/id_ed25519)
   --adb HOST:PORT            the adb server whose phones to advertise (kind=phone)
+  --appium URL               an Appium server (http://HOST:PORT) whose app-only devices to
+                             advertise (kind=phone; docs/devices.md)
+  --appium-device JSON       one device's Appium capabilities (platformName, appium:automationName,
+                             appium:udid, appium:bundleId or appium:appPackage + appium:appActivity);
+                             repeatable
+  --appium-devices FILE      a JSON array of such capability objects
   --sim N                    also advertise N simulated devices (testing the farm itself)
   --sim-job-ms N             how long a simulated job takes (default 2)
   --cache DIR                artifact cache (default $ETBENCH_HOME/cache)
@@ -45,6 +53,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
       options: {
         orchestrator: { type: 'string' }, token: { type: 'string' }, id: { type: 'string' }, 'host-devices': { type: 'string' },
         drivers: { type: 'string' }, ssh: { type: 'string', multiple: true }, 'ssh-key': { type: 'string' }, adb: { type: 'string' },
+        appium: { type: 'string' }, 'appium-device': { type: 'string', multiple: true }, 'appium-devices': { type: 'string' },
         sim: { type: 'string' }, 'sim-job-ms': { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         gate: { type: 'string', multiple: true }, affinity: { type: 'string' },
       },
@@ -96,6 +105,16 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
     drivers.push(adb);
     closers.push(() => adb.close());
   }
+  const appiumDevices = values['appium-device'] ?? [];
+  if (values.appium === undefined && (appiumDevices.length > 0 || values['appium-devices'] !== undefined)) {
+    throw new UsageError('--appium-device and --appium-devices need --appium URL (the Appium server)');
+  }
+  if (values.appium !== undefined) {
+    const appium = new RemoteFarmDriver(appiumDriver(values.appium, appiumDevices, values['appium-devices'], io.cwd), {
+      kind: 'phone', hostCapabilities: await hostCapabilities(), readyState: 'ready',
+    });
+    drivers.push(appium);
+  }
   const sim = values.sim === undefined ? 0 : Number(values.sim);
   if (!Number.isSafeInteger(sim) || sim < 0) throw new UsageError(`--sim must be an integer >= 0, got '${values.sim}'`);
   if (sim > 0) {
@@ -107,7 +126,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
       jobMs: values['sim-job-ms'] === undefined ? 2 : Number(values['sim-job-ms']),
     }));
   }
-  if (drivers.length === 0) throw new UsageError('no devices: give --host-devices, --drivers, --ssh, --adb or --sim');
+  if (drivers.length === 0) throw new UsageError('no devices: give --host-devices, --drivers, --ssh, --adb, --appium or --sim');
   const agent = new Agent({
     orchestrator: values.orchestrator, token, agentId: id, drivers, cacheDir: values.cache ?? path.join(home, 'cache', id), gates,
     log: (line) => io.stderr(`${line}\n`),
@@ -131,4 +150,24 @@ function sshBoard(target: string, key: string): SshBoardConfig {
   const m = /^([^@\s]+)@([^\s:@]+)(?::(\d+))?$/.exec(target);
   if (m === null) throw new UsageError(`--ssh must be USER@HOST[:PORT], got '${target}'`);
   return { username: m[1]!, host: m[2]!, port: m[3] === undefined ? 22 : Number(m[3]), privateKey: key };
+}
+
+/** `--appium URL` with its devices (flags and/or a file); usage errors name the flag or file and what is wrong. */
+function appiumDriver(url: string, flags: readonly string[], file: string | undefined, cwd: string) {
+  try {
+    const server = parseAppiumUrl(url);
+    let text: { name: string; text: string } | null = null;
+    if (file !== undefined) {
+      try {
+        text = { name: file, text: readFileSync(path.resolve(cwd, file), 'utf8') };
+      } catch (e) {
+        throw new Error(`--appium-devices: cannot read ${file}: ${(e as Error).message}`);
+      }
+    }
+    const devices = parseAppiumDevices(flags, text);
+    if (devices.length === 0) throw new Error('--appium needs at least one --appium-device JSON or --appium-devices FILE');
+    return createAppiumDriver({ server, devices });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
