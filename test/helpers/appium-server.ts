@@ -86,12 +86,12 @@ export async function startAppium(home: string): Promise<AppiumServer> {
 }
 
 /**
- * The etrun the loopback phone's app runs, built when missing: the host release build, or the
- * static aarch64 one (`node native/build.mjs etrun-aarch64`: incremental, slow the first time).
+ * The etrun the loopback phone's app runs, brought up to date (a stale binary would speak an
+ * older runner contract): the host release build, or the static aarch64 one (`node
+ * native/build.mjs etrun-aarch64`: incremental and locked per variant, slow the first time).
  */
 export function ensureEtrun(arch: 'x86_64' | 'aarch64'): string {
   const file = path.join(repoRoot, 'build', 'native', arch === 'x86_64' ? 'release' : 'aarch64', 'etrun');
-  if (existsSync(file)) return file;
   const target = arch === 'x86_64' ? 'etrun' : 'etrun-aarch64';
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'native', 'build.mjs'), target], { cwd: repoRoot, encoding: 'utf8', timeout: 900_000 });
   if (r.status !== 0 || !existsSync(file)) throw new Error(`node native/build.mjs ${target} failed:\n${(r.stderr ?? '').slice(-3000)}`);
