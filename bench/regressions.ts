@@ -52,8 +52,8 @@ const int = (v: string | undefined, fallback: number, name: string, min: number)
 const params = {
   smoke,
   reps: int(values.reps, smoke ? 4 : 60, 'reps', 1),
-  trials: int(values.trials, smoke ? 5 : 10, 'trials', 3),
-  iterations: int(values.iterations, smoke ? 60 : 100, 'iterations', 5),
+  trials: int(values.trials, smoke ? 6 : 10, 'trials', 3),
+  iterations: int(values.iterations, smoke ? 80 : 100, 'iterations', 5),
   warmup: int(values.warmup, 10, 'warmup', 0),
   pin: values.pin === undefined ? null : int(values.pin, 0, 'pin', 0),
   maxMinutes: int(values['max-minutes'], smoke ? 2 : 30, 'max-minutes', 1),
@@ -91,6 +91,7 @@ const load: number[] = [];
 type Rep = { baseline: number[]; candidates: Record<string, number[]> };
 const raw: Rep[] = [];
 const rawP25: Rep[] = []; // the same trials summarized by their 25th percentile instead
+const verdicts: Record<string, string>[] = []; // per repetition, the default rule's verdict per arm
 outer: for (let rep = 0; rep < params.reps; rep++) {
   const arms = [-1, ...LEVELS]; // -1: the baseline window
   const values = new Map<number, number[]>(arms.map((a) => [a, []]));
@@ -111,6 +112,7 @@ outer: for (let rep = 0; rep < params.reps; rep++) {
     if (Date.now() > deadline + 60_000) break outer;
   }
   load.push(loadavg()[0]!);
+  verdicts.push(Object.fromEntries(LEVELS.map((l) => [String(l), compareTrials(values.get(-1)!, values.get(l)!).kind])));
   raw.push({ baseline: values.get(-1)!, candidates: Object.fromEntries(LEVELS.map((l) => [String(l), values.get(l)!])) });
   rawP25.push({ baseline: lows.get(-1)!, candidates: Object.fromEntries(LEVELS.map((l) => [String(l), lows.get(l)!])) });
   process.stderr.write(`rep ${rep + 1}/${params.reps}: baseline ${median(values.get(-1)!).toFixed(4)} ms, noise ${robustCvPct(values.get(-1)!).toFixed(2)} %, ` +
@@ -170,6 +172,7 @@ const out = {
   minutes: (Date.now() - started) / 60_000,
   parameters: params,
   machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? '', load_average_1m: { min: Math.min(...load), median: median(load), max: Math.max(...load) } },
+  verdicts,
   rules: rules.map((r) => ({ ...r, ...score(r, raw, 10) })),
   // The library's default rule on each trial's 25th percentile instead of its median.
   trial_p25: { ...score({}, rawP25), median_spread_pct: robustCvPct(rawP25.flatMap((r) => [median(r.baseline), median(r.candidates['0']!)])) },

@@ -20,7 +20,7 @@ test('bench:regressions --smoke writes detection rates and finds a 10 % slowdown
   const out = JSON.parse(await readFile(file, 'utf8')) as {
     detection: Record<string, number>; false_positive_rate: number; median_spread_pct: number; repetitions: number;
     measured_ratio: Record<string, number>; parameters: { trials: number; smoke: boolean }; raw: { baseline: number[]; candidates: Record<string, number[]> }[];
-    rules: { name: string; detection: Record<string, number> }[];
+    rules: { name: string; detection: Record<string, number> }[]; verdicts: Record<string, string>[];
   };
   t.deepEqual(Object.keys(out.detection).sort(), ['10', '2', '5']);
   for (const rate of [...Object.values(out.detection), out.false_positive_rate]) t.true(rate >= 0 && rate <= 1);
@@ -33,8 +33,11 @@ test('bench:regressions --smoke writes detection rates and finds a 10 % slowdown
     t.deepEqual(Object.keys(rep.candidates).sort(), ['0', '10', '2', '5']);
   }
   t.true(out.rules.length > 0);
-  // The knob itself: 10 % injected shows as roughly 10 % slower.
-  t.true(out.measured_ratio['10']! > 1.05 && out.measured_ratio['10']! < 1.2, `10 % arm measured at ${out.measured_ratio['10']}`);
-  t.true(out.detection['10']! >= 0.5, `10 % detected in ${out.detection['10']} of repetitions`);
-  t.true(out.false_positive_rate <= 0.5, `false positive rate ${out.false_positive_rate}`);
+  // The knob itself: 10 % injected shows as at least 5 % slower. (No upper bound: on a machine
+  // loaded far beyond its cores, the longer executes are preempted more often and a slowed arm
+  // can measure well above its nominal slowdown.)
+  t.true(out.measured_ratio['10']! > 1.05, `10 % arm measured at ${out.measured_ratio['10']}`);
+  const why = `verdicts per repetition ${JSON.stringify(out.verdicts)}, measured ratios ${JSON.stringify(out.measured_ratio)}`;
+  t.true(out.detection['10']! >= 0.5, `10 % detected in ${out.detection['10']} of repetitions; ${why}`);
+  t.true(out.false_positive_rate <= 0.5, `false positive rate ${out.false_positive_rate}; ${why}`);
 });
