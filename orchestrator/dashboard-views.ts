@@ -7,6 +7,7 @@ import { RequestError, type Farm } from './farm.js';
 import { computeStats } from './stats.js';
 import { trialMedians, trialStats } from './trials.js';
 import { validTiming } from './valid-timing.js';
+import { compareTrials } from './verdicts/index.js';
 
 export interface MatrixCell {
   jobId: string;
@@ -107,18 +108,26 @@ export interface TrendPoint {
   peakRssBytes: number;
   /** p50 over the previous point's p50; null for the first point. */
   ratio: number | null;
-  /** 'regression' when ratio > threshold, 'improvement' when ratio < 1/threshold. */
-  mark: 'regression' | 'improvement' | null;
+  /** What the mark rests on: a verdict on trial medians, or the fixed ratio when trials are too few. */
+  basis: 'verdict' | 'ratio' | null;
+  /** The verdict against the series' window before this point, when there was one to judge. */
+  verdict: { kind: string; ratio: number; ci: [number, number]; pValue: number } | null;
+  mark: 'regression' | 'improvement' | 'unstable' | null;
 }
 
+/** Points of a series whose trial medians form the baseline of the next point. */
+const TREND_WINDOW = 5;
+
 /**
- * Series (program, method, device, config) over the newest `limit` runs, oldest first. Marks are
- * the fixed-threshold ratio of medians that `etbench compare --fail-on-regression --threshold` uses: trends
- * carry no verdicts (compare does, orchestrator/compare.ts). Results whose correctness failed are not timings.
+ * Series (program, method, device, config) over the newest `limit` runs, oldest first. Each
+ * point is judged against the trial medians of up to TREND_WINDOW points before it with the
+ * verdicts library (Mann-Whitney plus a minimum effect, as `etbench compare`); where either side
+ * has fewer than 3 trials there is nothing to judge and the mark falls back to the fixed ratio
+ * of p50s (`threshold`). Results whose correctness failed are not timings.
  */
 export async function trendsView(farm: Farm, limit: number, threshold: number): Promise<unknown> {
   const runs = (await farm.store.listRuns(limit)).reverse();
-  const series = new Map<string, { program: string; method: string; deviceId: string; config: string; points: TrendPoint[] }>();
+  const series = new Map<string, { program: string; method: string; deviceId: string; config: string; points: TrendPoint[]; trials: number[][] }>();
   for (const row of runs) {
     for (const job of (await farm.runView(row.id)).jobs) {
       const r = job.result;
@@ -126,13 +135,27 @@ export async function trendsView(farm: Farm, limit: number, threshold: number): 
       const cell = matrixCell(job);
       const id = JSON.stringify([job.program?.sha256, job.method, job.deviceId, JSON.stringify(job.config)]);
       let s = series.get(id);
-      if (s === undefined) series.set(id, (s = { program: cell.program, method: job.method, deviceId: job.deviceId, config: cell.config, points: [] }));
+      if (s === undefined) series.set(id, (s = { program: cell.program, method: job.method, deviceId: job.deviceId, config: cell.config, points: [], trials: [] }));
       const stats = job.stats ?? computeStats(r.samplesMs); // trial-aware: p50 is the median of trial medians (orchestrator/trials.ts)
       const previous = s.points.at(-1);
       const ratio = previous === undefined ? null : stats.p50 / previous.p50Ms;
-      const mark = ratio === null ? null : ratio > threshold ? 'regression' : ratio < 1 / threshold ? 'improvement' : null;
-      s.points.push({ runId: row.id, createdMs: row.createdMs, jobId: job.id, p50Ms: stats.p50, p90Ms: stats.p90, peakRssBytes: Number(r.peakRssBytes), ratio, mark });
+      const candidate = trialMedians(r).filter((m) => m > 0);
+      const baseline = s.trials.slice(-TREND_WINDOW).flat();
+      const v = previous === undefined ? null : compareTrials(baseline, candidate);
+      let point: Pick<TrendPoint, 'basis' | 'verdict' | 'mark'> = { basis: null, verdict: null, mark: null };
+      if (v !== null && v.kind !== 'insufficient-data') {
+        const mark = v.kind === 'no-change' ? null : v.kind;
+        point = { basis: 'verdict', verdict: { kind: v.kind, ratio: v.ratio, ci: v.ci, pValue: v.pValue }, mark };
+      } else if (ratio !== null) {
+        point = { basis: 'ratio', verdict: null, mark: ratio > threshold ? 'regression' : ratio < 1 / threshold ? 'improvement' : null };
+      }
+      s.points.push({ runId: row.id, createdMs: row.createdMs, jobId: job.id, p50Ms: stats.p50, p90Ms: stats.p90, peakRssBytes: Number(r.peakRssBytes), ratio, ...point });
+      s.trials.push(candidate);
     }
   }
-  return { threshold, method: 'ratio of p50 to the previous run of the series (fixed threshold, not statistical)', series: [...series.values()] };
+  return {
+    threshold, window: TREND_WINDOW,
+    method: `verdict on trial medians against the previous ${TREND_WINDOW} points (orchestrator/verdicts); fixed ratio of p50s where either side has fewer than 3 trials`,
+    series: [...series.values()].map(({ trials: _trials, ...rest }) => rest),
+  };
 }

@@ -79,3 +79,43 @@ test('seeded regression and improvement are marked in the API and on the trends 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: path.join(shots, 'trends-phone.png'), fullPage: true });
 });
+
+test('with trials, marks are verdicts on trial medians: a tight 4 % slowdown is a regression below the fixed 1.10 ratio; a noisy series is unstable', async (t) => {
+  const dir = await tempDir(t, 'etbench-dashboard-verdicts-');
+  const orchestrator = await startOrchestrator({ port: 0, httpPort: 0, store: `sqlite:${path.join(dir, 'farm.db')}`, tokens: [{ token: TOKENS.read, scopes: ['read'] }] });
+  t.teardown(() => orchestrator.close());
+  const store = orchestrator.store;
+  // Six trials per result: medians spread ±0.3 % (tight) or ±12 % (noisy) around the center.
+  const trialsAround = (center: number, spread: number): { index: number; samples_ms: number[]; median_ms: number; batch: number; conditions: null; waited_ms: number }[] =>
+    [-1, -0.6, -0.2, 0.2, 0.6, 1].map((k, index) => {
+      const m = center * (1 + k * spread);
+      return { index, samples_ms: [m * 0.99, m, m * 1.01], median_ms: m, batch: 1, conditions: null, waited_ms: 0 };
+    });
+  const programs = { tight: { ...program, sha256: 'c'.repeat(64), name: 'tight.pte' }, noisy: { ...program, sha256: 'd'.repeat(64), name: 'noisy.pte' } };
+  const centers = [2, 2, 2, 2.08];
+  for (const [i, center] of centers.entries()) {
+    const runId = `trials-${i}`;
+    const jobs: NewJob[] = Object.entries(programs).map(([name, p], seq) => ({ id: `${runId}-${name}`, seq, program: p, method: 'forward', deviceId: 's1', selector: 's1',
+      config, configKey: 'k', runtime: null, state: 'queued', reason: '', maxAttempts: 1, timeoutMs: 1000, memoryLimitBytes: 1 }));
+    await store.createRun({ id: runId, createdMs: 2_000_000 + i * 60_000, label: 'trials', state: 'running', priority: 0, request }, jobs);
+    for (const job of jobs) {
+      const trials = trialsAround(job.program.name === 'tight.pte' ? center : center * 1.075, job.program.name === 'tight.pte' ? 0.003 : 0.12);
+      t.not(await store.leaseJob(job.id, 'agent', 's1', Date.now() + 60_000, Date.now()), null);
+      t.true((await store.ingestResult(JobResult.fromPartial({
+        jobId: job.id, attempt: 1, deviceId: 's1', status: ResultStatus.RESULT_STATUS_OK, samplesMs: trials.flatMap((x) => x.samples_ms),
+        trialsJson: JSON.stringify(trials), peakRssBytes: 1 << 20,
+      }), Date.now())).accepted);
+    }
+    t.true(await store.finishRunIfDone(runId));
+  }
+  const http = `http://127.0.0.1:${orchestrator.httpPort}`;
+  type Point = { ratio: number | null; basis: string | null; mark: string | null; verdict: { kind: string; ci: [number, number] } | null };
+  const trends = await getJson<{ series: { program: string; points: Point[] }[] }>(`${http}/api/v1/trends`);
+  const tight = trends.series.find((s) => s.program === 'tight.pte')!.points;
+  t.deepEqual(tight.map((p) => p.basis), [null, 'verdict', 'verdict', 'verdict']);
+  t.deepEqual(tight.map((p) => p.mark), [null, null, null, 'regression']);
+  t.true(tight[3]!.ratio! < 1.1, `a ${tight[3]!.ratio} ratio: below the fixed threshold, found by the verdict`);
+  t.true(tight[3]!.verdict!.ci[0] > 1.01, JSON.stringify(tight[3]!.verdict));
+  const noisy = trends.series.find((s) => s.program === 'noisy.pte')!.points;
+  t.deepEqual(noisy.slice(1).map((p) => p.mark), ['unstable', 'unstable', 'unstable'], 'a noisy series is marked unstable, never a regression');
+});
