@@ -25,11 +25,13 @@ Commands:
   devices     list an orchestrator's devices and their state
   results     show a run's results (default: the latest run)
   compare     compare two runs: ratio of medians per series
+  certs       make a throwaway CA and certificates for mutual TLS (serve/agent --tls-*)
+  audit       print the orchestrator's audit log (who submitted, cancelled, was refused)
 
 Run \`etbench <command> --help\` for a command's options.
 `;
 
-const COMMANDS = new Set(['run', 'inspect', 'export', 'crosscheck', 'suite', 'setup', 'serve', 'agent', 'devices', 'results', 'compare']);
+const COMMANDS = new Set(['run', 'inspect', 'export', 'crosscheck', 'suite', 'setup', 'serve', 'agent', 'devices', 'results', 'compare', 'certs', 'audit']);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
@@ -120,6 +122,16 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<void> {
     case 'agent': {
       const { agentCommand } = await import('./farm/agent-command.js');
       await agentCommand(rest, io);
+      return;
+    }
+    case 'certs': {
+      const { certsCommand } = await import('./farm/certs.js');
+      certsCommand(rest, io);
+      return;
+    }
+    case 'audit': {
+      const { auditCommand } = await import('./farm/audit-command.js');
+      await auditCommand(rest, io);
       return;
     }
     case 'devices':

@@ -11,6 +11,7 @@ import type { Capabilities } from '../../proto/index.js';
 import { ExitError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { etbenchHome, resolveToken } from './home.js';
+import { TLS_FLAGS, TLS_HELP, tlsCredentials } from './tls-options.js';
 
 export const AGENT_HELP = `Usage: etbench agent --orchestrator HOST:PORT [options]
 
@@ -29,7 +30,7 @@ one at a time per device, each in its own etrun process. Reconnects by itself.
   --sim N                    also advertise N simulated devices (testing the farm itself)
   --sim-job-ms N             how long a simulated job takes (default 2)
   --cache DIR                artifact cache (default $ETBENCH_HOME/cache)
-`;
+${TLS_HELP}`;
 
 export async function agentCommand(argv: readonly string[], io: CliIo): Promise<void> {
   let values;
@@ -39,7 +40,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
       options: {
         orchestrator: { type: 'string' }, token: { type: 'string' }, id: { type: 'string' }, 'host-devices': { type: 'string' },
         drivers: { type: 'string' }, ssh: { type: 'string', multiple: true }, 'ssh-key': { type: 'string' }, adb: { type: 'string' },
-        sim: { type: 'string' }, 'sim-job-ms': { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        sim: { type: 'string' }, 'sim-job-ms': { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...TLS_FLAGS,
       },
     }));
   } catch (e) {
@@ -53,6 +54,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
     throw new UsageError(`--orchestrator HOST:PORT is required${values.orchestrator === undefined ? '' : `, got '${values.orchestrator}'`}`);
   }
   const token = resolveToken(values.token, io.env, io.cwd);
+  const channelCredentials = tlsCredentials(values, io.env);
   const home = etbenchHome(io.env, io.cwd);
   const id = values.id ?? `${(await import('node:os')).hostname()}-host`;
   const drivers: DeviceDriver[] = [];
@@ -102,7 +104,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
   if (drivers.length === 0) throw new UsageError('no devices: give --host-devices, --drivers, --ssh, --adb or --sim');
   const agent = new Agent({
     orchestrator: values.orchestrator, token, agentId: id, drivers, cacheDir: values.cache ?? path.join(home, 'cache', id),
-    log: (line) => io.stderr(`${line}\n`),
+    log: (line) => io.stderr(`${line}\n`), channelCredentials,
   });
   await agent.start();
   const stop = (): void => void agent.stop();

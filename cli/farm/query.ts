@@ -8,6 +8,7 @@ import { DeviceState, JobState, type Job } from '../../proto/index.js';
 import { ExitError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { NONE, formatBytes, formatMs, renderGrid } from './grid.js';
+import { tlsCredentials } from './tls-options.js';
 import { FarmClient } from './client.js';
 import { resolveToken } from './home.js';
 
@@ -69,7 +70,7 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
   }
   let regressions: string[] = [];
   const address = values.orchestrator ?? io.env['ETBENCH_ORCHESTRATOR'] ?? '127.0.0.1:50051';
-  const client = new FarmClient(address, resolveToken(values.token, io.env, io.cwd));
+  const client = new FarmClient(address, resolveToken(values.token, io.env, io.cwd), tlsCredentials({}, io.env));
   try {
     if (command === 'devices') {
       const devices = await client.devices(values.selector ?? '');
