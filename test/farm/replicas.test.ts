@@ -13,7 +13,7 @@ import { ProgramBuilder } from '../../program/index.js';
 import type { Run } from '../../proto/index.js';
 import { postgresMissing, startPostgres } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { TOKENS, TOKEN_SPEC, spawnEtbench, waitFor, type Proc } from './helpers.js';
+import { ROOT_FLAGS, TOKENS, TOKEN_SPEC, spawnEtbench, waitFor, type Proc } from './helpers.js';
 
 const missing = postgresMissing();
 if (missing !== null) console.log(`replica tests skipped: ${missing}`);
@@ -31,7 +31,7 @@ async function serve(t: ExecutionContext, store: string, artifacts: string): Pro
 
 function simAgent(t: ExecutionContext, address: string, id: string, dir: string, jobMs: number): Proc {
   return spawnEtbench(t, ['agent', '--orchestrator', address, '--token', TOKENS.agent, '--id', id, '--host-devices', '', '--sim', '2',
-    '--sim-job-ms', String(jobMs), '--cache', path.join(dir, id)]);
+    '--sim-job-ms', String(jobMs), '--cache', path.join(dir, id), ...ROOT_FLAGS]);
 }
 
 /** A program without operators: every simulated device (whose runtime reports no kernels) can take it. */

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { DeviceState, ResultStatus, type Device } from '../../../proto/index.js';
 import type { DeviceDriver, DriverJob, DriverOutcome } from '../driver.js';
 import { schedulingCapabilities, type EtrunCapabilities } from './capabilities.js';
+import type { ResourceLimits, RunAsUser } from './limits.js';
 import { locateEtrun } from './locate.js';
 import type { EtrunRun } from './outcome.js';
 import { runEtrun } from './run-etrun.js';
@@ -17,6 +18,9 @@ export interface HostDriverOptions {
   etrunPath?: string | null;
   env?: NodeJS.ProcessEnv;
   tags?: Readonly<Record<string, string>>;
+  /** Limits on each etrun beside the job's memory bound (limits.ts), and the user it runs as. */
+  limits?: ResourceLimits;
+  runAs?: RunAsUser | null;
 }
 
 function machineId(): string {
@@ -137,6 +141,7 @@ export class HostDriver implements DeviceDriver {
       signal,
       etrunPath: job.runtimePath ?? (await this.binary()),
       env: this.options.env ?? process.env,
+      limits: this.options.limits, runAs: this.options.runAs ?? null,
     });
     return outcomeOf(run, job.memoryLimitBytes > 0);
   }
