@@ -105,9 +105,12 @@ async function measure(engine) {
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  console.error(`${engine}: ${agentCount} agents with ${agentCount * perAgent} devices connected in ${connectS.toFixed(1)} s`);
   const t0 = performance.now();
   const run = await client.submit({ programs: [ref], devices: ['kind=sim'], configs: configs(configCount), label: 'fleet-scale' });
-  const done = await client.watch(run.id, () => undefined, 1_800_000);
+  console.error(`${engine}: run of ${run.total} jobs submitted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const progress = setInterval(() => console.error(`${engine}: ${offers} offers after ${((performance.now() - t0) / 1000).toFixed(0)} s`), 10_000);
+  const done = await client.watch(run.id, () => undefined, 1_800_000).finally(() => clearInterval(progress));
   const t1 = performance.now();
   const sortedWaits = [...waits].sort((a, b) => a - b);
 

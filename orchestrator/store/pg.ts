@@ -328,8 +328,11 @@ export class PgStore implements Store {
   }
 
   async finishRunIfDone(runId: string): Promise<boolean> {
-    const r = await this.pool.query(`UPDATE runs SET state = 'done' WHERE id = $1 AND state = 'running'
-      AND NOT EXISTS (SELECT 1 FROM jobs WHERE run_id = $1 AND state IN ('queued', 'leased'))`, [runId]);
+    // Notified too: a replica watching the run may have heard its last result's NOTIFY before
+    // this update, seen the run still running, and would otherwise never learn that it ended.
+    const r = await this.pool.query(`WITH u AS (UPDATE runs SET state = 'done' WHERE id = $1 AND state = 'running'
+      AND NOT EXISTS (SELECT 1 FROM jobs WHERE run_id = $1 AND state IN ('queued', 'leased')) RETURNING id)
+      SELECT pg_notify($2, id) FROM u`, [runId, WORK_CHANNEL]);
     return r.rowCount === 1;
   }
 
