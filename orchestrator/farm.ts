@@ -104,12 +104,30 @@ export class Farm {
     // A run cancelled through another replica: its leased jobs may be on our agents.
     if (run !== null && run.state === 'cancelled') this.relayCancel(await this.store.jobsOfRun(runId));
     if (this.events.listenerCount(`run:${runId}`) === 0) return;
-    await this.publishRun(runId, run !== null && run.state !== 'running');
+    const finished = run !== null && run.state !== 'running';
+    // A run summary reads every job of the run, and each lease and result anywhere notifies:
+    // while the run goes on, watchers here get at most one summary a second (the last change
+    // included, by a trailing one).
+    if (!finished) return this.publishRunSoon(runId);
+    await this.publishRun(runId, true);
+  }
+
+  private readonly summaryTimers = new Map<string, NodeJS.Timeout>();
+
+  private publishRunSoon(runId: string): void {
+    if (this.summaryTimers.has(runId)) return;
+    this.summaryTimers.set(runId, setTimeout(() => {
+      this.summaryTimers.delete(runId);
+      void this.store.getRun(runId).then((run) => this.publishRun(runId, run !== null && run.state !== 'running'))
+        .catch((e: unknown) => this.events.emit('error', e));
+    }, 1000).unref());
   }
 
   async stop(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    for (const t of this.summaryTimers.values()) clearTimeout(t);
+    this.summaryTimers.clear();
     await this.dispatching.catch(() => undefined);
   }
 
