@@ -8,7 +8,7 @@ import { DeviceState, JobState, type Job } from '../../proto/index.js';
 import { ExitError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { NONE, formatBytes, formatMs, renderGrid } from './grid.js';
-import { tlsCredentials } from './tls-options.js';
+import { TLS_FLAGS, TLS_HELP, tlsCredentials } from './tls-options.js';
 import { FarmClient } from './client.js';
 import { resolveToken } from './home.js';
 
@@ -20,7 +20,7 @@ export const QUERY_HELP = `Usage: etbench devices [--selector SEL] [options]
   --orchestrator HOST:PORT   default $ETBENCH_ORCHESTRATOR or 127.0.0.1:50051
   --token TOKEN              a token with the read scope (default $ETBENCH_TOKEN, $ETBENCH_HOME/token)
   --format table|json        default table
-`;
+${TLS_HELP}`;
 
 type Query = 'devices' | 'results' | 'compare';
 
@@ -46,7 +46,7 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
       args: [...argv], strict: true, allowPositionals: true,
       options: {
         orchestrator: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' }, selector: { type: 'string' },
-        'fail-on-regression': { type: 'boolean' }, threshold: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'fail-on-regression': { type: 'boolean' }, threshold: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...TLS_FLAGS,
       },
     });
   } catch (e) {
@@ -70,7 +70,7 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
   }
   let regressions: string[] = [];
   const address = values.orchestrator ?? io.env['ETBENCH_ORCHESTRATOR'] ?? '127.0.0.1:50051';
-  const client = new FarmClient(address, resolveToken(values.token, io.env, io.cwd), tlsCredentials({}, io.env));
+  const client = new FarmClient(address, resolveToken(values.token, io.env, io.cwd), tlsCredentials(values, io.env));
   try {
     if (command === 'devices') {
       const devices = await client.devices(values.selector ?? '');

@@ -17,7 +17,7 @@ import type { AuditEntry } from '../../orchestrator/store/store.js';
 import { ProgramBuilder } from '../../program/index.js';
 import { postgresMissing, startPostgres } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { waitFor } from './helpers.js';
+import { TOKENS as CLI_TOKENS, spawnEtbench, startAgent, startServe, waitFor } from './helpers.js';
 
 const TOKENS = parseTokens('alice=alice-token:submit+read,bob=bob-token:read,ops=ops-token:admin,lab=agent-token:agent');
 
@@ -173,4 +173,24 @@ test('token bucket: burst, refill rate, and the wait it reports', (t) => {
   t.is(limiter.take('a'), 0);
   t.is(limiter.take('a'), 500);
   t.is(new RateLimiter({ perSecond: 0, burst: 1 }).take('x'), 0, '0 turns limiting off');
+});
+
+test('the commands over mutual TLS: etbench certs, serve --tls-*, agent --tls-*, devices --tls-* (and refused without a certificate)', async (t) => {
+  const dir = await tempDir(t, 'etbench-tls-cli-');
+  const certs = path.join(dir, 'tls');
+  const made = spawnEtbench(t, ['certs', '--out', certs, '--clients', 'rack1,alice']);
+  t.is((await made.exited).code, 0, made.output());
+  t.regex(made.output(), /wrote .*: ca\.crt, server\.crt\/key, rack1\.crt\/key, alice\.crt\/key/);
+  const f = (name: string): string => path.join(certs, name);
+  const serve = await startServe(t, path.join(dir, 'farm.db'), 0, ['--tls-cert', f('server.crt'), '--tls-key', f('server.key'), '--tls-client-ca', f('ca.crt')]);
+  startAgent(t, serve.address, 'tls-agent', ['t1'], path.join(dir, 'cache'), ['--tls-ca', f('ca.crt'), '--tls-cert', f('rack1.crt'), '--tls-key', f('rack1.key')]);
+  const devices = async (extra: string[]): Promise<{ code: number | null; out: string }> => {
+    const p = spawnEtbench(t, ['devices', '--orchestrator', serve.address, '--token', CLI_TOKENS.read, '--format', 'json', ...extra]);
+    return { code: (await p.exited).code, out: p.output() };
+  };
+  const tls = ['--tls-ca', f('ca.crt'), '--tls-cert', f('alice.crt'), '--tls-key', f('alice.key')];
+  await waitFor('the agent\'s device over TLS', async () => /"id": "t1"/.test((await devices(tls)).out), 60_000);
+  const refused = await devices(['--tls-ca', f('ca.crt')]);
+  t.is(refused.code, 1, refused.out);
+  t.regex(refused.out, /certificate required/);
 });
