@@ -10,7 +10,8 @@ import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { Agent, SimDriver } from '../../agent/index.js';
 import { FarmClient } from '../../cli/farm/client.js';
 import { issueCert, makeCa } from '../../cli/farm/certs.js';
-import { parseTokens, startOrchestrator, type Orchestrator } from '../../orchestrator/index.js';
+import { openStore, parseTokens, startOrchestrator, type Orchestrator } from '../../orchestrator/index.js';
+import { auditCommand } from '../../cli/farm/audit-command.js';
 import { clientCredentials } from '../../orchestrator/tls.js';
 import { RateLimiter } from '../../orchestrator/rate-limit.js';
 import type { AuditEntry } from '../../orchestrator/store/store.js';
@@ -193,4 +194,22 @@ test('the commands over mutual TLS: etbench certs, serve --tls-*, agent --tls-*,
   const refused = await devices(['--tls-ca', f('ca.crt')]);
   t.is(refused.code, 1, refused.out);
   t.regex(refused.out, /certificate required/);
+});
+
+test('etbench audit prints the log newest first, as text or JSON, filtered by --since', async (t) => {
+  const dir = await tempDir(t, 'etbench-audit-cli-');
+  const address = `sqlite:${path.join(dir, 'farm.db')}`;
+  const store = await openStore(address);
+  await store.recordAudit({ timeMs: Date.parse('2026-01-01T10:00:00Z'), actor: 'token:alice', action: 'submit', objectId: 'run-1', outcome: 'ok', detail: '', peer: '10.0.0.7:5000' });
+  await store.recordAudit({ timeMs: Date.parse('2026-01-02T10:00:00Z'), actor: 'token:bob', action: 'CancelRun', objectId: '', outcome: 'refused', detail: 'PERMISSION_DENIED: token lacks the \'submit\' scope', peer: '10.0.0.8:5001' });
+  await store.close();
+  let out = '';
+  const io = { stdout: (s: string) => { out += s; }, stderr: () => undefined, stderrIsTTY: false, cwd: dir, env: {}, signal: null };
+  await auditCommand(['--store', address], io);
+  t.is(out, '2026-01-02T10:00:00.000Z  refused  CancelRun  -  by token:bob from 10.0.0.8:5001  (PERMISSION_DENIED: token lacks the \'submit\' scope)\n'
+    + '2026-01-01T10:00:00.000Z  ok       submit  run-1  by token:alice from 10.0.0.7:5000\n');
+  out = '';
+  await auditCommand(['--store', address, '--json', '--since', '2026-01-02T00:00:00Z'], io);
+  t.deepEqual(out.trim().split('\n').map((l) => (JSON.parse(l) as AuditEntry).actor), ['token:bob']);
+  await t.throwsAsync(auditCommand(['--store', address, '--since', 'yesterday'], io), { message: /--since must be a time/ });
 });
