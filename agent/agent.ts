@@ -5,7 +5,7 @@
 
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import { Metadata, credentials, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, credentials, status, type ChannelCredentials, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import {
   AgentServiceClient, ArtifactServiceClient, LOST_PREFIX, PROTOCOL_VERSION, ResultStatus, channelOptions,
   type AgentMessage, type Device, type JobOffer, type JobResult, type OrchestratorMessage,
@@ -44,6 +44,8 @@ export interface AgentOptions {
   log?: (line: string) => void;
   /** Conditions thresholds per device kind (agent/trials/gate.ts); default DEFAULT_GATES. */
   gates?: GateTable;
+  /** TLS (mutual, with a client certificate) to the orchestrator; default plaintext. */
+  channelCredentials?: ChannelCredentials;
 }
 
 /** Errors that reconnecting cannot fix: the agent stops and says why. */
@@ -76,8 +78,9 @@ export class Agent extends EventEmitter {
     super();
     this.id = options.agentId ?? `${os.hostname()}-${process.pid}`;
     this.cache = new ArtifactCache(options.cacheDir);
-    this.agentClient = new AgentServiceClient(options.orchestrator, credentials.createInsecure(), channelOptions());
-    this.artifactClient = new ArtifactServiceClient(options.orchestrator, credentials.createInsecure(), channelOptions());
+    const channel = options.channelCredentials ?? credentials.createInsecure();
+    this.agentClient = new AgentServiceClient(options.orchestrator, channel, channelOptions());
+    this.artifactClient = new ArtifactServiceClient(options.orchestrator, channel, channelOptions());
     this.metadata = new Metadata();
     this.metadata.set('authorization', `Bearer ${options.token}`);
     this.backoff = options.backoffMinMs ?? 200;

@@ -28,11 +28,13 @@ Commands:
   bisect      find the first slow runtime build between a good and a bad run
   rerun       run a stored result's job again and print old vs new
   nightly     run a nightly suite: verdicts against baselines, reruns, markdown/JSON/webhook
+  certs       make a throwaway CA and certificates for mutual TLS (serve/agent --tls-*)
+  audit       print the orchestrator's audit log (who submitted, cancelled, was refused)
 
 Run \`etbench <command> --help\` for a command's options.
 `;
 
-const COMMANDS = new Set(['run', 'inspect', 'export', 'crosscheck', 'suite', 'setup', 'serve', 'agent', 'devices', 'results', 'compare', 'nightly', 'rerun', 'bisect']);
+const COMMANDS = new Set(['run', 'inspect', 'export', 'crosscheck', 'suite', 'setup', 'serve', 'agent', 'devices', 'results', 'compare', 'nightly', 'rerun', 'bisect', 'certs', 'audit']);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
@@ -123,6 +125,16 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<void> {
     case 'agent': {
       const { agentCommand } = await import('./farm/agent-command.js');
       await agentCommand(rest, io);
+      return;
+    }
+    case 'certs': {
+      const { certsCommand } = await import('./farm/certs.js');
+      certsCommand(rest, io);
+      return;
+    }
+    case 'audit': {
+      const { auditCommand } = await import('./farm/audit-command.js');
+      await auditCommand(rest, io);
       return;
     }
     case 'devices':

@@ -109,14 +109,35 @@ export class Farm {
   private async changedElsewhere(runId: string): Promise<void> {
     if (this.timer === null) return;
     this.kick();
-    if (runId === '' || this.events.listenerCount(`run:${runId}`) === 0) return;
+    if (runId === '') return;
     const run = await this.store.getRun(runId);
-    await this.publishRun(runId, run !== null && run.state !== 'running');
+    // A run cancelled through another replica: its leased jobs may be on our agents.
+    if (run !== null && run.state === 'cancelled') this.relayCancel(await this.store.jobsOfRun(runId));
+    if (this.events.listenerCount(`run:${runId}`) === 0) return;
+    const finished = run !== null && run.state !== 'running';
+    // A run summary reads every job of the run, and each lease and result anywhere notifies:
+    // while the run goes on, watchers here get at most one summary a second (the last change
+    // included, by a trailing one).
+    if (!finished) return this.publishRunSoon(runId);
+    await this.publishRun(runId, true);
+  }
+
+  private readonly summaryTimers = new Map<string, NodeJS.Timeout>();
+
+  private publishRunSoon(runId: string): void {
+    if (this.summaryTimers.has(runId)) return;
+    this.summaryTimers.set(runId, setTimeout(() => {
+      this.summaryTimers.delete(runId);
+      void this.store.getRun(runId).then((run) => this.publishRun(runId, run !== null && run.state !== 'running'))
+        .catch((e: unknown) => this.events.emit('error', e));
+    }, 1000).unref());
   }
 
   async stop(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    for (const t of this.summaryTimers.values()) clearTimeout(t);
+    this.summaryTimers.clear();
     await this.dispatching.catch(() => undefined);
   }
 
@@ -185,13 +206,26 @@ export class Farm {
     const run = await this.store.getRun(runId);
     if (run === null) throw new RequestError(`no run '${runId}'`, 'not-found');
     const leased = await this.store.cancelRun(runId, this.now());
-    for (const job of leased) {
-      const agent = job.leaseAgent === null ? undefined : this.agents.get(job.leaseAgent);
-      // The device stays busy until the agent reports the stopped job (or stops reporting it).
-      if (agent !== undefined) agent.send({ kind: { $case: 'cancel', value: { jobId: job.id, attempt: job.attempt, reason: 'run cancelled' } } });
-    }
+    this.relayCancel(leased);
     await this.publishRun(runId, true);
     this.kick();
+  }
+
+  /** (job id/attempt) cancels already sent, so that a replica's own NOTIFY does not repeat them. */
+  private readonly cancelsSent = new Set<string>();
+
+  /** Tells the agents connected here to stop those of the jobs they hold (leased or just cancelled). */
+  private relayCancel(jobs: readonly JobRow[]): void {
+    for (const job of jobs) {
+      const agent = job.leaseAgent === null ? undefined : this.agents.get(job.leaseAgent);
+      // The device stays busy until the agent reports the stopped job (or stops reporting it).
+      if (agent === undefined) continue;
+      const key = `${job.id}/${job.attempt}`;
+      if (this.cancelsSent.has(key)) continue;
+      this.cancelsSent.add(key);
+      if (this.cancelsSent.size > 10_000) this.cancelsSent.delete(this.cancelsSent.values().next().value!);
+      agent.send({ kind: { $case: 'cancel', value: { jobId: job.id, attempt: job.attempt, reason: 'run cancelled' } } });
+    }
   }
 
   /** The run with its jobs, each with its accepted result and statistics. */

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Metadata } from '@grpc/grpc-js';
 import { Device, Run, RunState } from '../proto/index.js';
 import type { Authenticator, Scope } from './auth.js';
+import { authMetadata, httpCallInfo } from './http-caller.js';
 import { fleetView, matrixCell, resultView, runMatrix, runSummary, trendsView } from './dashboard-views.js';
 import { RequestError, type Farm } from './farm.js';
 import { farmMetrics } from './metrics.js';
@@ -73,9 +74,11 @@ export function httpHandler(farm: Farm, auth: Authenticator, options: HttpOption
     if (header === undefined && options.publicRead === true && scope === 'read') return true;
     const metadata = new Metadata();
     if (typeof header === 'string') metadata.set('authorization', header);
-    const denied = auth.check(metadata, scope);
+    const denied = auth.check(metadata, scope, httpCallInfo(req));
     if (denied === null) return true;
-    send(res, denied.code === 16 ? 401 : 403, { error: denied.details });
+    const retry = denied.metadata.get('retry-after')[0];
+    if (retry !== undefined) res.setHeader('retry-after', String(retry));
+    send(res, denied.code === 16 ? 401 : denied.code === 8 ? 429 : 403, { error: denied.details });
     return false;
   };
 
@@ -99,7 +102,12 @@ export function httpHandler(farm: Farm, auth: Authenticator, options: HttpOption
     if (req.method === 'POST' && cancel !== null) {
       if (!allowed(req, res, 'submit')) return;
       await farm.cancelRun(cancel[1]!);
+      auth.recordAction(authMetadata(req), httpCallInfo(req), 'cancel', cancel[1]!);
       return send(res, 200, runSummary(await farm.runView(cancel[1]!, false)));
+    }
+    if (req.method === 'GET' && path === '/api/v1/audit') {
+      if (!allowed(req, res, 'admin')) return;
+      return send(res, 200, { entries: await farm.store.auditEntries(numberParam(url, 'limit', 100, 1, 10_000), numberParam(url, 'since', 0, 0, Number.MAX_SAFE_INTEGER)) });
     }
     if (req.method !== 'GET') return send(res, 405, { error: `${req.method} ${path}: only GET here (POST /api/v1/runs/RUN_ID/cancel cancels)` });
     if (!allowed(req, res, 'read')) return;

@@ -8,6 +8,9 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { AgentServiceService, ArtifactServiceService, BenchServiceService, serverOptions } from '../proto/index.js';
 import { ArtifactStore } from './artifacts.js';
 import { Authenticator, type TokenGrant } from './auth.js';
+import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { onTlsRefusal, serverCredentials, type ServerTlsFiles } from './tls.js';
+import type { AuditEntry } from './store/store.js';
 import { Farm, type FarmOptions } from './farm.js';
 import { startHttpApi } from './http.js';
 import { agentService } from './services/agent-service.js';
@@ -33,6 +36,10 @@ export interface OrchestratorOptions {
   publicRead?: boolean;
   /** The built web UI served at `/`; default dashboard/built in the package. */
   uiDir?: string | null;
+  /** Mutual TLS on the gRPC port; absent: plaintext (a trusted network only). */
+  tls?: ServerTlsFiles;
+  /** Per-caller limit on client calls (agents exempt); absent: unlimited. */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface Orchestrator {
@@ -54,22 +61,31 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<O
   if (options.artifactsDir === undefined && isPostgresAddress(options.store)) {
     throw new Error('a PostgreSQL store needs an artifacts directory (shared by all replicas)');
   }
+  // Unreadable certificate files are found before anything is opened.
+  const credentials = options.tls === undefined ? ServerCredentials.createInsecure() : serverCredentials(options.tls);
   const store = await openStore(options.store);
   const storeFile = options.store.slice('sqlite:'.length);
   const artifacts = new ArtifactStore(options.artifactsDir ?? path.join(path.dirname(path.resolve(storeFile)), 'artifacts'));
   const farm = new Farm(store, artifacts, options.farm);
-  const auth = new Authenticator(options.tokens);
+  // The audit log is best effort: a failed write is reported, never a reason to refuse work.
+  const audit = (entry: Omit<AuditEntry, 'timeMs'>): void => {
+    void store.recordAudit({ timeMs: Date.now(), ...entry }).catch((e: unknown) => console.error(`etbench: audit log write failed: ${(e as Error).message}`));
+  };
+  const auth = new Authenticator(options.tokens, { audit, rateLimit: options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit) });
   const server = new Server(serverOptions());
   server.addService(AgentServiceService, agentService(farm, auth));
   server.addService(ArtifactServiceService, artifactService(artifacts, store, auth));
   server.addService(BenchServiceService, benchService(farm, auth));
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+    server.bindAsync(`${host}:${options.port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
   }).catch(async (e: unknown) => {
     await store.close();
     throw new Error(`cannot listen on ${host}:${options.port}: ${(e as Error).message}`);
   });
+  if (options.tls !== undefined) {
+    onTlsRefusal(server, (r) => audit({ actor: 'tls-handshake', action: 'connect', objectId: '', outcome: 'refused', detail: r.reason, peer: r.peer }));
+  }
   await farm.start();
   const http = options.httpPort == null ? null : await startHttpApi(farm, auth, host, options.httpPort, { publicRead: options.publicRead ?? false, uiDir: options.uiDir === undefined ? DEFAULT_UI_DIR : options.uiDir }).catch(async (e: unknown) => {
     server.forceShutdown();

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { Agent, HostDriver, QemuFarmDriver, SimDriver, type DeviceDriver } from '../../agent/index.js';
 import { createAdbDriver } from '../../agent/drivers/adb/index.js';
 import { createAppiumDriver, parseAppiumDevices, parseAppiumUrl } from '../../agent/drivers/appium/index.js';
+import { lookupUser, type ResourceLimits, type RunAsUser } from '../../agent/drivers/host/limits.js';
 import { RemoteFarmDriver } from '../../agent/drivers/remote/farm-driver.js';
 import { createSshDriver, type SshBoardConfig } from '../../agent/drivers/ssh/index.js';
 import type { Capabilities } from '../../proto/index.js';
@@ -14,6 +15,7 @@ import { ExitError, UsageError } from '../errors.js';
 import { conditionOptions } from './agent-conditions.js';
 import type { CliIo } from '../io.js';
 import { etbenchHome, resolveToken } from './home.js';
+import { TLS_FLAGS, TLS_HELP, tlsCredentials } from './tls-options.js';
 
 export const AGENT_HELP = `Usage: etbench agent --orchestrator HOST:PORT [options]
 
@@ -43,9 +45,20 @@ one at a time per device, each in its own etrun process. Reconnects by itself.
                              none turns one check off, KIND:off the gate (defaults: docs/trials.md)
   --affinity auto|off|CPUS   pin the host's etrun to CPUs with taskset (auto: the last CPUs, when
                              one host device is advertised; CPUS: e.g. 2,3); default auto
-`;
+  --allow-root               run even as root (refused otherwise: run the agent as an
+                             unprivileged user, or give --run-as)
+  --run-as USER              as root: run each etrun as USER (setpriv; the cache must be
+                             readable by USER)
+  --limit-cpu-s N            CPU seconds per etrun, all threads together (default 3600)
+  --limit-files N            open files per etrun (default 1024); core dumps are always off
+${TLS_HELP}`;
 
-export async function agentCommand(argv: readonly string[], io: CliIo): Promise<void> {
+export interface AgentCommandDeps {
+  /** The effective uid (tests fake root with it); default process.geteuid. */
+  geteuid?: () => number;
+}
+
+export async function agentCommand(argv: readonly string[], io: CliIo, deps: AgentCommandDeps = {}): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -55,7 +68,8 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
         drivers: { type: 'string' }, ssh: { type: 'string', multiple: true }, 'ssh-key': { type: 'string' }, adb: { type: 'string' },
         appium: { type: 'string' }, 'appium-device': { type: 'string', multiple: true }, 'appium-devices': { type: 'string' },
         sim: { type: 'string' }, 'sim-job-ms': { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        gate: { type: 'string', multiple: true }, affinity: { type: 'string' },
+        gate: { type: 'string', multiple: true }, affinity: { type: 'string' }, ...TLS_FLAGS,
+        'allow-root': { type: 'boolean' }, 'run-as': { type: 'string' }, 'limit-cpu-s': { type: 'string' }, 'limit-files': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -69,6 +83,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
     throw new UsageError(`--orchestrator HOST:PORT is required${values.orchestrator === undefined ? '' : `, got '${values.orchestrator}'`}`);
   }
   const token = resolveToken(values.token, io.env, io.cwd);
+  const channelCredentials = tlsCredentials(values, io.env);
   const home = etbenchHome(io.env, io.cwd);
   const id = values.id ?? `${(await import('node:os')).hostname()}-host`;
   const drivers: DeviceDriver[] = [];
@@ -76,7 +91,8 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
   for (const name of local ?? []) if (name !== 'host' && name !== 'qemu') throw new UsageError(`--drivers: unknown driver '${name}' (host, qemu)`);
   const hostIds = local !== null && !local.includes('host') ? [] : (values['host-devices'] ?? 'host').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const { gates, affinity } = conditionOptions(values.gate ?? [], values.affinity);
-  const host = hostIds.length > 0 ? new HostDriver({ deviceIds: hostIds, env: io.env, affinity }) : null;
+  const privileges = agentPrivileges(values, deps.geteuid?.() ?? process.geteuid?.() ?? -1);
+  const host = hostIds.length > 0 ? new HostDriver({ deviceIds: hostIds, env: io.env, affinity, limits: privileges.limits, runAs: privileges.runAs }) : null;
   if (host !== null) drivers.push(host);
   // Remote and emulated devices run this checkout's runtime: they take the host etrun's kernel sets.
   let hostCaps: Capabilities | null = null;
@@ -127,9 +143,13 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
     }));
   }
   if (drivers.length === 0) throw new UsageError('no devices: give --host-devices, --drivers, --ssh, --adb, --appium or --sim');
+  if (privileges.refusal !== null) {
+    for (const close of closers) close();
+    throw new UsageError(privileges.refusal);
+  }
   const agent = new Agent({
     orchestrator: values.orchestrator, token, agentId: id, drivers, cacheDir: values.cache ?? path.join(home, 'cache', id), gates,
-    log: (line) => io.stderr(`${line}\n`),
+    log: (line) => io.stderr(`${line}\n`), channelCredentials,
   });
   await agent.start();
   const stop = (): void => void agent.stop();
@@ -143,6 +163,35 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
     process.off('SIGTERM', stop);
     for (const close of closers) close();
   }
+}
+
+/**
+ * Root is refused without --allow-root: etrun runs programs from the network. --run-as (root
+ * only) drops each etrun to that user; the limits bind every etrun either way.
+ */
+function agentPrivileges(values: { 'allow-root'?: boolean; 'run-as'?: string; 'limit-cpu-s'?: string; 'limit-files'?: string }, euid: number): { limits: ResourceLimits; runAs: RunAsUser | null; refusal: string | null } {
+  const count = (flag: 'limit-cpu-s' | 'limit-files', fallback: number): number => {
+    const raw = values[flag];
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${flag} must be an integer >= 1, got '${raw}'`);
+    return n;
+  };
+  const limits: ResourceLimits = { cpuSeconds: count('limit-cpu-s', 3600), openFiles: count('limit-files', 1024), coreDumps: false };
+  const runAsName = values['run-as'];
+  if (runAsName !== undefined && euid !== 0) throw new UsageError('--run-as needs the agent to run as root (it switches each etrun to that user)');
+  let runAs: RunAsUser | null = null;
+  if (runAsName !== undefined) {
+    try {
+      runAs = lookupUser(runAsName);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (runAs.uid === 0) throw new UsageError(`--run-as ${runAsName}: that is root; name an unprivileged user`);
+  }
+  // Reported after every usage check, so that a bad flag is named first.
+  const refusal = euid === 0 && runAsName === undefined && values['allow-root'] !== true
+    ? 'the agent refuses to run as root: run it as an unprivileged user, give --run-as USER to run jobs as USER, or --allow-root' : null;
+  return { limits, runAs, refusal };
 }
 
 /** `user@host[:port]` and a key file as an ssh board. */

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, credentials, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import {
   ARTIFACT_CHUNK_BYTES, ArtifactServiceClient, BenchServiceClient, channelOptions,
   type ArtifactInfo, type ArtifactStatus, type CompareResponse, type ListDevicesResponse, type ListResultsResponse, type ListRunsResponse, type Device, type Job, type ProgramRef, type Run, type RunEvent, type SubmitRunRequest,
@@ -22,9 +22,10 @@ export class FarmClient {
   private readonly artifacts: ArtifactServiceClient;
   private readonly metadata = new Metadata();
 
-  constructor(readonly address: string, token: string) {
-    this.bench = new BenchServiceClient(address, credentials.createInsecure(), channelOptions());
-    this.artifacts = new ArtifactServiceClient(address, credentials.createInsecure(), channelOptions());
+  /** channel: TLS credentials (cli/farm/tls-options.ts); default plaintext. */
+  constructor(readonly address: string, token: string, channel: ChannelCredentials = credentials.createInsecure()) {
+    this.bench = new BenchServiceClient(address, channel, channelOptions());
+    this.artifacts = new ArtifactServiceClient(address, channel, channelOptions());
     this.metadata.set('authorization', `Bearer ${token}`);
   }
 

@@ -9,6 +9,7 @@ import { DeviceState, JobState, type Job } from '../../proto/index.js';
 import { ExitError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { NONE, formatBytes, formatMs, renderGrid } from './grid.js';
+import { TLS_FLAGS, TLS_HELP, tlsCredentials } from './tls-options.js';
 import { FarmClient } from './client.js';
 import { compareTable, failingSeries } from './compare-report.js';
 import { resolveToken } from './home.js';
@@ -26,7 +27,7 @@ export const QUERY_HELP = `Usage: etbench devices [--selector SEL] [options]
   --token TOKEN              a token with the read scope (default $ETBENCH_TOKEN, $ETBENCH_HOME/token)
   --format table|json        default table; results also takes oss-v3 (the PyTorch OSS
                              benchmark database v3 JSON, docs/nightly.md)
-`;
+${TLS_HELP}`;
 
 type Query = 'devices' | 'results' | 'compare';
 
@@ -52,7 +53,7 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
       args: [...argv], strict: true, allowPositionals: true,
       options: {
         orchestrator: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' }, selector: { type: 'string' },
-        'fail-on-regression': { type: 'boolean' }, threshold: { type: 'string' }, 'min-effect': { type: 'string' }, fdr: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'fail-on-regression': { type: 'boolean' }, threshold: { type: 'string' }, 'min-effect': { type: 'string' }, fdr: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...TLS_FLAGS,
       },
     });
   } catch (e) {
@@ -81,7 +82,7 @@ export async function queryCommand(command: Query, argv: readonly string[], io: 
   }
   let failing: ReturnType<typeof failingSeries> = { regressed: [], overThreshold: [], limit: 1.1 };
   const address = values.orchestrator ?? io.env['ETBENCH_ORCHESTRATOR'] ?? '127.0.0.1:50051';
-  const client = new FarmClient(address, resolveToken(values.token, io.env, io.cwd));
+  const client = new FarmClient(address, resolveToken(values.token, io.env, io.cwd), tlsCredentials(values, io.env));
   try {
     if (command === 'devices') {
       const devices = await client.devices(values.selector ?? '');

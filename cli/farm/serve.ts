@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { newToken, parseTokens, startOrchestrator, storeAddressProblem, isPostgresAddress, type TokenGrant } from '../../orchestrator/index.js';
+import { parseRateLimit } from '../../orchestrator/rate-limit.js';
 import { ExitError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { TOKEN_FILE, etbenchHome } from './home.js';
@@ -35,6 +36,11 @@ Runs an orchestrator: agents connect to it (etbench agent), clients submit runs 
                      $ETBENCH_HOME/nightly/reports
   --at CRON          the schedule, 5 cron fields in UTC (default '0 2 * * *')
   --nightly-webhook URL  POST each night's JSON report there
+  --tls-cert FILE, --tls-key FILE, --tls-client-ca FILE
+                     mutual TLS on the gRPC port: this server's certificate and key, and the
+                     CA client certificates must be signed by (all three; etbench certs)
+  --rate-limit N[/s][,BURST]  client calls per second per token (agents exempt); beyond it
+                     RESOURCE_EXHAUSTED / HTTP 429 with Retry-After (default off)
 `;
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
@@ -52,7 +58,8 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
       options: {
         port: { type: 'string' }, 'http-port': { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, artifacts: { type: 'string' }, tokens: { type: 'string' }, 'public-read': { type: 'boolean' },
         'lease-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'offline-fail-ms': { type: 'string' }, 'retain-samples-days': { type: 'string' },
-        nightly: { type: 'string' }, at: { type: 'string' }, 'nightly-webhook': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        nightly: { type: 'string' }, at: { type: 'string' }, 'nightly-webhook': { type: 'string' },
+        'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tls-client-ca': { type: 'string' }, 'rate-limit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
@@ -90,9 +97,18 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     tokens = [{ token, scopes: ['admin'] }];
     io.stderr(`etbench serve: generated an admin token in ${file}\n`);
   }
+  const tlsGiven = [values['tls-cert'], values['tls-key'], values['tls-client-ca']].filter((v) => v !== undefined).length;
+  if (tlsGiven !== 0 && tlsGiven !== 3) throw new UsageError('--tls-cert, --tls-key and --tls-client-ca go together (mutual TLS)');
+  const tls = tlsGiven === 3 ? { cert: path.resolve(io.cwd, values['tls-cert']!), key: path.resolve(io.cwd, values['tls-key']!), clientCa: path.resolve(io.cwd, values['tls-client-ca']!) } : undefined;
+  let rateLimit;
+  try {
+    rateLimit = values['rate-limit'] === undefined ? undefined : parseRateLimit(values['rate-limit']);
+  } catch (e) {
+    throw new UsageError(`--rate-limit: ${(e as Error).message}`);
+  }
   // An unreachable database or a busy port is the operator's to fix: say so, without a stack.
   const orchestrator = await startOrchestrator({
-    host: values.host ?? '0.0.0.0', port, httpPort, store, artifactsDir, tokens, publicRead: values['public-read'] === true,
+    host: values.host ?? '0.0.0.0', port, httpPort, store, artifactsDir, tokens, publicRead: values['public-read'] === true, tls, rateLimit,
     farm: { leaseMs: integer('lease-ms', values['lease-ms'], 30_000, 100), heartbeatIntervalMs: integer('heartbeat-ms', values['heartbeat-ms'], 5000, 20),
       offlineFailMs: integer('offline-fail-ms', values['offline-fail-ms'], 600_000, 0),
       sampleRetentionMs: integer('retain-samples-days', values['retain-samples-days'], 0, 0) * 86_400_000,

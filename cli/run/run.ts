@@ -13,6 +13,7 @@ import { tolerancesFor } from '../../program/index.js';
 import type { Capabilities, Job as FarmJob, ProgramRef, Run, RuntimeBuild } from '../../proto/index.js';
 import { CancelledError, ExitError, JobsFailedError, UsageError, type FailedJob } from '../errors.js';
 import { FarmClient } from '../farm/client.js';
+import { tlsCredentials } from '../farm/tls-options.js';
 import { startEmbeddedFarm } from '../farm/embedded.js';
 import { resolveToken } from '../farm/home.js';
 import { isFinished, isUnschedulable, outcomeOf, planJobOf } from '../farm/outcome.js';
@@ -75,7 +76,7 @@ async function connect(options: RunOptions, io: CliIo): Promise<{ client: FarmCl
     await locateEtrun({ env: io.env }); // fails early, with its advice, when etrun is not built
     return startEmbeddedFarm(io.env);
   }
-  const client = new FarmClient(options.orchestrator, resolveToken(options.token, io.env, io.cwd));
+  const client = new FarmClient(options.orchestrator, resolveToken(options.token, io.env, io.cwd), tlsCredentials({}, io.env));
   try {
     await client.waitReady(10_000);
   } catch (e) {

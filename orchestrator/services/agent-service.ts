@@ -10,7 +10,7 @@ import { serviceError } from './errors.js';
 export function agentService(farm: Farm, auth: Authenticator): AgentServiceServer {
   return {
     connect(call: ServerDuplexStream<AgentMessage, OrchestratorMessage>): void {
-      const denied = auth.check(call.metadata, 'agent');
+      const denied = auth.check(call.metadata, 'agent', call);
       if (denied !== null) {
         call.emit('error', denied);
         return;
@@ -53,6 +53,7 @@ export function agentService(farm: Farm, auth: Authenticator): AgentServiceServe
           };
           link.send({ kind: { $case: 'registered', value: { protocolVersion: PROTOCOL_VERSION, heartbeatIntervalMs: farm.options.heartbeatIntervalMs, leaseMs: farm.options.leaseMs } } });
           await farm.attachAgent(link);
+          auth.recordAction(call.metadata, call, 'register-agent', reg.agentId);
           return;
         }
         switch (kind.$case) {

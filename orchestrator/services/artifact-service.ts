@@ -14,7 +14,7 @@ import { serviceError, toServiceError } from './errors.js';
 export function artifactService(artifacts: ArtifactStore, store: Store, auth: Authenticator): ArtifactServiceServer {
   return {
     upload(call: ServerReadableStream<UploadChunk, ArtifactInfo>, callback: sendUnaryData<ArtifactInfo>): void {
-      const denied = auth.check(call.metadata, 'submit');
+      const denied = auth.check(call.metadata, 'submit', call);
       if (denied !== null) return callback(denied);
       let first: UploadChunk | null = null;
       let work: Promise<void> = Promise.resolve();
@@ -45,13 +45,14 @@ export function artifactService(artifacts: ArtifactStore, store: Store, auth: Au
           const { sha256, totalSize, name, kind } = first;
           if (!(await artifacts.has(sha256))) await artifacts.commit(sha256, Number(totalSize));
           await store.recordArtifact({ sha256, size: Number(totalSize), name, kind }, Date.now());
+          auth.recordAction(call.metadata, call, 'upload', sha256);
           callback(null, { sha256, size: Number(totalSize), name, kind });
         }).catch(fail);
       });
     },
 
     status(call: ServerUnaryCall<ArtifactStatusRequest, ArtifactStatus>, callback: sendUnaryData<ArtifactStatus>): void {
-      const denied = auth.check(call.metadata, 'submit') && auth.check(call.metadata, 'agent');
+      const denied = auth.checkAny(call.metadata, ['submit', 'agent'], call);
       if (denied) return callback(denied);
       const { sha256 } = call.request;
       void (async () => {
@@ -61,7 +62,7 @@ export function artifactService(artifacts: ArtifactStore, store: Store, auth: Au
     },
 
     download(call: ServerWritableStream<DownloadRequest, DownloadChunk>): void {
-      const denied = auth.check(call.metadata, 'agent') && auth.check(call.metadata, 'read');
+      const denied = auth.checkAny(call.metadata, ['agent', 'read'], call);
       if (denied) {
         call.emit('error', denied);
         return;

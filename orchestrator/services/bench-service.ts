@@ -11,20 +11,25 @@ import { matchesSelector } from '../matching.js';
 import { compareRuns } from '../compare.js';
 import { toServiceError } from './errors.js';
 
-function unary<Req, Res>(auth: Authenticator, scope: Scope, body: (request: Req) => Promise<Res>) {
+function unary<Req, Res>(auth: Authenticator, scope: Scope, body: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-    const denied = auth.check(call.metadata, scope);
+    const denied = auth.check(call.metadata, scope, call);
     if (denied !== null) return callback(denied);
-    body(call.request).then((r) => callback(null, r), (e: unknown) => callback(toServiceError(e)));
+    body(call.request, call).then((r) => callback(null, r), (e: unknown) => callback(toServiceError(e)));
   };
 }
 
 export function benchService(farm: Farm, auth: Authenticator): BenchServiceServer {
   return {
-    submitRun: unary(auth, 'submit', async (request) => farm.runView((await farm.submitRun(request)).id)),
+    submitRun: unary(auth, 'submit', async (request, call) => {
+      const run = await farm.submitRun(request);
+      auth.recordAction(call.metadata, call, 'submit', run.id);
+      return farm.runView(run.id);
+    }),
     getRun: unary(auth, 'read', async (request) => farm.runView(request.runId)),
-    cancelRun: unary(auth, 'submit', async (request): Promise<Run> => {
+    cancelRun: unary(auth, 'submit', async (request, call): Promise<Run> => {
       await farm.cancelRun(request.runId);
+      auth.recordAction(call.metadata, call, 'cancel', request.runId);
       return farm.runView(request.runId);
     }),
     listDevices: unary(auth, 'read', async (request): Promise<ListDevicesResponse> => ({
@@ -44,7 +49,7 @@ export function benchService(farm: Farm, auth: Authenticator): BenchServiceServe
     }),
 
     watchRun(call: ServerWritableStream<WatchRunRequest, RunEvent>): void {
-      const denied = auth.check(call.metadata, 'read');
+      const denied = auth.check(call.metadata, 'read', call);
       if (denied !== null) {
         call.emit('error', denied);
         return;

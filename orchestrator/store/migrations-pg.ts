@@ -129,6 +129,19 @@ const SQL: Record<number, string> = {
       PRIMARY KEY (suite, series_key, run_id)
     );
   `,
+  7: `
+    CREATE TABLE audit (
+      id BIGSERIAL PRIMARY KEY,
+      time_ms BIGINT NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      object_id TEXT NOT NULL,
+      outcome TEXT NOT NULL,
+      detail TEXT NOT NULL,
+      peer TEXT NOT NULL
+    );
+    CREATE INDEX audit_time ON audit (time_ms);
+  `,
 };
 
 /** The SQLite migrations' versions and names with PostgreSQL's SQL; a missing one is a bug here. */

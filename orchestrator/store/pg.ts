@@ -10,7 +10,7 @@ import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfi
 import { computeStats } from '../stats.js';
 import { PG_MIGRATIONS } from './migrations-pg.js';
 import { buildOf, bytes, jobRow, runRow, summary, type BuildRow, type JobRecord, type RunRecord, type SummaryRecord } from './rows.js';
-import type { DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, NightlyPointRow, RunRow, RunState, Store, StoredResult } from './store.js';
+import type { AuditEntry, DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, NightlyPointRow, RunRow, RunState, Store, StoredResult } from './store.js';
 
 export const WORK_CHANNEL = 'etbench_work';
 /** Serializes migrations of replicas that start together (an arbitrary constant key). */
@@ -305,6 +305,17 @@ export class PgStore implements Store {
     });
   }
 
+  async recordAudit(e: AuditEntry): Promise<void> {
+    await this.pool.query('INSERT INTO audit (time_ms, actor, action, object_id, outcome, detail, peer) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [e.timeMs, e.actor, e.action, e.objectId, e.outcome, e.detail, e.peer]);
+  }
+
+  async auditEntries(limit: number, sinceMs = 0): Promise<AuditEntry[]> {
+    const rows = (await this.pool.query(`SELECT time_ms, actor, action, object_id, outcome, detail, peer FROM audit
+      WHERE time_ms >= $1 ORDER BY id DESC LIMIT $2`, [sinceMs, limit])).rows as { time_ms: string; actor: string; action: string; object_id: string; outcome: 'ok' | 'refused'; detail: string; peer: string }[];
+    return rows.map((r) => ({ timeMs: Number(r.time_ms), actor: r.actor, action: r.action, objectId: r.object_id, outcome: r.outcome, detail: r.detail, peer: r.peer }));
+  }
+
   async cancelRun(runId: string, nowMs: number): Promise<JobRow[]> {
     return inTransaction(this.pool, async (c) => {
       const leased = await this.jobs(c, `SELECT * FROM jobs WHERE run_id = $1 AND state = 'leased' FOR UPDATE`, [runId]);
@@ -317,8 +328,11 @@ export class PgStore implements Store {
   }
 
   async finishRunIfDone(runId: string): Promise<boolean> {
-    const r = await this.pool.query(`UPDATE runs SET state = 'done' WHERE id = $1 AND state = 'running'
-      AND NOT EXISTS (SELECT 1 FROM jobs WHERE run_id = $1 AND state IN ('queued', 'leased'))`, [runId]);
+    // Notified too: a replica watching the run may have heard its last result's NOTIFY before
+    // this update, seen the run still running, and would otherwise never learn that it ended.
+    const r = await this.pool.query(`WITH u AS (UPDATE runs SET state = 'done' WHERE id = $1 AND state = 'running'
+      AND NOT EXISTS (SELECT 1 FROM jobs WHERE run_id = $1 AND state IN ('queued', 'leased')) RETURNING id)
+      SELECT pg_notify($2, id) FROM u`, [runId, WORK_CHANNEL]);
     return r.rowCount === 1;
   }
 

@@ -9,7 +9,7 @@ import { Device, JobResult, ProgramRef, ResultStatus, RuntimeBuild, RuntimeConfi
 import { computeStats } from '../stats.js';
 import { MIGRATIONS } from './migrations.js';
 import { buildOf, bytes, jobRow, runRow, summary, type BuildRow, type JobRecord, type RunRecord, type SummaryRecord } from './rows.js';
-import type { DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, NightlyPointRow, RunRow, RunState, Store, StoredResult } from './store.js';
+import type { AuditEntry, DeviceActivity, IngestOutcome, JobRow, JobState, NewJob, NightlyPointRow, RunRow, RunState, Store, StoredResult } from './store.js';
 
 /** Runs the migrations the database has not seen; returns the schema version. */
 export function migrate(db: Database.Database): number {
@@ -321,6 +321,16 @@ export class SqliteStore implements Store {
 
   async nightlyPoints(suite: string): Promise<NightlyPointRow[]> {
     return this.stmt(`SELECT series_key AS seriesKey, run_id AS runId, at_ms AS atMs, identity, trials FROM nightly_points WHERE suite = ? ORDER BY at_ms, run_id`).all(suite) as NightlyPointRow[];
+  }
+
+  async recordAudit(e: AuditEntry): Promise<void> {
+    this.stmt('INSERT INTO audit (time_ms, actor, action, object_id, outcome, detail, peer) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(e.timeMs, e.actor, e.action, e.objectId, e.outcome, e.detail, e.peer);
+  }
+
+  async auditEntries(limit: number, sinceMs = 0): Promise<AuditEntry[]> {
+    return (this.stmt(`SELECT time_ms AS timeMs, actor, action, object_id AS objectId, outcome, detail, peer FROM audit
+      WHERE time_ms >= ? ORDER BY id DESC LIMIT ?`).all(sinceMs, limit) as AuditEntry[]).map((r) => ({ ...r, timeMs: Number(r.timeMs) }));
   }
 
   async jobCounts(): Promise<Record<JobState, number>> {

@@ -86,6 +86,21 @@ export interface NightlyPointRow {
   trials: string;
 }
 
+/** One audit-log entry: who (token name or certificate subject) did what to which object. */
+export interface AuditEntry {
+  timeMs: number;
+  /** `token:NAME`, `cert:SUBJECT`, `anonymous`, or `unknown-token`. */
+  actor: string;
+  /** submit, cancel, upload, register-agent, or the refused call's name. */
+  action: string;
+  objectId: string;
+  outcome: 'ok' | 'refused';
+  /** For a refusal, why (the status message sent back). */
+  detail: string;
+  /** The caller's address as the orchestrator saw it. */
+  peer: string;
+}
+
 export interface Store {
   readonly schemaVersion: number;
   createRun(run: RunRow, jobs: readonly NewJob[]): Promise<void>;
@@ -150,6 +165,9 @@ export interface Store {
   jobCounts(): Promise<Record<JobState, number>>;
   /** Result counts and the current lease of every device that has any (the fleet page). */
   deviceActivity(): Promise<DeviceActivity[]>;
+  recordAudit(entry: AuditEntry): Promise<void>;
+  /** Newest first; only entries at or after sinceMs when given. */
+  auditEntries(limit: number, sinceMs?: number): Promise<AuditEntry[]>;
   /** Engines shared by several orchestrators call back (with a run id, or '') when another
    * replica changed jobs, so that this one dispatches and publishes without polling. */
   onChange?(callback: (runId: string) => void): Promise<void>;

@@ -13,6 +13,9 @@ import { repoRoot } from '../helpers/fixtures.js';
 export const TOKENS = { admin: 'admin-token', agent: 'agent-token', read: 'read-token', submit: 'submit-token' };
 export const TOKEN_SPEC = `${TOKENS.admin}:admin,${TOKENS.agent}:agent,${TOKENS.read}:read,${TOKENS.submit}:submit+read`;
 
+/** The agent refuses root unless told: tests that run as root (containers, CI) say so. */
+export const ROOT_FLAGS: readonly string[] = process.geteuid?.() === 0 ? ['--allow-root'] : [];
+
 export interface Proc {
   child: ChildProcess;
   output(): string;
@@ -69,7 +72,7 @@ export async function startServe(t: ExecutionContext, dbFile: string, port = 0, 
 export function startAgent(
   t: ExecutionContext, address: string, id: string, deviceIds: readonly string[], cacheDir: string, extra: readonly string[] = [], env: NodeJS.ProcessEnv = {},
 ): Proc {
-  return spawnEtbench(t, ['agent', '--orchestrator', address, '--token', TOKENS.agent, '--id', id, '--host-devices', deviceIds.join(','), '--cache', cacheDir, ...extra], env);
+  return spawnEtbench(t, ['agent', '--orchestrator', address, '--token', TOKENS.agent, '--id', id, '--host-devices', deviceIds.join(','), '--cache', cacheDir, ...ROOT_FLAGS, ...extra], env);
 }
 
 /** A .pte adding 1 to a float32 vector of n elements: n sets how long one execute takes. */

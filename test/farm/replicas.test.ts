@@ -13,7 +13,7 @@ import { ProgramBuilder } from '../../program/index.js';
 import type { Run } from '../../proto/index.js';
 import { postgresMissing, startPostgres } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { TOKENS, TOKEN_SPEC, spawnEtbench, waitFor, type Proc } from './helpers.js';
+import { ROOT_FLAGS, TOKENS, TOKEN_SPEC, spawnEtbench, waitFor, type Proc } from './helpers.js';
 
 const missing = postgresMissing();
 if (missing !== null) console.log(`replica tests skipped: ${missing}`);
@@ -31,7 +31,7 @@ async function serve(t: ExecutionContext, store: string, artifacts: string): Pro
 
 function simAgent(t: ExecutionContext, address: string, id: string, dir: string, jobMs: number): Proc {
   return spawnEtbench(t, ['agent', '--orchestrator', address, '--token', TOKENS.agent, '--id', id, '--host-devices', '', '--sim', '2',
-    '--sim-job-ms', String(jobMs), '--cache', path.join(dir, id)]);
+    '--sim-job-ms', String(jobMs), '--cache', path.join(dir, id), ...ROOT_FLAGS]);
 }
 
 /** A program without operators: every simulated device (whose runtime reports no kernels) can take it. */
@@ -135,4 +135,24 @@ pgTest('SIGKILL of replica B mid-run: its jobs are leased again through A and ev
   const retried = Number((await f.db.query(`SELECT COUNT(*) AS n FROM jobs WHERE run_id = $1 AND attempt > 1`, [runId])).rows[0].n);
   t.log(`jobs leased again after the kill: ${retried}`);
   t.true(retried > 0, 'the jobs B\'s agent held were leased again');
+});
+
+pgTest('a run cancelled through replica A stops the job that an agent connected to replica B is running (LISTEN/NOTIFY)', async (t) => {
+  // Jobs far longer than the test: only a cancel that reaches B's agent ends them in time.
+  const f = await twoReplicas(t, 60_000);
+  const runId = await submit(f, 4);
+  await waitFor('every job leased, some to replica B\'s agent', async () => {
+    const rows = (await f.db.query(`SELECT lease_agent FROM jobs WHERE run_id = $1 AND state = 'leased'`, [runId])).rows;
+    return rows.length === 4 && rows.some((r) => r.lease_agent === 'agent-b');
+  }, 20_000);
+  const cancelledAt = Date.now();
+  await f.client.cancelRun(runId);
+  // The agents report each stopped job; results arrive only once the job really stopped.
+  await waitFor('results of the stopped jobs of both agents', async () =>
+    Number((await f.db.query(`SELECT COUNT(*) AS n FROM results r JOIN jobs j ON j.id = r.job_id WHERE j.run_id = $1`, [runId])).rows[0].n) === 4, 15_000);
+  t.log(`all four jobs stopped ${Date.now() - cancelledAt} ms after the cancel`);
+  const rows = (await f.db.query(`SELECT r.device_id, r.status, j.state FROM results r JOIN jobs j ON j.id = r.job_id WHERE j.run_id = $1`, [runId])).rows;
+  t.true(rows.some((r) => String(r.device_id).startsWith('agent-b-')), JSON.stringify(rows));
+  t.deepEqual(rows.filter((r) => r.status !== 'RESULT_STATUS_CANCELLED' || r.state !== 'cancelled'), [], JSON.stringify(rows));
+  t.true(Date.now() - cancelledAt < 30_000);
 });

@@ -9,6 +9,7 @@ import type { DeviceDriver, DriverJob, DriverOutcome } from '../driver.js';
 import { chooseCpus, findTaskset, type AffinitySetting } from './affinity.js';
 import { hostConditions } from './conditions.js';
 import { schedulingCapabilities, type EtrunCapabilities } from './capabilities.js';
+import type { ResourceLimits, RunAsUser } from './limits.js';
 import { locateEtrun } from './locate.js';
 import type { EtrunRun } from './outcome.js';
 import { runEtrun } from './run-etrun.js';
@@ -23,6 +24,9 @@ export interface HostDriverOptions {
   affinity?: AffinitySetting;
   /** Where /proc and /sys are read for conditions; default '/' (tests point it at a fake tree). */
   conditionsRoot?: string;
+  /** Limits on each etrun beside the job's memory bound (limits.ts), and the user it runs as. */
+  limits?: ResourceLimits;
+  runAs?: RunAsUser | null;
 }
 
 function machineId(): string {
@@ -151,6 +155,7 @@ export class HostDriver implements DeviceDriver {
       env: this.options.env ?? process.env,
       cpus: affinity.cpus,
       tasksetPath: taskset,
+      limits: this.options.limits, runAs: this.options.runAs ?? null,
     });
     const outcome = outcomeOf(run, job.memoryLimitBytes > 0);
     // The pinning is part of the conditions the timed block ran under.

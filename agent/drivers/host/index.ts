@@ -13,6 +13,7 @@
 // runEtrun throws only when there is nothing to run (EtrunNotFoundError).
 
 export { runEtrun, type RunEtrunOptions } from './run-etrun.js';
+export { limitedCommand, lookupUser, type ResourceLimits, type RunAsUser } from './limits.js';
 export { buildEtrunArgs, type EtrunArgs, type EtrunInputs } from './args.js';
 export { locateEtrun, ETRUN_ENV, type LocateEtrunOptions } from './locate.js';
 export { interpretEnding, type EtrunRun, type EtrunStatus, type ProcessEnding } from './outcome.js';

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { buildEtrunArgs, type EtrunArgs } from './args.js';
+import { limitedCommand, type ResourceLimits, type RunAsUser } from './limits.js';
 import { locateEtrun } from './locate.js';
 import { interpretEnding, type EtrunRun, type ProcessEnding } from './outcome.js';
 
@@ -17,12 +18,16 @@ export interface RunEtrunOptions extends EtrunArgs {
   signal?: AbortSignal | null;
   /** The child's environment (and where ETBENCH_ETRUN is read); default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Address-space limit for the child (ulimit -v through /bin/sh, which then execs etrun). */
+  /** The job's memory bound: the child's address-space limit (see limits.ts). */
   memoryLimitBytes?: number | null;
   /** Confine etrun to these CPUs with `taskset -c` (which execs etrun: the pid stays etrun's). */
   cpus?: readonly number[] | null;
   /** The taskset binary; default `taskset` on PATH. */
   tasksetPath?: string | null;
+  /** The agent's other limits (CPU time, open files, core dumps); the address space comes from memoryLimitBytes. */
+  limits?: ResourceLimits;
+  /** Run etrun as this user (the agent runs as root). */
+  runAs?: RunAsUser | null;
 }
 
 /** Keep at most this much of stderr: a runaway log must not exhaust the agent's memory. */
@@ -46,14 +51,10 @@ export async function runEtrun(options: RunEtrunOptions): Promise<EtrunRun> {
   const stop = AbortSignal.any([timeout, options.signal].filter((s): s is AbortSignal => s != null));
 
   const started = performance.now();
-  const limit = options.memoryLimitBytes ?? null;
-  // The shell execs etrun, so etrun keeps the pid and its signals are its own.
-  const command = options.cpus != null && options.cpus.length > 0
-    ? [options.tasksetPath ?? 'taskset', '-c', options.cpus.join(','), binary, ...argv]
-    : [binary, ...argv];
-  const [file, args] = limit === null
-    ? [command[0]!, command.slice(1)]
-    : ['/bin/sh', ['-c', 'ulimit -v "$1" && shift && exec "$@"', 'sh', String(Math.max(1, Math.floor(limit / 1024))), ...command]];
+  // The wrappers (prlimit or sh, setpriv, taskset) exec etrun, so etrun keeps the pid and its signals are its own.
+  const pinned = options.cpus != null && options.cpus.length > 0;
+  const [program, programArgs] = pinned ? [options.tasksetPath ?? 'taskset', ['-c', options.cpus!.join(','), binary, ...argv]] : [binary, argv];
+  const [file, args] = limitedCommand(program, programArgs, { coreDumps: false, ...options.limits, addressSpaceBytes: options.memoryLimitBytes ?? null }, options.runAs ?? null);
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   const stdout: Buffer[] = [];
   let stderr = '';
