@@ -49,3 +49,10 @@ export function erf(x: number): number {
   const v = a < 1.5 ? erfSeries(a) : 1 - erfcFraction(a);
   return x < 0 ? -v : v;
 }
+
+/** erfc(x) = 1 - erf(x), computed directly for x > 0 so a far tail keeps its relative accuracy. */
+export function erfc(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x <= 0) return 1 - erf(x);
+  return x < 1.5 ? 1 - erfSeries(x) : erfcFraction(x);
+}
