@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { limitedCommand } from '../agent/drivers/host/limits.js';
 import { etrunBuildPath } from '../native/runner/index.js';
 import { readBundled } from '../program/index.js';
 import type { ProgramRef, RuntimeConfig } from '../proto/index.js';
@@ -62,6 +63,8 @@ export class HostExpectedOutputs {
     if (pending === undefined) {
       pending = this.compute(programSha256, programName, method, inputs);
       this.cache.set(key, pending);
+      // A failure (a timeout on a busy host, say) is not remembered: the next run tries again.
+      void pending.then((o) => { if ('reason' in o) this.cache.delete(key); });
     }
     return pending;
   }
@@ -86,12 +89,26 @@ export class HostExpectedOutputs {
   }
 }
 
+/** The orchestrator runs programs anyone with the submit scope uploaded: bounded like an agent's job. */
+const HOST_LIMITS = { addressSpaceBytes: 4 * 2 ** 30, cpuSeconds: 300, openFiles: 64, coreDumps: false };
+/** Past this much printed output the run is stopped: expected outputs are not worth more memory. */
+const MAX_STDOUT_BYTES = 256 * 2 ** 20;
+
 function run(binary: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const [file, argv] = limitedCommand(binary, args, HOST_LIMITS);
+    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     const out: Buffer[] = [];
+    let size = 0;
     let err = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stdout.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_STDOUT_BYTES) out.push(c);
+      else if (!child.killed) {
+        err += `\noutputs larger than ${MAX_STDOUT_BYTES} bytes of JSON: not kept`;
+        child.kill('SIGKILL');
+      }
+    });
     child.stderr.setEncoding('utf8').on('data', (c: string) => { err = (err + c).slice(-8192); });
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: err }));
