@@ -66,11 +66,10 @@ export interface RunnerConfig {
   case: number | null;
 }
 
-export interface LatencyMs {
-  /** Per-execute times in milliseconds, in the order measured. */
+/** Milliseconds over repetitions, summarised as latency_ms is (without its batch). */
+export interface DistributionMs {
+  /** One value per timed repetition, in the order measured. */
   samples: number[];
-  /** Executes timed together per sample. */
-  batch: number;
   min: number;
   p50: number;
   p90: number;
@@ -78,6 +77,13 @@ export interface LatencyMs {
   mean: number;
   /** null with fewer than two samples. */
   stddev: number | null;
+}
+
+export interface LatencyMs extends DistributionMs {
+  /** Per-execute times in milliseconds, in the order measured. */
+  samples: number[];
+  /** Executes timed together per sample. */
+  batch: number;
 }
 
 export interface RunnerMemory {
@@ -110,18 +116,6 @@ export interface OpProfileEntry {
   total_ns: number;
 }
 
-/** Milliseconds over repetitions, summarised as latency_ms is. */
-export interface DistributionMs {
-  /** One value per timed repetition, in the order measured. */
-  samples: number[];
-  min: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  mean: number;
-  /** null with fewer than two samples. */
-  stddev: number | null;
-}
 
 /** `etrun --generate P,G` (docs/cli.md, "Language models"). */
 export interface GenerationStats {
