@@ -60,7 +60,10 @@ export async function runTrials(o: RunTrialsOptions): Promise<TrialsRun> {
     // What the gate read, what the driver adds (affinity, its own last reading) and the gate's record.
     const conditions = { ...(passed.conditions ?? {}), ...(parseJsonObject(outcome.conditionsJson) ?? {}), gate: passed.gate };
     if (outcome.status !== ResultStatus.RESULT_STATUS_OK || outcome.samplesMs.length === 0) {
-      failed = { ...outcome, conditionsJson: JSON.stringify(conditions) };
+      // A trial gets what is left of the job's time: say which bound that was, not the remainder.
+      const problem = outcome.status === ResultStatus.RESULT_STATUS_TIMED_OUT
+        ? `the job's time bound of ${o.job.timeoutMs / 1000} s ran out: ${outcome.problem}` : outcome.problem;
+      failed = { ...outcome, problem, conditionsJson: JSON.stringify(conditions) };
       stop = o.signal.aborted ? 'cancelled' : 'failed';
       break;
     }
