@@ -41,8 +41,11 @@ test('a 3-second sustained run: windows of about a second, in time order, with t
   t.true(s.windows.at(-1)!.end_s >= 3, 'the run lasted the seconds asked for');
   // latency_ms keeps every sample, window by window.
   t.is(r.doc!.latency_ms!.samples.length, samples);
-  // Samples of at least 1 ms (a batch of executes when one is shorter): ~1,000 a second at most.
-  t.true(samples <= 3 * 1000 + 1000, `${samples} samples`);
+  // Samples aim at 1 ms (a batch of executes when one is shorter): ~1,000 a second. On a loaded
+  // machine the batch is calibrated on slowed executes and samples come out shorter, so the
+  // bound is 0.25 ms a sample; unbatched, or with a timed run's 20 us batches, this program
+  // would give tens of thousands a second.
+  t.true(samples <= 3 * 4000, `${samples} samples`);
   t.true(r.doc!.latency_ms!.batch > 1, 'this small program is timed in batches');
   const c = s.windows[0]!.conditions;
   if (process.platform === 'linux') {
