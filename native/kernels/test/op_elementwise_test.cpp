@@ -4,40 +4,12 @@
 #include <math.h>
 #include <string.h>
 
-#include "kernels/generated/kernel_decls.h"
-#include "testing/minitest.h"
+#include "kernels/test/shape_test_util.h"
 
 using namespace etb;
+using namespace shape_test;
 
 namespace {
-
-struct T {
-  Tensor t;
-  int32_t sizes[4];
-  uint8_t order[4];
-  int64_t strides[4];
-  T(ScalarType dtype, int dim, const int32_t* s, void* data, const uint8_t* o = nullptr) {
-    t.dtype = dtype;
-    t.dim = dim;
-    t.sizes = sizes;
-    t.dim_order = order;
-    t.strides = strides;
-    for (int i = 0; i < dim; i++) {
-      sizes[i] = s[i];
-      order[i] = o ? o[i] : uint8_t(i);
-    }
-    compute_strides(dim, sizes, order, strides);
-    t.data = data;
-    t.capacity = size_t(t.numel()) * element_size(dtype);
-  }
-};
-
-Scalar int_scalar(int64_t v) {
-  Scalar s;
-  s.kind = Scalar::Kind::Int;
-  s.i = v;
-  return s;
-}
 
 Scalar double_scalar(double v) {
   Scalar s;
