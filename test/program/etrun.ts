@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ExecutionContext } from 'ava';
+import { validateRunnerResult, type RunnerResult } from '../../native/runner/index.js';
 import { repoRoot } from './helpers.js';
 
 export const ETRUN = path.join(repoRoot, 'build', 'native', 'release', 'etrun');
@@ -34,7 +35,7 @@ export interface EtrunRun {
 
 export function etrun(args: readonly string[]): EtrunRun {
   if (!existsSync(ETRUN)) throw new Error(`${ETRUN} does not exist. Run \`npm run build\``);
-  const done = spawnSync(ETRUN, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+  const done = spawnSync(ETRUN, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 256 << 20 });
   if (done.error) throw done.error;
   let doc: EtrunRun['doc'] = null;
   try {
@@ -43,6 +44,18 @@ export function etrun(args: readonly string[]): EtrunRun {
     doc = null;
   }
   return { code: done.status, stdout: done.stdout, stderr: done.stderr, doc };
+}
+
+/** etrun with its document checked against the runner contract's schema (doc null when it is not one). */
+export function etrunChecked(args: readonly string[]): Omit<EtrunRun, 'doc'> & { doc: RunnerResult | null } {
+  const run = etrun(args);
+  let doc: RunnerResult | null = null;
+  try {
+    doc = validateRunnerResult(JSON.parse(run.stdout));
+  } catch {
+    doc = null;
+  }
+  return { ...run, doc };
 }
 
 /** One short run: random inputs (seed 3), outputs printed, one execute timed, no warmup. */

@@ -5,33 +5,17 @@
 // calls the logits are [k, 2.5 + k/2, -10, -10], token 1 while k < 5 and token 0 from k = 5
 // (the first maximum wins the tie). A runner that did not reset the buffer between
 // repetitions, or did not carry it between the calls of one, generates other tokens.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import { etrunBuildPath, validateRunnerResult, type RunnerResult } from '../../native/runner/index.js';
 import { ProgramBuilder } from '../../program/index.js';
 import { ADD_MODEL } from '../helpers/fixtures.js';
+import { etrunChecked as etrun } from '../program/etrun.js';
 
-const ETRUN = etrunBuildPath('release');
 const BOUND = 8;
 
-interface Finished { code: number | null; stdout: string; stderr: string; doc: RunnerResult | null }
-
-function etrun(args: readonly string[]): Finished {
-  if (!existsSync(ETRUN)) throw new Error(`${ETRUN} does not exist. Run \`npm run build\``);
-  const done = spawnSync(ETRUN, args, { encoding: 'utf8', timeout: 60_000 });
-  if (done.error) throw done.error;
-  let doc: RunnerResult | null = null;
-  try {
-    doc = validateRunnerResult(JSON.parse(done.stdout));
-  } catch {
-    doc = null;
-  }
-  return { code: done.status, stdout: done.stdout, stderr: done.stderr, doc };
-}
+type Finished = ReturnType<typeof etrun>;
 
 const show = (r: Finished): string => `exit ${r.code}\nstderr: ${r.stderr}\nstdout: ${r.stdout.slice(0, 2000)}`;
 

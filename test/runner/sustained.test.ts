@@ -2,26 +2,10 @@
 // reported as windows of latency against time with the conditions etrun read from the device
 // as each window closed (on Linux at least the load average; thermal zones and cpufreq where
 // the machine exposes them, null where it does not).
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import test from 'ava';
-import { etrunBuildPath, validateRunnerResult, type RunnerResult } from '../../native/runner/index.js';
 import { MODULE_LINEAR } from '../helpers/fixtures.js';
-
-const ETRUN = etrunBuildPath('release');
-
-function etrun(args: readonly string[]): { code: number | null; stderr: string; doc: RunnerResult | null } {
-  if (!existsSync(ETRUN)) throw new Error(`${ETRUN} does not exist. Run \`npm run build\``);
-  const done = spawnSync(ETRUN, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 256 << 20 });
-  if (done.error) throw done.error;
-  let doc: RunnerResult | null = null;
-  try {
-    doc = validateRunnerResult(JSON.parse(done.stdout));
-  } catch {
-    doc = null;
-  }
-  return { code: done.status, stderr: done.stderr, doc };
-}
+import { etrunChecked as etrun } from '../program/etrun.js';
 
 test('a 3-second sustained run: windows of about a second, in time order, with the conditions', (t) => {
   const r = etrun([MODULE_LINEAR, '--sustained', '3', '--warmup', '1']);
