@@ -24,6 +24,12 @@ constexpr uint64_t kMemoryLimit = uint64_t(256) << 20;
 // No kernel of this build takes scratch memory yet; a small pool keeps a
 // load (and with it every fuzz execution) from touching 8 MiB.
 constexpr size_t kTempPool = size_t(1) << 20;
+// A looping program runs up to this many instructions per execute. etrun's
+// 10 million take ~3 s per execute under the sanitizers, and an input is
+// executed up to 2 x 17 times, so libFuzzer's 10 s timeout fired on a
+// legitimate loop guard (CI, stop 17). The fixtures run at most a few
+// thousand instructions per execute.
+constexpr uint64_t kMaxInstructions = 100000;
 
 struct Run {
   Outcome o;
@@ -117,6 +123,7 @@ Outcome exercise_once(const uint8_t* data, size_t size, ExerciseMode mode, bool 
   runner::SessionOptions options;
   options.memory_limit = kMemoryLimit;
   options.temp_pool_bytes = kTempPool;
+  options.max_instructions = kMaxInstructions;
   std::unique_ptr<runner::Session> s;
   Error e = read_only ? open_read_only(data, size, options, &s, &r.diag)
                       : runner::Session::open_bytes(std::vector<uint8_t>(data, data + size), options, &s, &r.diag);

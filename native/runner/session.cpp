@@ -230,6 +230,7 @@ Error Session::load_method(const std::string& name, Diag* diag) {
     config.memory = MemoryManager{&method_alloc_, &planned_, &temp_alloc_};
     config.tracer = tracer_->on ? tracer_.get() : nullptr;
     config.threads = options_.threads;
+    config.max_instructions = options_.max_instructions;
     Diag attempt;
     auto m = Method::load(*program_, name.c_str(), config, &attempt);
     if (m.ok()) {

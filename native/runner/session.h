@@ -54,6 +54,8 @@ struct SessionOptions {
   uint64_t memory_limit = uint64_t(16) << 30;
   // Scratch memory kernels may take during one instruction.
   size_t temp_pool_bytes = size_t(8) << 20;
+  // Most instructions one execute may run (MethodConfig::max_instructions).
+  uint64_t max_instructions = kMaxInstructionsPerExecute;
   // Validation only: each execute busy-waits this percent of its own time before returning.
   double inject_slowdown_pct = 0;
 };

@@ -159,9 +159,9 @@ Error Method::execute(Diag* diag) {
     const Chain& chain = chains_[c];
     uint32_t pc = 0;
     while (pc < chain.count) {
-      if (++executed > kMaxInstructionsPerExecute) {
+      if (++executed > config_.max_instructions) {
         return fail(diag, Error::OutOfResources, "execute ran more than %llu instructions; the program loops",
-                    static_cast<unsigned long long>(kMaxInstructionsPerExecute));
+                    static_cast<unsigned long long>(config_.max_instructions));
       }
       ETB_RETURN_IF_ERROR(run_instruction(chain, c, pc, clock, diag));
     }

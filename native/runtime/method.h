@@ -26,6 +26,9 @@
 
 namespace etb {
 
+// Default cap on instructions run by one execute().
+constexpr uint64_t kMaxInstructionsPerExecute = 10000000;
+
 struct MethodConfig {
   const KernelRegistry* kernels = nullptr;   // required, not owned
   KernelSet kernel_set = KernelSet::Portable;
@@ -33,10 +36,9 @@ struct MethodConfig {
   MemoryManager memory;
   EventTracer* tracer = nullptr;  // may be null, not owned
   int threads = 1;
+  // Cap on instructions run by one execute(): a guard against hostile loops.
+  uint64_t max_instructions = kMaxInstructionsPerExecute;
 };
-
-// Cap on instructions run by one execute(): a guard against hostile loops.
-constexpr uint64_t kMaxInstructionsPerExecute = 10000000;
 
 class Method {
  public:
