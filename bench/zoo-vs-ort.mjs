@@ -1,19 +1,31 @@
 #!/usr/bin/env node
-// Whole zoo models on our runtime against ONNX Runtime on their ONNX twins (same weights),
-// measured in the same run (issue 13; docs/optimized-kernels.md).
+// Whole zoo models, five runtimes, measured in the same run (issue 13; docs/optimized-kernels.md):
+// our optimized kernels, our portable kernels, ONNX Runtime on the ONNX twin (same weights, every
+// graph optimization on), and the real ExecuTorch runtime (PyPI) on the programs the real
+// exporter wrote for the same architecture (the real-exporter suite: its XNNPACK-delegated and its
+// portable program; random weights of its own, so only their timing is compared).
 //
-//   node bench/zoo-vs-ort.mjs                         # every model, 1 and 2 threads, 5 rounds
-//   node bench/zoo-vs-ort.mjs --rounds 7 --threads 1 mlp resnet18 --json zoo-ort.json
+//   npm run bench:kernels                             # every model, 1 and 2 threads, 5 rounds
+//   npm run bench:kernels -- --rounds 7 --threads 1 mlp resnet18 --json kernels.json
 //
-// Per round, in alternating order, each runtime executes the model `--iterations` times on the
-// zoo's seeded input (after one warm-up call) and the round's median is kept; the table shows
-// the median over rounds and ratio = ORT ms / our ms (above 1: we are faster). Ours runs in
-// process through the Node addon (--kernels, default optimized), ORT through onnxruntime-node
-// with intra-op threads = ours and every graph optimization on (the int8 model's twin is the
-// exception, as in the twins test: ORT fuses its QDQ graph otherwise). Before timing, the
-// outputs of the two are compared (max |diff| printed): a ratio over different answers would
-// mean nothing. Mutable state (the decoder's KV cache) is not timed: stateful models are skipped.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Per round, in an order that rotates every round, each runtime executes the model
+// `--iterations` times on a seeded input (after one warm-up call) and the round's median is kept
+// (portable kernels, ours and ExecuTorch's, `--portable-iterations` times: they are slow and
+// single-threaded, so they are timed at 1 thread and that time is repeated in the other rows).
+// The table shows the median over rounds and ratios against our optimized time (above 1: we are
+// faster). Ours runs in process through the Node addon, ORT through onnxruntime-node with
+// intra-op threads = ours (the int8 model's twin runs unoptimized, as in the twins test: ORT fuses
+// its QDQ graph otherwise), ExecuTorch in one Python process (bench/executorch_timer.py; its
+// times include the Python call, tens of microseconds). Before timing, our optimized and ORT's
+// outputs are compared (max |diff| printed). Stateful models (the KV-cache decoder) are skipped.
+// ExecuTorch's columns need the suite's files: `etbench export --suite real --variants
+// portable,xnnpack,int8` writes them to $ETBENCH_HOME/export-suite; missing files leave the
+// column empty and say so. The header records ORT's session options, the CPU model and features.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
 import { tsImport } from 'tsx/esm/api';
@@ -22,29 +34,79 @@ const { values: opts, positionals } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
     iterations: { type: 'string', default: '5' },
+    'portable-iterations': { type: 'string', default: '1' },
     threads: { type: 'string', default: '1,2' },
-    kernels: { type: 'string', default: 'optimized' },
+    'no-executorch': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
   allowPositionals: true,
 });
 const rounds = Number(opts.rounds);
 const iterations = Number(opts.iterations);
-if (!(rounds >= 3)) throw new Error('--rounds must be at least 3');
+const portableIterations = Number(opts['portable-iterations']);
+if (!(rounds >= 5)) throw new Error('--rounds must be at least 5');
 const threadCounts = opts.threads.split(',').map(Number);
 
 const zoo = await tsImport('../program/zoo/index.ts', import.meta.url);
 const { loadProgram, makeTensor } = await tsImport('../native/node/index.ts', import.meta.url);
+const { etbenchHome } = await tsImport('../cli/farm/home.ts', import.meta.url);
 
 const median = (v) => {
   const s = [...v].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const timeMs = async (fn) => {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
+const medianOfTimes = async (n, fn) => {
+  const samples = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  return median(samples);
 };
+
+// The real-exporter suite's twin of a zoo model: same architecture, its own weights.
+const SUITE_TWIN = {
+  mobilenet_v2: 'mobilenet_v2', resnet18: 'resnet18', mobilenet_v3_small: 'mobilenet_v3_small',
+  transformer_encoder: 'transformer_encoder', lstm: 'lstm', ds_cnn: 'ds_cnn', ds_cnn_int8: 'ds_cnn',
+};
+const suiteDir = path.join(etbenchHome(process.env, process.cwd()), 'export-suite');
+function suiteFile(model, variant) {
+  const twin = SUITE_TWIN[model];
+  if (!twin) return { file: null, why: 'no real-exporter twin' };
+  const file = path.join(suiteDir, `${twin}.${variant}.bpte`);
+  return existsSync(file) ? { file, why: null } : { file: null, why: `${file} missing` };
+}
+
+// One ExecuTorch process for the whole run (bench/executorch_timer.py).
+function startExecuTorch() {
+  const python = path.join(process.cwd(), '.venv', 'bin', 'python');
+  if (opts['no-executorch'] || !existsSync(python)) return null;
+  const child = spawn(python, [path.join(import.meta.dirname, 'executorch_timer.py')], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async call(req) {
+      child.stdin.write(JSON.stringify(req) + '\n');
+      const { value, done } = await lines.next();
+      if (done) throw new Error('bench/executorch_timer.py exited');
+      return JSON.parse(value);
+    },
+    close() { child.stdin.end(); },
+  };
+}
+const et = startExecuTorch();
+
+const cpus = os.cpus();
+const header = {
+  cpu_model: cpus[0]?.model ?? 'unknown',
+  cpu_features: (() => {
+    try { return /^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1].split(' ').filter((f) => /^(avx|fma|sse4|neon|asimd)/.test(f)) ?? []; } catch { return []; }
+  })(),
+  ort_version: ort.env.versions?.common ?? null,
+  ort_session_options: { graphOptimizationLevel: 'all (disabled for *_int8 twins)', intraOpNumThreads: 'threads', interOpNumThreads: 1 },
+  rounds, iterations, portable_iterations: portableIterations,
+};
+console.log(`cpu ${header.cpu_model}; features ${header.cpu_features.join(' ')}; ORT ${header.ort_version}`);
 
 const names = positionals.length > 0 ? positionals : zoo.ZOO_MODELS.map((m) => m.name);
 const entries = zoo.ensureZoo({ models: names, bundled: false });
@@ -57,15 +119,32 @@ for (const entry of entries) {
   const inputs = JSON.parse(readFileSync(entry.inputs, 'utf8'));
   const ours = inputs.map((x) => makeTensor(x.dtype, x.shape, x.dtype === 'int64' ? x.data.map(BigInt) : x.data));
   const graphOptimizationLevel = entry.name.endsWith('_int8') ? 'disabled' : 'all';
-  for (const threads of threadCounts) {
-    let program;
-    try {
-      program = loadProgram(entry.pte, { kernels: opts.kernels, threads });
-      program.loadMethod();
-    } catch (e) {
-      console.log(`${entry.name}: our runtime cannot run it: ${e.message.split('\n')[0]}`);
-      break;
+  const etIds = {};
+  for (const variant of [entry.name.endsWith('_int8') ? 'int8' : 'xnnpack', 'portable']) {
+    const key = variant === 'portable' ? 'portable' : 'xnnpack';
+    if (entry.name.endsWith('_int8') && variant === 'portable') continue;
+    const { file, why } = suiteFile(entry.name, variant);
+    if (!et || !file) {
+      if (et || !file) console.log(`${entry.name}: no ExecuTorch ${variant} time (${et ? why : 'no .venv or --no-executorch'})`);
+      continue;
     }
+    const id = `${entry.name}.${variant}`;
+    const r = await et.call({ op: 'load', id, program: file, inputs: 'random:0' });
+    if (r.ok) etIds[key] = id;
+    else console.log(`${entry.name}: ExecuTorch cannot load ${file}: ${r.error}`);
+  }
+  let portable;
+  try {
+    portable = loadProgram(entry.pte, { kernels: 'portable', threads: 1 });
+    portable.loadMethod();
+  } catch (e) {
+    console.log(`${entry.name}: our runtime cannot run it: ${e.message.split('\n')[0]}`);
+    continue;
+  }
+  let portableOnce = null;
+  for (const threads of threadCounts) {
+    const program = loadProgram(entry.pte, { kernels: 'optimized', threads });
+    program.loadMethod();
     const session = await ort.InferenceSession.create(readFileSync(entry.onnx), {
       graphOptimizationLevel, intraOpNumThreads: threads, interOpNumThreads: 1,
     });
@@ -79,32 +158,54 @@ for (const entry of entries) {
     const b = (await session.run(feeds))[session.outputNames[0]].data;
     let maxDiff = 0;
     for (let i = 0; i < b.length; i++) maxDiff = Math.max(maxDiff, Math.abs(Number(a[i]) - Number(b[i])));
-    const oursMs = [];
-    const ortMs = [];
+    const runners = {
+      optimized: () => medianOfTimes(iterations, () => program.run(ours)),
+      ort: () => medianOfTimes(iterations, () => session.run(feeds)),
+    };
+    const etTime = (id, n) => async () => {
+      const r = await et.call({ op: 'time', id, threads, iterations: n });
+      if (!r.ok) throw new Error(`ExecuTorch ${id}: ${r.error}`);
+      return median(r.ms);
+    };
+    if (etIds.xnnpack) runners.executorch_xnnpack = etTime(etIds.xnnpack, iterations);
+    if (portableOnce === null) {
+      runners.portable = async () => { program.run(ours); return medianOfTimes(portableIterations, () => portable.run(ours)); };
+      if (etIds.portable) runners.executorch_portable = etTime(etIds.portable, portableIterations);
+    }
+    const times = Object.fromEntries(Object.keys(runners).map((k) => [k, []]));
+    const order = Object.keys(runners);
     for (let r = 0; r < rounds; r++) {
-      const one = async (which) => {
-        const samples = [];
-        for (let i = 0; i < iterations; i++) {
-          samples.push(await timeMs(which === 'ours' ? () => program.run(ours) : () => session.run(feeds)));
-        }
-        (which === 'ours' ? oursMs : ortMs).push(median(samples));
-      };
-      // Alternate who goes first, so drift on a shared machine hits both alike.
-      if (r % 2 === 0) { await one('ours'); await one('ort'); } else { await one('ort'); await one('ours'); }
+      // Rotate who goes first, so drift on a shared machine hits every runtime alike.
+      for (let k = 0; k < order.length; k++) {
+        const name = order[(k + r) % order.length];
+        times[name].push(await runners[name]());
+      }
     }
     program.close();
     await session.release();
-    const row = { model: entry.name, threads, kernels: opts.kernels, ours_ms: median(oursMs), ort_ms: median(ortMs), max_abs_diff: maxDiff, macs: entry.macs };
-    row.ratio = row.ort_ms / row.ours_ms;
+    const ms = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+    if (portableOnce === null) portableOnce = { portable: ms.portable ?? null, executorch_portable: ms.executorch_portable ?? null };
+    const row = {
+      model: entry.name, threads, optimized_ms: ms.optimized, ort_ms: ms.ort,
+      executorch_xnnpack_ms: ms.executorch_xnnpack ?? null,
+      executorch_portable_ms: portableOnce.executorch_portable, portable_ms: portableOnce.portable,
+      max_abs_diff_vs_ort: maxDiff, macs: entry.macs,
+    };
     rows.push(row);
-    console.log(`${entry.name.padEnd(20)} ${String(threads).padStart(2)}t  ours ${row.ours_ms.toFixed(2).padStart(9)} ms  ort ${row.ort_ms.toFixed(2).padStart(9)} ms  ratio ort/ours ${row.ratio.toFixed(2).padStart(5)}  max|diff| ${maxDiff.toExponential(1)}`);
+    const cell = (v) => (v === null ? '        -' : v.toFixed(2).padStart(9));
+    const ratio = (v) => (v === null ? '    -' : (v / row.optimized_ms).toFixed(2).padStart(5));
+    console.log(`${entry.name.padEnd(20)} ${String(threads).padStart(2)}t  ours ${cell(row.optimized_ms)} ms | ORT ${cell(row.ort_ms)} x${ratio(row.ort_ms)} | ET-xnnpack ${cell(row.executorch_xnnpack_ms)} x${ratio(row.executorch_xnnpack_ms)} | ET-portable ${cell(row.executorch_portable_ms)} x${ratio(row.executorch_portable_ms)} | our portable ${cell(row.portable_ms)} x${ratio(row.portable_ms)} | max|diff| vs ORT ${maxDiff.toExponential(1)}`);
   }
+  portable.close();
 }
+et?.close();
 if (rows.length > 0) {
   const geo = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
   for (const t of threadCounts) {
-    const r = rows.filter((x) => x.threads === t);
-    if (r.length > 0) console.log(`geometric mean ratio ort/ours at ${t} thread(s): ${geo(r.map((x) => x.ratio)).toFixed(2)} over ${r.length} models`);
+    for (const peer of ['ort_ms', 'executorch_xnnpack_ms']) {
+      const r = rows.filter((x) => x.threads === t && x[peer] !== null);
+      if (r.length > 0) console.log(`geometric mean ${peer.replace('_ms', '')} / ours at ${t} thread(s): ${geo(r.map((x) => x[peer] / x.optimized_ms)).toFixed(2)} over ${r.length} models (above 1: we are faster)`);
+    }
   }
 }
-if (opts.json) writeFileSync(opts.json, JSON.stringify(rows, null, 2) + '\n');
+if (opts.json) writeFileSync(opts.json, JSON.stringify(rows.map((r) => ({ ...r, ...header })), null, 2) + '\n');
