@@ -198,7 +198,7 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
   // Offset of tap column kw inside a plane row: phase (kw*dw) % sw, position (kw*dw) / sw.
   int64_t col_off[kMaxDepthwiseTaps];
   for (int64_t kw = 0; kw < g.KW; kw++) col_off[kw] = ((kw * g.dw) % g.sw) * s.wq + (kw * g.dw) / g.sw;
-  const bool avx2 = active_isa() == Isa::Avx2Fma;
+  const bool avx2 = has_avx2_fma(active_isa());
   (void)avx2;
   for (int64_t m = 0; m < mult; m++) {
     const float* wm = w + m * taps;
