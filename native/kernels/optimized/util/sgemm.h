@@ -25,6 +25,9 @@ constexpr int64_t kMR = 6;    // micro-tile rows: 12 accumulators of 8 floats
 constexpr int64_t kNR = 16;   // micro-tile columns: two 8-float vectors
 constexpr int64_t kKC = 256;  // K block: a kKC x kNR panel of B (16 KiB) stays in L1
 constexpr int64_t kMC = 288;  // M block: kMC x kKC of A (288 KiB) stays in L2 (512 KiB on Zen 3)
+// M block for the AVX-512 12x32 tiles (a multiple of 12): AVX-512 CPUs have
+// 1-2 MiB of L2 per core, and a 32-column B pair (32 KiB) still fits L1.
+constexpr int64_t kMCWide = 576;
 
 // A strided matrix: element (r, c) at p[r * rs + c * cs]. Transposes are strides.
 struct MatView {
@@ -72,6 +75,10 @@ void f32_gemm_6x16__avx2(int64_t kc, const float* a, const float* b, float* c, i
                          bool accumulate);
 void f32_gemm_6x16__neon(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
                          bool accumulate);
+// AVX-512: a 12 x 32 tile (m <= 12, n <= 32) from two A panels and two B panels of
+// the same layout; `a1` is read only when m > 6, `b1` only when n > 16.
+void f32_gemm_12x32__avx512(int64_t kc, const float* a0, const float* a1, const float* b0, const float* b1, float* c,
+                            int64_t ldc, int m, int n, bool accumulate);
 // Packs 6 full rows of A (k contiguous, rows `row_stride` apart) into one k-major panel.
 void f32_pack_6rows__avx2(const float* src, int64_t row_stride, int64_t kc, float* out);
 // The micro-kernel for active_isa().

@@ -1,0 +1,106 @@
+// The SGEMM micro-kernels of every instruction set against each other: the
+// AVX2 6x16 and AVX-512 12x32 kernels sum each element's products in the
+// same order with one FMA each, so they must agree to the bit; the scalar
+// kernel (no FMA) must agree within rounding. Odd sizes cover every partial
+// tile: rows 1..11 of a 12-row tile, columns 1..31 of a 32-column one, K
+// across kKC blocks. C is written through a row stride wider than N and the
+// columns past N must keep their sentinel (masked stores stay inside).
+#include <math.h>
+
+#include "kernels/optimized/util/cpu_features.h"
+#include "kernels/optimized/util/sgemm.h"
+#include "kernels/test/opt_test_util.h"
+#include "testing/minitest.h"
+
+using namespace etb;
+using namespace etb::opttest;
+using optimized::Isa;
+
+namespace {
+
+constexpr float kSentinel = -7.5f;
+
+// C [M, ldc = N + 3] = epilogue(A * B) with `isa` forced.
+std::vector<float> gemm_with(Isa isa, int64_t M, int64_t N, int64_t K, const float* a, const float* b, int threads,
+                             const optimized::Epilogue& ep) {
+  optimized::set_isa_override(isa);
+  std::vector<float> ap(optimized::packed_a_floats(M, K)), bp(optimized::packed_b_floats(K, N));
+  const int64_t ldc = N + 3;
+  std::vector<float> c(size_t(M * ldc), kSentinel);
+  optimized::pack_a(optimized::MatView{a, K, 1}, M, K, ap.data(), threads);
+  optimized::pack_b(optimized::MatView{b, N, 1}, K, N, bp.data(), threads);
+  optimized::sgemm_packed(threads, M, N, K, ap.data(), bp.data(), c.data(), ldc, ep);
+  optimized::clear_isa_override();
+  return c;
+}
+
+bool padding_untouched(const std::vector<float>& c, int64_t M, int64_t N) {
+  for (int64_t i = 0; i < M; i++) {
+    for (int64_t j = N; j < N + 3; j++) {
+      if (c[size_t(i * (N + 3) + j)] != kSentinel) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST(OptSgemmIsa, VectorKernelsAgreeBitwiseAndWithScalar) {
+  const bool avx2 = optimized::isa_supported(Isa::Avx2Fma), avx512 = optimized::isa_supported(Isa::Avx512);
+  if (!avx2) {
+    printf("  note: no AVX2+FMA on this CPU; only the scalar kernel ran here\n");
+  } else if (!avx512) {
+    printf("  note: no AVX-512 on this CPU; the 12x32 kernel was not run\n");
+  }
+  optimized::Epilogue ep;  // bias per column and a clamp: the epilogue on every partial tile
+  std::vector<float> bias(300);
+  for (size_t i = 0; i < bias.size(); i++) bias[i] = 0.01f * float(i) - 1.0f;
+  ep.bias = bias.data();
+  ep.beta = 0.5f;
+  ep.bias_cs = 1;
+  ep.hi = 4.0f;
+  for (int64_t M : {1, 6, 7, 11, 13, 33, 257}) {
+    for (int64_t N : {1, 7, 16, 17, 31, 33, 257}) {
+      for (int64_t K : {1, 17, 257}) {
+        OwnedTensor a({M, K}), b({K, N});
+        a.random(uint32_t(M * 13 + K));
+        b.random(uint32_t(N * 5 + K));
+        char what[96];
+        snprintf(what, sizeof(what), "M=%lld N=%lld K=%lld", (long long)M, (long long)N, (long long)K);
+        for (const optimized::Epilogue& e : {optimized::Epilogue{}, ep}) {
+          const std::vector<float> s = gemm_with(Isa::Scalar, M, N, K, a.f(), b.f(), 1, e);
+          EXPECT_TRUE(padding_untouched(s, M, N));
+          std::vector<float> v1, v2;
+          if (avx2) v1 = gemm_with(Isa::Avx2Fma, M, N, K, a.f(), b.f(), 1, e);
+          if (avx512) v2 = gemm_with(Isa::Avx512, M, N, K, a.f(), b.f(), 2, e);
+          for (const std::vector<float>* v : {&v1, &v2}) {
+            if (v->empty()) continue;
+            EXPECT_TRUE(padding_untouched(*v, M, N));
+            for (size_t i = 0; i < s.size(); i++) {
+              if (!(fabsf((*v)[i] - s[i]) <= 1e-4f * float(K) * (1.0f + fabsf(s[i])))) {
+                printf("  %s element %zu: %.9g vs scalar %.9g\n", what, i, double((*v)[i]), double(s[i]));
+                EXPECT_TRUE(false);
+                return;
+              }
+            }
+          }
+          if (avx2 && avx512 && !same_bits(v1.data(), v2.data(), v1.size())) {
+            printf("  %s: avx512 and avx2+fma differ\n", what);
+            EXPECT_TRUE(false);
+            return;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(OptSgemmIsa, OverrideFallsBackToScalarForForeignIsa) {
+  // A NEON request on x86 (or AVX-512 on a CPU without it) runs scalar rather than crashing.
+  for (Isa isa : {Isa::Neon, Isa::Avx512, Isa::Avx2Fma}) {
+    optimized::set_isa_override(isa);
+    EXPECT_TRUE(optimized::active_isa() == (optimized::isa_supported(isa) ? isa : Isa::Scalar));
+  }
+  optimized::clear_isa_override();
+  EXPECT_TRUE(optimized::active_isa() == optimized::detected_isa());
+}
