@@ -32,23 +32,36 @@ ETB_AVX512 inline void tile(int64_t kc, const float* a0, const float* a1, const 
 #pragma GCC unroll 2
     for (int j = 0; j < NP; j++) acc[i][j] = _mm512_setzero_ps();
   }
-  // The C tile is needed only after the k loop: start fetching its rows now.
+  // One k: 2 B loads, R broadcasts of A, R * NP FMAs.
+#define ETB_STEP()                                                                   \
+  do {                                                                               \
+    __m512 bv[NP];                                                                   \
+    bv[0] = _mm512_loadu_ps(b0);                                                     \
+    if (NP == 2) bv[NP - 1] = _mm512_loadu_ps(b1);                                   \
+    _Pragma("GCC unroll 12") for (int i = 0; i < R; i++) {                           \
+      const __m512 ai = _mm512_set1_ps(i < 6 ? a0[i] : a1[i - 6]);                   \
+      _Pragma("GCC unroll 2") for (int j = 0; j < NP; j++) acc[i][j] =               \
+          _mm512_fmadd_ps(ai, bv[j], acc[i][j]);                                     \
+    }                                                                                \
+    a0 += kMR, a1 += kMR, b0 += kNR, b1 += kNR;                                      \
+  } while (0)
+  // The C tile is needed only after the k loop: fetch its rows during the
+  // last iterations (earlier, they would only evict B lines from L1).
+  const int64_t tail = kc < 16 ? kc : 16;
+  int64_t k = 0;
+#pragma GCC unroll 2
+  for (; k < kc - tail; k++) {
+    _mm_prefetch(reinterpret_cast<const char*>(a0 + 8 * kMR * 2), _MM_HINT_T0);
+    if (MP == 2) _mm_prefetch(reinterpret_cast<const char*>(a1 + 8 * kMR * 2), _MM_HINT_T0);
+    ETB_STEP();
+  }
   for (int i = 0; i < m; i++) {
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
     if (n > 16) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 16), _MM_HINT_T0);
   }
 #pragma GCC unroll 2
-  for (int64_t k = 0; k < kc; k++, a0 += kMR, a1 += kMR, b0 += kNR, b1 += kNR) {
-    __m512 bv[NP];
-    bv[0] = _mm512_loadu_ps(b0);
-    if (NP == 2) bv[NP - 1] = _mm512_loadu_ps(b1);
-#pragma GCC unroll 12
-    for (int i = 0; i < R; i++) {
-      const __m512 ai = _mm512_set1_ps(i < 6 ? a0[i] : a1[i - 6]);
-#pragma GCC unroll 2
-      for (int j = 0; j < NP; j++) acc[i][j] = _mm512_fmadd_ps(ai, bv[j], acc[i][j]);
-    }
-  }
+  for (; k < kc; k++) ETB_STEP();
+#undef ETB_STEP
   __mmask16 mask[NP];
 #pragma GCC unroll 2
   for (int j = 0; j < NP; j++) {
