@@ -3,6 +3,7 @@
 //
 //   node bench/sgemm.mjs                            # builds, runs, prints ratios
 //   build/native/release/sgemm_bench --sizes 256,512,1024 --runs 7 --threads 1
+//   build/native/release/sgemm_bench --conv --runs 7 --threads 1   # conv layers (conv_layers_bench.cpp)
 //
 // peak: an FMA-bound loop (12 independent 8-wide FMA chains, 16-wide on an
 // AVX-512 CPU: enough to cover the FMA latency on both pipes) timed for about
@@ -141,10 +142,17 @@ struct Mat {
 
 }  // namespace
 
+int run_conv_bench(int threads, int runs);  // conv_layers_bench.cpp
+
 int main(int argc, char** argv) {
   std::vector<int64_t> sizes = {256, 512, 1024};
   int runs = 7, threads = 1;
+  bool conv = false;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--conv")) conv = true;
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!strcmp(argv[i], "--conv")) i--;
     if (!strcmp(argv[i], "--runs")) runs = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--sizes")) {
@@ -159,6 +167,7 @@ int main(int argc, char** argv) {
     double w, c;
     fma_peak_gflops(threads, &w, &c);  // wakes the workers and the clocks
   }
+  if (conv) return run_conv_bench(threads, runs);
   printf("{\"isa\":\"%s\",\"threads\":%d,\"runs\":%d,\"sizes\":[", optimized::isa_name(optimized::detected_isa()),
          threads, runs);
   std::vector<uint8_t> pool(size_t(64) << 20), temp(size_t(64) << 20);
