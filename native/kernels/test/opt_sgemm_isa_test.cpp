@@ -52,13 +52,16 @@ TEST(OptSgemmIsa, VectorKernelsAgreeBitwiseAndWithScalar) {
   } else if (!avx512) {
     printf("  note: no AVX-512 on this CPU; the 12x32 kernel was not run\n");
   }
-  optimized::Epilogue ep;  // bias per column and a clamp: the epilogue on every partial tile
-  std::vector<float> bias(300);
+  // Epilogues on every partial tile: bias per column with a clamp, bias per
+  // row with alpha (both applied in the AVX-512 kernel's registers), and a
+  // strided bias (applied after the store).
+  std::vector<float> bias(600);
   for (size_t i = 0; i < bias.size(); i++) bias[i] = 0.01f * float(i) - 1.0f;
-  ep.bias = bias.data();
-  ep.beta = 0.5f;
-  ep.bias_cs = 1;
-  ep.hi = 4.0f;
+  optimized::Epilogue by_col, by_row, strided;
+  by_col.bias = by_row.bias = strided.bias = bias.data();
+  by_col.beta = 0.5f, by_col.bias_cs = 1, by_col.hi = 4.0f;
+  by_row.beta = 1.0f, by_row.bias_rs = 1, by_row.alpha = 0.75f, by_row.lo = -1.0f;
+  strided.beta = 2.0f, strided.bias_cs = 2, strided.lo = 0.0f;
   for (int64_t M : {1, 6, 7, 11, 13, 33, 257}) {
     for (int64_t N : {1, 7, 16, 17, 31, 33, 257}) {
       for (int64_t K : {1, 17, 257}) {
@@ -67,7 +70,7 @@ TEST(OptSgemmIsa, VectorKernelsAgreeBitwiseAndWithScalar) {
         b.random(uint32_t(N * 5 + K));
         char what[96];
         snprintf(what, sizeof(what), "M=%lld N=%lld K=%lld", (long long)M, (long long)N, (long long)K);
-        for (const optimized::Epilogue& e : {optimized::Epilogue{}, ep}) {
+        for (const optimized::Epilogue& e : {optimized::Epilogue{}, by_col, by_row, strided}) {
           const std::vector<float> s = gemm_with(Isa::Scalar, M, N, K, a.f(), b.f(), 1, e);
           EXPECT_TRUE(padding_untouched(s, M, N));
           std::vector<float> v1, v2;

@@ -109,60 +109,51 @@ bool conv_geometry(const Tensor& input, const Tensor& weight, const Tensor* bias
   return true;
 }
 
-size_t im2col_strip_floats(const ConvGeom& g) { return size_t(kIm2colStrip * g.P()); }
-
-void im2col_packed(const float* in, const ConvGeom& g, float* dst, float* strips, int threads) {
-  const int64_t P = g.P(), K = g.kg(), hw = g.H * g.W, taps = g.KH * g.KW;
-  const int64_t n_pad = round_up(P, kNR), full = P / kNR * kNR;
-  // A task is a strip of kIm2colStrip rows of the K x P matrix: written
-  // row-major into the worker's strip buffer with one contiguous copy per
-  // (row, output row), then dealt into the packed panels (kKC is a multiple
-  // of the strip height, so a strip never spans two K blocks).
-  static_assert(kKC % kIm2colStrip == 0, "strips must not cross K blocks");
-  parallel_for(threads_for(threads, double(P) * double(K)), (K + kIm2colStrip - 1) / kIm2colStrip,
-               [&](int64_t task, int worker) {
-    float* strip = strips + size_t(worker) * im2col_strip_floats(g);
-    const int64_t k0 = task * kIm2colStrip, k1 = k0 + kIm2colStrip < K ? k0 + kIm2colStrip : K;
-    for (int64_t k = k0; k < k1; k++) {
-      const int64_t c = k / taps, kh = (k % taps) / g.KW, kw = k % g.KW;
-      float* row_out = strip + (k - k0) * P;
-      const int64_t iw0 = kw * g.dw - g.pw;  // input column of output column 0
-      // Output columns [lo, hi) read inside the input row; the rest is padding.
-      int64_t lo = iw0 >= 0 ? 0 : (-iw0 + g.sw - 1) / g.sw;
-      int64_t hi = g.W - iw0 <= 0 ? 0 : (g.W - iw0 + g.sw - 1) / g.sw;
-      if (hi > g.OW) hi = g.OW;
-      if (lo > hi) lo = hi;
-      for (int64_t oh = 0; oh < g.OH; oh++) {
-        float* o = row_out + oh * g.OW;
-        const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
-        if (ih < 0 || ih >= g.H) {
-          memset(o, 0, size_t(g.OW) * sizeof(float));
-          continue;
-        }
+void im2col_packed_cols(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, int64_t p0, int64_t p1,
+                        float* dst, float* row) {
+  const int64_t K = g.kg(), hw = g.H * g.W, taps = g.KH * g.KW, width = p1 - p0;
+  const int64_t n_pad = round_up(width, kNR), full = width / kNR * kNR;
+  for (int64_t k = k0; k < k1; k++) {
+    const int64_t c = k / taps, kh = (k % taps) / g.KW, kw = k % g.KW;
+    const int64_t iw0 = kw * g.dw - g.pw;  // input column of output column 0
+    // Output columns [lo, hi) read inside the input row; the rest is padding.
+    int64_t lo = iw0 >= 0 ? 0 : (-iw0 + g.sw - 1) / g.sw;
+    int64_t hi = g.W - iw0 <= 0 ? 0 : (g.W - iw0 + g.sw - 1) / g.sw;
+    if (hi > g.OW) hi = g.OW;
+    if (lo > hi) lo = hi;
+    // The row, one output row's segment at a time, into `row` (stays in L1) ...
+    for (int64_t p = p0; p < p1;) {
+      const int64_t oh = p / g.OW, ow0 = p % g.OW, ow1 = g.OW - ow0 < p1 - p ? g.OW : ow0 + (p1 - p);
+      float* o = row + (p - p0) - ow0;  // o[ow] is output column ow of this output row
+      const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
+      if (ih < 0 || ih >= g.H) {
+        memset(o + ow0, 0, size_t(ow1 - ow0) * sizeof(float));
+      } else {
         const float* src = in + c * hw + ih * g.W + iw0;
-        for (int64_t j = 0; j < lo; j++) o[j] = 0.0f;
-        if (g.sw == 1) {
-          memcpy(o + lo, src + lo, size_t(hi - lo) * sizeof(float));
-        } else {
-          for (int64_t j = lo; j < hi; j++) o[j] = src[j * g.sw];
+        const int64_t a = lo > ow0 ? lo : ow0, b = hi < ow1 ? hi : ow1;
+        for (int64_t j = ow0; j < a && j < ow1; j++) o[j] = 0.0f;
+        if (a < b) {
+          if (g.sw == 1) {
+            memcpy(o + a, src + a, size_t(b - a) * sizeof(float));
+          } else {
+            for (int64_t j = a; j < b; j++) o[j] = src[j * g.sw];
+          }
         }
-        for (int64_t j = hi; j < g.OW; j++) o[j] = 0.0f;
+        for (int64_t j = b > ow0 ? b : ow0; j < ow1; j++) o[j] = 0.0f;
+      }
+      p += ow1 - ow0;
+    }
+    // ... then dealt into the 16-column panels of its K block.
+    const int64_t pc = k / kKC * kKC, kc = K - pc < kKC ? K - pc : kKC;
+    float* out = dst + pc * n_pad + (k - pc) * kNR;
+    for (int64_t j = 0; j < n_pad; j += kNR, out += kNR * kc) {
+      if (j < full) {
+        memcpy(out, row + j, kNR * sizeof(float));
+      } else {
+        for (int64_t x = 0; x < kNR; x++) out[x] = j + x < width ? row[j + x] : 0.0f;
       }
     }
-    const int64_t pc = k0 / kKC * kKC, kc = K - pc < kKC ? K - pc : kKC;
-    float* base = dst + pc * n_pad + (k0 - pc) * kNR;
-    for (int64_t j = 0; j < n_pad; j += kNR) {
-      float* out = base + j * kc;
-      for (int64_t k = k0; k < k1; k++, out += kNR) {
-        const float* row = strip + (k - k0) * P + j;
-        if (j < full) {
-          memcpy(out, row, kNR * sizeof(float));
-        } else {
-          for (int64_t x = 0; x < kNR; x++) out[x] = j + x < P ? row[x] : 0.0f;
-        }
-      }
-    }
-  });
+  }
 }
 
 size_t depthwise_plane_floats(const ConvGeom& g) {

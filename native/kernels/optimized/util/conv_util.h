@@ -31,12 +31,12 @@ bool conv_geometry(const Tensor& input, const Tensor& weight, const Tensor* bias
                    Span<const int64_t> padding, Span<const int64_t> dilation, bool transposed, int64_t groups,
                    const Tensor& out, ConvGeom* g);
 
-// The Kg x P im2col matrix of one image's channel group `in` (cg() planes of
-// H x W), in packed-B layout (sgemm.h), into `dst` (packed_b_floats(kg, P)).
-// `strips` is scratch of threads x im2col_strip_floats(g).
-constexpr int64_t kIm2colStrip = 16;
-size_t im2col_strip_floats(const ConvGeom& g);
-void im2col_packed(const float* in, const ConvGeom& g, float* dst, float* strips, int threads);
+// Rows [k0, k1) and columns [p0, p1) of the Kg x P im2col matrix of one
+// image's channel group `in` (cg() planes of H x W), written into `dst` as the
+// packed B operand of a Kg x (p1 - p0) product (sgemm.h layout, so `dst`
+// holds packed_b_floats(kg(), p1 - p0)). `row` is scratch of p1 - p0 floats.
+void im2col_packed_cols(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, int64_t p0, int64_t p1,
+                        float* dst, float* row);
 
 // Depthwise: floats of the zero-padded, stride-phase-split copy of one input plane.
 size_t depthwise_plane_floats(const ConvGeom& g);

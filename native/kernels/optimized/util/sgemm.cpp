@@ -131,6 +131,7 @@ void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_p
   const bool wide = active_isa() == Isa::Avx512;
   const int64_t step_m = wide ? 2 * kMR : kMR, step_n = wide ? 2 * kNR : kNR;
   const bool identity = ep.identity();
+  const bool fused = wide && !identity && tile_epilogue_supported(ep);
   const int64_t m_pad = round_up(M, kMR), n_pad = round_up(N, kNR);
   int64_t mc, nc;
   choose_tiles(threads, M, N, wide ? kMCWide : kMC, &mc, &nc);
@@ -163,12 +164,13 @@ void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_p
           float* ct = c + i * ldc + j;
           const float* a_panel = a_block + i * kc;
           if (wide) {
+            const TileEpilogue te{&ep, i, j};
             f32_gemm_12x32__avx512(kc, a_panel, a_panel + kMR * kc, b_panel, b_panel + kNR * kc, ct, ldc, m, n,
-                                   pc > 0);
+                                   pc > 0, last && fused ? &te : nullptr);
           } else {
             kernel(kc, a_panel, b_panel, ct, ldc, m, n, pc > 0);
           }
-          if (last && !identity) apply_epilogue(ct, ldc, i, j, m, n, ep);
+          if (last && !identity && !fused) apply_epilogue(ct, ldc, i, j, m, n, ep);
         }
       }
     }

@@ -75,10 +75,21 @@ void f32_gemm_6x16__avx2(int64_t kc, const float* a, const float* b, float* c, i
                          bool accumulate);
 void f32_gemm_6x16__neon(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
                          bool accumulate);
+// An epilogue for one tile whose first element is C(row0, col0); the
+// AVX-512 kernel applies it in registers when its bias is per row
+// (bias_cs == 0) or unit-stride along the row (bias_cs == 1).
+struct TileEpilogue {
+  const Epilogue* ep;
+  int64_t row0, col0;
+};
+inline bool tile_epilogue_supported(const Epilogue& ep) {
+  return ep.bias == nullptr || ep.beta == 0.0f || ep.bias_cs == 0 || ep.bias_cs == 1;
+}
 // AVX-512: a 12 x 32 tile (m <= 12, n <= 32) from two A panels and two B panels of
-// the same layout; `a1` is read only when m > 6, `b1` only when n > 16.
+// the same layout; `a1` is read only when m > 6, `b1` only when n > 16. A
+// non-null `ep` (last K block only) is applied before the store.
 void f32_gemm_12x32__avx512(int64_t kc, const float* a0, const float* a1, const float* b0, const float* b1, float* c,
-                            int64_t ldc, int m, int n, bool accumulate);
+                            int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep);
 // Packs 6 full rows of A (k contiguous, rows `row_stride` apart) into one k-major panel.
 void f32_pack_6rows__avx2(const float* src, int64_t row_stride, int64_t kc, float* out);
 // The micro-kernel for active_isa().
