@@ -128,6 +128,16 @@ TEST(OptConvolution, LargeEnoughToSplitAcrossThreads) {
   check({1, 64, 40, 45, 64, 3, 3, 1, 1, 1, 1, 1, 1, 64, true}, "dw 3x3 64ch 40x45");
 }
 
+// B operands over 512 KiB with small weights run in column chunks (a
+// chunk boundary inside an output row, a narrower last chunk, chunks spread
+// over threads); the results must not change.
+TEST(OptConvolution, ColumnChunks) {
+  check({1, 16, 70, 90, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}, "3x3 16->8 70x90 (K 144, P 6300: chunks)");
+  check({1, 3, 123, 120, 10, 7, 7, 2, 2, 3, 3, 1, 1, 1, true}, "7x7/2 3->10 123x120 (stem-like chunks)");
+  check({1, 10, 120, 121, 12, 1, 1, 1, 1, 0, 0, 1, 1, 1, true}, "1x1 10->12 120x121 (pointwise chunks)");
+  check({2, 12, 75, 60, 7, 3, 3, 2, 1, 0, 2, 1, 1, 1, false}, "3x3 strides 2x1 batch 2 (chunks)");
+}
+
 TEST(OptConvolution, OneDimensional) {
   Conv c{1, 4, 1, 17, 6, 1, 3, 1, 1, 0, 1, 1, 1, 1, true};
   c.one_d = true;
