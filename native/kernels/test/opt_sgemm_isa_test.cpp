@@ -107,3 +107,49 @@ TEST(OptSgemmIsa, OverrideFallsBackToScalarForForeignIsa) {
   optimized::clear_isa_override();
   EXPECT_TRUE(optimized::active_isa() == optimized::detected_isa());
 }
+
+TEST(OptSgemmIsa, SmallMMatchesTilesBitwise) {
+  if (!optimized::isa_supported(Isa::Avx512)) {
+    printf("  note: no AVX-512 on this CPU; the small-M path was not run\n");
+    return;
+  }
+  std::vector<float> bias(1200);
+  for (size_t i = 0; i < bias.size(); i++) bias[i] = 0.003f * float(i) - 1.0f;
+  optimized::Epilogue by_col;
+  by_col.bias = bias.data(), by_col.beta = 1.0f, by_col.bias_cs = 1, by_col.lo = 0.0f;
+  for (int64_t M : {1, 2, 3, 4}) {
+    for (int64_t N : {1, 7, 16, 17, 100, 130, 1000}) {
+      for (int64_t K : {0, 1, 17, 300, 600}) {
+        // A is read through strides: use a transposed view (column stride M + 1).
+        OwnedTensor at({K + 1, M + 1}), b({K, N});
+        at.random(uint32_t(M + K));
+        b.random(uint32_t(N * 3 + K));
+        const optimized::MatView a{at.f(), 1, M + 1};
+        optimized::set_isa_override(Isa::Avx512);
+        EXPECT_TRUE(optimized::small_m_available(M));
+        std::vector<float> ap(optimized::packed_a_floats(M, K)), bp(optimized::packed_b_floats(K, N) + 1);
+        optimized::pack_a(a, M, K, ap.data(), 1);
+        optimized::pack_b(optimized::MatView{b.f(), N, 1}, K, N, bp.data(), 1);
+        for (const optimized::Epilogue& e : {optimized::Epilogue{}, by_col}) {
+          const int64_t ldc = N + 5;
+          std::vector<float> want(size_t(M * ldc), kSentinel), got(size_t(M * ldc), kSentinel);
+          optimized::sgemm_packed(1, M, N, K, ap.data(), bp.data(), want.data(), ldc, e);
+          optimized::sgemm_small_m(2, M, N, K, a, bp.data(), got.data(), ldc, e);
+          if (!same_bits(want.data(), got.data(), want.size())) {
+            printf("  small M=%lld N=%lld K=%lld differs from the tile kernels\n", (long long)M, (long long)N,
+                   (long long)K);
+            EXPECT_TRUE(false);
+            optimized::clear_isa_override();
+            return;
+          }
+        }
+        optimized::clear_isa_override();
+      }
+    }
+  }
+  optimized::set_isa_override(Isa::Avx512);
+  EXPECT_FALSE(optimized::small_m_available(5));
+  optimized::set_isa_override(Isa::Avx2Fma);
+  EXPECT_FALSE(optimized::small_m_available(1));
+  optimized::clear_isa_override();
+}

@@ -5,6 +5,8 @@ namespace optimized {
 namespace {
 
 size_t scratch_need(const MatmulPlan& p, bool b_prepacked) {
+  // A few rows against packed weights need no packing at all (sgemm_small_m).
+  if (b_prepacked && small_m_available(p.M)) return 0;
   return packed_a_floats(p.M, p.K) + (b_prepacked ? 0 : packed_b_floats(p.K, p.N));
 }
 
@@ -70,9 +72,15 @@ Error matmul_run(KernelContext& ctx, const MatmulPlan& plan, const Epilogue& ep)
   float* a_packed = scratch;
   float* b_scratch = scratch + packed_a_floats(plan.M, plan.K);
   const size_t b_one = packed_b_floats(plan.K, plan.N);
+  const bool small_m = prepacked && small_m_available(plan.M);
   for (int64_t b = 0; b < plan.batches; b++) {
     MatView a = plan.a;
     a.p += b * plan.a_bs;
+    if (small_m) {
+      sgemm_small_m(ctx.threads, plan.M, plan.N, plan.K, a, st->b_packed + (plan.b_bs == 0 ? 0 : size_t(b) * b_one),
+                    plan.out + b * plan.out_bs, plan.ldc, ep);
+      continue;
+    }
     pack_a(a, plan.M, plan.K, a_packed, ctx.threads);
     const float* b_packed;
     if (prepacked) {

@@ -49,20 +49,6 @@ void pack_panel(MatView v, bool lines_are_rows, int64_t lines, int64_t K, int64_
   }
 }
 
-void apply_epilogue(float* c, int64_t ldc, int64_t row0, int64_t col0, int m, int n, const Epilogue& ep) {
-  const bool use_bias = ep.bias != nullptr && ep.beta != 0.0f;
-  for (int i = 0; i < m; i++) {
-    float* ci = c + i * ldc;
-    const float* bi = use_bias ? ep.bias + (row0 + i) * ep.bias_rs + col0 * ep.bias_cs : nullptr;
-    for (int j = 0; j < n; j++) {
-      float v = ep.alpha * ci[j];
-      if (bi != nullptr) v += ep.beta * bi[j * ep.bias_cs];
-      v = v < ep.lo ? ep.lo : v;
-      ci[j] = v > ep.hi ? ep.hi : v;
-    }
-  }
-}
-
 // Tile sizes for the task grid: whole kMC x N tiles on one thread; smaller
 // ones until each thread has about four tasks. Tiling never changes results.
 void choose_tiles(int threads, int64_t M, int64_t N, int64_t max_mc, int64_t* mc, int64_t* nc) {
@@ -84,6 +70,20 @@ void choose_tiles(int threads, int64_t M, int64_t N, int64_t max_mc, int64_t* mc
 }
 
 }  // namespace
+
+void apply_epilogue(float* c, int64_t ldc, int64_t row0, int64_t col0, int m, int n, const Epilogue& ep) {
+  const bool use_bias = ep.bias != nullptr && ep.beta != 0.0f;
+  for (int i = 0; i < m; i++) {
+    float* ci = c + i * ldc;
+    const float* bi = use_bias ? ep.bias + (row0 + i) * ep.bias_rs + col0 * ep.bias_cs : nullptr;
+    for (int j = 0; j < n; j++) {
+      float v = ep.alpha * ci[j];
+      if (bi != nullptr) v += ep.beta * bi[j * ep.bias_cs];
+      v = v < ep.lo ? ep.lo : v;
+      ci[j] = v > ep.hi ? ep.hi : v;
+    }
+  }
+}
 
 void pack_a(MatView a, int64_t M, int64_t K, float* dst, int threads) {
   threads = threads_for(threads, double(M) * double(K));

@@ -66,6 +66,17 @@ void pack_b(MatView b, int64_t K, int64_t N, float* dst, int threads);
 void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_packed, const float* b_packed,
                   float* c, int64_t ldc, const Epilogue& ep);
 
+// c(i, j) = epilogue(c(i, j)) for the m x n block at C(row0, col0) (bias indexed from there).
+void apply_epilogue(float* c, int64_t ldc, int64_t row0, int64_t col0, int m, int n, const Epilogue& ep);
+
+// At most kSmallM rows against a packed B, A read in place through its
+// strides (no packing), bitwise equal to sgemm_packed (sgemm_small_m.cpp).
+// Only where small_m_available(M) (AVX-512 today).
+constexpr int64_t kSmallM = 4;
+bool small_m_available(int64_t M);
+void sgemm_small_m(int threads, int64_t M, int64_t N, int64_t K, MatView a, const float* b_packed, float* c,
+                   int64_t ldc, const Epilogue& ep);
+
 // The micro-kernel: C tile (m <= kMR rows, n <= kNR columns) = (accumulate ? C : 0) + A panel * B panel.
 using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
                              bool accumulate);
