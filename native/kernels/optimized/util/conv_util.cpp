@@ -57,6 +57,44 @@ __attribute__((target("avx2,fma"))) void f32_dwconv_row__avx2(int64_t n, int64_t
     out[x] = acc;
   }
 }
+
+// 32 outputs per step in two zmm accumulators, the tail under a mask.
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void f32_dwconv_row__avx512(
+    int64_t n, int64_t taps, const float* const* src, const float* w, float bias, float* out) {
+  int64_t x = 0;
+  for (; x + 32 <= n; x += 32) {
+    __m512 a0 = _mm512_set1_ps(bias), a1 = a0;
+    for (int64_t t = 0; t < taps; t++) {
+      const __m512 wt = _mm512_set1_ps(w[t]);
+      a0 = _mm512_fmadd_ps(wt, _mm512_loadu_ps(src[t] + x), a0);
+      a1 = _mm512_fmadd_ps(wt, _mm512_loadu_ps(src[t] + x + 16), a1);
+    }
+    _mm512_storeu_ps(out + x, a0);
+    _mm512_storeu_ps(out + x + 16, a1);
+  }
+  for (; x < n; x += 16) {
+    const __mmask16 m = n - x >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (n - x)) - 1);
+    __m512 a0 = _mm512_set1_ps(bias);
+    for (int64_t t = 0; t < taps; t++) {
+      a0 = _mm512_fmadd_ps(_mm512_set1_ps(w[t]), _mm512_maskz_loadu_ps(m, src[t] + x), a0);
+    }
+    _mm512_mask_storeu_ps(out + x, m, a0);
+  }
+}
+
+// Even-indexed floats of src[0, 2n) to even[0, n), odd-indexed to odd[0, n).
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void f32_deinterleave2__avx512(
+    const float* src, int64_t n, float* even, float* odd) {
+  const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i io = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 v0 = _mm512_loadu_ps(src + 2 * i), v1 = _mm512_loadu_ps(src + 2 * i + 16);
+    _mm512_storeu_ps(even + i, _mm512_permutex2var_ps(v0, ie, v1));
+    _mm512_storeu_ps(odd + i, _mm512_permutex2var_ps(v0, io, v1));
+  }
+  for (; i < n; i++) even[i] = src[2 * i], odd[i] = src[2 * i + 1];
+}
 #endif
 
 struct PlaneShape {
@@ -177,11 +215,22 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
       memcpy(y + g.pw, src, size_t(g.W) * sizeof(float));
       continue;
     }
-    // Column x = iw + pw goes to phase x % sw, position x / sw; no divisions per element.
-    int64_t phase = g.pw % g.sw, pos = g.pw / g.sw;
-    for (int64_t iw = 0; iw < g.W; iw++) {
-      y[phase * s.wq + pos] = src[iw];
-      if (++phase == g.sw) phase = 0, pos++;
+    // Column x = iw + pw goes to phase x % sw, position x / sw: the inputs
+    // iw = r, r + sw, r + 2 sw, ... (residue r) form one run of phase
+    // (r + pw) % sw from position (r + pw) / sw.
+#if defined(__x86_64__)
+    if (g.sw == 2 && active_isa() == Isa::Avx512) {
+      const int64_t pairs = g.W / 2;
+      float* even = y + (g.pw % 2) * s.wq + g.pw / 2;
+      float* odd = y + ((g.pw + 1) % 2) * s.wq + (g.pw + 1) / 2;
+      f32_deinterleave2__avx512(src, pairs, even, odd);
+      if (g.W % 2) even[pairs] = src[g.W - 1];
+      continue;
+    }
+#endif
+    for (int64_t r = 0; r < g.sw && r < g.W; r++) {
+      float* run = y + ((r + g.pw) % g.sw) * s.wq + (r + g.pw) / g.sw;
+      for (int64_t iw = r, t = 0; iw < g.W; iw += g.sw, t++) run[t] = src[iw];
     }
   }
   const int64_t taps = g.KH * g.KW, mult = g.Cout / g.C;
@@ -189,8 +238,8 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
   // Offset of tap column kw inside a plane row: phase (kw*dw) % sw, position (kw*dw) / sw.
   int64_t col_off[kMaxDepthwiseTaps];
   for (int64_t kw = 0; kw < g.KW; kw++) col_off[kw] = ((kw * g.dw) % g.sw) * s.wq + (kw * g.dw) / g.sw;
-  const bool avx2 = has_avx2_fma(active_isa());
-  (void)avx2;
+  const Isa isa = active_isa();
+  (void)isa;
   for (int64_t m = 0; m < mult; m++) {
     const float* wm = w + m * taps;
     const float b = bias != nullptr ? bias[m] : 0.0f;
@@ -201,7 +250,11 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
       }
       float* row = out + (m * g.OH + oh) * g.OW;
 #if defined(__x86_64__)
-      if (avx2) {
+      if (isa == Isa::Avx512) {
+        f32_dwconv_row__avx512(g.OW, taps, src, wm, b, row);
+        continue;
+      }
+      if (has_avx2_fma(isa)) {
         f32_dwconv_row__avx2(g.OW, taps, src, wm, b, row);
         continue;
       }
