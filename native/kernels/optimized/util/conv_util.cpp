@@ -95,6 +95,19 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void f32_
   }
   for (; i < n; i++) even[i] = src[2 * i], odd[i] = src[2 * i + 1];
 }
+
+// dst[i] = src[2 i] for i in [0, n): the stride-2 im2col rows (ResNet's stem).
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void f32_stride2__avx512(const float* src,
+                                                                                                 int64_t n,
+                                                                                                 float* dst) {
+  const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  int64_t i = 0;
+  // src[2 i + 31] must exist: only whole pairs of vectors inside 2 n - 1.
+  for (; i + 16 <= n && 2 * i + 32 <= 2 * n - 1; i += 16) {
+    _mm512_storeu_ps(dst + i, _mm512_permutex2var_ps(_mm512_loadu_ps(src + 2 * i), ie, _mm512_loadu_ps(src + 2 * i + 16)));
+  }
+  for (; i < n; i++) dst[i] = src[2 * i];
+}
 #endif
 
 struct PlaneShape {
@@ -151,6 +164,8 @@ void im2col_packed_cols(const float* in, const ConvGeom& g, int64_t k0, int64_t 
                         float* dst, float* row) {
   const int64_t K = g.kg(), hw = g.H * g.W, taps = g.KH * g.KW, width = p1 - p0;
   const int64_t n_pad = round_up(width, kNR), full = width / kNR * kNR;
+  const bool avx512 = active_isa() == Isa::Avx512;
+  (void)avx512;
   for (int64_t k = k0; k < k1; k++) {
     const int64_t c = k / taps, kh = (k % taps) / g.KW, kw = k % g.KW;
     const int64_t iw0 = kw * g.dw - g.pw;  // input column of output column 0
@@ -173,6 +188,10 @@ void im2col_packed_cols(const float* in, const ConvGeom& g, int64_t k0, int64_t 
         if (a < b) {
           if (g.sw == 1) {
             memcpy(o + a, src + a, size_t(b - a) * sizeof(float));
+#if defined(__x86_64__)
+          } else if (g.sw == 2 && avx512) {
+            f32_stride2__avx512(src + 2 * a, b - a, o + a);
+#endif
           } else {
             for (int64_t j = a; j < b; j++) o[j] = src[j * g.sw];
           }
