@@ -49,20 +49,22 @@ void pack_panel(MatView v, bool lines_are_rows, int64_t lines, int64_t K, int64_
   }
 }
 
-// Tile sizes for the task grid: whole kMC x N tiles on one thread; smaller
-// ones until each thread has about four tasks. Tiling never changes results.
-void choose_tiles(int threads, int64_t M, int64_t N, int64_t max_mc, int64_t* mc, int64_t* nc) {
+// Tile sizes for the task grid: whole max_mc x N tiles on one thread;
+// smaller ones (multiples of the micro-tile, step_m x step_n) until each
+// thread has about four tasks. Tiling never changes results.
+void choose_tiles(int threads, int64_t M, int64_t N, int64_t max_mc, int64_t step_m, int64_t step_n, int64_t* mc,
+                  int64_t* nc) {
   *mc = round_up(M, kMR) < max_mc ? round_up(M, kMR) : max_mc;
   *nc = round_up(N, kNR);
   if (threads <= 1) return;
   auto tiles = [&] { return ((M + *mc - 1) / *mc) * ((N + *nc - 1) / *nc); };
   while (tiles() < 4 * threads) {
-    if (*nc > 4 * kNR) {
-      *nc = round_up(*nc / 2, kNR);
-    } else if (*mc > kMR) {
-      *mc = round_up(*mc / 2, kMR);
-    } else if (*nc > kNR) {
-      *nc = round_up(*nc / 2, kNR);
+    if (*nc > 4 * step_n) {
+      *nc = round_up(*nc / 2, step_n);
+    } else if (*mc > step_m) {
+      *mc = round_up(*mc / 2, step_m);
+    } else if (*nc > step_n) {
+      *nc = round_up(*nc / 2, step_n);
     } else {
       break;
     }
@@ -134,7 +136,7 @@ void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_p
   const bool fused = wide && !identity && tile_epilogue_supported(ep);
   const int64_t m_pad = round_up(M, kMR), n_pad = round_up(N, kNR);
   int64_t mc, nc;
-  choose_tiles(threads, M, N, wide ? kMCWide : kMC, &mc, &nc);
+  choose_tiles(threads, M, N, wide ? kMCWide : kMC, step_m, step_n, &mc, &nc);
   const int64_t tiles_n = (N + nc - 1) / nc;
   const int64_t tasks = ((M + mc - 1) / mc) * tiles_n;
   parallel_for(threads, tasks, [&](int64_t t, int) {
