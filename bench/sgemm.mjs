@@ -5,6 +5,7 @@
 //   node bench/sgemm.mjs                         # n = 256, 512, 1024; 1 and 2 threads
 //   node bench/sgemm.mjs --sizes 256,1024 --runs 9 --threads 1 --json sgemm.json
 //   node bench/sgemm.mjs --conv --threads 1      # ResNet-18 / MobileNetV2 convolution layers instead
+//   node bench/sgemm.mjs --isa avx2              # the AVX2+FMA kernels on an AVX-512 CPU (same zmm peak)
 //
 // Builds `sgemm-bench` (native/bench/sgemm_bench.cpp, release flags) and runs
 // it once per thread count. In that process each round measures the FMA
@@ -29,6 +30,7 @@ const { values: opts } = parseArgs({
     threads: { type: 'string', default: '1,2' },
     json: { type: 'string' },
     conv: { type: 'boolean', default: false },
+    isa: { type: 'string' },  // avx2 | avx512 | scalar: force a lesser instruction set (comparisons in one run)
   },
 });
 if (Number(opts.runs) < 5) throw new Error('--runs must be at least 5 (medians of at least 5 runs)');
@@ -36,12 +38,13 @@ if (Number(opts.runs) < 5) throw new Error('--runs must be at least 5 (medians o
 const build = spawnSync(process.execPath, [join(root, 'native', 'build.mjs'), 'sgemm-bench'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const binary = join(root, 'build', 'native', 'release', 'sgemm_bench');
+const isaArgs = opts.isa ? ['--isa', opts.isa] : [];
 
 if (opts.conv) {
   // Convolution layers (native/bench/conv_layers_bench.cpp): median ms by CPU and wall time.
   const all = [];
   for (const threads of opts.threads.split(',').map(Number)) {
-    const run = spawnSync(binary, ['--conv', '--runs', opts.runs, '--threads', String(threads)], { encoding: 'utf8' });
+    const run = spawnSync(binary, ['--conv', '--runs', opts.runs, '--threads', String(threads), ...isaArgs], { encoding: 'utf8' });
     if (run.status !== 0) {
       process.stderr.write(run.stderr);
       process.exit(run.status ?? 1);
@@ -60,7 +63,7 @@ if (opts.conv) {
 
 const results = [];
 for (const threads of opts.threads.split(',').map(Number)) {
-  const run = spawnSync(binary, ['--sizes', opts.sizes, '--runs', opts.runs, '--threads', String(threads)], { encoding: 'utf8' });
+  const run = spawnSync(binary, ['--sizes', opts.sizes, '--runs', opts.runs, '--threads', String(threads), ...isaArgs], { encoding: 'utf8' });
   if (run.status !== 0) {
     process.stderr.write(run.stderr);
     process.exit(run.status ?? 1);

@@ -4,6 +4,7 @@
 //   node bench/sgemm.mjs                            # builds, runs, prints ratios
 //   build/native/release/sgemm_bench --sizes 256,512,1024 --runs 7 --threads 1
 //   build/native/release/sgemm_bench --conv --runs 7 --threads 1   # conv layers (conv_layers_bench.cpp)
+//   build/native/release/sgemm_bench --isa avx2 ...                # force AVX2+FMA kernels on an AVX-512 CPU
 //
 // peak: an FMA-bound loop (12 independent 8-wide FMA chains, 16-wide on an
 // AVX-512 CPU: enough to cover the FMA latency on both pipes) timed for about
@@ -155,6 +156,13 @@ int main(int argc, char** argv) {
     if (!strcmp(argv[i], "--conv")) i--;
     if (!strcmp(argv[i], "--runs")) runs = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--isa")) {
+      // Force a lesser instruction set (avx2 on an AVX-512 CPU, scalar) to compare kernels in one run.
+      const char* v = argv[i + 1];
+      optimized::set_isa_override(!strcmp(v, "avx2") ? optimized::Isa::Avx2Fma
+                                  : !strcmp(v, "avx512") ? optimized::Isa::Avx512
+                                                          : optimized::Isa::Scalar);
+    }
     else if (!strcmp(argv[i], "--sizes")) {
       sizes.clear();
       for (char* p = argv[i + 1]; *p;) {
@@ -168,7 +176,7 @@ int main(int argc, char** argv) {
     fma_peak_gflops(threads, &w, &c);  // wakes the workers and the clocks
   }
   if (conv) return run_conv_bench(threads, runs);
-  printf("{\"isa\":\"%s\",\"threads\":%d,\"runs\":%d,\"sizes\":[", optimized::isa_name(optimized::detected_isa()),
+  printf("{\"isa\":\"%s\",\"threads\":%d,\"runs\":%d,\"sizes\":[", optimized::isa_name(optimized::active_isa()),
          threads, runs);
   std::vector<uint8_t> pool(size_t(64) << 20), temp(size_t(64) << 20);
   for (size_t si = 0; si < sizes.size(); si++) {

@@ -75,14 +75,38 @@ void choose_tiles(int threads, int64_t M, int64_t N, int64_t max_mc, int64_t ste
 
 void apply_epilogue(float* c, int64_t ldc, int64_t row0, int64_t col0, int m, int n, const Epilogue& ep) {
   const bool use_bias = ep.bias != nullptr && ep.beta != 0.0f;
+  const float alpha = ep.alpha, beta = ep.beta, lo = ep.lo, hi = ep.hi;
+  // The same operations in the same order in every branch (and in the
+  // AVX-512 kernel's registers); the branches only let the compiler
+  // vectorize the common bias layouts (per row, unit stride along the row).
   for (int i = 0; i < m; i++) {
     float* ci = c + i * ldc;
     const float* bi = use_bias ? ep.bias + (row0 + i) * ep.bias_rs + col0 * ep.bias_cs : nullptr;
-    for (int j = 0; j < n; j++) {
-      float v = ep.alpha * ci[j];
-      if (bi != nullptr) v += ep.beta * bi[j * ep.bias_cs];
-      v = v < ep.lo ? ep.lo : v;
-      ci[j] = v > ep.hi ? ep.hi : v;
+    if (bi == nullptr) {
+      for (int j = 0; j < n; j++) {
+        float v = alpha * ci[j];
+        v = v < lo ? lo : v;
+        ci[j] = v > hi ? hi : v;
+      }
+    } else if (ep.bias_cs == 0) {
+      const float b = beta * bi[0];
+      for (int j = 0; j < n; j++) {
+        float v = alpha * ci[j] + b;
+        v = v < lo ? lo : v;
+        ci[j] = v > hi ? hi : v;
+      }
+    } else if (ep.bias_cs == 1) {
+      for (int j = 0; j < n; j++) {
+        float v = alpha * ci[j] + beta * bi[j];
+        v = v < lo ? lo : v;
+        ci[j] = v > hi ? hi : v;
+      }
+    } else {
+      for (int j = 0; j < n; j++) {
+        float v = alpha * ci[j] + beta * bi[j * ep.bias_cs];
+        v = v < lo ? lo : v;
+        ci[j] = v > hi ? hi : v;
+      }
     }
   }
 }
