@@ -25,9 +25,11 @@ constexpr int64_t kMR = 6;    // micro-tile rows: 12 accumulators of 8 floats
 constexpr int64_t kNR = 16;   // micro-tile columns: two 8-float vectors
 constexpr int64_t kKC = 256;  // K block: a kKC x kNR panel of B (16 KiB) stays in L1
 constexpr int64_t kMC = 288;  // M block: kMC x kKC of A (288 KiB) stays in L2 (512 KiB on Zen 3)
-// M block for the AVX-512 12x32 tiles (a multiple of 12): AVX-512 CPUs have
-// 1-2 MiB of L2 per core, and a 32-column B pair (32 KiB) still fits L1.
-constexpr int64_t kMCWide = 576;
+// M block for the AVX-512 12x32 tiles (a multiple of 12). AVX-512 CPUs have
+// 1-2 MiB of L2 per core, but on the shared development VM (Sapphire Rapids,
+// L2 shared with whatever runs on the sibling thread) 576 rows measured no
+// better than 288 at n = 512-2048, and slightly worse in interleaved runs.
+constexpr int64_t kMCWide = 288;
 
 // A strided matrix: element (r, c) at p[r * rs + c * cs]. Transposes are strides.
 struct MatView {
