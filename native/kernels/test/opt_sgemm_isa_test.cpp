@@ -109,14 +109,19 @@ TEST(OptSgemmIsa, OverrideFallsBackToScalarForForeignIsa) {
 }
 
 TEST(OptSgemmIsa, SmallMMatchesTilesBitwise) {
-  if (!optimized::isa_supported(Isa::Avx512)) {
-    printf("  note: no AVX-512 on this CPU; the small-M path was not run\n");
+  std::vector<Isa> isas;
+  for (Isa isa : {Isa::Avx2Fma, Isa::Avx512}) {
+    if (optimized::isa_supported(isa)) isas.push_back(isa);
+  }
+  if (isas.empty()) {
+    printf("  note: no AVX2+FMA on this CPU; the small-M path was not run\n");
     return;
   }
   std::vector<float> bias(1200);
   for (size_t i = 0; i < bias.size(); i++) bias[i] = 0.003f * float(i) - 1.0f;
   optimized::Epilogue by_col;
   by_col.bias = bias.data(), by_col.beta = 1.0f, by_col.bias_cs = 1, by_col.lo = 0.0f;
+  for (Isa isa : isas)
   for (int64_t M : {1, 2, 3, 4}) {
     for (int64_t N : {1, 7, 16, 17, 100, 130, 1000}) {
       for (int64_t K : {0, 1, 17, 300, 600}) {
@@ -125,7 +130,7 @@ TEST(OptSgemmIsa, SmallMMatchesTilesBitwise) {
         at.random(uint32_t(M + K));
         b.random(uint32_t(N * 3 + K));
         const optimized::MatView a{at.f(), 1, M + 1};
-        optimized::set_isa_override(Isa::Avx512);
+        optimized::set_isa_override(isa);
         EXPECT_TRUE(optimized::small_m_available(M));
         std::vector<float> ap(optimized::packed_a_floats(M, K)), bp(optimized::packed_b_floats(K, N) + 1);
         optimized::pack_a(a, M, K, ap.data(), 1);
@@ -136,8 +141,8 @@ TEST(OptSgemmIsa, SmallMMatchesTilesBitwise) {
           optimized::sgemm_packed(1, M, N, K, ap.data(), bp.data(), want.data(), ldc, e);
           optimized::sgemm_small_m(2, M, N, K, a, bp.data(), got.data(), ldc, e);
           if (!same_bits(want.data(), got.data(), want.size())) {
-            printf("  small M=%lld N=%lld K=%lld differs from the tile kernels\n", (long long)M, (long long)N,
-                   (long long)K);
+            printf("  %s small M=%lld N=%lld K=%lld differs from the tile kernels\n", optimized::isa_name(isa),
+                   (long long)M, (long long)N, (long long)K);
             EXPECT_TRUE(false);
             optimized::clear_isa_override();
             return;
@@ -147,9 +152,9 @@ TEST(OptSgemmIsa, SmallMMatchesTilesBitwise) {
       }
     }
   }
-  optimized::set_isa_override(Isa::Avx512);
+  optimized::set_isa_override(isas.back());
   EXPECT_FALSE(optimized::small_m_available(5));
-  optimized::set_isa_override(Isa::Avx2Fma);
+  optimized::set_isa_override(Isa::Scalar);
   EXPECT_FALSE(optimized::small_m_available(1));
   optimized::clear_isa_override();
 }

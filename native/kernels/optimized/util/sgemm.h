@@ -73,7 +73,7 @@ void apply_epilogue(float* c, int64_t ldc, int64_t row0, int64_t col0, int m, in
 
 // At most kSmallM rows against a packed B, A read in place through its
 // strides (no packing), bitwise equal to sgemm_packed (sgemm_small_m.cpp).
-// Only where small_m_available(M) (AVX-512 today).
+// Only where small_m_available(M) (AVX-512 or AVX2+FMA).
 constexpr int64_t kSmallM = 4;
 bool small_m_available(int64_t M);
 void sgemm_small_m(int threads, int64_t M, int64_t N, int64_t K, MatView a, const float* b_packed, float* c,
