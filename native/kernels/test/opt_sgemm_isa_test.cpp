@@ -126,7 +126,8 @@ TEST(OptSgemmIsa, SmallMMatchesTilesBitwise) {
     for (int64_t N : {1, 7, 16, 17, 100, 130, 1000}) {
       for (int64_t K : {0, 1, 17, 300, 600}) {
         // A is read through strides: use a transposed view (column stride M + 1).
-        OwnedTensor at({K + 1, M + 1}), b({K, N});
+        // B is row-major with a row stride N + 2, so the in-place reads must stay inside N.
+        OwnedTensor at({K + 1, M + 1}), b({K + 1, N + 2});
         at.random(uint32_t(M + K));
         b.random(uint32_t(N * 3 + K));
         const optimized::MatView a{at.f(), 1, M + 1};
@@ -134,15 +135,18 @@ TEST(OptSgemmIsa, SmallMMatchesTilesBitwise) {
         EXPECT_TRUE(optimized::small_m_available(M));
         std::vector<float> ap(optimized::packed_a_floats(M, K)), bp(optimized::packed_b_floats(K, N) + 1);
         optimized::pack_a(a, M, K, ap.data(), 1);
-        optimized::pack_b(optimized::MatView{b.f(), N, 1}, K, N, bp.data(), 1);
+        const optimized::MatView bv{b.f(), N + 2, 1};
+        optimized::pack_b(bv, K, N, bp.data(), 1);
         for (const optimized::Epilogue& e : {optimized::Epilogue{}, by_col}) {
           const int64_t ldc = N + 5;
-          std::vector<float> want(size_t(M * ldc), kSentinel), got(size_t(M * ldc), kSentinel);
+          std::vector<float> want(size_t(M * ldc), kSentinel), got(size_t(M * ldc), kSentinel), in_place = got;
           optimized::sgemm_packed(1, M, N, K, ap.data(), bp.data(), want.data(), ldc, e);
           optimized::sgemm_small_m(2, M, N, K, a, bp.data(), got.data(), ldc, e);
-          if (!same_bits(want.data(), got.data(), want.size())) {
-            printf("  %s small M=%lld N=%lld K=%lld differs from the tile kernels\n", optimized::isa_name(isa),
-                   (long long)M, (long long)N, (long long)K);
+          optimized::sgemm_small_m_rowmajor(2, M, N, K, a, bv, in_place.data(), ldc, e);
+          if (!same_bits(want.data(), got.data(), want.size()) ||
+              !same_bits(want.data(), in_place.data(), want.size())) {
+            printf("  %s small M=%lld N=%lld K=%lld (packed or in-place B) differs from the tile kernels\n",
+                   optimized::isa_name(isa), (long long)M, (long long)N, (long long)K);
             EXPECT_TRUE(false);
             optimized::clear_isa_override();
             return;

@@ -78,6 +78,9 @@ constexpr int64_t kSmallM = 4;
 bool small_m_available(int64_t M);
 void sgemm_small_m(int threads, int64_t M, int64_t N, int64_t K, MatView a, const float* b_packed, float* c,
                    int64_t ldc, const Epilogue& ep);
+// The same with B read in place, row-major (b.cs == 1): a run-time B needs no packing.
+void sgemm_small_m_rowmajor(int threads, int64_t M, int64_t N, int64_t K, MatView a, MatView b, float* c,
+                            int64_t ldc, const Epilogue& ep);
 
 // The micro-kernel: C tile (m <= kMR rows, n <= kNR columns) = (accumulate ? C : 0) + A panel * B panel.
 using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
