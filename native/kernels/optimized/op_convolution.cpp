@@ -1,6 +1,8 @@
 // aten::convolution.out (optimized), float32 NCHW (and NCL):
 // * depthwise (one input channel per group): a zero-padded copy of each
 //   input plane and row kernels vectorized over the output width;
+// * at most 4 output pixels (groups 1): the transposed product on the
+//   small-M kernel, see conv_util_small_p.cpp;
 // * everything else as one SGEMM per image and group, out[Mg, P] =
 //   W[Mg, Kg] x col[Kg, P], with the weights packed once at load (the A
 //   operand) and the input either packed directly (1x1, stride 1, no
@@ -20,7 +22,9 @@ namespace optimized {
 namespace {
 
 struct ConvState {
-  const float* w_packed = nullptr;  // GEMM path, constant weight: groups x packed_a_floats(mg, kg)
+  // GEMM path, constant weight: groups x packed_a_floats(mg, kg), or for the
+  // small-P path W^T as a B operand, packed_b_floats(kg, Cout).
+  const float* w_packed = nullptr;
   const float* w_source = nullptr;
   float* scratch = nullptr;
   size_t scratch_floats = 0;
@@ -57,9 +61,14 @@ ColPlan col_plan(const ConvGeom& g, int threads) {
   return {width, chunks, workers};
 }
 
+size_t packed_weight_floats(const ConvGeom& g) {
+  return conv_small_p(g) ? packed_b_floats(g.kg(), g.Cout) : size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
+}
+
 size_t scratch_need(const ConvGeom& g, int threads, bool w_prepacked) {
   if (threads < 1) threads = 1;
   if (use_depthwise(g)) return size_t(threads) * depthwise_plane_floats(g);
+  if (conv_small_p(g)) return (w_prepacked ? 0 : packed_weight_floats(g)) + conv_small_p_scratch_floats(g);
   const ColPlan cp = col_plan(g, threads);
   const size_t w = w_prepacked ? 0 : size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
   const size_t rows = g.pointwise() ? 0 : size_t(threads) * size_t(cp.width);
@@ -67,6 +76,7 @@ size_t scratch_need(const ConvGeom& g, int threads, bool w_prepacked) {
 }
 
 void pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
+  if (conv_small_p(g)) return conv_small_p_pack_weights(g, w, dst, threads);
   const size_t per = packed_a_floats(g.mg(), g.kg());
   for (int64_t grp = 0; grp < g.groups; grp++) {
     pack_a(MatView{w + grp * g.mg() * g.kg(), g.kg(), 1}, g.mg(), g.kg(), dst + size_t(grp) * per, threads);
@@ -150,7 +160,7 @@ Error opt_convolution_out_prepare(KernelContext& ctx, const Tensor& input, const
   if (st == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory for the kernel state");
   *st = ConvState{};
   if (!use_depthwise(g) && weight.is_constant && weight.data != nullptr) {
-    const size_t floats = size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
+    const size_t floats = packed_weight_floats(g);
     auto* packed = static_cast<float*>(ctx.allocate_persistent(floats * sizeof(float), 64));
     if (packed == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory to pack the weights");
     pack_weights(g, weight.data_as<const float>(), packed, ctx.threads);
@@ -195,7 +205,11 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
   float* col = scratch;
   if (!prepacked) {
     pack_weights(g, weight.data_as<const float>(), scratch, ctx.threads);
-    col = scratch + size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
+    col = scratch + packed_weight_floats(g);
+  }
+  if (conv_small_p(g)) {
+    conv_small_p_run(ctx.threads, g, x, w_packed, b, y, col);
+    return Error::Ok;
   }
   run_gemm(ctx.threads, g, x, w_packed, b, y, col);
   return Error::Ok;

@@ -160,47 +160,57 @@ bool conv_geometry(const Tensor& input, const Tensor& weight, const Tensor* bias
   return true;
 }
 
+namespace {
+
+// Row k, columns [p0, p1) of the im2col matrix into row[0, p1 - p0): one
+// contiguous copy (or strided gather) per output row, zeros for padding.
+void im2col_row(const float* in, const ConvGeom& g, int64_t k, int64_t p0, int64_t p1, float* row, bool avx512) {
+  (void)avx512;
+  const int64_t hw = g.H * g.W, taps = g.KH * g.KW;
+  const int64_t c = k / taps, kh = (k % taps) / g.KW, kw = k % g.KW;
+  const int64_t iw0 = kw * g.dw - g.pw;  // input column of output column 0
+  // Output columns [lo, hi) read inside the input row; the rest is padding.
+  int64_t lo = iw0 >= 0 ? 0 : (-iw0 + g.sw - 1) / g.sw;
+  int64_t hi = g.W - iw0 <= 0 ? 0 : (g.W - iw0 + g.sw - 1) / g.sw;
+  if (hi > g.OW) hi = g.OW;
+  if (lo > hi) lo = hi;
+  for (int64_t p = p0; p < p1;) {
+    const int64_t oh = p / g.OW, ow0 = p % g.OW, ow1 = g.OW - ow0 < p1 - p ? g.OW : ow0 + (p1 - p);
+    float* o = row + (p - p0) - ow0;  // o[ow] is output column ow of this output row
+    const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
+    if (ih < 0 || ih >= g.H) {
+      memset(o + ow0, 0, size_t(ow1 - ow0) * sizeof(float));
+    } else {
+      const float* src = in + c * hw + ih * g.W + iw0;
+      const int64_t a = lo > ow0 ? lo : ow0, b = hi < ow1 ? hi : ow1;
+      for (int64_t j = ow0; j < a && j < ow1; j++) o[j] = 0.0f;
+      if (a < b) {
+        if (g.sw == 1) {
+          memcpy(o + a, src + a, size_t(b - a) * sizeof(float));
+#if defined(__x86_64__)
+        } else if (g.sw == 2 && avx512) {
+          f32_stride2__avx512(src + 2 * a, b - a, o + a);
+#endif
+        } else {
+          for (int64_t j = a; j < b; j++) o[j] = src[j * g.sw];
+        }
+      }
+      for (int64_t j = b > ow0 ? b : ow0; j < ow1; j++) o[j] = 0.0f;
+    }
+    p += ow1 - ow0;
+  }
+}
+
+}  // namespace
+
 void im2col_packed_cols(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, int64_t p0, int64_t p1,
                         float* dst, float* row) {
-  const int64_t K = g.kg(), hw = g.H * g.W, taps = g.KH * g.KW, width = p1 - p0;
+  const int64_t K = g.kg(), width = p1 - p0;
   const int64_t n_pad = round_up(width, kNR), full = width / kNR * kNR;
   const bool avx512 = active_isa() == Isa::Avx512;
-  (void)avx512;
   for (int64_t k = k0; k < k1; k++) {
-    const int64_t c = k / taps, kh = (k % taps) / g.KW, kw = k % g.KW;
-    const int64_t iw0 = kw * g.dw - g.pw;  // input column of output column 0
-    // Output columns [lo, hi) read inside the input row; the rest is padding.
-    int64_t lo = iw0 >= 0 ? 0 : (-iw0 + g.sw - 1) / g.sw;
-    int64_t hi = g.W - iw0 <= 0 ? 0 : (g.W - iw0 + g.sw - 1) / g.sw;
-    if (hi > g.OW) hi = g.OW;
-    if (lo > hi) lo = hi;
-    // The row, one output row's segment at a time, into `row` (stays in L1) ...
-    for (int64_t p = p0; p < p1;) {
-      const int64_t oh = p / g.OW, ow0 = p % g.OW, ow1 = g.OW - ow0 < p1 - p ? g.OW : ow0 + (p1 - p);
-      float* o = row + (p - p0) - ow0;  // o[ow] is output column ow of this output row
-      const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
-      if (ih < 0 || ih >= g.H) {
-        memset(o + ow0, 0, size_t(ow1 - ow0) * sizeof(float));
-      } else {
-        const float* src = in + c * hw + ih * g.W + iw0;
-        const int64_t a = lo > ow0 ? lo : ow0, b = hi < ow1 ? hi : ow1;
-        for (int64_t j = ow0; j < a && j < ow1; j++) o[j] = 0.0f;
-        if (a < b) {
-          if (g.sw == 1) {
-            memcpy(o + a, src + a, size_t(b - a) * sizeof(float));
-#if defined(__x86_64__)
-          } else if (g.sw == 2 && avx512) {
-            f32_stride2__avx512(src + 2 * a, b - a, o + a);
-#endif
-          } else {
-            for (int64_t j = a; j < b; j++) o[j] = src[j * g.sw];
-          }
-        }
-        for (int64_t j = b > ow0 ? b : ow0; j < ow1; j++) o[j] = 0.0f;
-      }
-      p += ow1 - ow0;
-    }
-    // ... then dealt into the 16-column panels of its K block.
+    // The row into `row` (stays in L1), then dealt into the 16-column panels of its K block.
+    im2col_row(in, g, k, p0, p1, row, avx512);
     const int64_t pc = k / kKC * kKC, kc = K - pc < kKC ? K - pc : kKC;
     float* out = dst + pc * n_pad + (k - pc) * kNR;
     for (int64_t j = 0; j < n_pad; j += kNR, out += kNR * kc) {
@@ -211,6 +221,11 @@ void im2col_packed_cols(const float* in, const ConvGeom& g, int64_t k0, int64_t 
       }
     }
   }
+}
+
+void im2col_rows(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, float* dst) {
+  const bool avx512 = active_isa() == Isa::Avx512;
+  for (int64_t k = k0; k < k1; k++) im2col_row(in, g, k, 0, g.P(), dst + k * g.P(), avx512);
 }
 
 size_t depthwise_plane_floats(const ConvGeom& g) {

@@ -38,6 +38,18 @@ bool conv_geometry(const Tensor& input, const Tensor& weight, const Tensor* bias
 void im2col_packed_cols(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, int64_t p0, int64_t p1,
                         float* dst, float* row);
 
+// Rows [k0, k1) of the Kg x P im2col matrix, row-major, into dst (row k at dst + k * P).
+void im2col_rows(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, float* dst);
+
+// At most kSmallM output pixels, groups 1 (conv_util_small_p.cpp): the
+// transposed product out^T[P, Cout] = col^T x W^T on the small-M kernel. The
+// weights are packed as the B operand (packed_b_floats(kg, Cout)).
+bool conv_small_p(const ConvGeom& g);
+size_t conv_small_p_scratch_floats(const ConvGeom& g);
+void conv_small_p_pack_weights(const ConvGeom& g, const float* w, float* dst, int threads);
+void conv_small_p_run(int threads, const ConvGeom& g, const float* x, const float* w_packed_t, const float* bias,
+                      float* y, float* scratch);
+
 // Depthwise: floats of the zero-padded, stride-phase-split copy of one input plane.
 size_t depthwise_plane_floats(const ConvGeom& g);
 // All Cout / C output planes of input channel `c` of one image: `in` is that
