@@ -1,7 +1,7 @@
 // The SGEMM micro-kernels of every instruction set against each other: the
 // AVX2 6x16 and AVX-512 12x32 kernels sum each element's products in the
 // same order with one FMA each, so they must agree to the bit; the scalar
-// kernel (no FMA) must agree within rounding. Odd sizes cover every partial
+// kernel (no FMA) and NEON must agree within rounding. Odd sizes cover every partial
 // tile: rows 1..11 of a 12-row tile, columns 1..31 of a 32-column one, K
 // across kKC blocks. C is written through a row stride wider than N and the
 // columns past N must keep their sentinel (masked stores stay inside).
@@ -47,9 +47,10 @@ bool padding_untouched(const std::vector<float>& c, int64_t M, int64_t N) {
 
 TEST(OptSgemmIsa, VectorKernelsAgreeBitwiseAndWithScalar) {
   const bool avx2 = optimized::isa_supported(Isa::Avx2Fma), avx512 = optimized::isa_supported(Isa::Avx512);
-  if (!avx2) {
-    printf("  note: no AVX2+FMA on this CPU; only the scalar kernel ran here\n");
-  } else if (!avx512) {
+  const bool neon = optimized::isa_supported(Isa::Neon);
+  if (!avx2 && !neon) {
+    printf("  note: no vector kernels on this CPU; only the scalar kernel ran here\n");
+  } else if (avx2 && !avx512) {
     printf("  note: no AVX-512 on this CPU; the 12x32 kernel was not run\n");
   }
   // Epilogues on every partial tile: bias per column with a clamp, bias per
@@ -73,10 +74,11 @@ TEST(OptSgemmIsa, VectorKernelsAgreeBitwiseAndWithScalar) {
         for (const optimized::Epilogue& e : {optimized::Epilogue{}, by_col, by_row, strided}) {
           const std::vector<float> s = gemm_with(Isa::Scalar, M, N, K, a.f(), b.f(), 1, e);
           EXPECT_TRUE(padding_untouched(s, M, N));
-          std::vector<float> v1, v2;
+          std::vector<float> v1, v2, v3;
           if (avx2) v1 = gemm_with(Isa::Avx2Fma, M, N, K, a.f(), b.f(), 1, e);
           if (avx512) v2 = gemm_with(Isa::Avx512, M, N, K, a.f(), b.f(), 2, e);
-          for (const std::vector<float>* v : {&v1, &v2}) {
+          if (neon) v3 = gemm_with(Isa::Neon, M, N, K, a.f(), b.f(), 2, e);
+          for (const std::vector<float>* v : {&v1, &v2, &v3}) {
             if (v->empty()) continue;
             EXPECT_TRUE(padding_untouched(*v, M, N));
             for (size_t i = 0; i < s.size(); i++) {
@@ -114,7 +116,7 @@ TEST(OptSgemmIsa, SmallMMatchesTilesBitwise) {
     if (optimized::isa_supported(isa)) isas.push_back(isa);
   }
   if (isas.empty()) {
-    printf("  note: no AVX2+FMA on this CPU; the small-M path was not run\n");
+    printf("  note: no AVX2+FMA on this CPU; the small-M path was not run (x86-64 only)\n");
     return;
   }
   std::vector<float> bias(1200);
