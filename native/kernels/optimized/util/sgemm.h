@@ -11,9 +11,15 @@
 // operand starts at p * kKC * (M or N rounded up to the panel width), panel
 // `i` of that block at i * width * kc. Rows/columns past M/N are zero.
 //
+// Micro-kernels: 6x16 (scalar, AVX2+FMA, NEON; sgemm_kernels.cpp) and, on
+// AVX-512 CPUs, 12x32 from two A and two B panels of the same layout
+// (sgemm_avx512.cpp), so weights packed at load never depend on the CPU.
+// At most kSmallM rows skip A packing (sgemm_small_m.cpp).
+//
 // Work is split over tiles of C (never over K), and every C element sums its
-// K products in the same order whatever the tiling, so results are bitwise
-// identical for any thread count.
+// K products in the same order whatever the tiling (and whatever the vector
+// kernel: one FMA per product, in k order), so results are bitwise identical
+// for any thread count, and between AVX2 and AVX-512.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
