@@ -74,7 +74,8 @@ Error matmul_run(KernelContext& ctx, const MatmulPlan& plan, const Epilogue& ep)
     return ctx.fail(Error::MemoryAllocationFailed, "no scratch for packing (%zu bytes)", need * sizeof(float));
   }
   float* a_packed = scratch;
-  float* b_scratch = scratch + packed_a_floats(plan.M, plan.K);
+  // No scratch at all on the small-M path (null: no offsets from it).
+  float* b_scratch = scratch != nullptr ? scratch + packed_a_floats(plan.M, plan.K) : nullptr;
   const size_t b_one = packed_b_floats(plan.K, plan.N);
   const bool small_m = small_m_in_place(plan, prepacked);
   for (int64_t b = 0; b < plan.batches; b++) {
