@@ -4,10 +4,13 @@
 //
 //   node bench/sgemm.mjs                         # n = 256, 512, 1024; 1 and 2 threads
 //   node bench/sgemm.mjs --sizes 256,1024 --runs 9 --threads 1 --json sgemm.json
+//   node bench/sgemm.mjs --conv --threads 1      # ResNet-18 / MobileNetV2 convolution layers instead
+//   node bench/sgemm.mjs --isa avx2              # the AVX2+FMA kernels on an AVX-512 CPU (same zmm peak)
 //
 // Builds `sgemm-bench` (native/bench/sgemm_bench.cpp, release flags) and runs
 // it once per thread count. In that process each round measures the FMA
-// peak (an FMA-bound loop) and then the three GEMM modes in rotated order;
+// peak (an FMA-bound loop on the widest vectors the kernels use: zmm on an
+// AVX-512 CPU, ymm on AVX2) and then the three GEMM modes in rotated order;
 // every figure printed is a median over rounds, and each ratio is taken
 // against the peak of its own round. `cpu` figures use the thread's CPU
 // time (single thread only): on a shared, overloaded VM they leave out the
@@ -26,6 +29,8 @@ const { values: opts } = parseArgs({
     runs: { type: 'string', default: '7' },
     threads: { type: 'string', default: '1,2' },
     json: { type: 'string' },
+    conv: { type: 'boolean', default: false },
+    isa: { type: 'string' },  // avx2 | avx512 | scalar: force a lesser instruction set (comparisons in one run)
   },
 });
 if (Number(opts.runs) < 5) throw new Error('--runs must be at least 5 (medians of at least 5 runs)');
@@ -33,10 +38,32 @@ if (Number(opts.runs) < 5) throw new Error('--runs must be at least 5 (medians o
 const build = spawnSync(process.execPath, [join(root, 'native', 'build.mjs'), 'sgemm-bench'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const binary = join(root, 'build', 'native', 'release', 'sgemm_bench');
+const isaArgs = opts.isa ? ['--isa', opts.isa] : [];
+
+if (opts.conv) {
+  // Convolution layers (native/bench/conv_layers_bench.cpp): median ms by CPU and wall time.
+  const all = [];
+  for (const threads of opts.threads.split(',').map(Number)) {
+    const run = spawnSync(binary, ['--conv', '--runs', opts.runs, '--threads', String(threads), ...isaArgs], { encoding: 'utf8' });
+    if (run.status !== 0) {
+      process.stderr.write(run.stderr);
+      process.exit(run.status ?? 1);
+    }
+    const r = JSON.parse(run.stdout.trim().split('\n').at(-1));
+    all.push(r);
+    console.log(`\nconvolution layers, ${threads} thread(s), medians of ${opts.runs} rounds (cpu: 1 thread only)`);
+    console.log('layer                                   cpu ms  GFLOP/s |  wall ms  GFLOP/s');
+    for (const l of r.layers) {
+      console.log(`${l.name.padEnd(38)} ${l.cpu_ms.toFixed(3).padStart(7)} ${l.gflops_cpu.toFixed(1).padStart(8)} | ${l.wall_ms.toFixed(3).padStart(8)} ${l.gflops_wall.toFixed(1).padStart(8)}`);
+    }
+  }
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ cpu: cpus()[0]?.model ?? null, conv: all }, null, 2) + '\n');
+  process.exit(0);
+}
 
 const results = [];
 for (const threads of opts.threads.split(',').map(Number)) {
-  const run = spawnSync(binary, ['--sizes', opts.sizes, '--runs', opts.runs, '--threads', String(threads)], { encoding: 'utf8' });
+  const run = spawnSync(binary, ['--sizes', opts.sizes, '--runs', opts.runs, '--threads', String(threads), ...isaArgs], { encoding: 'utf8' });
   if (run.status !== 0) {
     process.stderr.write(run.stderr);
     process.exit(run.status ?? 1);

@@ -3,10 +3,13 @@
 //
 //   node bench/sgemm.mjs                            # builds, runs, prints ratios
 //   build/native/release/sgemm_bench --sizes 256,512,1024 --runs 7 --threads 1
+//   build/native/release/sgemm_bench --conv --runs 7 --threads 1   # conv layers (conv_layers_bench.cpp)
+//   build/native/release/sgemm_bench --isa avx2 ...                # force AVX2+FMA kernels on an AVX-512 CPU
 //
-// peak: an FMA-bound loop (12 independent 8-wide FMA chains: enough to cover
-// the FMA latency on both pipes) timed for about 0.1 s; GFLOP/s = 2 * 8 * 12
-// per iteration, measured again before every round. Per size n, three
+// peak: an FMA-bound loop (12 independent 8-wide FMA chains, 16-wide on an
+// AVX-512 CPU: enough to cover the FMA latency on both pipes) timed for about
+// 0.1 s; GFLOP/s = 2 * lanes * 12 per iteration, measured again before every
+// round. Per size n, three
 // modes, each run in rotation `--runs` times (a sample repeats the product
 // for about 2 GFLOP), reporting medians of GFLOP/s and of the ratio to the
 // peak of the same round:
@@ -78,6 +81,23 @@ __attribute__((target("avx2,fma"), noinline)) float fma_loop(int64_t iters) {
   _mm256_storeu_ps(out, s);
   return out[0];
 }
+
+// The same with 16-float zmm chains: the peak of the AVX-512 kernels (a CPU
+// with one 512-bit FMA pipe shows the same figure as the ymm loop).
+__attribute__((target("avx512f,avx2,fma"), noinline)) float fma_loop512(int64_t iters) {
+  __m512 c[12];
+  for (int i = 0; i < 12; i++) c[i] = _mm512_set1_ps(0.1f * float(i));
+  const __m512 m = _mm512_set1_ps(0.999999f), a = _mm512_set1_ps(1e-7f);
+  for (int64_t it = 0; it < iters; it++) {
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) c[i] = _mm512_fmadd_ps(c[i], m, a);
+  }
+  __m512 s = c[0];
+  for (int i = 1; i < 12; i++) s = _mm512_add_ps(s, c[i]);
+  float out[16];
+  _mm512_storeu_ps(out, s);
+  return out[0];
+}
 #endif
 
 // FMA-bound GFLOP/s on `threads` threads (each runs the loop once) by wall
@@ -85,15 +105,17 @@ __attribute__((target("avx2,fma"), noinline)) float fma_loop(int64_t iters) {
 void fma_peak_gflops(int threads, double* wall, double* cpu) {
   *wall = *cpu = 0;
 #if defined(__x86_64__)
-  if (optimized::detected_isa() != optimized::Isa::Avx2Fma) return;
-  const int64_t iters = 8000000;  // about 16 ms per thread at 3 GHz
+  if (!optimized::has_avx2_fma(optimized::detected_isa())) return;
+  // The widest vectors the kernels use on this CPU.
+  const bool wide = optimized::detected_isa() == optimized::Isa::Avx512;
+  const int64_t iters = 8000000;  // about 16 ms (ymm) per thread at 3 GHz
   const Stamp t0 = Stamp::now();
   optimized::parallel_for(threads, threads, [&](int64_t, int) {
-    volatile float sink = fma_loop(iters);
+    volatile float sink = wide ? fma_loop512(iters) : fma_loop(iters);
     (void)sink;
   });
   const Stamp t1 = Stamp::now();
-  const double flops = double(iters) * 12 * 16 * threads;
+  const double flops = double(iters) * 12 * (wide ? 32 : 16) * threads;
   *wall = flops / (t1.wall - t0.wall) * 1e-9;
   *cpu = threads == 1 ? flops / (t1.cpu - t0.cpu) * 1e-9 : 0;
 #endif
@@ -121,12 +143,26 @@ struct Mat {
 
 }  // namespace
 
+int run_conv_bench(int threads, int runs);  // conv_layers_bench.cpp
+
 int main(int argc, char** argv) {
   std::vector<int64_t> sizes = {256, 512, 1024};
   int runs = 7, threads = 1;
+  bool conv = false;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--conv")) conv = true;
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!strcmp(argv[i], "--conv")) i--;
     if (!strcmp(argv[i], "--runs")) runs = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--isa")) {
+      // Force a lesser instruction set (avx2 on an AVX-512 CPU, scalar) to compare kernels in one run.
+      const char* v = argv[i + 1];
+      optimized::set_isa_override(!strcmp(v, "avx2") ? optimized::Isa::Avx2Fma
+                                  : !strcmp(v, "avx512") ? optimized::Isa::Avx512
+                                                          : optimized::Isa::Scalar);
+    }
     else if (!strcmp(argv[i], "--sizes")) {
       sizes.clear();
       for (char* p = argv[i + 1]; *p;) {
@@ -139,7 +175,8 @@ int main(int argc, char** argv) {
     double w, c;
     fma_peak_gflops(threads, &w, &c);  // wakes the workers and the clocks
   }
-  printf("{\"isa\":\"%s\",\"threads\":%d,\"runs\":%d,\"sizes\":[", optimized::isa_name(optimized::detected_isa()),
+  if (conv) return run_conv_bench(threads, runs);
+  printf("{\"isa\":\"%s\",\"threads\":%d,\"runs\":%d,\"sizes\":[", optimized::isa_name(optimized::active_isa()),
          threads, runs);
   std::vector<uint8_t> pool(size_t(64) << 20), temp(size_t(64) << 20);
   for (size_t si = 0; si < sizes.size(); si++) {

@@ -42,7 +42,7 @@ __attribute__((target("avx2"))) int64_t dot_avx2(const int16_t* a, const int16_t
 
 int64_t dot_s16(const int16_t* a, const int16_t* b, int64_t n) {
 #ifdef ETB_XNN_AVX2
-  if (n >= 16 && n <= kMaxAvx2 && optimized::active_isa() == optimized::Isa::Avx2Fma) return dot_avx2(a, b, n);
+  if (n >= 16 && n <= kMaxAvx2 && optimized::has_avx2_fma(optimized::active_isa())) return dot_avx2(a, b, n);
 #endif
   return dot_scalar(a, b, n);
 }

@@ -1,6 +1,8 @@
 // aten::convolution.out (optimized), float32 NCHW (and NCL):
 // * depthwise (one input channel per group): a zero-padded copy of each
 //   input plane and row kernels vectorized over the output width;
+// * at most 4 output pixels (groups 1): the transposed product on the
+//   small-M kernel, see conv_util_small_p.cpp;
 // * everything else as one SGEMM per image and group, out[Mg, P] =
 //   W[Mg, Kg] x col[Kg, P], with the weights packed once at load (the A
 //   operand) and the input either packed directly (1x1, stride 1, no
@@ -20,7 +22,9 @@ namespace optimized {
 namespace {
 
 struct ConvState {
-  const float* w_packed = nullptr;  // GEMM path, constant weight: groups x packed_a_floats(mg, kg)
+  // GEMM path, constant weight: groups x packed_a_floats(mg, kg), or for the
+  // small-P path W^T as a B operand, packed_b_floats(kg, Cout).
+  const float* w_packed = nullptr;
   const float* w_source = nullptr;
   float* scratch = nullptr;
   size_t scratch_floats = 0;
@@ -28,14 +32,51 @@ struct ConvState {
 
 bool use_depthwise(const ConvGeom& g) { return g.depthwise() && g.KH * g.KW <= kMaxDepthwiseTaps; }
 
+// The GEMM's B operand (im2col, or the input itself for 1x1) is produced
+// and consumed in column chunks of `width` output pixels, small enough
+// (kChunkBytes) to stay in L2 between being written and being read, when
+// the weights (re-read per chunk) are small enough to stay there too.
+// Otherwise (small P, large weights: ResNet's last stages) one chunk.
+constexpr double kChunkBytes = 512.0 * 1024, kMaxChunkedWeightBytes = 1024.0 * 1024;
+
+struct ColPlan {
+  int64_t width;   // pixels per chunk (the last may be narrower)
+  int64_t chunks;  // ceil(P / width)
+  int workers;     // chunks in flight at once, each with its own buffer and one thread
+};
+
+ColPlan col_plan(const ConvGeom& g, int threads) {
+  const int64_t P = g.P(), K = g.kg();
+  const double b_bytes = 4.0 * double(K) * double(P), a_bytes = 4.0 * double(g.mg()) * double(K);
+  int64_t width = P;
+  if (b_bytes > kChunkBytes && a_bytes <= kMaxChunkedWeightBytes) {
+    width = int64_t(kChunkBytes / (4.0 * double(K))) / (2 * kNR) * (2 * kNR);
+    if (width < 4 * kNR) width = 4 * kNR;
+    if (width > P) width = P;
+  }
+  const int64_t chunks = (P + width - 1) / width;
+  // Several chunks per thread: each thread runs whole chunks (im2col and
+  // GEMM) alone; otherwise the chunks run one after another, each on all.
+  const int workers = threads > 1 && chunks >= 2 * threads ? threads : 1;
+  return {width, chunks, workers};
+}
+
+size_t packed_weight_floats(const ConvGeom& g) {
+  return conv_small_p(g) ? packed_b_floats(g.kg(), g.Cout) : size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
+}
+
 size_t scratch_need(const ConvGeom& g, int threads, bool w_prepacked) {
-  if (use_depthwise(g)) return size_t(threads < 1 ? 1 : threads) * depthwise_plane_floats(g);
+  if (threads < 1) threads = 1;
+  if (use_depthwise(g)) return size_t(threads) * depthwise_plane_floats(g);
+  if (conv_small_p(g)) return (w_prepacked ? 0 : packed_weight_floats(g)) + conv_small_p_scratch_floats(g);
+  const ColPlan cp = col_plan(g, threads);
   const size_t w = w_prepacked ? 0 : size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
-  const size_t strips = g.pointwise() ? 0 : size_t(threads < 1 ? 1 : threads) * im2col_strip_floats(g);
-  return w + packed_b_floats(g.kg(), g.P()) + strips;
+  const size_t rows = g.pointwise() ? 0 : size_t(threads) * size_t(cp.width);
+  return w + size_t(cp.workers) * packed_b_floats(g.kg(), cp.width) + rows;
 }
 
 void pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
+  if (conv_small_p(g)) return conv_small_p_pack_weights(g, w, dst, threads);
   const size_t per = packed_a_floats(g.mg(), g.kg());
   for (int64_t grp = 0; grp < g.groups; grp++) {
     pack_a(MatView{w + grp * g.mg() * g.kg(), g.kg(), 1}, g.mg(), g.kg(), dst + size_t(grp) * per, threads);
@@ -54,28 +95,53 @@ void run_depthwise(int threads, const ConvGeom& g, const float* x, const float* 
   });
 }
 
-// `col` holds packed_b_floats(kg, P) and then the im2col strips.
+// Output pixels [p0, p1) of image `n`, group `grp`: B chunk into `col`, then
+// the GEMM into those columns of the output (row stride P).
+void gemm_chunk(int threads, const ConvGeom& g, const float* xg, const float* w_packed, const float* bias, float* yg,
+                int64_t p0, int64_t p1, float* col, float* rows) {
+  const int64_t K = g.kg(), width = p1 - p0;
+  if (g.pointwise()) {
+    pack_b(MatView{xg + p0, g.H * g.W, 1}, K, width, col, threads);
+  } else {
+    // Strips of 16 rows per task (one row buffer per worker).
+    threads = threads_for(threads, double(K) * double(width));
+    parallel_for(threads, (K + 15) / 16, [&](int64_t task, int worker) {
+      const int64_t k0 = task * 16, k1 = k0 + 16 < K ? k0 + 16 : K;
+      im2col_packed_cols(xg, g, k0, k1, p0, p1, col, rows + worker * width);
+    });
+  }
+  Epilogue ep;
+  if (bias != nullptr) {
+    ep.bias = bias;
+    ep.beta = 1.0f;
+    ep.bias_rs = 1;
+  }
+  sgemm_packed(threads, g.mg(), width, K, w_packed, col, yg + p0, g.P(), ep);
+}
+
+// `col` holds the workers' B chunk buffers and then their im2col row buffers.
 void run_gemm(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias, float* y,
               float* col) {
-  float* strips = col + packed_b_floats(g.kg(), g.P());
+  const ColPlan cp = col_plan(g, threads);
   const int64_t P = g.P(), hw = g.H * g.W;
-  const size_t per = packed_a_floats(g.mg(), g.kg());
+  const size_t per = packed_a_floats(g.mg(), g.kg()), chunk_floats = packed_b_floats(g.kg(), cp.width);
+  float* rows = col + size_t(cp.workers) * chunk_floats;
   for (int64_t n = 0; n < g.N; n++) {
     for (int64_t grp = 0; grp < g.groups; grp++) {
       const float* xg = x + (n * g.C + grp * g.cg()) * hw;
-      if (g.pointwise()) {
-        pack_b(MatView{xg, hw, 1}, g.cg(), P, col, threads);
+      const float* wg = w_packed + size_t(grp) * per;
+      const float* bg = bias != nullptr ? bias + grp * g.mg() : nullptr;
+      float* yg = y + (n * g.Cout + grp * g.mg()) * P;
+      auto chunk = [&](int64_t c, int worker, int inner) {
+        const int64_t p0 = c * cp.width, p1 = p0 + cp.width < P ? p0 + cp.width : P;
+        gemm_chunk(inner, g, xg, wg, bg, yg, p0, p1, col + size_t(worker) * chunk_floats,
+                   rows + size_t(worker) * size_t(cp.width));
+      };
+      if (cp.workers > 1) {
+        parallel_for(cp.workers, cp.chunks, [&](int64_t c, int worker) { chunk(c, worker, 1); });
       } else {
-        im2col_packed(xg, g, col, strips, threads);
+        for (int64_t c = 0; c < cp.chunks; c++) chunk(c, 0, threads);
       }
-      Epilogue ep;
-      if (bias != nullptr) {
-        ep.bias = bias + grp * g.mg();
-        ep.beta = 1.0f;
-        ep.bias_rs = 1;
-      }
-      sgemm_packed(threads, g.mg(), P, g.kg(), w_packed + size_t(grp) * per, col, y + (n * g.Cout + grp * g.mg()) * P,
-                   P, ep);
     }
   }
 }
@@ -94,7 +160,7 @@ Error opt_convolution_out_prepare(KernelContext& ctx, const Tensor& input, const
   if (st == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory for the kernel state");
   *st = ConvState{};
   if (!use_depthwise(g) && weight.is_constant && weight.data != nullptr) {
-    const size_t floats = size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
+    const size_t floats = packed_weight_floats(g);
     auto* packed = static_cast<float*>(ctx.allocate_persistent(floats * sizeof(float), 64));
     if (packed == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory to pack the weights");
     pack_weights(g, weight.data_as<const float>(), packed, ctx.threads);
@@ -139,7 +205,11 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
   float* col = scratch;
   if (!prepacked) {
     pack_weights(g, weight.data_as<const float>(), scratch, ctx.threads);
-    col = scratch + size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
+    col = scratch + packed_weight_floats(g);
+  }
+  if (conv_small_p(g)) {
+    conv_small_p_run(ctx.threads, g, x, w_packed, b, y, col);
+    return Error::Ok;
   }
   run_gemm(ctx.threads, g, x, w_packed, b, y, col);
   return Error::Ok;

@@ -4,6 +4,7 @@
 // odd sizes; every instruction set this CPU has; threads 1 and 2 give the
 // same bits. Unsupported variants report NotSupported (portable runs them).
 #include "kernels/generated/kernel_decls.h"
+#include "kernels/optimized/util/conv_util.h"
 #include "kernels/test/opt_test_util.h"
 #include "testing/minitest.h"
 
@@ -126,6 +127,38 @@ TEST(OptConvolution, LargeEnoughToSplitAcrossThreads) {
   check({1, 32, 33, 31, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}, "3x3 32->40 33x31");
   check({2, 24, 20, 20, 48, 1, 1, 1, 1, 0, 0, 1, 1, 1, true}, "1x1 24->48 20x20 batch 2");
   check({1, 64, 40, 45, 64, 3, 3, 1, 1, 1, 1, 1, 1, 64, true}, "dw 3x3 64ch 40x45");
+}
+
+// B operands over 512 KiB with small weights run in column chunks (a
+// chunk boundary inside an output row, a narrower last chunk, chunks spread
+// over threads); the results must not change.
+TEST(OptConvolution, ColumnChunks) {
+  check({1, 16, 70, 90, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}, "3x3 16->8 70x90 (K 144, P 6300: chunks)");
+  check({1, 3, 123, 120, 10, 7, 7, 2, 2, 3, 3, 1, 1, 1, true}, "7x7/2 3->10 123x120 (stem-like chunks)");
+  check({1, 10, 120, 121, 12, 1, 1, 1, 1, 0, 0, 1, 1, 1, true}, "1x1 10->12 120x121 (pointwise chunks)");
+  check({2, 12, 75, 60, 7, 3, 3, 2, 1, 0, 2, 1, 1, 1, false}, "3x3 strides 2x1 batch 2 (chunks)");
+}
+
+// At most 4 output pixels run as the transposed product on the small-M
+// kernel (or pack_a + tiles without it); the chosen path is checked, then the
+// results. 49 pixels keep the usual orientation.
+TEST(OptConvolution, SmallPTransposed) {
+  const Conv cases[] = {
+      {1, 96, 1, 1, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, true},     // squeeze-excite: P = 1
+      {1, 40, 2, 2, 48, 1, 1, 1, 1, 0, 0, 1, 1, 1, false},    // P = 4
+      {2, 24, 4, 4, 40, 3, 3, 2, 2, 1, 1, 1, 1, 1, true},     // 3x3/2 to 2x2 (im2col), batch 2
+      {1, 300, 1, 3, 20, 1, 3, 1, 1, 0, 1, 1, 1, 1, true},    // K = 900 across K blocks, P = 3
+      {1, 64, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, true},     // ResNet-18 7x7 stage: usual orientation
+  };
+  const char* names[] = {"1x1 96->32 @1 (P = 1)", "1x1 40->48 @2 (P = 4)", "3x3/2 24->40 @4 batch 2 (P = 4)",
+                         "1x3 300->20 @1x3 (P = 3, K 900)", "3x3 64->64 @7 (P = 49)"};
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const Conv& c = cases[i];
+    optimized::ConvGeom g{c.N, c.C, c.H, c.W, c.Cout, c.KH, c.KW, c.OH(), c.OW(), c.sh, c.sw, c.ph, c.pw, c.dh, c.dw,
+                          c.groups};
+    EXPECT_EQ(optimized::conv_small_p(g), i < 4);
+    check(c, names[i]);
+  }
 }
 
 TEST(OptConvolution, OneDimensional) {

@@ -91,16 +91,19 @@ inline bool close(const float* got, const std::vector<double>& want, double scal
 
 inline bool same_bits(const float* a, const float* b, size_t n) { return memcmp(a, b, n * sizeof(float)) == 0; }
 
-// Runs `body` once per instruction set this CPU has (scalar always).
+// Runs `body` once per instruction set this CPU can run (scalar always;
+// AVX2+FMA and AVX-512 both on an AVX-512 CPU).
 template <typename F>
 void for_each_isa(F body) {
-  optimized::set_isa_override(optimized::Isa::Scalar);
-  body(optimized::Isa::Scalar);
-  const optimized::Isa vector = optimized::detected_isa();
-  if (vector != optimized::Isa::Scalar) {
-    optimized::set_isa_override(vector);
-    body(vector);
-  } else {
+  using optimized::Isa;
+  bool vector = false;
+  for (Isa isa : {Isa::Scalar, Isa::Avx2Fma, Isa::Avx512, Isa::Neon}) {
+    if (!optimized::isa_supported(isa)) continue;
+    optimized::set_isa_override(isa);
+    body(isa);
+    vector = vector || isa != Isa::Scalar;
+  }
+  if (!vector) {
     static bool said = false;
     if (!said) printf("  note: this CPU has no vector micro-kernels (AVX2+FMA or NEON); only the scalar ones were tested\n");
     said = true;

@@ -57,6 +57,57 @@ __attribute__((target("avx2,fma"))) void f32_dwconv_row__avx2(int64_t n, int64_t
     out[x] = acc;
   }
 }
+
+// 32 outputs per step in two zmm accumulators, the tail under a mask.
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void f32_dwconv_row__avx512(
+    int64_t n, int64_t taps, const float* const* src, const float* w, float bias, float* out) {
+  int64_t x = 0;
+  for (; x + 32 <= n; x += 32) {
+    __m512 a0 = _mm512_set1_ps(bias), a1 = a0;
+    for (int64_t t = 0; t < taps; t++) {
+      const __m512 wt = _mm512_set1_ps(w[t]);
+      a0 = _mm512_fmadd_ps(wt, _mm512_loadu_ps(src[t] + x), a0);
+      a1 = _mm512_fmadd_ps(wt, _mm512_loadu_ps(src[t] + x + 16), a1);
+    }
+    _mm512_storeu_ps(out + x, a0);
+    _mm512_storeu_ps(out + x + 16, a1);
+  }
+  for (; x < n; x += 16) {
+    const __mmask16 m = n - x >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (n - x)) - 1);
+    __m512 a0 = _mm512_set1_ps(bias);
+    for (int64_t t = 0; t < taps; t++) {
+      a0 = _mm512_fmadd_ps(_mm512_set1_ps(w[t]), _mm512_maskz_loadu_ps(m, src[t] + x), a0);
+    }
+    _mm512_mask_storeu_ps(out + x, m, a0);
+  }
+}
+
+// Even-indexed floats of src[0, 2n) to even[0, n), odd-indexed to odd[0, n).
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void f32_deinterleave2__avx512(
+    const float* src, int64_t n, float* even, float* odd) {
+  const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i io = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 v0 = _mm512_loadu_ps(src + 2 * i), v1 = _mm512_loadu_ps(src + 2 * i + 16);
+    _mm512_storeu_ps(even + i, _mm512_permutex2var_ps(v0, ie, v1));
+    _mm512_storeu_ps(odd + i, _mm512_permutex2var_ps(v0, io, v1));
+  }
+  for (; i < n; i++) even[i] = src[2 * i], odd[i] = src[2 * i + 1];
+}
+
+// dst[i] = src[2 i] for i in [0, n): the stride-2 im2col rows (ResNet's stem).
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void f32_stride2__avx512(const float* src,
+                                                                                                 int64_t n,
+                                                                                                 float* dst) {
+  const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  int64_t i = 0;
+  // src[2 i + 31] must exist: only whole pairs of vectors inside 2 n - 1.
+  for (; i + 16 <= n && 2 * i + 32 <= 2 * n - 1; i += 16) {
+    _mm512_storeu_ps(dst + i, _mm512_permutex2var_ps(_mm512_loadu_ps(src + 2 * i), ie, _mm512_loadu_ps(src + 2 * i + 16)));
+  }
+  for (; i < n; i++) dst[i] = src[2 * i];
+}
 #endif
 
 struct PlaneShape {
@@ -109,60 +160,72 @@ bool conv_geometry(const Tensor& input, const Tensor& weight, const Tensor* bias
   return true;
 }
 
-size_t im2col_strip_floats(const ConvGeom& g) { return size_t(kIm2colStrip * g.P()); }
+namespace {
 
-void im2col_packed(const float* in, const ConvGeom& g, float* dst, float* strips, int threads) {
-  const int64_t P = g.P(), K = g.kg(), hw = g.H * g.W, taps = g.KH * g.KW;
-  const int64_t n_pad = round_up(P, kNR), full = P / kNR * kNR;
-  // A task is a strip of kIm2colStrip rows of the K x P matrix: written
-  // row-major into the worker's strip buffer with one contiguous copy per
-  // (row, output row), then dealt into the packed panels (kKC is a multiple
-  // of the strip height, so a strip never spans two K blocks).
-  static_assert(kKC % kIm2colStrip == 0, "strips must not cross K blocks");
-  parallel_for(threads_for(threads, double(P) * double(K)), (K + kIm2colStrip - 1) / kIm2colStrip,
-               [&](int64_t task, int worker) {
-    float* strip = strips + size_t(worker) * im2col_strip_floats(g);
-    const int64_t k0 = task * kIm2colStrip, k1 = k0 + kIm2colStrip < K ? k0 + kIm2colStrip : K;
-    for (int64_t k = k0; k < k1; k++) {
-      const int64_t c = k / taps, kh = (k % taps) / g.KW, kw = k % g.KW;
-      float* row_out = strip + (k - k0) * P;
-      const int64_t iw0 = kw * g.dw - g.pw;  // input column of output column 0
-      // Output columns [lo, hi) read inside the input row; the rest is padding.
-      int64_t lo = iw0 >= 0 ? 0 : (-iw0 + g.sw - 1) / g.sw;
-      int64_t hi = g.W - iw0 <= 0 ? 0 : (g.W - iw0 + g.sw - 1) / g.sw;
-      if (hi > g.OW) hi = g.OW;
-      if (lo > hi) lo = hi;
-      for (int64_t oh = 0; oh < g.OH; oh++) {
-        float* o = row_out + oh * g.OW;
-        const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
-        if (ih < 0 || ih >= g.H) {
-          memset(o, 0, size_t(g.OW) * sizeof(float));
-          continue;
-        }
-        const float* src = in + c * hw + ih * g.W + iw0;
-        for (int64_t j = 0; j < lo; j++) o[j] = 0.0f;
+// Row k, columns [p0, p1) of the im2col matrix into row[0, p1 - p0): one
+// contiguous copy (or strided gather) per output row, zeros for padding.
+void im2col_row(const float* in, const ConvGeom& g, int64_t k, int64_t p0, int64_t p1, float* row, bool avx512) {
+  (void)avx512;
+  const int64_t hw = g.H * g.W, taps = g.KH * g.KW;
+  const int64_t c = k / taps, kh = (k % taps) / g.KW, kw = k % g.KW;
+  const int64_t iw0 = kw * g.dw - g.pw;  // input column of output column 0
+  // Output columns [lo, hi) read inside the input row; the rest is padding.
+  int64_t lo = iw0 >= 0 ? 0 : (-iw0 + g.sw - 1) / g.sw;
+  int64_t hi = g.W - iw0 <= 0 ? 0 : (g.W - iw0 + g.sw - 1) / g.sw;
+  if (hi > g.OW) hi = g.OW;
+  if (lo > hi) lo = hi;
+  for (int64_t p = p0; p < p1;) {
+    const int64_t oh = p / g.OW, ow0 = p % g.OW, ow1 = g.OW - ow0 < p1 - p ? g.OW : ow0 + (p1 - p);
+    float* o = row + (p - p0) - ow0;  // o[ow] is output column ow of this output row
+    const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
+    if (ih < 0 || ih >= g.H) {
+      memset(o + ow0, 0, size_t(ow1 - ow0) * sizeof(float));
+    } else {
+      const float* src = in + c * hw + ih * g.W + iw0;
+      const int64_t a = lo > ow0 ? lo : ow0, b = hi < ow1 ? hi : ow1;
+      for (int64_t j = ow0; j < a && j < ow1; j++) o[j] = 0.0f;
+      if (a < b) {
         if (g.sw == 1) {
-          memcpy(o + lo, src + lo, size_t(hi - lo) * sizeof(float));
+          memcpy(o + a, src + a, size_t(b - a) * sizeof(float));
+#if defined(__x86_64__)
+        } else if (g.sw == 2 && avx512) {
+          f32_stride2__avx512(src + 2 * a, b - a, o + a);
+#endif
         } else {
-          for (int64_t j = lo; j < hi; j++) o[j] = src[j * g.sw];
-        }
-        for (int64_t j = hi; j < g.OW; j++) o[j] = 0.0f;
-      }
-    }
-    const int64_t pc = k0 / kKC * kKC, kc = K - pc < kKC ? K - pc : kKC;
-    float* base = dst + pc * n_pad + (k0 - pc) * kNR;
-    for (int64_t j = 0; j < n_pad; j += kNR) {
-      float* out = base + j * kc;
-      for (int64_t k = k0; k < k1; k++, out += kNR) {
-        const float* row = strip + (k - k0) * P + j;
-        if (j < full) {
-          memcpy(out, row, kNR * sizeof(float));
-        } else {
-          for (int64_t x = 0; x < kNR; x++) out[x] = j + x < P ? row[x] : 0.0f;
+          for (int64_t j = a; j < b; j++) o[j] = src[j * g.sw];
         }
       }
+      for (int64_t j = b > ow0 ? b : ow0; j < ow1; j++) o[j] = 0.0f;
     }
-  });
+    p += ow1 - ow0;
+  }
+}
+
+}  // namespace
+
+void im2col_packed_cols(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, int64_t p0, int64_t p1,
+                        float* dst, float* row) {
+  const int64_t K = g.kg(), width = p1 - p0;
+  const int64_t n_pad = round_up(width, kNR), full = width / kNR * kNR;
+  const bool avx512 = active_isa() == Isa::Avx512;
+  for (int64_t k = k0; k < k1; k++) {
+    // The row into `row` (stays in L1), then dealt into the 16-column panels of its K block.
+    im2col_row(in, g, k, p0, p1, row, avx512);
+    const int64_t pc = k / kKC * kKC, kc = K - pc < kKC ? K - pc : kKC;
+    float* out = dst + pc * n_pad + (k - pc) * kNR;
+    for (int64_t j = 0; j < n_pad; j += kNR, out += kNR * kc) {
+      if (j < full) {
+        memcpy(out, row + j, kNR * sizeof(float));
+      } else {
+        for (int64_t x = 0; x < kNR; x++) out[x] = j + x < width ? row[j + x] : 0.0f;
+      }
+    }
+  }
+}
+
+void im2col_rows(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, float* dst) {
+  const bool avx512 = active_isa() == Isa::Avx512;
+  for (int64_t k = k0; k < k1; k++) im2col_row(in, g, k, 0, g.P(), dst + k * g.P(), avx512);
 }
 
 size_t depthwise_plane_floats(const ConvGeom& g) {
@@ -186,11 +249,22 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
       memcpy(y + g.pw, src, size_t(g.W) * sizeof(float));
       continue;
     }
-    // Column x = iw + pw goes to phase x % sw, position x / sw; no divisions per element.
-    int64_t phase = g.pw % g.sw, pos = g.pw / g.sw;
-    for (int64_t iw = 0; iw < g.W; iw++) {
-      y[phase * s.wq + pos] = src[iw];
-      if (++phase == g.sw) phase = 0, pos++;
+    // Column x = iw + pw goes to phase x % sw, position x / sw: the inputs
+    // iw = r, r + sw, r + 2 sw, ... (residue r) form one run of phase
+    // (r + pw) % sw from position (r + pw) / sw.
+#if defined(__x86_64__)
+    if (g.sw == 2 && active_isa() == Isa::Avx512) {
+      const int64_t pairs = g.W / 2;
+      float* even = y + (g.pw % 2) * s.wq + g.pw / 2;
+      float* odd = y + ((g.pw + 1) % 2) * s.wq + (g.pw + 1) / 2;
+      f32_deinterleave2__avx512(src, pairs, even, odd);
+      if (g.W % 2) even[pairs] = src[g.W - 1];
+      continue;
+    }
+#endif
+    for (int64_t r = 0; r < g.sw && r < g.W; r++) {
+      float* run = y + ((r + g.pw) % g.sw) * s.wq + (r + g.pw) / g.sw;
+      for (int64_t iw = r, t = 0; iw < g.W; iw += g.sw, t++) run[t] = src[iw];
     }
   }
   const int64_t taps = g.KH * g.KW, mult = g.Cout / g.C;
@@ -198,8 +272,8 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
   // Offset of tap column kw inside a plane row: phase (kw*dw) % sw, position (kw*dw) / sw.
   int64_t col_off[kMaxDepthwiseTaps];
   for (int64_t kw = 0; kw < g.KW; kw++) col_off[kw] = ((kw * g.dw) % g.sw) * s.wq + (kw * g.dw) / g.sw;
-  const bool avx2 = active_isa() == Isa::Avx2Fma;
-  (void)avx2;
+  const Isa isa = active_isa();
+  (void)isa;
   for (int64_t m = 0; m < mult; m++) {
     const float* wm = w + m * taps;
     const float b = bias != nullptr ? bias[m] : 0.0f;
@@ -210,7 +284,11 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
       }
       float* row = out + (m * g.OH + oh) * g.OW;
 #if defined(__x86_64__)
-      if (avx2) {
+      if (isa == Isa::Avx512) {
+        f32_dwconv_row__avx512(g.OW, taps, src, wm, b, row);
+        continue;
+      }
+      if (has_avx2_fma(isa)) {
         f32_dwconv_row__avx2(g.OW, taps, src, wm, b, row);
         continue;
       }

@@ -31,12 +31,24 @@ bool conv_geometry(const Tensor& input, const Tensor& weight, const Tensor* bias
                    Span<const int64_t> padding, Span<const int64_t> dilation, bool transposed, int64_t groups,
                    const Tensor& out, ConvGeom* g);
 
-// The Kg x P im2col matrix of one image's channel group `in` (cg() planes of
-// H x W), in packed-B layout (sgemm.h), into `dst` (packed_b_floats(kg, P)).
-// `strips` is scratch of threads x im2col_strip_floats(g).
-constexpr int64_t kIm2colStrip = 16;
-size_t im2col_strip_floats(const ConvGeom& g);
-void im2col_packed(const float* in, const ConvGeom& g, float* dst, float* strips, int threads);
+// Rows [k0, k1) and columns [p0, p1) of the Kg x P im2col matrix of one
+// image's channel group `in` (cg() planes of H x W), written into `dst` as the
+// packed B operand of a Kg x (p1 - p0) product (sgemm.h layout, so `dst`
+// holds packed_b_floats(kg(), p1 - p0)). `row` is scratch of p1 - p0 floats.
+void im2col_packed_cols(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, int64_t p0, int64_t p1,
+                        float* dst, float* row);
+
+// Rows [k0, k1) of the Kg x P im2col matrix, row-major, into dst (row k at dst + k * P).
+void im2col_rows(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, float* dst);
+
+// At most kSmallM output pixels, groups 1 (conv_util_small_p.cpp): the
+// transposed product out^T[P, Cout] = col^T x W^T on the small-M kernel. The
+// weights are packed as the B operand (packed_b_floats(kg, Cout)).
+bool conv_small_p(const ConvGeom& g);
+size_t conv_small_p_scratch_floats(const ConvGeom& g);
+void conv_small_p_pack_weights(const ConvGeom& g, const float* w, float* dst, int threads);
+void conv_small_p_run(int threads, const ConvGeom& g, const float* x, const float* w_packed_t, const float* bias,
+                      float* y, float* scratch);
 
 // Depthwise: floats of the zero-padded, stride-phase-split copy of one input plane.
 size_t depthwise_plane_floats(const ConvGeom& g);

@@ -1,23 +1,29 @@
 // Run-time CPU-feature dispatch for the optimized kernels: which instruction
 // set the micro-kernels use on this machine.
 //
-//   if (etb::optimized::active_isa() == etb::optimized::Isa::Avx2Fma) { ... }
+//   if (etb::optimized::has_avx2_fma(etb::optimized::active_isa())) { ... }
 //
 // Detection runs once (cpuid through __builtin_cpu_supports on x86-64; NEON is
-// part of every aarch64 CPU); tests may force the scalar path to check it
-// against the vector one.
+// part of every aarch64 CPU); tests may force a lesser instruction set (scalar,
+// or AVX2+FMA on an AVX-512 CPU) to check it against the best one.
 #pragma once
 
 namespace etb {
 namespace optimized {
 
-enum class Isa { Scalar, Avx2Fma, Neon };
+// Avx512 means AVX-512 F, DQ, BW and VL (Skylake-SP and later) plus AVX2 and
+// FMA, with the OS saving zmm state; code for Avx2Fma runs there too.
+enum class Isa { Scalar, Avx2Fma, Neon, Avx512 };
 
 // The best instruction set this CPU supports (and this build can emit).
 Isa detected_isa();
 // The instruction set kernels use now: detected_isa() unless overridden.
 Isa active_isa();
-// For tests and benchmarks: force `isa` (clamped to detected_isa()).
+// True when this CPU can run code for `isa` (Scalar always; Avx2Fma on an Avx512 CPU).
+bool isa_supported(Isa isa);
+// True for the instruction sets that include AVX2 and FMA (Avx2Fma, Avx512).
+inline bool has_avx2_fma(Isa isa) { return isa == Isa::Avx2Fma || isa == Isa::Avx512; }
+// For tests and benchmarks: force `isa` (Scalar when this CPU cannot run it).
 void set_isa_override(Isa isa);
 void clear_isa_override();
 const char* isa_name(Isa isa);

@@ -4,7 +4,13 @@ namespace etb {
 namespace optimized {
 namespace {
 
+// A few rows against packed weights or a row-major B need no packing at all (sgemm_small_m).
+bool small_m_in_place(const MatmulPlan& p, bool b_prepacked) {
+  return small_m_available(p.M) && (b_prepacked || p.b.cs == 1);
+}
+
 size_t scratch_need(const MatmulPlan& p, bool b_prepacked) {
+  if (small_m_in_place(p, b_prepacked)) return 0;
   return packed_a_floats(p.M, p.K) + (b_prepacked ? 0 : packed_b_floats(p.K, p.N));
 }
 
@@ -68,11 +74,24 @@ Error matmul_run(KernelContext& ctx, const MatmulPlan& plan, const Epilogue& ep)
     return ctx.fail(Error::MemoryAllocationFailed, "no scratch for packing (%zu bytes)", need * sizeof(float));
   }
   float* a_packed = scratch;
-  float* b_scratch = scratch + packed_a_floats(plan.M, plan.K);
+  // No scratch at all on the small-M path (null: no offsets from it).
+  float* b_scratch = scratch != nullptr ? scratch + packed_a_floats(plan.M, plan.K) : nullptr;
   const size_t b_one = packed_b_floats(plan.K, plan.N);
+  const bool small_m = small_m_in_place(plan, prepacked);
   for (int64_t b = 0; b < plan.batches; b++) {
     MatView a = plan.a;
     a.p += b * plan.a_bs;
+    if (small_m && prepacked) {
+      sgemm_small_m(ctx.threads, plan.M, plan.N, plan.K, a, st->b_packed + (plan.b_bs == 0 ? 0 : size_t(b) * b_one),
+                    plan.out + b * plan.out_bs, plan.ldc, ep);
+      continue;
+    }
+    if (small_m) {
+      MatView bv = plan.b;
+      bv.p += b * plan.b_bs;
+      sgemm_small_m_rowmajor(ctx.threads, plan.M, plan.N, plan.K, a, bv, plan.out + b * plan.out_bs, plan.ldc, ep);
+      continue;
+    }
     pack_a(a, plan.M, plan.K, a_packed, ctx.threads);
     const float* b_packed;
     if (prepacked) {

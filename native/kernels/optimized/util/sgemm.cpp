@@ -30,7 +30,7 @@ void pack_panel(MatView v, bool lines_are_rows, int64_t lines, int64_t K, int64_
         for (; i < valid; i++) out[i] = src[i];
         for (; i < W; i++) out[i] = 0.0f;
       }
-    } else if (k_stride == 1 && valid == W && W == kMR && active_isa() == Isa::Avx2Fma) {
+    } else if (k_stride == 1 && valid == W && W == kMR && has_avx2_fma(active_isa())) {
       f32_pack_6rows__avx2(src, line_stride, kc, out);
     } else if (k_stride == 1 && valid == W) {
       // Rows of A (or columns of a transposed B) are contiguous along k:
@@ -49,34 +49,22 @@ void pack_panel(MatView v, bool lines_are_rows, int64_t lines, int64_t K, int64_
   }
 }
 
-void apply_epilogue(float* c, int64_t ldc, int64_t row0, int64_t col0, int m, int n, const Epilogue& ep) {
-  const bool use_bias = ep.bias != nullptr && ep.beta != 0.0f;
-  for (int i = 0; i < m; i++) {
-    float* ci = c + i * ldc;
-    const float* bi = use_bias ? ep.bias + (row0 + i) * ep.bias_rs + col0 * ep.bias_cs : nullptr;
-    for (int j = 0; j < n; j++) {
-      float v = ep.alpha * ci[j];
-      if (bi != nullptr) v += ep.beta * bi[j * ep.bias_cs];
-      v = v < ep.lo ? ep.lo : v;
-      ci[j] = v > ep.hi ? ep.hi : v;
-    }
-  }
-}
-
-// Tile sizes for the task grid: whole kMC x N tiles on one thread; smaller
-// ones until each thread has about four tasks. Tiling never changes results.
-void choose_tiles(int threads, int64_t M, int64_t N, int64_t* mc, int64_t* nc) {
-  *mc = round_up(M, kMR) < kMC ? round_up(M, kMR) : kMC;
+// Tile sizes for the task grid: whole max_mc x N tiles on one thread;
+// smaller ones (multiples of the micro-tile, step_m x step_n) until each
+// thread has about four tasks. Tiling never changes results.
+void choose_tiles(int threads, int64_t M, int64_t N, int64_t max_mc, int64_t step_m, int64_t step_n, int64_t* mc,
+                  int64_t* nc) {
+  *mc = round_up(M, kMR) < max_mc ? round_up(M, kMR) : max_mc;
   *nc = round_up(N, kNR);
   if (threads <= 1) return;
   auto tiles = [&] { return ((M + *mc - 1) / *mc) * ((N + *nc - 1) / *nc); };
   while (tiles() < 4 * threads) {
-    if (*nc > 4 * kNR) {
-      *nc = round_up(*nc / 2, kNR);
-    } else if (*mc > kMR) {
-      *mc = round_up(*mc / 2, kMR);
-    } else if (*nc > kNR) {
-      *nc = round_up(*nc / 2, kNR);
+    if (*nc > 4 * step_n) {
+      *nc = round_up(*nc / 2, step_n);
+    } else if (*mc > step_m) {
+      *mc = round_up(*mc / 2, step_m);
+    } else if (*nc > step_n) {
+      *nc = round_up(*nc / 2, step_n);
     } else {
       break;
     }
@@ -84,6 +72,44 @@ void choose_tiles(int threads, int64_t M, int64_t N, int64_t* mc, int64_t* nc) {
 }
 
 }  // namespace
+
+void apply_epilogue(float* c, int64_t ldc, int64_t row0, int64_t col0, int m, int n, const Epilogue& ep) {
+  const bool use_bias = ep.bias != nullptr && ep.beta != 0.0f;
+  const float alpha = ep.alpha, beta = ep.beta, lo = ep.lo, hi = ep.hi;
+  // The same operations in the same order in every branch (and in the
+  // AVX-512 kernel's registers); the branches only let the compiler
+  // vectorize the common bias layouts (per row, unit stride along the row).
+  for (int i = 0; i < m; i++) {
+    float* ci = c + i * ldc;
+    const float* bi = use_bias ? ep.bias + (row0 + i) * ep.bias_rs + col0 * ep.bias_cs : nullptr;
+    if (bi == nullptr) {
+      for (int j = 0; j < n; j++) {
+        float v = alpha * ci[j];
+        v = v < lo ? lo : v;
+        ci[j] = v > hi ? hi : v;
+      }
+    } else if (ep.bias_cs == 0) {
+      const float b = beta * bi[0];
+      for (int j = 0; j < n; j++) {
+        float v = alpha * ci[j] + b;
+        v = v < lo ? lo : v;
+        ci[j] = v > hi ? hi : v;
+      }
+    } else if (ep.bias_cs == 1) {
+      for (int j = 0; j < n; j++) {
+        float v = alpha * ci[j] + beta * bi[j];
+        v = v < lo ? lo : v;
+        ci[j] = v > hi ? hi : v;
+      }
+    } else {
+      for (int j = 0; j < n; j++) {
+        float v = alpha * ci[j] + beta * bi[j * ep.bias_cs];
+        v = v < lo ? lo : v;
+        ci[j] = v > hi ? hi : v;
+      }
+    }
+  }
+}
 
 void pack_a(MatView a, int64_t M, int64_t K, float* dst, int threads) {
   threads = threads_for(threads, double(M) * double(K));
@@ -127,10 +153,14 @@ void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_p
   if (M <= 0 || N <= 0) return;
   threads = threads_for(threads, double(M) * double(N) * double(K));
   const MicroKernel kernel = gemm_micro_kernel();
+  // AVX-512 runs 12 x 32 tiles (two panels of each operand) per call.
+  const bool wide = active_isa() == Isa::Avx512;
+  const int64_t step_m = wide ? 2 * kMR : kMR, step_n = wide ? 2 * kNR : kNR;
   const bool identity = ep.identity();
+  const bool fused = wide && !identity && tile_epilogue_supported(ep);
   const int64_t m_pad = round_up(M, kMR), n_pad = round_up(N, kNR);
   int64_t mc, nc;
-  choose_tiles(threads, M, N, &mc, &nc);
+  choose_tiles(threads, M, N, wide ? kMCWide : kMC, step_m, step_n, &mc, &nc);
   const int64_t tiles_n = (N + nc - 1) / nc;
   const int64_t tasks = ((M + mc - 1) / mc) * tiles_n;
   parallel_for(threads, tasks, [&](int64_t t, int) {
@@ -142,22 +172,31 @@ void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_p
       const bool last = pc + kc >= K;
       const float* a_block = a_packed + pc * m_pad;
       const float* b_block = b_packed + pc * n_pad;
-      for (int64_t j = j0; j < j1; j += kNR) {
+      for (int64_t j = j0; j < j1; j += step_n) {
         const float* b_panel = b_block + j * kc;
-        const int n = int(j1 - j < kNR ? j1 - j : kNR);
-        // While this B panel is reused from L1, pull the next one (kNR * kc
-        // floats = kc cache lines) toward L2, a share per micro-kernel call.
-        const char* next = reinterpret_cast<const char*>(b_panel + kNR * kc);
-        const int64_t calls = (i1 - i0 + kMR - 1) / kMR, lines = kc, per = (lines + calls - 1) / calls;
+        const int n = int(j1 - j < step_n ? j1 - j : step_n);
+        // While these B panels are reused from L1, pull the next ones (step_n
+        // * kc floats = step_n / 16 * kc cache lines) toward L2, a share per
+        // micro-kernel call.
+        const char* next = reinterpret_cast<const char*>(b_panel + step_n * kc);
+        const int64_t calls = (i1 - i0 + step_m - 1) / step_m, lines = kc * (step_n / kNR);
+        const int64_t per = (lines + calls - 1) / calls;
         int64_t line = 0;
-        for (int64_t i = i0; i < i1; i += kMR) {
-          const int m = int(i1 - i < kMR ? i1 - i : kMR);
-          if (j + kNR < j1) {
+        for (int64_t i = i0; i < i1; i += step_m) {
+          const int m = int(i1 - i < step_m ? i1 - i : step_m);
+          if (j + step_n < j1) {
             for (int64_t l = 0; l < per && line < lines; l++, line++) __builtin_prefetch(next + line * 64, 0, 2);
           }
           float* ct = c + i * ldc + j;
-          kernel(kc, a_block + i * kc, b_panel, ct, ldc, m, n, pc > 0);
-          if (last && !identity) apply_epilogue(ct, ldc, i, j, m, n, ep);
+          const float* a_panel = a_block + i * kc;
+          if (wide) {
+            const TileEpilogue te{&ep, i, j};
+            f32_gemm_12x32__avx512(kc, a_panel, a_panel + kMR * kc, b_panel, b_panel + kNR * kc, ct, ldc, m, n,
+                                   pc > 0, last && fused ? &te : nullptr);
+          } else {
+            kernel(kc, a_panel, b_panel, ct, ldc, m, n, pc > 0);
+          }
+          if (last && !identity && !fused) apply_epilogue(ct, ldc, i, j, m, n, ep);
         }
       }
     }

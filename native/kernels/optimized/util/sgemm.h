@@ -11,9 +11,15 @@
 // operand starts at p * kKC * (M or N rounded up to the panel width), panel
 // `i` of that block at i * width * kc. Rows/columns past M/N are zero.
 //
+// Micro-kernels: 6x16 (scalar, AVX2+FMA, NEON; sgemm_kernels.cpp) and, on
+// AVX-512 CPUs, 12x32 from two A and two B panels of the same layout
+// (sgemm_avx512.cpp), so weights packed at load never depend on the CPU.
+// At most kSmallM rows skip A packing (sgemm_small_m.cpp).
+//
 // Work is split over tiles of C (never over K), and every C element sums its
-// K products in the same order whatever the tiling, so results are bitwise
-// identical for any thread count.
+// K products in the same order whatever the tiling (and whatever the vector
+// kernel: one FMA per product, in k order), so results are bitwise identical
+// for any thread count, and between AVX2 and AVX-512.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +31,11 @@ constexpr int64_t kMR = 6;    // micro-tile rows: 12 accumulators of 8 floats
 constexpr int64_t kNR = 16;   // micro-tile columns: two 8-float vectors
 constexpr int64_t kKC = 256;  // K block: a kKC x kNR panel of B (16 KiB) stays in L1
 constexpr int64_t kMC = 288;  // M block: kMC x kKC of A (288 KiB) stays in L2 (512 KiB on Zen 3)
+// M block for the AVX-512 12x32 tiles (a multiple of 12). AVX-512 CPUs have
+// 1-2 MiB of L2 per core, but on the shared development VM (Sapphire Rapids,
+// L2 shared with whatever runs on the sibling thread) 576 rows measured no
+// better than 288 at n = 512-2048, and slightly worse in interleaved runs.
+constexpr int64_t kMCWide = 288;
 
 // A strided matrix: element (r, c) at p[r * rs + c * cs]. Transposes are strides.
 struct MatView {
@@ -63,6 +74,20 @@ void pack_b(MatView b, int64_t K, int64_t N, float* dst, int threads);
 void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_packed, const float* b_packed,
                   float* c, int64_t ldc, const Epilogue& ep);
 
+// c(i, j) = epilogue(c(i, j)) for the m x n block at C(row0, col0) (bias indexed from there).
+void apply_epilogue(float* c, int64_t ldc, int64_t row0, int64_t col0, int m, int n, const Epilogue& ep);
+
+// At most kSmallM rows against a packed B, A read in place through its
+// strides (no packing), bitwise equal to sgemm_packed (sgemm_small_m.cpp).
+// Only where small_m_available(M) (AVX-512 or AVX2+FMA).
+constexpr int64_t kSmallM = 4;
+bool small_m_available(int64_t M);
+void sgemm_small_m(int threads, int64_t M, int64_t N, int64_t K, MatView a, const float* b_packed, float* c,
+                   int64_t ldc, const Epilogue& ep);
+// The same with B read in place, row-major (b.cs == 1): a run-time B needs no packing.
+void sgemm_small_m_rowmajor(int threads, int64_t M, int64_t N, int64_t K, MatView a, MatView b, float* c,
+                            int64_t ldc, const Epilogue& ep);
+
 // The micro-kernel: C tile (m <= kMR rows, n <= kNR columns) = (accumulate ? C : 0) + A panel * B panel.
 using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
                              bool accumulate);
@@ -72,6 +97,21 @@ void f32_gemm_6x16__avx2(int64_t kc, const float* a, const float* b, float* c, i
                          bool accumulate);
 void f32_gemm_6x16__neon(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
                          bool accumulate);
+// An epilogue for one tile whose first element is C(row0, col0); the
+// AVX-512 kernel applies it in registers when its bias is per row
+// (bias_cs == 0) or unit-stride along the row (bias_cs == 1).
+struct TileEpilogue {
+  const Epilogue* ep;
+  int64_t row0, col0;
+};
+inline bool tile_epilogue_supported(const Epilogue& ep) {
+  return ep.bias == nullptr || ep.beta == 0.0f || ep.bias_cs == 0 || ep.bias_cs == 1;
+}
+// AVX-512: a 12 x 32 tile (m <= 12, n <= 32) from two A panels and two B panels of
+// the same layout; `a1` is read only when m > 6, `b1` only when n > 16. A
+// non-null `ep` (last K block only) is applied before the store.
+void f32_gemm_12x32__avx512(int64_t kc, const float* a0, const float* a1, const float* b0, const float* b1, float* c,
+                            int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep);
 // Packs 6 full rows of A (k contiguous, rows `row_stride` apart) into one k-major panel.
 void f32_pack_6rows__avx2(const float* src, int64_t row_stride, int64_t kc, float* out);
 // The micro-kernel for active_isa().

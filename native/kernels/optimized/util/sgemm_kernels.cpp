@@ -205,7 +205,8 @@ void f32_gemm_6x16__neon(int64_t kc, const float* a, const float* b, float* c, i
 
 MicroKernel gemm_micro_kernel() {
   switch (active_isa()) {
-    case Isa::Avx2Fma: return f32_gemm_6x16__avx2;
+    case Isa::Avx2Fma:
+    case Isa::Avx512: return f32_gemm_6x16__avx2;
     case Isa::Neon: return f32_gemm_6x16__neon;
     case Isa::Scalar: break;
   }
