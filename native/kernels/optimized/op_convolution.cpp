@@ -42,8 +42,16 @@ void pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
   }
 }
 
+// A fused activation's clamp (runtime/passes) over `n` outputs just written.
+void clamp_outputs(float* y, int64_t n, float lo, float hi) {
+  for (int64_t i = 0; i < n; i++) {
+    float v = y[i] < lo ? lo : y[i];
+    y[i] = v > hi ? hi : v;
+  }
+}
+
 void run_depthwise(int threads, const ConvGeom& g, const float* x, const float* w, const float* bias, float* y,
-                   float* scratch) {
+                   float* scratch, float lo, float hi) {
   const int64_t mult = g.Cout / g.C, taps = g.KH * g.KW, plane = int64_t(depthwise_plane_floats(g));
   threads = threads_for(threads, double(g.N * g.Cout * g.P() * taps));
   memset(scratch, 0, size_t(threads) * size_t(plane) * sizeof(float));
@@ -51,12 +59,16 @@ void run_depthwise(int threads, const ConvGeom& g, const float* x, const float* 
     const int64_t n = t / g.C, c = t % g.C;
     depthwise_channel(x + t * g.H * g.W, w + c * mult * taps, bias != nullptr ? bias + c * mult : nullptr,
                       y + (n * g.Cout + c * mult) * g.P(), g, scratch + worker * plane);
+    // While this channel's planes are still in cache.
+    if (lo != -__builtin_inff() || hi != __builtin_inff()) {
+      clamp_outputs(y + (n * g.Cout + c * mult) * g.P(), mult * g.P(), lo, hi);
+    }
   });
 }
 
 // `col` holds packed_b_floats(kg, P) and then the im2col strips.
 void run_gemm(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias, float* y,
-              float* col) {
+              float* col, float lo, float hi) {
   float* strips = col + packed_b_floats(g.kg(), g.P());
   const int64_t P = g.P(), hw = g.H * g.W;
   const size_t per = packed_a_floats(g.mg(), g.kg());
@@ -74,6 +86,8 @@ void run_gemm(int threads, const ConvGeom& g, const float* x, const float* w_pac
         ep.beta = 1.0f;
         ep.bias_rs = 1;
       }
+      ep.lo = lo;
+      ep.hi = hi;
       sgemm_packed(threads, g.mg(), P, g.kg(), w_packed + size_t(grp) * per, col, y + (n * g.Cout + grp * g.mg()) * P,
                    P, ep);
     }
@@ -132,7 +146,7 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
   const float* b = bias != nullptr ? bias->data_as<const float>() : nullptr;
   float* y = out.data_as<float>();
   if (use_depthwise(g)) {
-    run_depthwise(ctx.threads, g, x, weight.data_as<const float>(), b, y, scratch);
+    run_depthwise(ctx.threads, g, x, weight.data_as<const float>(), b, y, scratch, ctx.out_lo, ctx.out_hi);
     return Error::Ok;
   }
   const float* w_packed = st != nullptr && prepacked ? st->w_packed : scratch;
@@ -141,7 +155,7 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
     pack_weights(g, weight.data_as<const float>(), scratch, ctx.threads);
     col = scratch + size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
   }
-  run_gemm(ctx.threads, g, x, w_packed, b, y, col);
+  run_gemm(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
   return Error::Ok;
 }
 

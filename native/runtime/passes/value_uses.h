@@ -1,0 +1,45 @@
+// Internal to the load-time passes (passes.h): who reads and who writes each
+// value of a method, and which instructions a JumpFalse can skip or land on.
+// A pass may only rewrite what this analysis proves nobody else observes.
+#pragma once
+#include <stdint.h>
+
+#include "runtime/method.h"
+
+namespace etb {
+namespace passes {
+
+struct ValueUse {
+  uint16_t writes = 0;  // return slots (and their list items), move targets, delegate arguments; saturates
+  uint16_t reads = 0;   // other kernel arguments (and list items), move sources, jump conditions, frees
+  bool io = false;      // a method input or output: the caller sees it
+};
+
+struct MethodView {
+  EValue* values;
+  uint32_t num_values;
+  const uint32_t* inputs;
+  size_t num_inputs;
+  const uint32_t* outputs;
+  size_t num_outputs;
+  Method::Chain* chains;
+  uint32_t num_chains;
+
+  // Index of `v` in the value table (v points into it).
+  uint32_t index_of(const EValue* v) const { return uint32_t(v - values); }
+};
+
+// Fills uses[0 .. num_values) (caller memory) from every chain.
+void count_uses(const MethodView& m, ValueUse* uses);
+
+// Whether a JumpFalse of `chain` can skip instruction `pc` (it lies strictly
+// between a jump and the jump's forward destination).
+bool may_be_skipped(const Method::Chain& chain, uint32_t pc);
+// Whether a JumpFalse of `chain` lands on instruction `pc`.
+bool is_jump_target(const Method::Chain& chain, uint32_t pc);
+
+// The value a kernel instruction writes when its return slot is one tensor; null otherwise.
+EValue* single_out(const Method::Instruction& ins);
+
+}  // namespace passes
+}  // namespace etb
