@@ -64,7 +64,9 @@ bool aliased(const PassContext& p, const EValue* out) {
     const EValue& v = p.m.values[i];
     if (&v == out || !v.is_tensor() || v.tensor().is_constant) continue;
     const ValueUse& u = p.uses[i];
-    if ((u.writes == 0 || u.io) && u.reads != 0 && overlaps(t, v.tensor())) return true;
+    // Inputs are written by the caller: sharing bytes with one only means the
+    // planner knows it is dead by then.
+    if (u.writes == 0 && !u.io && u.reads != 0 && overlaps(t, v.tensor())) return true;
   }
   return false;
 }
