@@ -31,7 +31,7 @@ bool foldable(const char* name) {
 // Whether `v` holds the same thing on every execute: a constant tensor, or a
 // non-tensor no instruction writes and the caller cannot set.
 bool fixed(const PassContext& p, const EValue* v) {
-  const ValueUse& u = p.uses[p.m.index_of(v)];
+  const ValueUse& u = use_of(p.m, p.uses, v);
   if (u.writes != 0 || u.io) return false;
   if (v->is_tensor()) return v->tensor().is_constant && (v->tensor().data != nullptr || v->tensor().numel() == 0);
   if (v->tag == Tag::ListTensor || v->tag == Tag::ListOptionalTensor) {
@@ -45,8 +45,6 @@ bool fixed(const PassContext& p, const EValue* v) {
   }
   return true;
 }
-
-size_t span_bytes(const Tensor& t) { return t.capacity > t.nbytes() ? t.capacity : t.nbytes(); }
 
 bool overlaps(const Tensor& a, const Tensor& b) {
   if (a.data == nullptr || b.data == nullptr) return false;

@@ -27,7 +27,7 @@ bool clamps(const KernelEntry* k) {
 // A scalar bound the program fixes (no instruction writes it); false for
 // anything else. None leaves `*bound` unchanged (no bound on that side).
 bool fixed_bound(const PassContext& p, const EValue* v, float* bound) {
-  const ValueUse& u = p.uses[p.m.index_of(v)];
+  const ValueUse& u = use_of(p.m, p.uses, v);
   if (u.writes != 0 || u.io) return false;
   double d;
   if (v->is_none()) return true;
@@ -74,21 +74,6 @@ bool same_shape(const Tensor& a, const Tensor& b) {
   return true;
 }
 
-size_t span_bytes(const Tensor& t) { return t.capacity > t.nbytes() ? t.capacity : t.nbytes(); }
-
-// Whether the bytes of `t` meet those of any tensor argument of `ins` other
-// than `skip` (the GEMM's own out): the GEMM would overwrite what it reads.
-bool meets_arguments(const Method::Instruction& ins, const EValue* skip, const Tensor& t) {
-  const uint8_t* p = static_cast<const uint8_t*>(t.data);
-  for (uint32_t k = 0; k < ins.nargs; k++) {
-    const EValue* a = ins.args[k];
-    if (a == skip || !a->is_tensor() || a->tensor().data == nullptr) continue;
-    const uint8_t* q = static_cast<const uint8_t*>(a->tensor().data);
-    if (p < q + span_bytes(a->tensor()) && q < p + span_bytes(t)) return true;
-  }
-  return false;
-}
-
 Error fuse(PassContext& p, Method::Instruction& gemm, Method::Instruction& act, float lo, float hi,
            const char* short_name) {
   EValue* mid = gemm.args[gemm.nargs - 1];
@@ -124,11 +109,12 @@ Error fuse_activations(PassContext& p, uint32_t* fused) {
     Method::Chain& chain = p.m.chains[c];
     for (uint32_t pc = 0; pc + 1 < chain.count; pc++) {
       Method::Instruction& gemm = chain.instructions[pc];
-      Method::Instruction& act = chain.instructions[pc + 1];
-      if (gemm.kind != InstructionKind::Kernel || act.kind != InstructionKind::Kernel) continue;
+      // The next instruction that runs, past a batch norm folded into a convolution;
+      // none if a jump lands in between (it would run the activation without the GEMM).
+      Method::Instruction* next = next_run(chain, pc);
+      if (gemm.kind != InstructionKind::Kernel || next == nullptr || next->kind != InstructionKind::Kernel) continue;
+      Method::Instruction& act = *next;
       if (!clamps(gemm.kernel) || gemm.clamp != nullptr || act.nargs == 0) continue;
-      // A jump onto the activation would run it without the GEMM before it.
-      if (is_jump_target(chain, pc + 1)) continue;
       EValue* mid = single_out(gemm);
       EValue* out = single_out(act);
       if (mid == nullptr || out == nullptr || act.args[0] != mid) continue;

@@ -29,7 +29,10 @@ Error MethodLoader::run_pass(Error (*pass)(passes::PassContext&, uint32_t*)) {
 Error MethodLoader::run_passes_before_init() { return Error::Ok; }
 Error MethodLoader::run_passes_after_init() { return Error::Ok; }
 #else
-Error MethodLoader::run_passes_before_init() { return run_pass(passes::fold_constants); }
+Error MethodLoader::run_passes_before_init() {
+  ETB_RETURN_IF_ERROR(run_pass(passes::fold_constants));
+  return run_pass(passes::fold_batch_norms);
+}
 Error MethodLoader::run_passes_after_init() { return run_pass(passes::fuse_activations); }
 #endif
 

@@ -7,6 +7,9 @@
 //   fold_constants    before kernel init: layout-only operators (permute,
 //                     view, transpose, ...) of constants run once; their out
 //                     becomes a constant, so GEMM prepare packs it once.
+//   fold_batch_norms  before kernel init, after fold_constants: an inference
+//                     batch norm right after a convolution with constant
+//                     weights is folded into new weights and bias.
 //   fuse_activations  after kernel init: relu / hardtanh / clamp right after
 //                     an optimized conv / addmm / linear / mm is applied in
 //                     the GEMM's epilogue.
@@ -31,6 +34,7 @@ struct PassContext {
 // method allocator cannot hold a folded tensor or a fused name (the caller
 // may retry with a larger pool, as for kernel prepare).
 [[nodiscard]] Error fold_constants(PassContext& p, uint32_t* folded);
+[[nodiscard]] Error fold_batch_norms(PassContext& p, uint32_t* folded);
 [[nodiscard]] Error fuse_activations(PassContext& p, uint32_t* fused);
 
 }  // namespace passes

@@ -10,6 +10,7 @@ void bump(uint16_t& n) {
 
 // A value and, for a tensor list, the values it lists: the same access for all.
 void touch(const MethodView& m, ValueUse* uses, const EValue* v, bool write) {
+  if (!m.in_table(v)) return;  // made by a pass: a constant
   ValueUse& u = uses[m.index_of(v)];
   bump(write ? u.writes : u.reads);
   if (v->tag == Tag::ListTensor || v->tag == Tag::ListOptionalTensor) {
@@ -68,6 +69,32 @@ void count_uses(const MethodView& m, ValueUse* uses) {
       }
     }
   }
+}
+
+const ValueUse& use_of(const MethodView& m, const ValueUse* uses, const EValue* v) {
+  static const ValueUse kMade{};
+  return m.in_table(v) ? uses[m.index_of(v)] : kMade;
+}
+
+size_t span_bytes(const Tensor& t) { return t.capacity > t.nbytes() ? t.capacity : t.nbytes(); }
+
+bool meets_arguments(const Method::Instruction& ins, const EValue* skip, const Tensor& t) {
+  const uint8_t* p = static_cast<const uint8_t*>(t.data);
+  for (uint32_t k = 0; k < ins.nargs; k++) {
+    const EValue* a = ins.args[k];
+    if (a == skip || !a->is_tensor() || a->tensor().data == nullptr) continue;
+    const uint8_t* q = static_cast<const uint8_t*>(a->tensor().data);
+    if (p < q + span_bytes(a->tensor()) && q < p + span_bytes(t)) return true;
+  }
+  return false;
+}
+
+Method::Instruction* next_run(const Method::Chain& chain, uint32_t pc) {
+  for (uint32_t n = pc + 1; n < chain.count; n++) {
+    if (is_jump_target(chain, n)) return nullptr;
+    if (chain.instructions[n].kind != InstructionKind::Skipped) return &chain.instructions[n];
+  }
+  return nullptr;
 }
 
 bool may_be_skipped(const Method::Chain& chain, uint32_t pc) {

@@ -27,10 +27,24 @@ struct MethodView {
 
   // Index of `v` in the value table (v points into it).
   uint32_t index_of(const EValue* v) const { return uint32_t(v - values); }
+  // False for values a pass made (a folded weight): they live outside the table.
+  bool in_table(const EValue* v) const { return v >= values && v < values + num_values; }
 };
 
 // Fills uses[0 .. num_values) (caller memory) from every chain.
 void count_uses(const MethodView& m, ValueUse* uses);
+// uses[v], or for a value a pass made, a constant's (no reads or writes counted, not io).
+const ValueUse& use_of(const MethodView& m, const ValueUse* uses, const EValue* v);
+
+// Bytes a tensor may occupy (its planned capacity, or its current size if larger).
+size_t span_bytes(const Tensor& t);
+// Whether the bytes of `t` meet those of any tensor argument of `ins` other
+// than `skip` (the instruction's own out): writing `t` there would overwrite
+// what it reads.
+bool meets_arguments(const Method::Instruction& ins, const EValue* skip, const Tensor& t);
+// The first instruction after `pc` that is not Skipped, when no JumpFalse lands
+// on it or on the skipped ones between (so it always runs right after `pc`); null otherwise.
+Method::Instruction* next_run(const Method::Chain& chain, uint32_t pc);
 
 // Whether a JumpFalse of `chain` can skip instruction `pc` (it lies strictly
 // between a jump and the jump's forward destination).
