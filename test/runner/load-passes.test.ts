@@ -41,9 +41,9 @@ class MethodBuilder {
     return this.add({ kind: 'Tensor', tensor: { dtype: 'float32', shape, allocation: { memoryId: 1, offset } } });
   }
   /** A constant float32 tensor with deterministic, varied values. */
-  constant(shape: number[], seed: number): number {
+  constant(shape: number[], seed: number, positive = false): number {
     const n = shape.reduce((a, b) => a * b, 1);
-    const data = Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3) * 0.8);
+    const data = Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3) * 0.8 + (positive ? 1 : 0));
     return this.add({ kind: 'Tensor', tensor: { dtype: 'float32', shape, data: tensorDataToBytes(data).slice() } });
   }
   int(v: number): number {
@@ -240,4 +240,39 @@ test.serial('must not fuse: the GEMM out is a method output, or read twice, or t
   const { profile } = await compare(t, b.method([x], [a.y, ra, sum, last]));
   t.deepEqual(profile, ['aten::addmm.out', 'aten::relu.out', 'aten::addmm.out', 'aten::relu.out', 'aten::add.out',
     'aten::clone.out', 'aten::addmm.out', 'aten::relu.out', 'aten::clone.out']);
+});
+
+/**
+ * conv(img[1, 2, 6, 6], W[4, 2, 3, 3], b) -> batch norm (constant statistics) -> relu, as
+ * torchvision models export. `normOutAt` plans the norm's out over the image's bytes (dead
+ * after the convolution), as planners do; `midIsOutput` makes the convolution's out visible.
+ */
+function convNormRelu(normOutAt: 'own' | 'image', midIsOutput = false): MethodSpec {
+  const b = new MethodBuilder();
+  const img = b.planned([1, 2, 6, 6]);
+  const f = (v: boolean) => b.add({ kind: 'Bool', value: v });
+  const mid = b.out('aten::convolution', 'out', [img, b.constant([4, 2, 3, 3], 31), b.constant([4], 32), b.ints([1, 1]),
+    b.ints([1, 1]), b.ints([1, 1]), f(false), b.ints([0, 0]), b.int(1)], b.planned([1, 4, 6, 6]));
+  const out0 = b.planned([1, 4, 6, 6], normOutAt === 'image' ? b.offsetOf(img) : undefined);
+  const out1 = b.planned([0]);
+  const out2 = b.planned([0]);
+  const outs = b.add({ kind: 'TensorList', items: [out0, out1, out2] });
+  b.call('aten::_native_batch_norm_legit_no_training', 'out', [mid, b.constant([4], 33), b.constant([4], 34), b.constant([4], 35),
+    b.constant([4], 36, true), b.add({ kind: 'Double', value: 0.1 }), b.add({ kind: 'Double', value: 1e-5 }), out0, out1, out2, outs]);
+  const r = b.out('aten::relu', 'out', [out0], b.planned([1, 4, 6, 6]));
+  return b.method([img], midIsOutput ? [r, mid] : [r]);
+}
+
+test.serial('conv + batch norm + relu become one fused convolution, also when the norm out overlaps the image', async (t) => {
+  for (const at of ['own', 'image'] as const) {
+    const { profile, result } = await compare(t, convNormRelu(at));
+    t.deepEqual(profile, ['aten::convolution.out+relu'], `norm out at ${at}`);
+    const data = (result.outputs?.[0]?.data ?? []).map(Number);
+    t.true(data.some((v) => v > 0) && data.some((v) => v === 0), 'some channels positive, some clamped');
+  }
+});
+
+test.serial('must not fold a batch norm whose input is also a method output', async (t) => {
+  const { profile } = await compare(t, convNormRelu('own', true));
+  t.deepEqual(profile, ['aten::convolution.out', 'aten::_native_batch_norm_legit_no_training.out', 'aten::relu.out']);
 });
