@@ -75,14 +75,18 @@ interface Ran {
   profile: string[];
 }
 
-async function run(t: ExecutionContext, method: MethodSpec, kernels: 'portable' | 'optimized'): Promise<Ran> {
+async function runRaw(t: ExecutionContext, method: MethodSpec, kernels: 'portable' | 'optimized'): Promise<{ status: number | null; stdout: string; stderr: string }> {
   if (!existsSync(ETRUN)) throw new Error(`${ETRUN} does not exist. Run \`npm run build\``);
   const dir = await mkdtemp(path.join(tmpdir(), 'etbench-passes-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'm.pte');
   await writeFile(file, writeProgram({ methods: [method] }));
-  const done = spawnSync(ETRUN, [file, '--kernels', kernels, '--inputs', 'random:7', '--iterations', '1', '--warmup', '0',
+  return spawnSync(ETRUN, [file, '--kernels', kernels, '--inputs', 'random:7', '--iterations', '1', '--warmup', '0',
     '--profile', '--print-outputs'], { encoding: 'utf8', timeout: 60_000 });
+}
+
+async function run(t: ExecutionContext, method: MethodSpec, kernels: 'portable' | 'optimized'): Promise<Ran> {
+  const done = await runRaw(t, method, kernels);
   if (done.status !== 0) throw new Error(`etrun --kernels ${kernels} exited ${String(done.status)}: ${done.stderr}${done.stdout}`);
   const result = validateRunnerResult(JSON.parse(done.stdout));
   const profile = (result.op_profile ?? []).slice().sort((a, b) => a.instruction - b.instruction).map((e) => e.name);
@@ -167,6 +171,20 @@ test.serial('must not fold: the out value is written again later', async (t) => 
   const y2 = b.out('aten::addmm', 'out', [b.constant([5], 10), x, wt, b.int(1), b.int(1)], b.planned([3, 5]));
   const { profile } = await compare(t, b.method([x], [y, y2]));
   t.deepEqual(profile, ['aten::permute_copy.out', 'aten::addmm.out', 'aten::permute_copy.out', 'aten::addmm.out']);
+});
+
+test.serial('must not fold: a value a FreeCall releases (the constant would lose its bytes)', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const { wt, y } = linearByPermute(b, x, 8);
+  b.instructions.push({ kind: 'FreeCall', valueIndex: wt });
+  // etrun executes more than once; the freed out has no bytes on the second execute. Folded,
+  // the addmm would read a released constant instead: the same failure must be the permute's.
+  for (const kernels of ['portable', 'optimized'] as const) {
+    const done = await runRaw(t, b.method([x], [y]), kernels);
+    t.is(done.status, 5, `${kernels}: ${done.stderr}`);
+    t.regex(done.stderr, /aten::permute_copy\.out: argument 2 \(out\) has no memory/, kernels);
+  }
 });
 
 test.serial('must not fold: a permute of a non-constant input', async (t) => {

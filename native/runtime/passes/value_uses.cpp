@@ -62,8 +62,11 @@ void count_uses(const MethodView& m, ValueUse* uses) {
           bump(uses[ins.b].writes);
           break;
         case InstructionKind::JumpFalse:
-        case InstructionKind::Free:
           bump(uses[ins.a].reads);
+          break;
+        case InstructionKind::Free:
+          // Drops the value's bytes: as much a write as any (a folded constant must never be freed).
+          bump(uses[ins.a].writes);
           break;
         case InstructionKind::Skipped: break;
       }

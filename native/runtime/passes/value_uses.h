@@ -10,8 +10,8 @@ namespace etb {
 namespace passes {
 
 struct ValueUse {
-  uint16_t writes = 0;  // return slots (and their list items), move targets, delegate arguments; saturates
-  uint16_t reads = 0;   // other kernel arguments (and list items), move sources, jump conditions, frees
+  uint16_t writes = 0;  // return slots (and their list items), move targets, delegate arguments, frees; saturates
+  uint16_t reads = 0;   // other kernel arguments (and list items), move sources, jump conditions
   bool io = false;      // a method input or output: the caller sees it
 };
 
