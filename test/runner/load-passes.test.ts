@@ -187,6 +187,18 @@ test.serial('must not fold: a value a FreeCall releases (the constant would lose
   }
 });
 
+test.serial('must not fold: an out whose planned bytes another value reads without anyone writing it (an alias)', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const wt = b.out('aten::permute_copy', 'out', [b.constant([5, 4], 12), b.ints([1, 0])], b.planned([4, 5]));
+  // `alias` is never written: it sees whatever the permute wrote into the same bytes.
+  const alias = b.planned([4, 5], b.offsetOf(wt));
+  const y = b.out('aten::addmm', 'out', [b.constant([5], 13), x, alias, b.int(1), b.int(1)], b.planned([3, 5]));
+  const { profile, result } = await compare(t, b.method([x], [y]));
+  t.deepEqual(profile, ['aten::permute_copy.out', 'aten::addmm.out']);
+  t.true((result.outputs?.[0]?.data ?? []).some((v) => Number(v) !== 0));
+});
+
 test.serial('must not fold: a permute of a non-constant input', async (t) => {
   const b = new MethodBuilder();
   const x = b.planned([3, 4]);
