@@ -154,6 +154,18 @@ test.serial('chains fold (a permute of a view of a constant); identical folds sh
   t.true(extra >= 160, `the second, different step folded ${extra} more bytes`);
 });
 
+test.serial('a dequantized constant weight folds, then its transpose: a QDQ linear packs float weights once', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const q = b.add({ kind: 'Tensor', tensor: { dtype: 'int8', shape: [5, 4], data: new Uint8Array(Int8Array.from({ length: 20 }, (_, i) => (i * 37) % 255 - 127).buffer) } });
+  const w = b.out('quantized_decomposed::dequantize_per_tensor', 'out', [q, b.add({ kind: 'Double', value: 0.02 }), b.int(3),
+    b.int(-128), b.int(127), b.int(1), b.add({ kind: 'Null' })], b.planned([5, 4]));
+  const wt = b.out('aten::permute_copy', 'out', [w, b.ints([1, 0])], b.planned([4, 5]));
+  const y = b.out('aten::addmm', 'out', [b.constant([5], 40), x, wt, b.int(1), b.int(1)], b.planned([3, 5]));
+  const { profile } = await compare(t, b.method([x], [y]));
+  t.deepEqual(profile, ['aten::addmm.out']);
+});
+
 test.serial('must not fold: the permute is a method output', async (t) => {
   const b = new MethodBuilder();
   const x = b.planned([3, 4]);

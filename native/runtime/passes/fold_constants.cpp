@@ -11,14 +11,17 @@ namespace etb {
 namespace passes {
 namespace {
 
-// Operators that only move or reinterpret bytes: their result is a pure
-// function of their arguments, cheap to compute once.
+// Operators that only move, reinterpret or dequantize bytes: their result is
+// a pure function of their arguments, cheap to compute once.
 const char* const kFoldable[] = {
     "aten::permute_copy.out",      "aten::view_copy.out",        "aten::t_copy.out",
     "aten::transpose_copy.int_out", "aten::unsqueeze_copy.out",  "aten::squeeze_copy.out",
     "aten::squeeze_copy.dim_out",  "aten::squeeze_copy.dims_out", "aten::expand_copy.out",
     "aten::clone.out",             "aten::_to_copy.out",          "aten::alias_copy.out",
     "dim_order_ops::_clone_dim_order.out", "dim_order_ops::_to_dim_order_copy.out",
+    // Weights of a quantize-dequantize graph: dequantized once, then packed once like any float weight.
+    "quantized_decomposed::dequantize_per_tensor.out", "quantized_decomposed::dequantize_per_tensor.Tensor_out",
+    "quantized_decomposed::dequantize_per_channel.out",
 };
 
 bool foldable(const char* name) {
@@ -89,6 +92,7 @@ bool same_arg(const EValue* a, const EValue* b) {
     case Tag::None: return true;
     case Tag::Int: return a->u.i == b->u.i;
     case Tag::Bool: return a->u.b == b->u.b;
+    case Tag::Double: return memcmp(&a->u.d, &b->u.d, sizeof(double)) == 0;
     case Tag::ListInt: {
       if (a->u.int_list.size != b->u.int_list.size) return false;
       for (uint32_t k = 0; k < a->u.int_list.size; k++) {
