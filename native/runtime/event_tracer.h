@@ -5,7 +5,10 @@
 
 namespace etb {
 
-enum class InstructionKind : uint8_t { Kernel, Delegate, Move, JumpFalse, Free };
+// Skipped: an instruction a load-time pass (passes/passes.h) folded into a
+// constant or fused into the instruction before it. It runs nothing and is
+// never reported to a tracer.
+enum class InstructionKind : uint8_t { Kernel, Delegate, Move, JumpFalse, Free, Skipped };
 
 class EventTracer {
  public:

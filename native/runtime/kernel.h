@@ -42,6 +42,11 @@ class KernelContext {
   // Per-instruction state created by prepare (may be null).
   void* state = nullptr;
   int threads = 1;
+  // A fused activation (the load-time fusion pass, passes/fuse_activations.cpp):
+  // clamp every element written to out to [out_lo, out_hi]. Only kernels the
+  // pass lists as able to apply it ever get bounds other than +-infinity.
+  float out_lo = -__builtin_inff();
+  float out_hi = __builtin_inff();
 
  private:
   const char* op_name_;

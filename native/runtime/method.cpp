@@ -185,6 +185,10 @@ Error Method::run_instruction(const Chain& chain, uint32_t chain_index, uint32_t
       KernelContext ctx(ins.kernel->name, diag, config_.memory.temp_allocator, nullptr);
       ctx.state = ins.state;
       ctx.threads = config_.threads;
+      if (ins.clamp != nullptr) {
+        ctx.out_lo = ins.clamp[0];
+        ctx.out_hi = ins.clamp[1];
+      }
       err = ins.kernel->call(ctx, ins.args);
       break;
     }
@@ -215,6 +219,10 @@ Error Method::run_instruction(const Chain& chain, uint32_t chain_index, uint32_t
     case InstructionKind::Free:
       values_[ins.a].tensor().data = nullptr;
       break;
+    case InstructionKind::Skipped:
+      // Folded or fused at load: nothing to run, nothing to report.
+      pc = next;
+      return Error::Ok;
   }
   if (config_.memory.temp_allocator != nullptr) config_.memory.temp_allocator->reset();
   if (tracer != nullptr) {

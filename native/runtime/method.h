@@ -109,6 +109,7 @@ struct Method::Instruction {
   StringView name;            // operator or backend name, for profiles and errors
   uint32_t a;                 // delegate index | move_from | cond value | freed value
   uint32_t b;                 // move_to | jump destination
+  const float* clamp;         // Kernel only: [lo, hi] of an activation fused into it (passes/), or null
 };
 
 struct Method::Chain {

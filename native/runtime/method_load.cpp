@@ -72,7 +72,9 @@ Result<Method> Method::load(const Program& program, const char* name, const Meth
   ETB_RETURN_IF_ERROR(l.load_delegates());
   m.owns_delegates_ = true;
   ETB_RETURN_IF_ERROR(l.load_chains());
+  ETB_RETURN_IF_ERROR(l.run_passes_before_init());
   ETB_RETURN_IF_ERROR(l.init_kernels());
+  ETB_RETURN_IF_ERROR(l.run_passes_after_init());
   m.method_allocator_used_ = config.memory.method_allocator->used() - used_before;
   return Result<Method>(static_cast<Method&&>(m));
 }

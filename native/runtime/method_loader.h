@@ -5,6 +5,9 @@
 #include "runtime/schema.h"
 
 namespace etb {
+namespace passes {
+struct PassContext;
+}
 
 struct MethodLoader {
   const Program& program;
@@ -34,6 +37,11 @@ struct MethodLoader {
   Error load_delegates();
   Error load_chains();
   Error init_kernels();
+  // Load-time passes for the optimized kernel set (passes/passes.cpp): a
+  // no-op for every other set.
+  Error run_passes_before_init();
+  Error run_passes_after_init();
+  Error run_pass(Error (*pass)(passes::PassContext&, uint32_t*));
 };
 
 }  // namespace etb

@@ -57,6 +57,8 @@ Error opt_addmm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat1, 
   ETB_RETURN_IF_ERROR(resize_out(ctx, out, sizes, 2));
   ep.alpha = float(alpha.to_double());
   ep.beta = float(beta.to_double());
+  ep.lo = ctx.out_lo;  // a fused activation (runtime/passes), else +-infinity
+  ep.hi = ctx.out_hi;
   return matmul_run(ctx, p, ep);
 }
 

@@ -83,8 +83,16 @@ void pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
   }
 }
 
+// A fused activation's clamp (runtime/passes) over `n` outputs just written.
+void clamp_outputs(float* y, int64_t n, float lo, float hi) {
+  for (int64_t i = 0; i < n; i++) {
+    float v = y[i] < lo ? lo : y[i];
+    y[i] = v > hi ? hi : v;
+  }
+}
+
 void run_depthwise(int threads, const ConvGeom& g, const float* x, const float* w, const float* bias, float* y,
-                   float* scratch) {
+                   float* scratch, float lo, float hi) {
   const int64_t mult = g.Cout / g.C, taps = g.KH * g.KW, plane = int64_t(depthwise_plane_floats(g));
   threads = threads_for(threads, double(g.N * g.Cout * g.P() * taps));
   memset(scratch, 0, size_t(threads) * size_t(plane) * sizeof(float));
@@ -92,13 +100,17 @@ void run_depthwise(int threads, const ConvGeom& g, const float* x, const float* 
     const int64_t n = t / g.C, c = t % g.C;
     depthwise_channel(x + t * g.H * g.W, w + c * mult * taps, bias != nullptr ? bias + c * mult : nullptr,
                       y + (n * g.Cout + c * mult) * g.P(), g, scratch + worker * plane);
+    // While this channel's planes are still in cache.
+    if (lo != -__builtin_inff() || hi != __builtin_inff()) {
+      clamp_outputs(y + (n * g.Cout + c * mult) * g.P(), mult * g.P(), lo, hi);
+    }
   });
 }
 
 // Output pixels [p0, p1) of image `n`, group `grp`: B chunk into `col`, then
 // the GEMM into those columns of the output (row stride P).
 void gemm_chunk(int threads, const ConvGeom& g, const float* xg, const float* w_packed, const float* bias, float* yg,
-                int64_t p0, int64_t p1, float* col, float* rows) {
+                int64_t p0, int64_t p1, float* col, float* rows, float lo, float hi) {
   const int64_t K = g.kg(), width = p1 - p0;
   if (g.pointwise()) {
     pack_b(MatView{xg + p0, g.H * g.W, 1}, K, width, col, threads);
@@ -116,12 +128,14 @@ void gemm_chunk(int threads, const ConvGeom& g, const float* xg, const float* w_
     ep.beta = 1.0f;
     ep.bias_rs = 1;
   }
+  ep.lo = lo;  // a fused activation's clamp (runtime/passes)
+  ep.hi = hi;
   sgemm_packed(threads, g.mg(), width, K, w_packed, col, yg + p0, g.P(), ep);
 }
 
 // `col` holds the workers' B chunk buffers and then their im2col row buffers.
 void run_gemm(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias, float* y,
-              float* col) {
+              float* col, float lo, float hi) {
   const ColPlan cp = col_plan(g, threads);
   const int64_t P = g.P(), hw = g.H * g.W;
   const size_t per = packed_a_floats(g.mg(), g.kg()), chunk_floats = packed_b_floats(g.kg(), cp.width);
@@ -135,7 +149,7 @@ void run_gemm(int threads, const ConvGeom& g, const float* x, const float* w_pac
       auto chunk = [&](int64_t c, int worker, int inner) {
         const int64_t p0 = c * cp.width, p1 = p0 + cp.width < P ? p0 + cp.width : P;
         gemm_chunk(inner, g, xg, wg, bg, yg, p0, p1, col + size_t(worker) * chunk_floats,
-                   rows + size_t(worker) * size_t(cp.width));
+                   rows + size_t(worker) * size_t(cp.width), lo, hi);
       };
       if (cp.workers > 1) {
         parallel_for(cp.workers, cp.chunks, [&](int64_t c, int worker) { chunk(c, worker, 1); });
@@ -198,7 +212,7 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
   const float* b = bias != nullptr ? bias->data_as<const float>() : nullptr;
   float* y = out.data_as<float>();
   if (use_depthwise(g)) {
-    run_depthwise(ctx.threads, g, x, weight.data_as<const float>(), b, y, scratch);
+    run_depthwise(ctx.threads, g, x, weight.data_as<const float>(), b, y, scratch, ctx.out_lo, ctx.out_hi);
     return Error::Ok;
   }
   const float* w_packed = st != nullptr && prepacked ? st->w_packed : scratch;
@@ -211,7 +225,7 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
     conv_small_p_run(ctx.threads, g, x, w_packed, b, y, col);
     return Error::Ok;
   }
-  run_gemm(ctx.threads, g, x, w_packed, b, y, col);
+  run_gemm(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
   return Error::Ok;
 }
 

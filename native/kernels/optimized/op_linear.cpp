@@ -53,6 +53,8 @@ Error opt_linear_out(KernelContext& ctx, const Tensor& input, const Tensor& weig
   for (int32_t d = 0; d + 1 < input.dim; d++) sizes[d] = input.sizes[d];
   sizes[input.dim - 1] = int32_t(p.N);
   ETB_RETURN_IF_ERROR(resize_out(ctx, out, sizes, input.dim));
+  ep.lo = ctx.out_lo;  // a fused activation (runtime/passes), else +-infinity
+  ep.hi = ctx.out_hi;
   return matmul_run(ctx, p, ep);
 }
 

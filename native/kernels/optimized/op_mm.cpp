@@ -36,7 +36,10 @@ Error opt_mm_out(KernelContext& ctx, const Tensor& self, const Tensor& mat2, Ten
   if (!plan_mm(self, mat2, out, &p)) return ctx.fail(Error::InvalidArgument, "shapes changed since load");
   const int32_t sizes[2] = {int32_t(p.M), int32_t(p.N)};
   ETB_RETURN_IF_ERROR(resize_out(ctx, out, sizes, 2));
-  return matmul_run(ctx, p, Epilogue{});
+  Epilogue ep;
+  ep.lo = ctx.out_lo;  // a fused activation (runtime/passes), else +-infinity
+  ep.hi = ctx.out_hi;
+  return matmul_run(ctx, p, ep);
 }
 
 }  // namespace optimized

@@ -1,0 +1,320 @@
+/**
+ * The load-time passes of the optimized kernel set (native/runtime/passes,
+ * docs/optimized-kernels.md "Load-time passes"), on hand-written programs run
+ * by the real etrun: what folds and fuses shows in the op profile, what must
+ * not stays, and every result equals the portable kernels' (which run the
+ * program exactly as written).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import test, { type ExecutionContext } from 'ava';
+import { etrunBuildPath, validateRunnerResult, type RunnerResult } from '../../native/runner/index.js';
+import { tensorDataToBytes, writeProgram, type InstructionSpec, type MethodSpec, type ValueSpec } from '../../program/index.js';
+
+const ETRUN = etrunBuildPath('release');
+
+/** Builds a method's value table and instructions one value at a time. */
+class MethodBuilder {
+  values: ValueSpec[] = [];
+  instructions: InstructionSpec[] = [];
+  operators: { name: string; overload: string }[] = [];
+  private offset = 0;
+
+  add(v: ValueSpec): number {
+    this.values.push(v);
+    return this.values.length - 1;
+  }
+  offsetOf(value: number): number {
+    const v = this.values[value];
+    const offset = v?.kind === 'Tensor' ? v.tensor.allocation?.offset : undefined;
+    if (offset === undefined) throw new Error(`value ${value} is not a planned tensor`);
+    return offset;
+  }
+  /** A planned float32 tensor with its own arena slot (or at `at`, sharing bytes on purpose). */
+  planned(shape: number[], at?: number): number {
+    const bytes = 4 * shape.reduce((a, b) => a * b, 1);
+    const offset = at ?? this.offset;
+    if (at === undefined) this.offset += Math.ceil(bytes / 64) * 64;
+    return this.add({ kind: 'Tensor', tensor: { dtype: 'float32', shape, allocation: { memoryId: 1, offset } } });
+  }
+  /** A constant float32 tensor with deterministic, varied values. */
+  constant(shape: number[], seed: number, positive = false): number {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3) * 0.8 + (positive ? 1 : 0));
+    return this.add({ kind: 'Tensor', tensor: { dtype: 'float32', shape, data: tensorDataToBytes(data).slice() } });
+  }
+  int(v: number): number {
+    return this.add({ kind: 'Int', value: v });
+  }
+  ints(items: number[]): number {
+    return this.add({ kind: 'IntList', items: items.map((v) => this.int(v)) });
+  }
+  call(op: string, overload: string, args: number[]): void {
+    let index = this.operators.findIndex((o) => o.name === op && o.overload === overload);
+    if (index < 0) index = this.operators.push({ name: op, overload }) - 1;
+    this.instructions.push({ kind: 'KernelCall', opIndex: index, args });
+  }
+  /** out = op(args..., out), with the out repeated as the return slot. */
+  out(op: string, overload: string, args: number[], out: number): number {
+    this.call(op, overload, [...args, out, out]);
+    return out;
+  }
+  method(inputs: number[], outputs: number[]): MethodSpec {
+    return {
+      name: 'forward', values: this.values, inputs, outputs, instructions: this.instructions,
+      operators: this.operators, plannedMemory: [Math.max(64, this.offset)],
+    };
+  }
+}
+
+interface Ran {
+  result: RunnerResult;
+  profile: string[];
+}
+
+async function runRaw(t: ExecutionContext, method: MethodSpec, kernels: 'portable' | 'optimized'): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  if (!existsSync(ETRUN)) throw new Error(`${ETRUN} does not exist. Run \`npm run build\``);
+  const dir = await mkdtemp(path.join(tmpdir(), 'etbench-passes-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'm.pte');
+  await writeFile(file, writeProgram({ methods: [method] }));
+  return spawnSync(ETRUN, [file, '--kernels', kernels, '--inputs', 'random:7', '--iterations', '1', '--warmup', '0',
+    '--profile', '--print-outputs'], { encoding: 'utf8', timeout: 60_000 });
+}
+
+async function run(t: ExecutionContext, method: MethodSpec, kernels: 'portable' | 'optimized'): Promise<Ran> {
+  const done = await runRaw(t, method, kernels);
+  if (done.status !== 0) throw new Error(`etrun --kernels ${kernels} exited ${String(done.status)}: ${done.stderr}${done.stdout}`);
+  const result = validateRunnerResult(JSON.parse(done.stdout));
+  const profile = (result.op_profile ?? []).slice().sort((a, b) => a.instruction - b.instruction).map((e) => e.name);
+  return { result, profile };
+}
+
+/** Runs both kernel sets; asserts equal outputs; returns the optimized run's profile. */
+async function compare(t: ExecutionContext, method: MethodSpec): Promise<Ran> {
+  const portable = await run(t, method, 'portable');
+  const optimized = await run(t, method, 'optimized');
+  const want = portable.result.outputs ?? [];
+  const got = optimized.result.outputs ?? [];
+  t.is(got.length, want.length);
+  want.forEach((w, i) => {
+    t.deepEqual(got[i]?.shape, w.shape);
+    w.data.forEach((e, k) => {
+      const a = Number(got[i]?.data[k]), b = Number(e);
+      t.true(Math.abs(a - b) <= 1e-5 + 1e-5 * Math.abs(b), `output ${i}[${k}]: optimized ${a}, portable ${b}`);
+    });
+  });
+  return optimized;
+}
+
+/** x[3, 4] @ permute(W[5, 4]) + bias[5], as the exporter writes a linear layer. */
+function linearByPermute(b: MethodBuilder, x: number, seed: number): { wt: number; y: number } {
+  const w = b.constant([5, 4], seed);
+  const bias = b.constant([5], seed + 1);
+  const wt = b.out('aten::permute_copy', 'out', [w, b.ints([1, 0])], b.planned([4, 5]));
+  const y = b.out('aten::addmm', 'out', [bias, x, wt, b.int(1), b.int(1)], b.planned([3, 5]));
+  return { wt, y };
+}
+
+test.serial('a permute of a constant folds at load: the profile has no permute_copy, results equal portable', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const { y } = linearByPermute(b, x, 1);
+  const { profile } = await compare(t, b.method([x], [y]));
+  t.deepEqual(profile, ['aten::addmm.out']);
+  const portable = await run(t, b.method([x], [y]), 'portable');
+  t.deepEqual(portable.profile, ['aten::permute_copy.out', 'aten::addmm.out'], 'portable runs the program as written');
+});
+
+/** Two steps of an unrolled loop: addmm(x, permute(view(C))) twice, C the same constant or two. */
+function twoSteps(sameWeight: boolean): MethodSpec {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const bias = b.constant([5], 4);
+  const flat = b.constant([20], 3);
+  const ys = [0, 1].map((step) => {
+    const source = step === 1 && !sameWeight ? b.constant([20], 8) : flat;
+    const w = b.out('aten::view_copy', 'out', [source, b.ints([5, 4])], b.planned([5, 4]));
+    const wt = b.out('aten::permute_copy', 'out', [w, b.ints([1, 0])], b.planned([4, 5]));
+    return b.out('aten::addmm', 'out', [bias, x, wt, b.int(1), b.int(1)], b.planned([3, 5]));
+  });
+  return b.method([x], ys);
+}
+
+test.serial('chains fold (a permute of a view of a constant); identical folds share their bytes', async (t) => {
+  const same = await compare(t, twoSteps(true));
+  t.deepEqual(same.profile, ['aten::addmm.out', 'aten::addmm.out']);
+  const different = await compare(t, twoSteps(false));
+  t.deepEqual(different.profile, ['aten::addmm.out', 'aten::addmm.out']);
+  // Two more folded [5, 4] float tensors (80 bytes each) when the steps differ; none when they repeat.
+  const extra = (different.result.memory?.method_allocator_bytes ?? 0) - (same.result.memory?.method_allocator_bytes ?? 0);
+  t.true(extra >= 160, `the second, different step folded ${extra} more bytes`);
+});
+
+test.serial('a dequantized constant weight folds, then its transpose: a QDQ linear packs float weights once', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const q = b.add({ kind: 'Tensor', tensor: { dtype: 'int8', shape: [5, 4], data: new Uint8Array(Int8Array.from({ length: 20 }, (_, i) => (i * 37) % 255 - 127).buffer) } });
+  const w = b.out('quantized_decomposed::dequantize_per_tensor', 'out', [q, b.add({ kind: 'Double', value: 0.02 }), b.int(3),
+    b.int(-128), b.int(127), b.int(1), b.add({ kind: 'Null' })], b.planned([5, 4]));
+  const wt = b.out('aten::permute_copy', 'out', [w, b.ints([1, 0])], b.planned([4, 5]));
+  const y = b.out('aten::addmm', 'out', [b.constant([5], 40), x, wt, b.int(1), b.int(1)], b.planned([3, 5]));
+  const { profile } = await compare(t, b.method([x], [y]));
+  t.deepEqual(profile, ['aten::addmm.out']);
+});
+
+test.serial('must not fold: the permute is a method output', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const { wt, y } = linearByPermute(b, x, 5);
+  const { profile } = await compare(t, b.method([x], [y, wt]));
+  t.deepEqual(profile, ['aten::permute_copy.out', 'aten::addmm.out']);
+});
+
+test.serial('must not fold: the out value is written again later', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const { wt, y } = linearByPermute(b, x, 6);
+  // wt rewritten from another weight, then read again.
+  b.out('aten::permute_copy', 'out', [b.constant([5, 4], 9), b.ints([1, 0])], wt);
+  const y2 = b.out('aten::addmm', 'out', [b.constant([5], 10), x, wt, b.int(1), b.int(1)], b.planned([3, 5]));
+  const { profile } = await compare(t, b.method([x], [y, y2]));
+  t.deepEqual(profile, ['aten::permute_copy.out', 'aten::addmm.out', 'aten::permute_copy.out', 'aten::addmm.out']);
+});
+
+test.serial('must not fold: a value a FreeCall releases (the constant would lose its bytes)', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const { wt, y } = linearByPermute(b, x, 8);
+  b.instructions.push({ kind: 'FreeCall', valueIndex: wt });
+  // etrun executes more than once; the freed out has no bytes on the second execute. Folded,
+  // the addmm would read a released constant instead: the same failure must be the permute's.
+  for (const kernels of ['portable', 'optimized'] as const) {
+    const done = await runRaw(t, b.method([x], [y]), kernels);
+    t.is(done.status, 5, `${kernels}: ${done.stderr}`);
+    t.regex(done.stderr, /aten::permute_copy\.out: argument 2 \(out\) has no memory/, kernels);
+  }
+});
+
+test.serial('must not fold: an out whose planned bytes another value reads without anyone writing it (an alias)', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const wt = b.out('aten::permute_copy', 'out', [b.constant([5, 4], 12), b.ints([1, 0])], b.planned([4, 5]));
+  // `alias` is never written: it sees whatever the permute wrote into the same bytes.
+  const alias = b.planned([4, 5], b.offsetOf(wt));
+  const y = b.out('aten::addmm', 'out', [b.constant([5], 13), x, alias, b.int(1), b.int(1)], b.planned([3, 5]));
+  const { profile, result } = await compare(t, b.method([x], [y]));
+  t.deepEqual(profile, ['aten::permute_copy.out', 'aten::addmm.out']);
+  t.true((result.outputs?.[0]?.data ?? []).some((v) => Number(v) !== 0));
+});
+
+test.serial('must not fold: a permute of a non-constant input', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const w = b.planned([5, 4]);
+  const wt = b.out('aten::permute_copy', 'out', [w, b.ints([1, 0])], b.planned([4, 5]));
+  const y = b.out('aten::addmm', 'out', [b.constant([5], 2), x, wt, b.int(1), b.int(1)], b.planned([3, 5]));
+  const { profile } = await compare(t, b.method([x, w], [y]));
+  t.deepEqual(profile, ['aten::permute_copy.out', 'aten::addmm.out']);
+});
+
+test.serial('must not fold: a JumpFalse can skip the permute', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const cond = b.add({ kind: 'Bool', value: true });
+  // 0: jump_false(cond) -> 2 (never taken: cond is true), 1: permute, 2: addmm.
+  b.instructions.push({ kind: 'JumpFalseCall', condValueIndex: cond, destinationInstruction: 2 });
+  const { y } = linearByPermute(b, x, 7);
+  const { profile } = await compare(t, b.method([x], [y]));
+  t.deepEqual(profile, ['jump_false', 'aten::permute_copy.out', 'aten::addmm.out']);
+});
+
+test.serial('addmm + relu fuse: the profile names the fused kernel and results equal portable', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const { y } = linearByPermute(b, x, 11);
+  const z = b.out('aten::relu', 'out', [y], b.planned([3, 5]));
+  const { profile, result } = await compare(t, b.method([x], [z]));
+  t.deepEqual(profile, ['aten::addmm.out+relu']);
+  const data = (result.outputs?.[0]?.data ?? []).map(Number);
+  t.true(data.some((v) => v > 0) && data.every((v) => v >= 0), 'relu applied');
+});
+
+test.serial('linear + hardtanh, mm + clamp(max only) and conv + relu fuse', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const none = b.add({ kind: 'Null' });
+  const lin = b.out('aten::linear', 'out', [x, b.constant([6, 4], 12), b.constant([6], 13)], b.planned([3, 6]));
+  const h = b.out('aten::hardtanh', 'out', [lin, b.add({ kind: 'Double', value: -0.25 }), b.add({ kind: 'Double', value: 0.3 })], b.planned([3, 6]));
+  const mm = b.out('aten::mm', 'out', [h, b.constant([6, 2], 14)], b.planned([3, 2]));
+  const c = b.out('aten::clamp', 'out', [mm, none, b.add({ kind: 'Double', value: 0.05 })], b.planned([3, 2]));
+  // conv: image [1, 2, 5, 5], weight [3, 2, 3, 3], padding 1; and a depthwise one after it.
+  const img = b.planned([1, 2, 5, 5]);
+  const conv = b.out('aten::convolution', 'out', [img, b.constant([3, 2, 3, 3], 15), b.constant([3], 16), b.ints([1, 1]),
+    b.ints([1, 1]), b.ints([1, 1]), b.add({ kind: 'Bool', value: false }), b.ints([0, 0]), b.int(1)], b.planned([1, 3, 5, 5]));
+  const r = b.out('aten::relu', 'out', [conv], b.planned([1, 3, 5, 5]));
+  const dw = b.out('aten::convolution', 'out', [r, b.constant([3, 1, 3, 3], 17), none, b.ints([1, 1]),
+    b.ints([1, 1]), b.ints([1, 1]), b.add({ kind: 'Bool', value: false }), b.ints([0, 0]), b.int(3)], b.planned([1, 3, 5, 5]));
+  const r6 = b.out('aten::hardtanh', 'out', [dw, b.int(0), b.int(6)], b.planned([1, 3, 5, 5]));
+  const { profile, result } = await compare(t, b.method([x, img], [c, r6]));
+  t.deepEqual(profile, ['aten::linear.out+hardtanh', 'aten::mm.out+clamp', 'aten::convolution.out+relu', 'aten::convolution.out+hardtanh']);
+  t.true((result.outputs?.[0]?.data ?? []).map(Number).every((v) => v <= Math.fround(0.05)));
+});
+
+test.serial('must not fuse: the GEMM out is a method output, or read twice, or the activation out overlaps its input', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 4]);
+  const a = linearByPermute(b, x, 21);
+  const ra = b.out('aten::relu', 'out', [a.y], b.planned([3, 5]));
+  const c = linearByPermute(b, x, 22);
+  const rc = b.out('aten::relu', 'out', [c.y], b.planned([3, 5]));
+  const sum = b.out('aten::add', 'out', [rc, c.y, b.int(1)], b.planned([3, 5]));
+  // The relu's out shares bytes with the addmm's input x2 (dead after the
+  // addmm, so a planner may reuse them): writing it from the GEMM would
+  // clobber what the GEMM reads.
+  const x2 = b.out('aten::clone', 'out', [x, b.add({ kind: 'Null' })], b.planned([3, 4]));
+  const d = linearByPermute(b, x2, 23);
+  const rd = b.out('aten::relu', 'out', [d.y], b.planned([3, 5], b.offsetOf(x2)));
+  const last = b.out('aten::clone', 'out', [rd, b.add({ kind: 'Null' })], b.planned([3, 5]));
+  const { profile } = await compare(t, b.method([x], [a.y, ra, sum, last]));
+  t.deepEqual(profile, ['aten::addmm.out', 'aten::relu.out', 'aten::addmm.out', 'aten::relu.out', 'aten::add.out',
+    'aten::clone.out', 'aten::addmm.out', 'aten::relu.out', 'aten::clone.out']);
+});
+
+/**
+ * conv(img[1, 2, 6, 6], W[4, 2, 3, 3], b) -> batch norm (constant statistics) -> relu, as
+ * torchvision models export. `normOutAt` plans the norm's out over the image's bytes (dead
+ * after the convolution), as planners do; `midIsOutput` makes the convolution's out visible.
+ */
+function convNormRelu(normOutAt: 'own' | 'image', midIsOutput = false): MethodSpec {
+  const b = new MethodBuilder();
+  const img = b.planned([1, 2, 6, 6]);
+  const f = (v: boolean) => b.add({ kind: 'Bool', value: v });
+  const mid = b.out('aten::convolution', 'out', [img, b.constant([4, 2, 3, 3], 31), b.constant([4], 32), b.ints([1, 1]),
+    b.ints([1, 1]), b.ints([1, 1]), f(false), b.ints([0, 0]), b.int(1)], b.planned([1, 4, 6, 6]));
+  const out0 = b.planned([1, 4, 6, 6], normOutAt === 'image' ? b.offsetOf(img) : undefined);
+  const out1 = b.planned([0]);
+  const out2 = b.planned([0]);
+  const outs = b.add({ kind: 'TensorList', items: [out0, out1, out2] });
+  b.call('aten::_native_batch_norm_legit_no_training', 'out', [mid, b.constant([4], 33), b.constant([4], 34), b.constant([4], 35),
+    b.constant([4], 36, true), b.add({ kind: 'Double', value: 0.1 }), b.add({ kind: 'Double', value: 1e-5 }), out0, out1, out2, outs]);
+  const r = b.out('aten::relu', 'out', [out0], b.planned([1, 4, 6, 6]));
+  return b.method([img], midIsOutput ? [r, mid] : [r]);
+}
+
+test.serial('conv + batch norm + relu become one fused convolution, also when the norm out overlaps the image', async (t) => {
+  for (const at of ['own', 'image'] as const) {
+    const { profile, result } = await compare(t, convNormRelu(at));
+    t.deepEqual(profile, ['aten::convolution.out+relu'], `norm out at ${at}`);
+    const data = (result.outputs?.[0]?.data ?? []).map(Number);
+    t.true(data.some((v) => v > 0) && data.some((v) => v === 0), 'some channels positive, some clamped');
+  }
+});
+
+test.serial('must not fold a batch norm whose input is also a method output', async (t) => {
+  const { profile } = await compare(t, convNormRelu('own', true));
+  t.deepEqual(profile, ['aten::convolution.out', 'aten::_native_batch_norm_legit_no_training.out', 'aten::relu.out']);
+});
