@@ -832,11 +832,23 @@ namespace portable {
 [[nodiscard]] Error softmax_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
 }  // namespace portable
 
+// aten::_softmax.out
+namespace optimized {
+[[nodiscard]] Error opt_softmax_out(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+[[nodiscard]] Error opt_softmax_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+}  // namespace optimized
+
 // aten::_log_softmax.out
 namespace portable {
 [[nodiscard]] Error log_softmax_out(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
 [[nodiscard]] Error log_softmax_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
 }  // namespace portable
+
+// aten::_log_softmax.out
+namespace optimized {
+[[nodiscard]] Error opt_log_softmax_out(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+[[nodiscard]] Error opt_log_softmax_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+}  // namespace optimized
 
 // aten::max_pool2d_with_indices.out
 namespace portable {

@@ -2981,6 +2981,27 @@ Error aten__softmax_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__softmax_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::_softmax.out: _softmax.out(Tensor self, int dim, bool half_to_float, *, Tensor(a!) out) -> Tensor(a!)
+Error aten__softmax_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "half_to_float", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_softmax_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+Error aten__softmax_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_softmax_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__log_softmax_out))
 // aten::_log_softmax.out: _log_softmax.out(Tensor self, int dim, bool half_to_float, *, Tensor(a!) out) -> Tensor(a!)
 Error aten__log_softmax_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -2999,6 +3020,27 @@ Error aten__log_softmax_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
   return portable::log_softmax_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__log_softmax_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::_log_softmax.out: _log_softmax.out(Tensor self, int dim, bool half_to_float, *, Tensor(a!) out) -> Tensor(a!)
+Error aten__log_softmax_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "half_to_float", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_log_softmax_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+Error aten__log_softmax_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_log_softmax_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
 }
 #endif
 
@@ -3771,8 +3813,14 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__softmax_out))
   {"aten::_softmax.out", KernelSet::Portable, aten__softmax_out__portable_init, aten__softmax_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__softmax_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::_softmax.out", KernelSet::Optimized, aten__softmax_out__optimized_init, aten__softmax_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__log_softmax_out))
   {"aten::_log_softmax.out", KernelSet::Portable, aten__log_softmax_out__portable_init, aten__log_softmax_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__log_softmax_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::_log_softmax.out", KernelSet::Optimized, aten__log_softmax_out__optimized_init, aten__log_softmax_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_max_pool2d_with_indices_out))
   {"aten::max_pool2d_with_indices.out", KernelSet::Portable, aten_max_pool2d_with_indices_out__portable_init, aten_max_pool2d_with_indices_out__portable_call},
