@@ -12,11 +12,23 @@ namespace portable {
 [[nodiscard]] Error add_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
 }  // namespace portable
 
+// aten::add.out
+namespace optimized {
+[[nodiscard]] Error opt_add_out(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error opt_add_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
+}  // namespace optimized
+
 // aten::add.Scalar_out
 namespace portable {
 [[nodiscard]] Error add_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
 [[nodiscard]] Error add_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
 }  // namespace portable
+
+// aten::add.Scalar_out
+namespace optimized {
+[[nodiscard]] Error opt_add_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error opt_add_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+}  // namespace optimized
 
 // aten::mul.out
 namespace portable {
@@ -24,11 +36,23 @@ namespace portable {
 [[nodiscard]] Error mul_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
 }  // namespace portable
 
+// aten::mul.out
+namespace optimized {
+[[nodiscard]] Error opt_mul_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error opt_mul_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace optimized
+
 // aten::mul.Scalar_out
 namespace portable {
 [[nodiscard]] Error mul_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
 [[nodiscard]] Error mul_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
 }  // namespace portable
+
+// aten::mul.Scalar_out
+namespace optimized {
+[[nodiscard]] Error opt_mul_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+[[nodiscard]] Error opt_mul_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+}  // namespace optimized
 
 // aten::sub.out
 namespace portable {
@@ -36,11 +60,23 @@ namespace portable {
 [[nodiscard]] Error sub_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
 }  // namespace portable
 
+// aten::sub.out
+namespace optimized {
+[[nodiscard]] Error opt_sub_out(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error opt_sub_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
+}  // namespace optimized
+
 // aten::sub.Scalar_out
 namespace portable {
 [[nodiscard]] Error sub_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
 [[nodiscard]] Error sub_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
 }  // namespace portable
+
+// aten::sub.Scalar_out
+namespace optimized {
+[[nodiscard]] Error opt_sub_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error opt_sub_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+}  // namespace optimized
 
 // aten::rsub.Scalar_out
 namespace portable {
@@ -54,6 +90,12 @@ namespace portable {
 [[nodiscard]] Error div_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
 }  // namespace portable
 
+// aten::div.out
+namespace optimized {
+[[nodiscard]] Error opt_div_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error opt_div_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace optimized
+
 // aten::div.out_mode
 namespace portable {
 [[nodiscard]] Error div_out_mode(KernelContext& ctx, const Tensor& self, const Tensor& other, const Optional<StringView>& rounding_mode, Tensor& out);
@@ -66,11 +108,23 @@ namespace portable {
 [[nodiscard]] Error div_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
 }  // namespace portable
 
+// aten::div.Scalar_out
+namespace optimized {
+[[nodiscard]] Error opt_div_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+[[nodiscard]] Error opt_div_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+}  // namespace optimized
+
 // aten::relu.out
 namespace portable {
 [[nodiscard]] Error relu_out(KernelContext& ctx, const Tensor& self, Tensor& out);
 [[nodiscard]] Error relu_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
+
+// aten::relu.out
+namespace optimized {
+[[nodiscard]] Error opt_relu_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_relu_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
 
 // aten::hardtanh.out
 namespace portable {
@@ -78,11 +132,23 @@ namespace portable {
 [[nodiscard]] Error hardtanh_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& min_val, const Scalar& max_val, Tensor& out);
 }  // namespace portable
 
+// aten::hardtanh.out
+namespace optimized {
+[[nodiscard]] Error opt_hardtanh_out(KernelContext& ctx, const Tensor& self, const Scalar& min_val, const Scalar& max_val, Tensor& out);
+[[nodiscard]] Error opt_hardtanh_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& min_val, const Scalar& max_val, Tensor& out);
+}  // namespace optimized
+
 // aten::clamp.out
 namespace portable {
 [[nodiscard]] Error clamp_out(KernelContext& ctx, const Tensor& self, const Optional<Scalar>& min, const Optional<Scalar>& max, Tensor& out);
 [[nodiscard]] Error clamp_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Scalar>& min, const Optional<Scalar>& max, Tensor& out);
 }  // namespace portable
+
+// aten::clamp.out
+namespace optimized {
+[[nodiscard]] Error opt_clamp_out(KernelContext& ctx, const Tensor& self, const Optional<Scalar>& min, const Optional<Scalar>& max, Tensor& out);
+[[nodiscard]] Error opt_clamp_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Scalar>& min, const Optional<Scalar>& max, Tensor& out);
+}  // namespace optimized
 
 // aten::clamp.Tensor_out
 namespace portable {
@@ -96,11 +162,23 @@ namespace portable {
 [[nodiscard]] Error sigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
 
+// aten::sigmoid.out
+namespace optimized {
+[[nodiscard]] Error opt_sigmoid_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_sigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
+
 // aten::tanh.out
 namespace portable {
 [[nodiscard]] Error tanh_out(KernelContext& ctx, const Tensor& self, Tensor& out);
 [[nodiscard]] Error tanh_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
+
+// aten::tanh.out
+namespace optimized {
+[[nodiscard]] Error opt_tanh_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_tanh_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
 
 // aten::rsqrt.out
 namespace portable {
@@ -270,6 +348,12 @@ namespace portable {
 [[nodiscard]] Error gelu_out_prepare(KernelContext& ctx, const Tensor& self, StringView approximate, Tensor& out);
 }  // namespace portable
 
+// aten::gelu.out
+namespace optimized {
+[[nodiscard]] Error opt_gelu_out(KernelContext& ctx, const Tensor& self, StringView approximate, Tensor& out);
+[[nodiscard]] Error opt_gelu_out_prepare(KernelContext& ctx, const Tensor& self, StringView approximate, Tensor& out);
+}  // namespace optimized
+
 // aten::cos.out
 namespace portable {
 [[nodiscard]] Error cos_out(KernelContext& ctx, const Tensor& self, Tensor& out);
@@ -396,17 +480,35 @@ namespace portable {
 [[nodiscard]] Error silu_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
 
+// aten::silu.out
+namespace optimized {
+[[nodiscard]] Error opt_silu_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_silu_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
+
 // aten::hardswish.out
 namespace portable {
 [[nodiscard]] Error hardswish_out(KernelContext& ctx, const Tensor& self, Tensor& out);
 [[nodiscard]] Error hardswish_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
 
+// aten::hardswish.out
+namespace optimized {
+[[nodiscard]] Error opt_hardswish_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_hardswish_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
+
 // aten::hardsigmoid.out
 namespace portable {
 [[nodiscard]] Error hardsigmoid_out(KernelContext& ctx, const Tensor& self, Tensor& out);
 [[nodiscard]] Error hardsigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
+
+// aten::hardsigmoid.out
+namespace optimized {
+[[nodiscard]] Error opt_hardsigmoid_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_hardsigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
 
 // aten::bitwise_and.Tensor_out
 namespace portable {

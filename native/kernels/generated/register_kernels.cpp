@@ -48,6 +48,28 @@ Error aten_add_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::add.out: add.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)
+Error aten_add_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "alpha", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_add_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_add_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_add_out(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out))
 // aten::add.Scalar_out: add.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_add_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -66,6 +88,27 @@ Error aten_add_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
   return portable::add_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::add.Scalar_out: add.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_add_Scalar_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "alpha", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_add_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_add_Scalar_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_add_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
 }
 #endif
 
@@ -90,6 +133,27 @@ Error aten_mul_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::mul.out: mul.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_mul_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_mul_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_mul_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_mul_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out))
 // aten::mul.Scalar_out: mul.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_mul_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -107,6 +171,26 @@ Error aten_mul_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
   return portable::mul_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::mul.Scalar_out: mul.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_mul_Scalar_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_mul_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_mul_Scalar_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_mul_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
 }
 #endif
 
@@ -132,6 +216,28 @@ Error aten_sub_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::sub.out: sub.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)
+Error aten_sub_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "alpha", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_sub_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_sub_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_sub_out(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_Scalar_out))
 // aten::sub.Scalar_out: sub.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_sub_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -150,6 +256,27 @@ Error aten_sub_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
   return portable::sub_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::sub.Scalar_out: sub.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_sub_Scalar_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "alpha", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_sub_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_sub_Scalar_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_sub_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
 }
 #endif
 
@@ -195,6 +322,27 @@ Error aten_div_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::div.out: div.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_div_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_div_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_div_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_div_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out_mode))
 // aten::div.out_mode: div.out_mode(Tensor self, Tensor other, *, str? rounding_mode, Tensor(a!) out) -> Tensor(a!)
 Error aten_div_out_mode__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -237,6 +385,26 @@ Error aten_div_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::div.Scalar_out: div.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_div_Scalar_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_div_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_div_Scalar_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_div_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_relu_out))
 // aten::relu.out: relu.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_relu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -253,6 +421,25 @@ Error aten_relu_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
   return portable::relu_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_relu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::relu.out: relu.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_relu_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_relu_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_relu_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_relu_out(ctx, args[0]->tensor(), args[1]->tensor());
 }
 #endif
 
@@ -277,6 +464,27 @@ Error aten_hardtanh_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardtanh_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::hardtanh.out: hardtanh.out(Tensor self, Scalar min_val=-1, Scalar max_val=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_hardtanh_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "min_val", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "max_val", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_hardtanh_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_hardtanh_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_hardtanh_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_out))
 // aten::clamp.out: clamp.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_clamp_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -295,6 +503,27 @@ Error aten_clamp_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
   return portable::clamp_out(ctx, args[0]->tensor(), opt<Scalar>(*args[1], [](const EValue& v) { return Scalar::from(v); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::clamp.out: clamp.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_clamp_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_scalar()))) return kind_error(ctx, 1, "min", "Scalar or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_scalar()))) return kind_error(ctx, 2, "max", "Scalar or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_clamp_out_prepare(ctx, args[0]->tensor(), opt<Scalar>(*args[1], [](const EValue& v) { return Scalar::from(v); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->tensor());
+}
+Error aten_clamp_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_clamp_out(ctx, args[0]->tensor(), opt<Scalar>(*args[1], [](const EValue& v) { return Scalar::from(v); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->tensor());
 }
 #endif
 
@@ -340,6 +569,25 @@ Error aten_sigmoid_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sigmoid_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::sigmoid.out: sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_sigmoid_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_sigmoid_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_sigmoid_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_sigmoid_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tanh_out))
 // aten::tanh.out: tanh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_tanh_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -356,6 +604,25 @@ Error aten_tanh_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
   return portable::tanh_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tanh_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::tanh.out: tanh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_tanh_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_tanh_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_tanh_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_tanh_out(ctx, args[0]->tensor(), args[1]->tensor());
 }
 #endif
 
@@ -962,6 +1229,26 @@ Error aten_gelu_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gelu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::gelu.out: gelu.out(Tensor self, *, str approximate='none', Tensor(a!) out) -> Tensor(a!)
+Error aten_gelu_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::String)) return kind_error(ctx, 1, "approximate", "String", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_gelu_out_prepare(ctx, args[0]->tensor(), args[1]->u.s, args[2]->tensor());
+}
+Error aten_gelu_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_gelu_out(ctx, args[0]->tensor(), args[1]->u.s, args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cos_out))
 // aten::cos.out: cos.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_cos_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -1373,6 +1660,25 @@ Error aten_silu_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_silu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::silu.out: silu.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_silu_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_silu_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_silu_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_silu_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out))
 // aten::hardswish.out: hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_hardswish_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -1392,6 +1698,25 @@ Error aten_hardswish_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::hardswish.out: hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_hardswish_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_hardswish_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_hardswish_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_hardswish_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out))
 // aten::hardsigmoid.out: hardsigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_hardsigmoid_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -1408,6 +1733,25 @@ Error aten_hardsigmoid_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
   return portable::hardsigmoid_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::hardsigmoid.out: hardsigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_hardsigmoid_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_hardsigmoid_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_hardsigmoid_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_hardsigmoid_out(ctx, args[0]->tensor(), args[1]->tensor());
 }
 #endif
 
@@ -3396,20 +3740,38 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_out))
   {"aten::add.out", KernelSet::Portable, aten_add_out__portable_init, aten_add_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::add.out", KernelSet::Optimized, aten_add_out__optimized_init, aten_add_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out))
   {"aten::add.Scalar_out", KernelSet::Portable, aten_add_Scalar_out__portable_init, aten_add_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::add.Scalar_out", KernelSet::Optimized, aten_add_Scalar_out__optimized_init, aten_add_Scalar_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_out))
   {"aten::mul.out", KernelSet::Portable, aten_mul_out__portable_init, aten_mul_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::mul.out", KernelSet::Optimized, aten_mul_out__optimized_init, aten_mul_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out))
   {"aten::mul.Scalar_out", KernelSet::Portable, aten_mul_Scalar_out__portable_init, aten_mul_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::mul.Scalar_out", KernelSet::Optimized, aten_mul_Scalar_out__optimized_init, aten_mul_Scalar_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_out))
   {"aten::sub.out", KernelSet::Portable, aten_sub_out__portable_init, aten_sub_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::sub.out", KernelSet::Optimized, aten_sub_out__optimized_init, aten_sub_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_Scalar_out))
   {"aten::sub.Scalar_out", KernelSet::Portable, aten_sub_Scalar_out__portable_init, aten_sub_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::sub.Scalar_out", KernelSet::Optimized, aten_sub_Scalar_out__optimized_init, aten_sub_Scalar_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_rsub_Scalar_out))
   {"aten::rsub.Scalar_out", KernelSet::Portable, aten_rsub_Scalar_out__portable_init, aten_rsub_Scalar_out__portable_call},
@@ -3417,20 +3779,35 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out))
   {"aten::div.out", KernelSet::Portable, aten_div_out__portable_init, aten_div_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::div.out", KernelSet::Optimized, aten_div_out__optimized_init, aten_div_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out_mode))
   {"aten::div.out_mode", KernelSet::Portable, aten_div_out_mode__portable_init, aten_div_out_mode__portable_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_Scalar_out))
   {"aten::div.Scalar_out", KernelSet::Portable, aten_div_Scalar_out__portable_init, aten_div_Scalar_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::div.Scalar_out", KernelSet::Optimized, aten_div_Scalar_out__optimized_init, aten_div_Scalar_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_relu_out))
   {"aten::relu.out", KernelSet::Portable, aten_relu_out__portable_init, aten_relu_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_relu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::relu.out", KernelSet::Optimized, aten_relu_out__optimized_init, aten_relu_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardtanh_out))
   {"aten::hardtanh.out", KernelSet::Portable, aten_hardtanh_out__portable_init, aten_hardtanh_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardtanh_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::hardtanh.out", KernelSet::Optimized, aten_hardtanh_out__optimized_init, aten_hardtanh_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_out))
   {"aten::clamp.out", KernelSet::Portable, aten_clamp_out__portable_init, aten_clamp_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::clamp.out", KernelSet::Optimized, aten_clamp_out__optimized_init, aten_clamp_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_Tensor_out))
   {"aten::clamp.Tensor_out", KernelSet::Portable, aten_clamp_Tensor_out__portable_init, aten_clamp_Tensor_out__portable_call},
@@ -3438,8 +3815,14 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sigmoid_out))
   {"aten::sigmoid.out", KernelSet::Portable, aten_sigmoid_out__portable_init, aten_sigmoid_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sigmoid_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::sigmoid.out", KernelSet::Optimized, aten_sigmoid_out__optimized_init, aten_sigmoid_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tanh_out))
   {"aten::tanh.out", KernelSet::Portable, aten_tanh_out__portable_init, aten_tanh_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tanh_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::tanh.out", KernelSet::Optimized, aten_tanh_out__optimized_init, aten_tanh_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_rsqrt_out))
   {"aten::rsqrt.out", KernelSet::Portable, aten_rsqrt_out__portable_init, aten_rsqrt_out__portable_call},
@@ -3525,6 +3908,9 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gelu_out))
   {"aten::gelu.out", KernelSet::Portable, aten_gelu_out__portable_init, aten_gelu_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gelu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::gelu.out", KernelSet::Optimized, aten_gelu_out__optimized_init, aten_gelu_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cos_out))
   {"aten::cos.out", KernelSet::Portable, aten_cos_out__portable_init, aten_cos_out__portable_call},
 #endif
@@ -3588,11 +3974,20 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_silu_out))
   {"aten::silu.out", KernelSet::Portable, aten_silu_out__portable_init, aten_silu_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_silu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::silu.out", KernelSet::Optimized, aten_silu_out__optimized_init, aten_silu_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out))
   {"aten::hardswish.out", KernelSet::Portable, aten_hardswish_out__portable_init, aten_hardswish_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::hardswish.out", KernelSet::Optimized, aten_hardswish_out__optimized_init, aten_hardswish_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out))
   {"aten::hardsigmoid.out", KernelSet::Portable, aten_hardsigmoid_out__portable_init, aten_hardsigmoid_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::hardsigmoid.out", KernelSet::Optimized, aten_hardsigmoid_out__optimized_init, aten_hardsigmoid_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bitwise_and_Tensor_out))
   {"aten::bitwise_and.Tensor_out", KernelSet::Portable, aten_bitwise_and_Tensor_out__portable_init, aten_bitwise_and_Tensor_out__portable_call},

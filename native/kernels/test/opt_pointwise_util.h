@@ -18,8 +18,8 @@ inline void fill(OwnedTensor& t, uint32_t seed, float scale, bool specials) {
   t.random(seed);
   for (size_t i = 0; i < t.n(); i++) t.data[i] *= scale;
   if (!specials) return;
-  const float sp[] = {NAN, INFINITY, -INFINITY, -0.0f, 0.0f};
-  for (size_t i = 3, k = 0; i < t.n(); i += 13, k++) t.data[i] = sp[k % 5];
+  const float sp[] = {NAN, INFINITY, -INFINITY, -0.0f, 0.0f, 3.4028235e38f, -3.4028235e38f};
+  for (size_t i = 3, k = 0; i < t.n(); i += 13, k++) t.data[i] = sp[k % 7];
 }
 
 // NaN matches NaN; infinities match exactly; else within tolerance (exact
