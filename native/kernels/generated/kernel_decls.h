@@ -664,6 +664,12 @@ namespace portable {
 [[nodiscard]] Error permute_copy_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> dims, Tensor& out);
 }  // namespace portable
 
+// aten::permute_copy.out
+namespace optimized {
+[[nodiscard]] Error opt_permute_copy_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> dims, Tensor& out);
+[[nodiscard]] Error opt_permute_copy_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> dims, Tensor& out);
+}  // namespace optimized
+
 // aten::expand_copy.out
 namespace portable {
 [[nodiscard]] Error expand_copy_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> size, bool implicit, Tensor& out);
@@ -922,11 +928,23 @@ namespace portable {
 [[nodiscard]] Error _native_batch_norm_legit_no_training_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& running_mean, const Tensor& running_var, double momentum, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
 }  // namespace portable
 
+// aten::_native_batch_norm_legit_no_training.out
+namespace optimized {
+[[nodiscard]] Error opt__native_batch_norm_legit_no_training_out(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& running_mean, const Tensor& running_var, double momentum, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+[[nodiscard]] Error opt__native_batch_norm_legit_no_training_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& running_mean, const Tensor& running_var, double momentum, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+}  // namespace optimized
+
 // aten::native_layer_norm.out
 namespace portable {
 [[nodiscard]] Error native_layer_norm_out(KernelContext& ctx, const Tensor& input, Span<const int64_t> normalized_shape, const Tensor* weight, const Tensor* bias, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
 [[nodiscard]] Error native_layer_norm_out_prepare(KernelContext& ctx, const Tensor& input, Span<const int64_t> normalized_shape, const Tensor* weight, const Tensor* bias, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
 }  // namespace portable
+
+// aten::native_layer_norm.out
+namespace optimized {
+[[nodiscard]] Error opt_native_layer_norm_out(KernelContext& ctx, const Tensor& input, Span<const int64_t> normalized_shape, const Tensor* weight, const Tensor* bias, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+[[nodiscard]] Error opt_native_layer_norm_out_prepare(KernelContext& ctx, const Tensor& input, Span<const int64_t> normalized_shape, const Tensor* weight, const Tensor* bias, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+}  // namespace optimized
 
 // aten::_softmax.out
 namespace portable {

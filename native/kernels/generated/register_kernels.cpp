@@ -2338,6 +2338,26 @@ Error aten_permute_copy_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::permute_copy.out: permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_permute_copy_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "dims", "IntList", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_permute_copy_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+Error aten_permute_copy_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_permute_copy_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_expand_copy_out))
 // aten::expand_copy.out: expand_copy.out(Tensor self, SymInt[] size, *, bool implicit=False, Tensor(a!) out) -> Tensor(a!)
 Error aten_expand_copy_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -3273,6 +3293,41 @@ Error aten__native_batch_norm_legit_no_training_out__portable_call(KernelContext
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__native_batch_norm_legit_no_training_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::_native_batch_norm_legit_no_training.out: _native_batch_norm_legit_no_training.out(Tensor input, Tensor? weight, Tensor? bias, Tensor running_mean, Tensor running_var, float momentum, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))
+Error aten__native_batch_norm_legit_no_training_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 11) {
+    return ctx.fail(Error::InvalidProgram, "expects 11 arguments (10 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_tensor()))) return kind_error(ctx, 1, "weight", "Tensor or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "running_mean", "Tensor", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "running_var", "Tensor", args[4]);
+  if (!((args[5]->is_double() || args[5]->is_int()))) return kind_error(ctx, 5, "momentum", "Double", args[5]);
+  if (!((args[6]->is_double() || args[6]->is_int()))) return kind_error(ctx, 6, "eps", "Double", args[6]);
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out0", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out0' is a constant");
+  if (!(args[8]->is_tensor())) return kind_error(ctx, 8, "out1", "Tensor", args[8]);
+  if (args[8]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out1' is a constant");
+  if (!(args[9]->is_tensor())) return kind_error(ctx, 9, "out2", "Tensor", args[9]);
+  if (args[9]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out2' is a constant");
+  if (args[10]->tag != Tag::ListTensor) return kind_error(ctx, 10, "return", "a TensorList of the outs", args[10]);
+  return optimized::opt__native_batch_norm_legit_no_training_out_prepare(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor(), args[4]->tensor(), (args[5]->is_double() ? args[5]->u.d : double(args[5]->u.i)), (args[6]->is_double() ? args[6]->u.d : double(args[6]->u.i)), args[7]->tensor(), args[8]->tensor(), args[9]->tensor());
+}
+Error aten__native_batch_norm_legit_no_training_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (args[1]->is_tensor() && missing_data(args[1]->tensor())) return no_data(ctx, 1, "weight");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "running_mean");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "running_var");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out0");
+  if (missing_data(args[8]->tensor())) return no_data(ctx, 8, "out1");
+  if (missing_data(args[9]->tensor())) return no_data(ctx, 9, "out2");
+  return optimized::opt__native_batch_norm_legit_no_training_out(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor(), args[4]->tensor(), (args[5]->is_double() ? args[5]->u.d : double(args[5]->u.i)), (args[6]->is_double() ? args[6]->u.d : double(args[6]->u.i)), args[7]->tensor(), args[8]->tensor(), args[9]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_layer_norm_out))
 // aten::native_layer_norm.out: native_layer_norm.out(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))
 Error aten_native_layer_norm_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -3301,6 +3356,37 @@ Error aten_native_layer_norm_out__portable_call(KernelContext& ctx, EValue** arg
   if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out1");
   if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out2");
   return portable::native_layer_norm_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), (args[3]->is_none() ? nullptr : &args[3]->tensor()), (args[4]->is_double() ? args[4]->u.d : double(args[4]->u.i)), args[5]->tensor(), args[6]->tensor(), args[7]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_layer_norm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::native_layer_norm.out: native_layer_norm.out(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))
+Error aten_native_layer_norm_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 9) {
+    return ctx.fail(Error::InvalidProgram, "expects 9 arguments (8 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "normalized_shape", "IntList", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "weight", "Tensor or None", args[2]);
+  if (!((args[3]->is_none() || args[3]->is_tensor()))) return kind_error(ctx, 3, "bias", "Tensor or None", args[3]);
+  if (!((args[4]->is_double() || args[4]->is_int()))) return kind_error(ctx, 4, "eps", "Double", args[4]);
+  if (!(args[5]->is_tensor())) return kind_error(ctx, 5, "out0", "Tensor", args[5]);
+  if (args[5]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out0' is a constant");
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "out1", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out1' is a constant");
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out2", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out2' is a constant");
+  if (args[8]->tag != Tag::ListTensor) return kind_error(ctx, 8, "return", "a TensorList of the outs", args[8]);
+  return optimized::opt_native_layer_norm_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), (args[3]->is_none() ? nullptr : &args[3]->tensor()), (args[4]->is_double() ? args[4]->u.d : double(args[4]->u.i)), args[5]->tensor(), args[6]->tensor(), args[7]->tensor());
+}
+Error aten_native_layer_norm_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "weight");
+  if (args[3]->is_tensor() && missing_data(args[3]->tensor())) return no_data(ctx, 3, "bias");
+  if (missing_data(args[5]->tensor())) return no_data(ctx, 5, "out0");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out1");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out2");
+  return optimized::opt_native_layer_norm_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), (args[3]->is_none() ? nullptr : &args[3]->tensor()), (args[4]->is_double() ? args[4]->u.d : double(args[4]->u.i)), args[5]->tensor(), args[6]->tensor(), args[7]->tensor());
 }
 #endif
 
@@ -4073,6 +4159,9 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out))
   {"aten::permute_copy.out", KernelSet::Portable, aten_permute_copy_out__portable_init, aten_permute_copy_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::permute_copy.out", KernelSet::Optimized, aten_permute_copy_out__optimized_init, aten_permute_copy_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_expand_copy_out))
   {"aten::expand_copy.out", KernelSet::Portable, aten_expand_copy_out__portable_init, aten_expand_copy_out__portable_call},
 #endif
@@ -4202,8 +4291,14 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__native_batch_norm_legit_no_training_out))
   {"aten::_native_batch_norm_legit_no_training.out", KernelSet::Portable, aten__native_batch_norm_legit_no_training_out__portable_init, aten__native_batch_norm_legit_no_training_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__native_batch_norm_legit_no_training_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::_native_batch_norm_legit_no_training.out", KernelSet::Optimized, aten__native_batch_norm_legit_no_training_out__optimized_init, aten__native_batch_norm_legit_no_training_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_layer_norm_out))
   {"aten::native_layer_norm.out", KernelSet::Portable, aten_native_layer_norm_out__portable_init, aten_native_layer_norm_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_layer_norm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::native_layer_norm.out", KernelSet::Optimized, aten_native_layer_norm_out__optimized_init, aten_native_layer_norm_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__softmax_out))
   {"aten::_softmax.out", KernelSet::Portable, aten__softmax_out__portable_init, aten__softmax_out__portable_call},

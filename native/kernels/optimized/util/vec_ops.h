@@ -52,6 +52,13 @@ struct VecOps {
   void (*col_exp_sum)(const float* x, const float* m, float* y, float* sum, int64_t n);  // y = exp(x - m); sum += y
   void (*col_sub2)(const float* x, const float* m, const float* l, float* y, int64_t n);  // y = (x - m) - l
   void (*col_mul)(float* y, const float* s, int64_t n);                        // y *= s
+  // Normalization statistics, accumulated in double.
+  double (*row_sum_d)(const float* x, int64_t n);
+  double (*row_sq_dev_d)(const float* x, double mean, int64_t n);  // sum of (x - mean)^2
+  // y = ((x - m) * s) * w[i] + b[i]; w and b may be null (1 and 0).
+  void (*row_norm)(const float* x, float m, float s, const float* w, const float* b, float* y, int64_t n);
+  // y = (x - m) * s + c
+  void (*row_affine)(const float* x, float m, float s, float c, float* y, int64_t n);
 };
 
 // The table for `isa` (an instruction set this build has; scalar otherwise).
