@@ -211,10 +211,22 @@ namespace portable {
 }  // namespace portable
 
 // quantized_decomposed::quantize_per_tensor.out
+namespace optimized {
+[[nodiscard]] Error opt_decomposed_quantize_per_tensor_out(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+[[nodiscard]] Error opt_decomposed_quantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+}  // namespace optimized
+
+// quantized_decomposed::quantize_per_tensor.out
 namespace quantized {
 [[nodiscard]] Error decomposed_quantize_per_tensor_out(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
 [[nodiscard]] Error decomposed_quantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
 }  // namespace quantized
+
+// quantized_decomposed::dequantize_per_tensor.out
+namespace optimized {
+[[nodiscard]] Error opt_decomposed_dequantize_per_tensor_out(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
+[[nodiscard]] Error opt_decomposed_dequantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
+}  // namespace optimized
 
 // quantized_decomposed::dequantize_per_tensor.out
 namespace quantized {

@@ -722,6 +722,30 @@ Error aten_pow_Tensor_Scalar_out__portable_call(KernelContext& ctx, EValue** arg
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// quantized_decomposed::quantize_per_tensor.out: quantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
+Error quantized_decomposed_quantize_per_tensor_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 8) {
+    return ctx.fail(Error::InvalidProgram, "expects 8 arguments (7 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_double() || args[1]->is_int()))) return kind_error(ctx, 1, "scale", "Double", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "zero_point", "Int", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "quant_min", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_max", "Int", args[4]);
+  if (!((args[5]->is_int() && is_valid_scalar_type(int(args[5]->u.i))))) return kind_error(ctx, 5, "dtype", "ScalarType", args[5]);
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "out", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[7]->tag != args[6]->tag) return kind_error(ctx, 7, "return", "the out argument's kind", args[7]);
+  return optimized::opt_decomposed_quantize_per_tensor_out_prepare(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+Error quantized_decomposed_quantize_per_tensor_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out");
+  return optimized::opt_decomposed_quantize_per_tensor_out(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_out))
 // quantized_decomposed::quantize_per_tensor.out: quantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
 Error quantized_decomposed_quantize_per_tensor_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -743,6 +767,31 @@ Error quantized_decomposed_quantize_per_tensor_out__quantized_call(KernelContext
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
   if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out");
   return quantized::decomposed_quantize_per_tensor_out(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// quantized_decomposed::dequantize_per_tensor.out: dequantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, ScalarType? out_dtype=None, Tensor(a!) out) -> Tensor(a!)
+Error quantized_decomposed_dequantize_per_tensor_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 9) {
+    return ctx.fail(Error::InvalidProgram, "expects 9 arguments (8 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_double() || args[1]->is_int()))) return kind_error(ctx, 1, "scale", "Double", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "zero_point", "Int", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "quant_min", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_max", "Int", args[4]);
+  if (!((args[5]->is_int() && is_valid_scalar_type(int(args[5]->u.i))))) return kind_error(ctx, 5, "dtype", "ScalarType", args[5]);
+  if (!((args[6]->is_none() || (args[6]->is_int() && is_valid_scalar_type(int(args[6]->u.i)))))) return kind_error(ctx, 6, "out_dtype", "ScalarType or None", args[6]);
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[8]->tag != args[7]->tag) return kind_error(ctx, 8, "return", "the out argument's kind", args[8]);
+  return optimized::opt_decomposed_dequantize_per_tensor_out_prepare(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), opt<ScalarType>(*args[6], [](const EValue& v) { return ScalarType(v.u.i); }), args[7]->tensor());
+}
+Error quantized_decomposed_dequantize_per_tensor_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out");
+  return optimized::opt_decomposed_dequantize_per_tensor_out(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), opt<ScalarType>(*args[6], [](const EValue& v) { return ScalarType(v.u.i); }), args[7]->tensor());
 }
 #endif
 
@@ -3925,8 +3974,14 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pow_Tensor_Scalar_out))
   {"aten::pow.Tensor_Scalar_out", KernelSet::Portable, aten_pow_Tensor_Scalar_out__portable_init, aten_pow_Tensor_Scalar_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"quantized_decomposed::quantize_per_tensor.out", KernelSet::Optimized, quantized_decomposed_quantize_per_tensor_out__optimized_init, quantized_decomposed_quantize_per_tensor_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_out))
   {"quantized_decomposed::quantize_per_tensor.out", KernelSet::Quantized, quantized_decomposed_quantize_per_tensor_out__quantized_init, quantized_decomposed_quantize_per_tensor_out__quantized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"quantized_decomposed::dequantize_per_tensor.out", KernelSet::Optimized, quantized_decomposed_dequantize_per_tensor_out__optimized_init, quantized_decomposed_dequantize_per_tensor_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_out))
   {"quantized_decomposed::dequantize_per_tensor.out", KernelSet::Quantized, quantized_decomposed_dequantize_per_tensor_out__quantized_init, quantized_decomposed_dequantize_per_tensor_out__quantized_call},

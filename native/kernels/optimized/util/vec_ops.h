@@ -59,6 +59,12 @@ struct VecOps {
   void (*row_norm)(const float* x, float m, float s, const float* w, const float* b, float* y, int64_t n);
   // y = (x - m) * s + c
   void (*row_affine)(const float* x, float m, float s, float c, float* y, int64_t n);
+  // Per-tensor int8/uint8 quantization as quantized_decomposed computes it:
+  // q = clamp(round_half_even(x * inv) + zp, lo, hi), NaN -> 0. Needs
+  // |zp|, |lo|, |hi| < 2^20 (x * inv is clamped to +-2^22 before rounding).
+  void (*quantize_8)(const float* x, void* q, int64_t n, float inv, float zp, float lo, float hi, bool is_unsigned);
+  // y = (float(q) - zp) * scale
+  void (*dequantize_8)(const void* q, float* y, int64_t n, float zp, float scale, bool is_unsigned);
 };
 
 // The table for `isa` (an instruction set this build has; scalar otherwise).
