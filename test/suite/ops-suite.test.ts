@@ -7,7 +7,6 @@ import { OperatorRegistry, ProgramBuilder, readBundled, type DType } from '../..
 import { buildCase } from '../../program/suite/ops/build.js';
 import { tensor, type OpSuite } from '../../program/suite/ops/case.js';
 import { OP_SUITES } from '../../program/suite/ops/cases/index.js';
-import { LINALG_SUITES } from '../../program/suite/ops/cases/linalg.js';
 import { coverageGaps, formatGap } from '../../program/suite/ops/coverage.js';
 
 /** Runs every case of `suites` on the runtime; returns the failures and the case count. */
@@ -40,12 +39,13 @@ test('every operator-suite case passes on the runtime against the reference', (t
   t.deepEqual(failures, []);
 });
 
-// The optimized set (float32 GEMM/convolution, portable for the rest) must pass the same cases with
-// the same tolerances, and give the same verdicts at 1 and 2 threads.
+// The optimized set (float32 GEMM/convolution, softmax, pointwise and normalization kernels,
+// portable for the rest) must pass every case with the same tolerances, and give the same verdicts
+// at 1 and 2 threads.
 for (const threads of [1, 2]) {
-  test(`the linalg family's cases pass with the optimized kernels at ${threads} thread(s)`, (t) => {
-    const { failures, cases } = runSuites(LINALG_SUITES, { kernels: 'optimized', threads });
-    t.true(cases >= 200, `${cases} cases`);
+  test(`every operator-suite case passes with the optimized kernels at ${threads} thread(s)`, (t) => {
+    const { failures, cases } = runSuites(OP_SUITES, { kernels: 'optimized', threads });
+    t.true(cases >= 1000, `${cases} cases`);
     t.deepEqual(failures, []);
   });
 }

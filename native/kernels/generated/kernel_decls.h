@@ -12,11 +12,23 @@ namespace portable {
 [[nodiscard]] Error add_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
 }  // namespace portable
 
+// aten::add.out
+namespace optimized {
+[[nodiscard]] Error opt_add_out(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error opt_add_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
+}  // namespace optimized
+
 // aten::add.Scalar_out
 namespace portable {
 [[nodiscard]] Error add_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
 [[nodiscard]] Error add_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
 }  // namespace portable
+
+// aten::add.Scalar_out
+namespace optimized {
+[[nodiscard]] Error opt_add_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error opt_add_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+}  // namespace optimized
 
 // aten::mul.out
 namespace portable {
@@ -24,11 +36,23 @@ namespace portable {
 [[nodiscard]] Error mul_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
 }  // namespace portable
 
+// aten::mul.out
+namespace optimized {
+[[nodiscard]] Error opt_mul_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error opt_mul_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace optimized
+
 // aten::mul.Scalar_out
 namespace portable {
 [[nodiscard]] Error mul_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
 [[nodiscard]] Error mul_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
 }  // namespace portable
+
+// aten::mul.Scalar_out
+namespace optimized {
+[[nodiscard]] Error opt_mul_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+[[nodiscard]] Error opt_mul_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+}  // namespace optimized
 
 // aten::sub.out
 namespace portable {
@@ -36,11 +60,23 @@ namespace portable {
 [[nodiscard]] Error sub_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
 }  // namespace portable
 
+// aten::sub.out
+namespace optimized {
+[[nodiscard]] Error opt_sub_out(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error opt_sub_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, const Scalar& alpha, Tensor& out);
+}  // namespace optimized
+
 // aten::sub.Scalar_out
 namespace portable {
 [[nodiscard]] Error sub_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
 [[nodiscard]] Error sub_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
 }  // namespace portable
+
+// aten::sub.Scalar_out
+namespace optimized {
+[[nodiscard]] Error opt_sub_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+[[nodiscard]] Error opt_sub_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, const Scalar& alpha, Tensor& out);
+}  // namespace optimized
 
 // aten::rsub.Scalar_out
 namespace portable {
@@ -54,6 +90,12 @@ namespace portable {
 [[nodiscard]] Error div_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
 }  // namespace portable
 
+// aten::div.out
+namespace optimized {
+[[nodiscard]] Error opt_div_out(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+[[nodiscard]] Error opt_div_out_prepare(KernelContext& ctx, const Tensor& self, const Tensor& other, Tensor& out);
+}  // namespace optimized
+
 // aten::div.out_mode
 namespace portable {
 [[nodiscard]] Error div_out_mode(KernelContext& ctx, const Tensor& self, const Tensor& other, const Optional<StringView>& rounding_mode, Tensor& out);
@@ -66,11 +108,23 @@ namespace portable {
 [[nodiscard]] Error div_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
 }  // namespace portable
 
+// aten::div.Scalar_out
+namespace optimized {
+[[nodiscard]] Error opt_div_scalar_out(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+[[nodiscard]] Error opt_div_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other, Tensor& out);
+}  // namespace optimized
+
 // aten::relu.out
 namespace portable {
 [[nodiscard]] Error relu_out(KernelContext& ctx, const Tensor& self, Tensor& out);
 [[nodiscard]] Error relu_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
+
+// aten::relu.out
+namespace optimized {
+[[nodiscard]] Error opt_relu_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_relu_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
 
 // aten::hardtanh.out
 namespace portable {
@@ -78,11 +132,23 @@ namespace portable {
 [[nodiscard]] Error hardtanh_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& min_val, const Scalar& max_val, Tensor& out);
 }  // namespace portable
 
+// aten::hardtanh.out
+namespace optimized {
+[[nodiscard]] Error opt_hardtanh_out(KernelContext& ctx, const Tensor& self, const Scalar& min_val, const Scalar& max_val, Tensor& out);
+[[nodiscard]] Error opt_hardtanh_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& min_val, const Scalar& max_val, Tensor& out);
+}  // namespace optimized
+
 // aten::clamp.out
 namespace portable {
 [[nodiscard]] Error clamp_out(KernelContext& ctx, const Tensor& self, const Optional<Scalar>& min, const Optional<Scalar>& max, Tensor& out);
 [[nodiscard]] Error clamp_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Scalar>& min, const Optional<Scalar>& max, Tensor& out);
 }  // namespace portable
+
+// aten::clamp.out
+namespace optimized {
+[[nodiscard]] Error opt_clamp_out(KernelContext& ctx, const Tensor& self, const Optional<Scalar>& min, const Optional<Scalar>& max, Tensor& out);
+[[nodiscard]] Error opt_clamp_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Scalar>& min, const Optional<Scalar>& max, Tensor& out);
+}  // namespace optimized
 
 // aten::clamp.Tensor_out
 namespace portable {
@@ -96,11 +162,23 @@ namespace portable {
 [[nodiscard]] Error sigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
 
+// aten::sigmoid.out
+namespace optimized {
+[[nodiscard]] Error opt_sigmoid_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_sigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
+
 // aten::tanh.out
 namespace portable {
 [[nodiscard]] Error tanh_out(KernelContext& ctx, const Tensor& self, Tensor& out);
 [[nodiscard]] Error tanh_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
+
+// aten::tanh.out
+namespace optimized {
+[[nodiscard]] Error opt_tanh_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_tanh_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
 
 // aten::rsqrt.out
 namespace portable {
@@ -133,10 +211,22 @@ namespace portable {
 }  // namespace portable
 
 // quantized_decomposed::quantize_per_tensor.out
+namespace optimized {
+[[nodiscard]] Error opt_decomposed_quantize_per_tensor_out(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+[[nodiscard]] Error opt_decomposed_quantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
+}  // namespace optimized
+
+// quantized_decomposed::quantize_per_tensor.out
 namespace quantized {
 [[nodiscard]] Error decomposed_quantize_per_tensor_out(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
 [[nodiscard]] Error decomposed_quantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, Tensor& out);
 }  // namespace quantized
+
+// quantized_decomposed::dequantize_per_tensor.out
+namespace optimized {
+[[nodiscard]] Error opt_decomposed_dequantize_per_tensor_out(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
+[[nodiscard]] Error opt_decomposed_dequantize_per_tensor_out_prepare(KernelContext& ctx, const Tensor& input, double scale, int64_t zero_point, int64_t quant_min, int64_t quant_max, ScalarType dtype, const Optional<ScalarType>& out_dtype, Tensor& out);
+}  // namespace optimized
 
 // quantized_decomposed::dequantize_per_tensor.out
 namespace quantized {
@@ -270,6 +360,12 @@ namespace portable {
 [[nodiscard]] Error gelu_out_prepare(KernelContext& ctx, const Tensor& self, StringView approximate, Tensor& out);
 }  // namespace portable
 
+// aten::gelu.out
+namespace optimized {
+[[nodiscard]] Error opt_gelu_out(KernelContext& ctx, const Tensor& self, StringView approximate, Tensor& out);
+[[nodiscard]] Error opt_gelu_out_prepare(KernelContext& ctx, const Tensor& self, StringView approximate, Tensor& out);
+}  // namespace optimized
+
 // aten::cos.out
 namespace portable {
 [[nodiscard]] Error cos_out(KernelContext& ctx, const Tensor& self, Tensor& out);
@@ -396,17 +492,35 @@ namespace portable {
 [[nodiscard]] Error silu_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
 
+// aten::silu.out
+namespace optimized {
+[[nodiscard]] Error opt_silu_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_silu_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
+
 // aten::hardswish.out
 namespace portable {
 [[nodiscard]] Error hardswish_out(KernelContext& ctx, const Tensor& self, Tensor& out);
 [[nodiscard]] Error hardswish_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
 
+// aten::hardswish.out
+namespace optimized {
+[[nodiscard]] Error opt_hardswish_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_hardswish_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
+
 // aten::hardsigmoid.out
 namespace portable {
 [[nodiscard]] Error hardsigmoid_out(KernelContext& ctx, const Tensor& self, Tensor& out);
 [[nodiscard]] Error hardsigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
 }  // namespace portable
+
+// aten::hardsigmoid.out
+namespace optimized {
+[[nodiscard]] Error opt_hardsigmoid_out(KernelContext& ctx, const Tensor& self, Tensor& out);
+[[nodiscard]] Error opt_hardsigmoid_out_prepare(KernelContext& ctx, const Tensor& self, Tensor& out);
+}  // namespace optimized
 
 // aten::bitwise_and.Tensor_out
 namespace portable {
@@ -561,6 +675,12 @@ namespace portable {
 [[nodiscard]] Error permute_copy_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> dims, Tensor& out);
 [[nodiscard]] Error permute_copy_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> dims, Tensor& out);
 }  // namespace portable
+
+// aten::permute_copy.out
+namespace optimized {
+[[nodiscard]] Error opt_permute_copy_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> dims, Tensor& out);
+[[nodiscard]] Error opt_permute_copy_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> dims, Tensor& out);
+}  // namespace optimized
 
 // aten::expand_copy.out
 namespace portable {
@@ -820,11 +940,23 @@ namespace portable {
 [[nodiscard]] Error _native_batch_norm_legit_no_training_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& running_mean, const Tensor& running_var, double momentum, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
 }  // namespace portable
 
+// aten::_native_batch_norm_legit_no_training.out
+namespace optimized {
+[[nodiscard]] Error opt__native_batch_norm_legit_no_training_out(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& running_mean, const Tensor& running_var, double momentum, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+[[nodiscard]] Error opt__native_batch_norm_legit_no_training_out_prepare(KernelContext& ctx, const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& running_mean, const Tensor& running_var, double momentum, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+}  // namespace optimized
+
 // aten::native_layer_norm.out
 namespace portable {
 [[nodiscard]] Error native_layer_norm_out(KernelContext& ctx, const Tensor& input, Span<const int64_t> normalized_shape, const Tensor* weight, const Tensor* bias, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
 [[nodiscard]] Error native_layer_norm_out_prepare(KernelContext& ctx, const Tensor& input, Span<const int64_t> normalized_shape, const Tensor* weight, const Tensor* bias, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
 }  // namespace portable
+
+// aten::native_layer_norm.out
+namespace optimized {
+[[nodiscard]] Error opt_native_layer_norm_out(KernelContext& ctx, const Tensor& input, Span<const int64_t> normalized_shape, const Tensor* weight, const Tensor* bias, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+[[nodiscard]] Error opt_native_layer_norm_out_prepare(KernelContext& ctx, const Tensor& input, Span<const int64_t> normalized_shape, const Tensor* weight, const Tensor* bias, double eps, Tensor& out0, Tensor& out1, Tensor& out2);
+}  // namespace optimized
 
 // aten::_softmax.out
 namespace portable {
@@ -832,11 +964,23 @@ namespace portable {
 [[nodiscard]] Error softmax_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
 }  // namespace portable
 
+// aten::_softmax.out
+namespace optimized {
+[[nodiscard]] Error opt_softmax_out(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+[[nodiscard]] Error opt_softmax_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+}  // namespace optimized
+
 // aten::_log_softmax.out
 namespace portable {
 [[nodiscard]] Error log_softmax_out(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
 [[nodiscard]] Error log_softmax_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
 }  // namespace portable
+
+// aten::_log_softmax.out
+namespace optimized {
+[[nodiscard]] Error opt_log_softmax_out(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+[[nodiscard]] Error opt_log_softmax_out_prepare(KernelContext& ctx, const Tensor& self, int64_t dim, bool half_to_float, Tensor& out);
+}  // namespace optimized
 
 // aten::max_pool2d_with_indices.out
 namespace portable {

@@ -48,6 +48,28 @@ Error aten_add_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::add.out: add.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)
+Error aten_add_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "alpha", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_add_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_add_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_add_out(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out))
 // aten::add.Scalar_out: add.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_add_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -66,6 +88,27 @@ Error aten_add_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
   return portable::add_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::add.Scalar_out: add.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_add_Scalar_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "alpha", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_add_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_add_Scalar_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_add_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
 }
 #endif
 
@@ -90,6 +133,27 @@ Error aten_mul_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::mul.out: mul.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_mul_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_mul_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_mul_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_mul_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out))
 // aten::mul.Scalar_out: mul.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_mul_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -107,6 +171,26 @@ Error aten_mul_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
   return portable::mul_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::mul.Scalar_out: mul.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_mul_Scalar_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_mul_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_mul_Scalar_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_mul_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
 }
 #endif
 
@@ -132,6 +216,28 @@ Error aten_sub_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::sub.out: sub.out(Tensor self, Tensor other, *, Scalar alpha=1, Tensor(a!) out) -> Tensor(a!)
+Error aten_sub_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "alpha", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_sub_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_sub_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_sub_out(ctx, args[0]->tensor(), args[1]->tensor(), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_Scalar_out))
 // aten::sub.Scalar_out: sub.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_sub_Scalar_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -150,6 +256,27 @@ Error aten_sub_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
   return portable::sub_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::sub.Scalar_out: sub.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_sub_Scalar_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "alpha", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_sub_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_sub_Scalar_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_sub_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
 }
 #endif
 
@@ -195,6 +322,27 @@ Error aten_div_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::div.out: div.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_div_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "other", "Tensor", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_div_out_prepare(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+Error aten_div_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "other");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_div_out(ctx, args[0]->tensor(), args[1]->tensor(), args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out_mode))
 // aten::div.out_mode: div.out_mode(Tensor self, Tensor other, *, str? rounding_mode, Tensor(a!) out) -> Tensor(a!)
 Error aten_div_out_mode__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -237,6 +385,26 @@ Error aten_div_Scalar_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::div.Scalar_out: div.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_div_Scalar_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "other", "Scalar", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_div_scalar_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+Error aten_div_Scalar_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_div_scalar_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_relu_out))
 // aten::relu.out: relu.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_relu_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -253,6 +421,25 @@ Error aten_relu_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
   return portable::relu_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_relu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::relu.out: relu.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_relu_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_relu_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_relu_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_relu_out(ctx, args[0]->tensor(), args[1]->tensor());
 }
 #endif
 
@@ -277,6 +464,27 @@ Error aten_hardtanh_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardtanh_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::hardtanh.out: hardtanh.out(Tensor self, Scalar min_val=-1, Scalar max_val=1, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_hardtanh_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_scalar())) return kind_error(ctx, 1, "min_val", "Scalar", args[1]);
+  if (!(args[2]->is_scalar())) return kind_error(ctx, 2, "max_val", "Scalar", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_hardtanh_out_prepare(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+Error aten_hardtanh_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_hardtanh_out(ctx, args[0]->tensor(), Scalar::from(*args[1]), Scalar::from(*args[2]), args[3]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_out))
 // aten::clamp.out: clamp.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_clamp_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -295,6 +503,27 @@ Error aten_clamp_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
   return portable::clamp_out(ctx, args[0]->tensor(), opt<Scalar>(*args[1], [](const EValue& v) { return Scalar::from(v); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::clamp.out: clamp.out(Tensor self, Scalar? min=None, Scalar? max=None, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_clamp_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_scalar()))) return kind_error(ctx, 1, "min", "Scalar or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_scalar()))) return kind_error(ctx, 2, "max", "Scalar or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_clamp_out_prepare(ctx, args[0]->tensor(), opt<Scalar>(*args[1], [](const EValue& v) { return Scalar::from(v); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->tensor());
+}
+Error aten_clamp_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_clamp_out(ctx, args[0]->tensor(), opt<Scalar>(*args[1], [](const EValue& v) { return Scalar::from(v); }), opt<Scalar>(*args[2], [](const EValue& v) { return Scalar::from(v); }), args[3]->tensor());
 }
 #endif
 
@@ -340,6 +569,25 @@ Error aten_sigmoid_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sigmoid_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::sigmoid.out: sigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_sigmoid_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_sigmoid_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_sigmoid_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_sigmoid_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tanh_out))
 // aten::tanh.out: tanh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_tanh_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -356,6 +604,25 @@ Error aten_tanh_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
   return portable::tanh_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tanh_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::tanh.out: tanh.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_tanh_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_tanh_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_tanh_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_tanh_out(ctx, args[0]->tensor(), args[1]->tensor());
 }
 #endif
 
@@ -455,6 +722,30 @@ Error aten_pow_Tensor_Scalar_out__portable_call(KernelContext& ctx, EValue** arg
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// quantized_decomposed::quantize_per_tensor.out: quantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
+Error quantized_decomposed_quantize_per_tensor_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 8) {
+    return ctx.fail(Error::InvalidProgram, "expects 8 arguments (7 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_double() || args[1]->is_int()))) return kind_error(ctx, 1, "scale", "Double", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "zero_point", "Int", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "quant_min", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_max", "Int", args[4]);
+  if (!((args[5]->is_int() && is_valid_scalar_type(int(args[5]->u.i))))) return kind_error(ctx, 5, "dtype", "ScalarType", args[5]);
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "out", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[7]->tag != args[6]->tag) return kind_error(ctx, 7, "return", "the out argument's kind", args[7]);
+  return optimized::opt_decomposed_quantize_per_tensor_out_prepare(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+Error quantized_decomposed_quantize_per_tensor_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out");
+  return optimized::opt_decomposed_quantize_per_tensor_out(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_out))
 // quantized_decomposed::quantize_per_tensor.out: quantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, Tensor(a!) out) -> Tensor(a!)
 Error quantized_decomposed_quantize_per_tensor_out__quantized_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -476,6 +767,31 @@ Error quantized_decomposed_quantize_per_tensor_out__quantized_call(KernelContext
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
   if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out");
   return quantized::decomposed_quantize_per_tensor_out(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), args[6]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// quantized_decomposed::dequantize_per_tensor.out: dequantize_per_tensor.out(Tensor input, float scale, int zero_point, int quant_min, int quant_max, ScalarType dtype, *, ScalarType? out_dtype=None, Tensor(a!) out) -> Tensor(a!)
+Error quantized_decomposed_dequantize_per_tensor_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 9) {
+    return ctx.fail(Error::InvalidProgram, "expects 9 arguments (8 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_double() || args[1]->is_int()))) return kind_error(ctx, 1, "scale", "Double", args[1]);
+  if (!(args[2]->is_int())) return kind_error(ctx, 2, "zero_point", "Int", args[2]);
+  if (!(args[3]->is_int())) return kind_error(ctx, 3, "quant_min", "Int", args[3]);
+  if (!(args[4]->is_int())) return kind_error(ctx, 4, "quant_max", "Int", args[4]);
+  if (!((args[5]->is_int() && is_valid_scalar_type(int(args[5]->u.i))))) return kind_error(ctx, 5, "dtype", "ScalarType", args[5]);
+  if (!((args[6]->is_none() || (args[6]->is_int() && is_valid_scalar_type(int(args[6]->u.i)))))) return kind_error(ctx, 6, "out_dtype", "ScalarType or None", args[6]);
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[8]->tag != args[7]->tag) return kind_error(ctx, 8, "return", "the out argument's kind", args[8]);
+  return optimized::opt_decomposed_dequantize_per_tensor_out_prepare(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), opt<ScalarType>(*args[6], [](const EValue& v) { return ScalarType(v.u.i); }), args[7]->tensor());
+}
+Error quantized_decomposed_dequantize_per_tensor_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out");
+  return optimized::opt_decomposed_dequantize_per_tensor_out(ctx, args[0]->tensor(), (args[1]->is_double() ? args[1]->u.d : double(args[1]->u.i)), args[2]->u.i, args[3]->u.i, args[4]->u.i, ScalarType(args[5]->u.i), opt<ScalarType>(*args[6], [](const EValue& v) { return ScalarType(v.u.i); }), args[7]->tensor());
 }
 #endif
 
@@ -962,6 +1278,26 @@ Error aten_gelu_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gelu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::gelu.out: gelu.out(Tensor self, *, str approximate='none', Tensor(a!) out) -> Tensor(a!)
+Error aten_gelu_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::String)) return kind_error(ctx, 1, "approximate", "String", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_gelu_out_prepare(ctx, args[0]->tensor(), args[1]->u.s, args[2]->tensor());
+}
+Error aten_gelu_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_gelu_out(ctx, args[0]->tensor(), args[1]->u.s, args[2]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cos_out))
 // aten::cos.out: cos.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_cos_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -1373,6 +1709,25 @@ Error aten_silu_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_silu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::silu.out: silu.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_silu_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_silu_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_silu_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_silu_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out))
 // aten::hardswish.out: hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_hardswish_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -1392,6 +1747,25 @@ Error aten_hardswish_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::hardswish.out: hardswish.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_hardswish_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_hardswish_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_hardswish_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_hardswish_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out))
 // aten::hardsigmoid.out: hardsigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_hardsigmoid_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -1408,6 +1782,25 @@ Error aten_hardsigmoid_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
   return portable::hardsigmoid_out(ctx, args[0]->tensor(), args[1]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::hardsigmoid.out: hardsigmoid.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_hardsigmoid_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 3) {
+    return ctx.fail(Error::InvalidProgram, "expects 3 arguments (2 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_tensor())) return kind_error(ctx, 1, "out", "Tensor", args[1]);
+  if (args[1]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[2]->tag != args[1]->tag) return kind_error(ctx, 2, "return", "the out argument's kind", args[2]);
+  return optimized::opt_hardsigmoid_out_prepare(ctx, args[0]->tensor(), args[1]->tensor());
+}
+Error aten_hardsigmoid_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[1]->tensor())) return no_data(ctx, 1, "out");
+  return optimized::opt_hardsigmoid_out(ctx, args[0]->tensor(), args[1]->tensor());
 }
 #endif
 
@@ -1991,6 +2384,26 @@ Error aten_permute_copy_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
   return portable::permute_copy_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::permute_copy.out: permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)
+Error aten_permute_copy_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 4) {
+    return ctx.fail(Error::InvalidProgram, "expects 4 arguments (3 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "dims", "IntList", args[1]);
+  if (!(args[2]->is_tensor())) return kind_error(ctx, 2, "out", "Tensor", args[2]);
+  if (args[2]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[3]->tag != args[2]->tag) return kind_error(ctx, 3, "return", "the out argument's kind", args[3]);
+  return optimized::opt_permute_copy_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
+}
+Error aten_permute_copy_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[2]->tensor())) return no_data(ctx, 2, "out");
+  return optimized::opt_permute_copy_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->tensor());
 }
 #endif
 
@@ -2929,6 +3342,41 @@ Error aten__native_batch_norm_legit_no_training_out__portable_call(KernelContext
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__native_batch_norm_legit_no_training_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::_native_batch_norm_legit_no_training.out: _native_batch_norm_legit_no_training.out(Tensor input, Tensor? weight, Tensor? bias, Tensor running_mean, Tensor running_var, float momentum, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))
+Error aten__native_batch_norm_legit_no_training_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 11) {
+    return ctx.fail(Error::InvalidProgram, "expects 11 arguments (10 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->is_tensor()))) return kind_error(ctx, 1, "weight", "Tensor or None", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "bias", "Tensor or None", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "running_mean", "Tensor", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "running_var", "Tensor", args[4]);
+  if (!((args[5]->is_double() || args[5]->is_int()))) return kind_error(ctx, 5, "momentum", "Double", args[5]);
+  if (!((args[6]->is_double() || args[6]->is_int()))) return kind_error(ctx, 6, "eps", "Double", args[6]);
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out0", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out0' is a constant");
+  if (!(args[8]->is_tensor())) return kind_error(ctx, 8, "out1", "Tensor", args[8]);
+  if (args[8]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out1' is a constant");
+  if (!(args[9]->is_tensor())) return kind_error(ctx, 9, "out2", "Tensor", args[9]);
+  if (args[9]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out2' is a constant");
+  if (args[10]->tag != Tag::ListTensor) return kind_error(ctx, 10, "return", "a TensorList of the outs", args[10]);
+  return optimized::opt__native_batch_norm_legit_no_training_out_prepare(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor(), args[4]->tensor(), (args[5]->is_double() ? args[5]->u.d : double(args[5]->u.i)), (args[6]->is_double() ? args[6]->u.d : double(args[6]->u.i)), args[7]->tensor(), args[8]->tensor(), args[9]->tensor());
+}
+Error aten__native_batch_norm_legit_no_training_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (args[1]->is_tensor() && missing_data(args[1]->tensor())) return no_data(ctx, 1, "weight");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "bias");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "running_mean");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "running_var");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out0");
+  if (missing_data(args[8]->tensor())) return no_data(ctx, 8, "out1");
+  if (missing_data(args[9]->tensor())) return no_data(ctx, 9, "out2");
+  return optimized::opt__native_batch_norm_legit_no_training_out(ctx, args[0]->tensor(), (args[1]->is_none() ? nullptr : &args[1]->tensor()), (args[2]->is_none() ? nullptr : &args[2]->tensor()), args[3]->tensor(), args[4]->tensor(), (args[5]->is_double() ? args[5]->u.d : double(args[5]->u.i)), (args[6]->is_double() ? args[6]->u.d : double(args[6]->u.i)), args[7]->tensor(), args[8]->tensor(), args[9]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_layer_norm_out))
 // aten::native_layer_norm.out: native_layer_norm.out(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))
 Error aten_native_layer_norm_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -2960,6 +3408,37 @@ Error aten_native_layer_norm_out__portable_call(KernelContext& ctx, EValue** arg
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_layer_norm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::native_layer_norm.out: native_layer_norm.out(Tensor input, SymInt[] normalized_shape, Tensor? weight, Tensor? bias, float eps, *, Tensor(a!) out0, Tensor(b!) out1, Tensor(c!) out2) -> (Tensor(a!), Tensor(b!), Tensor(c!))
+Error aten_native_layer_norm_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 9) {
+    return ctx.fail(Error::InvalidProgram, "expects 9 arguments (8 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "input", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "normalized_shape", "IntList", args[1]);
+  if (!((args[2]->is_none() || args[2]->is_tensor()))) return kind_error(ctx, 2, "weight", "Tensor or None", args[2]);
+  if (!((args[3]->is_none() || args[3]->is_tensor()))) return kind_error(ctx, 3, "bias", "Tensor or None", args[3]);
+  if (!((args[4]->is_double() || args[4]->is_int()))) return kind_error(ctx, 4, "eps", "Double", args[4]);
+  if (!(args[5]->is_tensor())) return kind_error(ctx, 5, "out0", "Tensor", args[5]);
+  if (args[5]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out0' is a constant");
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "out1", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out1' is a constant");
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "out2", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out2' is a constant");
+  if (args[8]->tag != Tag::ListTensor) return kind_error(ctx, 8, "return", "a TensorList of the outs", args[8]);
+  return optimized::opt_native_layer_norm_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), (args[3]->is_none() ? nullptr : &args[3]->tensor()), (args[4]->is_double() ? args[4]->u.d : double(args[4]->u.i)), args[5]->tensor(), args[6]->tensor(), args[7]->tensor());
+}
+Error aten_native_layer_norm_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "input");
+  if (args[2]->is_tensor() && missing_data(args[2]->tensor())) return no_data(ctx, 2, "weight");
+  if (args[3]->is_tensor() && missing_data(args[3]->tensor())) return no_data(ctx, 3, "bias");
+  if (missing_data(args[5]->tensor())) return no_data(ctx, 5, "out0");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out1");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "out2");
+  return optimized::opt_native_layer_norm_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), (args[2]->is_none() ? nullptr : &args[2]->tensor()), (args[3]->is_none() ? nullptr : &args[3]->tensor()), (args[4]->is_double() ? args[4]->u.d : double(args[4]->u.i)), args[5]->tensor(), args[6]->tensor(), args[7]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__softmax_out))
 // aten::_softmax.out: _softmax.out(Tensor self, int dim, bool half_to_float, *, Tensor(a!) out) -> Tensor(a!)
 Error aten__softmax_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -2981,6 +3460,27 @@ Error aten__softmax_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__softmax_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::_softmax.out: _softmax.out(Tensor self, int dim, bool half_to_float, *, Tensor(a!) out) -> Tensor(a!)
+Error aten__softmax_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "half_to_float", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_softmax_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+Error aten__softmax_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_softmax_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__log_softmax_out))
 // aten::_log_softmax.out: _log_softmax.out(Tensor self, int dim, bool half_to_float, *, Tensor(a!) out) -> Tensor(a!)
 Error aten__log_softmax_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -2999,6 +3499,27 @@ Error aten__log_softmax_out__portable_call(KernelContext& ctx, EValue** args) {
   if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
   if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
   return portable::log_softmax_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+#endif
+
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__log_softmax_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::_log_softmax.out: _log_softmax.out(Tensor self, int dim, bool half_to_float, *, Tensor(a!) out) -> Tensor(a!)
+Error aten__log_softmax_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 5) {
+    return ctx.fail(Error::InvalidProgram, "expects 5 arguments (4 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->is_int())) return kind_error(ctx, 1, "dim", "Int", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "half_to_float", "Bool", args[2]);
+  if (!(args[3]->is_tensor())) return kind_error(ctx, 3, "out", "Tensor", args[3]);
+  if (args[3]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[4]->tag != args[3]->tag) return kind_error(ctx, 4, "return", "the out argument's kind", args[4]);
+  return optimized::opt_log_softmax_out_prepare(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
+}
+Error aten__log_softmax_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[3]->tensor())) return no_data(ctx, 3, "out");
+  return optimized::opt_log_softmax_out(ctx, args[0]->tensor(), args[1]->u.i, args[2]->u.b, args[3]->tensor());
 }
 #endif
 
@@ -3354,20 +3875,38 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_out))
   {"aten::add.out", KernelSet::Portable, aten_add_out__portable_init, aten_add_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::add.out", KernelSet::Optimized, aten_add_out__optimized_init, aten_add_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out))
   {"aten::add.Scalar_out", KernelSet::Portable, aten_add_Scalar_out__portable_init, aten_add_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_add_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::add.Scalar_out", KernelSet::Optimized, aten_add_Scalar_out__optimized_init, aten_add_Scalar_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_out))
   {"aten::mul.out", KernelSet::Portable, aten_mul_out__portable_init, aten_mul_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::mul.out", KernelSet::Optimized, aten_mul_out__optimized_init, aten_mul_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out))
   {"aten::mul.Scalar_out", KernelSet::Portable, aten_mul_Scalar_out__portable_init, aten_mul_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mul_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::mul.Scalar_out", KernelSet::Optimized, aten_mul_Scalar_out__optimized_init, aten_mul_Scalar_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_out))
   {"aten::sub.out", KernelSet::Portable, aten_sub_out__portable_init, aten_sub_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::sub.out", KernelSet::Optimized, aten_sub_out__optimized_init, aten_sub_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_Scalar_out))
   {"aten::sub.Scalar_out", KernelSet::Portable, aten_sub_Scalar_out__portable_init, aten_sub_Scalar_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sub_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::sub.Scalar_out", KernelSet::Optimized, aten_sub_Scalar_out__optimized_init, aten_sub_Scalar_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_rsub_Scalar_out))
   {"aten::rsub.Scalar_out", KernelSet::Portable, aten_rsub_Scalar_out__portable_init, aten_rsub_Scalar_out__portable_call},
@@ -3375,20 +3914,35 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out))
   {"aten::div.out", KernelSet::Portable, aten_div_out__portable_init, aten_div_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::div.out", KernelSet::Optimized, aten_div_out__optimized_init, aten_div_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_out_mode))
   {"aten::div.out_mode", KernelSet::Portable, aten_div_out_mode__portable_init, aten_div_out_mode__portable_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_Scalar_out))
   {"aten::div.Scalar_out", KernelSet::Portable, aten_div_Scalar_out__portable_init, aten_div_Scalar_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_div_Scalar_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::div.Scalar_out", KernelSet::Optimized, aten_div_Scalar_out__optimized_init, aten_div_Scalar_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_relu_out))
   {"aten::relu.out", KernelSet::Portable, aten_relu_out__portable_init, aten_relu_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_relu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::relu.out", KernelSet::Optimized, aten_relu_out__optimized_init, aten_relu_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardtanh_out))
   {"aten::hardtanh.out", KernelSet::Portable, aten_hardtanh_out__portable_init, aten_hardtanh_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardtanh_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::hardtanh.out", KernelSet::Optimized, aten_hardtanh_out__optimized_init, aten_hardtanh_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_out))
   {"aten::clamp.out", KernelSet::Portable, aten_clamp_out__portable_init, aten_clamp_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::clamp.out", KernelSet::Optimized, aten_clamp_out__optimized_init, aten_clamp_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_clamp_Tensor_out))
   {"aten::clamp.Tensor_out", KernelSet::Portable, aten_clamp_Tensor_out__portable_init, aten_clamp_Tensor_out__portable_call},
@@ -3396,8 +3950,14 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sigmoid_out))
   {"aten::sigmoid.out", KernelSet::Portable, aten_sigmoid_out__portable_init, aten_sigmoid_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sigmoid_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::sigmoid.out", KernelSet::Optimized, aten_sigmoid_out__optimized_init, aten_sigmoid_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tanh_out))
   {"aten::tanh.out", KernelSet::Portable, aten_tanh_out__portable_init, aten_tanh_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_tanh_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::tanh.out", KernelSet::Optimized, aten_tanh_out__optimized_init, aten_tanh_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_rsqrt_out))
   {"aten::rsqrt.out", KernelSet::Portable, aten_rsqrt_out__portable_init, aten_rsqrt_out__portable_call},
@@ -3414,8 +3974,14 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_pow_Tensor_Scalar_out))
   {"aten::pow.Tensor_Scalar_out", KernelSet::Portable, aten_pow_Tensor_Scalar_out__portable_init, aten_pow_Tensor_Scalar_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"quantized_decomposed::quantize_per_tensor.out", KernelSet::Optimized, quantized_decomposed_quantize_per_tensor_out__optimized_init, quantized_decomposed_quantize_per_tensor_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_quantize_per_tensor_out))
   {"quantized_decomposed::quantize_per_tensor.out", KernelSet::Quantized, quantized_decomposed_quantize_per_tensor_out__quantized_init, quantized_decomposed_quantize_per_tensor_out__quantized_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"quantized_decomposed::dequantize_per_tensor.out", KernelSet::Optimized, quantized_decomposed_dequantize_per_tensor_out__optimized_init, quantized_decomposed_dequantize_per_tensor_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_quantized_decomposed_dequantize_per_tensor_out))
   {"quantized_decomposed::dequantize_per_tensor.out", KernelSet::Quantized, quantized_decomposed_dequantize_per_tensor_out__quantized_init, quantized_decomposed_dequantize_per_tensor_out__quantized_call},
@@ -3483,6 +4049,9 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gelu_out))
   {"aten::gelu.out", KernelSet::Portable, aten_gelu_out__portable_init, aten_gelu_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_gelu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::gelu.out", KernelSet::Optimized, aten_gelu_out__optimized_init, aten_gelu_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_cos_out))
   {"aten::cos.out", KernelSet::Portable, aten_cos_out__portable_init, aten_cos_out__portable_call},
 #endif
@@ -3546,11 +4115,20 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_silu_out))
   {"aten::silu.out", KernelSet::Portable, aten_silu_out__portable_init, aten_silu_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_silu_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::silu.out", KernelSet::Optimized, aten_silu_out__optimized_init, aten_silu_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out))
   {"aten::hardswish.out", KernelSet::Portable, aten_hardswish_out__portable_init, aten_hardswish_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardswish_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::hardswish.out", KernelSet::Optimized, aten_hardswish_out__optimized_init, aten_hardswish_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out))
   {"aten::hardsigmoid.out", KernelSet::Portable, aten_hardsigmoid_out__portable_init, aten_hardsigmoid_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_hardsigmoid_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::hardsigmoid.out", KernelSet::Optimized, aten_hardsigmoid_out__optimized_init, aten_hardsigmoid_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_bitwise_and_Tensor_out))
   {"aten::bitwise_and.Tensor_out", KernelSet::Portable, aten_bitwise_and_Tensor_out__portable_init, aten_bitwise_and_Tensor_out__portable_call},
@@ -3635,6 +4213,9 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out))
   {"aten::permute_copy.out", KernelSet::Portable, aten_permute_copy_out__portable_init, aten_permute_copy_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_permute_copy_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::permute_copy.out", KernelSet::Optimized, aten_permute_copy_out__optimized_init, aten_permute_copy_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_expand_copy_out))
   {"aten::expand_copy.out", KernelSet::Portable, aten_expand_copy_out__portable_init, aten_expand_copy_out__portable_call},
@@ -3765,14 +4346,26 @@ const KernelEntry kKernelEntries[] = {
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__native_batch_norm_legit_no_training_out))
   {"aten::_native_batch_norm_legit_no_training.out", KernelSet::Portable, aten__native_batch_norm_legit_no_training_out__portable_init, aten__native_batch_norm_legit_no_training_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__native_batch_norm_legit_no_training_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::_native_batch_norm_legit_no_training.out", KernelSet::Optimized, aten__native_batch_norm_legit_no_training_out__optimized_init, aten__native_batch_norm_legit_no_training_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_layer_norm_out))
   {"aten::native_layer_norm.out", KernelSet::Portable, aten_native_layer_norm_out__portable_init, aten_native_layer_norm_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_native_layer_norm_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::native_layer_norm.out", KernelSet::Optimized, aten_native_layer_norm_out__optimized_init, aten_native_layer_norm_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__softmax_out))
   {"aten::_softmax.out", KernelSet::Portable, aten__softmax_out__portable_init, aten__softmax_out__portable_call},
 #endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__softmax_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::_softmax.out", KernelSet::Optimized, aten__softmax_out__optimized_init, aten__softmax_out__optimized_call},
+#endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__log_softmax_out))
   {"aten::_log_softmax.out", KernelSet::Portable, aten__log_softmax_out__portable_init, aten__log_softmax_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten__log_softmax_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::_log_softmax.out", KernelSet::Optimized, aten__log_softmax_out__optimized_init, aten__log_softmax_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_max_pool2d_with_indices_out))
   {"aten::max_pool2d_with_indices.out", KernelSet::Portable, aten_max_pool2d_with_indices_out__portable_init, aten_max_pool2d_with_indices_out__portable_call},

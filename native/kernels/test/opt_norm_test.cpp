@@ -1,0 +1,109 @@
+// Optimized float32 layer norm and inference batch norm against the portable
+// kernels (double): rows of 1, 7, 17 and 1000+ elements, two normalized dims,
+// with and without weight and bias, an input offset far from zero, every
+// instruction set; 1 and 3 threads give the same bits.
+#include <vector>
+
+#include "kernels/generated/kernel_decls.h"
+#include "kernels/test/opt_pointwise_util.h"
+#include "testing/minitest.h"
+
+using namespace etb;
+using namespace etb::opttest;
+using optimized::Isa;
+
+namespace {
+
+void check_ln(std::vector<int64_t> shape, int nd, bool affine, float offset) {
+  std::vector<int64_t> norm(shape.end() - nd, shape.end()), stat(shape);
+  for (size_t k = shape.size() - size_t(nd); k < shape.size(); k++) stat[k] = 1;
+  OwnedTensor x(shape), w(norm), b(norm);
+  fill(x, uint32_t(shape.back()), 3.0f, false);
+  for (float& v : x.data) v += offset;
+  w.random(4);
+  b.random(5);
+  const Tensor* wt = affine ? &w.t : nullptr;
+  const Tensor* bt = affine ? &b.t : nullptr;
+  const Span<const int64_t> ns(norm.data(), norm.size());
+  OwnedTensor want0(shape), want1(stat), want2(stat);
+  Ctx pc(1);
+  EXPECT_TRUE(portable::native_layer_norm_out(pc.ctx, x.t, ns, wt, bt, 1e-5, want0.t, want1.t, want2.t) == Error::Ok);
+  for_each_isa([&](Isa isa) {
+    for (int threads : {1, 3}) {
+      OwnedTensor y0(shape), y1(stat), y2(stat);
+      Ctx c(threads);
+      Error e = optimized::opt_native_layer_norm_out_prepare(c.ctx, x.t, ns, wt, bt, 1e-5, y0.t, y1.t, y2.t);
+      if (e == Error::Ok) e = optimized::opt_native_layer_norm_out(c.ctx, x.t, ns, wt, bt, 1e-5, y0.t, y1.t, y2.t);
+      EXPECT_TRUE(e == Error::Ok);
+      char what[128];
+      snprintf(what, sizeof(what), "layer_norm last %lld nd %d affine %d offset %g (%s, %d threads)",
+               (long long)shape.back(), nd, int(affine), double(offset), optimized::isa_name(isa), threads);
+      EXPECT_TRUE(matches(y0.f(), want0.f(), y0.n(), false, what));
+      EXPECT_TRUE(matches(y1.f(), want1.f(), y1.n(), false, what));
+      EXPECT_TRUE(matches(y2.f(), want2.f(), y2.n(), false, what));
+    }
+  });
+}
+
+void check_bn(std::vector<int64_t> shape, bool affine) {
+  const int64_t C = shape[1];
+  OwnedTensor x(shape), w({C}), b({C}), m({C}), v({C}), want0(shape), want1({0}), want2({0});
+  fill(x, 11, 5.0f, true);
+  w.random(1);
+  b.random(2);
+  m.random(3);
+  v.random(4);
+  for (float& s : v.data) s = s * s + 0.1f;
+  const Tensor* wt = affine ? &w.t : nullptr;
+  const Tensor* bt = affine ? &b.t : nullptr;
+  Ctx pc(1);
+  EXPECT_TRUE(portable::_native_batch_norm_legit_no_training_out(pc.ctx, x.t, wt, bt, m.t, v.t, 0.1, 1e-5, want0.t,
+                                                                 want1.t, want2.t) == Error::Ok);
+  for_each_isa([&](Isa isa) {
+    for (int threads : {1, 3}) {
+      OwnedTensor y0(shape), y1({0}), y2({0});
+      Ctx c(threads);
+      Error e = optimized::opt__native_batch_norm_legit_no_training_out_prepare(c.ctx, x.t, wt, bt, m.t, v.t, 0.1,
+                                                                                1e-5, y0.t, y1.t, y2.t);
+      if (e == Error::Ok) {
+        e = optimized::opt__native_batch_norm_legit_no_training_out(c.ctx, x.t, wt, bt, m.t, v.t, 0.1, 1e-5, y0.t,
+                                                                    y1.t, y2.t);
+      }
+      EXPECT_TRUE(e == Error::Ok);
+      char what[128];
+      snprintf(what, sizeof(what), "batch_norm C %lld rank %zu (%s, %d threads)", (long long)C, shape.size(),
+               optimized::isa_name(isa), threads);
+      EXPECT_TRUE(matches(y0.f(), want0.f(), y0.n(), false, what));
+      EXPECT_EQ(y1.t.numel(), 0);
+    }
+  });
+}
+
+}  // namespace
+
+TEST(OptLayerNorm, MatchesPortable) {
+  for (int64_t n : {1, 7, 17, 1000, 1037}) {
+    check_ln({5, n}, 1, true, 0.0f);
+    check_ln({5, n}, 1, false, 0.0f);
+  }
+  check_ln({2, 3, 33}, 2, true, 0.0f);
+  check_ln({4, 256}, 1, true, 40.0f);  // mean far from zero: statistics need more than float sums
+  check_ln({300, 512}, 1, true, 0.0f);  // enough rows for threads
+}
+
+TEST(OptLayerNorm, EmptyNormalizedShapeIsNotSupported) {
+  OwnedTensor x({3, 0}), w({0}), y0({3, 0}), y1({3, 1}), y2({3, 1});
+  const int64_t ns[1] = {0};
+  Ctx c(1);
+  EXPECT_EQ(optimized::opt_native_layer_norm_out_prepare(c.ctx, x.t, Span<const int64_t>(ns, 1), nullptr, nullptr,
+                                                         1e-5, y0.t, y1.t, y2.t),
+            Error::NotSupported);
+}
+
+TEST(OptBatchNorm, MatchesPortable) {
+  check_bn({2, 3, 5, 7}, true);
+  check_bn({2, 3, 5, 7}, false);
+  check_bn({4, 17}, true);  // rank 2: one value per channel
+  check_bn({1, 8, 33, 35}, true);
+  check_bn({2, 64, 56, 56}, true);  // enough work for threads
+}
