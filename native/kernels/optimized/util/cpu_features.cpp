@@ -16,6 +16,16 @@ Isa detect() {
 #endif
 }
 
+bool detect_avx512_vnni() {
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vnni");
+#else
+  return false;
+#endif
+}
+
 bool g_overridden = false;
 Isa g_override = Isa::Scalar;
 
@@ -26,11 +36,24 @@ Isa detected_isa() {
   return isa;
 }
 
+bool isa_supported(Isa isa) {
+  static const bool vnni = detect_avx512_vnni();
+  switch (isa) {
+    case Isa::Scalar: return true;
+    case Isa::Avx512Vnni: return vnni;
+    case Isa::Avx2Fma:
+    case Isa::Neon: return detected_isa() == isa;
+  }
+  return false;
+}
+
+bool isa_overridden() { return g_overridden; }
+
 Isa active_isa() { return g_overridden ? g_override : detected_isa(); }
 
 void set_isa_override(Isa isa) {
   g_overridden = true;
-  g_override = (isa != Isa::Scalar && isa != detected_isa()) ? Isa::Scalar : isa;
+  g_override = isa_supported(isa) ? isa : Isa::Scalar;
 }
 
 void clear_isa_override() { g_overridden = false; }
@@ -39,6 +62,7 @@ const char* isa_name(Isa isa) {
   switch (isa) {
     case Isa::Avx2Fma: return "avx2+fma";
     case Isa::Neon: return "neon";
+    case Isa::Avx512Vnni: return "avx512-vnni";
     case Isa::Scalar: break;
   }
   return "scalar";

@@ -11,13 +11,21 @@
 namespace etb {
 namespace optimized {
 
-enum class Isa { Scalar, Avx2Fma, Neon };
+// Avx512Vnni (AVX-512 F/BW with VNNI's vpdpbusd) is an integer level used by
+// the int8 GEMM only (qgemm.h); the float kernels stay on Avx2Fma there, so
+// detected_isa() never returns it.
+enum class Isa { Scalar, Avx2Fma, Neon, Avx512Vnni };
 
-// The best instruction set this CPU supports (and this build can emit).
+// The best float instruction set this CPU supports (and this build can emit).
 Isa detected_isa();
+// Whether this CPU (and build) can run `isa`'s kernels.
+bool isa_supported(Isa isa);
+// Whether set_isa_override is in force (kernels with their own levels, such
+// as the int8 GEMM, then use active_isa() instead of their best).
+bool isa_overridden();
 // The instruction set kernels use now: detected_isa() unless overridden.
 Isa active_isa();
-// For tests and benchmarks: force `isa` (clamped to detected_isa()).
+// For tests and benchmarks: force `isa` (Scalar when !isa_supported(isa)).
 void set_isa_override(Isa isa);
 void clear_isa_override();
 const char* isa_name(Isa isa);

@@ -207,7 +207,8 @@ MicroKernel gemm_micro_kernel() {
   switch (active_isa()) {
     case Isa::Avx2Fma: return f32_gemm_6x16__avx2;
     case Isa::Neon: return f32_gemm_6x16__neon;
-    case Isa::Scalar: break;
+    case Isa::Scalar:
+    case Isa::Avx512Vnni: break;  // an int8 level (qgemm.h); forced only in int8 tests
   }
   return f32_gemm_6x16__scalar;
 }
