@@ -103,7 +103,7 @@ std::vector<int8_t> run(const Case& c, int threads, bool bt, bool* wide = nullpt
 
 template <typename F>
 void for_each_qisa(F body) {
-  const Isa all[] = {Isa::Scalar, Isa::Avx2Fma, Isa::Neon, Isa::Avx512Vnni};
+  const Isa all[] = {Isa::Scalar, Isa::Avx2Fma, Isa::Neon, Isa::Avx512Vnni, Isa::NeonDot};
   for (Isa isa : all) {
     if (!isa_supported(isa)) continue;
     set_isa_override(isa);

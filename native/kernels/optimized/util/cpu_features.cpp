@@ -1,5 +1,12 @@
 #include "kernels/optimized/util/cpu_features.h"
 
+#if defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1 << 20)  // the kernel's bit for the dot-product instructions
+#endif
+#endif
+
 namespace etb {
 namespace optimized {
 namespace {
@@ -26,6 +33,14 @@ bool detect_avx512_vnni() {
 #endif
 }
 
+bool detect_neon_dot() {
+#if defined(__aarch64__) && defined(__linux__) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
+#else
+  return false;
+#endif
+}
+
 bool g_overridden = false;
 Isa g_override = Isa::Scalar;
 
@@ -37,10 +52,11 @@ Isa detected_isa() {
 }
 
 bool isa_supported(Isa isa) {
-  static const bool vnni = detect_avx512_vnni();
+  static const bool vnni = detect_avx512_vnni(), dot = detect_neon_dot();
   switch (isa) {
     case Isa::Scalar: return true;
     case Isa::Avx512Vnni: return vnni;
+    case Isa::NeonDot: return dot;
     case Isa::Avx2Fma:
     case Isa::Neon: return detected_isa() == isa;
   }
@@ -63,6 +79,7 @@ const char* isa_name(Isa isa) {
     case Isa::Avx2Fma: return "avx2+fma";
     case Isa::Neon: return "neon";
     case Isa::Avx512Vnni: return "avx512-vnni";
+    case Isa::NeonDot: return "neon-dotprod";
     case Isa::Scalar: break;
   }
   return "scalar";

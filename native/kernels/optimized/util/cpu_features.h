@@ -11,10 +11,11 @@
 namespace etb {
 namespace optimized {
 
-// Avx512Vnni (AVX-512 F/BW with VNNI's vpdpbusd) is an integer level used by
-// the int8 GEMM only (qgemm.h); the float kernels stay on Avx2Fma there, so
-// detected_isa() never returns it.
-enum class Isa { Scalar, Avx2Fma, Neon, Avx512Vnni };
+// Avx512Vnni (AVX-512 F/BW with VNNI's vpdpbusd) and NeonDot (NEON with the
+// dot-product extension's sdot) are integer levels used by the int8 GEMM only
+// (qgemm.h); the float kernels stay on Avx2Fma / Neon there, so
+// detected_isa() never returns them.
+enum class Isa { Scalar, Avx2Fma, Neon, Avx512Vnni, NeonDot };
 
 // The best float instruction set this CPU supports (and this build can emit).
 Isa detected_isa();

@@ -2,9 +2,10 @@
 // the micro-kernels are in qgemm_kernels.cpp.
 //
 // Why the sums are exact: with v = w + 128 (u8) the kernels compute
-// raw = sum_k x * v in wrapping int32, and
+// raw = sum_k x * (v - 128 + o) in wrapping int32 (o = qgemm_row_offset:
+// 128, or 0 for the NEON dot kernel), and
 //   bias + sum_k (x - a_zp) (w - b_zp)
-//     = raw - (128 + b_zp) * rowsum(x) + [bias - a_zp * colsum(w) + K a_zp b_zp]
+//     = raw - (o + b_zp) * rowsum(x) + [bias - a_zp * colsum(w) + K a_zp b_zp]
 // where the bracket is the per-column term stored at pack time and the row
 // term is computed per run. Every step wraps modulo 2^32, so the result is
 // the true value whenever that fits int32 (checked once at pack time).
@@ -139,7 +140,8 @@ void run_wide(const QView& q, int64_t M, const int8_t* a, int64_t lda, int8_t* c
 
 Isa qgemm_isa() {
   if (isa_overridden()) return active_isa();
-  return isa_supported(Isa::Avx512Vnni) ? Isa::Avx512Vnni : detected_isa();
+  if (isa_supported(Isa::Avx512Vnni)) return Isa::Avx512Vnni;
+  return isa_supported(Isa::NeonDot) ? Isa::NeonDot : detected_isa();
 }
 
 size_t qgemm_packed_bytes(int64_t K, int64_t N) {
@@ -211,17 +213,23 @@ void qgemm_run(int threads, const void* packed, int64_t M, const int8_t* a, int6
   if (M <= 0 || h.N <= 0) return;
   if (h.wide) return run_wide(q, M, a, lda, c, ldc);
   const Isa isa = qgemm_isa();
-  const int32_t factor = -(128 + h.b_zp);
+  const int32_t factor = -(qgemm_row_offset(isa) + h.b_zp);
   const int work = threads_for(threads, double(M) * double(h.N) * double(h.K));
 #ifdef ETB_QGEMM_X86
   const bool avx512 = isa == Isa::Avx512Vnni;
-  if (avx512) {
+  if (factor == 0) {  // the NEON dot kernel on a weight zero point of 0: no row term
+    memset(row_scratch, 0, size_t(M) * sizeof(int32_t));
+  } else if (avx512) {
     rowterms_avx512(a, lda, M, h.K, factor, row_scratch);
   } else {
     rowterms_scalar(a, lda, M, h.K, factor, row_scratch);
   }
 #else
-  rowterms_scalar(a, lda, M, h.K, factor, row_scratch);
+  if (factor == 0) {  // the NEON dot kernel on a weight zero point of 0: no row term
+    memset(row_scratch, 0, size_t(M) * sizeof(int32_t));
+  } else {
+    rowterms_scalar(a, lda, M, h.K, factor, row_scratch);
+  }
 #endif
   const QMicroKernel kernel = qgemm_micro_kernel(isa);
   const int64_t row_tiles = (M + kQMR - 1) / kQMR;

@@ -62,19 +62,23 @@ void qgemm_run(int threads, const void* packed, int64_t M, const int8_t* a, int6
                int32_t* row_scratch);
 
 // The instruction set qgemm_run uses now: active_isa() when overridden, else
-// the best this CPU supports (Avx512Vnni, Avx2Fma, Neon, Scalar).
+// the best this CPU supports (Avx512Vnni, NeonDot, Avx2Fma, Neon, Scalar).
 Isa qgemm_isa();
 // True when the packed GEMM fell back to the int64 scalar path.
 bool qgemm_is_wide(const void* packed);
 
 // Micro-kernels: tile[i * kQNR + j] = sum over kgroups * 4 bytes of
-// rows[i][k] * (panel's column j byte k) in wrapping int32, for kQMR rows.
+// rows[i][k] * (panel's column j byte k - 128 + qgemm_row_offset(isa)) in
+// wrapping int32, for kQMR rows: x * (w + 128) for all but the NEON dot
+// kernel, x * w for that one (sdot has no unsigned x signed form).
 using QMicroKernel = void (*)(int64_t kgroups, const int8_t* const* rows, const uint8_t* panel, int32_t* tile);
 void qgemm_8x16__scalar(int64_t kgroups, const int8_t* const* rows, const uint8_t* panel, int32_t* tile);
 void qgemm_8x16__avx2(int64_t kgroups, const int8_t* const* rows, const uint8_t* panel, int32_t* tile);
 void qgemm_8x16__avx512vnni(int64_t kgroups, const int8_t* const* rows, const uint8_t* panel, int32_t* tile);
 void qgemm_8x16__neon(int64_t kgroups, const int8_t* const* rows, const uint8_t* panel, int32_t* tile);
+void qgemm_8x16__neondot(int64_t kgroups, const int8_t* const* rows, const uint8_t* panel, int32_t* tile);
 QMicroKernel qgemm_micro_kernel(Isa isa);
+int32_t qgemm_row_offset(Isa isa);
 
 }  // namespace optimized
 }  // namespace etb

@@ -142,17 +142,57 @@ void qgemm_8x16__neon(int64_t kgroups, const int8_t* const* rows, const uint8_t*
     for (int q = 0; q < 4; q++) vst1q_s32(tile + i * kQNR + q * 4, acc[q]);
   }
 }
+
+// sdot multiplies signed bytes only, so the panel's u8 (w + 128) are flipped
+// back to w: this kernel sums x * w, not x * (w + 128) (qgemm_row_offset).
+// Per k group, 4 rows' 4 bytes share one vector; sdot by lane adds row i's
+// dot product with 4 columns' 4 bytes: 4 rows x 16 columns = 16 accumulators.
+__attribute__((target("arch=armv8.2-a+dotprod"))) void qgemm_8x16__neondot(int64_t kgroups, const int8_t* const* rows,
+                                                           const uint8_t* panel, int32_t* tile) {
+  const uint8x16_t flip = vdupq_n_u8(0x80);
+  for (int r = 0; r < kQMR; r += 4) {
+    int32x4_t acc[4][4];
+    for (int i = 0; i < 4; i++)
+      for (int q = 0; q < 4; q++) acc[i][q] = vdupq_n_s32(0);
+    const uint8_t* p = panel;
+    for (int64_t k = 0; k < kgroups * kQKG; k += kQKG, p += kQNR * kQKG) {
+      const int32_t lanes[4] = {load4(rows[r] + k), load4(rows[r + 1] + k), load4(rows[r + 2] + k), load4(rows[r + 3] + k)};
+      const int8x16_t a = vreinterpretq_s8_s32(vld1q_s32(lanes));
+      for (int q = 0; q < 4; q++) {
+        const int8x16_t b = vreinterpretq_s8_u8(veorq_u8(vld1q_u8(p + q * 16), flip));
+        acc[0][q] = vdotq_laneq_s32(acc[0][q], b, a, 0);
+        acc[1][q] = vdotq_laneq_s32(acc[1][q], b, a, 1);
+        acc[2][q] = vdotq_laneq_s32(acc[2][q], b, a, 2);
+        acc[3][q] = vdotq_laneq_s32(acc[3][q], b, a, 3);
+      }
+    }
+    for (int i = 0; i < 4; i++)
+      for (int q = 0; q < 4; q++) vst1q_s32(tile + (r + i) * kQNR + q * 4, acc[i][q]);
+  }
+}
 #else
 void qgemm_8x16__neon(int64_t kgroups, const int8_t* const* rows, const uint8_t* panel, int32_t* tile) {
   qgemm_8x16__scalar(kgroups, rows, panel, tile);
 }
+// Sums x * w (the dot kernel's contract): x * (w + 128) less 128 * x.
+void qgemm_8x16__neondot(int64_t kgroups, const int8_t* const* rows, const uint8_t* panel, int32_t* tile) {
+  qgemm_8x16__scalar(kgroups, rows, panel, tile);
+  for (int i = 0; i < kQMR; i++) {
+    uint32_t s = 0;
+    for (int64_t k = 0; k < kgroups * kQKG; k++) s += uint32_t(int32_t(rows[i][k]));
+    for (int j = 0; j < kQNR; j++) tile[i * kQNR + j] = int32_t(uint32_t(tile[i * kQNR + j]) - 128u * s);
+  }
+}
 #endif
+
+int32_t qgemm_row_offset(Isa isa) { return isa == Isa::NeonDot ? 0 : 128; }
 
 QMicroKernel qgemm_micro_kernel(Isa isa) {
   switch (isa) {
     case Isa::Avx512Vnni: return qgemm_8x16__avx512vnni;
     case Isa::Avx2Fma: return qgemm_8x16__avx2;
     case Isa::Neon: return qgemm_8x16__neon;
+    case Isa::NeonDot: return qgemm_8x16__neondot;
     case Isa::Scalar: break;
   }
   return qgemm_8x16__scalar;

@@ -206,7 +206,8 @@ void f32_gemm_6x16__neon(int64_t kc, const float* a, const float* b, float* c, i
 MicroKernel gemm_micro_kernel() {
   switch (active_isa()) {
     case Isa::Avx2Fma: return f32_gemm_6x16__avx2;
-    case Isa::Neon: return f32_gemm_6x16__neon;
+    case Isa::Neon:
+    case Isa::NeonDot: return f32_gemm_6x16__neon;
     case Isa::Scalar:
     case Isa::Avx512Vnni: break;  // an int8 level (qgemm.h); forced only in int8 tests
   }
