@@ -101,15 +101,21 @@ std::vector<int8_t> run(const Case& c, int threads, bool bt, bool* wide = nullpt
   return out;
 }
 
+bool g_said_missing = false;  // one note per run, not per test
+
 template <typename F>
 void for_each_qisa(F body) {
   const Isa all[] = {Isa::Scalar, Isa::Avx2Fma, Isa::Neon, Isa::Avx512Vnni, Isa::NeonDot};
   for (Isa isa : all) {
-    if (!isa_supported(isa)) continue;
+    if (!isa_supported(isa)) {
+      if (!g_said_missing) printf("  note: no %s on this CPU; its int8 kernel is not tested here\n", isa_name(isa));
+      continue;
+    }
     set_isa_override(isa);
     EXPECT_TRUE(qgemm_isa() == isa);
     body(isa);
   }
+  g_said_missing = true;
   clear_isa_override();
 }
 
