@@ -7,7 +7,7 @@
 // (kernels/optimized/util/qgemm.h: VNNI / AVX2 / NEON), the filter packed
 // once at init with the bias, multipliers and output range, one packed GEMM
 // per group; convolution feeds it an im2col of the raw int8 input (padding
-// is the input zero point). Depthwise convolution is a direct loop.
+// is the input zero point). Depthwise convolution: xnn_ops_qdepthwise.cpp.
 #include <math.h>
 #include <string.h>
 
@@ -16,16 +16,6 @@
 
 namespace etb {
 namespace xnn {
-namespace {
-
-size_t align64(size_t v) { return (v + 63) / 64 * 64; }
-
-float channel_scale(const Value& v, int64_t ch) { return v.quant == Quant::PerChannel ? v.channel_scales[ch] : v.scale; }
-
-struct Requant {
-  float lo, hi;  // bounds of the scaled accumulator, output zero point removed
-  int32_t zp;
-};
 
 Requant requant_range(const Node& n, const Value& o) {
   float qmin = -128.0f, qmax = 127.0f;
@@ -36,23 +26,11 @@ Requant requant_range(const Node& n, const Value& o) {
   return Requant{qmin - float(o.zero_point), qmax - float(o.zero_point), o.zero_point};
 }
 
-int8_t requantize(int64_t acc, float multiplier, const Requant& r) {
-  float v = float(acc) * multiplier;
-  v = fminf(fmaxf(v, r.lo), r.hi);
-  return int8_t(int32_t(nearbyintf(v)) + r.zp);
-}
-
-int32_t bias_at(const OpContext& c, int64_t ch) {
-  if (!c.has_input(2)) return 0;
-  int32_t b;
-  memcpy(&b, c.in(2).constant + ch * 4, 4);
-  return b;
-}
-
-}  // namespace
-
-
 namespace {
+
+size_t align64(size_t v) { return (v + 63) / 64 * 64; }
+
+float channel_scale(const Value& v, int64_t ch) { return v.quant == Quant::PerChannel ? v.channel_scales[ch] : v.scale; }
 
 // Where a node's packed GEMMs are: one per group, `stride` bytes apart.
 struct QPacked {
@@ -102,16 +80,7 @@ bool direct_input(const Node& n, int64_t K) {
 Error plan_quantized(const Graph& g, Node& n, MemoryAllocator* alloc, Diag* diag) {
   const Value &x = g.values[n.inputs[0]], &w = g.values[n.inputs[1]], &o = g.values[n.output];
   const int8_t* wp = reinterpret_cast<const int8_t*>(w.constant);
-  if (n.kind == kDepthwiseConv2d) {  // filter [1, KH, KW, Cout]: widened in place, int32 sums per channel
-    int32_t wzp = w.quant == Quant::PerTensor ? w.zero_point : 0;
-    int64_t count = int64_t(w.numel);
-    n.scratch_bytes = size_t(o.dims[3]) * sizeof(int32_t);
-    int16_t* q = alloc->allocate_array<int16_t>(size_t(count));
-    if (q == nullptr) return fail(diag, Error::MemoryAllocationFailed, "xnnpack: no memory to widen node %u's filter", n.index);
-    for (int64_t i = 0; i < count; i++) q[i] = int16_t(wp[i] - wzp);
-    n.qweights = q;
-    return Error::Ok;
-  }
+  if (n.kind == kDepthwiseConv2d) return plan_quantized_depthwise(g, n, alloc, diag);
   if (n.kind == kFullyConnected) {
     bool t = (n.flags & kFcTransposeWeights) != 0;
     int64_t K = t ? w.dims[0] : w.dims[1], N = t ? w.dims[1] : w.dims[0];
@@ -154,46 +123,6 @@ void run_quantized_fully_connected(const OpContext& c) {
     a = rows;
   }
   optimized::qgemm_run(c.threads, c.n.qpacked, M, a, lda, c.out_data<int8_t>(), N, sums);
-}
-
-// Depthwise: per output pixel, int32 sums over the taps for all channels at
-// once (unit stride over channels). |sum| <= taps * 255 * 255 fits int32 for
-// the at most kMaxQuantizedTaps taps check_graph allows; the bias is added in int64.
-void run_quantized_depthwise(const OpContext& c) {
-  const Value &x = c.in(0), &w = c.in(1), &o = c.out();
-  const Node& n = c.n;
-  int64_t H = x.dims[1], W = x.dims[2], C = x.dims[3], OH = o.dims[1], OW = o.dims[2], Cout = o.dims[3];
-  int64_t KH = n.kernel_h, KW = n.kernel_w, mult = n.group_out;
-  const int8_t* xp = c.in_data<int8_t>(0);
-  int8_t* yp = c.out_data<int8_t>();
-  int32_t* acc = static_cast<int32_t*>(c.scratch);
-  Requant r = requant_range(n, o);
-  for (int64_t b = 0; b < int64_t(x.dims[0]); b++) {
-    for (int64_t oy = 0; oy < OH; oy++) {
-      for (int64_t ox = 0; ox < OW; ox++) {
-        for (int64_t co = 0; co < Cout; co++) acc[co] = 0;
-        for (int64_t ky = 0; ky < KH; ky++) {
-          int64_t iy = oy * n.stride_h + ky * n.dilation_h - n.pad_top;
-          if (iy < 0 || iy >= H) continue;
-          for (int64_t kx = 0; kx < KW; kx++) {
-            int64_t ix = ox * n.stride_w + kx * n.dilation_w - n.pad_left;
-            if (ix < 0 || ix >= W) continue;
-            const int8_t* src = xp + ((b * H + iy) * W + ix) * C;
-            const int16_t* tap = n.qweights + (ky * KW + kx) * Cout;
-            if (mult == 1) {
-              for (int64_t co = 0; co < Cout; co++) acc[co] += (int32_t(src[co]) - x.zero_point) * tap[co];
-            } else {
-              for (int64_t co = 0; co < Cout; co++) acc[co] += (int32_t(src[co / mult]) - x.zero_point) * tap[co];
-            }
-          }
-        }
-        int8_t* dst = yp + ((b * OH + oy) * OW + ox) * Cout;
-        for (int64_t co = 0; co < Cout; co++) {
-          dst[co] = requantize(int64_t(bias_at(c, co)) + acc[co], x.scale * channel_scale(w, co) / o.scale, r);
-        }
-      }
-    }
-  }
 }
 
 void run_quantized_conv(const OpContext& c) {
