@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "backends/xnnpack/xnn_graph.h"
+#include "kernels/optimized/util/cpu_features.h"
 #include "runtime/tensor.h"
 #include "testing/minitest.h"
 
@@ -497,7 +498,8 @@ TEST(XnnpackGraph, ExecuteRejectsArgumentsThatDoNotMatchTheGraph) {
 TEST(XnnpackGraph, QuantizedConvMatchesTheIntegerFormula) {
   const int N = 2, H = 7, W = 6, C = 6, G = 2, cg = 3, Cout = 10, mg = 5, KH = 3, KW = 2, OH = 4, OW = 7;
   const int C2 = 8, Cout2 = 5;  // the 1x1 convolution's channels: K = 8
-  auto q = [](float v, float s, int zp) { return int(fmin(127.0, fmax(-128.0, nearbyint(double(v) / s) + zp))); };
+  // XNNConvert's quantization: times 1 / scale in float, clamped, rounded half to even.
+  auto q = [](float v, float s, int zp) { return int(nearbyintf(fminf(fmaxf(v * (1.0f / s), float(-128 - zp)), float(127 - zp)))) + zp; };
   std::vector<int8_t> w(Cout * KH * KW * cg), w2(Cout2 * C2);
   for (size_t i = 0; i < w.size(); i++) w[i] = int8_t((i * 53) % 256 - 128);
   for (size_t i = 0; i < w2.size(); i++) w2[i] = int8_t((i * 91) % 256 - 128);
@@ -572,5 +574,75 @@ TEST(XnnpackGraph, QuantizedConvMatchesTheIntegerFormula) {
         mismatches += z[p * Cout2 + co] != float(r) * zs;
       }
     EXPECT_EQ(mismatches, 0);
+  }
+}
+
+// Quantized depthwise convolution, multiplier 1 over 20 channels (16 lanes and a
+// tail) with per-channel scales and a fused clamp, and multiplier 17 over 2 input
+// channels with a per-tensor filter zero point; the AVX-512 loops (where the CPU
+// has them) and the scalar ones, forced, give the integer formula's bits.
+TEST(XnnpackGraph, QuantizedDepthwiseMatchesTheIntegerFormula) {
+  // XNNConvert's quantization: times 1 / scale in float, clamped, rounded half to even.
+  auto q = [](float v, float s, int zp) { return int(nearbyintf(fminf(fmaxf(v * (1.0f / s), float(-128 - zp)), float(127 - zp)))) + zp; };
+  const float xs = 0.02f, ys = 0.03f;
+  const int xzp = 9, yzp = -6;
+  for (int variant = 0; variant < 2; variant++) {
+    const int C = variant == 0 ? 20 : 2, mult = variant == 0 ? 1 : 17, Cout = C * mult, H = 6, W = 5, OH = 3, OW = 3;
+    const int wzp = variant == 0 ? 0 : -3;
+    std::vector<int8_t> w(9 * Cout);
+    for (size_t i = 0; i < w.size(); i++) w[i] = int8_t((i * 71) % 256 - 128);
+    std::vector<int32_t> bias(Cout);
+    for (int i = 0; i < Cout; i++) bias[i] = (i * 613) % 3001 - 1500;
+    std::vector<float> wscales(Cout);
+    for (int i = 0; i < Cout; i++) wscales[i] = 0.003f + 0.0005f * float(i % 7);
+    for (int forced = 0; forced < 2; forced++) {
+      if (forced) etb::optimized::set_isa_override(etb::optimized::Isa::Scalar);
+      TestGraph tg;
+      uint32_t xf = tg.input({1, uint32_t(H), uint32_t(W), uint32_t(C)});
+      uint32_t xq = tg.value(kQint8, {1, uint32_t(H), uint32_t(W), uint32_t(C)});
+      tg.values[xq].scale = xs; tg.values[xq].zero_point = xzp;
+      uint32_t wid = variant == 0 ? tg.constant(kQcint8, {1, 3, 3, uint32_t(Cout)}, w.data(), w.size())
+                                  : tg.constant(kQint8, {1, 3, 3, uint32_t(Cout)}, w.data(), w.size());
+      if (variant == 0) {
+        tg.values[wid].quant = Quant::PerChannel; tg.values[wid].channel_dim = 3;
+        tg.values[wid].channel_scales = wscales.data(); tg.values[wid].num_scales = uint32_t(Cout);
+      } else {
+        tg.values[wid].scale = 0.004f; tg.values[wid].zero_point = wzp;
+      }
+      uint32_t bid = tg.constant(kQint32, {uint32_t(Cout)}, bias.data(), bias.size() * 4);
+      uint32_t yq = tg.value(kQint8, {1, uint32_t(OH), uint32_t(OW), uint32_t(Cout)});
+      tg.values[yq].scale = ys; tg.values[yq].zero_point = yzp;
+      uint32_t yf = tg.output({1, uint32_t(OH), uint32_t(OW), uint32_t(Cout)});
+      tg.node(kConvert, {xf}, xq);
+      Node& d = tg.node(kDepthwiseConv2d, {xq, wid, bid}, yq);
+      d.kernel_h = d.kernel_w = 3; d.stride_h = d.stride_w = 2; d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = 1;
+      d.groups = uint32_t(C); d.group_in = 1; d.group_out = uint32_t(mult);
+      if (variant == 0) d.out_min = -1.0f, d.out_max = 1.5f;
+      tg.node(kConvert, {yq}, yf);
+      ASSERT_EQ(tg.prepare(), Error::Ok);
+      std::vector<float> x = ramp(size_t(H * W * C), 0.23f, 0.01f), y(size_t(OH * OW * Cout));
+      Arg ax({1, H, W, C}, x.data()), ay({1, OH, OW, Cout}, y.data());
+      EValue* args[] = {&ax.v, &ay.v};
+      ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args, 2), 1, &tg.diag), Error::Ok);
+      const float lo = variant == 0 ? fmaxf(-128.0f, nearbyintf(-1.0f / ys) + yzp) - yzp : -128.0f - yzp;
+      const float hi = variant == 0 ? fminf(127.0f, nearbyintf(1.5f / ys) + yzp) - yzp : 127.0f - yzp;
+      int mismatches = 0;
+      for (int oy = 0; oy < OH; oy++)
+        for (int ox = 0; ox < OW; ox++)
+          for (int co = 0; co < Cout; co++) {
+            int64_t acc = bias[co];
+            for (int ky = 0; ky < 3; ky++)
+              for (int kx = 0; kx < 3; kx++) {
+                int iy = oy * 2 + ky - 1, ix = ox * 2 + kx - 1;
+                if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                acc += int64_t(q(x[(iy * W + ix) * C + co / mult], xs, xzp) - xzp) * (w[(ky * 3 + kx) * Cout + co] - wzp);
+              }
+            const float m = xs * (variant == 0 ? wscales[co] : 0.004f) / ys;
+            const double r = nearbyint(double(fminf(fmaxf(float(acc) * m, lo), hi)));
+            mismatches += y[(oy * OW + ox) * Cout + co] != float(r) * ys;
+          }
+      EXPECT_EQ(mismatches, 0);
+      etb::optimized::clear_isa_override();
+    }
   }
 }
