@@ -4,7 +4,7 @@
 // node uses (float(acc) * multiplier, clamp, round half to even, zero point).
 // The filter minus its zero point (int32), the per-channel multipliers and
 // the bias are prepared once at init; the channel loops run 16 lanes wide
-// with AVX-512 when the int8 GEMM does (qgemm_isa), else scalar. Exact:
+// with AVX-512 when the int8 GEMM does (qgemm_isa), 8 with AVX2, else scalar. Exact:
 // |sum| <= taps * 255 * 255 fits int32 for the at most kMaxQuantizedTaps taps
 // check_graph allows, and adding the bias in int32 is exact when init's
 // bound says the total fits; otherwise the bias is added in int64.
@@ -97,6 +97,54 @@ __attribute__((target("avx512f,avx512bw"))) void requant_avx512(const int32_t* a
   }
   requant_scalar(acc + co, DwPlan{p.taps, p.mult + co, p.bias + co, p.lo, p.hi, p.out_zp, p.wide}, dst + co, n - co);
 }
+
+// 8 lanes for AVX2 machines, the same steps.
+__attribute__((target("avx2"))) void tap_avx2(int32_t* acc, const int8_t* src, int32_t zp, const int32_t* tap,
+                                               int64_t n, int64_t mult) {
+  const __m256i z = _mm256_set1_epi32(zp);
+  if (mult == 1) {
+    int64_t co = 0;
+    for (; co + 8 <= n; co += 8) {
+      int64_t bytes;
+      memcpy(&bytes, src + co, 8);
+      const __m256i x = _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes)), z);
+      const __m256i t = _mm256_mullo_epi32(x, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tap + co)));
+      __m256i* a = reinterpret_cast<__m256i*>(acc + co);
+      _mm256_storeu_si256(a, _mm256_add_epi32(_mm256_loadu_si256(a), t));
+    }
+    for (; co < n; co++) acc[co] += (int32_t(src[co]) - zp) * tap[co];
+    return;
+  }
+  for (int64_t ci = 0; ci < n / mult; ci++) {
+    const int32_t a = int32_t(src[ci]) - zp;
+    const __m256i va = _mm256_set1_epi32(a);
+    int32_t* ac = acc + ci * mult;
+    const int32_t* tp = tap + ci * mult;
+    int64_t j = 0;
+    for (; j + 8 <= mult; j += 8) {
+      __m256i* d = reinterpret_cast<__m256i*>(ac + j);
+      const __m256i t = _mm256_mullo_epi32(va, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tp + j)));
+      _mm256_storeu_si256(d, _mm256_add_epi32(_mm256_loadu_si256(d), t));
+    }
+    for (; j < mult; j++) ac[j] += a * tp[j];
+  }
+}
+
+__attribute__((target("avx2"))) void requant_avx2(const int32_t* acc, const DwPlan& p, int8_t* dst, int64_t n) {
+  if (p.wide) return requant_scalar(acc, p, dst, n);
+  const __m256 lo = _mm256_set1_ps(p.lo), hi = _mm256_set1_ps(p.hi);
+  const __m256i zp = _mm256_set1_epi32(p.out_zp);
+  int64_t co = 0;
+  for (; co + 8 <= n; co += 8) {
+    const __m256i a = _mm256_add_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + co)),
+                                       _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.bias + co)));
+    const __m256 v = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(a), _mm256_loadu_ps(p.mult + co)), lo), hi);
+    alignas(32) int32_t q[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(q), _mm256_add_epi32(_mm256_cvtps_epi32(v), zp));
+    for (int j = 0; j < 8; j++) dst[co + j] = int8_t(q[j]);
+  }
+  requant_scalar(acc + co, DwPlan{p.taps, p.mult + co, p.bias + co, p.lo, p.hi, p.out_zp, p.wide}, dst + co, n - co);
+}
 #endif
 
 }  // namespace
@@ -145,7 +193,8 @@ void run_quantized_depthwise(const OpContext& c) {
   int8_t* yp = c.out_data<int8_t>();
   int32_t* acc = static_cast<int32_t*>(c.scratch);
 #ifdef ETB_QDW_X86
-  const bool avx512 = optimized::qgemm_isa() == optimized::Isa::Avx512Vnni;
+  const optimized::Isa isa = optimized::qgemm_isa();
+  const bool avx512 = isa == optimized::Isa::Avx512Vnni, avx2 = isa == optimized::Isa::Avx2Fma;
 #endif
   for (int64_t b = 0; b < int64_t(x.dims[0]); b++) {
     for (int64_t oy = 0; oy < OH; oy++) {
@@ -160,8 +209,8 @@ void run_quantized_depthwise(const OpContext& c) {
             const int8_t* src = xp + ((b * H + iy) * W + ix) * C;
             const int32_t* tap = p.taps + (ky * KW + kx) * Cout;
 #ifdef ETB_QDW_X86
-            if (avx512) {
-              tap_avx512(acc, src, x.zero_point, tap, Cout, mult);
+            if (avx512 || avx2) {
+              (avx512 ? tap_avx512 : tap_avx2)(acc, src, x.zero_point, tap, Cout, mult);
               continue;
             }
 #endif
@@ -170,8 +219,8 @@ void run_quantized_depthwise(const OpContext& c) {
         }
         int8_t* dst = yp + ((b * OH + oy) * OW + ox) * Cout;
 #ifdef ETB_QDW_X86
-        if (avx512) {
-          requant_avx512(acc, p, dst, Cout);
+        if (avx512 || avx2) {
+          (avx512 ? requant_avx512 : requant_avx2)(acc, p, dst, Cout);
           continue;
         }
 #endif

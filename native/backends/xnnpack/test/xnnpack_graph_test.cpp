@@ -579,8 +579,8 @@ TEST(XnnpackGraph, QuantizedConvMatchesTheIntegerFormula) {
 
 // Quantized depthwise convolution, multiplier 1 over 20 channels (16 lanes and a
 // tail) with per-channel scales and a fused clamp, and multiplier 17 over 2 input
-// channels with a per-tensor filter zero point; the AVX-512 loops (where the CPU
-// has them) and the scalar ones, forced, give the integer formula's bits.
+// channels with a per-tensor filter zero point; the AVX-512 and AVX2 loops (where
+// the CPU has them) and the scalar ones, forced, give the integer formula's bits.
 TEST(XnnpackGraph, QuantizedDepthwiseMatchesTheIntegerFormula) {
   // XNNConvert's quantization: times 1 / scale in float, clamped, rounded half to even.
   auto q = [](float v, float s, int zp) { return int(nearbyintf(fminf(fmaxf(v * (1.0f / s), float(-128 - zp)), float(127 - zp)))) + zp; };
@@ -595,8 +595,8 @@ TEST(XnnpackGraph, QuantizedDepthwiseMatchesTheIntegerFormula) {
     for (int i = 0; i < Cout; i++) bias[i] = (i * 613) % 3001 - 1500;
     std::vector<float> wscales(Cout);
     for (int i = 0; i < Cout; i++) wscales[i] = 0.003f + 0.0005f * float(i % 7);
-    for (int forced = 0; forced < 2; forced++) {
-      if (forced) etb::optimized::set_isa_override(etb::optimized::Isa::Scalar);
+    for (int forced = 0; forced < 3; forced++) {  // the best loops, AVX2's (Scalar where absent), scalar
+      if (forced) etb::optimized::set_isa_override(forced == 1 ? etb::optimized::Isa::Avx2Fma : etb::optimized::Isa::Scalar);
       TestGraph tg;
       uint32_t xf = tg.input({1, uint32_t(H), uint32_t(W), uint32_t(C)});
       uint32_t xq = tg.value(kQint8, {1, uint32_t(H), uint32_t(W), uint32_t(C)});

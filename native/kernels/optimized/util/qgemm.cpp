@@ -102,6 +102,26 @@ __attribute__((target("avx512f,avx512bw"))) void epilogue_avx512(const int32_t* 
   }
 }
 
+// The same 8 lanes at a time for AVX2 machines; the int32 results (already in
+// int8 range) are narrowed by scalar stores.
+__attribute__((target("avx2"))) void epilogue_avx2(const int32_t* tile, const TileOut& t, const QHeader& h) {
+  const __m256 lo = _mm256_set1_ps(h.lo), hi = _mm256_set1_ps(h.hi);
+  const __m256i zp = _mm256_set1_epi32(h.out_zp);
+  for (int j0 = 0; j0 < t.n; j0 += 8) {
+    const __m256i col = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t.colterm + j0));
+    const __m256 mult = _mm256_loadu_ps(t.mult + j0);
+    const int w = t.n - j0 < 8 ? t.n - j0 : 8;
+    for (int i = 0; i < t.m; i++) {
+      __m256i acc = _mm256_add_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(tile + i * kQNR + j0)), col);
+      acc = _mm256_add_epi32(acc, _mm256_set1_epi32(t.rowterm[i]));
+      const __m256 v = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(acc), mult), lo), hi);
+      alignas(32) int32_t q[8];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(q), _mm256_add_epi32(_mm256_cvtps_epi32(v), zp));
+      for (int j = 0; j < w; j++) t.c[i * t.ldc + j0 + j] = int8_t(q[j]);
+    }
+  }
+}
+
 // Row sums with vpsadbw on the bytes flipped to u8 (x + 128), minus 128 per byte.
 __attribute__((target("avx512f,avx512bw"))) void rowterms_avx512(const int8_t* a, int64_t lda, int64_t M, int64_t K,
                                                                    int32_t factor, int32_t* out) {
@@ -246,6 +266,7 @@ void qgemm_run(int threads, const void* packed, int64_t M, const int8_t* a, int6
     TileOut out{row_scratch + m0, q.colterm + pi * kQNR, q.mult + pi * kQNR, c + m0 * ldc + pi * kQNR, ldc, m, n};
 #ifdef ETB_QGEMM_X86
     if (avx512) return epilogue_avx512(tile, out, h);
+    if (isa == Isa::Avx2Fma) return epilogue_avx2(tile, out, h);
 #endif
     epilogue_scalar(tile, out, h);
   };
