@@ -14,6 +14,7 @@
 // Per-program microcontroller firmware is built by buildFirmware() below
 // (native/mcu/host/firmware.ts calls it; docs/mcu.md).
 //   node native/build.mjs sgemm-bench           SGEMM GFLOP/s against the FMA peak (bench/sgemm.mjs)
+//   node native/build.mjs qgemm-bench           int8 GEMM GOP/s against fp32 SGEMM (bench/qgemm.mjs)
 //   node native/build.mjs etrun-aarch64         static aarch64 Linux etrun (phones over adb, boards; docs/cross-build.md)
 //   node native/build.mjs native-tests-aarch64 --run   the C++ tests for aarch64, run under qemu-aarch64 (NEON paths)
 //
@@ -101,6 +102,7 @@ const targets = {
   'etrun-aarch64': { variant: 'aarch64', groups: ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib', 'etrun_main'], out: 'etrun' },
   'native-tests-aarch64': { variant: 'aarch64', groups: ['core', 'kernels', 'kernels_optimized', 'backends', 'hosted', 'runner_lib', 'tests'], out: 'native_tests' },
   'sgemm-bench': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'bench_sgemm'], out: 'sgemm_bench' },
+  'qgemm-bench': { variant: 'release', groups: ['core', 'kernels', 'kernels_optimized', 'hosted', 'bench_qgemm'], out: 'qgemm_bench' },
 };
 
 function mtime(p) {

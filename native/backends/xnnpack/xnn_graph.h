@@ -76,7 +76,8 @@ struct Node {
   bool via_float = false;
   // Filled by plan_graph: packed weights and scratch needs.
   const float* packed = nullptr;
-  const int16_t* qweights = nullptr;  // quantized FC/conv: filter minus its zero point, [out][K]
+  const int16_t* qweights = nullptr;  // quantized depthwise: filter minus its zero point
+  const void* qpacked = nullptr;      // quantized FC/conv: int8 GEMM operands (qgemm_pack), one per group
   size_t scratch_bytes = 0;
 };
 

@@ -52,10 +52,21 @@ void run_bmm(const OpContext& c);
 void run_conv_transpose(const OpContext& c);
 
 // xnn_ops_quant.cpp (qint8 activations, qint8/qcint8 weights, qint32 bias)
-// Widens the filter to int16 [out][K] (zero point removed) and sizes the scratch.
+// Packs the filter for the int8 GEMM (depthwise: widens it to int16) and sizes the scratch.
 Error plan_quantized(const Graph& g, Node& n, MemoryAllocator* alloc, Diag* diag);
 void run_quantized_fully_connected(const OpContext& c);
 void run_quantized_conv(const OpContext& c);
+// The output range of a quantized node in the quantized domain: the scaled
+// accumulator is clamped to [lo, hi] (output zero point removed), then rounded.
+struct Requant {
+  float lo, hi;
+  int32_t zp;
+};
+Requant requant_range(const Node& n, const Value& o);
+
+// xnn_ops_qdepthwise.cpp (qint8 depthwise convolution)
+Error plan_quantized_depthwise(const Graph& g, Node& n, MemoryAllocator* alloc, Diag* diag);
+void run_quantized_depthwise(const OpContext& c);
 
 }  // namespace xnn
 }  // namespace etb

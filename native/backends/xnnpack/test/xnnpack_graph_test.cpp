@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "backends/xnnpack/xnn_graph.h"
+#include "kernels/optimized/util/cpu_features.h"
 #include "runtime/tensor.h"
 #include "testing/minitest.h"
 
@@ -487,4 +488,161 @@ TEST(XnnpackGraph, ExecuteRejectsArgumentsThatDoNotMatchTheGraph) {
   EValue* too_few[] = {&ay.v};
   EXPECT_EQ(run_graph(tg.g, Span<EValue*>(too_few, 1), 1, &tg.diag), Error::InvalidProgram);
   EXPECT_STR_CONTAINS(tg.diag.message, "has 1 arguments");
+}
+
+// Quantized convolution on the int8 GEMM: grouped, strided, dilated, padded
+// (the padding is the input zero point), K = 18 (not a multiple of the GEMM's
+// k group of 4), per-channel filter, fused ReLU, 1 and 3 threads; then a 1x1
+// convolution whose input is the GEMM's A directly (per-tensor filter with a
+// zero point). Exact against the integer formula.
+TEST(XnnpackGraph, QuantizedConvMatchesTheIntegerFormula) {
+  const int N = 2, H = 7, W = 6, C = 6, G = 2, cg = 3, Cout = 10, mg = 5, KH = 3, KW = 2, OH = 4, OW = 7;
+  const int C2 = 8, Cout2 = 5;  // the 1x1 convolution's channels: K = 8
+  // XNNConvert's quantization: times 1 / scale in float, clamped, rounded half to even.
+  auto q = [](float v, float s, int zp) { return int(nearbyintf(fminf(fmaxf(v * (1.0f / s), float(-128 - zp)), float(127 - zp)))) + zp; };
+  std::vector<int8_t> w(Cout * KH * KW * cg), w2(Cout2 * C2);
+  for (size_t i = 0; i < w.size(); i++) w[i] = int8_t((i * 53) % 256 - 128);
+  for (size_t i = 0; i < w2.size(); i++) w2[i] = int8_t((i * 91) % 256 - 128);
+  std::vector<int32_t> bias(Cout), bias2(Cout2);
+  for (int i = 0; i < Cout; i++) bias[i] = (i * 977) % 4001 - 2000;
+  for (int i = 0; i < Cout2; i++) bias2[i] = (i * 311) % 801 - 400;
+  float wscales[Cout];
+  for (int i = 0; i < Cout; i++) wscales[i] = 0.004f + 0.001f * float(i);
+  const float xs = 0.03f, ys = 0.05f, zs = 0.02f, w2s = 0.006f;
+  const int xzp = -7, yzp = 4, zzp = -3, w2zp = 5;
+  for (int threads : {1, 3}) {
+    TestGraph tg;
+    uint32_t xf = tg.input({uint32_t(N), H, W, C});
+    uint32_t xq = tg.value(kQint8, {uint32_t(N), H, W, C});
+    tg.values[xq].scale = xs; tg.values[xq].zero_point = xzp;
+    uint32_t wid = tg.constant(kQcint8, {Cout, KH, KW, cg}, w.data(), w.size());
+    tg.values[wid].quant = Quant::PerChannel; tg.values[wid].channel_scales = wscales; tg.values[wid].num_scales = Cout;
+    uint32_t bid = tg.constant(kQcint32, {Cout}, bias.data(), bias.size() * 4);
+    uint32_t yq = tg.value(kQint8, {uint32_t(N), OH, OW, Cout});
+    tg.values[yq].scale = ys; tg.values[yq].zero_point = yzp;
+    uint32_t w2id = tg.constant(kQint8, {Cout2, 1, 1, C2}, w2.data(), w2.size());
+    tg.values[w2id].scale = w2s; tg.values[w2id].zero_point = w2zp;
+    uint32_t b2id = tg.constant(kQint32, {Cout2}, bias2.data(), bias2.size() * 4);
+    uint32_t yf = tg.output({uint32_t(N), OH, OW, Cout});
+    tg.node(kConvert, {xf}, xq);
+    Node& cv = tg.node(kConv2d, {xq, wid, bid}, yq);
+    cv.kernel_h = KH; cv.kernel_w = KW; cv.stride_h = 2; cv.stride_w = 1; cv.dilation_h = 1; cv.dilation_w = 2;
+    cv.pad_top = 1; cv.pad_bottom = 1; cv.pad_left = 2; cv.pad_right = 1; cv.groups = G; cv.group_in = cg; cv.group_out = mg;
+    cv.out_min = 0.0f;
+    tg.node(kConvert, {yq}, yf);
+    // The 1x1 convolution reads its own input.
+    uint32_t uf = tg.input({1, 3, 5, C2});
+    uint32_t uq = tg.value(kQint8, {1, 3, 5, C2});
+    tg.values[uq].scale = xs; tg.values[uq].zero_point = xzp;
+    uint32_t zq = tg.value(kQint8, {1, 3, 5, Cout2});
+    tg.values[zq].scale = zs; tg.values[zq].zero_point = zzp;
+    uint32_t zf = tg.output({1, 3, 5, Cout2});
+    tg.node(kConvert, {uf}, uq);
+    Node& pw = tg.node(kConv2d, {uq, w2id, b2id}, zq);
+    pw.groups = 1; pw.group_in = C2; pw.group_out = Cout2;
+    tg.node(kConvert, {zq}, zf);
+    ASSERT_EQ(tg.prepare(threads), Error::Ok);
+    std::vector<float> x = ramp(size_t(N * H * W * C), 0.11f, 0.02f), y(size_t(N * OH * OW * Cout));
+    std::vector<float> u = ramp(15 * C2, 0.4f), z(15 * Cout2);  // 0.4 * 11 / 0.03 saturates the input at both ends
+    Arg ax({N, H, W, C}, x.data()), ay({N, OH, OW, Cout}, y.data()), au({1, 3, 5, C2}, u.data()), az({1, 3, 5, Cout2}, z.data());
+    EValue* args[] = {&ax.v, &ay.v, &au.v, &az.v};  // external ids in creation order
+    ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args, 4), threads, &tg.diag), Error::Ok);
+    int mismatches = 0;
+    for (int b = 0; b < N; b++)
+      for (int oy = 0; oy < OH; oy++)
+        for (int ox = 0; ox < OW; ox++)
+          for (int co = 0; co < Cout; co++) {
+            int64_t acc = bias[co];
+            for (int ky = 0; ky < KH; ky++)
+              for (int kx = 0; kx < KW; kx++) {
+                int iy = oy * 2 + ky - 1, ix = ox + kx * 2 - 2;
+                if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                for (int ci = 0; ci < cg; ci++) {
+                  int xv = q(x[((b * H + iy) * W + ix) * C + (co / mg) * cg + ci], xs, xzp) - xzp;
+                  acc += int64_t(xv) * w[((co * KH + ky) * KW + kx) * cg + ci];
+                }
+              }
+            double r = nearbyint(double(fminf(fmaxf(float(acc) * (xs * wscales[co] / ys), 0.0f), float(127 - yzp))));
+            float want = float(r) * ys;  // (q - zp) * scale, q = r + zp
+            mismatches += y[((b * OH + oy) * OW + ox) * Cout + co] != want;
+          }
+    for (int p = 0; p < 15; p++)
+      for (int co = 0; co < Cout2; co++) {
+        int64_t acc = bias2[co];
+        for (int ci = 0; ci < C2; ci++) acc += int64_t(q(u[p * C2 + ci], xs, xzp) - xzp) * (w2[co * C2 + ci] - w2zp);
+        double r = nearbyint(double(fminf(fmaxf(float(acc) * (xs * w2s / zs), float(-128 - zzp)), float(127 - zzp))));
+        mismatches += z[p * Cout2 + co] != float(r) * zs;
+      }
+    EXPECT_EQ(mismatches, 0);
+  }
+}
+
+// Quantized depthwise convolution, multiplier 1 over 20 channels (16 lanes and a
+// tail) with per-channel scales and a fused clamp, and multiplier 17 over 2 input
+// channels with a per-tensor filter zero point; the AVX-512 and AVX2 loops (where
+// the CPU has them) and the scalar ones, forced, give the integer formula's bits.
+TEST(XnnpackGraph, QuantizedDepthwiseMatchesTheIntegerFormula) {
+  // XNNConvert's quantization: times 1 / scale in float, clamped, rounded half to even.
+  auto q = [](float v, float s, int zp) { return int(nearbyintf(fminf(fmaxf(v * (1.0f / s), float(-128 - zp)), float(127 - zp)))) + zp; };
+  const float xs = 0.02f, ys = 0.03f;
+  const int xzp = 9, yzp = -6;
+  for (int variant = 0; variant < 2; variant++) {
+    const int C = variant == 0 ? 20 : 2, mult = variant == 0 ? 1 : 17, Cout = C * mult, H = 6, W = 5, OH = 3, OW = 3;
+    const int wzp = variant == 0 ? 0 : -3;
+    std::vector<int8_t> w(9 * Cout);
+    for (size_t i = 0; i < w.size(); i++) w[i] = int8_t((i * 71) % 256 - 128);
+    std::vector<int32_t> bias(Cout);
+    for (int i = 0; i < Cout; i++) bias[i] = (i * 613) % 3001 - 1500;
+    std::vector<float> wscales(Cout);
+    for (int i = 0; i < Cout; i++) wscales[i] = 0.003f + 0.0005f * float(i % 7);
+    for (int forced = 0; forced < 3; forced++) {  // the best loops, AVX2's (Scalar where absent), scalar
+      if (forced) etb::optimized::set_isa_override(forced == 1 ? etb::optimized::Isa::Avx2Fma : etb::optimized::Isa::Scalar);
+      TestGraph tg;
+      uint32_t xf = tg.input({1, uint32_t(H), uint32_t(W), uint32_t(C)});
+      uint32_t xq = tg.value(kQint8, {1, uint32_t(H), uint32_t(W), uint32_t(C)});
+      tg.values[xq].scale = xs; tg.values[xq].zero_point = xzp;
+      uint32_t wid = variant == 0 ? tg.constant(kQcint8, {1, 3, 3, uint32_t(Cout)}, w.data(), w.size())
+                                  : tg.constant(kQint8, {1, 3, 3, uint32_t(Cout)}, w.data(), w.size());
+      if (variant == 0) {
+        tg.values[wid].quant = Quant::PerChannel; tg.values[wid].channel_dim = 3;
+        tg.values[wid].channel_scales = wscales.data(); tg.values[wid].num_scales = uint32_t(Cout);
+      } else {
+        tg.values[wid].scale = 0.004f; tg.values[wid].zero_point = wzp;
+      }
+      uint32_t bid = tg.constant(kQint32, {uint32_t(Cout)}, bias.data(), bias.size() * 4);
+      uint32_t yq = tg.value(kQint8, {1, uint32_t(OH), uint32_t(OW), uint32_t(Cout)});
+      tg.values[yq].scale = ys; tg.values[yq].zero_point = yzp;
+      uint32_t yf = tg.output({1, uint32_t(OH), uint32_t(OW), uint32_t(Cout)});
+      tg.node(kConvert, {xf}, xq);
+      Node& d = tg.node(kDepthwiseConv2d, {xq, wid, bid}, yq);
+      d.kernel_h = d.kernel_w = 3; d.stride_h = d.stride_w = 2; d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = 1;
+      d.groups = uint32_t(C); d.group_in = 1; d.group_out = uint32_t(mult);
+      if (variant == 0) d.out_min = -1.0f, d.out_max = 1.5f;
+      tg.node(kConvert, {yq}, yf);
+      ASSERT_EQ(tg.prepare(), Error::Ok);
+      std::vector<float> x = ramp(size_t(H * W * C), 0.23f, 0.01f), y(size_t(OH * OW * Cout));
+      Arg ax({1, H, W, C}, x.data()), ay({1, OH, OW, Cout}, y.data());
+      EValue* args[] = {&ax.v, &ay.v};
+      ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args, 2), 1, &tg.diag), Error::Ok);
+      const float lo = variant == 0 ? fmaxf(-128.0f, nearbyintf(-1.0f / ys) + yzp) - yzp : -128.0f - yzp;
+      const float hi = variant == 0 ? fminf(127.0f, nearbyintf(1.5f / ys) + yzp) - yzp : 127.0f - yzp;
+      int mismatches = 0;
+      for (int oy = 0; oy < OH; oy++)
+        for (int ox = 0; ox < OW; ox++)
+          for (int co = 0; co < Cout; co++) {
+            int64_t acc = bias[co];
+            for (int ky = 0; ky < 3; ky++)
+              for (int kx = 0; kx < 3; kx++) {
+                int iy = oy * 2 + ky - 1, ix = ox * 2 + kx - 1;
+                if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                acc += int64_t(q(x[(iy * W + ix) * C + co / mult], xs, xzp) - xzp) * (w[(ky * 3 + kx) * Cout + co] - wzp);
+              }
+            const float m = xs * (variant == 0 ? wscales[co] : 0.004f) / ys;
+            const double r = nearbyint(double(fminf(fmaxf(float(acc) * m, lo), hi)));
+            mismatches += y[(oy * OW + ox) * Cout + co] != float(r) * ys;
+          }
+      EXPECT_EQ(mismatches, 0);
+      etb::optimized::clear_isa_override();
+    }
+  }
 }

@@ -208,7 +208,9 @@ MicroKernel gemm_micro_kernel() {
     case Isa::Avx2Fma:
     case Isa::Avx512: return f32_gemm_6x16__avx2;
     case Isa::Neon: return f32_gemm_6x16__neon;
-    case Isa::Scalar: break;
+    case Isa::Scalar:
+    case Isa::Avx512Vnni:  // integer levels (qgemm.h), forced only in int8 tests
+    case Isa::NeonDot: break;
   }
   return f32_gemm_6x16__scalar;
 }
