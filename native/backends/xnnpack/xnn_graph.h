@@ -7,12 +7,13 @@
 //   auto g = xnn::decode_payload(payload, program, &alloc, &diag);   // xnn_decode.cpp
 //   xnn::check_graph(*g, &diag);       // dtypes and shapes of every node (xnn_check.cpp)
 //   xnn::plan_graph(*g, &alloc, &diag); // arena offsets, packed weights (xnn_plan.cpp)
-//   xnn::run_graph(*g, args, threads, &diag);  // on every execute (xnn_run.cpp)
+//   xnn::run_graph(*g, args, threads, &diag, &ctx);  // on every execute (xnn_run.cpp)
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
 
 #include "backends/xnnpack/xnn_schema.h"
+#include "runtime/backend.h"
 #include "runtime/diag.h"
 #include "runtime/evalue.h"
 #include "runtime/memory.h"
@@ -103,8 +104,9 @@ Result<Graph*> decode_payload(Span<const uint8_t> payload, const Program* progra
 Error check_graph(Graph& g, Diag* diag);
 // Lifetimes, arena offsets, packed weights, the arena itself.
 Error plan_graph(Graph& g, MemoryAllocator* alloc, int threads, Diag* diag);
-// Binds args (by external id) and runs the nodes in order.
-Error run_graph(Graph& g, Span<EValue*> args, int threads, Diag* diag);
+// Binds args (by external id) and runs the nodes in order. With a profiling `ctx`, each node is
+// reported as a node event named by its kind ("XNNConv2d"), numbered by its position in xnodes.
+Error run_graph(Graph& g, Span<EValue*> args, int threads, Diag* diag, const BackendExecuteContext* ctx = nullptr);
 
 // Bytes per element of an XNNPACK datatype this backend stores unpacked; 0 otherwise.
 size_t datatype_size(int16_t dt);

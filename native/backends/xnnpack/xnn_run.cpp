@@ -118,7 +118,7 @@ void run_node(Graph& g, const Node& n, int threads) {
 
 }  // namespace
 
-Error run_graph(Graph& g, Span<EValue*> args, int threads, Diag* diag) {
+Error run_graph(Graph& g, Span<EValue*> args, int threads, Diag* diag, const BackendExecuteContext* ctx) {
   for (uint32_t id = 0; id < g.num_values; id++) {
     Value& v = g.values[id];
     if (!v.defined) {
@@ -131,7 +131,18 @@ Error run_graph(Graph& g, Span<EValue*> args, int threads, Diag* diag) {
       g.data[id] = v.arena_offset >= 0 ? g.arena + v.arena_offset : nullptr;
     }
   }
-  for (uint32_t i = 0; i < g.num_nodes; i++) run_node(g, g.nodes[i], threads);
+  if (ctx == nullptr || !ctx->profiling()) {
+    for (uint32_t i = 0; i < g.num_nodes; i++) run_node(g, g.nodes[i], threads);
+    return Error::Ok;
+  }
+  // One clock read per node boundary: binding above is the delegate's own time, not a node's.
+  uint64_t clock = BackendExecuteContext::ticks();
+  for (uint32_t i = 0; i < g.num_nodes; i++) {
+    run_node(g, g.nodes[i], threads);
+    uint64_t end = BackendExecuteContext::ticks();
+    ctx->node_event(g.nodes[i].index, node_kind_name(g.nodes[i].kind), clock, end);
+    clock = end;
+  }
   return Error::Ok;
 }
 
