@@ -50,6 +50,9 @@ struct Value {
   // Memory plan: intermediates live at `arena_offset` in the arena.
   int64_t arena_offset = -1;
   uint32_t first_use = 0, last_use = 0;  // node indices (lifetime)
+  // Elements at the exported dims, which the plan sized everything for; dynamic shapes may
+  // shrink `dims`/`numel` at execute (xnn_reshape.cpp), never past this.
+  uint64_t bound_numel = 0;
   uint64_t nbytes() const;
   bool is_external() const { return (flags & (kFlagExternalInput | kFlagExternalOutput)) != 0; }
 };
@@ -107,6 +110,12 @@ Error plan_graph(Graph& g, MemoryAllocator* alloc, int threads, Diag* diag);
 // Binds args (by external id) and runs the nodes in order. With a profiling `ctx`, each node is
 // reported as a node event named by its kind ("XNNConv2d"), numbered by its position in xnodes.
 Error run_graph(Graph& g, Span<EValue*> args, int threads, Diag* diag, const BackendExecuteContext* ctx = nullptr);
+
+// Dynamic shapes (xnn_reshape.cpp): record_bounds keeps every value's exported element count
+// (plan_graph calls it); reshape_graph derives every node's output dims from the current input
+// dims and checks the graph again.
+void record_bounds(Graph& g);
+Error reshape_graph(Graph& g, Diag* diag);
 
 // Bytes per element of an XNNPACK datatype this backend stores unpacked; 0 otherwise.
 size_t datatype_size(int16_t dt);
