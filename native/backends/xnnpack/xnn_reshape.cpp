@@ -86,7 +86,17 @@ class Reshaper {
         out.d[out.rank - 1] = b.d[b.rank - 1];
         break;
       }
-      case kStaticSlice: case kStaticConstantPad: case kConv2d: case kDepthwiseConv2d: case kConvTranspose2d:
+      case kStaticSlice:
+        // offsets n.a, sizes n.b (0: to the end of the dim)
+        for (uint32_t i = 0; i < out.rank; i++) {
+          if (n.a[i] > in.d[i] || (n.b[i] != 0 && n.b[i] > in.d[i] - n.a[i])) return bad(n, "the slice runs past the smaller input");
+          out.d[i] = n.b[i] == 0 ? in.d[i] - n.a[i] : n.b[i];
+        }
+        break;
+      case kStaticConstantPad:
+        for (uint32_t i = 0; i < out.rank; i++) out.d[i] = n.a[i] + in.d[i] + n.b[i];
+        break;
+      case kConv2d: case kDepthwiseConv2d: case kConvTranspose2d:
       case kAvgPooling2d: case kMaxPooling2d: case kGlobalAvgPooling2d: case kStaticResizeBilinear2D:
       case kArgMaxPooling2d: case kScaledDotProductAttention:
         return fail(diag_, Error::NotSupported,
