@@ -550,3 +550,25 @@ TEST(XnnpackGraph, DynamicInputsIntoANodeWithoutShapeRulesAreUnsupported) {
   EXPECT_EQ(run_graph(tg.g, Span<EValue*>(args, 2), 1, &tg.diag), Error::NotSupported);
   EXPECT_STR_CONTAINS(tg.diag.message, "node 0 (XNNConv2d): re-shaping for dynamic shapes is not supported for this node kind");
 }
+
+TEST(XnnpackGraph, DynamicSliceKeepsItsOffsetsAndTakesTheRestOfADynamicDim) {
+  TestGraph tg;
+  uint32_t x = tg.input({4, 3});
+  Node& s = tg.node(kStaticSlice, {x}, tg.output({4, 2}));
+  s.rank = 2;
+  s.a[0] = 0; s.a[1] = 1;  // offsets
+  s.b[0] = 0; s.b[1] = 2;  // sizes: all rows (0), 2 columns
+  ASSERT_EQ(tg.prepare(), Error::Ok);
+  std::vector<float> in = ramp(12, 1.0f), out(8, -99.0f);
+  Arg ax({3, 3}, in.data()), ay({4, 2}, out.data());
+  ax.t.dynamism = ay.t.dynamism = Dynamism::DynamicBound;
+  ay.t.capacity = out.size() * sizeof(float);
+  EValue* args[] = {&ax.v, &ay.v};
+  ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args, 2), 1, &tg.diag), Error::Ok);
+  EXPECT_EQ(ay.t.sizes[0], 3);
+  EXPECT_EQ(ay.t.sizes[1], 2);
+  for (int r = 0; r < 3; r++) {
+    for (int c = 0; c < 2; c++) EXPECT_EQ(out[r * 2 + c], in[r * 3 + 1 + c]);
+  }
+  EXPECT_EQ(out[6], -99.0f);
+}
