@@ -96,6 +96,8 @@ struct Graph {
   size_t scratch_offset = 0;
   // Per-execute data pointers, indexed like `values`.
   void** data = nullptr;
+  // A re-shape failed part way: the dims are inconsistent until one succeeds (xnn_run.cpp).
+  bool shapes_stale = false;
 };
 
 // Decodes the payload (XH00 header + XNNGraph flatbuffer, or a bare

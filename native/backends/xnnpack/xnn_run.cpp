@@ -181,7 +181,11 @@ Error run_graph(Graph& g, Span<EValue*> args, int threads, Diag* diag, const Bac
       ETB_RETURN_IF_ERROR(bind_input(g, id, args, &reshape, diag));
     }
   }
-  if (reshape) ETB_RETURN_IF_ERROR(reshape_graph(g, diag));
+  if (reshape || g.shapes_stale) {
+    g.shapes_stale = true;
+    ETB_RETURN_IF_ERROR(reshape_graph(g, diag));
+    g.shapes_stale = false;
+  }
   for (uint32_t id = 0; id < g.num_values; id++) {
     Value& v = g.values[id];
     if (!v.defined) {

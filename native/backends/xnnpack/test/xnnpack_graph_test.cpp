@@ -572,3 +572,25 @@ TEST(XnnpackGraph, DynamicSliceKeepsItsOffsetsAndTakesTheRestOfADynamicDim) {
   }
   EXPECT_EQ(out[6], -99.0f);
 }
+
+TEST(XnnpackGraph, AFailedReshapeIsRetriedOnTheNextCall) {
+  TestGraph tg;  // x [4, 3] + y [4, 3]: with x shrunk to 2 rows and y static, they no longer broadcast
+  uint32_t x = tg.input({4, 3}), y = tg.input({4, 3});
+  tg.node(kAdd, {x, y}, tg.output({4, 3}));
+  ASSERT_EQ(tg.prepare(), Error::Ok);
+  std::vector<float> a = ramp(12, 1.0f), b = ramp(12, 0.5f), out(12);
+  Arg ax({2, 3}, a.data()), ay({4, 3}, b.data()), ao({4, 3}, out.data());
+  ax.t.dynamism = Dynamism::DynamicBound;
+  EValue* args[] = {&ax.v, &ay.v, &ao.v};
+  EXPECT_EQ(run_graph(tg.g, Span<EValue*>(args, 3), 1, &tg.diag), Error::NotSupported);
+  EXPECT_STR_CONTAINS(tg.diag.message, "node 0 (XNNAdd): re-shaping for dynamic shapes: its inputs no longer broadcast");
+  tg.diag.clear();
+  // The same call again still fails (the half-derived shapes are not used), full size runs.
+  EXPECT_EQ(run_graph(tg.g, Span<EValue*>(args, 3), 1, &tg.diag), Error::NotSupported);
+  tg.diag.clear();
+  Arg full({4, 3}, a.data());
+  full.t.dynamism = Dynamism::DynamicBound;
+  EValue* ok[] = {&full.v, &ay.v, &ao.v};
+  ASSERT_EQ(run_graph(tg.g, Span<EValue*>(ok, 3), 1, &tg.diag), Error::Ok);
+  for (int i = 0; i < 12; i++) EXPECT_EQ(out[i], a[i] + b[i]);
+}
