@@ -41,45 +41,34 @@ struct Session::Tracer final : public EventTracer {
   std::vector<InstructionProfile> nodes;
   bool on = false;
 
-  static InstructionProfile* find(std::vector<InstructionProfile>& v, uint32_t chain, uint32_t index, int64_t node) {
+  // Adds one call to the entry for (chain, index, node) in `v`, creating it on the first call.
+  static void add(std::vector<InstructionProfile>& v, uint32_t chain, uint32_t index, int64_t node, bool delegate,
+                  const char* name, uint32_t name_len, uint64_t ticks) {
     for (InstructionProfile& e : v) {
-      if (e.chain == chain && e.instruction == index && e.node == node) return &e;
-    }
-    return nullptr;
-  }
-  void on_instruction(uint32_t chain, uint32_t index, InstructionKind kind, const char* name, uint32_t name_len,
-                      uint64_t start, uint64_t end) override {
-    if (InstructionProfile* e = find(entries, chain, index, -1)) {
-      e->calls++;
-      e->total_ticks += end - start;
-      return;
-    }
-    InstructionProfile p;
-    p.chain = chain;
-    p.instruction = index;
-    p.name.assign(name, name_len);
-    p.delegate = kind == InstructionKind::Delegate;
-    if (p.delegate) p.backend = p.name;
-    p.calls = 1;
-    p.total_ticks = end - start;
-    entries.push_back(p);
-  }
-  void on_delegate_event(uint32_t chain, uint32_t index, uint32_t node, const char* name, uint32_t name_len,
-                         uint64_t start, uint64_t end) override {
-    if (InstructionProfile* e = find(nodes, chain, index, node)) {
-      e->calls++;
-      e->total_ticks += end - start;
-      return;
+      if (e.chain == chain && e.instruction == index && e.node == node) {
+        e.calls++;
+        e.total_ticks += ticks;
+        return;
+      }
     }
     InstructionProfile p;
     p.chain = chain;
     p.instruction = index;
     p.node = node;
     p.name.assign(name, name_len);
-    p.delegate = true;
+    p.delegate = delegate;
+    if (delegate && node < 0) p.backend = p.name;
     p.calls = 1;
-    p.total_ticks = end - start;
-    nodes.push_back(p);
+    p.total_ticks = ticks;
+    v.push_back(p);
+  }
+  void on_instruction(uint32_t chain, uint32_t index, InstructionKind kind, const char* name, uint32_t name_len,
+                      uint64_t start, uint64_t end) override {
+    add(entries, chain, index, -1, kind == InstructionKind::Delegate, name, name_len, end - start);
+  }
+  void on_delegate_event(uint32_t chain, uint32_t index, uint32_t node, const char* name, uint32_t name_len,
+                         uint64_t start, uint64_t end) override {
+    add(nodes, chain, index, node, true, name, name_len, end - start);
   }
   // Instructions in first-run order; a delegate's steps just before it, with the delegate's own
   // entry keeping only the time outside them, so entries still add up to the execute time.

@@ -64,11 +64,6 @@ export class XnnGraphBuilder {
     this.nodes.push(outputMinMax ? { kind, fields, outputMinMax } : { kind, fields });
   }
 
-  /** The XNN ids (per layout) program value `v` has, or undefined. */
-  idsOf(v: number): Partial<Record<Layout, number>> | undefined {
-    return this.ids.get(v);
-  }
-
   /** Makes program value `to` another name for everything `from` is in the graph (a fused or folded op). */
   alias(from: number, to: number): void {
     this.ids.set(to, { ...(this.ids.get(from) ?? {}) });
@@ -77,6 +72,18 @@ export class XnnGraphBuilder {
   /** The node that writes XNN value `id`, or undefined (an input or constant). */
   producer(id: number): XnnNode | undefined {
     return this.nodes.find((n) => n.fields['output_id'] === id);
+  }
+
+  /**
+   * Program value `v` when the graph has it in one layout only, written by a node: that value's
+   * id and its node (what a fused clamp or a quantize may rewrite), or null.
+   */
+  written(v: number): { id: number; node: XnnNode } | null {
+    const e = this.ids.get(v);
+    if (e === undefined || Object.keys(e).length !== 1) return null;
+    const id = (e.nhwc ?? e.nchw)!;
+    const node = this.producer(id);
+    return node ? { id, node } : null;
   }
 
   /**

@@ -8,7 +8,7 @@
  */
 import type { MethodSpec, TensorSpec } from '../spec.js';
 import { f32Data, NO_VALUE, toNhwc, type Layout, type XnnGraphBuilder } from './xnn-graph.js';
-import { dequantized, floatValue, operand, planQuant, quantizedConstant, quantizedOutput, readers, type QuantizedConstant } from './xnn-quant.js';
+import { dequantized, floatValue, onlyReader, operand, planQuant, quantizedConstant, quantizedOutput, type QuantizedConstant } from './xnn-quant.js';
 
 export interface Planned {
   /** Program tensors the node reads (constants included). */
@@ -67,12 +67,9 @@ function unary(c: OpContext, x: number, out: number, minMax: [number, number]): 
   return {
     reads: [x], writes: [out],
     emit(g) {
-      const ids = g.idsOf(x);
-      const id = ids?.nhwc ?? ids?.nchw;
-      const node = id === undefined ? undefined : g.producer(id);
-      if (node && FUSES_CLAMP.has(node.kind) && !node.outputMinMax && Object.keys(ids!).length === 1 &&
-          readers(c, x).length === 1 && !c.m.outputs.includes(x)) {
-        node.outputMinMax = minMax;
+      const w = g.written(x);
+      if (w && FUSES_CLAMP.has(w.node.kind) && !w.node.outputMinMax && onlyReader(c, x)) {
+        w.node.outputMinMax = minMax;
         g.alias(x, out);
         return;
       }

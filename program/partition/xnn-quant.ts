@@ -52,6 +52,11 @@ export function readers(c: OpContext, v: number): number[] {
   });
 }
 
+/** Whether one instruction only reads `v` and `v` is not a method output. */
+export function onlyReader(c: OpContext, v: number): boolean {
+  return readers(c, v).length === 1 && !c.m.outputs.includes(v);
+}
+
 /** The instruction writing `v` as its out argument, or -1. */
 function writer(c: OpContext, v: number): number {
   return c.users(v, -1).find((j) => c.opName(j) !== null && c.args(j).at(-1) === v) ?? -1;
@@ -120,15 +125,12 @@ function planQuantize(c: OpContext, k: number): Planned | null {
   return {
     reads: [x], writes: [out],
     emit(g) {
-      const ids = g.idsOf(x);
-      const id = ids?.nhwc ?? ids?.nchw;
-      const node = id === undefined ? undefined : g.producer(id);
-      const value = id === undefined ? undefined : g.values[id];
-      const onlyReader = readers(c, x).length === 1 && !c.m.outputs.includes(x);
+      const w = g.written(x);
+      const value = w ? g.values[w.id]! : undefined;
       // Only a node that already reads quantized values can write quantized ones.
-      const inputs = node ? ['input_id', 'input1_id', 'input2_id'].map((f) => node.fields[f]).filter((i) => typeof i === 'number') : [];
+      const inputs = w ? ['input_id', 'input1_id', 'input2_id'].map((f) => w.node.fields[f]).filter((i) => typeof i === 'number') : [];
       const quantizedNode = inputs.length > 0 && inputs.every((i) => g.values[i as number]?.datatype === 'qint8');
-      if (node && value && quantizedNode && value.datatype === 'fp32' && value.flags === 0 && onlyReader && Object.keys(ids!).length === 1) {
+      if (value && quantizedNode && value.datatype === 'fp32' && value.flags === 0 && onlyReader(c, x)) {
         value.datatype = 'qint8';  // the producer writes the quantized values directly
         value.quant = { ...q };
         g.alias(x, out);
