@@ -389,7 +389,7 @@ Napi::Value Profile(const Napi::CallbackInfo& info) {
   }
   std::vector<runner::InstructionProfile> entries = s.profile();
   s.enable_profiling(false);
-  std::sort(entries.begin(), entries.end(), [](const runner::InstructionProfile& a, const runner::InstructionProfile& b) {
+  std::stable_sort(entries.begin(), entries.end(), [](const runner::InstructionProfile& a, const runner::InstructionProfile& b) {
     return a.chain != b.chain ? a.chain < b.chain : a.instruction < b.instruction;
   });
   Napi::Array a = Napi::Array::New(env, entries.size());
@@ -400,7 +400,7 @@ Napi::Value Profile(const Napi::CallbackInfo& info) {
     o.Set("instruction", Napi::Number::New(env, e.instruction));
     o.Set("name", Napi::String::New(env, e.name));
     o.Set("kind", Napi::String::New(env, e.delegate ? "delegate" : "kernel"));
-    o.Set("backend", e.delegate ? Napi::Value(Napi::String::New(env, e.name)) : env.Null());
+    o.Set("backend", e.delegate ? Napi::Value(Napi::String::New(env, e.backend)) : env.Null());
     o.Set("calls", Napi::Number::New(env, static_cast<double>(e.calls)));
     o.Set("totalNs", Napi::Number::New(env, static_cast<double>(e.total_ticks)));
     a.Set(i, o);

@@ -147,7 +147,7 @@ std::string report_json(const Report& r) {
     for (const InstructionProfile& p : r.profile) {
       w.begin_object().key("chain").value(uint64_t(p.chain)).key("instruction").value(uint64_t(p.instruction));
       w.key("name").value(p.name).key("kind").value(p.delegate ? "delegate" : "kernel");
-      if (p.delegate) w.key("backend").value(p.name); else w.key("backend").null();
+      if (p.delegate) w.key("backend").value(p.backend); else w.key("backend").null();
       w.key("calls").value(p.calls).key("total_ns").value(p.total_ticks).end_object();
       total_ns += p.total_ticks;
       if (p.delegate) delegate_ns += p.total_ticks;

@@ -36,24 +36,56 @@ IoInfo describe(const EValue& v) {
 
 struct Session::Tracer final : public EventTracer {
   std::vector<InstructionProfile> entries;
+  // Steps inside delegates (on_delegate_event), kept apart: profile() puts them before their
+  // instruction, whose time they are part of.
+  std::vector<InstructionProfile> nodes;
   bool on = false;
-  void on_instruction(uint32_t chain, uint32_t index, InstructionKind kind, const char* name, uint32_t name_len,
-                      uint64_t start, uint64_t end) override {
-    for (InstructionProfile& e : entries) {
-      if (e.chain == chain && e.instruction == index) {
+
+  // Adds one call to the entry for (chain, index, node) in `v`, creating it on the first call.
+  static void add(std::vector<InstructionProfile>& v, uint32_t chain, uint32_t index, int64_t node, bool delegate,
+                  const char* name, uint32_t name_len, uint64_t ticks) {
+    for (InstructionProfile& e : v) {
+      if (e.chain == chain && e.instruction == index && e.node == node) {
         e.calls++;
-        e.total_ticks += end - start;
+        e.total_ticks += ticks;
         return;
       }
     }
     InstructionProfile p;
     p.chain = chain;
     p.instruction = index;
+    p.node = node;
     p.name.assign(name, name_len);
-    p.delegate = kind == InstructionKind::Delegate;
+    p.delegate = delegate;
+    if (delegate && node < 0) p.backend = p.name;
     p.calls = 1;
-    p.total_ticks = end - start;
-    entries.push_back(p);
+    p.total_ticks = ticks;
+    v.push_back(p);
+  }
+  void on_instruction(uint32_t chain, uint32_t index, InstructionKind kind, const char* name, uint32_t name_len,
+                      uint64_t start, uint64_t end) override {
+    add(entries, chain, index, -1, kind == InstructionKind::Delegate, name, name_len, end - start);
+  }
+  void on_delegate_event(uint32_t chain, uint32_t index, uint32_t node, const char* name, uint32_t name_len,
+                         uint64_t start, uint64_t end) override {
+    add(nodes, chain, index, node, true, name, name_len, end - start);
+  }
+  // Instructions in first-run order; a delegate's steps just before it, with the delegate's own
+  // entry keeping only the time outside them, so entries still add up to the execute time.
+  std::vector<InstructionProfile> flattened() const {
+    std::vector<InstructionProfile> out;
+    out.reserve(entries.size() + nodes.size());
+    for (const InstructionProfile& e : entries) {
+      InstructionProfile self = e;
+      for (const InstructionProfile& n : nodes) {
+        if (n.chain != e.chain || n.instruction != e.instruction) continue;
+        out.push_back(n);
+        out.back().backend = e.name;
+        self.total_ticks -= n.total_ticks <= self.total_ticks ? n.total_ticks : self.total_ticks;
+      }
+      out.push_back(self);
+    }
+    return out;
   }
 };
 
@@ -434,10 +466,15 @@ void Session::enable_profiling(bool on) {
 }
 
 void Session::reset_profile() {
-  if (tracer_) tracer_->entries.clear();
+  if (tracer_) {
+    tracer_->entries.clear();
+    tracer_->nodes.clear();
+  }
 }
 
-std::vector<InstructionProfile> Session::profile() const { return tracer_ ? tracer_->entries : std::vector<InstructionProfile>(); }
+std::vector<InstructionProfile> Session::profile() const {
+  return tracer_ ? tracer_->flattened() : std::vector<InstructionProfile>();
+}
 
 }  // namespace runner
 }  // namespace etb

@@ -60,11 +60,14 @@ struct SessionOptions {
   double inject_slowdown_pct = 0;
 };
 
-// Per-instruction time, filled when profiling is on.
+// Per-instruction time, filled when profiling is on. A delegate that reports its steps
+// (BackendExecuteContext::node_event) adds one entry per step, `node` >= 0, at its instruction.
 struct InstructionProfile {
   uint32_t chain = 0;
   uint32_t instruction = 0;
+  int64_t node = -1;  // the step within the delegate; -1 for the instruction itself
   std::string name;
+  std::string backend;  // delegate entries: the backend id
   bool delegate = false;
   uint64_t calls = 0;
   uint64_t total_ticks = 0;

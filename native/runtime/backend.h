@@ -17,7 +17,9 @@
 #include "runtime/data_loader.h"
 #include "runtime/diag.h"
 #include "runtime/evalue.h"
+#include "runtime/event_tracer.h"
 #include "runtime/memory.h"
+#include "runtime/platform.h"
 #include "runtime/result.h"
 #include "runtime/span.h"
 
@@ -41,6 +43,24 @@ struct BackendExecuteContext {
   MemoryAllocator* temp_allocator;  // reset after the call; may be null
   Diag* diag;
   int threads = 1;  // the method's thread budget (etrun --threads), for backends that parallelise
+  // Profiling (etrun --profile): non-null only when the run is traced, so a backend reads the
+  // clock only when profiling() is true. `chain`/`instruction` locate this DelegateCall.
+  EventTracer* tracer = nullptr;
+  uint32_t chain = 0;
+  uint32_t instruction = 0;
+
+  bool profiling() const { return tracer != nullptr; }
+  // The clock node events are measured with (the one the Method times instructions with).
+  static uint64_t ticks() { return etb_platform_ticks(); }
+  // Reports one step of the delegate (docs/backends.md "How delegates appear in the profile"):
+  // its op_profile entry is named `name` (NUL-terminated, e.g. "mybackend::conv"), with
+  // kind "delegate" and this backend as backend. A no-op when not profiling.
+  void node_event(uint32_t node, const char* name, uint64_t start, uint64_t end) const {
+    if (tracer == nullptr) return;
+    uint32_t len = 0;
+    while (name[len] != '\0') len++;
+    tracer->on_delegate_event(chain, instruction, node, name, len, start, end);
+  }
 };
 
 class Backend {

@@ -16,6 +16,16 @@ class EventTracer {
   virtual void on_instruction(uint32_t chain, uint32_t index, InstructionKind kind, const char* name,
                               uint32_t name_len, uint64_t start, uint64_t end) = 0;
 
+  // One step inside a delegate (a node of its graph), reported by the backend through
+  // BackendExecuteContext::node_event while the DelegateCall at (chain, index) runs, so before
+  // that instruction's on_instruction. `node` numbers the steps within the delegate; `name`
+  // (`name_len` bytes) is what the step is, e.g. "xnnpack::conv2d". The node times are part of
+  // the instruction's time, not extra. Tracers that only want instructions ignore them.
+  virtual void on_delegate_event(uint32_t chain, uint32_t index, uint32_t node, const char* name, uint32_t name_len,
+                                 uint64_t start, uint64_t end) {
+    (void)chain, (void)index, (void)node, (void)name, (void)name_len, (void)start, (void)end;
+  }
+
  protected:
   ~EventTracer() = default;
 };

@@ -194,7 +194,7 @@ Error Method::run_instruction(const Chain& chain, uint32_t chain_index, uint32_t
     }
     case InstructionKind::Delegate: {
       const Delegate& d = delegates_[ins.a];
-      BackendExecuteContext ctx{config_.memory.temp_allocator, diag, config_.threads};
+      BackendExecuteContext ctx{config_.memory.temp_allocator, diag, config_.threads, tracer, chain_index, pc};
       err = d.backend->execute(ctx, d.handle, Span<EValue*>(ins.args, ins.nargs));
       break;
     }

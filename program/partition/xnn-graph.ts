@@ -5,7 +5,7 @@
  * real payloads do the same around their convolutions). Constants become named-data constants.
  */
 import type { MethodSpec, TensorSpec } from '../spec.js';
-import type { XnnGraphSpec, XnnNode, XnnTensor } from './xnn-payload.js';
+import type { XnnGraphSpec, XnnNode, XnnPerTensorQuant, XnnTensor } from './xnn-payload.js';
 
 export type Layout = 'nchw' | 'nhwc';
 export const NO_VALUE = 0xffffffff;
@@ -33,6 +33,8 @@ export class XnnGraphBuilder {
   readonly constants: Uint8Array[] = [];
   /** Program values read from outside the run, in first-use order: the delegate's inputs. */
   readonly externalInputs: number[] = [];
+  /** fp32 copies (XNNConvert outputs) of quantized values, by XNN id. */
+  readonly floats = new Map<number, number>();
   private readonly ids = new Map<number, Partial<Record<Layout, number>>>();
 
   constructor(private readonly m: MethodSpec) {}
@@ -43,17 +45,57 @@ export class XnnGraphBuilder {
     return s.tensor;
   }
 
-  internal(dims: readonly number[]): number {
-    return this.values.push({ datatype: 'fp32', dims: [...dims], constantIndex: 0, flags: 0, externalId: 0 }) - 1;
+  /** A new intermediate value; `like` gives its datatype and quantization (fp32 without it). */
+  internal(dims: readonly number[], like?: number): number {
+    const src = like === undefined ? undefined : this.values[like];
+    const v: XnnTensor = { datatype: src?.datatype ?? 'fp32', dims: [...dims], constantIndex: 0, flags: 0, externalId: NO_VALUE };
+    if (src?.quant) v.quant = { ...src.quant };
+    return this.values.push(v) - 1;
   }
 
-  constant(dims: readonly number[], data: Float32Array): number {
+  constant(dims: readonly number[], data: Float32Array | Int8Array | Int32Array, datatype: XnnTensor['datatype'] = 'fp32', quant?: XnnPerTensorQuant): number {
     const index = this.constants.push(new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)));
-    return this.values.push({ datatype: 'fp32', dims: [...dims], constantIndex: index, flags: 0, externalId: 0 }) - 1;
+    const v: XnnTensor = { datatype, dims: [...dims], constantIndex: index, flags: 0, externalId: NO_VALUE };
+    if (quant) v.quant = { ...quant };
+    return this.values.push(v) - 1;
   }
 
   node(kind: XnnNode['kind'], fields: XnnNode['fields'], outputMinMax?: [number, number]): void {
     this.nodes.push(outputMinMax ? { kind, fields, outputMinMax } : { kind, fields });
+  }
+
+  /** Makes program value `to` another name for everything `from` is in the graph (a fused or folded op). */
+  alias(from: number, to: number): void {
+    this.ids.set(to, { ...(this.ids.get(from) ?? {}) });
+  }
+
+  /** The node that writes XNN value `id`, or undefined (an input or constant). */
+  producer(id: number): XnnNode | undefined {
+    return this.nodes.find((n) => n.fields['output_id'] === id);
+  }
+
+  /**
+   * Program value `v` when the graph has it in one layout only, written by a node: that value's
+   * id and its node (what a fused clamp or a quantize may rewrite), or null.
+   */
+  written(v: number): { id: number; node: XnnNode } | null {
+    const e = this.ids.get(v);
+    if (e === undefined || Object.keys(e).length !== 1) return null;
+    const id = (e.nhwc ?? e.nchw)!;
+    const node = this.producer(id);
+    return node ? { id, node } : null;
+  }
+
+  /**
+   * Program value `v` (an int8 tensor outside this run) as a qint8 external input with `quant`,
+   * unless the graph has it already.
+   */
+  quantizedInput(v: number, quant: XnnPerTensorQuant): void {
+    if (this.ids.has(v)) return;
+    const t = this.tensor(v);
+    const id = this.values.push({ datatype: 'qint8', quant: { ...quant }, dims: [...t.shape], constantIndex: 0, flags: 1, externalId: this.externalInputs.length }) - 1;
+    this.externalInputs.push(v);
+    this.set(v, id, 'nchw');
   }
 
   /** The layout `v` already has in the graph (NHWC preferred), or null when it is not there yet. */
@@ -79,6 +121,7 @@ export class XnnGraphBuilder {
         this.set(v, id, want);
         return id;
       }
+      if (t.dtype !== 'float32') throw new Error(`value ${v} (${t.dtype}) reached the graph without its quantization`);
       const id = this.values.push({ datatype: 'fp32', dims: [...t.shape], constantIndex: 0, flags: 1, externalId: this.externalInputs.length }) - 1;
       this.externalInputs.push(v);
       this.set(v, id, 'nchw');
@@ -87,17 +130,26 @@ export class XnnGraphBuilder {
     const have = e[want];
     if (have !== undefined) return have;
     const from = want === 'nhwc' ? e.nchw! : e.nhwc!;
-    const id = this.internal(want === 'nhwc' ? toNhwc(t.shape) : t.shape);
+    const id = this.internal(want === 'nhwc' ? toNhwc(t.shape) : t.shape, from);
     this.node('XNNStaticTranspose', { num_dims: 4, perm: want === 'nhwc' ? [0, 2, 3, 1] : [0, 3, 1, 2], input_id: from, output_id: id, flags: 0 });
     this.set(v, id, want);
     return id;
   }
 
-  /** Marks program values as the delegate's outputs (NCHW, as the rest of the program reads them). */
+  /**
+   * Marks program values as the delegate's outputs (NCHW, as the rest of the program reads them).
+   * A float32 program value the graph holds quantized (a dequantize folded into its readers) is
+   * converted back to fp32 for the program.
+   */
   finish(outputs: readonly number[]): XnnGraphSpec {
     const nin = this.externalInputs.length;
     const outputIds = outputs.map((v, i) => {
-      const id = this.get(v, 'nchw');
+      let id = this.get(v, 'nchw');
+      if (this.tensor(v).dtype === 'float32' && this.values[id]!.datatype !== 'fp32') {
+        const to = this.internal(this.tensor(v).shape);
+        this.node('XNNConvert', { input_id: id, output_id: to, flags: 0 });
+        id = to;
+      }
       this.values[id]!.flags = 2;
       this.values[id]!.externalId = nin + i;
       return id;

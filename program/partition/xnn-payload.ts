@@ -8,13 +8,22 @@ import { createHash } from 'node:crypto';
 import * as flatbuffers from 'flatbuffers';
 import { XNN_DATATYPES, XNN_NODE_KINDS, fieldsOf } from '../read/read-xnnpack.js';
 
+/** Per-tensor quantization of a qint8 or qint32 value: real = scale * (q - zeroPoint). */
+export interface XnnPerTensorQuant {
+  scale: number;
+  zeroPoint: number;
+}
+
 export interface XnnTensor {
-  datatype: 'fp32';
+  datatype: 'fp32' | 'qint8' | 'qint32';
+  /** Present exactly for the quantized datatypes. */
+  quant?: XnnPerTensorQuant;
   dims: number[];
   /** Index into `constants` + 1 (0: not a constant). */
   constantIndex: number;
   /** 1 external input, 2 external output, 0 internal. */
   flags: number;
+  /** The DelegateCall argument of an external value; NO_VALUE (0xffffffff) otherwise, as the exporter writes. */
   externalId: number;
 }
 
@@ -87,9 +96,21 @@ function writeValue(b: flatbuffers.Builder, v: XnnTensor, id: number): number {
   b.addFieldInt32(5, v.flags, 0);
   b.addFieldInt32(6, id, 0);
   const tv = b.endObject();
+  let body = tv;
+  if (v.quant !== undefined) {
+    b.startObject(2);  // PerTensorQuant
+    b.addFieldFloat32(0, v.quant.scale, 0);
+    b.addFieldInt32(1, v.quant.zeroPoint, 0);
+    const params = b.endObject();
+    b.startObject(3);  // XNNQuantizedTensorValue
+    b.addFieldOffset(0, tv, 0);
+    b.addFieldInt8(1, 2, 0);  // XNNQuantParams.PerTensorQuant
+    b.addFieldOffset(2, params, 0);
+    body = b.endObject();
+  }
   b.startObject(2);
-  b.addFieldInt8(0, 1, 0);  // XValueUnion.XNNTensorValue
-  b.addFieldOffset(1, tv, 0);
+  b.addFieldInt8(0, v.quant === undefined ? 1 : 2, 0);  // XValueUnion: XNNTensorValue | XNNQuantizedTensorValue
+  b.addFieldOffset(1, body, 0);
   return b.endObject();
 }
 

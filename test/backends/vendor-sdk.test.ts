@@ -125,6 +125,15 @@ test.serial('a backend built outside the repository from the installed SDK and d
     if (c.message) t.regex(r.doc!.error!.message, c.message, c.name);
   }
 
+  // Its steps appear in the op profile (BackendExecuteContext::node_event), before the delegate's
+  // own entry, which keeps the time outside them.
+  const profiled = runEtrun(bin, [await writeTemp(dir, 'profiled.bpte', cases[0]!.bpte), '--profile', '--iterations', '3', '--warmup', '0']);
+  t.is(profiled.code, 0, profiled.stderr);
+  const entries = (profiled.doc as unknown as { op_profile: { name: string; kind: string; backend: string | null; calls: number }[] }).op_profile;
+  t.deepEqual(entries.map((e) => [e.name, e.kind, e.backend, e.calls]), [
+    ['example::add', 'delegate', 'ExampleBackend', 3], ['example::relu', 'delegate', 'ExampleBackend', 3], ['ExampleBackend', 'delegate', 'ExampleBackend', 3],
+  ]);
+
   // A payload that is not EXB1 is a bad program (exit 3); the repository's own etrun, which
   // lacks the vendor's object, reports the same good program as unsupported (exit 4).
   const bad = new ProgramBuilder();

@@ -2,7 +2,8 @@
 // the PT2E int8 flow) run on our XnnpackBackend: each .bpte's bundled cases (PyTorch eager
 // outputs) pass within the tolerances the exporter measured on ExecuTorch, and
 // `etbench crosscheck` finds our outputs within tolerance of ExecuTorch's own runtime (which
-// runs the real XNNPACK library). The programs are exported once into
+// runs the real XNNPACK library). `dyn` has a dynamic row count (graph exported for 12 rows,
+// bundled cases of 6): the delegates re-shape at execute. The programs are exported once into
 // build/test-cache/xnnpack-export/<hash of the models>/ (never committed) and reused.
 // Needs .venv (`npm run setup:python`) and etrun.
 
@@ -118,6 +119,27 @@ class Decoder(nn.Module):
 
 def decoder():
     return Decoder()
+
+
+class Dyn(nn.Module):
+    """A dynamic row count (exported up to 12, run at 6): the delegate re-shapes its graph."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(16, 32)
+        self.b = nn.Linear(32, 8)
+        self.scale = nn.Parameter(torch.linspace(-1.0, 1.0, 8))
+        self.export_dynamic_shapes = {"x": {1: torch.export.Dim("rows", min=2, max=12)}}
+
+    def forward(self, x):
+        h = torch.relu(self.a(x))
+        y = self.b(h) * self.scale + torch.sigmoid(h[..., 8:16])
+        z = y.reshape(1, -1, 2, 4).transpose(1, 2)
+        return torch.cat([z, z * 2.0], dim=-1)
+
+
+def dyn():
+    return Dyn()
 `;
 
 interface Model {
@@ -143,6 +165,8 @@ const MODELS_LIST: Model[] = [
   // int8 nodes beyond convolution (the residual add, pooling) run on dequantized copies.
   { name: 'qres', inputs: [[1, 3, 8, 8]], int8: true, kinds: ['XNNConvert', 'XNNConv2d', 'XNNAdd'] },
   { name: 'decoder', inputs: [[1, 4, 5, 6]], int8: false, kinds: ['XNNConvTranspose2d', 'XNNStaticResizeBilinear2D', 'XNNPReLU', 'XNNStaticConstantPad', 'XNNLeakyReLU', 'XNNStaticSlice', 'XNNGelu'] },
+  // Dynamic shapes: bundled cases of 6 rows on a graph exported for 12.
+  { name: 'dyn', inputs: [[1, 6, 16]], int8: false, kinds: ['XNNFullyConnected', 'XNNMultiply', 'XNNStaticReshape', 'XNNStaticTranspose', 'XNNConcatenate2'] },
 ];
 
 const CACHE = path.join(repoRoot, 'build', 'test-cache', 'xnnpack-export',

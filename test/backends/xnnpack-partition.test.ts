@@ -29,15 +29,17 @@ function outputsOf(t: ExecutionContext, file: string): number[][] {
 // Whole models the backend covers: every instruction is lowered, into one delegate.
 // mobilenet_v3_small keeps its hardswish/hardsigmoid scalar ops (add.Scalar, div.Scalar) and the
 // broadcast squeeze-excite mul on the kernels: many delegates, NHWC transposes at every boundary.
-const MODELS: { name: string; kinds: string[]; split?: boolean }[] = [
-  { name: 'mlp', kinds: ['XNNFullyConnected', 'XNNClamp'] },
+// ds_cnn_int8 (PT2E int8: dequantize -> op -> quantize around every layer) becomes qint8 nodes.
+const MODELS: { name: string; kinds: string[]; split?: boolean; int8?: boolean }[] = [
+  { name: 'mlp', kinds: ['XNNFullyConnected'] },
   { name: 'ds_cnn', kinds: ['XNNConv2d', 'XNNDepthwiseConv2d', 'XNNStaticTranspose', 'XNNGlobalAvgPooling2d'] },
   { name: 'mobilenet_v2', kinds: ['XNNConv2d', 'XNNDepthwiseConv2d', 'XNNAdd', 'XNNGlobalAvgPooling2d', 'XNNFullyConnected'] },
   { name: 'resnet18', kinds: ['XNNConv2d', 'XNNMaxPooling2d', 'XNNAdd', 'XNNStaticReshape', 'XNNFullyConnected'] },
   { name: 'mobilenet_v3_small', kinds: ['XNNConv2d', 'XNNStaticTranspose'], split: true },
+  { name: 'ds_cnn_int8', kinds: ['XNNConvert', 'XNNConv2d', 'XNNDepthwiseConv2d', 'XNNGlobalAvgPooling2d', 'XNNFullyConnected'], int8: true },
 ];
 
-for (const { name, kinds, split } of MODELS) {
+for (const { name, kinds, split, int8 } of MODELS) {
   test.serial(`zoo ${name}: the XNNPACK-delegated program matches the portable one`, async (t) => {
     t.timeout(600_000);  // generating resnet18 and running it twice on a loaded 2-core machine
     const dir = await tempDir(t, 'etbench-partition-');
@@ -62,6 +64,20 @@ for (const { name, kinds, split } of MODELS) {
     const all = graphs(pte);
     const g = all[0];
     for (const k of kinds) t.true(all.some((x) => x.nodes.some((n) => n.kind === k)), `${name} has ${k}`);
+    // Every relu right after a convolution or linear layer is fused into its output range.
+    const fused = all.flatMap((x) => x.nodes).filter((n) => n.outputMinMax?.[0] === 0);
+    if (name !== 'resnet18' && name !== 'mobilenet_v3_small') t.true(fused.length > 0, `${name}: no fused relu`);
+    if (int8) {
+      // The graph computes in qint8 between its input and output conversions, with int32 biases.
+      const values = new Map(g!.values.map((v) => [v.id, v]));
+      const heavy = g!.nodes.filter((n) => n.kind === 'XNNConv2d' || n.kind === 'XNNDepthwiseConv2d' || n.kind === 'XNNFullyConnected');
+      for (const n of heavy) {
+        const [x, w, b, o] = ['input1_id', 'filter_id', 'bias_id', 'output_id'].map((f) => values.get(n.fields[f] as number)!);
+        t.deepEqual([x!.datatype, w!.datatype, b!.datatype, o!.datatype], ['qint8', 'qint8', 'qint32', 'qint8'], `${n.kind} ${n.debugHandle}`);
+        t.is(x!.quant?.kind, 'per_tensor');
+      }
+      t.deepEqual(g!.nodes.filter((n) => n.kind === 'XNNConvert').length, 2);
+    }
     t.is(g!.identifier, 'XN01');
     t.not(g!.header, null);
     const keys = new Set(info.namedData.map((n) => n.key));

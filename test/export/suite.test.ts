@@ -24,19 +24,12 @@ interface Exception {
   why: string;
 }
 
-/** Programs our runtime refuses, by design, and how it must refuse them. */
-const EXCEPTIONS: Readonly<Record<string, Exception>> = {
-  'llama_kv.xnnpack': {
-    code: 4,
-    message: /re-shaping for dynamic shapes is not supported/,
-    why: 'the prompt length is dynamic (bundled 4 of up to 64 tokens); XnnpackBackend runs graphs only at their exported (upper-bound) shapes',
-  },
-  'llama_kv.int8': {
-    code: 4,
-    message: /re-shaping for dynamic shapes is not supported/,
-    why: 'as llama_kv.xnnpack: dynamic prompt length inside the XNNPACK delegates',
-  },
-};
+/**
+ * Programs our runtime refuses, by design, and how it must refuse them. None at present:
+ * llama_kv.xnnpack and llama_kv.int8 (dynamic prompt length inside XNNPACK delegates) run since
+ * XnnpackBackend re-shapes its graphs.
+ */
+const EXCEPTIONS: Readonly<Record<string, Exception>> = {};
 
 const KERNEL_SETS = ['portable', 'optimized'] as const;
 

@@ -7,12 +7,13 @@
 //   auto g = xnn::decode_payload(payload, program, &alloc, &diag);   // xnn_decode.cpp
 //   xnn::check_graph(*g, &diag);       // dtypes and shapes of every node (xnn_check.cpp)
 //   xnn::plan_graph(*g, &alloc, &diag); // arena offsets, packed weights (xnn_plan.cpp)
-//   xnn::run_graph(*g, args, threads, &diag);  // on every execute (xnn_run.cpp)
+//   xnn::run_graph(*g, args, threads, &diag, &ctx);  // on every execute (xnn_run.cpp)
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
 
 #include "backends/xnnpack/xnn_schema.h"
+#include "runtime/backend.h"
 #include "runtime/diag.h"
 #include "runtime/evalue.h"
 #include "runtime/memory.h"
@@ -49,6 +50,9 @@ struct Value {
   // Memory plan: intermediates live at `arena_offset` in the arena.
   int64_t arena_offset = -1;
   uint32_t first_use = 0, last_use = 0;  // node indices (lifetime)
+  // Elements at the exported dims, which the plan sized everything for; dynamic shapes may
+  // shrink `dims`/`numel` at execute (xnn_reshape.cpp), never past this.
+  uint64_t bound_numel = 0;
   uint64_t nbytes() const;
   bool is_external() const { return (flags & (kFlagExternalInput | kFlagExternalOutput)) != 0; }
 };
@@ -93,6 +97,8 @@ struct Graph {
   size_t scratch_offset = 0;
   // Per-execute data pointers, indexed like `values`.
   void** data = nullptr;
+  // A re-shape failed part way: the dims are inconsistent until one succeeds (xnn_run.cpp).
+  bool shapes_stale = false;
 };
 
 // Decodes the payload (XH00 header + XNNGraph flatbuffer, or a bare
@@ -104,8 +110,15 @@ Result<Graph*> decode_payload(Span<const uint8_t> payload, const Program* progra
 Error check_graph(Graph& g, Diag* diag);
 // Lifetimes, arena offsets, packed weights, the arena itself.
 Error plan_graph(Graph& g, MemoryAllocator* alloc, int threads, Diag* diag);
-// Binds args (by external id) and runs the nodes in order.
-Error run_graph(Graph& g, Span<EValue*> args, int threads, Diag* diag);
+// Binds args (by external id) and runs the nodes in order. With a profiling `ctx`, each node is
+// reported as a node event named by its kind ("XNNConv2d"), numbered by its position in xnodes.
+Error run_graph(Graph& g, Span<EValue*> args, int threads, Diag* diag, const BackendExecuteContext* ctx = nullptr);
+
+// Dynamic shapes (xnn_reshape.cpp): record_bounds keeps every value's exported element count
+// (plan_graph calls it); reshape_graph derives every node's output dims from the current input
+// dims and checks the graph again.
+void record_bounds(Graph& g);
+Error reshape_graph(Graph& g, Diag* diag);
 
 // Bytes per element of an XNNPACK datatype this backend stores unpacked; 0 otherwise.
 size_t datatype_size(int16_t dt);

@@ -83,6 +83,7 @@ Error plan_graph(Graph& g, MemoryAllocator* alloc, int threads, Diag* diag) {
       if (offset + size > total) total = offset + size;
     }
   }
+  record_bounds(g);
   g.scratch_offset = align_up(total);
   g.arena_bytes = g.scratch_offset + align_up(scratch);
   if (g.arena_bytes > 0) {

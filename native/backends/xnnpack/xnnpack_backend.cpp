@@ -24,7 +24,7 @@ class XnnpackBackend final : public Backend {
 
   Error execute(BackendExecuteContext& ctx, void* handle, Span<EValue*> args) override {
     if (handle == nullptr) return fail(ctx.diag, Error::DelegateInvalidHandle, "xnnpack: null delegate handle");
-    return xnn::run_graph(*static_cast<xnn::Graph*>(handle), args, ctx.threads, ctx.diag);
+    return xnn::run_graph(*static_cast<xnn::Graph*>(handle), args, ctx.threads, ctx.diag, &ctx);
   }
 };
 

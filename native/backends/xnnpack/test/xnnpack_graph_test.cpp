@@ -479,11 +479,11 @@ TEST(XnnpackGraph, ExecuteRejectsArgumentsThatDoNotMatchTheGraph) {
   EXPECT_EQ(run_graph(tg.g, Span<EValue*>(wrong_dtype, 2), 1, &tg.diag), Error::InvalidArgument);
   EXPECT_STR_CONTAINS(tg.diag.message, "is int32, the graph expects fp32");
   tg.diag.clear();
-  Arg small({1, 3}, x);  // a dynamic dimension below the exported bound
-  small.t.dynamism = Dynamism::DynamicBound;
-  EValue* dynamic[] = {&small.v, &ay.v};
-  EXPECT_EQ(run_graph(tg.g, Span<EValue*>(dynamic, 2), 1, &tg.diag), Error::NotSupported);
-  EXPECT_STR_CONTAINS(tg.diag.message, "re-shaping for dynamic shapes is not supported");
+  Arg big({3, 3}, x);  // a dynamic input above the exported bound (the input is external 1)
+  big.t.dynamism = Dynamism::DynamicBound;
+  EValue* too_big[] = {&ay.v, &big.v};
+  EXPECT_EQ(run_graph(tg.g, Span<EValue*>(too_big, 2), 1, &tg.diag), Error::InvalidArgument);
+  EXPECT_STR_CONTAINS(tg.diag.message, "more than the 6 the graph was exported for");
   tg.diag.clear();
   EValue* too_few[] = {&ay.v};
   EXPECT_EQ(run_graph(tg.g, Span<EValue*>(too_few, 1), 1, &tg.diag), Error::InvalidProgram);
@@ -645,4 +645,110 @@ TEST(XnnpackGraph, QuantizedDepthwiseMatchesTheIntegerFormula) {
       etb::optimized::clear_isa_override();
     }
   }
+}
+
+// Dynamic shapes: inputs below the exported (upper-bound) dims re-shape every value through the
+// nodes (a 0 in a reshape's new shape is inferred), and dynamic outputs are resized.
+TEST(XnnpackGraph, DynamicInputsReshapeTheGraphAndResizeTheOutputs) {
+  TestGraph tg;
+  std::vector<float> w = ramp(2 * 3, 0.25f), bias = {0.5f, -1.0f};
+  uint32_t x = tg.input({4, 3});
+  uint32_t fc = tg.value(kFp32, {4, 2});
+  tg.node(kFullyConnected, {x, tg.weights({2, 3}, w), kInvalidId}, fc);
+  uint32_t sum = tg.value(kFp32, {4, 2});
+  tg.node(kAdd, {fc, tg.weights({2}, bias)}, sum);
+  Node& r = tg.node(kStaticReshape, {sum}, tg.output({8}));
+  r.rank = 1;
+  r.a[0] = 0;  // inferred
+  ASSERT_EQ(tg.prepare(), Error::Ok);
+  std::vector<float> in = ramp(4 * 3, 0.5f), out(8, -99.0f);
+  auto expect = [&](int rows) {
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < 2; j++) {
+        float want = bias[j];
+        for (int k = 0; k < 3; k++) want += in[i * 3 + k] * w[j * 3 + k];
+        EXPECT_TRUE(fabsf(out[i * 2 + j] - want) <= 1e-5f);
+      }
+    }
+  };
+  Arg ax({2, 3}, in.data()), ay({8}, out.data());
+  ax.t.dynamism = ay.t.dynamism = Dynamism::DynamicBound;
+  ay.t.capacity = out.size() * sizeof(float);
+  EValue* args[] = {&ax.v, &ay.v};
+  ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args, 2), 1, &tg.diag), Error::Ok);
+  EXPECT_EQ(ay.t.sizes[0], 4);  // 2 rows x 2 outputs
+  expect(2);
+  EXPECT_EQ(out[4], -99.0f);  // nothing written past the re-shaped output
+  // Back at the bound, then smaller again: each call derives the shapes from its inputs.
+  Arg full({4, 3}, in.data());
+  full.t.dynamism = Dynamism::DynamicBound;
+  EValue* args_full[] = {&full.v, &ay.v};
+  ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args_full, 2), 1, &tg.diag), Error::Ok);
+  EXPECT_EQ(ay.t.sizes[0], 8);
+  expect(4);
+  Arg one({1, 3}, in.data());
+  one.t.dynamism = Dynamism::DynamicBound;
+  EValue* args_one[] = {&one.v, &ay.v};
+  ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args_one, 2), 1, &tg.diag), Error::Ok);
+  EXPECT_EQ(ay.t.sizes[0], 2);
+  expect(1);
+}
+
+TEST(XnnpackGraph, DynamicInputsIntoANodeWithoutShapeRulesAreUnsupported) {
+  TestGraph tg;
+  std::vector<float> w(2 * 1 * 1 * 1, 1.0f);
+  uint32_t in = tg.input({1, 4, 4, 1});
+  Node& n = tg.node(kConv2d, {in, tg.weights({2, 1, 1, 1}, w), kInvalidId}, tg.output({1, 4, 4, 2}));
+  n.groups = 1; n.group_in = 1; n.group_out = 2;
+  ASSERT_EQ(tg.prepare(), Error::Ok);
+  std::vector<float> x(16), y(32);
+  Arg ax({1, 2, 4, 1}, x.data()), ay({1, 4, 4, 2}, y.data());
+  ax.t.dynamism = Dynamism::DynamicBound;
+  EValue* args[] = {&ax.v, &ay.v};
+  EXPECT_EQ(run_graph(tg.g, Span<EValue*>(args, 2), 1, &tg.diag), Error::NotSupported);
+  EXPECT_STR_CONTAINS(tg.diag.message, "node 0 (XNNConv2d): re-shaping for dynamic shapes is not supported for this node kind");
+}
+
+TEST(XnnpackGraph, DynamicSliceKeepsItsOffsetsAndTakesTheRestOfADynamicDim) {
+  TestGraph tg;
+  uint32_t x = tg.input({4, 3});
+  Node& s = tg.node(kStaticSlice, {x}, tg.output({4, 2}));
+  s.rank = 2;
+  s.a[0] = 0; s.a[1] = 1;  // offsets
+  s.b[0] = 0; s.b[1] = 2;  // sizes: all rows (0), 2 columns
+  ASSERT_EQ(tg.prepare(), Error::Ok);
+  std::vector<float> in = ramp(12, 1.0f), out(8, -99.0f);
+  Arg ax({3, 3}, in.data()), ay({4, 2}, out.data());
+  ax.t.dynamism = ay.t.dynamism = Dynamism::DynamicBound;
+  ay.t.capacity = out.size() * sizeof(float);
+  EValue* args[] = {&ax.v, &ay.v};
+  ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args, 2), 1, &tg.diag), Error::Ok);
+  EXPECT_EQ(ay.t.sizes[0], 3);
+  EXPECT_EQ(ay.t.sizes[1], 2);
+  for (int r = 0; r < 3; r++) {
+    for (int c = 0; c < 2; c++) EXPECT_EQ(out[r * 2 + c], in[r * 3 + 1 + c]);
+  }
+  EXPECT_EQ(out[6], -99.0f);
+}
+
+TEST(XnnpackGraph, AFailedReshapeIsRetriedOnTheNextCall) {
+  TestGraph tg;  // x [4, 3] + y [4, 3]: with x shrunk to 2 rows and y static, they no longer broadcast
+  uint32_t x = tg.input({4, 3}), y = tg.input({4, 3});
+  tg.node(kAdd, {x, y}, tg.output({4, 3}));
+  ASSERT_EQ(tg.prepare(), Error::Ok);
+  std::vector<float> a = ramp(12, 1.0f), b = ramp(12, 0.5f), out(12);
+  Arg ax({2, 3}, a.data()), ay({4, 3}, b.data()), ao({4, 3}, out.data());
+  ax.t.dynamism = Dynamism::DynamicBound;
+  EValue* args[] = {&ax.v, &ay.v, &ao.v};
+  EXPECT_EQ(run_graph(tg.g, Span<EValue*>(args, 3), 1, &tg.diag), Error::NotSupported);
+  EXPECT_STR_CONTAINS(tg.diag.message, "node 0 (XNNAdd): re-shaping for dynamic shapes: its inputs no longer broadcast");
+  tg.diag.clear();
+  // The same call again still fails (the half-derived shapes are not used), full size runs.
+  EXPECT_EQ(run_graph(tg.g, Span<EValue*>(args, 3), 1, &tg.diag), Error::NotSupported);
+  tg.diag.clear();
+  Arg full({4, 3}, a.data());
+  full.t.dynamism = Dynamism::DynamicBound;
+  EValue* ok[] = {&full.v, &ay.v, &ao.v};
+  ASSERT_EQ(run_graph(tg.g, Span<EValue*>(ok, 3), 1, &tg.diag), Error::Ok);
+  for (int i = 0; i < 12; i++) EXPECT_EQ(out[i], a[i] + b[i]);
 }
