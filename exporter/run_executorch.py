@@ -25,9 +25,11 @@ are the strings "nan", "inf", "-inf". `error.name` is ExecuTorch's Error name wh
 exception carries its code (e.g. "InvalidProgram" for 0x23), otherwise the exception's class;
 `error.log` holds the lines ExecuTorch logged while it failed.
 
-`--batch JOBS.json` runs a JSON list of {"program", "method"?, "inputs"?, "data"?} in one
-process (importing torch and ExecuTorch takes seconds) and prints a JSON list of documents,
-one per job, in order; it exits 0 when every job ran, else 1.
+`--batch JOBS.json` runs a JSON list of {"program", "method"?, "inputs"?, "data"?} after one
+import of torch and ExecuTorch (that takes seconds) and prints a JSON list of documents, one per
+job, in order; it exits 0 when every job ran, else 1. The jobs run in a forked child process, so a
+program on which ExecuTorch's runtime aborts the process (a failed ET_CHECK) gets the error name
+"Crashed" with the signal in its message (exit_code 5) and the batch goes on.
 
 Exit codes mirror the runner contract: 0 ran, 2 usage, 3 bad program or input, 4 unsupported,
 5 runtime failure, 7 resource limit.
@@ -367,14 +369,74 @@ def run_batch(parser: argparse.ArgumentParser, path: str) -> int:
     except (OSError, ValueError) as e:
         parser.error(f"--batch {path}: {e}")
     out = json_stdout()
-    docs = [
-        run(argparse.Namespace(program=j["program"], method=j.get("method"), inputs=j.get("inputs", "random:0"), data=j.get("data")))
-        for j in jobs
-    ]
+    docs = run_isolated([job_args(j) for j in jobs])
     json.dump(docs, out, allow_nan=False)
     out.write("\n")
     out.flush()
     return 0 if all(d["error"] is None for d in docs) else 1
+
+
+def job_args(job: dict[str, Any]) -> argparse.Namespace:
+    return argparse.Namespace(program=job["program"], method=job.get("method"), inputs=job.get("inputs", "random:0"), data=job.get("data"))
+
+
+def run_isolated(jobs: list[argparse.Namespace]) -> list[dict[str, Any]]:
+    """One document per job. Some programs make ExecuTorch's C++ runtime abort the process (a failed
+    ET_CHECK in a kernel), which would lose every other job's result; so the jobs run in a forked
+    child that streams each document back through a pipe, and when a child dies, the job it was on
+    gets a "Crashed" document and a new child goes on from the next one. The parent imports torch and
+    ExecuTorch first, so a fork costs milliseconds, and never runs a program itself, so every child
+    starts from a process in which no kernel (nor its thread pool) has run yet."""
+    if not hasattr(os, "fork"):
+        return [run(j) for j in jobs]
+    preload()
+    docs: list[dict[str, Any]] = []
+    while len(docs) < len(jobs):
+        start = len(docs)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_fd)
+            code = 0
+            try:
+                with os.fdopen(write_fd, "w", encoding="utf-8") as pipe:
+                    for job in jobs[start:]:
+                        pipe.write(json.dumps(run(job), allow_nan=False) + "\n")
+                        pipe.flush()
+            except BaseException:  # noqa: BLE001 - the parent reports the job as crashed
+                code = 70
+            sys.stderr.flush()
+            os._exit(code)
+        os.close(write_fd)
+        with os.fdopen(read_fd, encoding="utf-8") as pipe:
+            # A line cut short by the child's death is not a document.
+            docs.extend(json.loads(line) for line in pipe if line.endswith("\n"))
+        _, status = os.waitpid(pid, 0)
+        if len(docs) < len(jobs):  # the child died on the job after its last document
+            docs.append(crashed(jobs[len(docs)], status))
+    return docs
+
+
+def preload() -> None:
+    try:
+        import torch  # noqa: F401, PLC0415
+        from executorch.runtime import Runtime  # noqa: F401, PLC0415
+        import executorch.kernels.quantized  # noqa: F401, PLC0415
+    except ImportError:
+        pass  # run() reports what is missing, job by job
+
+
+def crashed(job: argparse.Namespace, status: int) -> dict[str, Any]:
+    if os.WIFSIGNALED(status):
+        import signal  # noqa: PLC0415
+
+        how = f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    else:
+        how = f"exited with status {os.WEXITSTATUS(status) if os.WIFEXITED(status) else status}"
+    message = f"ExecuTorch's runtime ended the process ({how}) while running this program; the other jobs ran in a new process"
+    return {"program": job.program, "method": job.method, "outputs": None, "error": {"name": "Crashed", "message": message, "log": []}, "exit_code": 5}
 
 
 if __name__ == "__main__":
