@@ -243,6 +243,20 @@ test.serial('addmm + relu fuse: the profile names the fused kernel and results e
   t.true(data.some((v) => v > 0) && data.every((v) => v >= 0), 'relu applied');
 });
 
+test.serial('conv + relu fuse on a convolution with one output pixel (squeeze-excite: the transposed small-M path)', async (t) => {
+  const b = new MethodBuilder();
+  // image [1, 8, 1, 1] -> 1x1 conv to 6 channels -> relu: at most 4 output pixels takes the
+  // optimized convolution's transposed path, which must apply the fused clamp too.
+  const img = b.planned([1, 8, 1, 1]);
+  const conv = b.out('aten::convolution', 'out', [img, b.constant([6, 8, 1, 1], 41), b.constant([6], 42), b.ints([1, 1]),
+    b.ints([0, 0]), b.ints([1, 1]), b.add({ kind: 'Bool', value: false }), b.ints([0, 0]), b.int(1)], b.planned([1, 6, 1, 1]));
+  const r = b.out('aten::relu', 'out', [conv], b.planned([1, 6, 1, 1]));
+  const { profile, result } = await compare(t, b.method([img], [r]));
+  t.deepEqual(profile, ['aten::convolution.out+relu']);
+  const data = (result.outputs?.[0]?.data ?? []).map(Number);
+  t.true(data.some((v) => v > 0) && data.every((v) => v >= 0), `relu applied: ${data.join(', ')}`);
+});
+
 test.serial('linear + hardtanh, mm + clamp(max only) and conv + relu fuse', async (t) => {
   const b = new MethodBuilder();
   const x = b.planned([3, 4]);

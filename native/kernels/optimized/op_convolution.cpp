@@ -222,7 +222,7 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
     col = scratch + packed_weight_floats(g);
   }
   if (conv_small_p(g)) {
-    conv_small_p_run(ctx.threads, g, x, w_packed, b, y, col);
+    conv_small_p_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
     return Error::Ok;
   }
   run_gemm(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);

@@ -48,7 +48,7 @@ bool conv_small_p(const ConvGeom& g);
 size_t conv_small_p_scratch_floats(const ConvGeom& g);
 void conv_small_p_pack_weights(const ConvGeom& g, const float* w, float* dst, int threads);
 void conv_small_p_run(int threads, const ConvGeom& g, const float* x, const float* w_packed_t, const float* bias,
-                      float* y, float* scratch);
+                      float* y, float* scratch, float lo, float hi);
 
 // Depthwise: floats of the zero-padded, stride-phase-split copy of one input plane.
 size_t depthwise_plane_floats(const ConvGeom& g);

@@ -35,7 +35,7 @@ void conv_small_p_pack_weights(const ConvGeom& g, const float* w, float* dst, in
 }
 
 void conv_small_p_run(int threads, const ConvGeom& g, const float* x, const float* w_packed_t, const float* bias,
-                      float* y, float* scratch) {
+                      float* y, float* scratch, float lo, float hi) {
   const int64_t P = g.P(), K = g.kg(), hw = g.H * g.W;
   float* col = scratch;
   float* a_packed = col + (g.pointwise() ? 0 : K * P);
@@ -46,6 +46,8 @@ void conv_small_p_run(int threads, const ConvGeom& g, const float* x, const floa
     ep.beta = 1.0f;
     ep.bias_cs = 1;  // per output channel: a column of out^T
   }
+  ep.lo = lo;  // a fused activation's clamp (runtime/passes)
+  ep.hi = hi;
   for (int64_t n = 0; n < g.N; n++) {
     const float* xn = x + n * g.C * hw;
     // col^T(p, k) = col[k * P + p]; for 1x1 stride 1 unpadded that is the input.

@@ -190,7 +190,8 @@ int32_t qgemm_row_offset(Isa isa) { return isa == Isa::NeonDot ? 0 : 128; }
 QMicroKernel qgemm_micro_kernel(Isa isa) {
   switch (isa) {
     case Isa::Avx512Vnni: return qgemm_8x16__avx512vnni;
-    case Isa::Avx2Fma: return qgemm_8x16__avx2;
+    case Isa::Avx2Fma:
+    case Isa::Avx512: return qgemm_8x16__avx2;  // qgemm_isa() maps it; a direct caller gets the same
     case Isa::Neon: return qgemm_8x16__neon;
     case Isa::NeonDot: return qgemm_8x16__neondot;
     case Isa::Scalar: break;
