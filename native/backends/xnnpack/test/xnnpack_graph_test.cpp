@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "backends/xnnpack/xnn_graph.h"
+#include "backends/xnnpack/xnn_ops.h"
 #include "kernels/optimized/util/cpu_features.h"
 #include "runtime/tensor.h"
 #include "testing/minitest.h"
@@ -642,6 +643,48 @@ TEST(XnnpackGraph, QuantizedDepthwiseMatchesTheIntegerFormula) {
             mismatches += y[(oy * OW + ox) * Cout + co] != float(r) * ys;
           }
       EXPECT_EQ(mismatches, 0);
+      etb::optimized::clear_isa_override();
+    }
+  }
+}
+
+// The quantize / dequantize conversions (vector lanes where the CPU has them,
+// the scalar loop for the tail and elsewhere) against the scalar formula on
+// edge values: NaN, infinities, -0, ties, both ends, for qint8 and quint8.
+TEST(XnnpackGraph, QuantizeDequantizeEdgeValuesMatchTheScalarFormula) {
+  std::vector<float> x = {__builtin_nanf(""), __builtin_inff(), -__builtin_inff(), -0.0f, 0.0f, 0.25f, 0.75f, -0.25f,
+                          -0.75f, 1e9f, -1e9f, 12.5f, 13.5f, -12.5f, 3.0f};
+  for (int i = 0; x.size() < 37; i++) x.push_back(float(i * 37 % 101 - 50) * 0.173f);
+  for (int16_t dt : {kQint8, kQuint8}) {
+    for (int forced = 0; forced < 2; forced++) {
+      if (forced) etb::optimized::set_isa_override(etb::optimized::Isa::Scalar);
+      Value v;
+      v.dtype = dt;
+      v.quant = Quant::PerTensor;
+      v.scale = 0.5f;
+      v.zero_point = dt == kQint8 ? -3 : 128;
+      v.numel = x.size();
+      std::vector<uint8_t> q(x.size());
+      quantize_values(v, x.data(), q.data());
+      const int32_t qmin = dt == kQint8 ? -128 : 0, qmax = dt == kQint8 ? 127 : 255;
+      int bad = 0;
+      for (size_t i = 0; i < x.size(); i++) {
+        float s = x[i] * (1.0f / v.scale);
+        if (!(s >= float(qmin - v.zero_point))) s = float(qmin - v.zero_point);
+        if (s > float(qmax - v.zero_point)) s = float(qmax - v.zero_point);
+        const int32_t want = int32_t(nearbyintf(s)) + v.zero_point;
+        const int32_t got = dt == kQint8 ? int32_t(int8_t(q[i])) : int32_t(q[i]);
+        bad += got != want;
+      }
+      EXPECT_EQ(bad, 0);
+      std::vector<float> back(x.size());
+      dequantize_values(v, q.data(), back.data());
+      bad = 0;
+      for (size_t i = 0; i < x.size(); i++) {
+        const int32_t qi = dt == kQint8 ? int32_t(int8_t(q[i])) : int32_t(q[i]);
+        bad += back[i] != float(qi - v.zero_point) * v.scale;
+      }
+      EXPECT_EQ(bad, 0);
       etb::optimized::clear_isa_override();
     }
   }
