@@ -5,6 +5,9 @@
 // to the low bound: maxps returns its second operand for NaN), rounded with
 // the current (half to even) mode as nearbyintf, zero point added. AVX-512
 // where the int8 GEMM uses it (qgemm_isa), else the caller's scalar loop.
+// Also the 256-entry table for quantized unary nodes (run_unary_lut).
+#include <string.h>
+
 #include "backends/xnnpack/xnn_ops.h"
 #include "kernels/optimized/util/qgemm.h"
 
@@ -66,6 +69,58 @@ uint64_t quantize_values_simd(const Value& v, const float* x, void* out, float i
   }
 #endif
   return 0;
+}
+
+namespace {
+
+// The nodes run_unary computes: each output element a function of its input
+// element alone (the node's alpha and output range are fixed).
+bool elementwise_unary(uint8_t k) {
+  switch (k) {
+    case kSigmoid: case kTanh: case kClamp: case kFloor: case kCeiling: case kSquareRoot: case kHardswish:
+    case kLeakyReLU: case kNegate: case kSquare: case kELU: case kAbs: case kReciprocalSquareRoot: case kLog:
+    case kGelu: case kExp: case kSin: case kCos:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool per_tensor_q8(const Value& v) { return (v.dtype == kQint8 || v.dtype == kQuint8) && v.quant == Quant::PerTensor; }
+
+}  // namespace
+
+// A quantized unary node maps each of the 256 input bytes to one output byte,
+// so the float round trip (dequantize, the fp32 node, quantize) is run once
+// on the 256 byte values, through the very same functions, and the tensor is
+// then a table lookup: the same bits as running it on every element.
+bool run_unary_lut(Graph& g, const Node& n) {
+  if (n.num_inputs != 1 || !elementwise_unary(n.kind)) return false;
+  const Value &x = g.values[n.inputs[0]], &o = g.values[n.output];
+  // Below a few thousand elements the table costs about as much as it saves.
+  if (!per_tensor_q8(x) || !per_tensor_q8(o) || x.numel != o.numel || x.numel < 4096) return false;
+  Value vals[2] = {x, o};
+  vals[0].numel = vals[1].numel = 256;
+  uint8_t bytes[256];
+  for (int b = 0; b < 256; b++) bytes[b] = uint8_t(b);
+  float in[256], out[256];
+  dequantize_values(vals[0], bytes, in);
+  void* data[2] = {in, out};
+  Node one = n;
+  one.inputs[0] = 0;
+  one.output = 1;
+  one.via_float = false;
+  Graph tiny;
+  tiny.values = vals;
+  tiny.num_values = 2;
+  tiny.data = data;
+  run_unary(OpContext{tiny, one, nullptr, 1});
+  uint8_t table[256];
+  quantize_values(vals[1], out, table);
+  const uint8_t* src = static_cast<const uint8_t*>(g.data[n.inputs[0]]);
+  uint8_t* dst = static_cast<uint8_t*>(g.data[n.output]);
+  for (uint64_t i = 0; i < x.numel; i++) dst[i] = table[src[i]];
+  return true;
 }
 
 }  // namespace xnn

@@ -689,3 +689,43 @@ TEST(XnnpackGraph, QuantizeDequantizeEdgeValuesMatchTheScalarFormula) {
     }
   }
 }
+
+// Quantized unary nodes large enough for the 256-entry table (run_unary_lut):
+// sigmoid and a clamp on 5000 qint8 values give what the float round trip
+// gives element by element (dequantize, the fp32 function, output range, quantize).
+TEST(XnnpackGraph, QuantizedUnaryTableMatchesTheFloatRoundTrip) {
+  const uint32_t N = 5000;
+  for (uint8_t kind : {uint8_t(kSigmoid), uint8_t(kClamp)}) {
+    TestGraph tg;
+    uint32_t xf = tg.input({1, N});
+    uint32_t xq = tg.value(kQint8, {1, N});
+    tg.values[xq].scale = 0.05f; tg.values[xq].zero_point = 3;
+    uint32_t yq = tg.value(kQint8, {1, N});
+    tg.values[yq].scale = kind == kSigmoid ? 1.0f / 256.0f : 0.04f;
+    tg.values[yq].zero_point = kind == kSigmoid ? -128 : -10;
+    uint32_t yf = tg.output({1, N});
+    tg.node(kConvert, {xf}, xq);
+    Node& u = tg.node(kind, {xq}, yq);
+    if (kind == kClamp) u.out_min = -0.5f, u.out_max = 3.0f;
+    tg.node(kConvert, {yq}, yf);
+    ASSERT_EQ(tg.prepare(), Error::Ok);
+    std::vector<float> x = ramp(N, 0.61f, 0.013f), y(N);
+    for (uint32_t i = 0; i < N; i++) x[i] += float(i % 97) * 0.05f - 2.4f;
+    Arg ax({1, int32_t(N)}, x.data()), ay({1, int32_t(N)}, y.data());
+    EValue* args[] = {&ax.v, &ay.v};
+    ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args, 2), 1, &tg.diag), Error::Ok);
+    Value xv = tg.values[xq], yv = tg.values[yq];
+    xv.numel = yv.numel = 1;
+    int bad = 0;
+    for (uint32_t i = 0; i < N; i++) {
+      int8_t qx, qy;
+      float fx, fy;
+      quantize_values(xv, &x[i], &qx);
+      dequantize_values(xv, &qx, &fx);
+      fy = kind == kSigmoid ? 1.0f / (1.0f + expf(-fx)) : fminf(fmaxf(fx, -0.5f), 3.0f);
+      quantize_values(yv, &fy, &qy);
+      bad += y[i] != float(int32_t(qy) - yv.zero_point) * yv.scale;
+    }
+    EXPECT_EQ(bad, 0);
+  }
+}
