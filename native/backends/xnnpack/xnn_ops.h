@@ -30,6 +30,13 @@ void run_convert(const OpContext& c);
 // Per-tensor qint8/quint8 <-> fp32, for nodes that run on dequantized copies.
 void dequantize_values(const Value& v, const void* q, float* out);
 void quantize_values(const Value& v, const float* x, void* out);
+// xnn_qconvert.cpp: the same conversions in vector registers where the CPU
+// allows; they return how many leading elements they did (0: none).
+uint64_t dequantize_values_simd(const Value& v, const void* q, float* out);
+uint64_t quantize_values_simd(const Value& v, const float* x, void* out, float inv_scale);
+// A quantized elementwise unary node as a 256-entry table; false when the
+// node is not one (or too small to pay), and nothing was done.
+bool run_unary_lut(Graph& g, const Node& n);
 // Clamps `n` floats to the node's output range (no-op for (-inf, inf)).
 void clamp_output(const Node& node, float* p, uint64_t n);
 

@@ -55,23 +55,25 @@ int32_t quantize(float x, float inv_scale, int32_t zp, int32_t qmin, int32_t qma
 }  // namespace
 
 void dequantize_values(const Value& v, const void* q, float* out) {
+  const uint64_t done = dequantize_values_simd(v, q, out);  // the rest, or all, below
   if (v.dtype == kQint8) {
     const int8_t* p = static_cast<const int8_t*>(q);
-    for (uint64_t i = 0; i < v.numel; i++) out[i] = float(int32_t(p[i]) - v.zero_point) * v.scale;
+    for (uint64_t i = done; i < v.numel; i++) out[i] = float(int32_t(p[i]) - v.zero_point) * v.scale;
   } else {
     const uint8_t* p = static_cast<const uint8_t*>(q);
-    for (uint64_t i = 0; i < v.numel; i++) out[i] = float(int32_t(p[i]) - v.zero_point) * v.scale;
+    for (uint64_t i = done; i < v.numel; i++) out[i] = float(int32_t(p[i]) - v.zero_point) * v.scale;
   }
 }
 
 void quantize_values(const Value& v, const float* x, void* out) {
   float inv = 1.0f / v.scale;
+  const uint64_t done = quantize_values_simd(v, x, out, inv);  // the rest, or all, below
   if (v.dtype == kQint8) {
     int8_t* p = static_cast<int8_t*>(out);
-    for (uint64_t i = 0; i < v.numel; i++) p[i] = int8_t(quantize(x[i], inv, v.zero_point, -128, 127));
+    for (uint64_t i = done; i < v.numel; i++) p[i] = int8_t(quantize(x[i], inv, v.zero_point, -128, 127));
   } else {
     uint8_t* p = static_cast<uint8_t*>(out);
-    for (uint64_t i = 0; i < v.numel; i++) p[i] = uint8_t(quantize(x[i], inv, v.zero_point, 0, 255));
+    for (uint64_t i = done; i < v.numel; i++) p[i] = uint8_t(quantize(x[i], inv, v.zero_point, 0, 255));
   }
 }
 

@@ -18,7 +18,9 @@
 #include <immintrin.h>
 #define ETB_QDW_X86 1
 // gcc 12 flags the AVX-512 intrinsics' deliberately undefined sources (gcc bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #endif
 
 namespace etb {

@@ -122,6 +122,7 @@ void run_node(Graph& g, const Node& n, int threads);
 // A node with quantized operands: its fp32 implementation on dequantized
 // copies (in its scratch), the output quantized back. g.data is restored.
 void run_via_float(Graph& g, const Node& n, int threads) {
+  if (run_unary_lut(g, n)) return;  // quantized unary nodes: a table of the same round trip
   uint8_t* scratch = g.arena + g.scratch_offset;
   uint32_t ids[6];
   void* original[6];

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "backends/xnnpack/xnn_graph.h"
+#include "backends/xnnpack/xnn_ops.h"
 #include "kernels/optimized/util/cpu_features.h"
 #include "runtime/tensor.h"
 #include "testing/minitest.h"
@@ -751,4 +752,86 @@ TEST(XnnpackGraph, AFailedReshapeIsRetriedOnTheNextCall) {
   EValue* ok[] = {&full.v, &ay.v, &ao.v};
   ASSERT_EQ(run_graph(tg.g, Span<EValue*>(ok, 3), 1, &tg.diag), Error::Ok);
   for (int i = 0; i < 12; i++) EXPECT_EQ(out[i], a[i] + b[i]);
+}
+
+// The quantize / dequantize conversions (vector lanes where the CPU has them,
+// the scalar loop for the tail and elsewhere) against the scalar formula on
+// edge values: NaN, infinities, -0, ties, both ends, for qint8 and quint8.
+TEST(XnnpackGraph, QuantizeDequantizeEdgeValuesMatchTheScalarFormula) {
+  std::vector<float> x = {__builtin_nanf(""), __builtin_inff(), -__builtin_inff(), -0.0f, 0.0f, 0.25f, 0.75f, -0.25f,
+                          -0.75f, 1e9f, -1e9f, 12.5f, 13.5f, -12.5f, 3.0f};
+  for (int i = 0; x.size() < 37; i++) x.push_back(float(i * 37 % 101 - 50) * 0.173f);
+  for (int16_t dt : {kQint8, kQuint8}) {
+    for (int forced = 0; forced < 2; forced++) {
+      if (forced) etb::optimized::set_isa_override(etb::optimized::Isa::Scalar);
+      Value v;
+      v.dtype = dt;
+      v.quant = Quant::PerTensor;
+      v.scale = 0.5f;
+      v.zero_point = dt == kQint8 ? -3 : 128;
+      v.numel = x.size();
+      std::vector<uint8_t> q(x.size());
+      quantize_values(v, x.data(), q.data());
+      const int32_t qmin = dt == kQint8 ? -128 : 0, qmax = dt == kQint8 ? 127 : 255;
+      int bad = 0;
+      for (size_t i = 0; i < x.size(); i++) {
+        float s = x[i] * (1.0f / v.scale);
+        if (!(s >= float(qmin - v.zero_point))) s = float(qmin - v.zero_point);
+        if (s > float(qmax - v.zero_point)) s = float(qmax - v.zero_point);
+        const int32_t want = int32_t(nearbyintf(s)) + v.zero_point;
+        const int32_t got = dt == kQint8 ? int32_t(int8_t(q[i])) : int32_t(q[i]);
+        bad += got != want;
+      }
+      EXPECT_EQ(bad, 0);
+      std::vector<float> back(x.size());
+      dequantize_values(v, q.data(), back.data());
+      bad = 0;
+      for (size_t i = 0; i < x.size(); i++) {
+        const int32_t qi = dt == kQint8 ? int32_t(int8_t(q[i])) : int32_t(q[i]);
+        bad += back[i] != float(qi - v.zero_point) * v.scale;
+      }
+      EXPECT_EQ(bad, 0);
+      etb::optimized::clear_isa_override();
+    }
+  }
+}
+
+// Quantized unary nodes large enough for the 256-entry table (run_unary_lut):
+// sigmoid and a clamp on 5000 qint8 values give what the float round trip
+// gives element by element (dequantize, the fp32 function, output range, quantize).
+TEST(XnnpackGraph, QuantizedUnaryTableMatchesTheFloatRoundTrip) {
+  const uint32_t N = 5000;
+  for (uint8_t kind : {uint8_t(kSigmoid), uint8_t(kClamp)}) {
+    TestGraph tg;
+    uint32_t xf = tg.input({1, N});
+    uint32_t xq = tg.value(kQint8, {1, N});
+    tg.values[xq].scale = 0.05f; tg.values[xq].zero_point = 3;
+    uint32_t yq = tg.value(kQint8, {1, N});
+    tg.values[yq].scale = kind == kSigmoid ? 1.0f / 256.0f : 0.04f;
+    tg.values[yq].zero_point = kind == kSigmoid ? -128 : -10;
+    uint32_t yf = tg.output({1, N});
+    tg.node(kConvert, {xf}, xq);
+    Node& u = tg.node(kind, {xq}, yq);
+    if (kind == kClamp) u.out_min = -0.5f, u.out_max = 3.0f;
+    tg.node(kConvert, {yq}, yf);
+    ASSERT_EQ(tg.prepare(), Error::Ok);
+    std::vector<float> x = ramp(N, 0.61f, 0.013f), y(N);
+    for (uint32_t i = 0; i < N; i++) x[i] += float(i % 97) * 0.05f - 2.4f;
+    Arg ax({1, int32_t(N)}, x.data()), ay({1, int32_t(N)}, y.data());
+    EValue* args[] = {&ax.v, &ay.v};
+    ASSERT_EQ(run_graph(tg.g, Span<EValue*>(args, 2), 1, &tg.diag), Error::Ok);
+    Value xv = tg.values[xq], yv = tg.values[yq];
+    xv.numel = yv.numel = 1;
+    int bad = 0;
+    for (uint32_t i = 0; i < N; i++) {
+      int8_t qx, qy;
+      float fx, fy;
+      quantize_values(xv, &x[i], &qx);
+      dequantize_values(xv, &qx, &fx);
+      fy = kind == kSigmoid ? 1.0f / (1.0f + expf(-fx)) : fminf(fmaxf(fx, -0.5f), 3.0f);
+      quantize_values(yv, &fy, &qy);
+      bad += y[i] != float(int32_t(qy) - yv.zero_point) * yv.scale;
+    }
+    EXPECT_EQ(bad, 0);
+  }
 }

@@ -20,7 +20,9 @@
 #include <immintrin.h>
 #define ETB_QGEMM_X86 1
 // gcc 12 flags the AVX-512 intrinsics' deliberately undefined sources (gcc bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #endif
 
 namespace etb {
@@ -237,23 +239,19 @@ void qgemm_run(int threads, const void* packed, int64_t M, const int8_t* a, int6
   if (h.wide) return run_wide(q, M, a, lda, c, ldc);
   const Isa isa = qgemm_isa();
   const int32_t factor = -(qgemm_row_offset(isa) + h.b_zp);
-  const int work = threads_for(threads, double(M) * double(h.N) * double(h.K));
+  const int workers = threads_for(threads, double(M) * double(h.N) * double(h.K));
 #ifdef ETB_QGEMM_X86
   const bool avx512 = isa == Isa::Avx512Vnni;
+#endif
   if (factor == 0) {  // the NEON dot kernel on a weight zero point of 0: no row term
     memset(row_scratch, 0, size_t(M) * sizeof(int32_t));
+#ifdef ETB_QGEMM_X86
   } else if (avx512) {
     rowterms_avx512(a, lda, M, h.K, factor, row_scratch);
-  } else {
-    rowterms_scalar(a, lda, M, h.K, factor, row_scratch);
-  }
-#else
-  if (factor == 0) {  // the NEON dot kernel on a weight zero point of 0: no row term
-    memset(row_scratch, 0, size_t(M) * sizeof(int32_t));
-  } else {
-    rowterms_scalar(a, lda, M, h.K, factor, row_scratch);
-  }
 #endif
+  } else {
+    rowterms_scalar(a, lda, M, h.K, factor, row_scratch);
+  }
   const QMicroKernel kernel = qgemm_micro_kernel(isa);
   const int64_t row_tiles = (M + kQMR - 1) / kQMR;
   auto tile_task = [&](int64_t t) {
@@ -274,10 +272,10 @@ void qgemm_run(int threads, const void* packed, int64_t M, const int8_t* a, int6
     epilogue_scalar(tile, out, h);
   };
   const int64_t tasks = row_tiles * h.panels;
-  if (work <= 1) {
+  if (workers <= 1) {
     for (int64_t t = 0; t < tasks; t++) tile_task(t);
   } else {
-    parallel_for(work, tasks, [&](int64_t t, int) { tile_task(t); });
+    parallel_for(workers, tasks, [&](int64_t t, int) { tile_task(t); });
   }
 }
 

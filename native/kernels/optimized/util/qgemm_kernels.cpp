@@ -11,7 +11,9 @@
 #include <immintrin.h>
 #define ETB_QGEMM_X86 1
 // gcc 12 flags the AVX-512 intrinsics' deliberately undefined sources (gcc bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #endif
 #if defined(__aarch64__) && !defined(ETB_NO_OPTIMIZED_KERNELS)
 #include <arm_neon.h>
