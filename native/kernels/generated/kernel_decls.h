@@ -988,6 +988,12 @@ namespace portable {
 [[nodiscard]] Error max_pool2d_with_indices_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> kernel_size, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, bool ceil_mode, Tensor& out, Tensor& indices);
 }  // namespace portable
 
+// aten::max_pool2d_with_indices.out
+namespace optimized {
+[[nodiscard]] Error opt_max_pool2d_with_indices_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> kernel_size, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, bool ceil_mode, Tensor& out, Tensor& indices);
+[[nodiscard]] Error opt_max_pool2d_with_indices_out_prepare(KernelContext& ctx, const Tensor& self, Span<const int64_t> kernel_size, Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation, bool ceil_mode, Tensor& out, Tensor& indices);
+}  // namespace optimized
+
 // aten::avg_pool2d.out
 namespace portable {
 [[nodiscard]] Error avg_pool2d_out(KernelContext& ctx, const Tensor& self, Span<const int64_t> kernel_size, Span<const int64_t> stride, Span<const int64_t> padding, bool ceil_mode, bool count_include_pad, const Optional<int64_t>& divisor_override, Tensor& out);

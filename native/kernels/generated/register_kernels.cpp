@@ -3550,6 +3550,33 @@ Error aten_max_pool2d_with_indices_out__portable_call(KernelContext& ctx, EValue
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_max_pool2d_with_indices_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::max_pool2d_with_indices.out: max_pool2d_with_indices.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, *, Tensor(a!) out, Tensor(b!) indices) -> (Tensor(a!), Tensor(b!))
+Error aten_max_pool2d_with_indices_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 9) {
+    return ctx.fail(Error::InvalidProgram, "expects 9 arguments (8 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!(args[1]->tag == Tag::ListInt)) return kind_error(ctx, 1, "kernel_size", "IntList", args[1]);
+  if (!(args[2]->tag == Tag::ListInt)) return kind_error(ctx, 2, "stride", "IntList", args[2]);
+  if (!(args[3]->tag == Tag::ListInt)) return kind_error(ctx, 3, "padding", "IntList", args[3]);
+  if (!(args[4]->tag == Tag::ListInt)) return kind_error(ctx, 4, "dilation", "IntList", args[4]);
+  if (!(args[5]->is_bool())) return kind_error(ctx, 5, "ceil_mode", "Bool", args[5]);
+  if (!(args[6]->is_tensor())) return kind_error(ctx, 6, "out", "Tensor", args[6]);
+  if (args[6]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (!(args[7]->is_tensor())) return kind_error(ctx, 7, "indices", "Tensor", args[7]);
+  if (args[7]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'indices' is a constant");
+  if (args[8]->tag != Tag::ListTensor) return kind_error(ctx, 8, "return", "a TensorList of the outs", args[8]);
+  return optimized::opt_max_pool2d_with_indices_out_prepare(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.b, args[6]->tensor(), args[7]->tensor());
+}
+Error aten_max_pool2d_with_indices_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[6]->tensor())) return no_data(ctx, 6, "out");
+  if (missing_data(args[7]->tensor())) return no_data(ctx, 7, "indices");
+  return optimized::opt_max_pool2d_with_indices_out(ctx, args[0]->tensor(), args[1]->u.int_list.get(), args[2]->u.int_list.get(), args[3]->u.int_list.get(), args[4]->u.int_list.get(), args[5]->u.b, args[6]->tensor(), args[7]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_avg_pool2d_out))
 // aten::avg_pool2d.out: avg_pool2d.out(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, *, Tensor(a!) out) -> Tensor(a!)
 Error aten_avg_pool2d_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -4369,6 +4396,9 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_max_pool2d_with_indices_out))
   {"aten::max_pool2d_with_indices.out", KernelSet::Portable, aten_max_pool2d_with_indices_out__portable_init, aten_max_pool2d_with_indices_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_max_pool2d_with_indices_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::max_pool2d_with_indices.out", KernelSet::Optimized, aten_max_pool2d_with_indices_out__optimized_init, aten_max_pool2d_with_indices_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_avg_pool2d_out))
   {"aten::avg_pool2d.out", KernelSet::Portable, aten_avg_pool2d_out__portable_init, aten_avg_pool2d_out__portable_call},
