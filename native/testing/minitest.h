@@ -55,4 +55,4 @@ inline void report(const char* file, int line, const char* expr) {
 #define ASSERT_EQ(a, b) \
   do { if (!((a) == (b))) { minitest::report(__FILE__, __LINE__, #a " == " #b); return; } } while (0)
 #define EXPECT_STR_CONTAINS(haystack, needle) \
-  do { if (strstr((haystack), (needle)) == nullptr) minitest::report(__FILE__, __LINE__, #haystack " contains " #needle); } while (0)
+  do { if (strstr((haystack), (needle)) == nullptr) { minitest::report(__FILE__, __LINE__, #haystack " contains " #needle); fprintf(stderr, "    actual: %s\n", (haystack)); } } while (0)
