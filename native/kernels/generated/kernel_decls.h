@@ -1012,6 +1012,12 @@ namespace portable {
 [[nodiscard]] Error mean_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, const Optional<ScalarType>& dtype, Tensor& out);
 }  // namespace portable
 
+// aten::mean.out
+namespace optimized {
+[[nodiscard]] Error opt_mean_out(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, const Optional<ScalarType>& dtype, Tensor& out);
+[[nodiscard]] Error opt_mean_out_prepare(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, const Optional<ScalarType>& dtype, Tensor& out);
+}  // namespace optimized
+
 // aten::sum.IntList_out
 namespace portable {
 [[nodiscard]] Error sum_IntList_out(KernelContext& ctx, const Tensor& self, const Optional<Span<const int64_t>>& dim, bool keepdim, const Optional<ScalarType>& dtype, Tensor& out);

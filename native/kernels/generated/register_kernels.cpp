@@ -3644,6 +3644,28 @@ Error aten_mean_out__portable_call(KernelContext& ctx, EValue** args) {
 }
 #endif
 
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mean_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+// aten::mean.out: mean.out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)
+Error aten_mean_out__optimized_init(KernelContext& ctx, EValue** args, size_t nargs) {
+  if (nargs != 6) {
+    return ctx.fail(Error::InvalidProgram, "expects 6 arguments (5 + return), got %zu", nargs);
+  }
+  if (!(args[0]->is_tensor())) return kind_error(ctx, 0, "self", "Tensor", args[0]);
+  if (!((args[1]->is_none() || args[1]->tag == Tag::ListInt))) return kind_error(ctx, 1, "dim", "IntList or None", args[1]);
+  if (!(args[2]->is_bool())) return kind_error(ctx, 2, "keepdim", "Bool", args[2]);
+  if (!((args[3]->is_none() || (args[3]->is_int() && is_valid_scalar_type(int(args[3]->u.i)))))) return kind_error(ctx, 3, "dtype", "ScalarType or None", args[3]);
+  if (!(args[4]->is_tensor())) return kind_error(ctx, 4, "out", "Tensor", args[4]);
+  if (args[4]->tensor().is_constant) return ctx.fail(Error::InvalidProgram, "out argument 'out' is a constant");
+  if (args[5]->tag != args[4]->tag) return kind_error(ctx, 5, "return", "the out argument's kind", args[5]);
+  return optimized::opt_mean_out_prepare(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, opt<ScalarType>(*args[3], [](const EValue& v) { return ScalarType(v.u.i); }), args[4]->tensor());
+}
+Error aten_mean_out__optimized_call(KernelContext& ctx, EValue** args) {
+  if (missing_data(args[0]->tensor())) return no_data(ctx, 0, "self");
+  if (missing_data(args[4]->tensor())) return no_data(ctx, 4, "out");
+  return optimized::opt_mean_out(ctx, args[0]->tensor(), opt<Span<const int64_t>>(*args[1], [](const EValue& v) { return v.u.int_list.get(); }), args[2]->u.b, opt<ScalarType>(*args[3], [](const EValue& v) { return ScalarType(v.u.i); }), args[4]->tensor());
+}
+#endif
+
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sum_IntList_out))
 // aten::sum.IntList_out: sum.IntList_out(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)
 Error aten_sum_IntList_out__portable_init(KernelContext& ctx, EValue** args, size_t nargs) {
@@ -4408,6 +4430,9 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mean_out))
   {"aten::mean.out", KernelSet::Portable, aten_mean_out__portable_init, aten_mean_out__portable_call},
+#endif
+#if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_mean_out)) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {"aten::mean.out", KernelSet::Optimized, aten_mean_out__optimized_init, aten_mean_out__optimized_call},
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_sum_IntList_out))
   {"aten::sum.IntList_out", KernelSet::Portable, aten_sum_IntList_out__portable_init, aten_sum_IntList_out__portable_call},

@@ -107,3 +107,52 @@ TEST(OptBatchNorm, MatchesPortable) {
   check_bn({1, 8, 33, 35}, true);
   check_bn({2, 64, 56, 56}, true);  // enough work for threads
 }
+
+namespace {
+
+bool run_mean(OwnedTensor& x, std::vector<int64_t> dims, bool keepdim, bool none, OwnedTensor& want, OwnedTensor& got,
+              int threads) {
+  Optional<Span<const int64_t>> d;
+  if (!none) d = Optional<Span<const int64_t>>{true, Span<const int64_t>(dims.data(), dims.size())};
+  const Optional<ScalarType> dt{};
+  Ctx pc(1), c(threads);
+  if (portable::mean_out(pc.ctx, x.t, d, keepdim, dt, want.t) != Error::Ok) return false;
+  Error e = optimized::opt_mean_out_prepare(c.ctx, x.t, d, keepdim, dt, got.t);
+  if (e == Error::Ok) e = optimized::opt_mean_out(c.ctx, x.t, d, keepdim, dt, got.t);
+  return e == Error::Ok;
+}
+
+}  // namespace
+
+TEST(OptMean, TrailingDimsMatchPortable) {
+  struct C {
+    std::vector<int64_t> shape, dims, out;
+    bool keepdim, none;
+  };
+  const C cases[] = {
+      {{2, 5, 7, 9}, {2, 3}, {2, 5, 1, 1}, true, false},   // global average pool
+      {{2, 5, 7, 9}, {-1, -2}, {2, 5}, false, false},
+      {{3, 1037}, {-1}, {3}, false, false},
+      {{4, 6}, {}, {}, false, false},                     // [] = every dim
+      {{4, 6}, {}, {}, false, true},                      // None = every dim
+      {{1, 512, 7, 7}, {2, 3}, {1, 512, 1, 1}, true, false},
+  };
+  for (const C& c : cases) {
+    OwnedTensor x(c.shape), want(c.out), got(c.out);
+    fill(x, 3, 2.0f, false);
+    for_each_isa([&](Isa) {
+      for (int threads : {1, 3}) {
+        EXPECT_TRUE(run_mean(x, c.dims, c.keepdim, c.none, want, got, threads));
+        EXPECT_TRUE(matches(got.f(), want.f(), want.n(), false, "mean"));
+      }
+    });
+  }
+}
+
+TEST(OptMean, OtherDimsAreNotSupported) {
+  OwnedTensor x({2, 3, 4}), y({2, 4});
+  const int64_t d[1] = {1};
+  const Optional<Span<const int64_t>> dims{true, Span<const int64_t>(d, 1)};
+  Ctx c(1);
+  EXPECT_EQ(optimized::opt_mean_out_prepare(c.ctx, x.t, dims, false, Optional<ScalarType>{}, y.t), Error::NotSupported);
+}
