@@ -396,9 +396,11 @@ def run_isolated(jobs: list[argparse.Namespace]) -> list[dict[str, Any]]:
         sys.stdout.flush()
         sys.stderr.flush()
         read_fd, write_fd = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read_fd)
+            die_with(parent)
             code = 0
             try:
                 with os.fdopen(write_fd, "w", encoding="utf-8") as pipe:
@@ -417,6 +419,20 @@ def run_isolated(jobs: list[argparse.Namespace]) -> list[dict[str, Any]]:
         if len(docs) < len(jobs):  # the child died on the job after its last document
             docs.append(crashed(jobs[len(docs)], status))
     return docs
+
+
+def die_with(parent: int) -> None:
+    """A caller that times the batch out kills this script's process, not its child: on Linux the
+    child asks for SIGKILL when its parent dies, so a hung job cannot outlive the batch."""
+    try:
+        import ctypes  # noqa: PLC0415
+        import signal  # noqa: PLC0415
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the child ends at its next write to the closed pipe instead
+    if os.getppid() != parent:  # the parent died before the request
+        os._exit(1)
 
 
 def preload() -> None:
