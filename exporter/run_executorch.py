@@ -451,7 +451,9 @@ def crashed(job: argparse.Namespace, status: int) -> dict[str, Any]:
         how = f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
     else:
         how = f"exited with status {os.WEXITSTATUS(status) if os.WIFEXITED(status) else status}"
-    message = f"ExecuTorch's runtime ended the process ({how}) while running this program; the other jobs ran in a new process"
+    # A signal is ExecuTorch's runtime giving up (abort on a failed check); status 70 is this
+    # script's own failure in the child.
+    message = f"the process running this program ended ({how}) before reporting it; the other jobs ran in a new process"
     return {"program": job.program, "method": job.method, "outputs": None, "error": {"name": "Crashed", "message": message, "log": []}, "exit_code": 5}
 
 
