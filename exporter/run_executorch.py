@@ -396,9 +396,11 @@ def run_isolated(jobs: list[argparse.Namespace]) -> list[dict[str, Any]]:
         sys.stdout.flush()
         sys.stderr.flush()
         read_fd, write_fd = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read_fd)
+            die_with(parent)
             code = 0
             try:
                 with os.fdopen(write_fd, "w", encoding="utf-8") as pipe:
@@ -419,6 +421,20 @@ def run_isolated(jobs: list[argparse.Namespace]) -> list[dict[str, Any]]:
     return docs
 
 
+def die_with(parent: int) -> None:
+    """A caller that times the batch out kills this script's process, not its child: on Linux the
+    child asks for SIGKILL when its parent dies, so a hung job cannot outlive the batch."""
+    try:
+        import ctypes  # noqa: PLC0415
+        import signal  # noqa: PLC0415
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the child ends at its next write to the closed pipe instead
+    if os.getppid() != parent:  # the parent died before the request
+        os._exit(1)
+
+
 def preload() -> None:
     try:
         import torch  # noqa: F401, PLC0415
@@ -435,7 +451,9 @@ def crashed(job: argparse.Namespace, status: int) -> dict[str, Any]:
         how = f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
     else:
         how = f"exited with status {os.WEXITSTATUS(status) if os.WIFEXITED(status) else status}"
-    message = f"ExecuTorch's runtime ended the process ({how}) while running this program; the other jobs ran in a new process"
+    # A signal is ExecuTorch's runtime giving up (abort on a failed check); status 70 is this
+    # script's own failure in the child.
+    message = f"the process running this program ended ({how}) before reporting it; the other jobs ran in a new process"
     return {"program": job.program, "method": job.method, "outputs": None, "error": {"name": "Crashed", "message": message, "log": []}, "exit_code": 5}
 
 
