@@ -12,7 +12,7 @@ import { SHAPE_OPS_NOT_IN_EXECUTORCH, SHAPE_VERDICTS } from './verdicts-shape.js
 
 export const EXECUTORCH_VERDICTS: Readonly<Record<string, string>> = { ...CORE_VERDICTS, ...SHAPE_VERDICTS, ...ELEM_VERDICTS, ...LINALG_VERDICTS };
 
-/** Case stems ExecuTorch's runtime aborts on (the whole process): the cross-check leaves them out. */
+/** Case stems ExecuTorch's runtime aborts on (the whole process): the cross-check runs them in a forked child and requires each to abort. */
 export const EXECUTORCH_ABORTS: readonly string[] = [...ELEM_CASES_ABORTING_EXECUTORCH];
 
 /** Namespaces (or single operators) ExecuTorch's Python runtime does not register (their cases are skipped there, not judged). */
