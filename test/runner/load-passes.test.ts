@@ -154,6 +154,34 @@ test.serial('chains fold (a permute of a view of a constant); identical folds sh
   t.true(extra >= 160, `the second, different step folded ${extra} more bytes`);
 });
 
+/**
+ * `steps` addmm of x[2, 128] with a [128, 128] constant weight (64 KiB packed): every step on
+ * one weight, or each on its own constant with the same values (distinct bytes to the runtime).
+ */
+function packedSteps(steps: number, shared: boolean): MethodSpec {
+  const b = new MethodBuilder();
+  const x = b.planned([2, 128]);
+  const one = b.constant([128, 128], 21);
+  const ys = Array.from({ length: steps }, () => {
+    const w = shared ? one : b.constant([128, 128], 21);
+    return b.out('aten::addmm', 'out', [b.constant([128], 22), x, w, b.int(1), b.int(1)], b.planned([2, 128]));
+  });
+  return b.method([x], ys);
+}
+
+test.serial('instructions with one constant weight share one pack; distinct weights each pack their own', async (t) => {
+  const bytes = async (m: MethodSpec) => (await compare(t, m)).result.memory?.method_allocator_bytes ?? 0;
+  const single = await bytes(packedSteps(1, true));
+  const sharedThree = await bytes(packedSteps(3, true));
+  const distinctThree = await bytes(packedSteps(3, false));
+  const pack = 128 * 128 * 4;
+  t.log(`method allocator: 1 step ${single}, 3 on one weight ${sharedThree}, 3 on distinct weights ${distinctThree}`);
+  t.true(single >= pack, `one addmm holds its ${pack}-byte pack (${single} bytes)`);
+  // Two more steps on the same weight add their state and tensors, far less than a pack each.
+  t.true(sharedThree - single < pack / 4, `two more steps on one weight added ${sharedThree - single} bytes`);
+  t.true(distinctThree - single >= 2 * pack, `two more distinct weights added ${distinctThree - single} bytes`);
+});
+
 test.serial('a dequantized constant weight folds, then its transpose: a QDQ linear packs float weights once', async (t) => {
   const b = new MethodBuilder();
   const x = b.planned([3, 4]);
