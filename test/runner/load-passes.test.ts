@@ -360,3 +360,42 @@ test.serial('must not fold a batch norm whose input is also a method output', as
   const { profile } = await compare(t, convNormRelu('own', true));
   t.deepEqual(profile, ['aten::convolution.out', 'aten::_native_batch_norm_legit_no_training.out', 'aten::relu.out']);
 });
+
+test.serial('add + relu fuse (a residual join), also with the relu out on the bytes of the dead input; add + hardtanh too', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([2, 3, 4, 5]);
+  const y = b.planned([2, 3, 4, 5]);
+  const sq = b.out('aten::mul', 'out', [x, x], b.planned([2, 3, 4, 5]));
+  const sum = b.out('aten::add', 'out', [y, sq, b.int(1)], b.planned([2, 3, 4, 5]));
+  // The relu's out on the bytes of sq, dead after the add: the add reads each element before writing it.
+  const r = b.out('aten::relu', 'out', [sum], b.planned([2, 3, 4, 5], b.offsetOf(sq)));
+  const sum2 = b.out('aten::add', 'out', [r, y, b.add({ kind: 'Double', value: 1 })], b.planned([2, 3, 4, 5]));
+  const h = b.out('aten::hardtanh', 'out', [sum2, b.add({ kind: 'Double', value: -0.5 }), b.add({ kind: 'Double', value: 0.75 })],
+    b.planned([2, 3, 4, 5]));
+  const { profile, result } = await compare(t, b.method([x, y], [r, h]));
+  t.deepEqual(profile, ['aten::mul.out', 'aten::add.out+relu', 'aten::add.out+hardtanh']);
+  const relu = (result.outputs?.[0]?.data ?? []).map(Number);
+  t.true(relu.some((v) => v > 0) && relu.some((v) => v === 0) && relu.every((v) => v >= 0), 'relu applied');
+  const ht = (result.outputs?.[1]?.data ?? []).map(Number);
+  t.true(ht.some((v) => v === 0.75) && ht.every((v) => v >= -0.5 && v <= 0.75), 'hardtanh applied');
+});
+
+test.serial('must not fuse an add: alpha 2, a broadcast operand, a method-output sum, an out partly over an input', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 5]);
+  const y = b.planned([3, 5]);
+  const scaled = b.out('aten::add', 'out', [x, y, b.int(2)], b.planned([3, 5]));
+  const r1 = b.out('aten::relu', 'out', [scaled], b.planned([3, 5]));
+  const biased = b.out('aten::add', 'out', [r1, b.constant([5], 31), b.int(1)], b.planned([3, 5]));
+  const r2 = b.out('aten::relu', 'out', [biased], b.planned([3, 5]));
+  const seen = b.out('aten::add', 'out', [r2, y, b.int(1)], b.planned([3, 5]));
+  const r3 = b.out('aten::relu', 'out', [seen], b.planned([3, 5]));
+  // [3, 5] floats fill 60 of their slot's 64 bytes: an out 4 bytes into the copy overlaps it
+  // shifted, so the add would overwrite elements of its input it has yet to read.
+  const copy = b.out('aten::clone', 'out', [r3, b.add({ kind: 'Null' })], b.planned([3, 5]));
+  const last = b.out('aten::add', 'out', [copy, x, b.int(1)], b.planned([3, 5]));
+  const r4 = b.out('aten::relu', 'out', [last], b.planned([3, 5], b.offsetOf(copy) + 4));
+  const { profile } = await compare(t, b.method([x, y], [seen, r3, r4]));
+  t.deepEqual(profile, ['aten::add.out', 'aten::relu.out', 'aten::add.out', 'aten::relu.out', 'aten::add.out',
+    'aten::relu.out', 'aten::clone.out', 'aten::add.out', 'aten::relu.out']);
+});
