@@ -23,8 +23,9 @@
 namespace etb {
 
 // The packed layout, so two kernels that pack one weight differently never
-// mix (the in-process ISA is fixed, so the layout within a kind is too).
-enum class PackKind : uint32_t { MatmulB = 1, ConvWeights = 2 };
+// mix (a new kind for each new layout; one load runs under one instruction
+// set, so within a kind the layout is fixed).
+enum class PackKind : uint32_t { MatmulB = 1 };
 
 struct PackKey {
   PackKind kind;
