@@ -18,6 +18,7 @@
 #include "runtime/diag.h"
 #include "runtime/evalue.h"
 #include "runtime/memory.h"
+#include "runtime/pack_cache.h"
 
 namespace etb {
 
@@ -47,6 +48,9 @@ class KernelContext {
   // pass lists as able to apply it ever get bounds other than +-infinity.
   float out_lo = -__builtin_inff();
   float out_hi = __builtin_inff();
+  // The method's shared packed constants (runtime/pack_cache.h); set only
+  // during init, null elsewhere (and where the caller keeps no cache).
+  PackCache* packs = nullptr;
 
  private:
   const char* op_name_;

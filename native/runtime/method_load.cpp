@@ -303,6 +303,10 @@ Error MethodLoader::load_chains() {
 }
 
 Error MethodLoader::init_kernels() {
+  // Instructions packing one constant the same way share the packed bytes.
+  // Needed only while kernels prepare: its entries and the packs themselves
+  // are in the method allocator.
+  PackCache packs(config.memory.method_allocator);
   for (uint32_t c = 0; c < m.num_chains_; c++) {
     for (uint32_t pc = 0; pc < m.chains_[c].count; pc++) {
       Method::Instruction& ins = m.chains_[c].instructions[pc];
@@ -310,6 +314,7 @@ Error MethodLoader::init_kernels() {
       const bool had_message = diag != nullptr && diag->has_message;
       KernelContext ctx(ins.kernel->name, diag, config.memory.temp_allocator, config.memory.method_allocator);
       ctx.threads = config.threads;
+      ctx.packs = &packs;
       Error e = ins.kernel->init(ctx, ins.args, ins.nargs);
       if (config.memory.temp_allocator != nullptr) config.memory.temp_allocator->reset();
       // An optimized kernel that does not handle this dtype or shape hands
@@ -323,6 +328,7 @@ Error MethodLoader::init_kernels() {
         ins.kernel = portable;
         KernelContext fallback(portable->name, diag, config.memory.temp_allocator, config.memory.method_allocator);
         fallback.threads = config.threads;
+        fallback.packs = &packs;
         e = portable->init(fallback, ins.args, ins.nargs);
         if (config.memory.temp_allocator != nullptr) config.memory.temp_allocator->reset();
         ctx.state = fallback.state;

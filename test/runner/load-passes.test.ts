@@ -154,6 +154,34 @@ test.serial('chains fold (a permute of a view of a constant); identical folds sh
   t.true(extra >= 160, `the second, different step folded ${extra} more bytes`);
 });
 
+/**
+ * `steps` addmm of x[2, 128] with a [128, 128] constant weight (64 KiB packed): every step on
+ * one weight, or each on its own constant with the same values (distinct bytes to the runtime).
+ */
+function packedSteps(steps: number, shared: boolean): MethodSpec {
+  const b = new MethodBuilder();
+  const x = b.planned([2, 128]);
+  const one = b.constant([128, 128], 21);
+  const ys = Array.from({ length: steps }, () => {
+    const w = shared ? one : b.constant([128, 128], 21);
+    return b.out('aten::addmm', 'out', [b.constant([128], 22), x, w, b.int(1), b.int(1)], b.planned([2, 128]));
+  });
+  return b.method([x], ys);
+}
+
+test.serial('instructions with one constant weight share one pack; distinct weights each pack their own', async (t) => {
+  const bytes = async (m: MethodSpec) => (await compare(t, m)).result.memory?.method_allocator_bytes ?? 0;
+  const single = await bytes(packedSteps(1, true));
+  const sharedThree = await bytes(packedSteps(3, true));
+  const distinctThree = await bytes(packedSteps(3, false));
+  const pack = 128 * 128 * 4;
+  t.log(`method allocator: 1 step ${single}, 3 on one weight ${sharedThree}, 3 on distinct weights ${distinctThree}`);
+  t.true(single >= pack, `one addmm holds its ${pack}-byte pack (${single} bytes)`);
+  // Two more steps on the same weight add their state and tensors, far less than a pack each.
+  t.true(sharedThree - single < pack / 4, `two more steps on one weight added ${sharedThree - single} bytes`);
+  t.true(distinctThree - single >= 2 * pack, `two more distinct weights added ${distinctThree - single} bytes`);
+});
+
 test.serial('a dequantized constant weight folds, then its transpose: a QDQ linear packs float weights once', async (t) => {
   const b = new MethodBuilder();
   const x = b.planned([3, 4]);
@@ -331,4 +359,43 @@ test.serial('conv + batch norm + relu become one fused convolution, also when th
 test.serial('must not fold a batch norm whose input is also a method output', async (t) => {
   const { profile } = await compare(t, convNormRelu('own', true));
   t.deepEqual(profile, ['aten::convolution.out', 'aten::_native_batch_norm_legit_no_training.out', 'aten::relu.out']);
+});
+
+test.serial('add + relu fuse (a residual join), also with the relu out on the bytes of the dead input; add + hardtanh too', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([2, 3, 4, 5]);
+  const y = b.planned([2, 3, 4, 5]);
+  const sq = b.out('aten::mul', 'out', [x, x], b.planned([2, 3, 4, 5]));
+  const sum = b.out('aten::add', 'out', [y, sq, b.int(1)], b.planned([2, 3, 4, 5]));
+  // The relu's out on the bytes of sq, dead after the add: the add reads each element before writing it.
+  const r = b.out('aten::relu', 'out', [sum], b.planned([2, 3, 4, 5], b.offsetOf(sq)));
+  const sum2 = b.out('aten::add', 'out', [r, y, b.add({ kind: 'Double', value: 1 })], b.planned([2, 3, 4, 5]));
+  const h = b.out('aten::hardtanh', 'out', [sum2, b.add({ kind: 'Double', value: -0.5 }), b.add({ kind: 'Double', value: 0.75 })],
+    b.planned([2, 3, 4, 5]));
+  const { profile, result } = await compare(t, b.method([x, y], [r, h]));
+  t.deepEqual(profile, ['aten::mul.out', 'aten::add.out+relu', 'aten::add.out+hardtanh']);
+  const relu = (result.outputs?.[0]?.data ?? []).map(Number);
+  t.true(relu.some((v) => v > 0) && relu.some((v) => v === 0) && relu.every((v) => v >= 0), 'relu applied');
+  const ht = (result.outputs?.[1]?.data ?? []).map(Number);
+  t.true(ht.some((v) => v === 0.75) && ht.every((v) => v >= -0.5 && v <= 0.75), 'hardtanh applied');
+});
+
+test.serial('must not fuse an add: alpha 2, a broadcast operand, a method-output sum, an out partly over an input', async (t) => {
+  const b = new MethodBuilder();
+  const x = b.planned([3, 5]);
+  const y = b.planned([3, 5]);
+  const scaled = b.out('aten::add', 'out', [x, y, b.int(2)], b.planned([3, 5]));
+  const r1 = b.out('aten::relu', 'out', [scaled], b.planned([3, 5]));
+  const biased = b.out('aten::add', 'out', [r1, b.constant([5], 31), b.int(1)], b.planned([3, 5]));
+  const r2 = b.out('aten::relu', 'out', [biased], b.planned([3, 5]));
+  const seen = b.out('aten::add', 'out', [r2, y, b.int(1)], b.planned([3, 5]));
+  const r3 = b.out('aten::relu', 'out', [seen], b.planned([3, 5]));
+  // [3, 5] floats fill 60 of their slot's 64 bytes: an out 4 bytes into the copy overlaps it
+  // shifted, so the add would overwrite elements of its input it has yet to read.
+  const copy = b.out('aten::clone', 'out', [r3, b.add({ kind: 'Null' })], b.planned([3, 5]));
+  const last = b.out('aten::add', 'out', [copy, x, b.int(1)], b.planned([3, 5]));
+  const r4 = b.out('aten::relu', 'out', [last], b.planned([3, 5], b.offsetOf(copy) + 4));
+  const { profile } = await compare(t, b.method([x, y], [seen, r3, r4]));
+  t.deepEqual(profile, ['aten::add.out', 'aten::relu.out', 'aten::add.out', 'aten::relu.out', 'aten::add.out',
+    'aten::relu.out', 'aten::clone.out', 'aten::add.out', 'aten::relu.out']);
 });

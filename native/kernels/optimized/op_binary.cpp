@@ -13,6 +13,24 @@ namespace etb {
 namespace optimized {
 namespace {
 
+// A relu / hardtanh / clamp fused into an add at load (passes/fuse_activations.cpp
+// fuses only same-shape float32 adds; any other path still honours the bounds).
+bool clamped(const KernelContext& ctx) { return ctx.out_lo != -__builtin_inff() || ctx.out_hi != __builtin_inff(); }
+
+void clamp_range(const KernelContext& ctx, float* y, int64_t n) {
+  // Relu's own rule (-0 and NaN pass) where the bounds are relu's.
+  if (ctx.out_lo == 0.0f && ctx.out_hi == __builtin_inff()) return vec_ops().unary(UnaryOp::Relu, y, y, n, 0, 0);
+  vec_ops().unary(UnaryOp::Clamp, y, y, n, ctx.out_lo, ctx.out_hi);
+}
+
+// Clamps a finished out in place (the broadcast and portable paths).
+Error clamp_out(KernelContext& ctx, Tensor& out) {
+  if (!clamped(ctx)) return Error::Ok;
+  if (!dense_f32(out)) return ctx.fail(Error::NotSupported, "a fused activation needs a dense float32 out");
+  clamp_range(ctx, out.data_as<float>(), out.numel());
+  return Error::Ok;
+}
+
 float scalar_f(const Scalar& s) {
   return s.kind == Scalar::Kind::Int ? float(s.i) : s.kind == Scalar::Kind::Bool ? float(s.b) : float(s.d);
 }
@@ -77,7 +95,11 @@ Error run_tensor(KernelContext& ctx, BinaryOp op, const Tensor& self, const Tens
   if (plan == Plan::Same) {
     const float* a = self.data_as<const float>();
     const float* b = other.data_as<const float>();
-    for_range(ctx, n, 16384, 1.0, [&](int64_t i, int64_t e) { v.binary(op, a + i, b + i, y + i, e - i, alpha); });
+    const bool clamp = clamped(ctx);
+    for_range(ctx, n, 16384, 1.0, [&](int64_t i, int64_t e) {
+      v.binary(op, a + i, b + i, y + i, e - i, alpha);
+      if (clamp) clamp_range(ctx, y + i, e - i);
+    });
   } else if (plan == Plan::Scalar) {
     const float c = small_first ? s[0] : alpha * s[0];
     for_range(ctx, n, 16384, 1.0, [&](int64_t i, int64_t e) { v.binary_scalar(op, f + i, c, y + i, e - i, small_first); });
@@ -125,7 +147,8 @@ Error tensor_op(KernelContext& ctx, BinaryOp op, const Tensor& self, const Tenso
   const Plan plan = plan_of(self, other, out, alpha, &f, &s, &pt);
   *handled = plan != Plan::None;
   if (!*handled) return Error::Ok;
-  return run_tensor(ctx, op, self, other, alpha, out, plan, *f, *s, pt);
+  ETB_RETURN_IF_ERROR(run_tensor(ctx, op, self, other, alpha, out, plan, *f, *s, pt));
+  return plan == Plan::Same ? Error::Ok : clamp_out(ctx, out);
 }
 
 Error scalar_op(KernelContext& ctx, BinaryOp op, const Tensor& self, float c, Tensor& out) {
@@ -152,7 +175,9 @@ bool scalar_ok(const Tensor& self, const Tensor& out) { return dense_f32(self) &
                          Tensor& out) {                                                                             \
     bool handled;                                                                                                   \
     Error e = tensor_op(ctx, op, self, other, scalar_f(alpha), out, &handled);                                      \
-    return handled ? e : portable::name##_out(ctx, self, other, alpha, out);                                        \
+    if (handled) return e;                                                                                          \
+    ETB_RETURN_IF_ERROR(portable::name##_out(ctx, self, other, alpha, out));                                        \
+    return clamp_out(ctx, out);                                                                                     \
   }                                                                                                                 \
   Error opt_##name##_scalar_out_prepare(KernelContext& ctx, const Tensor& self, const Scalar& other,               \
                                         const Scalar& alpha, Tensor& out) {                                         \

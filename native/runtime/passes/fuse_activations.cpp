@@ -1,9 +1,10 @@
-// The activation-fusion pass (passes.h). A GEMM-based optimized kernel
-// followed directly by relu, hardtanh or clamp of its out writes the
-// activation's out itself, clamped in its epilogue (KernelContext::out_lo /
-// out_hi), and the activation instruction is skipped. The fused instruction
-// is renamed "<gemm op>+<activation>" (e.g. "aten::convolution.out+relu") so
-// op profiles say what ran.
+// The activation-fusion pass (passes.h). A GEMM-based optimized kernel, or an
+// optimized same-shape float32 add, followed directly by relu, hardtanh or
+// clamp of its out writes the activation's out itself, clamped as it stores
+// (KernelContext::out_lo / out_hi), and the activation instruction is
+// skipped. The fused instruction is renamed "<op>+<activation>" (e.g.
+// "aten::convolution.out+relu", "aten::add.out+relu": ResNet's residual join)
+// so op profiles say what ran.
 #include <math.h>
 #include <string.h>
 
@@ -13,13 +14,60 @@ namespace etb {
 namespace passes {
 namespace {
 
-// Optimized kernels that apply KernelContext::out_lo / out_hi.
+// Optimized GEMM kernels that apply KernelContext::out_lo / out_hi.
 const char* const kClampingKernels[] = {"aten::convolution.out", "aten::addmm.out", "aten::linear.out", "aten::mm.out"};
 
-bool clamps(const KernelEntry* k) {
-  if (k->set != KernelSet::Optimized) return false;  // fell back to portable at init
+bool is_gemm(const KernelEntry* k) {
   for (const char* name : kClampingKernels) {
     if (strcmp(name, k->name) == 0) return true;
+  }
+  return false;
+}
+
+bool same_shape(const Tensor& a, const Tensor& b) {
+  if (a.dtype != b.dtype || a.dim != b.dim) return false;
+  for (int32_t d = 0; d < a.dim; d++) {
+    if (a.sizes[d] != b.sizes[d]) return false;
+  }
+  return true;
+}
+
+bool dense_f32_like(const EValue* v, const Tensor& like) {
+  return v->is_tensor() && v->tensor().dtype == ScalarType::Float && v->tensor().is_contiguous() &&
+         same_shape(v->tensor(), like);
+}
+
+// The optimized add clamps on its same-shape float32 path (op_binary.cpp):
+// self, other and out dense float32 of one shape, alpha a program constant 1.
+bool is_plain_add(const PassContext& p, const Method::Instruction& ins) {
+  if (strcmp(ins.kernel->name, "aten::add.out") != 0 || ins.nargs != 5) return false;
+  EValue* out = single_out(ins);
+  if (out == nullptr) return false;
+  const Tensor& o = out->tensor();
+  if (!dense_f32_like(ins.args[0], o) || !dense_f32_like(ins.args[1], o) || !dense_f32_like(out, o)) return false;
+  const EValue* alpha = ins.args[2];
+  const ValueUse& u = use_of(p.m, p.uses, alpha);
+  if (u.writes != 0 || u.io) return false;
+  return (alpha->is_int() && alpha->u.i == 1) || (alpha->is_double() && alpha->u.d == 1.0);
+}
+
+bool clamps(const PassContext& p, const Method::Instruction& ins) {
+  if (ins.kernel->set != KernelSet::Optimized) return false;  // fell back to portable at init
+  return is_gemm(ins.kernel) || is_plain_add(p, ins);
+}
+
+// Whether writing `t` during `ins` could overwrite what `ins` still reads.
+// An elementwise add reads element i only to write element i, so an out on
+// exactly the bytes of a same-shape input is safe there (the memory plan
+// often gives the activation the dead input's bytes); a GEMM reads each
+// input element for many outputs, so any overlap counts.
+bool overwrites_input(const Method::Instruction& ins, const EValue* skip, const Tensor& t) {
+  if (is_gemm(ins.kernel)) return meets_arguments(ins, skip, t);
+  for (uint32_t k = 0; k < ins.nargs; k++) {
+    const EValue* a = ins.args[k];
+    if (a == skip || !a->is_tensor() || a->tensor().data == nullptr) continue;
+    if (a->tensor().data == t.data && dense_f32_like(a, t)) continue;  // in place, element by element
+    if (bytes_meet(t, a->tensor())) return true;
   }
   return false;
 }
@@ -66,14 +114,6 @@ bool activation_bounds(const PassContext& p, const Method::Instruction& act, flo
   return false;
 }
 
-bool same_shape(const Tensor& a, const Tensor& b) {
-  if (a.dtype != b.dtype || a.dim != b.dim) return false;
-  for (int32_t d = 0; d < a.dim; d++) {
-    if (a.sizes[d] != b.sizes[d]) return false;
-  }
-  return true;
-}
-
 Error fuse(PassContext& p, Method::Instruction& gemm, Method::Instruction& act, float lo, float hi,
            const char* short_name) {
   EValue* mid = gemm.args[gemm.nargs - 1];
@@ -114,7 +154,7 @@ Error fuse_activations(PassContext& p, uint32_t* fused) {
       Method::Instruction* next = next_run(chain, pc);
       if (gemm.kind != InstructionKind::Kernel || next == nullptr || next->kind != InstructionKind::Kernel) continue;
       Method::Instruction& act = *next;
-      if (!clamps(gemm.kernel) || gemm.clamp != nullptr || act.nargs == 0) continue;
+      if (!clamps(p, gemm) || gemm.clamp != nullptr || act.nargs == 0) continue;
       EValue* mid = single_out(gemm);
       EValue* out = single_out(act);
       if (mid == nullptr || out == nullptr || act.args[0] != mid) continue;
@@ -124,7 +164,7 @@ Error fuse_activations(PassContext& p, uint32_t* fused) {
       const Tensor& t = out->tensor();
       if (!same_shape(t, mid->tensor()) || t.dtype != ScalarType::Float || !t.is_contiguous()) continue;
       // The activation's out must have its own planned bytes, apart from the GEMM's inputs.
-      if (out != mid && (!t.is_planned || t.data == nullptr || meets_arguments(gemm, mid, t))) continue;
+      if (out != mid && (!t.is_planned || t.data == nullptr || overwrites_input(gemm, mid, t))) continue;
       float lo, hi;
       const char* short_name = "";
       if (!activation_bounds(p, act, &lo, &hi, &short_name)) continue;

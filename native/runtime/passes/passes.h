@@ -12,7 +12,8 @@
 //                     weights is folded into new weights and bias.
 //   fuse_activations  after kernel init: relu / hardtanh / clamp right after
 //                     an optimized conv / addmm / linear / mm is applied in
-//                     the GEMM's epilogue.
+//                     the GEMM's epilogue, or after a same-shape float32 add
+//                     in the add.
 //
 // docs/optimized-kernels.md ("Load-time passes") says what each pass
 // accepts and refuses, and what the op profile and memory report show.

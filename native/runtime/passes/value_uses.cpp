@@ -81,13 +81,17 @@ const ValueUse& use_of(const MethodView& m, const ValueUse* uses, const EValue* 
 
 size_t span_bytes(const Tensor& t) { return t.capacity > t.nbytes() ? t.capacity : t.nbytes(); }
 
+bool bytes_meet(const Tensor& a, const Tensor& b) {
+  const uint8_t* p = static_cast<const uint8_t*>(a.data);
+  const uint8_t* q = static_cast<const uint8_t*>(b.data);
+  return p < q + span_bytes(b) && q < p + span_bytes(a);
+}
+
 bool meets_arguments(const Method::Instruction& ins, const EValue* skip, const Tensor& t) {
-  const uint8_t* p = static_cast<const uint8_t*>(t.data);
   for (uint32_t k = 0; k < ins.nargs; k++) {
     const EValue* a = ins.args[k];
     if (a == skip || !a->is_tensor() || a->tensor().data == nullptr) continue;
-    const uint8_t* q = static_cast<const uint8_t*>(a->tensor().data);
-    if (p < q + span_bytes(a->tensor()) && q < p + span_bytes(t)) return true;
+    if (bytes_meet(t, a->tensor())) return true;
   }
   return false;
 }

@@ -38,6 +38,8 @@ const ValueUse& use_of(const MethodView& m, const ValueUse* uses, const EValue* 
 
 // Bytes a tensor may occupy (its planned capacity, or its current size if larger).
 size_t span_bytes(const Tensor& t);
+// Whether the bytes two tensors may occupy overlap.
+bool bytes_meet(const Tensor& a, const Tensor& b);
 // Whether the bytes of `t` meet those of any tensor argument of `ins` other
 // than `skip` (the instruction's own out): writing `t` there would overwrite
 // what it reads.

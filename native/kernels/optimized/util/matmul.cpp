@@ -19,6 +19,37 @@ bool prepacked_matches(const MatmulState* st, const MatmulPlan& p) {
          st->packed_n == p.N && (p.b_bs == 0 || st->packed_batches == p.batches);
 }
 
+// Packs the constant B once per method: an instruction packing the same
+// bytes with the same shape and strides reuses the pack another made
+// (runtime/pack_cache.h), e.g. the unrolled steps of an LSTM.
+Error pack_constant_b(KernelContext& ctx, const MatmulPlan& plan, MatmulState* st) {
+  const int64_t packs = plan.b_bs == 0 ? 1 : plan.batches;
+  const PackKey key{PackKind::MatmulB, plan.b.p, {plan.K, plan.N, plan.b.rs, plan.b.cs, plan.b_bs, packs}};
+  auto* packed = ctx.packs != nullptr ? static_cast<const float*>(ctx.packs->find(key)) : nullptr;
+  if (packed == nullptr) {
+    const size_t one = packed_b_floats(plan.K, plan.N);
+    auto* fresh = static_cast<float*>(ctx.allocate_persistent(one * size_t(packs) * sizeof(float), 64));
+    if (fresh == nullptr && one * size_t(packs) != 0) {
+      return ctx.fail(Error::MemoryAllocationFailed, "no memory to pack %lld x %lld weights", (long long)plan.K,
+                      (long long)plan.N);
+    }
+    for (int64_t b = 0; b < packs; b++) {
+      MatView v = plan.b;
+      v.p += b * plan.b_bs;
+      pack_b(v, plan.K, plan.N, fresh + size_t(b) * one, ctx.threads);
+    }
+    // Without room for the entry the pack is just not shared.
+    if (ctx.packs != nullptr && fresh != nullptr) (void)ctx.packs->add(key, fresh);
+    packed = fresh;
+  }
+  st->b_packed = packed;
+  st->b_source = plan.b.p;
+  st->packed_k = plan.K;
+  st->packed_n = plan.N;
+  st->packed_batches = packs;
+  return Error::Ok;
+}
+
 }  // namespace
 
 bool is_f32_contiguous(const Tensor& t) { return t.dtype == ScalarType::Float && t.is_contiguous(); }
@@ -37,23 +68,7 @@ Error matmul_prepare(KernelContext& ctx, const MatmulPlan& plan, bool b_constant
   if (st == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory for the kernel state");
   *st = MatmulState{};
   if (b_constant && plan.b.p != nullptr) {
-    const int64_t packs = plan.b_bs == 0 ? 1 : plan.batches;
-    const size_t one = packed_b_floats(plan.K, plan.N);
-    auto* packed = static_cast<float*>(ctx.allocate_persistent(one * size_t(packs) * sizeof(float), 64));
-    if (packed == nullptr && one * size_t(packs) != 0) {
-      return ctx.fail(Error::MemoryAllocationFailed, "no memory to pack %lld x %lld weights", (long long)plan.K,
-                      (long long)plan.N);
-    }
-    for (int64_t b = 0; b < packs; b++) {
-      MatView v = plan.b;
-      v.p += b * plan.b_bs;
-      pack_b(v, plan.K, plan.N, packed + size_t(b) * one, ctx.threads);
-    }
-    st->b_packed = packed;
-    st->b_source = plan.b.p;
-    st->packed_k = plan.K;
-    st->packed_n = plan.N;
-    st->packed_batches = packs;
+    ETB_RETURN_IF_ERROR(pack_constant_b(ctx, plan, st));
   }
   st->scratch_floats = scratch_need(plan, st->b_packed != nullptr);
   if (st->scratch_floats != 0) {
