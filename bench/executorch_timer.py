@@ -10,8 +10,9 @@ ExecuTorch takes seconds) serves every round of a benchmark that alternates runt
         -> {"ok": true, "ms": [K per-execute milliseconds]}
 
 `threads` resizes ExecuTorch's shared thread pool (what its XNNPACK delegate runs on) with
-`_unsafe_reset_threadpool`; the portable kernels are single-threaded whatever it says. Each
-`time` runs one untimed execute first. Times are `time.perf_counter` around
+`_unsafe_reset_threadpool`; the portable kernels are single-threaded whatever it says. A method
+loaded before the pool was resized fails to execute (error 0x10), so a method is loaded again
+after every resize. Each `time` runs one untimed execute first. Times are `time.perf_counter` around
 `Method.execute`, so they include the Python binding's call overhead (tens of microseconds:
 small next to the zoo's milliseconds, and said so in the benchmark's output).
 
@@ -41,7 +42,9 @@ def main() -> int:
     except ImportError:
         pass
     runtime = Runtime.get()
-    loaded: dict[str, tuple[object, list[object]]] = {}
+    pool = {"threads": None, "generation": 0}
+    # id -> [program, method name, inputs, method, the pool generation it was loaded in]
+    loaded: dict[str, list[object]] = {}
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -50,12 +53,22 @@ def main() -> int:
             if req["op"] == "load":
                 program = runtime.load_program(rx.program_bytes(req["program"]))
                 names = sorted(program.method_names)
-                method = program.load_method("forward" if "forward" in names else names[0])
-                loaded[req["id"]] = (method, rx.build_inputs(torch, method, req.get("inputs", "random:0")))
+                name = "forward" if "forward" in names else names[0]
+                method = program.load_method(name)
+                inputs = rx.build_inputs(torch, method, req.get("inputs", "random:0"))
+                loaded[req["id"]] = [program, name, inputs, method, pool["generation"]]
                 reply = {"ok": True}
             elif req["op"] == "time":
-                method, inputs = loaded[req["id"]]
-                portable_lib._unsafe_reset_threadpool(int(req["threads"]))
+                entry = loaded[req["id"]]
+                threads = int(req["threads"])
+                if pool["threads"] != threads:
+                    portable_lib._unsafe_reset_threadpool(threads)
+                    pool["threads"] = threads
+                    pool["generation"] += 1
+                if entry[4] != pool["generation"]:
+                    entry[3] = entry[0].load_method(entry[1])
+                    entry[4] = pool["generation"]
+                method, inputs = entry[3], entry[2]
                 method.execute(inputs)
                 ms = []
                 for _ in range(int(req["iterations"])):

@@ -164,8 +164,9 @@ for (const entry of entries) {
     };
     const etTime = (id, n) => async () => {
       const r = await et.call({ op: 'time', id, threads, iterations: n });
-      if (!r.ok) throw new Error(`ExecuTorch ${id}: ${r.error}`);
-      return median(r.ms);
+      if (r.ok) return median(r.ms);
+      console.log(`${entry.name}: ExecuTorch failed on ${id} at ${threads} thread(s): ${r.error}`);
+      return null;
     };
     if (etIds.xnnpack) runners.executorch_xnnpack = etTime(etIds.xnnpack, iterations);
     if (portableOnce === null) {
@@ -183,7 +184,10 @@ for (const entry of entries) {
     }
     program.close();
     await session.release();
-    const ms = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+    const ms = Object.fromEntries(Object.entries(times).map(([k, v]) => {
+      const ok = v.filter((x) => x !== null);
+      return [k, ok.length > 0 ? median(ok) : null];
+    }));
     if (portableOnce === null) portableOnce = { portable: ms.portable ?? null, executorch_portable: ms.executorch_portable ?? null };
     const row = {
       model: entry.name, threads, optimized_ms: ms.optimized, ort_ms: ms.ort,
