@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Whole zoo models, five runtimes, measured in the same run (issue 13; docs/optimized-kernels.md):
-// our optimized kernels, our portable kernels, ONNX Runtime on the ONNX twin (same weights, every
-// graph optimization on), and the real ExecuTorch runtime (PyPI) on the programs the real
+// Whole zoo models, six runtimes, measured in the same run (issues 13 and 14;
+// docs/optimized-kernels.md): our optimized kernels, our portable kernels, our XNNPACK backend on the
+// program our partitioner delegates (program/partition, optimized kernels for what stays outside),
+// ONNX Runtime on the ONNX twin (same weights, every graph optimization on), and the real
+// ExecuTorch runtime (PyPI) on the programs the real
 // exporter wrote for the same architecture (the real-exporter suite: its XNNPACK-delegated and its
 // portable program; random weights of its own, so only their timing is compared).
 //
@@ -49,6 +51,18 @@ const threadCounts = opts.threads.split(',').map(Number);
 
 const zoo = await tsImport('../program/zoo/index.ts', import.meta.url);
 const { loadProgram, makeTensor } = await tsImport('../native/node/index.ts', import.meta.url);
+const { partitionXnnpack } = await tsImport('../program/partition/index.ts', import.meta.url);
+const { writeProgram } = await tsImport('../program/write/write-program.ts', import.meta.url);
+
+// The zoo model as our partitioner delegates it to XNNPACK, or null when nothing is lowered.
+function delegatedProgram(name, threads) {
+  const built = zoo.lowerToProgram(zoo.zooModel(name).build(zoo.ZOO_DEFAULT_SEED)).build();
+  const { spec, report } = partitionXnnpack(built.spec);
+  if (report.delegates === 0) return null;
+  const program = loadProgram(writeProgram(spec), { kernels: 'optimized', threads });
+  program.loadMethod();
+  return program;
+}
 const { etbenchHome } = await tsImport('../cli/farm/home.ts', import.meta.url);
 
 const median = (v) => {
@@ -162,6 +176,13 @@ for (const entry of entries) {
       optimized: () => medianOfTimes(iterations, () => program.run(ours)),
       ort: () => medianOfTimes(iterations, () => session.run(feeds)),
     };
+    let delegated = null;
+    try {
+      delegated = delegatedProgram(entry.name, threads);
+    } catch (e) {
+      console.log(`${entry.name}: no delegated time (${e.message.split('\n')[0]})`);
+    }
+    if (delegated) runners.delegated = () => medianOfTimes(iterations, () => delegated.run(ours));
     const etTime = (id, n) => async () => {
       const r = await et.call({ op: 'time', id, threads, iterations: n });
       if (r.ok) return median(r.ms);
@@ -183,6 +204,7 @@ for (const entry of entries) {
       }
     }
     program.close();
+    delegated?.close();
     await session.release();
     const ms = Object.fromEntries(Object.entries(times).map(([k, v]) => {
       const ok = v.filter((x) => x !== null);
@@ -190,7 +212,7 @@ for (const entry of entries) {
     }));
     if (portableOnce === null) portableOnce = { portable: ms.portable ?? null, executorch_portable: ms.executorch_portable ?? null };
     const row = {
-      model: entry.name, threads, optimized_ms: ms.optimized, ort_ms: ms.ort,
+      model: entry.name, threads, optimized_ms: ms.optimized, delegated_ms: ms.delegated ?? null, ort_ms: ms.ort,
       executorch_xnnpack_ms: ms.executorch_xnnpack ?? null,
       executorch_portable_ms: portableOnce.executorch_portable, portable_ms: portableOnce.portable,
       max_abs_diff_vs_ort: maxDiff, macs: entry.macs,
@@ -198,7 +220,7 @@ for (const entry of entries) {
     rows.push(row);
     const cell = (v) => (v === null ? '        -' : v.toFixed(2).padStart(9));
     const ratio = (v) => (v === null ? '    -' : (v / row.optimized_ms).toFixed(2).padStart(5));
-    console.log(`${entry.name.padEnd(20)} ${String(threads).padStart(2)}t  ours ${cell(row.optimized_ms)} ms | ORT ${cell(row.ort_ms)} x${ratio(row.ort_ms)} | ET-xnnpack ${cell(row.executorch_xnnpack_ms)} x${ratio(row.executorch_xnnpack_ms)} | ET-portable ${cell(row.executorch_portable_ms)} x${ratio(row.executorch_portable_ms)} | our portable ${cell(row.portable_ms)} x${ratio(row.portable_ms)} | max|diff| vs ORT ${maxDiff.toExponential(1)}`);
+    console.log(`${entry.name.padEnd(20)} ${String(threads).padStart(2)}t  ours ${cell(row.optimized_ms)} ms | our xnnpack ${cell(row.delegated_ms)} x${ratio(row.delegated_ms)} | ORT ${cell(row.ort_ms)} x${ratio(row.ort_ms)} | ET-xnnpack ${cell(row.executorch_xnnpack_ms)} x${ratio(row.executorch_xnnpack_ms)} | ET-portable ${cell(row.executorch_portable_ms)} x${ratio(row.executorch_portable_ms)} | our portable ${cell(row.portable_ms)} x${ratio(row.portable_ms)} | max|diff| vs ORT ${maxDiff.toExponential(1)}`);
   }
   portable.close();
 }
@@ -206,7 +228,7 @@ et?.close();
 if (rows.length > 0) {
   const geo = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
   for (const t of threadCounts) {
-    for (const peer of ['ort_ms', 'executorch_xnnpack_ms']) {
+    for (const peer of ['ort_ms', 'executorch_xnnpack_ms', 'delegated_ms']) {
       const r = rows.filter((x) => x.threads === t && x[peer] !== null);
       if (r.length > 0) console.log(`geometric mean ${peer.replace('_ms', '')} / ours at ${t} thread(s): ${geo(r.map((x) => x[peer] / x.optimized_ms)).toFixed(2)} over ${r.length} models (above 1: we are faster)`);
     }
