@@ -92,18 +92,43 @@ function suiteFile(model, variant) {
   return existsSync(file) ? { file, why: null } : { file: null, why: `${file} missing` };
 }
 
-// One ExecuTorch process for the whole run (bench/executorch_timer.py).
+// One ExecuTorch process for the whole run (bench/executorch_timer.py). A program that crashes
+// it (ExecuTorch aborts on some inputs) loses only its own cells: the process is started again
+// and the other programs are loaded again.
 function startExecuTorch() {
   const python = path.join(process.cwd(), '.venv', 'bin', 'python');
   if (opts['no-executorch'] || !existsSync(python)) return null;
-  const child = spawn(python, [path.join(import.meta.dirname, 'executorch_timer.py')], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const loads = new Map();
+  const broken = new Set();
+  let child = null;
+  let lines = null;
+  const spawnTimer = () => {
+    child = spawn(python, [path.join(import.meta.dirname, 'executorch_timer.py')], { stdio: ['pipe', 'pipe', 'ignore'] });
+    child.stdin.on('error', () => {}); // a dead child's pipe; seen as the end of its output
+    lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  };
+  // A call that hangs (seen once in its thread pool) is treated like a crash after 5 minutes.
+  const send = async (req) => {
+    child.stdin.write(JSON.stringify(req) + '\n');
+    const hung = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    const { value, done } = await lines.next();
+    clearTimeout(hung);
+    return done ? null : JSON.parse(value);
+  };
+  spawnTimer();
   return {
     async call(req) {
-      child.stdin.write(JSON.stringify(req) + '\n');
-      const { value, done } = await lines.next();
-      if (done) throw new Error('bench/executorch_timer.py exited');
-      return JSON.parse(value);
+      if (broken.has(req.id)) return { ok: false, error: `an earlier call on ${req.id} ended the ExecuTorch process` };
+      const reply = await send(req);
+      if (reply !== null) {
+        if (req.op === 'load' && reply.ok) loads.set(req.id, req);
+        return reply;
+      }
+      broken.add(req.id);
+      loads.delete(req.id);
+      spawnTimer();
+      for (const load of loads.values()) await send(load);
+      return { ok: false, error: `the ExecuTorch process ended during ${req.op} of ${req.id} (a crash, an abort or a hang in its runtime)` };
     },
     close() { child.stdin.end(); },
   };
