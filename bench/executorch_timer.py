@@ -8,6 +8,8 @@ ExecuTorch takes seconds) serves every round of a benchmark that alternates runt
         -> {"ok": true} or {"ok": false, "error": "..."}
     {"op": "time", "id": ..., "threads": N, "iterations": K}
         -> {"ok": true, "ms": [K per-execute milliseconds]}
+    {"op": "unload", "id": ...}
+        -> {"ok": true}
 
 `threads` resizes ExecuTorch's shared thread pool (what its XNNPACK delegate runs on) with
 `_unsafe_reset_threadpool`; the portable kernels are single-threaded whatever it says. A method
@@ -21,6 +23,7 @@ tensors `etrun --inputs random:SEED` feeds.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -76,6 +79,12 @@ def main() -> int:
                     method.execute(inputs)
                     ms.append((time.perf_counter() - t) * 1000)
                 reply = {"ok": True, "ms": ms}
+            elif req["op"] == "unload":
+                # Methods of finished models are dropped: kept across thread-pool resets for the
+                # next models, they were followed by crashes of the whole process.
+                loaded.pop(req["id"], None)
+                gc.collect()
+                reply = {"ok": True}
             else:
                 reply = {"ok": False, "error": f"unknown op {req['op']!r}"}
         except Exception as e:  # reported to the benchmark, which prints it and leaves the cell empty

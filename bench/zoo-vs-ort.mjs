@@ -122,6 +122,7 @@ function startExecuTorch() {
       const reply = await send(req);
       if (reply !== null) {
         if (req.op === 'load' && reply.ok) loads.set(req.id, req);
+        if (req.op === 'unload') loads.delete(req.id);
         return reply;
       }
       broken.add(req.id);
@@ -248,6 +249,7 @@ for (const entry of entries) {
     console.log(`${entry.name.padEnd(20)} ${String(threads).padStart(2)}t  ours ${cell(row.optimized_ms)} ms | our xnnpack ${cell(row.delegated_ms)} x${ratio(row.delegated_ms)} | ORT ${cell(row.ort_ms)} x${ratio(row.ort_ms)} | ET-xnnpack ${cell(row.executorch_xnnpack_ms)} x${ratio(row.executorch_xnnpack_ms)} | ET-portable ${cell(row.executorch_portable_ms)} x${ratio(row.executorch_portable_ms)} | our portable ${cell(row.portable_ms)} x${ratio(row.portable_ms)} | max|diff| vs ORT ${maxDiff.toExponential(1)}`);
   }
   portable.close();
+  for (const id of Object.values(etIds)) await et.call({ op: 'unload', id });
 }
 et?.close();
 if (rows.length > 0) {
