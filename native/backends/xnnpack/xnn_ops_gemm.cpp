@@ -85,9 +85,14 @@ void run_fully_connected(const OpContext& c) {
   bool t = (c.n.flags & kFcTransposeWeights) != 0;
   int64_t K = t ? w.dims[0] : w.dims[1], N = t ? w.dims[1] : w.dims[0];
   int64_t M = int64_t(c.in(0).numel / uint64_t(K));
+  const float* bias = c.has_input(2) ? c.in_data<float>(2) : nullptr;
+  if (optimized::small_m_available(M)) {  // a batch-1 step (LSTM, decoder): no A packing, no 6-row tiles
+    optimized::sgemm_small_m(c.threads, M, N, K, MatView{c.in_data<float>(0), K, 1}, c.n.packed, c.out_data<float>(), N,
+                             epilogue(c.n, bias));
+    return;
+  }
   float* a_packed = static_cast<float*>(c.scratch);
   optimized::pack_a(MatView{c.in_data<float>(0), K, 1}, M, K, a_packed, c.threads);
-  const float* bias = c.has_input(2) ? c.in_data<float>(2) : nullptr;
   optimized::sgemm_packed(c.threads, M, N, K, a_packed, c.n.packed, c.out_data<float>(), N, epilogue(c.n, bias));
 }
 
