@@ -32,11 +32,16 @@ struct CompileSpec {
   Span<const uint8_t> value;  // points into the program bytes
 };
 
+class PackCache;
+
 struct BackendInitContext {
   MemoryAllocator* method_allocator;  // for the handle and anything kept
   const Program* program;             // named data lookups (weights)
   const char* method_name;
   Diag* diag;
+  // The method's shared packed constants (runtime/pack_cache.h), so delegates that read one
+  // weight pack it once; null when the caller has none. A backend may ignore it.
+  PackCache* packs = nullptr;
 };
 
 struct BackendExecuteContext {

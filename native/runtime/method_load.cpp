@@ -150,7 +150,7 @@ Error MethodLoader::load_delegates() {
       if (!value.ok()) return value.error();
       (*specs)[k] = CompileSpec{*key, Span<const uint8_t>(value->raw(), value->size())};
     }
-    BackendInitContext ctx{config.memory.method_allocator, &program, m.name_, diag};
+    BackendInitContext ctx{config.memory.method_allocator, &program, m.name_, diag, &packs};
     auto handle = backend->init(ctx, &payload, Span<const CompileSpec>(*specs, specs_fb->size()));
     if (!handle.ok()) {
       return fail(diag, handle.error(), "backend '%.*s' failed to initialise delegate %u", int(id->size), id->data, i);
@@ -303,10 +303,7 @@ Error MethodLoader::load_chains() {
 }
 
 Error MethodLoader::init_kernels() {
-  // Instructions packing one constant the same way share the packed bytes.
-  // Needed only while kernels prepare: its entries and the packs themselves
-  // are in the method allocator.
-  PackCache packs(config.memory.method_allocator);
+  // Instructions packing one constant the same way share the packed bytes (`packs`).
   for (uint32_t c = 0; c < m.num_chains_; c++) {
     for (uint32_t pc = 0; pc < m.chains_[c].count; pc++) {
       Method::Instruction& ins = m.chains_[c].instructions[pc];

@@ -2,6 +2,7 @@
 // method_values.cpp. Not a public header.
 #pragma once
 #include "runtime/method.h"
+#include "runtime/pack_cache.h"
 #include "runtime/schema.h"
 
 namespace etb {
@@ -15,6 +16,9 @@ struct MethodLoader {
   Diag* diag;
   Method& m;
   fb::Table plan;
+  // Constants packed at load, shared by the delegates and kernels of this method. Needed only
+  // while loading: its entries and the packs themselves are in the method allocator.
+  PackCache packs{config.memory.method_allocator};
 
   MemoryAllocator& alloc() const { return *config.memory.method_allocator; }
   template <typename T>

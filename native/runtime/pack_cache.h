@@ -25,7 +25,7 @@ namespace etb {
 // The packed layout, so two kernels that pack one weight differently never
 // mix (a new kind for each new layout; one load runs under one instruction
 // set, so within a kind the layout is fixed).
-enum class PackKind : uint32_t { MatmulB = 1 };
+enum class PackKind : uint32_t { MatmulB = 1, XnnFullyConnectedB };
 
 struct PackKey {
   PackKind kind;

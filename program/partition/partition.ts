@@ -33,6 +33,16 @@ function valuesNamed(i: InstructionSpec): number[] {
   }
 }
 
+// The values an instruction reads or writes, with the items of its list arguments: a cat reads
+// every tensor in its TensorList, so a value that only a cat after the run reads must still be
+// an output of the delegate (it was left inside it, and the cat read a buffer never written).
+function valuesUsed(m: MethodSpec, i: InstructionSpec): number[] {
+  return valuesNamed(i).flatMap((v) => {
+    const x = m.values[v];
+    return x?.kind === 'TensorList' || x?.kind === 'OptionalTensorList' ? [v, ...x.items.filter((k) => k >= 0)] : [v];
+  });
+}
+
 function context(m: MethodSpec): OpContext {
   return {
     m,
@@ -43,7 +53,7 @@ function context(m: MethodSpec): OpContext {
       return op.overload === '' ? op.name : `${op.name}.${op.overload}`;
     },
     args: (k) => (m.instructions[k] ? valuesNamed(m.instructions[k]) : []),
-    users: (v, k) => m.instructions.flatMap((i, j) => (j !== k && valuesNamed(i).includes(v) ? [j] : [])),
+    users: (v, k) => m.instructions.flatMap((i, j) => (j !== k && valuesUsed(m, i).includes(v) ? [j] : [])),
   };
 }
 

@@ -97,6 +97,33 @@ for (const { name, kinds, split, int8 } of MODELS) {
   });
 }
 
+// The unrolled LSTM reads its 4 weights from ~100 fully connected nodes in ~100 delegates; the
+// weights are named data shared by key, and the delegates pack each one once (the method's
+// PackCache), as the optimized kernels do. Packed per node, the method allocator held ~100 MB.
+test.serial('zoo lstm: delegates over one weight share its packed copy', async (t) => {
+  t.timeout(300_000);
+  const dir = await tempDir(t, 'etbench-partition-');
+  const [entry] = ensureZoo({ home: ZOO_TEST_HOME, models: ['lstm'], bundled: false });
+  const { spec, report } = partitionXnnpack(lowerToProgram(zooModel('lstm').build(ZOO_DEFAULT_SEED)).build().spec);
+  const pte = writeProgram(spec);
+  const fcNodes = graphs(pte).flatMap((g) => g.nodes).filter((n) => n.kind === 'XNNFullyConnected').length;
+  t.true(report.delegates > 50 && fcNodes > 50, `${report.delegates} delegates, ${fcNodes} fully connected nodes`);
+  const file = await writeTemp(dir, 'lstm.xnnpack.pte', pte);
+  const run = (f: string, kernels: string) => {
+    const r = etrun([f, '--kernels', kernels, ...QUICK]);
+    t.is(r.code, 0, describeRun(r));
+    return r.doc!;
+  };
+  const optimized = run(entry!.pte, 'optimized');
+  const delegated = run(file, 'optimized');
+  const bytes = (d: typeof optimized) => d.memory.method_allocator_bytes;
+  t.true(bytes(delegated) < 2 * bytes(optimized), `delegated ${bytes(delegated)} bytes vs optimized ${bytes(optimized)}`);
+  const { rtol, atol } = entry!.tolerances;
+  const want = optimized.outputs![0]!.data as number[];
+  (delegated.outputs![0]!.data as number[]).forEach((v, i) => t.true(Math.abs(v - want[i]!) <= atol + rtol * Math.abs(want[i]!), `output ${i}`));
+  t.log(`lstm: ${fcNodes} fully connected nodes in ${report.delegates} delegates; method allocator ${bytes(delegated)} bytes (optimized kernels: ${bytes(optimized)})`);
+});
+
 test.serial('an operator the backend lacks splits the program into two delegates around it', async (t) => {
   const b = new ProgramBuilder();
   const m = b.method('forward');

@@ -17,6 +17,7 @@
 #include "runtime/diag.h"
 #include "runtime/evalue.h"
 #include "runtime/memory.h"
+#include "runtime/pack_cache.h"
 #include "runtime/result.h"
 #include "runtime/span.h"
 
@@ -109,7 +110,9 @@ Result<Graph*> decode_payload(Span<const uint8_t> payload, const Program* progra
 // Checks every node's operand dtypes and shapes, so run_graph cannot fail on them.
 Error check_graph(Graph& g, Diag* diag);
 // Lifetimes, arena offsets, packed weights, the arena itself.
-Error plan_graph(Graph& g, MemoryAllocator* alloc, int threads, Diag* diag);
+// `packs` (may be null): the method's shared packs, so fully connected nodes of several
+// delegates over one weight (an unrolled LSTM) pack it once.
+Error plan_graph(Graph& g, MemoryAllocator* alloc, int threads, Diag* diag, PackCache* packs = nullptr);
 // Binds args (by external id) and runs the nodes in order. With a profiling `ctx`, each node is
 // reported as a node event named by its kind ("XNNConv2d"), numbered by its position in xnodes.
 Error run_graph(Graph& g, Span<EValue*> args, int threads, Diag* diag, const BackendExecuteContext* ctx = nullptr);

@@ -51,7 +51,7 @@ void run_global_avg_pool(const OpContext& c);
 void run_resize_bilinear(const OpContext& c);
 
 // xnn_ops_gemm.cpp (fp32; weights packed by plan_gemm at init)
-Error plan_gemm(const Graph& g, Node& n, MemoryAllocator* alloc, int threads, Diag* diag);
+Error plan_gemm(const Graph& g, Node& n, MemoryAllocator* alloc, int threads, Diag* diag, PackCache* packs);
 void run_fully_connected(const OpContext& c);
 void run_conv(const OpContext& c);
 void run_depthwise(const OpContext& c);

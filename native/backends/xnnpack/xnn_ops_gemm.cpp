@@ -51,18 +51,23 @@ Epilogue epilogue(const Node& n, const float* bias) {
 
 }  // namespace
 
-Error plan_gemm(const Graph& g, Node& n, MemoryAllocator* alloc, int threads, Diag* diag) {
+Error plan_gemm(const Graph& g, Node& n, MemoryAllocator* alloc, int threads, Diag* diag, PackCache* packs) {
   const Value& w = g.values[n.inputs[1]];
   const float* wp = reinterpret_cast<const float*>(w.constant);
   if (n.kind == kFullyConnected) {
     bool t = (n.flags & kFcTransposeWeights) != 0;
     int64_t K = t ? w.dims[0] : w.dims[1], N = t ? w.dims[1] : w.dims[0];
     int64_t M = int64_t(g.values[n.inputs[0]].numel / uint64_t(K));
+    n.scratch_bytes = optimized::packed_a_floats(M, K) * sizeof(float);
+    // Weights are named data shared by key, so delegates over one weight see one pointer.
+    const PackKey key{PackKind::XnnFullyConnectedB, wp, {K, N, t ? 1 : 0, 0, 0, 0}};
+    n.packed = static_cast<const float*>(packs != nullptr ? packs->find(key) : nullptr);
+    if (n.packed != nullptr) return Error::Ok;
     float* packed = alloc->allocate_array<float>(optimized::packed_b_floats(K, N));
     if (packed == nullptr) return fail(diag, Error::MemoryAllocationFailed, "xnnpack: no memory to pack node %u's filter", n.index);
     optimized::pack_b(t ? MatView{wp, N, 1} : MatView{wp, 1, K}, K, N, packed, threads);
     n.packed = packed;
-    n.scratch_bytes = optimized::packed_a_floats(M, K) * sizeof(float);
+    if (packs != nullptr) packs->add(key, packed);
     return Error::Ok;
   }
   // Convolution: one packed B per group, back to back.

@@ -18,12 +18,12 @@ bool overlaps(const Value& a, const Value& b) { return a.first_use <= b.last_use
 
 }  // namespace
 
-Error plan_graph(Graph& g, MemoryAllocator* alloc, int threads, Diag* diag) {
+Error plan_graph(Graph& g, MemoryAllocator* alloc, int threads, Diag* diag, PackCache* packs) {
   size_t scratch = 0;
   for (uint32_t i = 0; i < g.num_nodes; i++) {
     Node& n = g.nodes[i];
     bool fp32_gemm = (n.kind == kFullyConnected || n.kind == kConv2d) && g.values[n.inputs[0]].dtype == kFp32;
-    if (fp32_gemm) ETB_RETURN_IF_ERROR(plan_gemm(g, n, alloc, threads, diag));
+    if (fp32_gemm) ETB_RETURN_IF_ERROR(plan_gemm(g, n, alloc, threads, diag, packs));
     bool q8_gemm = (n.kind == kFullyConnected || n.kind == kConv2d || n.kind == kDepthwiseConv2d) &&
                    g.values[n.inputs[0]].dtype == kQint8;
     if (q8_gemm) ETB_RETURN_IF_ERROR(plan_quantized(g, n, alloc, diag));

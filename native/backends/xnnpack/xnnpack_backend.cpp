@@ -18,7 +18,7 @@ class XnnpackBackend final : public Backend {
                                  ctx.diag);
     if (!g.ok()) return g.error();
     ETB_RETURN_IF_ERROR(xnn::check_graph(**g, ctx.diag));
-    ETB_RETURN_IF_ERROR(xnn::plan_graph(**g, ctx.method_allocator, 1, ctx.diag));
+    ETB_RETURN_IF_ERROR(xnn::plan_graph(**g, ctx.method_allocator, 1, ctx.diag, ctx.packs));
     return static_cast<void*>(*g);
   }
 
