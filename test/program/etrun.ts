@@ -29,7 +29,7 @@ export interface EtrunRun {
     outputs: EtrunOutput[] | null;
     correctness: { pass: boolean; max_abs_err: number | string }[] | null;
     error: { code: number; name: string; message: string } | null;
-    memory: { planned_bytes: number[] } | null;
+    memory: { planned_bytes: number[]; method_allocator_bytes: number } | null;
   } | null;
 }
 
