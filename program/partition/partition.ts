@@ -44,6 +44,11 @@ function valuesUsed(m: MethodSpec, i: InstructionSpec): number[] {
 }
 
 function context(m: MethodSpec): OpContext {
+  // value -> the instructions naming it, built once (users() is asked for every written value).
+  const usedBy = new Map<number, number[]>();
+  m.instructions.forEach((i, j) => {
+    for (const v of new Set(valuesUsed(m, i))) usedBy.set(v, [...(usedBy.get(v) ?? []), j]);
+  });
   return {
     m,
     opName(k) {
@@ -53,7 +58,7 @@ function context(m: MethodSpec): OpContext {
       return op.overload === '' ? op.name : `${op.name}.${op.overload}`;
     },
     args: (k) => (m.instructions[k] ? valuesNamed(m.instructions[k]) : []),
-    users: (v, k) => m.instructions.flatMap((i, j) => (j !== k && valuesUsed(m, i).includes(v) ? [j] : [])),
+    users: (v, k) => (usedBy.get(v) ?? []).filter((j) => j !== k),
   };
 }
 

@@ -39,6 +39,8 @@ uint64_t quantize_values_simd(const Value& v, const float* x, void* out, float i
 bool run_unary_lut(Graph& g, const Node& n);
 // Clamps `n` floats to the node's output range (no-op for (-inf, inf)).
 void clamp_output(const Node& node, float* p, uint64_t n);
+// y = x clamped to the node's output range (a copy when unbounded); x == y allowed.
+void clamp_into(const Node& node, const float* x, float* y, uint64_t n);
 
 // xnn_ops_layout.cpp
 void run_copy(const OpContext& c);  // reshape, copy

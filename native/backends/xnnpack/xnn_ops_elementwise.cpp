@@ -79,11 +79,16 @@ void quantize_values(const Value& v, const float* x, void* out) {
   }
 }
 
-void clamp_output(const Node& node, float* p, uint64_t n) {
+void clamp_output(const Node& node, float* p, uint64_t n) { clamp_into(node, p, p, n); }
+
+void clamp_into(const Node& node, const float* x, float* y, uint64_t n) {
   float lo = node.out_min, hi = node.out_max;
-  if (lo == -__builtin_inff() && hi == __builtin_inff()) return;
+  if (lo == -__builtin_inff() && hi == __builtin_inff()) {
+    if (y != x) memmove(y, x, size_t(n) * sizeof(float));
+    return;
+  }
   // Vectorized; NaN passes, as in XNNPACK's x86 clamp (max/min return the value operand).
-  optimized::vec_ops().unary(optimized::UnaryOp::Clamp, p, p, int64_t(n), lo, hi);
+  optimized::vec_ops().unary(optimized::UnaryOp::Clamp, x, y, int64_t(n), lo, hi);
 }
 
 void run_unary(const OpContext& c) {
@@ -91,11 +96,11 @@ void run_unary(const OpContext& c) {
   float* y = c.out_data<float>();
   uint64_t n = c.out().numel;
   uint8_t kind = c.n.kind;
-  if (kind == kClamp || kind == kCopy) {  // all in the output range: no per-element switch
-    if (y != x) memmove(y, x, size_t(n) * sizeof(float));
-  } else {
-    for (uint64_t i = 0; i < n; i++) y[i] = unary(kind, x[i], c.n.alpha);
+  if (kind == kClamp || kind == kCopy) {  // all in the output range: one pass, no per-element switch
+    clamp_into(c.n, x, y, n);
+    return;
   }
+  for (uint64_t i = 0; i < n; i++) y[i] = unary(kind, x[i], c.n.alpha);
   clamp_output(c.n, y, n);
 }
 

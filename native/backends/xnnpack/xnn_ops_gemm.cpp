@@ -58,7 +58,9 @@ Error plan_gemm(const Graph& g, Node& n, MemoryAllocator* alloc, int threads, Di
     bool t = (n.flags & kFcTransposeWeights) != 0;
     int64_t K = t ? w.dims[0] : w.dims[1], N = t ? w.dims[1] : w.dims[0];
     int64_t M = int64_t(g.values[n.inputs[0]].numel / uint64_t(K));
-    n.scratch_bytes = optimized::packed_a_floats(M, K) * sizeof(float);
+    // At most kSmallM rows run on the small-M kernel, which reads A in place (dynamic shapes
+    // only shrink M below this bound), so they need no room to pack A.
+    n.scratch_bytes = optimized::small_m_available(M) ? 0 : optimized::packed_a_floats(M, K) * sizeof(float);
     // Weights are named data shared by key, so delegates over one weight see one pointer.
     const PackKey key{PackKind::XnnFullyConnectedB, wp, {K, N, t ? 1 : 0, 0, 0, 0}};
     n.packed = static_cast<const float*>(packs != nullptr ? packs->find(key) : nullptr);
