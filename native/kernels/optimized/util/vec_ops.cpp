@@ -6,8 +6,8 @@ namespace optimized {
 const VecOps& vec_ops_for(Isa isa) {
   switch (isa) {
 #if defined(__x86_64__)
-    case Isa::Avx2Fma:
-    case Isa::Avx512: return avx2_impl::kVecOps;  // no AVX-512 bodies yet
+    case Isa::Avx2Fma: return avx2_impl::kVecOps;
+    case Isa::Avx512: return avx512_impl::kVecOps;
 #endif
 #if defined(__aarch64__)
     case Isa::Neon: return neon_impl::kVecOps;

@@ -78,6 +78,9 @@ extern const VecOps kVecOps;
 namespace avx2_impl {
 extern const VecOps kVecOps;
 }
+namespace avx512_impl {
+extern const VecOps kVecOps;
+}
 namespace neon_impl {
 extern const VecOps kVecOps;
 }

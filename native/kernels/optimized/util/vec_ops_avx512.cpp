@@ -1,0 +1,27 @@
+// VecOps with 16-lane vectors for x86-64 CPUs with AVX-512 (F, DQ, BW, VL)
+// plus AVX2 and FMA: the same bodies as vec_ops_avx2.cpp at twice the width.
+// Only this file is compiled for that target; vec_ops_for() picks it when
+// the CPU has it.
+#include <stdint.h>
+
+#include "kernels/optimized/util/vec_ops.h"
+
+#if defined(__x86_64__)
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))), \
+                             apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")
+#endif
+
+#define ETB_VEC_NS avx512_impl
+#define ETB_VEC_LANES 16
+#include "kernels/optimized/util/vec_ops_body.inc"
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+#endif
