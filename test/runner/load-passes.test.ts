@@ -399,3 +399,62 @@ test.serial('must not fuse an add: alpha 2, a broadcast operand, a method-output
   t.deepEqual(profile, ['aten::add.out', 'aten::relu.out', 'aten::add.out', 'aten::relu.out', 'aten::add.out',
     'aten::relu.out', 'aten::clone.out', 'aten::add.out', 'aten::relu.out']);
 });
+
+/** A constant float32 tensor holding `values` (shape [] for one value when `scalar`). */
+function floats(b: MethodBuilder, values: number[], scalar = false): number {
+  return b.add({ kind: 'Tensor', tensor: { dtype: 'float32', shape: scalar ? [] : [values.length], data: tensorDataToBytes(Float32Array.from(values)).slice() } });
+}
+
+/** Outputs of both kernel sets bit for bit equal (the fused kernels do the decomposition's float32 operations). */
+function sameBits(t: ExecutionContext, a: Ran, b: Ran): void {
+  const bits = (r: Ran) => (r.result.outputs ?? []).map((o) => o.data.map((v) => Object.is(Number(v), -0) ? '-0' : String(v)));
+  t.deepEqual(bits(a), bits(b));
+}
+
+test.serial('the decomposed hardswish and hardsigmoid each become one fused instruction, bit for bit equal', async (t) => {
+  const b = new MethodBuilder();
+  const shape = [2, 3, 4, 5];
+  const input = b.planned(shape);
+  // Scaled so the clamp's both bounds are reached (random inputs lie in [-1, 1)).
+  const x = b.out('aten::mul', 'out', [input, floats(b, [9])], b.planned(shape));
+  // The zoo's form: add.Scalar, clamp(min 0), clamp(max 6), mul by x, div.Scalar.
+  const a = b.out('aten::add', 'Scalar_out', [x, b.int(3), b.int(1)], b.planned(shape));
+  const lo = b.out('aten::clamp', 'out', [a, b.int(0), b.add({ kind: 'Null' })], b.planned(shape));
+  const hi = b.out('aten::clamp', 'out', [lo, b.add({ kind: 'Null' }), b.int(6)], b.planned(shape));
+  const prod = b.out('aten::mul', 'out', [hi, x], b.planned(shape));
+  const swish = b.out('aten::div', 'Scalar_out', [prod, b.int(6)], b.planned(shape));
+  // The real exporter's form: add.out and div.out by lifted one-element constants; a hardtanh as the clamp.
+  const a2 = b.out('aten::add', 'out', [x, floats(b, [3], true), b.int(1)], b.planned(shape));
+  const c2 = b.out('aten::hardtanh', 'out', [a2, b.add({ kind: 'Double', value: 0 }), b.add({ kind: 'Double', value: 6 })], b.planned(shape));
+  const sigmoid = b.out('aten::div', 'out', [c2, floats(b, [6], true)], b.planned(shape));
+  const method = b.method([input], [swish, sigmoid]);
+  const optimized = await compare(t, method);
+  t.deepEqual(optimized.profile, ['aten::mul.out', 'fused::hardswish', 'fused::hardsigmoid']);
+  sameBits(t, optimized, await run(t, method, 'portable'));
+  const hs = (optimized.result.outputs?.[0]?.data ?? []).map(Number);
+  t.true(hs.some((v) => v === 0) && hs.some((v) => v > 6) && hs.some((v) => v < 0), 'both bounds reached');
+});
+
+test.serial('must not fuse a hardswish: a step seen outside, other bounds, another addend, a different multiplier', async (t) => {
+  const b = new MethodBuilder();
+  const shape = [3, 5];
+  const input = b.planned(shape);
+  const x = b.out('aten::mul', 'out', [input, floats(b, [9])], b.planned(shape));
+  const swish = (three: number, top: number, mulBy: number | null): number => {
+    const a = b.out('aten::add', 'Scalar_out', [x, b.int(three), b.int(1)], b.planned(shape));
+    const c = b.out('aten::clamp', 'out', [a, b.int(0), b.int(top)], b.planned(shape));
+    const m = b.out('aten::mul', 'out', [c, mulBy ?? x], b.planned(shape));
+    return b.out('aten::div', 'Scalar_out', [m, b.int(6)], b.planned(shape));
+  };
+  const s1 = swish(2, 6, null);      // x + 2
+  const s2 = swish(3, 5, null);      // clamp(0, 5)
+  const s3 = swish(3, 6, input);     // times another tensor
+  const a = b.out('aten::add', 'Scalar_out', [x, b.int(3), b.int(1)], b.planned(shape));
+  const c = b.out('aten::clamp', 'out', [a, b.int(0), b.int(6)], b.planned(shape));
+  const m = b.out('aten::mul', 'out', [c, x], b.planned(shape));
+  const s4 = b.out('aten::div', 'Scalar_out', [m, b.int(6)], b.planned(shape));
+  // The clamp's out is a method output: the caller sees it.
+  const { profile } = await compare(t, b.method([input], [s1, s2, s3, s4, c]));
+  t.false(profile.some((n) => n.startsWith('fused::')), profile.join(', '));
+  t.is(profile.filter((n) => n === 'aten::div.Scalar_out').length, 4);
+});

@@ -31,7 +31,8 @@ Error MethodLoader::run_passes_after_init() { return Error::Ok; }
 #else
 Error MethodLoader::run_passes_before_init() {
   ETB_RETURN_IF_ERROR(run_pass(passes::fold_constants));
-  return run_pass(passes::fold_batch_norms);
+  ETB_RETURN_IF_ERROR(run_pass(passes::fold_batch_norms));
+  return run_pass(passes::fuse_hardswish);
 }
 Error MethodLoader::run_passes_after_init() { return run_pass(passes::fuse_activations); }
 #endif

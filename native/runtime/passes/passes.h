@@ -10,6 +10,9 @@
 //   fold_batch_norms  before kernel init, after fold_constants: an inference
 //                     batch norm right after a convolution with constant
 //                     weights is folded into new weights and bias.
+//   fuse_hardswish    before kernel init: the decomposed hardswish /
+//                     hardsigmoid (x + 3, clamp 0..6, times x, / 6) becomes
+//                     one optimized hardswish / hardsigmoid instruction.
 //   fuse_activations  after kernel init: relu / hardtanh / clamp right after
 //                     an optimized conv / addmm / linear / mm is applied in
 //                     the GEMM's epilogue, or after a same-shape float32 add
@@ -37,6 +40,7 @@ struct PassContext {
 [[nodiscard]] Error fold_constants(PassContext& p, uint32_t* folded);
 [[nodiscard]] Error fold_batch_norms(PassContext& p, uint32_t* folded);
 [[nodiscard]] Error fuse_activations(PassContext& p, uint32_t* fused);
+[[nodiscard]] Error fuse_hardswish(PassContext& p, uint32_t* fused);
 
 }  // namespace passes
 }  // namespace etb
