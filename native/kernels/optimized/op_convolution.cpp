@@ -3,6 +3,8 @@
 //   input plane and row kernels vectorized over the output width;
 // * at most 4 output pixels (groups 1): the transposed product on the
 //   small-M kernel, see conv_util_small_p.cpp;
+// * 1x1, stride 1, no padding, groups 1, on AVX-512: the SGEMM reads the
+//   input planes in place as its B rows, no packing (conv_rows.cpp);
 // * everything else as one SGEMM per image and group, out[Mg, P] =
 //   W[Mg, Kg] x col[Kg, P], with the weights packed once at load (the A
 //   operand) and the input either packed directly (1x1, stride 1, no
@@ -69,6 +71,7 @@ size_t scratch_need(const ConvGeom& g, int threads, bool w_prepacked) {
   if (threads < 1) threads = 1;
   if (use_depthwise(g)) return size_t(threads) * depthwise_plane_floats(g);
   if (conv_small_p(g)) return (w_prepacked ? 0 : packed_weight_floats(g)) + conv_small_p_scratch_floats(g);
+  if (conv_rows_ok(g)) return (w_prepacked ? 0 : packed_weight_floats(g)) + conv_rows_scratch_floats(g);
   const ColPlan cp = col_plan(g, threads);
   const size_t w = w_prepacked ? 0 : size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
   const size_t rows = g.pointwise() ? 0 : size_t(threads) * size_t(cp.width);
@@ -223,6 +226,10 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
   }
   if (conv_small_p(g)) {
     conv_small_p_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
+    return Error::Ok;
+  }
+  if (conv_rows_ok(g)) {
+    conv_rows_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
     return Error::Ok;
   }
   run_gemm(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);

@@ -98,6 +98,39 @@ TEST(OptConvolution, PointwiseIsAGemm) {
   check({1, 8, 9, 9, 16, 1, 1, 2, 2, 0, 0, 1, 1, 1, true}, "1x1 stride 2");
 }
 
+// On AVX-512, 1x1 convolutions read the input in place (conv_rows.cpp); the
+// AVX2 path packs it. Same sums in the same order: the same bits, for tile
+// edges (P not a multiple of 32, Cout not of 12), several K blocks and the bias.
+TEST(OptConvolution, PointwiseInPlaceMatchesPackedBitForBit) {
+  if (!optimized::isa_supported(Isa::Avx512)) {
+    printf("  note: no AVX-512 on this CPU; the in-place 1x1 path is not tested here\n");
+    return;
+  }
+  const Conv cases[] = {{1, 300, 7, 9, 25, 1, 1, 1, 1, 0, 0, 1, 1, 1, true},
+                        {2, 16, 11, 13, 40, 1, 1, 1, 1, 0, 0, 1, 1, 1, true},
+                        {1, 24, 56, 56, 144, 1, 1, 1, 1, 0, 0, 1, 1, 1, false}};
+  for (const Conv& c : cases) {
+    OwnedTensor x(dims(c, c.N, c.C, c.H, c.W)), w(dims(c, c.Cout, c.C, 1, 1)), b({c.Cout});
+    OwnedTensor y512(dims(c, c.N, c.Cout, c.OH(), c.OW())), y2(dims(c, c.N, c.Cout, c.OH(), c.OW()));
+    x.random(uint32_t(c.C + 5));
+    w.random(uint32_t(c.Cout + 7));
+    b.random(9);
+    OwnedTensor* bias = c.bias ? &b : nullptr;
+    optimized::set_isa_override(Isa::Avx512);
+    EXPECT_TRUE(optimized::conv_rows_ok(optimized::ConvGeom{c.N, c.C, c.H, c.W, c.Cout, 1, 1, c.H, c.W, 1, 1, 0, 0, 1,
+                                                            1, 1}));
+    EXPECT_TRUE(run(c, x, w, bias, y512, 1, true));
+    optimized::set_isa_override(Isa::Avx2Fma);
+    EXPECT_TRUE(run(c, x, w, bias, y2, 1, true));
+    optimized::clear_isa_override();
+    if (!same_bits(y512.f(), y2.f(), y2.n())) {
+      printf("  1x1 %lld->%lld over %lldx%lld: in-place AVX-512 and packed AVX2 differ\n", (long long)c.C,
+             (long long)c.Cout, (long long)c.H, (long long)c.W);
+      EXPECT_TRUE(false);
+    }
+  }
+}
+
 TEST(OptConvolution, GeneralKxK) {
   check({1, 3, 17, 17, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}, "3x3 pad 1");
   check({2, 5, 16, 15, 15, 3, 3, 2, 2, 1, 1, 1, 1, 1, true}, "3x3 stride 2 batch 2");

@@ -50,6 +50,15 @@ void conv_small_p_pack_weights(const ConvGeom& g, const float* w, float* dst, in
 void conv_small_p_run(int threads, const ConvGeom& g, const float* x, const float* w_packed_t, const float* bias,
                       float* y, float* scratch, float lo, float hi);
 
+// 1x1, stride 1, no padding, groups 1, on AVX-512 (conv_rows.cpp): the input
+// read in place as the GEMM's B rows. Whether `g` takes that path, its scratch
+// (after the packed weights, 64-byte aligned: the row table) and the run. The
+// weights are packed as for the GEMM path (pack_a of W[Cout, K]).
+bool conv_rows_ok(const ConvGeom& g);
+size_t conv_rows_scratch_floats(const ConvGeom& g);
+void conv_rows_run(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias, float* y,
+                   float* scratch, float lo, float hi);
+
 // Depthwise: floats of the zero-padded, stride-phase-split copy of one input plane.
 size_t depthwise_plane_floats(const ConvGeom& g);
 // All Cout / C output planes of input channel `c` of one image: `in` is that

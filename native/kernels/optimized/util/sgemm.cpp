@@ -203,5 +203,43 @@ void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_p
   });
 }
 
+bool sgemm_rows_available() { return active_isa() == Isa::Avx512; }
+
+void sgemm_rows(int threads, int64_t M, int64_t N, int64_t K, const float* a_packed, const float* const* b_rows,
+                int64_t b_col0, float* c, int64_t ldc, const Epilogue& ep) {
+  if (M <= 0 || N <= 0) return;
+  threads = threads_for(threads, double(M) * double(N) * double(K));
+  const int64_t step_m = 2 * kMR, step_n = 2 * kNR;
+  const bool identity = ep.identity();
+  const bool fused = !identity && tile_epilogue_supported(ep);
+  const int64_t m_pad = round_up(M, kMR);
+  int64_t mc, nc;
+  choose_tiles(threads, M, N, kMCWide, step_m, step_n, &mc, &nc);
+  const int64_t tiles_n = (N + nc - 1) / nc;
+  const int64_t tasks = ((M + mc - 1) / mc) * tiles_n;
+  // The loop nest of sgemm_packed; a B panel is kc row pointers and a column.
+  parallel_for(threads, tasks, [&](int64_t t, int) {
+    const int64_t i0 = (t / tiles_n) * mc, j0 = (t % tiles_n) * nc;
+    const int64_t i1 = i0 + mc < M ? i0 + mc : M, j1 = j0 + nc < N ? j0 + nc : N;
+    for (int64_t pc = 0; pc < K || (K == 0 && pc == 0); pc += kKC) {
+      const int64_t kc = K == 0 ? 0 : kc_of(K, pc);
+      const bool last = pc + kc >= K;
+      const float* a_block = a_packed + pc * m_pad;
+      for (int64_t j = j0; j < j1; j += step_n) {
+        const int n = int(j1 - j < step_n ? j1 - j : step_n);
+        for (int64_t i = i0; i < i1; i += step_m) {
+          const int m = int(i1 - i < step_m ? i1 - i : step_m);
+          float* ct = c + i * ldc + j;
+          const float* a_panel = a_block + i * kc;
+          const TileEpilogue te{&ep, i, j};
+          f32_gemm_12x32_rows__avx512(kc, a_panel, a_panel + kMR * kc, b_rows + pc, b_col0 + j, ct, ldc, m, n, pc > 0,
+                                      last && fused ? &te : nullptr);
+          if (last && !identity && !fused) apply_epilogue(ct, ldc, i, j, m, n, ep);
+        }
+      }
+    }
+  });
+}
+
 }  // namespace optimized
 }  // namespace etb

@@ -88,6 +88,16 @@ void sgemm_small_m(int threads, int64_t M, int64_t N, int64_t K, MatView a, cons
 void sgemm_small_m_rowmajor(int threads, int64_t M, int64_t N, int64_t K, MatView a, MatView b, float* c,
                             int64_t ldc, const Epilogue& ep);
 
+// C = epilogue(A * B) with B read in place from row pointers, B(k, j) =
+// b_rows[k][b_col0 + j] (row k of B may be anywhere: a row of an input
+// image for a 1x1 convolution, a shifted row of a padded image for a k x k
+// one, conv_rows.cpp), so B is never packed. Reads no B element past column
+// N - 1 of a row. AVX-512 only (sgemm_rows_available()); same sums in the
+// same order as sgemm_packed, so bitwise equal to it.
+bool sgemm_rows_available();
+void sgemm_rows(int threads, int64_t M, int64_t N, int64_t K, const float* a_packed, const float* const* b_rows,
+                int64_t b_col0, float* c, int64_t ldc, const Epilogue& ep);
+
 // The micro-kernel: C tile (m <= kMR rows, n <= kNR columns) = (accumulate ? C : 0) + A panel * B panel.
 using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n,
                              bool accumulate);
@@ -112,6 +122,9 @@ inline bool tile_epilogue_supported(const Epilogue& ep) {
 // non-null `ep` (last K block only) is applied before the store.
 void f32_gemm_12x32__avx512(int64_t kc, const float* a0, const float* a1, const float* b0, const float* b1, float* c,
                             int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep);
+// The same with the B tile at rows[k] + col for k < kc (sgemm_rows).
+void f32_gemm_12x32_rows__avx512(int64_t kc, const float* a0, const float* a1, const float* const* rows, int64_t col,
+                                 float* c, int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep);
 // Packs 6 full rows of A (k contiguous, rows `row_stride` apart) into one k-major panel.
 void f32_pack_6rows__avx2(const float* src, int64_t row_stride, int64_t kc, float* out);
 // The micro-kernel for active_isa().

@@ -23,10 +23,36 @@ namespace {
 
 #define ETB_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
 
+// Where a tile's B comes from, one k at a time: two packed 16-column panels...
+struct PackedB {
+  const float* b0;
+  const float* b1;
+  template <int NP>
+  ETB_AVX512 inline void next(__m512* bv) {
+    bv[0] = _mm512_loadu_ps(b0);
+    if (NP == 2) bv[NP - 1] = _mm512_loadu_ps(b1);
+    b0 += kNR, b1 += kNR;
+  }
+};
+
+// ... or rows of a row-major B read in place: row k at rows[k] + col, the
+// lanes past the tile's n columns masked (never read).
+struct RowsB {
+  const float* const* rows;
+  int64_t col;
+  __mmask16 m0, m1;
+  template <int NP>
+  ETB_AVX512 inline void next(__m512* bv) {
+    const float* r = *rows++ + col;
+    bv[0] = _mm512_maskz_loadu_ps(m0, r);
+    if (NP == 2) bv[NP - 1] = _mm512_maskz_loadu_ps(m1, r + 16);
+  }
+};
+
 // MP A panels (6 rows each) by NP B panels (16 columns each).
-template <int MP, int NP>
-ETB_AVX512 inline void tile(int64_t kc, const float* a0, const float* a1, const float* b0, const float* b1, float* c,
-                            int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep) {
+template <int MP, int NP, class B>
+ETB_AVX512 inline void tile(int64_t kc, const float* a0, const float* a1, B b, float* c, int64_t ldc, int m, int n,
+                            bool accumulate, const TileEpilogue* ep) {
   constexpr int R = MP * 6;
   __m512 acc[R][NP];
 #pragma GCC unroll 12
@@ -38,14 +64,13 @@ ETB_AVX512 inline void tile(int64_t kc, const float* a0, const float* a1, const 
 #define ETB_STEP()                                                                   \
   do {                                                                               \
     __m512 bv[NP];                                                                   \
-    bv[0] = _mm512_loadu_ps(b0);                                                     \
-    if (NP == 2) bv[NP - 1] = _mm512_loadu_ps(b1);                                   \
+    b.template next<NP>(bv);                                                         \
     _Pragma("GCC unroll 12") for (int i = 0; i < R; i++) {                           \
       const __m512 ai = _mm512_set1_ps(i < 6 ? a0[i] : a1[i - 6]);                   \
       _Pragma("GCC unroll 2") for (int j = 0; j < NP; j++) acc[i][j] =               \
           _mm512_fmadd_ps(ai, bv[j], acc[i][j]);                                     \
     }                                                                                \
-    a0 += kMR, a1 += kMR, b0 += kNR, b1 += kNR;                                      \
+    a0 += kMR, a1 += kMR;                                                            \
   } while (0)
   // The C tile is needed only after the k loop: fetch its rows during the
   // last iterations (earlier, they would only evict B lines from L1). The A
@@ -107,16 +132,35 @@ ETB_AVX512 void f32_gemm_12x32__avx512(int64_t kc, const float* a0, const float*
                                        const float* b1, float* c, int64_t ldc, int m, int n, bool accumulate,
                                        const TileEpilogue* ep) {
   // Unused halves are never read: a 6-row or 16-column edge runs a smaller tile.
+  const PackedB b{b0, b1};
   if (m > 6) {
-    if (n > 16) return tile<2, 2>(kc, a0, a1, b0, b1, c, ldc, m, n, accumulate, ep);
-    return tile<2, 1>(kc, a0, a1, b0, b0, c, ldc, m, n, accumulate, ep);
+    if (n > 16) return tile<2, 2>(kc, a0, a1, b, c, ldc, m, n, accumulate, ep);
+    return tile<2, 1>(kc, a0, a1, b, c, ldc, m, n, accumulate, ep);
   }
-  if (n > 16) return tile<1, 2>(kc, a0, a0, b0, b1, c, ldc, m, n, accumulate, ep);
-  tile<1, 1>(kc, a0, a0, b0, b0, c, ldc, m, n, accumulate, ep);
+  if (n > 16) return tile<1, 2>(kc, a0, a0, b, c, ldc, m, n, accumulate, ep);
+  tile<1, 1>(kc, a0, a0, b, c, ldc, m, n, accumulate, ep);
+}
+
+ETB_AVX512 void f32_gemm_12x32_rows__avx512(int64_t kc, const float* a0, const float* a1, const float* const* rows,
+                                            int64_t col, float* c, int64_t ldc, int m, int n, bool accumulate,
+                                            const TileEpilogue* ep) {
+  const auto mask = [](int cols) {
+    return cols >= 16 ? __mmask16(0xFFFF) : cols <= 0 ? __mmask16(0) : __mmask16((1u << cols) - 1);
+  };
+  const RowsB b{rows, col, mask(n), mask(n - 16)};
+  if (m > 6) {
+    if (n > 16) return tile<2, 2>(kc, a0, a1, b, c, ldc, m, n, accumulate, ep);
+    return tile<2, 1>(kc, a0, a1, b, c, ldc, m, n, accumulate, ep);
+  }
+  if (n > 16) return tile<1, 2>(kc, a0, a0, b, c, ldc, m, n, accumulate, ep);
+  tile<1, 1>(kc, a0, a0, b, c, ldc, m, n, accumulate, ep);
 }
 
 #undef ETB_AVX512
 #else
+void f32_gemm_12x32_rows__avx512(int64_t, const float*, const float*, const float* const*, int64_t, float*, int64_t,
+                                 int, int, bool, const TileEpilogue*) {}  // never called: sgemm_rows_available() is false
+
 // No AVX-512 here: the same tile as up to four scalar 6x16 tiles.
 void f32_gemm_12x32__avx512(int64_t kc, const float* a0, const float* a1, const float* b0, const float* b1, float* c,
                             int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep) {
