@@ -1,12 +1,37 @@
 // aten::max_pool2d_with_indices.out (optimized): float32 [N, C, H, W] or
 // [C, H, W] in the default dim order, any kernel, stride, padding, dilation
-// and ceil_mode (the portable kernel's plan). Each window is scanned in
-// float32 straight from the plane, with ATen's rules as the portable kernel
-// applies them: start from the first in-bounds tap, a larger value or any
-// NaN replaces the best (so the last NaN wins, ties keep the first), and the
-// index is h * W + w. Planes are split over threads. Other dtypes and
+// and ceil_mode (the portable kernel's plan), with ATen's rules as the
+// portable kernel applies them: start from the first in-bounds tap, a larger
+// value or any NaN replaces the best (so the last NaN wins, ties keep the
+// first), and the index is h * W + w. Planes are split over threads.
+//
+// Vector path (AVX-512: 16 output columns a vector, AVX2+FMA: 8): each output
+// row is done in groups of adjacent output columns. Rows of the window outside
+// the input are skipped; the taps are visited in the scalar order (kh, then
+// kw), and for each tap a lane takes the value when it is in bounds and the
+// lane has no best yet (the first in-bounds tap), or the value is larger, or
+// it is NaN; the candidate index h * W + w is kept in int32 lanes and widened
+// at the store. Column taps come from a plain load (stride 1), two loads and
+// a deinterleave (stride 2), or a gather (other strides, and taps where some
+// lanes fall in the padding); partial groups use masked loads and stores. So
+// the vector path gives the scalar path's values and indices bit for bit.
+// The scalar path (branch-free selects) runs on CPUs without AVX2, for planes
+// of 2^30 elements or more (int32 lanes), and for plans where some window has
+// no in-bounds tap (dilation larger than the input; the portable kernel reads
+// past the window there, and this keeps its behaviour). Other dtypes and
 // layouts use the portable kernel.
+#include <stdint.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+// gcc 12 flags the AVX-512 intrinsics' deliberately undefined sources (gcc bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#endif
+
 #include "kernels/generated/kernel_decls.h"
+#include "kernels/optimized/util/cpu_features.h"
 #include "kernels/optimized/util/pointwise.h"
 #include "kernels/portable/util/pool_util.h"
 
@@ -19,15 +44,22 @@ bool handles(const Tensor& self, const Tensor& out, const Tensor& indices) {
          indices.dtype == ScalarType::Long && indices.is_contiguous();
 }
 
+// The first in-bounds tap of a window along one axis (start o * s - pad) and
+// the end of its taps (exclusive, clipped to the input's size n).
+inline void window(int64_t o, int64_t s, int64_t pad, int64_t k, int64_t d, int64_t n, int64_t* first, int64_t* end) {
+  int64_t a = o * s - pad;
+  const int64_t b = a + (k - 1) * d + 1 < n ? a + (k - 1) * d + 1 : n;
+  while (a < 0) a += d;
+  *first = a, *end = b;
+}
+
 void pool_plane(const portable::PoolPlan& p, const float* plane, float* y, int64_t* ind) {
   for (int64_t oh = 0; oh < p.oh; oh++) {
-    int64_t h0 = oh * p.s[0] - p.p[0];
-    const int64_t h1 = h0 + (p.k[0] - 1) * p.d[0] + 1 < p.h ? h0 + (p.k[0] - 1) * p.d[0] + 1 : p.h;
-    while (h0 < 0) h0 += p.d[0];
+    int64_t h0, h1;
+    window(oh, p.s[0], p.p[0], p.k[0], p.d[0], p.h, &h0, &h1);
     for (int64_t ow = 0; ow < p.ow; ow++) {
-      int64_t w0 = ow * p.s[1] - p.p[1];
-      const int64_t w1 = w0 + (p.k[1] - 1) * p.d[1] + 1 < p.w ? w0 + (p.k[1] - 1) * p.d[1] + 1 : p.w;
-      while (w0 < 0) w0 += p.d[1];
+      int64_t w0, w1;
+      window(ow, p.s[1], p.p[1], p.k[1], p.d[1], p.w, &w0, &w1);
       float best = plane[h0 * p.w + w0];
       int64_t at = h0 * p.w + w0;
       for (int64_t ih = h0; ih < h1; ih += p.d[0]) {
@@ -45,6 +77,149 @@ void pool_plane(const portable::PoolPlan& p, const float* plane, float* y, int64
     }
   }
 }
+
+// Whether the vector path applies: every window has an in-bounds tap in both
+// axes, and indices and column positions fit int32 lanes.
+bool vector_ok(const portable::PoolPlan& p) {
+  if (p.h * p.w >= (int64_t(1) << 30) || p.s[1] > 4096 || p.k[1] * p.d[1] > 4096 || p.p[1] > 4096) return false;
+  for (int64_t o = 0; o < p.oh; o++) {
+    int64_t a, b;
+    window(o, p.s[0], p.p[0], p.k[0], p.d[0], p.h, &a, &b);
+    if (a >= b) return false;
+  }
+  for (int64_t o = 0; o < p.ow; o++) {
+    int64_t a, b;
+    window(o, p.s[1], p.p[1], p.k[1], p.d[1], p.w, &a, &b);
+    if (a >= b) return false;
+  }
+  return true;
+}
+
+#if defined(__x86_64__)
+#define ETB_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
+#define ETB_AVX2 __attribute__((target("avx2,fma")))
+
+ETB_AVX512 void pool_plane__avx512(const portable::PoolPlan& p, const float* plane, float* y, int64_t* ind) {
+  const int32_t W = int32_t(p.w), s1 = int32_t(p.s[1]);
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i lane_s = _mm512_mullo_epi32(lane, _mm512_set1_epi32(s1));
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i zero_i = _mm512_setzero_si512(), w_v = _mm512_set1_epi32(W);
+  const __m512 zero = _mm512_setzero_ps();
+  for (int64_t oh = 0; oh < p.oh; oh++) {
+    int64_t h0, h1;
+    window(oh, p.s[0], p.p[0], p.k[0], p.d[0], p.h, &h0, &h1);
+    float* yr = y + oh * p.ow;
+    int64_t* ir = ind + oh * p.ow;
+    for (int64_t ow0 = 0; ow0 < p.ow; ow0 += 16) {
+      const int32_t n = p.ow - ow0 < 16 ? int32_t(p.ow - ow0) : 16;
+      const __mmask16 all = __mmask16((1u << n) - 1);
+      // Raw load masks for stride 2: elements 0 .. 2 n - 2 of the two 16-float loads.
+      const int32_t span = 2 * n - 1;
+      const __mmask16 lo = __mmask16(span >= 16 ? 0xffffu : (1u << span) - 1);
+      const __mmask16 hi = __mmask16(span > 16 ? (1u << (span - 16)) - 1 : 0u);
+      __m512 best = zero;
+      __m512i at = zero_i;
+      __mmask16 started = 0;
+      for (int64_t ih = h0; ih < h1; ih += p.d[0]) {
+        const float* row = plane + ih * p.w;
+        const __m512i hw = _mm512_set1_epi32(int32_t(ih * p.w));
+        for (int64_t kw = 0; kw < p.k[1]; kw++) {
+          const int32_t c0 = int32_t(ow0 * p.s[1] - p.p[1] + kw * p.d[1]);
+          const __m512i cols = _mm512_add_epi32(_mm512_set1_epi32(c0), lane_s);
+          __mmask16 valid = all;
+          __m512 v;
+          if (c0 >= 0 && c0 + (n - 1) * s1 < W) {
+            if (s1 == 1) {
+              v = n == 16 ? _mm512_loadu_ps(row + c0) : _mm512_maskz_loadu_ps(all, row + c0);
+            } else if (s1 == 2) {
+              const __m512 a = _mm512_maskz_loadu_ps(lo, row + c0);
+              const __m512 b = hi == 0 ? zero : _mm512_maskz_loadu_ps(hi, row + c0 + 16);
+              v = _mm512_permutex2var_ps(a, even, b);
+            } else {
+              v = _mm512_mask_i32gather_ps(zero, all, cols, row, 4);
+            }
+          } else {
+            valid = __mmask16(all & _mm512_cmpge_epi32_mask(cols, zero_i) & _mm512_cmplt_epi32_mask(cols, w_v));
+            v = _mm512_mask_i32gather_ps(zero, valid, cols, row, 4);
+          }
+          const __mmask16 take = __mmask16(
+              valid & (_mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) | ~started));
+          started = __mmask16(started | valid);
+          best = _mm512_mask_mov_ps(best, take, v);
+          at = _mm512_mask_mov_epi32(at, take, _mm512_add_epi32(hw, cols));
+        }
+      }
+      _mm512_mask_storeu_ps(yr + ow0, all, best);
+      _mm512_mask_storeu_epi64(ir + ow0, __mmask8(all), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(at)));
+      _mm512_mask_storeu_epi64(ir + ow0 + 8, __mmask8(all >> 8), _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(at, 1)));
+    }
+  }
+}
+
+ETB_AVX2 void pool_plane__avx2(const portable::PoolPlan& p, const float* plane, float* y, int64_t* ind) {
+  const int32_t W = int32_t(p.w), s1 = int32_t(p.s[1]);
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i lane_s = _mm256_mullo_epi32(lane, _mm256_set1_epi32(s1));
+  const __m256i minus1 = _mm256_set1_epi32(-1), w_v = _mm256_set1_epi32(W);
+  const __m256 zero = _mm256_setzero_ps();
+  for (int64_t oh = 0; oh < p.oh; oh++) {
+    int64_t h0, h1;
+    window(oh, p.s[0], p.p[0], p.k[0], p.d[0], p.h, &h0, &h1);
+    float* yr = y + oh * p.ow;
+    int64_t* ir = ind + oh * p.ow;
+    for (int64_t ow0 = 0; ow0 < p.ow; ow0 += 8) {
+      const int32_t n = p.ow - ow0 < 8 ? int32_t(p.ow - ow0) : 8;
+      const __m256i all = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lane);
+      // The second load of a stride-2 pair: its first 7 elements (8 lanes need 0 .. 14).
+      const __m256i seven = _mm256_cmpgt_epi32(_mm256_set1_epi32(7), lane);
+      __m256 best = zero;
+      __m256i at = _mm256_setzero_si256(), started = _mm256_setzero_si256();
+      for (int64_t ih = h0; ih < h1; ih += p.d[0]) {
+        const float* row = plane + ih * p.w;
+        const __m256i hw = _mm256_set1_epi32(int32_t(ih * p.w));
+        for (int64_t kw = 0; kw < p.k[1]; kw++) {
+          const int32_t c0 = int32_t(ow0 * p.s[1] - p.p[1] + kw * p.d[1]);
+          const __m256i cols = _mm256_add_epi32(_mm256_set1_epi32(c0), lane_s);
+          __m256i valid = all;
+          __m256 v;
+          if (n == 8 && c0 >= 0 && c0 + 7 * s1 < W && s1 <= 2) {
+            if (s1 == 1) {
+              v = _mm256_loadu_ps(row + c0);
+            } else {
+              const __m256 a = _mm256_loadu_ps(row + c0), b = _mm256_maskload_ps(row + c0 + 8, seven);
+              // [a0 a2 b0 b2 | a4 a6 b4 b6] -> [a0 a2 a4 a6 b0 b2 b4 b6]
+              v = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xd8));
+            }
+          } else {
+            valid = _mm256_and_si256(all, _mm256_and_si256(_mm256_cmpgt_epi32(cols, minus1), _mm256_cmpgt_epi32(w_v, cols)));
+            v = _mm256_mask_i32gather_ps(zero, row, cols, _mm256_castsi256_ps(valid), 4);
+          }
+          const __m256 more = _mm256_or_ps(_mm256_cmp_ps(v, best, _CMP_GT_OQ), _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+          const __m256 take =
+              _mm256_and_ps(_mm256_castsi256_ps(valid), _mm256_or_ps(more, _mm256_castsi256_ps(_mm256_xor_si256(started, minus1))));
+          started = _mm256_or_si256(started, valid);
+          best = _mm256_blendv_ps(best, v, take);
+          at = _mm256_castps_si256(
+              _mm256_blendv_ps(_mm256_castsi256_ps(at), _mm256_castsi256_ps(_mm256_add_epi32(hw, cols)), take));
+        }
+      }
+      const __m256i lo = _mm256_cvtepi32_epi64(_mm256_castsi256_si128(at));
+      const __m256i hi = _mm256_cvtepi32_epi64(_mm256_extracti128_si256(at, 1));
+      if (n == 8) {
+        _mm256_storeu_ps(yr + ow0, best);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(ir + ow0), lo);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(ir + ow0 + 4), hi);
+      } else {
+        _mm256_maskstore_ps(yr + ow0, all, best);
+        _mm256_maskstore_epi64(reinterpret_cast<long long*>(ir + ow0), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(all)), lo);
+        _mm256_maskstore_epi64(reinterpret_cast<long long*>(ir + ow0 + 4),
+                               _mm256_cvtepi32_epi64(_mm256_extracti128_si256(all, 1)), hi);
+      }
+    }
+  }
+}
+#endif
 
 }  // namespace
 
@@ -80,8 +255,19 @@ Error opt_max_pool2d_with_indices_out(KernelContext& ctx, const Tensor& self, Sp
   float* y = out.data_as<float>();
   int64_t* ind = indices.data_as<int64_t>();
   const double taps = double(p.k[0] * p.k[1]) * double(out_plane);
+  void (*plane_fn)(const portable::PoolPlan&, const float*, float*, int64_t*) = pool_plane;
+#if defined(__x86_64__)
+  const Isa isa = active_isa();
+  if (vector_ok(p)) {
+    if (isa == Isa::Avx512) {
+      plane_fn = pool_plane__avx512;
+    } else if (has_avx2_fma(isa)) {
+      plane_fn = pool_plane__avx2;
+    }
+  }
+#endif
   for_range(ctx, planes, 1, taps, [&](int64_t b, int64_t e) {
-    for (int64_t q = b; q < e; q++) pool_plane(p, x + q * in_plane, y + q * out_plane, ind + q * out_plane);
+    for (int64_t q = b; q < e; q++) plane_fn(p, x + q * in_plane, y + q * out_plane, ind + q * out_plane);
   });
   return Error::Ok;
 }
