@@ -99,60 +99,114 @@ bool vector_ok(const portable::PoolPlan& p) {
 #define ETB_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
 #define ETB_AVX2 __attribute__((target("avx2,fma")))
 
-ETB_AVX512 void pool_plane__avx512(const portable::PoolPlan& p, const float* plane, float* y, int64_t* ind) {
-  const int32_t W = int32_t(p.w), s1 = int32_t(p.s[1]);
-  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512i lane_s = _mm512_mullo_epi32(lane, _mm512_set1_epi32(s1));
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+// A later tap v replaces (best, at) where it is larger or NaN (the scalar
+// rule); its index is base + off (one masked add).
+ETB_AVX512 inline void take512(__m512& best, __m512i& at, __m512 v, __m512i base, __m512i off) {
+  const __mmask16 t = _kor_mask16(_mm512_cmp_ps_mask(v, best, _CMP_GT_OQ), _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q));
+  best = _mm512_mask_mov_ps(best, t, v);
+  at = _mm512_mask_add_epi32(at, t, base, off);
+}
+
+struct Lanes512 {
+  __m512i lane_s, even;
+  int32_t s1, n;
+  __mmask16 all, lo, hi;  // lo, hi: elements 0 .. 2 n - 2 of a stride-2 pair of loads
+};
+
+// Columns c, c + s1, ... of `row` in the group's lanes, all in bounds.
+ETB_AVX512 inline __m512 load512(const Lanes512& g, const float* row, int32_t c) {
+  if (g.s1 == 1) return g.n == 16 ? _mm512_loadu_ps(row + c) : _mm512_maskz_loadu_ps(g.all, row + c);
+  if (g.s1 == 2) {
+    const __m512 a = _mm512_maskz_loadu_ps(g.lo, row + c);
+    const __m512 b = g.hi == 0 ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(g.hi, row + c + 16);
+    return _mm512_permutex2var_ps(a, g.even, b);
+  }
+  return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), g.all, _mm512_add_epi32(_mm512_set1_epi32(c), g.lane_s), row, 4);
+}
+
+// One window row for a group of output columns starting at column c (the
+// first tap's), folded in kw order. Edge: some lanes' taps fall outside
+// [0, W); a lane starts from its first in-bounds tap.
+template <bool Edge>
+ETB_AVX512 inline void row512(const Lanes512& g, const float* row, int32_t hw, int32_t c, int32_t d1, int64_t k1,
+                              int32_t W, __m512* best, __m512i* at) {
+  const __m512i cols0 = _mm512_add_epi32(_mm512_set1_epi32(c), g.lane_s);
+  if (!Edge) {
+    const __m512i base = _mm512_add_epi32(_mm512_set1_epi32(hw), cols0);
+    __m512 b = load512(g, row, c);
+    __m512i a = base;
+    for (int64_t kw = 1; kw < k1; kw++) {
+      const int32_t off = int32_t(kw) * d1;
+      take512(b, a, load512(g, row, c + off), base, _mm512_set1_epi32(off));
+    }
+    *best = b, *at = a;
+    return;
+  }
   const __m512i zero_i = _mm512_setzero_si512(), w_v = _mm512_set1_epi32(W);
-  const __m512 zero = _mm512_setzero_ps();
+  __m512 b = _mm512_setzero_ps();
+  __m512i a = zero_i;
+  __mmask16 started = 0;
+  for (int64_t kw = 0; kw < k1; kw++) {
+    const int32_t off = int32_t(kw) * d1;
+    const __m512i cols = _mm512_add_epi32(cols0, _mm512_set1_epi32(off));
+    __mmask16 valid = g.all;
+    __m512 v;
+    if (c + off >= 0 && c + off + (g.n - 1) * g.s1 < W) {
+      v = load512(g, row, c + off);
+    } else {
+      valid = _kand_mask16(g.all, _kand_mask16(_mm512_cmpge_epi32_mask(cols, zero_i), _mm512_cmplt_epi32_mask(cols, w_v)));
+      v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), valid, cols, row, 4);
+    }
+    const __mmask16 pre = _kor_mask16(_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), _kandn_mask16(started, valid));
+    const __mmask16 t = _kor_mask16(_mm512_mask_cmp_ps_mask(valid, v, b, _CMP_GT_OQ), pre);
+    started = _kor_mask16(started, valid);
+    b = _mm512_mask_mov_ps(b, t, v);
+    a = _mm512_mask_mov_epi32(a, t, _mm512_add_epi32(_mm512_set1_epi32(hw), cols));
+  }
+  *best = b, *at = a;
+}
+
+// Each window row is folded on its own and the rows are then folded in order
+// (the rule is associative: the last NaN, else the first maximum), which
+// shortens the dependency chain from kh * kw taps to kw + kh.
+ETB_AVX512 void pool_plane__avx512(const portable::PoolPlan& p, const float* plane, float* y, int64_t* ind) {
+  const int32_t W = int32_t(p.w), d1 = int32_t(p.d[1]);
+  Lanes512 g;
+  g.s1 = int32_t(p.s[1]);
+  g.lane_s = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                _mm512_set1_epi32(g.s1));
+  g.even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   for (int64_t oh = 0; oh < p.oh; oh++) {
     int64_t h0, h1;
     window(oh, p.s[0], p.p[0], p.k[0], p.d[0], p.h, &h0, &h1);
     float* yr = y + oh * p.ow;
     int64_t* ir = ind + oh * p.ow;
     for (int64_t ow0 = 0; ow0 < p.ow; ow0 += 16) {
-      const int32_t n = p.ow - ow0 < 16 ? int32_t(p.ow - ow0) : 16;
-      const __mmask16 all = __mmask16((1u << n) - 1);
-      // Raw load masks for stride 2: elements 0 .. 2 n - 2 of the two 16-float loads.
-      const int32_t span = 2 * n - 1;
-      const __mmask16 lo = __mmask16(span >= 16 ? 0xffffu : (1u << span) - 1);
-      const __mmask16 hi = __mmask16(span > 16 ? (1u << (span - 16)) - 1 : 0u);
-      __m512 best = zero;
-      __m512i at = zero_i;
-      __mmask16 started = 0;
+      g.n = p.ow - ow0 < 16 ? int32_t(p.ow - ow0) : 16;
+      g.all = __mmask16((1u << g.n) - 1);
+      const int32_t span = 2 * g.n - 1;
+      g.lo = __mmask16(span >= 16 ? 0xffffu : (1u << span) - 1);
+      g.hi = __mmask16(span > 16 ? (1u << (span - 16)) - 1 : 0u);
+      const int32_t c = int32_t(ow0 * p.s[1] - p.p[1]);
+      const bool edge = c < 0 || c + (p.k[1] - 1) * d1 + (g.n - 1) * g.s1 >= W;
+      __m512 best = _mm512_setzero_ps(), rb;
+      __m512i at = _mm512_setzero_si512(), ra;
       for (int64_t ih = h0; ih < h1; ih += p.d[0]) {
         const float* row = plane + ih * p.w;
-        const __m512i hw = _mm512_set1_epi32(int32_t(ih * p.w));
-        for (int64_t kw = 0; kw < p.k[1]; kw++) {
-          const int32_t c0 = int32_t(ow0 * p.s[1] - p.p[1] + kw * p.d[1]);
-          const __m512i cols = _mm512_add_epi32(_mm512_set1_epi32(c0), lane_s);
-          __mmask16 valid = all;
-          __m512 v;
-          if (c0 >= 0 && c0 + (n - 1) * s1 < W) {
-            if (s1 == 1) {
-              v = n == 16 ? _mm512_loadu_ps(row + c0) : _mm512_maskz_loadu_ps(all, row + c0);
-            } else if (s1 == 2) {
-              const __m512 a = _mm512_maskz_loadu_ps(lo, row + c0);
-              const __m512 b = hi == 0 ? zero : _mm512_maskz_loadu_ps(hi, row + c0 + 16);
-              v = _mm512_permutex2var_ps(a, even, b);
-            } else {
-              v = _mm512_mask_i32gather_ps(zero, all, cols, row, 4);
-            }
-          } else {
-            valid = __mmask16(all & _mm512_cmpge_epi32_mask(cols, zero_i) & _mm512_cmplt_epi32_mask(cols, w_v));
-            v = _mm512_mask_i32gather_ps(zero, valid, cols, row, 4);
-          }
-          const __mmask16 take = __mmask16(
-              valid & (_mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) | ~started));
-          started = __mmask16(started | valid);
-          best = _mm512_mask_mov_ps(best, take, v);
-          at = _mm512_mask_mov_epi32(at, take, _mm512_add_epi32(hw, cols));
+        if (edge) {
+          row512<true>(g, row, int32_t(ih * p.w), c, d1, p.k[1], W, &rb, &ra);
+        } else {
+          row512<false>(g, row, int32_t(ih * p.w), c, d1, p.k[1], W, &rb, &ra);
+        }
+        if (ih == h0) {
+          best = rb, at = ra;
+        } else {
+          take512(best, at, rb, ra, _mm512_setzero_si512());
         }
       }
-      _mm512_mask_storeu_ps(yr + ow0, all, best);
-      _mm512_mask_storeu_epi64(ir + ow0, __mmask8(all), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(at)));
-      _mm512_mask_storeu_epi64(ir + ow0 + 8, __mmask8(all >> 8), _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(at, 1)));
+      _mm512_mask_storeu_ps(yr + ow0, g.all, best);
+      _mm512_mask_storeu_epi64(ir + ow0, __mmask8(g.all), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(at)));
+      _mm512_mask_storeu_epi64(ir + ow0 + 8, __mmask8(g.all >> 8), _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(at, 1)));
     }
   }
 }
