@@ -78,7 +78,7 @@ bool sweep_case(int64_t h, int64_t w, int64_t k0, int64_t k1, int64_t s0, int64_
   }
   const int64_t kv[2] = {k0, k1}, sv[2] = {s0, s1}, pv[2] = {p0, p1}, dv[2] = {d0, d1};
   const Span<const int64_t> k(kv, 2), s(sv, 2), p(pv, 2), d(dv, 2);
-  Ctx pc(1), oc(1);
+  Ctx pc(1, 4096, 4096), oc(1, 4096, 4096);
   bool ok = portable::max_pool2d_with_indices_out(pc.ctx, x.t, k, s, p, d, ceil, want.t, wi.t) == Error::Ok;
   Error e = optimized::opt_max_pool2d_with_indices_out_prepare(oc.ctx, x.t, k, s, p, d, ceil, got.t, gi.t);
   if (e == Error::Ok) e = optimized::opt_max_pool2d_with_indices_out(oc.ctx, x.t, k, s, p, d, ceil, got.t, gi.t);
