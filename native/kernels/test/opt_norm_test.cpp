@@ -149,10 +149,50 @@ TEST(OptMean, TrailingDimsMatchPortable) {
   }
 }
 
-TEST(OptMean, OtherDimsAreNotSupported) {
-  OwnedTensor x({2, 3, 4}), y({2, 4});
-  const int64_t d[1] = {1};
-  const Optional<Span<const int64_t>> dims{true, Span<const int64_t>(d, 1)};
+// Rows of 49, 196 and 3136 (MobileNetV3's squeeze-excite means) and lengths
+// around the vector bodies' steps, and blocks of dims that are not trailing
+// (column sums: 1..1100 columns, so partial and several 512-column chunks).
+TEST(OptMean, VectorSumsMatchPortable) {
+  struct C {
+    std::vector<int64_t> shape, dims, out;
+    bool keepdim;
+  };
+  const C cases[] = {
+      {{1, 16, 56, 56}, {2, 3}, {1, 16, 1, 1}, true},
+      {{1, 96, 14, 14}, {2, 3}, {1, 96, 1, 1}, true},
+      {{1, 576, 7, 7}, {2, 3}, {1, 576, 1, 1}, true},
+      {{5, 1}, {-1}, {5}, false},
+      {{5, 3}, {-1}, {5}, false},
+      {{5, 15}, {-1}, {5}, false},
+      {{5, 16}, {-1}, {5}, false},
+      {{5, 17}, {-1}, {5}, false},
+      {{2, 3, 4}, {1}, {2, 4}, false},               // the middle dim
+      {{2, 3, 4}, {0}, {1, 3, 4}, true},             // the leading dim
+      {{2, 6, 5, 7}, {1, 2}, {2, 1, 1, 7}, true},     // a middle block
+      {{3, 9, 1100}, {1}, {3, 1100}, false},          // 1100 columns: three chunks
+      {{4, 8, 16, 16}, {1}, {4, 1, 16, 16}, true},    // channel mean
+      {{7, 1, 5}, {0}, {1, 5}, false},
+  };
+  for (const C& c : cases) {
+    OwnedTensor x(c.shape), want(c.out), got(c.out);
+    fill(x, 11, 2.0f, false);
+    for (size_t i = 0; i < x.n(); i++) x.data[i] += 3.0f;  // means far from 0: a lost element shows
+    for_each_isa([&](Isa isa) {
+      for (int threads : {1, 3}) {
+        EXPECT_TRUE(run_mean(x, c.dims, c.keepdim, false, want, got, threads));
+        if (!matches(got.f(), want.f(), want.n(), false, "mean")) {
+          printf("  %s, %zu-d case with %zu dims\n", optimized::isa_name(isa), c.shape.size(), c.dims.size());
+          EXPECT_TRUE(false);
+        }
+      }
+    });
+  }
+}
+
+TEST(OptMean, ScatteredDimsAreNotSupported) {
+  OwnedTensor x({2, 3, 4}), y({3});
+  const int64_t d[2] = {0, 2};
+  const Optional<Span<const int64_t>> dims{true, Span<const int64_t>(d, 2)};
   Ctx c(1);
   EXPECT_EQ(optimized::opt_mean_out_prepare(c.ctx, x.t, dims, false, Optional<ScalarType>{}, y.t), Error::NotSupported);
 }

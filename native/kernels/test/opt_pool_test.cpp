@@ -1,6 +1,10 @@
 // Optimized max_pool2d_with_indices against the portable kernel, values and
 // indices bit for bit: kernels 1..3, strides, padding, dilation, ceil_mode,
-// [C, H, W] and [N, C, H, W], NaN / -inf windows, 1 and 3 threads.
+// [C, H, W] and [N, C, H, W], NaN / -inf windows, 1 and 3 threads. The sweep
+// runs every instruction set the CPU has (scalar, AVX2+FMA, AVX-512) over
+// widths below, at and past a vector (1..37 columns), strides 1..3, padding,
+// dilation and ceil_mode, on data full of ties, -inf and NaNs whose payloads
+// differ (so the NaN kept, the last of its window, shows in the bits).
 #include <vector>
 
 #include "kernels/generated/kernel_decls.h"
@@ -39,7 +43,110 @@ void check(const P& c, bool specials, int threads) {
   EXPECT_TRUE(memcmp(gbuf.data(), wbuf.data(), want.n() * 8) == 0);
 }
 
+int64_t out_size(int64_t in, int64_t k, int64_t pad, int64_t s, int64_t d, bool ceil_mode) {
+  const int64_t num = in + 2 * pad - d * (k - 1) - 1 + (ceil_mode ? s - 1 : 0);
+  int64_t o = (num >= 0 ? num / s : -((-num + s - 1) / s)) + 1;
+  if (ceil_mode && (o - 1) * s >= in + pad) o--;
+  return o;
+}
+
+// Values from {-inf, -1, 0, 1, NaN}: every window has ties, many have one or
+// more NaNs (payload = position, so which NaN wins is visible), some are all
+// -inf. Bit-compares values and indices with the portable kernel.
+bool sweep_case(int64_t h, int64_t w, int64_t k0, int64_t k1, int64_t s0, int64_t s1, int64_t p0, int64_t p1, int64_t d0,
+                int64_t d1, bool ceil, uint32_t seed, bool print) {
+  if (p0 * 2 > k0 || p1 * 2 > k1) return true;
+  const int64_t oh = out_size(h, k0, p0, s0, d0, ceil), ow = out_size(w, k1, p1, s1, d1, ceil);
+  if (oh < 1 || ow < 1) return true;
+  const std::vector<int64_t> shape = {2, h, w}, oshape = {2, oh, ow};
+  OwnedTensor x(shape), want(oshape), got(oshape), wi(oshape, ScalarType::Long), gi(oshape, ScalarType::Long);
+  std::vector<int64_t> wbuf(want.n() + 1), gbuf(want.n() + 1, -7);
+  wi.t.data = wbuf.data(), gi.t.data = gbuf.data();
+  wi.t.capacity = gi.t.capacity = want.n() * 8;
+  uint32_t r = seed * 2654435761u + 1u;
+  for (size_t i = 0; i < x.n(); i++) {
+    r = r * 1664525u + 1013904223u;
+    const uint32_t u = (r >> 8) % 100;
+    float v = float(int32_t(u % 3) - 1);
+    if (u < 12) {
+      const uint32_t bits = 0x7fc00000u | uint32_t(i + 1);
+      memcpy(&v, &bits, 4);
+    } else if (u < 24) {
+      v = -INFINITY;
+    }
+    x.data[i] = v;
+  }
+  const int64_t kv[2] = {k0, k1}, sv[2] = {s0, s1}, pv[2] = {p0, p1}, dv[2] = {d0, d1};
+  const Span<const int64_t> k(kv, 2), s(sv, 2), p(pv, 2), d(dv, 2);
+  Ctx pc(1, 4096, 4096), oc(1, 4096, 4096);
+  bool ok = portable::max_pool2d_with_indices_out(pc.ctx, x.t, k, s, p, d, ceil, want.t, wi.t) == Error::Ok;
+  Error e = optimized::opt_max_pool2d_with_indices_out_prepare(oc.ctx, x.t, k, s, p, d, ceil, got.t, gi.t);
+  if (e == Error::Ok) e = optimized::opt_max_pool2d_with_indices_out(oc.ctx, x.t, k, s, p, d, ceil, got.t, gi.t);
+  ok = ok && e == Error::Ok && same_bits(got.f(), want.f(), want.n()) && memcmp(gbuf.data(), wbuf.data(), want.n() * 8) == 0;
+  if (!ok && print) {
+    printf("  %s: %lldx%lld k %lldx%lld s %lldx%lld p %lldx%lld d %lldx%lld ceil %d differs from portable\n",
+           optimized::isa_name(optimized::active_isa()), (long long)h, (long long)w, (long long)k0, (long long)k1,
+           (long long)s0, (long long)s1, (long long)p0, (long long)p1, (long long)d0, (long long)d1, int(ceil));
+  }
+  return ok;
+}
+
 }  // namespace
+
+TEST(OptMaxPool2d, EveryIsaMatchesPortableBitForBit) {
+  for_each_isa([](optimized::Isa) {
+    int bad = 0;
+    uint32_t seed = 1;
+    for (int64_t w : {1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 37})
+      for (int64_t k1 = 1; k1 <= 4; k1++)
+        for (int64_t s1 = 1; s1 <= 3; s1++)
+          for (int64_t p1 = 0; p1 <= k1 / 2; p1++)
+            for (int64_t d1 = 1; d1 <= 2; d1++)
+              for (bool ceil : {false, true}) {
+                const int64_t h = 3 + w % 4, k0 = 1 + (w + k1) % 3, s0 = 1 + w % 2, p0 = k0 / 2, d0 = 1 + (k1 % 2);
+                bad += !sweep_case(h, w, k0, k1, s0, s1, p0, p1, d0, d1, ceil, seed++, bad < 5);
+              }
+    EXPECT_EQ(bad, 0);
+  });
+}
+
+// ResNet's stem pool with hand-placed windows: one NaN, two NaNs (the second
+// wins), a tie (the first wins), all -inf (the first in-bounds tap), at the
+// left and right edges and in the middle.
+TEST(OptMaxPool2d, EveryIsaKeepsNanTieAndInfRules) {
+  for_each_isa([](optimized::Isa) {
+    OwnedTensor x({1, 2, 12, 40}), y({1, 2, 6, 20}), yi({1, 2, 6, 20}, ScalarType::Long), w({1, 2, 6, 20}),
+        wi({1, 2, 6, 20}, ScalarType::Long);
+    std::vector<int64_t> gb(y.n() + 1), wb(y.n() + 1);
+    yi.t.data = gb.data(), wi.t.data = wb.data();
+    yi.t.capacity = wi.t.capacity = y.n() * 8;
+    x.random(5);
+    float* a = x.f();
+    const uint32_t n1 = 0x7fc00001u, n2 = 0x7fc00002u;
+    memcpy(&a[3 * 40 + 0], &n1, 4);  // row 3, column 0: one NaN in a left-edge window
+    memcpy(&a[5 * 40 + 9], &n1, 4);  // two NaNs in the window of output (3, 5)
+    memcpy(&a[6 * 40 + 10], &n2, 4);
+    a[7 * 40 + 20] = a[8 * 40 + 21] = 5.0f;  // a tie
+    for (int r = 9; r < 12; r++)
+      for (int c = 35; c < 40; c++) a[r * 40 + c] = -INFINITY;  // right-edge windows of -inf
+    for (int c = 0; c < 40; c++) a[480 + c] = -INFINITY;            // plane 1, row 0: the top edge
+    const int64_t k[2] = {3, 3}, s[2] = {2, 2}, p[2] = {1, 1}, d[2] = {1, 1};
+    const Span<const int64_t> ks(k, 2), ss(s, 2), ps(p, 2), ds(d, 2);
+    Ctx pc(1), oc(1);
+    EXPECT_TRUE(portable::max_pool2d_with_indices_out(pc.ctx, x.t, ks, ss, ps, ds, false, w.t, wi.t) == Error::Ok);
+    EXPECT_TRUE(optimized::opt_max_pool2d_with_indices_out(oc.ctx, x.t, ks, ss, ps, ds, false, y.t, yi.t) == Error::Ok);
+    EXPECT_TRUE(same_bits(y.f(), w.f(), y.n()));
+    EXPECT_TRUE(memcmp(gb.data(), wb.data(), y.n() * 8) == 0);
+    uint32_t b;
+    memcpy(&b, &y.f()[3 * 20 + 5], 4);
+    EXPECT_EQ(b, n2);  // the last NaN of the window
+    EXPECT_EQ(gb[3 * 20 + 5], int64_t(6 * 40 + 10));
+    memcpy(&b, &y.f()[1 * 20 + 0], 4);
+    EXPECT_EQ(b, n1);  // one NaN
+    EXPECT_EQ(gb[4 * 20 + 10], int64_t(7 * 40 + 20));  // tie: the first
+    EXPECT_EQ(gb[5 * 20 + 19], int64_t(9 * 40 + 37));  // all -inf: the first in-bounds tap
+  });
+}
 
 TEST(OptMaxPool2d, MatchesPortableValuesAndIndices) {
   const P cases[] = {

@@ -55,6 +55,7 @@ struct VecOps {
   // Normalization statistics, accumulated in double.
   double (*row_sum_d)(const float* x, int64_t n);
   double (*row_sq_dev_d)(const float* x, double mean, int64_t n);  // sum of (x - mean)^2
+  void (*col_sum_d)(double* acc, const float* x, int64_t n);          // acc[i] += double(x[i])
   // y = ((x - m) * s) * w[i] + b[i]; w and b may be null (1 and 0).
   void (*row_norm)(const float* x, float m, float s, const float* w, const float* b, float* y, int64_t n);
   // y = (x - m) * s + c
