@@ -70,7 +70,8 @@ void pool_plane(const portable::PoolPlan& p, const float* plane, float* y, int64
     for (int64_t ow = 0; ow < p.ow; ow++) {
       int64_t w0, w1;
       window(ow, p.s[1], p.p[1], p.k[1], p.d[1], p.w, &w0, &w1);
-      float best = plane[h0 * p.w + w0];
+      // A window with no tap inside the input: -inf at its first tap's index (ATen's start).
+      float best = h0 < h1 && w0 < w1 ? plane[h0 * p.w + w0] : -__builtin_inff();
       int64_t at = h0 * p.w + w0;
       for (int64_t ih = h0; ih < h1; ih += p.d[0]) {
         const float* row = plane + ih * p.w;

@@ -2,7 +2,11 @@
 // input [N, C, H, W] or [C, H, W]; indices (int64) are h * W + w within the
 // input plane. As ATen: a NaN wins (the last NaN of the window), ties keep
 // the first, and a window of -inf (or of the integer minimum) reports its
-// first in-bounds tap. Integer inputs compare exactly in int64.
+// first in-bounds tap; a window with no in-bounds tap gives -inf (or the
+// integer minimum) at its first tap's index. Integer inputs compare exactly in int64.
+#include <limits>
+#include <type_traits>
+
 #include "kernels/generated/kernel_decls.h"
 #include "kernels/portable/util/dtype_util.h"
 #include "kernels/portable/util/math_util.h"
@@ -12,6 +16,16 @@
 namespace etb {
 namespace portable {
 namespace {
+
+// ATen's starting value for a max: -inf for floating types, else the type's lowest value.
+template <typename T, typename A>
+A lowest() {
+  if constexpr (std::is_floating_point<A>::value) {
+    return A(-__builtin_inf());
+  } else {
+    return A(std::numeric_limits<T>::lowest());
+  }
+}
 
 Error check_max_pool(KernelContext& ctx, const Tensor& self, Span<const int64_t> kernel_size,
                      Span<const int64_t> stride, Span<const int64_t> padding, Span<const int64_t> dilation,
@@ -64,8 +78,15 @@ Error max_pool2d_with_indices_out(KernelContext& ctx, const Tensor& self, Span<c
             while (h0 < 0) h0 += p.d[0];
             while (w0 < 0) w0 += p.d[1];
             // Starting from the first tap is ATen's start (-inf or lowest, index of the first tap) in effect.
-            A best = ld(plane, h0 * p.is[2] + w0 * p.is[3]);
+            // A window with no tap inside the input (a large dilation next to the padding) keeps
+            // ATen's start: -inf (or the lowest value), at the index its first tap would have.
             int64_t at = h0 * p.w + w0;
+            A best;
+            if (h0 >= h1 || w0 >= w1) {
+              best = lowest<T, A>();
+            } else {
+              best = ld(plane, h0 * p.is[2] + w0 * p.is[3]);
+            }
             for (int64_t ih = h0; ih < h1; ih += p.d[0]) {
               for (int64_t iw = w0; iw < w1; iw += p.d[1]) {
                 const A v = ld(plane, ih * p.is[2] + iw * p.is[3]);

@@ -166,6 +166,39 @@ TEST(OptMaxPool2d, MatchesPortableValuesAndIndices) {
   }
 }
 
+// Dilation 3 with padding 1 over a 2x2 plane: the one window's taps (-1 and 2
+// on each axis) all fall outside. ATen gives -inf at the index its first tap
+// would have (row 2, column 2 of a 2-wide plane: 6); both kernels used to
+// read that tap, past the plane (ASan flags it on the last plane).
+TEST(OptMaxPool2d, WindowWithNoTapInsideGivesMinusInf) {
+  const int64_t k[2] = {2, 2}, s[2] = {1, 1}, p[2] = {1, 1}, d[2] = {3, 3};
+  const Span<const int64_t> ks(k, 2), ss(s, 2), ps(p, 2), ds(d, 2);
+  for_each_isa([&](optimized::Isa) {
+    OwnedTensor x({1, 3, 2, 2}), y({1, 3, 1, 1}), w({1, 3, 1, 1}), yi({1, 3, 1, 1}, ScalarType::Long),
+        wi({1, 3, 1, 1}, ScalarType::Long);
+    std::vector<int64_t> wb(3), yb(3);  // OwnedTensor stores floats: int64 indices need their own bytes
+    wi.t.data = wb.data(), yi.t.data = yb.data();
+    wi.t.capacity = yi.t.capacity = 3 * 8;
+    x.random(2);
+    Ctx pc(1), oc(1);
+    EXPECT_TRUE(portable::max_pool2d_with_indices_out(pc.ctx, x.t, ks, ss, ps, ds, false, w.t, wi.t) == Error::Ok);
+    EXPECT_TRUE(optimized::opt_max_pool2d_with_indices_out(oc.ctx, x.t, ks, ss, ps, ds, false, y.t, yi.t) == Error::Ok);
+    for (int c = 0; c < 3; c++) {
+      EXPECT_TRUE(w.f()[c] == -INFINITY && y.f()[c] == -INFINITY);
+      EXPECT_EQ(wb[size_t(c)], int64_t(6));
+      EXPECT_EQ(yb[size_t(c)], int64_t(6));
+    }
+  });
+  // Integers start from the type's lowest value.
+  OwnedTensor xi({1, 1, 2, 2}, ScalarType::Int), yo({1, 1, 1, 1}, ScalarType::Int), io({1, 1, 1, 1}, ScalarType::Long);
+  std::vector<int64_t> ib(1);
+  io.t.data = ib.data();
+  io.t.capacity = 8;
+  Ctx pc(1);
+  EXPECT_TRUE(portable::max_pool2d_with_indices_out(pc.ctx, xi.t, ks, ss, ps, ds, false, yo.t, io.t) == Error::Ok);
+  EXPECT_EQ(static_cast<int32_t*>(yo.t.data)[0], int32_t(-2147483647 - 1));
+}
+
 TEST(OptMaxPool2d, OtherDtypesAreNotSupported) {
   OwnedTensor x({1, 1, 4, 4}, ScalarType::Double), y({1, 1, 2, 2}, ScalarType::Double), i({1, 1, 2, 2}, ScalarType::Long);
   const int64_t k[2] = {2, 2};
