@@ -118,9 +118,11 @@ const char* stage_name(Stage s) {
 
 namespace {
 
-Outcome exercise_once(const uint8_t* data, size_t size, ExerciseMode mode, bool read_only) {
+Outcome exercise_once(const uint8_t* data, size_t size, ExerciseMode mode, bool read_only,
+                      KernelSet kernels = KernelSet::Portable) {
   Run r;
   runner::SessionOptions options;
+  options.kernels = kernels;
   options.memory_limit = kMemoryLimit;
   options.temp_pool_bytes = kTempPool;
   options.max_instructions = kMaxInstructions;
@@ -150,6 +152,11 @@ Outcome exercise_once(const uint8_t* data, size_t size, ExerciseMode mode, bool 
 Outcome exercise(const uint8_t* data, size_t size, ExerciseMode mode) {
   Outcome mapped = exercise_once(data, size, mode, true);
   Outcome copied = exercise_once(data, size, mode, false);
+  // The optimized kernel set (etrun --kernels optimized) loads through the
+  // load-time passes and its own kernels: it must survive the same bytes.
+  // Its outcome may differ (another kernel may reject a dtype, or round
+  // differently), so only what the sanitizers catch counts.
+  (void)exercise_once(data, size, mode, false, KernelSet::Optimized);
   if (mapped.exit_code == copied.exit_code && mapped.stage == copied.stage && mapped.error == copied.error) {
     return mapped;
   }
