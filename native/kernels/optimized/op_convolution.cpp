@@ -83,14 +83,6 @@ void pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
   }
 }
 
-// A fused activation's clamp (runtime/passes) over `n` outputs just written.
-void clamp_outputs(float* y, int64_t n, float lo, float hi) {
-  for (int64_t i = 0; i < n; i++) {
-    float v = y[i] < lo ? lo : y[i];
-    y[i] = v > hi ? hi : v;
-  }
-}
-
 void run_depthwise(int threads, const ConvGeom& g, const float* x, const float* w, const float* bias, float* y,
                    float* scratch, float lo, float hi) {
   const int64_t mult = g.Cout / g.C, taps = g.KH * g.KW, plane = int64_t(depthwise_plane_floats(g));
@@ -99,11 +91,7 @@ void run_depthwise(int threads, const ConvGeom& g, const float* x, const float* 
   parallel_for(threads, g.N * g.C, [&](int64_t t, int worker) {
     const int64_t n = t / g.C, c = t % g.C;
     depthwise_channel(x + t * g.H * g.W, w + c * mult * taps, bias != nullptr ? bias + c * mult : nullptr,
-                      y + (n * g.Cout + c * mult) * g.P(), g, scratch + worker * plane);
-    // While this channel's planes are still in cache.
-    if (lo != -__builtin_inff() || hi != __builtin_inff()) {
-      clamp_outputs(y + (n * g.Cout + c * mult) * g.P(), mult * g.P(), lo, hi);
-    }
+                      y + (n * g.Cout + c * mult) * g.P(), g, scratch + worker * plane, lo, hi);
   });
 }
 

@@ -8,6 +8,10 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+// gcc 12 flags the AVX-512 intrinsics' deliberately undefined sources (gcc bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #endif
 
 namespace etb {
@@ -228,23 +232,211 @@ void im2col_rows(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, flo
   for (int64_t k = k0; k < k1; k++) im2col_row(in, g, k, 0, g.P(), dst + k * g.P(), avx512);
 }
 
+namespace {
+
+// Specialized depthwise planes: KxK (K = 3 or 5), stride S (1 or 2) in both
+// dimensions, dilation 1, read from the zero-padded, phase-split plane. R
+// output rows per pass, so each plane row loaded serves every output row of
+// the block whose window covers it (up to K of them for stride 1); the K*K
+// weights are broadcast once per plane; bias and the fused clamp are applied
+// in registers before the (masked) store.
+struct DwPlane {
+  const float* plane;  // padded plane, row i at plane + i * rs
+  int64_t rs, wq;      // floats per plane row (S phases of wq), per phase
+  int64_t OH, OW;
+  // Makes plane rows [0, rows) ready: the input is copied in as the output
+  // rows that need it are computed, so it streams in while the arithmetic runs.
+  void (*fill)(void* ctx, int64_t rows);
+  void* fill_ctx;
+};
+
+// NaN-preserving clamp: max(lo, v) and min(hi, v) return v when v is NaN.
+#if defined(__x86_64__)
+#define ETB_DW_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"), always_inline)) inline
+#define ETB_DW_AVX2 __attribute__((target("avx2,fma"), always_inline)) inline
+
+// Output rows [oh0, oh0 + R), all columns, 16 per step (the tail masked).
+template <int K, int S, int R, bool CLAMP>
+ETB_DW_AVX512 void dw_block__avx512(const DwPlane& p, int64_t oh0, const __m512* wv, __m512 bv, __m512 lov,
+                                    __m512 hiv, float* out) {
+  const float* top = p.plane + oh0 * S * p.rs;
+  float* o = out + oh0 * p.OW;
+  for (int64_t x0 = 0; x0 < p.OW; x0 += 16) {
+    const __mmask16 m = p.OW - x0 >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (p.OW - x0)) - 1);
+    __m512 acc[R];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) acc[r] = bv;
+#pragma GCC unroll 16
+    for (int i = 0; i < (R - 1) * S + K; i++) {
+      const float* row = top + i * p.rs + x0;
+#pragma GCC unroll 8
+      for (int kw = 0; kw < K; kw++) {
+        const __m512 v = _mm512_maskz_loadu_ps(m, row + (kw % S) * p.wq + kw / S);
+#pragma GCC unroll 8
+        for (int r = 0; r < R; r++) {
+          const int kh = i - r * S;
+          if (kh >= 0 && kh < K) acc[r] = _mm512_fmadd_ps(wv[kh * K + kw], v, acc[r]);
+        }
+      }
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) {
+      __m512 a = acc[r];
+      if (CLAMP) a = _mm512_min_ps(hiv, _mm512_max_ps(lov, a));
+      _mm512_mask_storeu_ps(o + r * p.OW + x0, m, a);
+    }
+  }
+}
+
+template <int K, int S, int R, bool CLAMP>
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void dw_plane__avx512(const DwPlane& p,
+                                                                                              const float* w,
+                                                                                              float bias, float lo,
+                                                                                              float hi, float* out) {
+  __m512 wv[K * K];
+  for (int t = 0; t < K * K; t++) wv[t] = _mm512_set1_ps(w[t]);
+  const __m512 bv = _mm512_set1_ps(bias), lov = _mm512_set1_ps(lo), hiv = _mm512_set1_ps(hi);
+  int64_t oh = 0;
+  for (; oh + R <= p.OH; oh += R) {
+    p.fill(p.fill_ctx, (oh + R - 1) * S + K);
+    dw_block__avx512<K, S, R, CLAMP>(p, oh, wv, bv, lov, hiv, out);
+  }
+  for (; oh < p.OH; oh++) {
+    p.fill(p.fill_ctx, oh * S + K);
+    dw_block__avx512<K, S, 1, CLAMP>(p, oh, wv, bv, lov, hiv, out);
+  }
+}
+
+// The same on 8-lane ymm: whole vectors unmasked, the tail through maskload.
+template <int K, int S, int R, bool CLAMP, bool TAIL>
+ETB_DW_AVX2 void dw_step__avx2(const DwPlane& p, const float* top, int64_t x0, __m256i m, const __m256* wv,
+                               __m256 bv, __m256 lov, __m256 hiv, float* o) {
+  __m256 acc[R];
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++) acc[r] = bv;
+#pragma GCC unroll 16
+  for (int i = 0; i < (R - 1) * S + K; i++) {
+    const float* row = top + i * p.rs + x0;
+#pragma GCC unroll 8
+    for (int kw = 0; kw < K; kw++) {
+      const float* src = row + (kw % S) * p.wq + kw / S;
+      const __m256 v = TAIL ? _mm256_maskload_ps(src, m) : _mm256_loadu_ps(src);
+#pragma GCC unroll 8
+      for (int r = 0; r < R; r++) {
+        const int kh = i - r * S;
+        if (kh >= 0 && kh < K) acc[r] = _mm256_fmadd_ps(wv[kh * K + kw], v, acc[r]);
+      }
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++) {
+    __m256 a = acc[r];
+    if (CLAMP) a = _mm256_min_ps(hiv, _mm256_max_ps(lov, a));
+    if (TAIL) {
+      _mm256_maskstore_ps(o + r * p.OW + x0, m, a);
+    } else {
+      _mm256_storeu_ps(o + r * p.OW + x0, a);
+    }
+  }
+}
+
+template <int K, int S, int R, bool CLAMP>
+ETB_DW_AVX2 void dw_block__avx2(const DwPlane& p, int64_t oh0, const __m256* wv, __m256 bv, __m256 lov, __m256 hiv,
+                                float* out) {
+  const float* top = p.plane + oh0 * S * p.rs;
+  float* o = out + oh0 * p.OW;
+  int64_t x0 = 0;
+  for (; x0 + 8 <= p.OW; x0 += 8) {
+    dw_step__avx2<K, S, R, CLAMP, false>(p, top, x0, _mm256_setzero_si256(), wv, bv, lov, hiv, o);
+  }
+  if (x0 < p.OW) {
+    const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(int(p.OW - x0)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    dw_step__avx2<K, S, R, CLAMP, true>(p, top, x0, m, wv, bv, lov, hiv, o);
+  }
+}
+
+template <int K, int S, int R, bool CLAMP>
+__attribute__((target("avx2,fma"))) void dw_plane__avx2(const DwPlane& p, const float* w, float bias, float lo,
+                                                        float hi, float* out) {
+  __m256 wv[K * K];
+  for (int t = 0; t < K * K; t++) wv[t] = _mm256_set1_ps(w[t]);
+  const __m256 bv = _mm256_set1_ps(bias), lov = _mm256_set1_ps(lo), hiv = _mm256_set1_ps(hi);
+  int64_t oh = 0;
+  for (; oh + R <= p.OH; oh += R) {
+    p.fill(p.fill_ctx, (oh + R - 1) * S + K);
+    dw_block__avx2<K, S, R, CLAMP>(p, oh, wv, bv, lov, hiv, out);
+  }
+  for (; oh < p.OH; oh++) {
+    p.fill(p.fill_ctx, oh * S + K);
+    dw_block__avx2<K, S, 1, CLAMP>(p, oh, wv, bv, lov, hiv, out);
+  }
+}
+#endif
+
+using DwPlaneFn = void (*)(const DwPlane&, const float*, float, float, float, float*);
+
+// Output rows per pass: enough accumulators to hide the FMA latency without
+// running out of registers (5x5 keeps 25 weights in them on AVX-512).
+template <int K, int S, bool CLAMP>
+DwPlaneFn dw_pick(Isa isa) {
+  (void)isa;
+#if defined(__x86_64__)
+  if (isa == Isa::Avx512) return &dw_plane__avx512<K, S, (K == 3 ? 4 : 2), CLAMP>;
+  if (has_avx2_fma(isa)) return &dw_plane__avx2<K, S, 2, CLAMP>;
+#endif
+  return nullptr;
+}
+
+// The specialized kernel for this geometry and instruction set, or null (the generic row kernels).
+DwPlaneFn dw_specialized(const ConvGeom& g, bool clamp, Isa isa) {
+  if (g.KH != g.KW || g.sh != g.sw || g.dh != 1 || g.dw != 1) return nullptr;
+  const int64_t k = g.KH, s = g.sh;
+  if (k == 3 && s == 1) return clamp ? dw_pick<3, 1, true>(isa) : dw_pick<3, 1, false>(isa);
+  if (k == 3 && s == 2) return clamp ? dw_pick<3, 2, true>(isa) : dw_pick<3, 2, false>(isa);
+  if (k == 5 && s == 1) return clamp ? dw_pick<5, 1, true>(isa) : dw_pick<5, 1, false>(isa);
+  if (k == 5 && s == 2) return clamp ? dw_pick<5, 2, true>(isa) : dw_pick<5, 2, false>(isa);
+  return nullptr;
+}
+
+// A fused activation's clamp over n outputs (NaN stays NaN).
+void clamp_row(float* y, int64_t n, float lo, float hi) {
+  for (int64_t i = 0; i < n; i++) {
+    float v = y[i] < lo ? lo : y[i];
+    y[i] = v > hi ? hi : v;
+  }
+}
+
+}  // namespace
+
 size_t depthwise_plane_floats(const ConvGeom& g) {
   const PlaneShape s = plane_shape(g);
   return size_t(s.rows * g.sw * s.wq);
 }
 
-void depthwise_channel(const float* in, const float* w, const float* bias, float* out, const ConvGeom& g,
-                       float* plane) {
-  const PlaneShape s = plane_shape(g);
-  // Zero-padded copy with the columns of each row split by x % sw, so a
-  // strided window becomes a unit-stride run: x = ow*sw + kw*dw lives at
-  // phase (kw*dw) % sw, position ow + (kw*dw) / sw.
-  // Only the input positions are written: padding keeps the zeros the
-  // caller put there once (clearing the plane per channel cost as much as
-  // the arithmetic).
-  for (int64_t ih = 0; ih < g.H; ih++) {
-    float* y = plane + (ih + g.ph) * g.sw * s.wq;
-    const float* src = in + ih * g.W;
+namespace {
+
+// The zero-padded copy of input rows [done, ...) as depthwise_channel needs them.
+struct PlaneFill {
+  const float* in;
+  const ConvGeom* g;
+  int64_t wq;
+  float* plane;
+  int64_t done;  // input rows copied so far
+};
+
+// Zero-padded copy with the columns of each row split by x % sw, so a
+// strided window becomes a unit-stride run: x = ow*sw + kw*dw lives at
+// phase (kw*dw) % sw, position ow + (kw*dw) / sw.
+// Only the input positions are written: padding keeps the zeros the
+// caller put there once (clearing the plane per channel cost as much as
+// the arithmetic). Plane rows [0, rows) are ready afterwards.
+void fill_plane(void* ctx, int64_t rows) {
+  PlaneFill& f = *static_cast<PlaneFill*>(ctx);
+  const ConvGeom& g = *f.g;
+  const int64_t end = rows - g.ph < g.H ? rows - g.ph : g.H;
+  for (int64_t ih = f.done; ih < end; ih++) {
+    float* y = f.plane + (ih + g.ph) * g.sw * f.wq;
+    const float* src = f.in + ih * g.W;
     if (g.sw == 1) {
       memcpy(y + g.pw, src, size_t(g.W) * sizeof(float));
       continue;
@@ -255,25 +447,40 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
 #if defined(__x86_64__)
     if (g.sw == 2 && active_isa() == Isa::Avx512) {
       const int64_t pairs = g.W / 2;
-      float* even = y + (g.pw % 2) * s.wq + g.pw / 2;
-      float* odd = y + ((g.pw + 1) % 2) * s.wq + (g.pw + 1) / 2;
+      float* even = y + (g.pw % 2) * f.wq + g.pw / 2;
+      float* odd = y + ((g.pw + 1) % 2) * f.wq + (g.pw + 1) / 2;
       f32_deinterleave2__avx512(src, pairs, even, odd);
       if (g.W % 2) even[pairs] = src[g.W - 1];
       continue;
     }
 #endif
     for (int64_t r = 0; r < g.sw && r < g.W; r++) {
-      float* run = y + ((r + g.pw) % g.sw) * s.wq + (r + g.pw) / g.sw;
+      float* run = y + ((r + g.pw) % g.sw) * f.wq + (r + g.pw) / g.sw;
       for (int64_t iw = r, t = 0; iw < g.W; iw += g.sw, t++) run[t] = src[iw];
     }
   }
+  if (end > f.done) f.done = end;
+}
+
+}  // namespace
+
+void depthwise_channel(const float* in, const float* w, const float* bias, float* out, const ConvGeom& g,
+                       float* plane, float lo, float hi) {
+  const PlaneShape s = plane_shape(g);
+  PlaneFill f{in, &g, s.wq, plane, 0};
   const int64_t taps = g.KH * g.KW, mult = g.Cout / g.C;
+  const bool clamp = lo != -__builtin_inff() || hi != __builtin_inff();
+  const Isa isa = active_isa();
+  if (const DwPlaneFn fn = dw_specialized(g, clamp, isa)) {
+    const DwPlane p{plane, g.sw * s.wq, s.wq, g.OH, g.OW, &fill_plane, &f};
+    for (int64_t m = 0; m < mult; m++) fn(p, w + m * taps, bias != nullptr ? bias[m] : 0.0f, lo, hi, out + m * g.P());
+    return;
+  }
+  fill_plane(&f, s.rows);
   const float* src[kMaxDepthwiseTaps];
   // Offset of tap column kw inside a plane row: phase (kw*dw) % sw, position (kw*dw) / sw.
   int64_t col_off[kMaxDepthwiseTaps];
   for (int64_t kw = 0; kw < g.KW; kw++) col_off[kw] = ((kw * g.dw) % g.sw) * s.wq + (kw * g.dw) / g.sw;
-  const Isa isa = active_isa();
-  (void)isa;
   for (int64_t m = 0; m < mult; m++) {
     const float* wm = w + m * taps;
     const float b = bias != nullptr ? bias[m] : 0.0f;
@@ -295,6 +502,7 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
 #endif
       f32_dwconv_row__scalar(g.OW, taps, src, wm, b, row);
     }
+    if (clamp) clamp_row(out + m * g.P(), g.P(), lo, hi);
   }
 }
 
