@@ -87,7 +87,7 @@ void run_depthwise(int threads, const ConvGeom& g, const float* x, const float* 
                    float* scratch, float lo, float hi) {
   const int64_t mult = g.Cout / g.C, taps = g.KH * g.KW, plane = int64_t(depthwise_plane_floats(g));
   threads = threads_for(threads, double(g.N * g.Cout * g.P() * taps));
-  memset(scratch, 0, size_t(threads) * size_t(plane) * sizeof(float));
+  if (!depthwise_direct(g)) memset(scratch, 0, size_t(threads) * size_t(plane) * sizeof(float));
   parallel_for(threads, g.N * g.C, [&](int64_t t, int worker) {
     const int64_t n = t / g.C, c = t % g.C;
     depthwise_channel(x + t * g.H * g.W, w + c * mult * taps, bias != nullptr ? bias + c * mult : nullptr,

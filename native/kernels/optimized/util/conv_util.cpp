@@ -255,103 +255,163 @@ struct DwPlane {
 #define ETB_DW_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"), always_inline)) inline
 #define ETB_DW_AVX2 __attribute__((target("avx2,fma"), always_inline)) inline
 
+// AVX-512 reads the input plane directly, without the padded copy: every
+// load is masked to the input columns it covers (padding columns load as
+// zeros, and nothing outside the row is touched); plane rows outside the
+// input (top and bottom padding) are skipped. Stride 2 loads 32 consecutive
+// inputs and splits them into even and odd columns in registers.
+struct DwDirect {
+  int64_t H, W, OH, OW, ph, pw;
+};
+
+// Lanes j of 16 with 0 <= start + j < W.
+ETB_DW_AVX512 __mmask16 dw_lanes(int64_t start, int64_t W) {
+  const int64_t lo = start >= 0 ? 0 : (-start < 16 ? -start : 16);
+  const int64_t hi = W - start >= 16 ? 16 : (W - start > 0 ? W - start : 0);
+  return __mmask16((0xFFFFu >> (16 - hi)) & (0xFFFFu << lo));
+}
+
+// Offset of load j from a chunk's first input column: tap kw (stride 1);
+// the low (j even) and high (j odd) 16 of the 32 inputs for taps j and j + 1 (stride 2).
+template <int S>
+constexpr int64_t dw_off(int j) {
+  return S == 1 ? j : 2 * (j / 2) + 16 * (j % 2);
+}
+
 // Output rows [oh0, oh0 + R), all columns, 16 per step (the tail masked).
-template <int K, int S, int R, bool CLAMP>
-ETB_DW_AVX512 void dw_block__avx512(const DwPlane& p, int64_t oh0, const __m512* wv, __m512 bv, __m512 lov,
-                                    __m512 hiv, float* out) {
-  const float* top = p.plane + oh0 * S * p.rs;
-  float* o = out + oh0 * p.OW;
-  for (int64_t x0 = 0; x0 < p.OW; x0 += 16) {
-    const __mmask16 m = p.OW - x0 >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (p.OW - x0)) - 1);
-    __m512 acc[R];
+// `in` is input row ih0 = oh0 * S - ph (possibly outside the plane: only
+// rows 0 <= ih0 + i < H are read). Each output row sums into two
+// accumulators (even and odd kernel rows), so 2 R independent FMA chains
+// hide the FMA latency on narrow planes too.
+// EDGE: some of the block's input rows are padding (checked per row).
+template <int K, int S, int R, bool CLAMP, bool EDGE>
+ETB_DW_AVX512 void dw_block__avx512(const DwDirect& d, const float* in, int64_t ih0, const float* w, float bias,
+                                    float lo, float hi, float* o) {
+  constexpr int kLoads = S == 1 ? K : 2 * ((K + 1) / 2);
+  // Broadcast here, not in the caller, so that they stay in registers.
+  __m512 wv[K * K];
+#pragma GCC unroll 32
+  for (int t = 0; t < K * K; t++) wv[t] = _mm512_set1_ps(w[t]);
+  const __m512 bv = _mm512_set1_ps(bias), lov = _mm512_set1_ps(lo), hiv = _mm512_set1_ps(hi);
+  const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i io = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const int64_t W = d.W, OW = d.OW;
+  for (int64_t x0 = 0; x0 < OW; x0 += 16) {
+    const __mmask16 om = OW - x0 >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (OW - x0)) - 1);
+    // Load j of a row starts at column x0 - pw + j (stride 1), or at
+    // 2 x0 - pw + 2 (j / 2) + 16 (j % 2) (stride 2: two vectors per even tap).
+    // Column of this chunk's first load in each row; load j starts at base + off(j).
+    const int64_t base = S == 1 ? x0 - d.pw : 2 * x0 - d.pw;
+    __mmask16 lm[kLoads];
 #pragma GCC unroll 8
-    for (int r = 0; r < R; r++) acc[r] = bv;
+    for (int j = 0; j < kLoads; j++) lm[j] = dw_lanes(base + dw_off<S>(j), W);
+    __m512 acc[R][2];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) acc[r][0] = bv, acc[r][1] = _mm512_setzero_ps();
+    // Formed outside the plane for the first chunk (base -1, -2): only masked-in lanes are read.
+    const float* row = in + base;
 #pragma GCC unroll 16
-    for (int i = 0; i < (R - 1) * S + K; i++) {
-      const float* row = top + i * p.rs + x0;
+    for (int i = 0; i < (R - 1) * S + K; i++, row += W) {
+      if (EDGE && (ih0 + i < 0 || ih0 + i >= d.H)) continue;  // zero padding
+      __m512 tap[K];
+      if (S == 1) {
+#pragma GCC unroll 8
+        for (int kw = 0; kw < K; kw++) tap[kw] = _mm512_maskz_loadu_ps(lm[kw], row + kw);
+      } else {
+#pragma GCC unroll 8
+        for (int k = 0; k < (K + 1) / 2; k++) {
+          const __m512 a = _mm512_maskz_loadu_ps(lm[2 * k], row + 2 * k);
+          const __m512 b = _mm512_maskz_loadu_ps(lm[2 * k + 1], row + 2 * k + 16);
+          tap[2 * k] = _mm512_permutex2var_ps(a, ie, b);
+          if (2 * k + 1 < K) tap[(2 * k + 1) % K] = _mm512_permutex2var_ps(a, io, b);
+        }
+      }
 #pragma GCC unroll 8
       for (int kw = 0; kw < K; kw++) {
-        const __m512 v = _mm512_maskz_loadu_ps(m, row + (kw % S) * p.wq + kw / S);
 #pragma GCC unroll 8
         for (int r = 0; r < R; r++) {
           const int kh = i - r * S;
-          if (kh >= 0 && kh < K) acc[r] = _mm512_fmadd_ps(wv[kh * K + kw], v, acc[r]);
+          if (kh >= 0 && kh < K) acc[r][kh & 1] = _mm512_fmadd_ps(wv[kh * K + kw], tap[kw], acc[r][kh & 1]);
         }
       }
     }
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
-      __m512 a = acc[r];
+      __m512 a = _mm512_add_ps(acc[r][0], acc[r][1]);
       if (CLAMP) a = _mm512_min_ps(hiv, _mm512_max_ps(lov, a));
-      _mm512_mask_storeu_ps(o + r * p.OW + x0, m, a);
+      _mm512_mask_storeu_ps(o + r * OW + x0, om, a);
     }
   }
 }
 
+// Rows [oh, oh + N) as one block (EDGE when it reaches into the padding rows).
+template <int K, int S, int N, bool CLAMP>
+ETB_DW_AVX512 void dw_rows__avx512(const DwDirect& d, const float* in, int64_t oh, const float* w, float bias,
+                                   float lo, float hi, float* out) {
+  const int64_t ih0 = oh * S - d.ph;
+  // Row pointers may lie outside the plane (padding rows); those rows are never read.
+  const float* row = in + ih0 * d.W;
+  if (ih0 >= 0 && ih0 + (N - 1) * S + K <= d.H) {
+    dw_block__avx512<K, S, N, CLAMP, false>(d, row, ih0, w, bias, lo, hi, out + oh * d.OW);
+  } else {
+    dw_block__avx512<K, S, N, CLAMP, true>(d, row, ih0, w, bias, lo, hi, out + oh * d.OW);
+  }
+}
+
 template <int K, int S, int R, bool CLAMP>
-__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void dw_plane__avx512(const DwPlane& p,
-                                                                                              const float* w,
-                                                                                              float bias, float lo,
-                                                                                              float hi, float* out) {
-  __m512 wv[K * K];
-  for (int t = 0; t < K * K; t++) wv[t] = _mm512_set1_ps(w[t]);
-  const __m512 bv = _mm512_set1_ps(bias), lov = _mm512_set1_ps(lo), hiv = _mm512_set1_ps(hi);
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void dw_direct__avx512(
+    const DwDirect& d, const float* in, const float* w, float bias, float lo, float hi, float* out) {
   int64_t oh = 0;
-  for (; oh + R <= p.OH; oh += R) {
-    p.fill(p.fill_ctx, (oh + R - 1) * S + K);
-    dw_block__avx512<K, S, R, CLAMP>(p, oh, wv, bv, lov, hiv, out);
-  }
-  for (; oh < p.OH; oh++) {
-    p.fill(p.fill_ctx, oh * S + K);
-    dw_block__avx512<K, S, 1, CLAMP>(p, oh, wv, bv, lov, hiv, out);
-  }
+  for (; oh + R <= d.OH; oh += R) dw_rows__avx512<K, S, R, CLAMP>(d, in, oh, w, bias, lo, hi, out);
+  const int64_t left = d.OH - oh;  // a last, shorter block
+  if (R > 3 && left == 3) return dw_rows__avx512<K, S, (R > 3 ? 3 : 1), CLAMP>(d, in, oh, w, bias, lo, hi, out);
+  if (R > 2 && left == 2) return dw_rows__avx512<K, S, (R > 2 ? 2 : 1), CLAMP>(d, in, oh, w, bias, lo, hi, out);
+  for (; oh < d.OH; oh++) dw_rows__avx512<K, S, 1, CLAMP>(d, in, oh, w, bias, lo, hi, out);
 }
 
 // The same on 8-lane ymm: whole vectors unmasked, the tail through maskload.
 template <int K, int S, int R, bool CLAMP, bool TAIL>
-ETB_DW_AVX2 void dw_step__avx2(const DwPlane& p, const float* top, int64_t x0, __m256i m, const __m256* wv,
-                               __m256 bv, __m256 lov, __m256 hiv, float* o) {
-  __m256 acc[R];
+ETB_DW_AVX2 void dw_step__avx2(const float* top, int64_t rs, int64_t wq, int64_t OW, int64_t x0, __m256i m,
+                               const __m256* wv, __m256 bv, __m256 lov, __m256 hiv, float* o) {
+  __m256 acc[R][2];
 #pragma GCC unroll 8
-  for (int r = 0; r < R; r++) acc[r] = bv;
+  for (int r = 0; r < R; r++) acc[r][0] = bv, acc[r][1] = _mm256_setzero_ps();
 #pragma GCC unroll 16
   for (int i = 0; i < (R - 1) * S + K; i++) {
-    const float* row = top + i * p.rs + x0;
+    const float* row = top + i * rs + x0;
 #pragma GCC unroll 8
     for (int kw = 0; kw < K; kw++) {
-      const float* src = row + (kw % S) * p.wq + kw / S;
+      const float* src = row + (kw % S) * wq + kw / S;
       const __m256 v = TAIL ? _mm256_maskload_ps(src, m) : _mm256_loadu_ps(src);
 #pragma GCC unroll 8
       for (int r = 0; r < R; r++) {
         const int kh = i - r * S;
-        if (kh >= 0 && kh < K) acc[r] = _mm256_fmadd_ps(wv[kh * K + kw], v, acc[r]);
+        if (kh >= 0 && kh < K) acc[r][kh & 1] = _mm256_fmadd_ps(wv[kh * K + kw], v, acc[r][kh & 1]);
       }
     }
   }
 #pragma GCC unroll 8
   for (int r = 0; r < R; r++) {
-    __m256 a = acc[r];
+    __m256 a = _mm256_add_ps(acc[r][0], acc[r][1]);
     if (CLAMP) a = _mm256_min_ps(hiv, _mm256_max_ps(lov, a));
     if (TAIL) {
-      _mm256_maskstore_ps(o + r * p.OW + x0, m, a);
+      _mm256_maskstore_ps(o + r * OW + x0, m, a);
     } else {
-      _mm256_storeu_ps(o + r * p.OW + x0, a);
+      _mm256_storeu_ps(o + r * OW + x0, a);
     }
   }
 }
 
 template <int K, int S, int R, bool CLAMP>
-ETB_DW_AVX2 void dw_block__avx2(const DwPlane& p, int64_t oh0, const __m256* wv, __m256 bv, __m256 lov, __m256 hiv,
-                                float* out) {
-  const float* top = p.plane + oh0 * S * p.rs;
-  float* o = out + oh0 * p.OW;
+ETB_DW_AVX2 void dw_block__avx2(const float* top, int64_t rs, int64_t wq, int64_t OW, const __m256* wv, __m256 bv,
+                                __m256 lov, __m256 hiv, float* o) {
   int64_t x0 = 0;
-  for (; x0 + 8 <= p.OW; x0 += 8) {
-    dw_step__avx2<K, S, R, CLAMP, false>(p, top, x0, _mm256_setzero_si256(), wv, bv, lov, hiv, o);
+  for (; x0 + 8 <= OW; x0 += 8) {
+    dw_step__avx2<K, S, R, CLAMP, false>(top, rs, wq, OW, x0, _mm256_setzero_si256(), wv, bv, lov, hiv, o);
   }
-  if (x0 < p.OW) {
-    const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(int(p.OW - x0)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    dw_step__avx2<K, S, R, CLAMP, true>(p, top, x0, m, wv, bv, lov, hiv, o);
+  if (x0 < OW) {
+    const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(int(OW - x0)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    dw_step__avx2<K, S, R, CLAMP, true>(top, rs, wq, OW, x0, m, wv, bv, lov, hiv, o);
   }
 }
 
@@ -361,41 +421,67 @@ __attribute__((target("avx2,fma"))) void dw_plane__avx2(const DwPlane& p, const 
   __m256 wv[K * K];
   for (int t = 0; t < K * K; t++) wv[t] = _mm256_set1_ps(w[t]);
   const __m256 bv = _mm256_set1_ps(bias), lov = _mm256_set1_ps(lo), hiv = _mm256_set1_ps(hi);
+  const float* plane = p.plane;
+  const int64_t rs = p.rs, wq = p.wq, OH = p.OH, OW = p.OW;
   int64_t oh = 0;
-  for (; oh + R <= p.OH; oh += R) {
-    p.fill(p.fill_ctx, (oh + R - 1) * S + K);
-    dw_block__avx2<K, S, R, CLAMP>(p, oh, wv, bv, lov, hiv, out);
+  for (; oh + R <= OH; oh += R) {
+    if (p.fill != nullptr) p.fill(p.fill_ctx, (oh + R - 1) * S + K);
+    dw_block__avx2<K, S, R, CLAMP>(plane + oh * S * rs, rs, wq, OW, wv, bv, lov, hiv, out + oh * OW);
   }
-  for (; oh < p.OH; oh++) {
-    p.fill(p.fill_ctx, oh * S + K);
-    dw_block__avx2<K, S, 1, CLAMP>(p, oh, wv, bv, lov, hiv, out);
+  if (oh < OH && p.fill != nullptr) p.fill(p.fill_ctx, (OH - 1) * S + K);
+  for (; oh < OH; oh++) {
+    dw_block__avx2<K, S, 1, CLAMP>(plane + oh * S * rs, rs, wq, OW, wv, bv, lov, hiv, out + oh * OW);
   }
 }
 #endif
 
 using DwPlaneFn = void (*)(const DwPlane&, const float*, float, float, float, float*);
+using DwDirectFn = void (*)(const DwDirect&, const float*, const float*, float, float, float, float*);
 
-// Output rows per pass: enough accumulators to hide the FMA latency without
-// running out of registers (5x5 keeps 25 weights in them on AVX-512).
-template <int K, int S, bool CLAMP>
-DwPlaneFn dw_pick(Isa isa) {
-  (void)isa;
-#if defined(__x86_64__)
-  if (isa == Isa::Avx512) return &dw_plane__avx512<K, S, (K == 3 ? 4 : 2), CLAMP>;
-  if (has_avx2_fma(isa)) return &dw_plane__avx2<K, S, 2, CLAMP>;
-#endif
-  return nullptr;
+// KxK (K 3 or 5), stride S (1 or 2) both ways, dilation 1: the specialized kernels take it.
+bool dw_special_shape(const ConvGeom& g) {
+  return g.KH == g.KW && (g.KH == 3 || g.KH == 5) && g.sh == g.sw && (g.sh == 1 || g.sh == 2) && g.dh == 1 &&
+         g.dw == 1;
 }
 
-// The specialized kernel for this geometry and instruction set, or null (the generic row kernels).
-DwPlaneFn dw_specialized(const ConvGeom& g, bool clamp, Isa isa) {
-  if (g.KH != g.KW || g.sh != g.sw || g.dh != 1 || g.dw != 1) return nullptr;
-  const int64_t k = g.KH, s = g.sh;
-  if (k == 3 && s == 1) return clamp ? dw_pick<3, 1, true>(isa) : dw_pick<3, 1, false>(isa);
-  if (k == 3 && s == 2) return clamp ? dw_pick<3, 2, true>(isa) : dw_pick<3, 2, false>(isa);
-  if (k == 5 && s == 1) return clamp ? dw_pick<5, 1, true>(isa) : dw_pick<5, 1, false>(isa);
-  if (k == 5 && s == 2) return clamp ? dw_pick<5, 2, true>(isa) : dw_pick<5, 2, false>(isa);
+// Output rows per pass: enough accumulators to hide the FMA latency without
+// running out of registers (the weights stay in registers: 9 or 25 zmm).
+template <int K, int S, bool CLAMP>
+DwDirectFn dw_direct_pick() {
+#if defined(__x86_64__)
+  return &dw_direct__avx512<K, S, (K == 3 ? 6 : 2), CLAMP>;
+#else
   return nullptr;
+#endif
+}
+
+// The AVX-512 kernel for this geometry, or null.
+DwDirectFn dw_direct(const ConvGeom& g, bool clamp, Isa isa) {
+  if (isa != Isa::Avx512 || !dw_special_shape(g)) return nullptr;
+  const int64_t k = g.KH, s = g.sh;
+  if (k == 3 && s == 1) return clamp ? dw_direct_pick<3, 1, true>() : dw_direct_pick<3, 1, false>();
+  if (k == 3 && s == 2) return clamp ? dw_direct_pick<3, 2, true>() : dw_direct_pick<3, 2, false>();
+  if (k == 5 && s == 1) return clamp ? dw_direct_pick<5, 1, true>() : dw_direct_pick<5, 1, false>();
+  return clamp ? dw_direct_pick<5, 2, true>() : dw_direct_pick<5, 2, false>();
+}
+
+template <int K, int S, bool CLAMP>
+DwPlaneFn dw_plane_pick() {
+#if defined(__x86_64__)
+  return &dw_plane__avx2<K, S, 2, CLAMP>;
+#else
+  return nullptr;
+#endif
+}
+
+// The AVX2 kernel on the padded plane for this geometry, or null (the generic row kernels).
+DwPlaneFn dw_specialized(const ConvGeom& g, bool clamp, Isa isa) {
+  if (!has_avx2_fma(isa) || !dw_special_shape(g)) return nullptr;
+  const int64_t k = g.KH, s = g.sh;
+  if (k == 3 && s == 1) return clamp ? dw_plane_pick<3, 1, true>() : dw_plane_pick<3, 1, false>();
+  if (k == 3 && s == 2) return clamp ? dw_plane_pick<3, 2, true>() : dw_plane_pick<3, 2, false>();
+  if (k == 5 && s == 1) return clamp ? dw_plane_pick<5, 1, true>() : dw_plane_pick<5, 1, false>();
+  return clamp ? dw_plane_pick<5, 2, true>() : dw_plane_pick<5, 2, false>();
 }
 
 // A fused activation's clamp over n outputs (NaN stays NaN).
@@ -464,13 +550,20 @@ void fill_plane(void* ctx, int64_t rows) {
 
 }  // namespace
 
+bool depthwise_direct(const ConvGeom& g) { return dw_direct(g, false, active_isa()) != nullptr; }
+
 void depthwise_channel(const float* in, const float* w, const float* bias, float* out, const ConvGeom& g,
                        float* plane, float lo, float hi) {
-  const PlaneShape s = plane_shape(g);
-  PlaneFill f{in, &g, s.wq, plane, 0};
   const int64_t taps = g.KH * g.KW, mult = g.Cout / g.C;
   const bool clamp = lo != -__builtin_inff() || hi != __builtin_inff();
   const Isa isa = active_isa();
+  if (const DwDirectFn fn = dw_direct(g, clamp, isa)) {
+    const DwDirect d{g.H, g.W, g.OH, g.OW, g.ph, g.pw};
+    for (int64_t m = 0; m < mult; m++) fn(d, in, w + m * taps, bias != nullptr ? bias[m] : 0.0f, lo, hi, out + m * g.P());
+    return;
+  }
+  const PlaneShape s = plane_shape(g);
+  PlaneFill f{in, &g, s.wq, plane, 0};
   if (const DwPlaneFn fn = dw_specialized(g, clamp, isa)) {
     const DwPlane p{plane, g.sw * s.wq, s.wq, g.OH, g.OW, &fill_plane, &f};
     for (int64_t m = 0; m < mult; m++) fn(p, w + m * taps, bias != nullptr ? bias[m] : 0.0f, lo, hi, out + m * g.P());
