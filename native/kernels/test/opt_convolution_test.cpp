@@ -112,6 +112,8 @@ void check(const Conv& c, const char* name) {
     for (bool constant : {true, false}) {
       char what[128];
       snprintf(what, sizeof(what), "%s (%s, %s weights)", name, optimized::isa_name(isa), constant ? "constant" : "runtime");
+      // Poisoned first, so an output the kernel leaves unwritten cannot keep an earlier run's value.
+      for (size_t i = 0; i < y1.n(); i++) y1.f()[i] = y2.f()[i] = NAN;
       if (!run(c, x, w, bias, y1, 1, constant) || !run(c, x, w, bias, y2, 2, constant)) {
         printf("  in %s\n", what);
         EXPECT_TRUE(false);
@@ -202,6 +204,19 @@ TEST(OptConvolution, DepthwiseSpecialized) {
   Conv nan5 = dw(3, 7, 9, 5, 1, 2);
   nan5.nonfinite = true;
   check(nan5, "dw 5x5 NaN and inf inputs");
+  // Every height up to 18 (blocks of 8 or 4 output rows, then 4, 3, 2 or 1;
+  // blocks inside the plane and blocks reaching into the padding rows),
+  // odd widths from 1 to 19 (masks on both edges of a single vector).
+  for (int64_t k : {3, 5}) {
+    for (int64_t st : {1, 2}) {
+      for (int64_t h = 1; h <= 18; h++) {
+        char name[64];
+        snprintf(name, sizeof(name), "dw %lldx%lld/%lld %lldx%lld", (long long)k, (long long)k, (long long)st,
+                 (long long)h, (long long)(h + 1));
+        check(dw(1, h, h + 1, k, st, k / 2), name);
+      }
+    }
+  }
   // The generic row kernels (not specialized): dilation, 7x7, rectangular,
   // unequal strides, stride 3; with a clamp and non-finite inputs.
   Conv dil{1, 3, 16, 17, 3, 3, 3, 1, 1, 2, 2, 2, 2, 3, true};

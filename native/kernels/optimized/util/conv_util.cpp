@@ -288,6 +288,7 @@ template <int K, int S, int R, bool CLAMP, bool EDGE>
 ETB_DW_AVX512 void dw_block__avx512(const DwDirect& d, const float* in, int64_t ih0, const float* w, float bias,
                                     float lo, float hi, float* o) {
   constexpr int kLoads = S == 1 ? K : 2 * ((K + 1) / 2);
+  constexpr bool kSplit = R < 4;  // two accumulators per row (fewer than 8 chains otherwise)
   // Broadcast here, not in the caller, so that they stay in registers.
   __m512 wv[K * K];
 #pragma GCC unroll 32
@@ -307,7 +308,7 @@ ETB_DW_AVX512 void dw_block__avx512(const DwDirect& d, const float* in, int64_t 
     for (int j = 0; j < kLoads; j++) lm[j] = dw_lanes(base + dw_off<S>(j), W);
     __m512 acc[R][2];
 #pragma GCC unroll 8
-    for (int r = 0; r < R; r++) acc[r][0] = bv, acc[r][1] = _mm512_setzero_ps();
+    for (int r = 0; r < R; r++) acc[r][0] = bv, acc[r][1] = _mm512_setzero_ps();  // [1] unused unless kSplit
     // Formed outside the plane for the first chunk (base -1, -2): only masked-in lanes are read.
     const float* row = in + base;
 #pragma GCC unroll 16
@@ -331,13 +332,13 @@ ETB_DW_AVX512 void dw_block__avx512(const DwDirect& d, const float* in, int64_t 
 #pragma GCC unroll 8
         for (int r = 0; r < R; r++) {
           const int kh = i - r * S;
-          if (kh >= 0 && kh < K) acc[r][kh & 1] = _mm512_fmadd_ps(wv[kh * K + kw], tap[kw], acc[r][kh & 1]);
+          if (kh >= 0 && kh < K) acc[r][kSplit ? kh & 1 : 0] = _mm512_fmadd_ps(wv[kh * K + kw], tap[kw], acc[r][kSplit ? kh & 1 : 0]);
         }
       }
     }
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
-      __m512 a = _mm512_add_ps(acc[r][0], acc[r][1]);
+      __m512 a = kSplit ? _mm512_add_ps(acc[r][0], acc[r][1]) : acc[r][0];
       if (CLAMP) a = _mm512_min_ps(hiv, _mm512_max_ps(lov, a));
       _mm512_mask_storeu_ps(o + r * OW + x0, om, a);
     }
@@ -363,10 +364,16 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void dw_d
     const DwDirect& d, const float* in, const float* w, float bias, float lo, float hi, float* out) {
   int64_t oh = 0;
   for (; oh + R <= d.OH; oh += R) dw_rows__avx512<K, S, R, CLAMP>(d, in, oh, w, bias, lo, hi, out);
-  const int64_t left = d.OH - oh;  // a last, shorter block
-  if (R > 3 && left == 3) return dw_rows__avx512<K, S, (R > 3 ? 3 : 1), CLAMP>(d, in, oh, w, bias, lo, hi, out);
-  if (R > 2 && left == 2) return dw_rows__avx512<K, S, (R > 2 ? 2 : 1), CLAMP>(d, in, oh, w, bias, lo, hi, out);
-  for (; oh < d.OH; oh++) dw_rows__avx512<K, S, 1, CLAMP>(d, in, oh, w, bias, lo, hi, out);
+  // The last R - 1 rows at most, in blocks of 4, 3, 2 or 1.
+  static_assert(R == 4 || R == 8, "remainder blocks assume R is 4 or 8");
+  if (R == 8 && d.OH - oh >= 4) {
+    dw_rows__avx512<K, S, 4, CLAMP>(d, in, oh, w, bias, lo, hi, out);
+    oh += 4;
+  }
+  const int64_t left = d.OH - oh;
+  if (left == 3) dw_rows__avx512<K, S, 3, CLAMP>(d, in, oh, w, bias, lo, hi, out);
+  if (left == 2) dw_rows__avx512<K, S, 2, CLAMP>(d, in, oh, w, bias, lo, hi, out);
+  if (left == 1) dw_rows__avx512<K, S, 1, CLAMP>(d, in, oh, w, bias, lo, hi, out);
 }
 
 // The same on 8-lane ymm: whole vectors unmasked, the tail through maskload.
@@ -449,7 +456,7 @@ bool dw_special_shape(const ConvGeom& g) {
 template <int K, int S, bool CLAMP>
 DwDirectFn dw_direct_pick() {
 #if defined(__x86_64__)
-  return &dw_direct__avx512<K, S, (K == 3 ? 6 : 2), CLAMP>;
+  return &dw_direct__avx512<K, S, (K == 3 ? 8 : 4), CLAMP>;
 #else
   return nullptr;
 #endif
