@@ -250,6 +250,11 @@ struct DwPlane {
   void* fill_ctx;
 };
 
+// The AVX-512 kernels read the input plane itself.
+struct DwDirect {
+  int64_t H, W, OH, OW, ph, pw;
+};
+
 // NaN-preserving clamp: max(lo, v) and min(hi, v) return v when v is NaN.
 #if defined(__x86_64__)
 #define ETB_DW_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"), always_inline)) inline
@@ -260,9 +265,6 @@ struct DwPlane {
 // zeros, and nothing outside the row is touched); plane rows outside the
 // input (top and bottom padding) are skipped. Stride 2 loads 32 consecutive
 // inputs and splits them into even and odd columns in registers.
-struct DwDirect {
-  int64_t H, W, OH, OW, ph, pw;
-};
 
 // Lanes j of 16 with 0 <= start + j < W.
 ETB_DW_AVX512 __mmask16 dw_lanes(int64_t start, int64_t W) {
