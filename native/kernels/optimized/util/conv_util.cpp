@@ -100,6 +100,20 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void f32_
   for (; i < n; i++) even[i] = src[2 * i], odd[i] = src[2 * i + 1];
 }
 
+// The same on ymm: in-lane shuffles, then the 64-bit pairs put in order.
+__attribute__((target("avx2,fma"))) void f32_deinterleave2__avx2(const float* src, int64_t n, float* even,
+                                                                float* odd) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 a = _mm256_loadu_ps(src + 2 * i), b = _mm256_loadu_ps(src + 2 * i + 8);
+    // Per 128-bit lane [a0 a2 b0 b2]: x0 x2 x8 x10 | x4 x6 x12 x14, then pairs 0, 2, 1, 3.
+    const __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    _mm256_storeu_ps(even + i, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0))));
+    _mm256_storeu_ps(odd + i, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0))));
+  }
+  for (; i < n; i++) even[i] = src[2 * i], odd[i] = src[2 * i + 1];
+}
+
 // dst[i] = src[2 i] for i in [0, n): the stride-2 im2col rows (ResNet's stem).
 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void f32_stride2__avx512(const float* src,
                                                                                                  int64_t n,
@@ -540,11 +554,15 @@ void fill_plane(void* ctx, int64_t rows) {
     // iw = r, r + sw, r + 2 sw, ... (residue r) form one run of phase
     // (r + pw) % sw from position (r + pw) / sw.
 #if defined(__x86_64__)
-    if (g.sw == 2 && active_isa() == Isa::Avx512) {
+    if (g.sw == 2 && has_avx2_fma(active_isa())) {
       const int64_t pairs = g.W / 2;
       float* even = y + (g.pw % 2) * f.wq + g.pw / 2;
       float* odd = y + ((g.pw + 1) % 2) * f.wq + (g.pw + 1) / 2;
-      f32_deinterleave2__avx512(src, pairs, even, odd);
+      if (active_isa() == Isa::Avx512) {
+        f32_deinterleave2__avx512(src, pairs, even, odd);
+      } else {
+        f32_deinterleave2__avx2(src, pairs, even, odd);
+      }
       if (g.W % 2) even[pairs] = src[g.W - 1];
       continue;
     }
