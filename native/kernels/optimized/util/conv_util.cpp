@@ -6,6 +6,9 @@
 #include "kernels/optimized/util/sgemm.h"
 #include "kernels/optimized/util/thread_pool.h"
 
+#if defined(__aarch64__)
+#include <arm_neon.h>
+#endif
 #if defined(__x86_64__)
 #include <immintrin.h>
 // gcc 12 flags the AVX-512 intrinsics' deliberately undefined sources (gcc bug 105593).
@@ -458,6 +461,72 @@ __attribute__((target("avx2,fma"))) void dw_plane__avx2(const DwPlane& p, const 
 }
 #endif
 
+#if defined(__aarch64__)
+// NEON on the padded plane: rows [oh0, oh0 + R), 4 columns per step with
+// two accumulators per row (even and odd kernel rows), the last OW % 4
+// columns scalar. FMAX/FMIN return NaN for a NaN operand, so the clamp
+// keeps NaN.
+template <int K, int S, int R, bool CLAMP>
+inline void dw_block__neon(const float* top, int64_t rs, int64_t wq, int64_t OW, const float32x4_t* wv,
+                           const float* w, float bias, float lo, float hi, float* o) {
+  const float32x4_t bv = vdupq_n_f32(bias), lov = vdupq_n_f32(lo), hiv = vdupq_n_f32(hi);
+  int64_t x0 = 0;
+  for (; x0 + 4 <= OW; x0 += 4) {
+    float32x4_t acc[R][2];
+    for (int r = 0; r < R; r++) acc[r][0] = bv, acc[r][1] = vdupq_n_f32(0.0f);
+#pragma GCC unroll 16
+    for (int i = 0; i < (R - 1) * S + K; i++) {
+      const float* row = top + i * rs + x0;
+#pragma GCC unroll 8
+      for (int kw = 0; kw < K; kw++) {
+        const float32x4_t v = vld1q_f32(row + (kw % S) * wq + kw / S);
+#pragma GCC unroll 8
+        for (int r = 0; r < R; r++) {
+          const int kh = i - r * S;
+          if (kh >= 0 && kh < K) acc[r][kh & 1] = vfmaq_f32(acc[r][kh & 1], wv[kh * K + kw], v);
+        }
+      }
+    }
+    for (int r = 0; r < R; r++) {
+      float32x4_t a = vaddq_f32(acc[r][0], acc[r][1]);
+      if (CLAMP) a = vminq_f32(hiv, vmaxq_f32(lov, a));
+      vst1q_f32(o + r * OW + x0, a);
+    }
+  }
+  for (; x0 < OW; x0++) {
+    for (int r = 0; r < R; r++) {
+      float a = bias;
+      for (int kh = 0; kh < K; kh++) {
+        const float* row = top + (r * S + kh) * rs + x0;
+        for (int kw = 0; kw < K; kw++) a += w[kh * K + kw] * row[(kw % S) * wq + kw / S];
+      }
+      if (CLAMP) {
+        a = a < lo ? lo : a;
+        a = a > hi ? hi : a;
+      }
+      o[r * OW + x0] = a;
+    }
+  }
+}
+
+template <int K, int S, int R, bool CLAMP>
+void dw_plane__neon(const DwPlane& p, const float* w, float bias, float lo, float hi, float* out) {
+  float32x4_t wv[K * K];
+  for (int t = 0; t < K * K; t++) wv[t] = vdupq_n_f32(w[t]);
+  const float* plane = p.plane;
+  const int64_t rs = p.rs, wq = p.wq, OH = p.OH, OW = p.OW;
+  int64_t oh = 0;
+  for (; oh + R <= OH; oh += R) {
+    p.fill(p.fill_ctx, (oh + R - 1) * S + K);
+    dw_block__neon<K, S, R, CLAMP>(plane + oh * S * rs, rs, wq, OW, wv, w, bias, lo, hi, out + oh * OW);
+  }
+  if (oh < OH) p.fill(p.fill_ctx, (OH - 1) * S + K);
+  for (; oh < OH; oh++) {
+    dw_block__neon<K, S, 1, CLAMP>(plane + oh * S * rs, rs, wq, OW, wv, w, bias, lo, hi, out + oh * OW);
+  }
+}
+#endif
+
 using DwPlaneFn = void (*)(const DwPlane&, const float*, float, float, float, float*);
 using DwDirectFn = void (*)(const DwDirect&, const float*, const float*, float, float, float, float*);
 
@@ -492,14 +561,16 @@ template <int K, int S, bool CLAMP>
 DwPlaneFn dw_plane_pick() {
 #if defined(__x86_64__)
   return &dw_plane__avx2<K, S, 2, CLAMP>;
+#elif defined(__aarch64__)
+  return &dw_plane__neon<K, S, 4, CLAMP>;
 #else
   return nullptr;
 #endif
 }
 
-// The AVX2 kernel on the padded plane for this geometry, or null (the generic row kernels).
+// The AVX2 or NEON kernel on the padded plane for this geometry, or null (the generic row kernels).
 DwPlaneFn dw_specialized(const ConvGeom& g, bool clamp, Isa isa) {
-  if (!has_avx2_fma(isa) || !dw_special_shape(g)) return nullptr;
+  if (!(has_avx2_fma(isa) || isa == Isa::Neon) || !dw_special_shape(g)) return nullptr;
   const int64_t k = g.KH, s = g.sh;
   if (k == 3 && s == 1) return clamp ? dw_plane_pick<3, 1, true>() : dw_plane_pick<3, 1, false>();
   if (k == 3 && s == 2) return clamp ? dw_plane_pick<3, 2, true>() : dw_plane_pick<3, 2, false>();
@@ -563,6 +634,22 @@ void fill_plane(void* ctx, int64_t rows) {
       } else {
         f32_deinterleave2__avx2(src, pairs, even, odd);
       }
+      if (g.W % 2) even[pairs] = src[g.W - 1];
+      continue;
+    }
+#endif
+#if defined(__aarch64__)
+    if (g.sw == 2 && active_isa() == Isa::Neon) {
+      const int64_t pairs = g.W / 2;
+      float* even = y + (g.pw % 2) * f.wq + g.pw / 2;
+      float* odd = y + ((g.pw + 1) % 2) * f.wq + (g.pw + 1) / 2;
+      int64_t i = 0;
+      for (; i + 4 <= pairs; i += 4) {
+        const float32x4x2_t v = vld2q_f32(src + 2 * i);  // even and odd columns
+        vst1q_f32(even + i, v.val[0]);
+        vst1q_f32(odd + i, v.val[1]);
+      }
+      for (; i < pairs; i++) even[i] = src[2 * i], odd[i] = src[2 * i + 1];
       if (g.W % 2) even[pairs] = src[g.W - 1];
       continue;
     }
