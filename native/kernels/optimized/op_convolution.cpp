@@ -1,6 +1,10 @@
 // aten::convolution.out (optimized), float32 NCHW (and NCL):
-// * depthwise (one input channel per group): a zero-padded copy of each
-//   input plane and row kernels vectorized over the output width;
+// * depthwise (one input channel per group): 3x3 and 5x5 with stride 1 or
+//   2 and dilation 1 by specialized kernels (weights in registers, several
+//   output rows per pass, bias and the fused clamp before the store; on
+//   AVX-512 straight from the input with masked loads, on AVX2/NEON from a
+//   zero-padded plane), other shapes by a zero-padded copy of each input
+//   plane and row kernels vectorized over the output width;
 // * at most 4 output pixels (groups 1): the transposed product on the
 //   small-M kernel, see conv_util_small_p.cpp;
 // * everything else as one SGEMM per image and group, out[Mg, P] =

@@ -252,11 +252,12 @@ void im2col_rows(const float* in, const ConvGeom& g, int64_t k0, int64_t k1, flo
 namespace {
 
 // Specialized depthwise planes: KxK (K = 3 or 5), stride S (1 or 2) in both
-// dimensions, dilation 1, read from the zero-padded, phase-split plane. R
-// output rows per pass, so each plane row loaded serves every output row of
-// the block whose window covers it (up to K of them for stride 1); the K*K
-// weights are broadcast once per plane; bias and the fused clamp are applied
-// in registers before the (masked) store.
+// dimensions, dilation 1. R output rows per pass, so each input row loaded
+// serves every output row of the block whose window covers it (up to K of
+// them for stride 1); the K*K weights are broadcast into registers once per
+// plane (AVX2, NEON) or block (AVX-512); bias and the fused clamp are applied
+// in registers before the store. AVX2 and NEON read the zero-padded,
+// phase-split plane (DwPlane), AVX-512 the input itself (DwDirect).
 struct DwPlane {
   const float* plane;  // padded plane, row i at plane + i * rs
   int64_t rs, wq;      // floats per plane row (S phases of wq), per phase
@@ -272,7 +273,26 @@ struct DwDirect {
   int64_t H, W, OH, OW, ph, pw;
 };
 
-// NaN-preserving clamp: max(lo, v) and min(hi, v) return v when v is NaN.
+// The kernels' constant-count loops are unrolled so that their accumulator,
+// tap and weight arrays live in registers. Sanitizer builds keep the loops
+// rolled: instrumenting every unrolled masked load took clang minutes.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define ETB_DW_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define ETB_DW_SANITIZED 1
+#endif
+#define ETB_DW_PRAGMA(x) _Pragma(#x)
+#if defined(ETB_DW_SANITIZED)
+#define ETB_DW_UNROLL(n) ETB_DW_PRAGMA(GCC unroll 1)
+#else
+#define ETB_DW_UNROLL(n) ETB_DW_PRAGMA(GCC unroll n)
+#endif
+
+// The clamps are min(hi, max(lo, v)) with v second: x86 max/min return the
+// second operand when either is NaN, so NaN stays NaN.
 #if defined(__x86_64__)
 #define ETB_DW_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"), always_inline)) inline
 #define ETB_DW_AVX2 __attribute__((target("avx2,fma"), always_inline)) inline
@@ -282,7 +302,6 @@ struct DwDirect {
 // zeros, and nothing outside the row is touched); plane rows outside the
 // input (top and bottom padding) are skipped. Stride 2 loads 32 consecutive
 // inputs and splits them into even and odd columns in registers.
-
 // Lanes j of 16 with 0 <= start + j < W.
 ETB_DW_AVX512 __mmask16 dw_lanes(int64_t start, int64_t W) {
   const int64_t lo = start >= 0 ? 0 : (-start < 16 ? -start : 16);
@@ -310,7 +329,7 @@ ETB_DW_AVX512 void dw_block__avx512(const DwDirect& d, const float* in, int64_t 
   constexpr bool kSplit = R < 4;  // two accumulators per row (fewer than 8 chains otherwise)
   // Broadcast here, not in the caller, so that they stay in registers.
   __m512 wv[K * K];
-#pragma GCC unroll 32
+ETB_DW_UNROLL(32)
   for (int t = 0; t < K * K; t++) wv[t] = _mm512_set1_ps(w[t]);
   const __m512 bv = _mm512_set1_ps(bias), lov = _mm512_set1_ps(lo), hiv = _mm512_set1_ps(hi);
   const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
@@ -323,22 +342,22 @@ ETB_DW_AVX512 void dw_block__avx512(const DwDirect& d, const float* in, int64_t 
     // Column of this chunk's first load in each row; load j starts at base + off(j).
     const int64_t base = S == 1 ? x0 - d.pw : 2 * x0 - d.pw;
     __mmask16 lm[kLoads];
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
     for (int j = 0; j < kLoads; j++) lm[j] = dw_lanes(base + dw_off<S>(j), W);
     __m512 acc[R][2];
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
     for (int r = 0; r < R; r++) acc[r][0] = bv, acc[r][1] = _mm512_setzero_ps();  // [1] unused unless kSplit
     // Formed outside the plane for the first chunk (base -1, -2): only masked-in lanes are read.
     const float* row = in + base;
-#pragma GCC unroll 16
+ETB_DW_UNROLL(16)
     for (int i = 0; i < (R - 1) * S + K; i++, row += W) {
       if (EDGE && (ih0 + i < 0 || ih0 + i >= d.H)) continue;  // zero padding
       __m512 tap[K];
       if (S == 1) {
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
         for (int kw = 0; kw < K; kw++) tap[kw] = _mm512_maskz_loadu_ps(lm[kw], row + kw);
       } else {
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
         for (int k = 0; k < (K + 1) / 2; k++) {
           const __m512 a = _mm512_maskz_loadu_ps(lm[2 * k], row + 2 * k);
           const __m512 b = _mm512_maskz_loadu_ps(lm[2 * k + 1], row + 2 * k + 16);
@@ -346,16 +365,16 @@ ETB_DW_AVX512 void dw_block__avx512(const DwDirect& d, const float* in, int64_t 
           if (2 * k + 1 < K) tap[(2 * k + 1) % K] = _mm512_permutex2var_ps(a, io, b);
         }
       }
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
       for (int kw = 0; kw < K; kw++) {
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
         for (int r = 0; r < R; r++) {
           const int kh = i - r * S;
           if (kh >= 0 && kh < K) acc[r][kSplit ? kh & 1 : 0] = _mm512_fmadd_ps(wv[kh * K + kw], tap[kw], acc[r][kSplit ? kh & 1 : 0]);
         }
       }
     }
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
     for (int r = 0; r < R; r++) {
       __m512 a = kSplit ? _mm512_add_ps(acc[r][0], acc[r][1]) : acc[r][0];
       if (CLAMP) a = _mm512_min_ps(hiv, _mm512_max_ps(lov, a));
@@ -364,35 +383,40 @@ ETB_DW_AVX512 void dw_block__avx512(const DwDirect& d, const float* in, int64_t 
   }
 }
 
-// Rows [oh, oh + N) as one block (EDGE when it reaches into the padding rows).
-template <int K, int S, int N, bool CLAMP>
+// Rows [oh, oh + N) as one block. Row pointers may lie outside the plane
+// (padding rows); those rows are never read.
+template <int K, int S, int N, bool CLAMP, bool EDGE>
 ETB_DW_AVX512 void dw_rows__avx512(const DwDirect& d, const float* in, int64_t oh, const float* w, float bias,
                                    float lo, float hi, float* out) {
   const int64_t ih0 = oh * S - d.ph;
-  // Row pointers may lie outside the plane (padding rows); those rows are never read.
-  const float* row = in + ih0 * d.W;
-  if (ih0 >= 0 && ih0 + (N - 1) * S + K <= d.H) {
-    dw_block__avx512<K, S, N, CLAMP, false>(d, row, ih0, w, bias, lo, hi, out + oh * d.OW);
-  } else {
-    dw_block__avx512<K, S, N, CLAMP, true>(d, row, ih0, w, bias, lo, hi, out + oh * d.OW);
-  }
+  dw_block__avx512<K, S, N, CLAMP, EDGE>(d, in + ih0 * d.W, ih0, w, bias, lo, hi, out + oh * d.OW);
 }
 
+// Blocks of R rows (without row checks where the block lies inside the
+// plane), then the last R - 1 rows at most in blocks of 4, 3, 2 or 1 (with
+// row checks: they usually reach into the bottom padding). Few block sizes
+// keep the instantiations, and the sanitizer build's compile time, in check.
 template <int K, int S, int R, bool CLAMP>
 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void dw_direct__avx512(
     const DwDirect& d, const float* in, const float* w, float bias, float lo, float hi, float* out) {
-  int64_t oh = 0;
-  for (; oh + R <= d.OH; oh += R) dw_rows__avx512<K, S, R, CLAMP>(d, in, oh, w, bias, lo, hi, out);
-  // The last R - 1 rows at most, in blocks of 4, 3, 2 or 1.
   static_assert(R == 4 || R == 8, "remainder blocks assume R is 4 or 8");
+  int64_t oh = 0;
+  for (; oh + R <= d.OH; oh += R) {
+    const int64_t ih0 = oh * S - d.ph;
+    if (ih0 >= 0 && ih0 + (R - 1) * S + K <= d.H) {
+      dw_rows__avx512<K, S, R, CLAMP, false>(d, in, oh, w, bias, lo, hi, out);
+    } else {
+      dw_rows__avx512<K, S, R, CLAMP, true>(d, in, oh, w, bias, lo, hi, out);
+    }
+  }
   if (R == 8 && d.OH - oh >= 4) {
-    dw_rows__avx512<K, S, 4, CLAMP>(d, in, oh, w, bias, lo, hi, out);
+    dw_rows__avx512<K, S, 4, CLAMP, true>(d, in, oh, w, bias, lo, hi, out);
     oh += 4;
   }
   const int64_t left = d.OH - oh;
-  if (left == 3) dw_rows__avx512<K, S, 3, CLAMP>(d, in, oh, w, bias, lo, hi, out);
-  if (left == 2) dw_rows__avx512<K, S, 2, CLAMP>(d, in, oh, w, bias, lo, hi, out);
-  if (left == 1) dw_rows__avx512<K, S, 1, CLAMP>(d, in, oh, w, bias, lo, hi, out);
+  if (left == 3) dw_rows__avx512<K, S, 3, CLAMP, true>(d, in, oh, w, bias, lo, hi, out);
+  if (left == 2) dw_rows__avx512<K, S, 2, CLAMP, true>(d, in, oh, w, bias, lo, hi, out);
+  if (left == 1) dw_rows__avx512<K, S, 1, CLAMP, true>(d, in, oh, w, bias, lo, hi, out);
 }
 
 // The same on 8-lane ymm: whole vectors unmasked, the tail through maskload.
@@ -400,23 +424,23 @@ template <int K, int S, int R, bool CLAMP, bool TAIL>
 ETB_DW_AVX2 void dw_step__avx2(const float* top, int64_t rs, int64_t wq, int64_t OW, int64_t x0, __m256i m,
                                const __m256* wv, __m256 bv, __m256 lov, __m256 hiv, float* o) {
   __m256 acc[R][2];
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
   for (int r = 0; r < R; r++) acc[r][0] = bv, acc[r][1] = _mm256_setzero_ps();
-#pragma GCC unroll 16
+ETB_DW_UNROLL(16)
   for (int i = 0; i < (R - 1) * S + K; i++) {
     const float* row = top + i * rs + x0;
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
     for (int kw = 0; kw < K; kw++) {
       const float* src = row + (kw % S) * wq + kw / S;
       const __m256 v = TAIL ? _mm256_maskload_ps(src, m) : _mm256_loadu_ps(src);
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
       for (int r = 0; r < R; r++) {
         const int kh = i - r * S;
         if (kh >= 0 && kh < K) acc[r][kh & 1] = _mm256_fmadd_ps(wv[kh * K + kw], v, acc[r][kh & 1]);
       }
     }
   }
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
   for (int r = 0; r < R; r++) {
     __m256 a = _mm256_add_ps(acc[r][0], acc[r][1]);
     if (CLAMP) a = _mm256_min_ps(hiv, _mm256_max_ps(lov, a));
@@ -474,13 +498,13 @@ inline void dw_block__neon(const float* top, int64_t rs, int64_t wq, int64_t OW,
   for (; x0 + 4 <= OW; x0 += 4) {
     float32x4_t acc[R][2];
     for (int r = 0; r < R; r++) acc[r][0] = bv, acc[r][1] = vdupq_n_f32(0.0f);
-#pragma GCC unroll 16
+ETB_DW_UNROLL(16)
     for (int i = 0; i < (R - 1) * S + K; i++) {
       const float* row = top + i * rs + x0;
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
       for (int kw = 0; kw < K; kw++) {
         const float32x4_t v = vld1q_f32(row + (kw % S) * wq + kw / S);
-#pragma GCC unroll 8
+ETB_DW_UNROLL(8)
         for (int r = 0; r < R; r++) {
           const int kh = i - r * S;
           if (kh >= 0 && kh < K) acc[r][kh & 1] = vfmaq_f32(acc[r][kh & 1], wv[kh * K + kw], v);

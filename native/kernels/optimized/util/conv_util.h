@@ -59,7 +59,7 @@ size_t depthwise_plane_floats(const ConvGeom& g);
 // Outputs are clamped to [lo, hi] (a fused activation; +-inf for none).
 // KxK (K 3 or 5), stride 1 or 2 in both dimensions, dilation 1 run
 // specialized kernels (weights in registers, several output rows per pass):
-// on AVX-512 straight from `in` with masked loads, on AVX2 from the plane;
+// on AVX-512 straight from `in` with masked loads, on AVX2 and NEON from the plane;
 // other shapes the row kernels.
 void depthwise_channel(const float* in, const float* w, const float* bias, float* out, const ConvGeom& g,
                        float* plane, float lo, float hi);
