@@ -4,6 +4,8 @@
 // GFLOP/s (2 * Cout * P * Kg). Where the 57 ms of ResNet-18's convolutions
 // go, layer by layer, without the runtime around it.
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <algorithm>
@@ -62,6 +64,10 @@ const Layer kLayers[] = {
     {"mobilenetv2 1x1 144->24 @56", 144, 56, 24, 1, 1, 0, 1},
     {"mobilenetv2 dw 3x3 144 @56", 144, 56, 144, 3, 1, 1, 144},
     {"mobilenetv2 dw 3x3/2 96 @112", 96, 112, 96, 3, 2, 1, 96},
+    {"mobilenetv3s dw 3x3/2 72 @56", 72, 56, 72, 3, 2, 1, 72},
+    {"mobilenetv3s dw 5x5/2 96 @28", 96, 28, 96, 5, 2, 2, 96},
+    {"mobilenetv3s dw 5x5 240 @14", 240, 14, 240, 5, 1, 2, 240},
+    {"mobilenetv3s dw 5x5 576 @7", 576, 7, 576, 5, 1, 2, 576},
 };
 
 }  // namespace
@@ -70,7 +76,10 @@ int run_conv_bench(int threads, int runs) {
   std::vector<uint8_t> pool(size_t(256) << 20), temp(size_t(64) << 20);
   printf("{\"threads\":%d,\"runs\":%d,\"layers\":[", threads, runs);
   bool first = true;
+  // ETB_CONV_ONLY=text: only the layers whose name contains it.
+  const char* only = getenv("ETB_CONV_ONLY");
   for (const Layer& l : kLayers) {
+    if (only != nullptr && strstr(l.name, only) == nullptr) continue;
     const int32_t oh = (l.h + 2 * l.pad - l.k) / l.stride + 1;
     T x({1, l.c, l.h, l.h}), w({l.cout, l.c / l.groups, l.k, l.k}, true), b({l.cout}, true), y({1, l.cout, oh, oh});
     const int64_t s[1] = {l.stride}, p[1] = {l.pad}, d[1] = {1}, op[1] = {0};

@@ -1,6 +1,10 @@
 // aten::convolution.out (optimized), float32 NCHW (and NCL):
-// * depthwise (one input channel per group): a zero-padded copy of each
-//   input plane and row kernels vectorized over the output width;
+// * depthwise (one input channel per group): 3x3 and 5x5 with stride 1 or
+//   2 and dilation 1 by specialized kernels (weights in registers, several
+//   output rows per pass, bias and the fused clamp before the store; on
+//   AVX-512 straight from the input with masked loads, on AVX2/NEON from a
+//   zero-padded plane), other shapes by a zero-padded copy of each input
+//   plane and row kernels vectorized over the output width;
 // * at most 4 output pixels (groups 1): the transposed product on the
 //   small-M kernel, see conv_util_small_p.cpp;
 // * 1x1, stride 1, no padding, groups 1, on AVX-512: the SGEMM reads the
@@ -86,27 +90,15 @@ void pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
   }
 }
 
-// A fused activation's clamp (runtime/passes) over `n` outputs just written.
-void clamp_outputs(float* y, int64_t n, float lo, float hi) {
-  for (int64_t i = 0; i < n; i++) {
-    float v = y[i] < lo ? lo : y[i];
-    y[i] = v > hi ? hi : v;
-  }
-}
-
 void run_depthwise(int threads, const ConvGeom& g, const float* x, const float* w, const float* bias, float* y,
                    float* scratch, float lo, float hi) {
   const int64_t mult = g.Cout / g.C, taps = g.KH * g.KW, plane = int64_t(depthwise_plane_floats(g));
   threads = threads_for(threads, double(g.N * g.Cout * g.P() * taps));
-  memset(scratch, 0, size_t(threads) * size_t(plane) * sizeof(float));
+  if (!depthwise_direct(g)) memset(scratch, 0, size_t(threads) * size_t(plane) * sizeof(float));
   parallel_for(threads, g.N * g.C, [&](int64_t t, int worker) {
     const int64_t n = t / g.C, c = t % g.C;
     depthwise_channel(x + t * g.H * g.W, w + c * mult * taps, bias != nullptr ? bias + c * mult : nullptr,
-                      y + (n * g.Cout + c * mult) * g.P(), g, scratch + worker * plane);
-    // While this channel's planes are still in cache.
-    if (lo != -__builtin_inff() || hi != __builtin_inff()) {
-      clamp_outputs(y + (n * g.Cout + c * mult) * g.P(), mult * g.P(), lo, hi);
-    }
+                      y + (n * g.Cout + c * mult) * g.P(), g, scratch + worker * plane, lo, hi);
   });
 }
 

@@ -8,6 +8,10 @@
 #include "kernels/test/opt_test_util.h"
 #include "testing/minitest.h"
 
+#include <math.h>
+
+#include <cmath>
+
 using namespace etb;
 using namespace etb::opttest;
 using optimized::Isa;
@@ -18,6 +22,9 @@ struct Conv {
   int64_t N, C, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, groups;
   bool bias;
   bool one_d = false;
+  // A fused activation's clamp (ctx.out_lo / out_hi), and NaN / inf inputs.
+  float lo = -INFINITY, hi = INFINITY;
+  bool nonfinite = false;
   int64_t OH() const { return (H + 2 * ph - dh * (KH - 1) - 1) / sh + 1; }
   int64_t OW() const { return (W + 2 * pw - dw * (KW - 1) - 1) / sw + 1; }
 };
@@ -48,6 +55,22 @@ std::vector<int64_t> dims(const Conv& c, int64_t a, int64_t b, int64_t h, int64_
   return c.one_d ? std::vector<int64_t>{a, b, w} : std::vector<int64_t>{a, b, h, w};
 }
 
+// close() where `want` is finite; NaN where it is NaN, the same infinity where it is one.
+bool close_or_nan(const float* got, const std::vector<double>& want, double depth, const char* what) {
+  std::vector<double> finite(want);
+  std::vector<float> g(got, got + want.size());
+  for (size_t i = 0; i < want.size(); i++) {
+    if (std::isfinite(want[i])) continue;
+    const bool ok = std::isnan(want[i]) ? std::isnan(g[i]) : double(g[i]) == want[i];
+    if (!ok) {
+      printf("  %s: element %zu is %.9g, want %.9g\n", what, i, double(g[i]), want[i]);
+      return false;
+    }
+    finite[i] = 0.0, g[i] = 0.0f;
+  }
+  return close(g.data(), finite, depth, what);
+}
+
 // Runs the kernel with `threads`; returns false (and reports) on a kernel error.
 bool run(const Conv& c, OwnedTensor& x, OwnedTensor& w, OwnedTensor* b, OwnedTensor& y, int threads,
          bool weight_constant) {
@@ -56,6 +79,8 @@ bool run(const Conv& c, OwnedTensor& x, OwnedTensor& w, OwnedTensor* b, OwnedTen
   Span<const int64_t> s(st + o, n), p(pd + o, n), d(dl + o, n), opad(op, n);
   w.t.is_constant = weight_constant;
   Ctx ctx(threads);
+  ctx.ctx.out_lo = c.lo;
+  ctx.ctx.out_hi = c.hi;
   const Tensor* bt = b != nullptr ? &b->t : nullptr;
   Error e = optimized::opt_convolution_out_prepare(ctx.ctx, x.t, w.t, bt, s, p, d, false, opad, c.groups, y.t);
   if (e == Error::Ok) e = optimized::opt_convolution_out(ctx.ctx, x.t, w.t, bt, s, p, d, false, opad, c.groups, y.t);
@@ -69,19 +94,32 @@ void check(const Conv& c, const char* name) {
   x.random(uint32_t(c.C * 31 + c.H));
   w.random(uint32_t(c.Cout * 17 + c.KW));
   b.random(3);
+  if (c.nonfinite) {
+    // A NaN, +inf and -inf early in the first plane and one in the middle of the last.
+    x.f()[0] = NAN;
+    x.f()[size_t(c.W + 1) < x.n() ? size_t(c.W + 1) : 0] = INFINITY;
+    x.f()[x.n() / 2] = -INFINITY;
+    x.f()[x.n() - 1] = NAN;
+  }
   OwnedTensor* bias = c.bias ? &b : nullptr;
-  const std::vector<double> want = ref_conv(c, x.f(), w.f(), c.bias ? b.f() : nullptr);
+  std::vector<double> want = ref_conv(c, x.f(), w.f(), c.bias ? b.f() : nullptr);
+  for (double& v : want) {
+    if (v < c.lo) v = c.lo;  // NaN stays NaN
+    if (v > c.hi) v = c.hi;
+  }
   const double depth = double(c.C / c.groups * c.KH * c.KW);
   for_each_isa([&](Isa isa) {
     for (bool constant : {true, false}) {
       char what[128];
       snprintf(what, sizeof(what), "%s (%s, %s weights)", name, optimized::isa_name(isa), constant ? "constant" : "runtime");
+      // Poisoned first, so an output the kernel leaves unwritten cannot keep an earlier run's value.
+      for (size_t i = 0; i < y1.n(); i++) y1.f()[i] = y2.f()[i] = NAN;
       if (!run(c, x, w, bias, y1, 1, constant) || !run(c, x, w, bias, y2, 2, constant)) {
         printf("  in %s\n", what);
         EXPECT_TRUE(false);
         return;
       }
-      EXPECT_TRUE(close(y1.f(), want, depth, what));
+      EXPECT_TRUE(close_or_nan(y1.f(), want, depth, what));
       if (!same_bits(y1.f(), y2.f(), y1.n())) {
         printf("  %s: threads 1 and 2 differ\n", what);
         EXPECT_TRUE(false);
@@ -153,6 +191,74 @@ TEST(OptConvolution, Depthwise) {
   check({1, 4, 16, 33, 4, 5, 5, 1, 1, 2, 2, 1, 1, 4, false}, "dw 5x5");
   check({1, 3, 16, 16, 6, 3, 3, 1, 1, 2, 2, 2, 2, 3, true}, "dw multiplier 2 dilation 2");
   check({1, 4, 5, 100, 4, 3, 3, 2, 3, 0, 1, 1, 1, 4, true}, "dw strides 2x3 no row padding");
+}
+
+// The specialized depthwise kernels (3x3 and 5x5, stride 1 and 2, dilation
+// 1: row blocks with the weights in registers, bias and clamp before the
+// store) at the edges of their geometry: odd widths and heights (vector
+// tails, partial row blocks), planes narrower than a vector and 1 wide,
+// padding 0, 1 and 2, multipliers, fused clamps, NaN and inf inputs.
+Conv dw(int64_t C, int64_t H, int64_t W, int64_t K, int64_t S, int64_t P, int64_t mult = 1, bool bias = true) {
+  return Conv{1, C, H, W, C * mult, K, K, S, S, P, P, 1, 1, C, bias};
+}
+
+TEST(OptConvolution, DepthwiseSpecialized) {
+  check(dw(3, 56, 56, 3, 1, 1), "dw 3x3 @56 (MobileNetV2)");
+  check(dw(2, 112, 112, 3, 2, 1), "dw 3x3/2 @112 (MobileNetV2)");
+  check(dw(3, 28, 29, 3, 1, 1, 1, false), "dw 3x3 28x29");
+  check(dw(3, 29, 37, 3, 2, 1), "dw 3x3/2 29x37");
+  check(dw(4, 7, 7, 3, 1, 1), "dw 3x3 @7");
+  check(dw(4, 7, 7, 3, 2, 1), "dw 3x3/2 @7");
+  check(dw(5, 14, 14, 5, 1, 2), "dw 5x5 @14");
+  check(dw(5, 7, 7, 5, 1, 2), "dw 5x5 @7");
+  check(dw(5, 28, 28, 5, 2, 2), "dw 5x5/2 @28");
+  check(dw(3, 15, 33, 5, 2, 2, 1, false), "dw 5x5/2 15x33");
+  check(dw(3, 14, 14, 5, 2, 2), "dw 5x5/2 @14");
+  check(dw(2, 9, 1, 3, 1, 1), "dw 3x3 9x1 (1 wide)");
+  check(dw(2, 1, 1, 3, 1, 1), "dw 3x3 1x1");
+  check(dw(2, 1, 1, 5, 2, 2), "dw 5x5/2 1x1");
+  check(dw(2, 6, 1, 5, 2, 2), "dw 5x5/2 6x1");
+  check(dw(3, 10, 19, 3, 1, 0), "dw 3x3 pad 0");
+  check(dw(3, 11, 20, 3, 2, 0), "dw 3x3/2 pad 0");
+  check(dw(3, 9, 17, 5, 1, 0), "dw 5x5 pad 0");
+  check(dw(3, 12, 21, 5, 2, 1), "dw 5x5/2 pad 1");
+  check(dw(3, 12, 18, 3, 1, 2), "dw 3x3 pad 2 (wider output)");
+  check(dw(2, 8, 40, 3, 1, 1, 3), "dw 3x3 multiplier 3");
+  check(dw(2, 9, 13, 5, 2, 2, 2), "dw 5x5/2 multiplier 2");
+  Conv relu6 = dw(4, 20, 23, 3, 1, 1);
+  relu6.lo = 0.0f, relu6.hi = 0.1f;  // the random data spreads around the bounds
+  check(relu6, "dw 3x3 clamp 0..0.1");
+  Conv relu = dw(4, 14, 14, 5, 2, 2);
+  relu.lo = 0.0f;
+  check(relu, "dw 5x5/2 relu");
+  Conv clamp_nan = dw(3, 13, 17, 3, 2, 1);
+  clamp_nan.lo = -0.05f, clamp_nan.hi = 0.05f, clamp_nan.nonfinite = true;
+  check(clamp_nan, "dw 3x3/2 clamp with NaN and inf inputs");
+  Conv nan5 = dw(3, 7, 9, 5, 1, 2);
+  nan5.nonfinite = true;
+  check(nan5, "dw 5x5 NaN and inf inputs");
+  // Every height up to 18 (blocks of 8 or 4 output rows, then 4, 3, 2 or 1;
+  // blocks inside the plane and blocks reaching into the padding rows),
+  // odd widths from 1 to 19 (masks on both edges of a single vector).
+  for (int64_t k : {3, 5}) {
+    for (int64_t st : {1, 2}) {
+      for (int64_t h = 1; h <= 18; h++) {
+        char name[64];
+        snprintf(name, sizeof(name), "dw %lldx%lld/%lld %lldx%lld", (long long)k, (long long)k, (long long)st,
+                 (long long)h, (long long)(h + 1));
+        check(dw(1, h, h + 1, k, st, k / 2), name);
+      }
+    }
+  }
+  // The generic row kernels (not specialized): dilation, 7x7, rectangular,
+  // unequal strides, stride 3; with a clamp and non-finite inputs.
+  Conv dil{1, 3, 16, 17, 3, 3, 3, 1, 1, 2, 2, 2, 2, 3, true};
+  dil.lo = -0.1f, dil.hi = 0.1f, dil.nonfinite = true;
+  check(dil, "dw 3x3 dilation 2 clamp, NaN");
+  check({1, 3, 20, 19, 6, 7, 7, 1, 1, 3, 3, 1, 1, 3, true}, "dw 7x7 multiplier 2");
+  check({1, 3, 15, 16, 3, 3, 5, 1, 1, 1, 2, 1, 1, 3, true}, "dw 3x5");
+  check({1, 3, 15, 16, 3, 3, 3, 3, 3, 1, 1, 1, 1, 3, false}, "dw 3x3 stride 3");
+  check({1, 3, 15, 16, 3, 3, 3, 1, 2, 1, 1, 1, 1, 3, false}, "dw 3x3 strides 1x2");
 }
 
 // Large enough that threads_for() keeps 2 threads (small work runs on one).

@@ -65,8 +65,17 @@ size_t depthwise_plane_floats(const ConvGeom& g);
 // H x W plane, `w` its [mult, KH, KW] weights, `bias` its mult biases (or null),
 // `out` the first of its output planes, `plane` scratch of depthwise_plane_floats
 // that the caller zeroed once (for the same geometry, reusable across channels).
+// Outputs are clamped to [lo, hi] (a fused activation; +-inf for none).
+// KxK (K 3 or 5), stride 1 or 2 in both dimensions, dilation 1 run
+// specialized kernels (weights in registers, several output rows per pass):
+// on AVX-512 straight from `in` with masked loads, on AVX2 and NEON from the plane;
+// other shapes the row kernels.
 void depthwise_channel(const float* in, const float* w, const float* bias, float* out, const ConvGeom& g,
-                       float* plane);
+                       float* plane, float lo, float hi);
+
+// Whether depthwise_channel reads the input directly (AVX-512 specialized
+// kernels), leaving `plane` untouched: it then need not be zeroed.
+bool depthwise_direct(const ConvGeom& g);
 
 // Largest KH * KW the depthwise path takes (its row kernel keeps a pointer per tap).
 constexpr int64_t kMaxDepthwiseTaps = 64;
