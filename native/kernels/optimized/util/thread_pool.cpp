@@ -3,9 +3,12 @@
 #if !defined(ETB_NO_THREADS) && defined(__STDC_HOSTED__) && __STDC_HOSTED__
 #define ETB_OPT_THREADS 1
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+
+#include <sched.h>
 #endif
 
 namespace etb {
@@ -17,20 +20,56 @@ namespace {
 thread_local bool t_in_task = false;
 
 // One parallel_for: lives on the caller's stack. `users` counts workers that
-// took it (under the pool's mutex); the caller returns once every task ran
-// and no worker still holds it.
+// took it (taken under the pool's mutex); the caller returns once every task
+// ran and no worker still holds it.
 struct Job {
   TaskFn fn;
   void* arg;
   int64_t tasks;
   std::atomic<int64_t> next{0};
-  int users = 0;
+  std::atomic<int> users{0};
 };
 
-// One job at a time. Workers sleep until a new generation is published;
-// when the caller has run out of tasks it withdraws the job, so a worker
-// that wakes late (on a loaded machine it may not run for milliseconds)
-// finds nothing to do and the caller does not wait for it.
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// How long a worker keeps polling for the next job, and the caller for its
+// workers' last tasks, before sleeping on a condition variable. Waking a
+// sleeping thread costs tens of microseconds (more on a VM), as long as the
+// small operators of a MobileNet take: with every worker asleep between
+// operators, two threads ran those models no faster than one.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+// Polls `done` for up to kSpin; whether it became true. `yield`: between
+// polls, offer the core to other runnable threads (a worker waiting for the
+// next operator must not slow the caller sharing its core on a loaded
+// machine); without it, pause (the caller waiting out a worker's last task).
+template <typename F>
+bool spin_until(F done, bool yield) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (;;) {
+    for (int i = 0; i < 16; i++) {
+      if (done()) return true;
+      if (yield) {
+        sched_yield();
+      } else {
+        cpu_relax();
+      }
+    }
+    if (std::chrono::steady_clock::now() >= until) return done();
+  }
+}
+
+// One job at a time. A new job is published by bumping `generation_`;
+// workers poll it for a while after their last job, then sleep. When the
+// caller has run out of tasks it withdraws the job, so a worker that wakes
+// late (on a loaded machine it may not run for milliseconds) finds nothing
+// to do and the caller does not wait for it.
 class Pool {
  public:
   void run(int threads, int64_t tasks, TaskFn fn, void* arg) {
@@ -47,14 +86,19 @@ class Pool {
         started_++;
       }
       job_ = &job;
-      wanted_ = helpers;
-      generation_++;
+      wanted_.store(helpers, std::memory_order_relaxed);
+      generation_.fetch_add(1, std::memory_order_release);
     }
     work_cv_.notify_all();
     drain(job, threads - 1);  // the caller is the last worker index
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      job_ = nullptr;
+    }
+    // Workers still inside the job are finishing their last task.
+    if (spin_until([&] { return job.users.load(std::memory_order_acquire) == 0; }, false)) return;
     std::unique_lock<std::mutex> lock(mu_);
-    job_ = nullptr;
-    done_cv_.wait(lock, [&] { return job.users == 0; });
+    done_cv_.wait(lock, [&] { return job.users.load(std::memory_order_acquire) == 0; });
   }
 
  private:
@@ -64,28 +108,37 @@ class Pool {
     t_in_task = false;
   }
 
+  bool wanted(uint64_t seen, int index) const {
+    return generation_.load(std::memory_order_acquire) != seen && index < wanted_.load(std::memory_order_relaxed);
+  }
+
   void worker_loop(int index) {
     uint64_t seen = 0;
     for (;;) {
+      spin_until([&] { return wanted(seen, index); }, true);
       Job* job;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        work_cv_.wait(lock, [&] { return generation_ != seen && index < wanted_; });
-        seen = generation_;
+        work_cv_.wait(lock, [&] { return wanted(seen, index); });
+        seen = generation_.load(std::memory_order_relaxed);
         job = job_;
         if (job == nullptr) continue;
-        job->users++;
+        job->users.fetch_add(1, std::memory_order_relaxed);
       }
       drain(*job, index);
-      std::lock_guard<std::mutex> lock(mu_);
-      if (--job->users == 0) done_cv_.notify_all();
+      // After this the caller may return: `job` is not touched again.
+      if (job->users.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lock(mu_);
+        done_cv_.notify_all();
+      }
     }
   }
 
   std::mutex run_mu_, mu_;
   std::condition_variable work_cv_, done_cv_;
-  int started_ = 0, wanted_ = 0;
-  uint64_t generation_ = 0;
+  int started_ = 0;
+  std::atomic<int> wanted_{0};
+  std::atomic<uint64_t> generation_{0};
   Job* job_ = nullptr;
 };
 
