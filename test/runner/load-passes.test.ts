@@ -458,3 +458,26 @@ test.serial('must not fuse a hardswish: a step seen outside, other bounds, anoth
   t.false(profile.some((n) => n.startsWith('fused::')), profile.join(', '));
   t.is(profile.filter((n) => n === 'aten::div.Scalar_out').length, 4);
 });
+
+test.serial('conv + batch norm + decomposed hardswish: the hardswish fuses first, so the norm (read twice before) folds', async (t) => {
+  const b = new MethodBuilder();
+  const img = b.planned([1, 2, 6, 6]);
+  const f = (v: boolean) => b.add({ kind: 'Bool', value: v });
+  const mid = b.out('aten::convolution', 'out', [img, b.constant([4, 2, 3, 3], 41), b.constant([4], 42), b.ints([1, 1]),
+    b.ints([1, 1]), b.ints([1, 1]), f(false), b.ints([0, 0]), b.int(1)], b.planned([1, 4, 6, 6]));
+  // The norm's out on the image's bytes (dead after the convolution), as MobileNetV3's planner leaves it:
+  // the convolution cannot write it, so the fold must forward its own out to the norm's one reader.
+  const normOut = b.planned([1, 4, 6, 6], b.offsetOf(img));
+  const [mean, invstd] = [b.planned([0]), b.planned([0])];
+  const outs = b.add({ kind: 'TensorList', items: [normOut, mean, invstd] });
+  b.call('aten::_native_batch_norm_legit_no_training', 'out', [mid, b.constant([4], 43), b.constant([4], 44), b.constant([4], 45),
+    b.constant([4], 46, true), b.add({ kind: 'Double', value: 0.1 }), b.add({ kind: 'Double', value: 1e-5 }), normOut,
+    mean, invstd, outs]);
+  const shape = [1, 4, 6, 6];
+  const a = b.out('aten::add', 'Scalar_out', [normOut, b.int(3), b.int(1)], b.planned(shape));
+  const c = b.out('aten::clamp', 'out', [a, b.int(0), b.int(6)], b.planned(shape));
+  const m = b.out('aten::mul', 'out', [normOut, c], b.planned(shape));
+  const y = b.out('aten::div', 'Scalar_out', [m, b.int(6)], b.planned(shape));
+  const { profile } = await compare(t, b.method([img], [y]));
+  t.deepEqual(profile, ['aten::convolution.out', 'fused::hardswish']);
+});

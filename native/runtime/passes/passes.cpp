@@ -31,8 +31,11 @@ Error MethodLoader::run_passes_after_init() { return Error::Ok; }
 #else
 Error MethodLoader::run_passes_before_init() {
   ETB_RETURN_IF_ERROR(run_pass(passes::fold_constants));
-  ETB_RETURN_IF_ERROR(run_pass(passes::fold_batch_norms));
-  return run_pass(passes::fuse_hardswish);
+  // Before the batch-norm fold: a norm whose out feeds a decomposed hardswish
+  // has two readers (the add and the multiply) until the hardswish is one
+  // instruction, and the fold can forward the convolution's out to one reader only.
+  ETB_RETURN_IF_ERROR(run_pass(passes::fuse_hardswish));
+  return run_pass(passes::fold_batch_norms);
 }
 Error MethodLoader::run_passes_after_init() { return run_pass(passes::fuse_activations); }
 #endif

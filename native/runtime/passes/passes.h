@@ -7,12 +7,13 @@
 //   fold_constants    before kernel init: layout-only operators (permute,
 //                     view, transpose, ...) of constants run once; their out
 //                     becomes a constant, so GEMM prepare packs it once.
-//   fold_batch_norms  before kernel init, after fold_constants: an inference
+//   fuse_hardswish    before kernel init, after fold_constants: the
+//                     decomposed hardswish / hardsigmoid (x + 3, clamp 0..6,
+//                     times x, / 6) becomes one optimized hardswish /
+//                     hardsigmoid instruction.
+//   fold_batch_norms  before kernel init, after fuse_hardswish: an inference
 //                     batch norm right after a convolution with constant
 //                     weights is folded into new weights and bias.
-//   fuse_hardswish    before kernel init: the decomposed hardswish /
-//                     hardsigmoid (x + 3, clamp 0..6, times x, / 6) becomes
-//                     one optimized hardswish / hardsigmoid instruction.
 //   fuse_activations  after kernel init: relu / hardtanh / clamp right after
 //                     an optimized conv / addmm / linear / mm is applied in
 //                     the GEMM's epilogue, or after a same-shape float32 add
