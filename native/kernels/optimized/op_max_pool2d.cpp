@@ -89,6 +89,7 @@ void pool_plane(const portable::PoolPlan& p, const float* plane, float* y, int64
   }
 }
 
+#if defined(__x86_64__)
 // Whether the vector path applies: every window has an in-bounds tap in both
 // axes, and indices and column positions fit int32 lanes.
 bool vector_ok(const portable::PoolPlan& p) {
@@ -105,6 +106,7 @@ bool vector_ok(const portable::PoolPlan& p) {
   }
   return true;
 }
+#endif
 
 #if defined(__x86_64__)
 #define ETB_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
