@@ -106,6 +106,8 @@ struct Match {
 // The pattern starting at instruction `pc`, each later step running right after the one before.
 bool match(const PassContext& p, const Method::Chain& chain, uint32_t pc, Match* mt) {
   Method::Instruction* ins = &chain.instructions[pc];
+  // The instruction that runs right after the last matched step, or null.
+  const auto after_last = [&] { return next_run(chain, uint32_t(mt->steps[mt->count - 1] - chain.instructions)); };
   mt->count = 0;
   mt->x = add_three(p, *ins);
   if (mt->x == nullptr) return false;
@@ -115,7 +117,7 @@ bool match(const PassContext& p, const Method::Chain& chain, uint32_t pc, Match*
   // One or two clamp steps whose composition is clamp(0, 6).
   double lo = -__builtin_inf(), hi = __builtin_inf();
   for (int k = 0; k < 2; k++) {
-    Method::Instruction* next = next_run(chain, uint32_t(mt->steps[mt->count - 1] - chain.instructions));
+    Method::Instruction* next = after_last();
     double l, h;
     if (!clamp_step(p, next, &l, &h) || next->args[0] != cur || !private_step(p, cur, x)) break;
     // Only these compose into one clamp(lo, hi): bounds set once each, lower first.
@@ -129,14 +131,14 @@ bool match(const PassContext& p, const Method::Chain& chain, uint32_t pc, Match*
     cur = single_out(*next);
   }
   if (mt->count == 1 || lo != 0.0 || hi != 6.0 || !private_step(p, cur, x)) return false;
-  Method::Instruction* next = next_run(chain, uint32_t(mt->steps[mt->count - 1] - chain.instructions));
+  Method::Instruction* next = after_last();
   mt->swish = is_op(next, "aten::mul.out", 4) &&
               ((next->args[0] == mt->x && next->args[1] == cur) || (next->args[0] == cur && next->args[1] == mt->x));
   if (mt->swish) {
     mt->steps[mt->count++] = next;
     cur = single_out(*next);
     if (!private_step(p, cur, x)) return false;
-    next = next_run(chain, uint32_t(mt->steps[mt->count - 1] - chain.instructions));
+    next = after_last();
   }
   mt->out = divide_by_six(p, next, cur);
   if (mt->out == nullptr || !same_f32(mt->out->tensor(), x)) return false;

@@ -148,13 +148,17 @@ void pack_b(MatView b, int64_t K, int64_t N, float* dst, int threads) {
   });
 }
 
-void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_packed, const float* b_packed,
-                  float* c, int64_t ldc, const Epilogue& ep) {
+namespace {
+
+// The blocked loop nest of sgemm_packed and sgemm_rows: B is either packed
+// (`b_packed`) or rows read in place (`b_rows` from column `b_col0`; AVX-512 only).
+void sgemm_driver(int threads, int64_t M, int64_t N, int64_t K, const float* a_packed, const float* b_packed,
+                  const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc, const Epilogue& ep) {
   if (M <= 0 || N <= 0) return;
   threads = threads_for(threads, double(M) * double(N) * double(K));
   const MicroKernel kernel = gemm_micro_kernel();
   // AVX-512 runs 12 x 32 tiles (two panels of each operand) per call.
-  const bool wide = active_isa() == Isa::Avx512;
+  const bool wide = b_rows != nullptr || active_isa() == Isa::Avx512;
   const int64_t step_m = wide ? 2 * kMR : kMR, step_n = wide ? 2 * kNR : kNR;
   const bool identity = ep.identity();
   const bool fused = wide && !identity && tile_epilogue_supported(ep);
@@ -171,28 +175,32 @@ void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_p
       const int64_t kc = K == 0 ? 0 : kc_of(K, pc);
       const bool last = pc + kc >= K;
       const float* a_block = a_packed + pc * m_pad;
-      const float* b_block = b_packed + pc * n_pad;
+      const float* b_block = b_packed != nullptr ? b_packed + pc * n_pad : nullptr;
       for (int64_t j = j0; j < j1; j += step_n) {
-        const float* b_panel = b_block + j * kc;
+        const float* b_panel = b_block != nullptr ? b_block + j * kc : nullptr;
         const int n = int(j1 - j < step_n ? j1 - j : step_n);
-        // While these B panels are reused from L1, pull the next ones (step_n
-        // * kc floats = step_n / 16 * kc cache lines) toward L2, a share per
-        // micro-kernel call.
-        const char* next = reinterpret_cast<const char*>(b_panel + step_n * kc);
+        // While these packed B panels are reused from L1, pull the next ones
+        // (step_n * kc floats = step_n / 16 * kc cache lines) toward L2, a
+        // share per micro-kernel call.
+        const char* next = b_panel != nullptr ? reinterpret_cast<const char*>(b_panel + step_n * kc) : nullptr;
         const int64_t calls = (i1 - i0 + step_m - 1) / step_m, lines = kc * (step_n / kNR);
         const int64_t per = (lines + calls - 1) / calls;
         int64_t line = 0;
         for (int64_t i = i0; i < i1; i += step_m) {
           const int m = int(i1 - i < step_m ? i1 - i : step_m);
-          if (j + step_n < j1) {
+          if (b_panel != nullptr && j + step_n < j1) {
             for (int64_t l = 0; l < per && line < lines; l++, line++) __builtin_prefetch(next + line * 64, 0, 2);
           }
           float* ct = c + i * ldc + j;
           const float* a_panel = a_block + i * kc;
-          if (wide) {
-            const TileEpilogue te{&ep, i, j};
+          const TileEpilogue te{&ep, i, j};
+          const TileEpilogue* tep = last && fused ? &te : nullptr;
+          if (b_panel == nullptr) {
+            f32_gemm_12x32_rows__avx512(kc, a_panel, a_panel + kMR * kc, b_rows + pc, b_col0 + j, ct, ldc, m, n,
+                                        pc > 0, tep);
+          } else if (wide) {
             f32_gemm_12x32__avx512(kc, a_panel, a_panel + kMR * kc, b_panel, b_panel + kNR * kc, ct, ldc, m, n,
-                                   pc > 0, last && fused ? &te : nullptr);
+                                   pc > 0, tep);
           } else {
             kernel(kc, a_panel, b_panel, ct, ldc, m, n, pc > 0);
           }
@@ -203,42 +211,18 @@ void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_p
   });
 }
 
+}  // namespace
+
+void sgemm_packed(int threads, int64_t M, int64_t N, int64_t K, const float* a_packed, const float* b_packed,
+                  float* c, int64_t ldc, const Epilogue& ep) {
+  sgemm_driver(threads, M, N, K, a_packed, b_packed, nullptr, 0, c, ldc, ep);
+}
+
 bool sgemm_rows_available() { return active_isa() == Isa::Avx512; }
 
 void sgemm_rows(int threads, int64_t M, int64_t N, int64_t K, const float* a_packed, const float* const* b_rows,
                 int64_t b_col0, float* c, int64_t ldc, const Epilogue& ep) {
-  if (M <= 0 || N <= 0) return;
-  threads = threads_for(threads, double(M) * double(N) * double(K));
-  const int64_t step_m = 2 * kMR, step_n = 2 * kNR;
-  const bool identity = ep.identity();
-  const bool fused = !identity && tile_epilogue_supported(ep);
-  const int64_t m_pad = round_up(M, kMR);
-  int64_t mc, nc;
-  choose_tiles(threads, M, N, kMCWide, step_m, step_n, &mc, &nc);
-  const int64_t tiles_n = (N + nc - 1) / nc;
-  const int64_t tasks = ((M + mc - 1) / mc) * tiles_n;
-  // The loop nest of sgemm_packed; a B panel is kc row pointers and a column.
-  parallel_for(threads, tasks, [&](int64_t t, int) {
-    const int64_t i0 = (t / tiles_n) * mc, j0 = (t % tiles_n) * nc;
-    const int64_t i1 = i0 + mc < M ? i0 + mc : M, j1 = j0 + nc < N ? j0 + nc : N;
-    for (int64_t pc = 0; pc < K || (K == 0 && pc == 0); pc += kKC) {
-      const int64_t kc = K == 0 ? 0 : kc_of(K, pc);
-      const bool last = pc + kc >= K;
-      const float* a_block = a_packed + pc * m_pad;
-      for (int64_t j = j0; j < j1; j += step_n) {
-        const int n = int(j1 - j < step_n ? j1 - j : step_n);
-        for (int64_t i = i0; i < i1; i += step_m) {
-          const int m = int(i1 - i < step_m ? i1 - i : step_m);
-          float* ct = c + i * ldc + j;
-          const float* a_panel = a_block + i * kc;
-          const TileEpilogue te{&ep, i, j};
-          f32_gemm_12x32_rows__avx512(kc, a_panel, a_panel + kMR * kc, b_rows + pc, b_col0 + j, ct, ldc, m, n, pc > 0,
-                                      last && fused ? &te : nullptr);
-          if (last && !identity && !fused) apply_epilogue(ct, ldc, i, j, m, n, ep);
-        }
-      }
-    }
-  });
+  sgemm_driver(threads, M, N, K, a_packed, nullptr, b_rows, b_col0, c, ldc, ep);
 }
 
 }  // namespace optimized
