@@ -1,7 +1,7 @@
 // Running the package's bin shims in child processes, as a user's shell would.
 
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './fixtures.js';
 
@@ -26,12 +26,50 @@ export function runBin(name: 'etbench' | 'etrun', args: readonly string[], env: 
   });
 }
 
+// The directories tsconfig.build.json compiles (its "include").
+const BUILD_SOURCES = ['program', 'proto', 'orchestrator', 'cli', 'native/node', 'native/runner', 'native/mcu', 'agent'];
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
 /** Compiles the TypeScript to dist/ (what bin/etbench.js loads) so the shim runs this checkout's
  * code, not a stale build. Type errors elsewhere do not stop the emit; `npm run typecheck`
- * reports them. */
+ * reports them. Test files run in parallel processes and several call this: one compiles at a
+ * time (a lock directory), and dist/ is rewritten only when a source is newer than the last
+ * build, because tsc rewriting dist/ while another process's etbench imports it made that
+ * import fail (CI: "does not provide an export named 'BenchServiceClient'"). */
 export function buildDist(): void {
-  const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'ignore' });
+  const lock = path.join(repoRoot, 'dist.build-lock');
+  const stamp = path.join(repoRoot, 'dist', '.build-stamp');
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed process is stale after the longest build.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${lock} is held by another process for over 5 minutes`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    const newest = Math.max(...BUILD_SOURCES.map((d) => newestSource(path.join(repoRoot, d))));
+    if (!existsSync(stamp) || statSync(stamp).mtimeMs < newest) {
+      const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+      spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'ignore' });
+      if (existsSync(path.join(repoRoot, 'dist', 'cli', 'main.js'))) writeFileSync(stamp, '');
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
   if (!existsSync(path.join(repoRoot, 'dist', 'cli', 'main.js'))) {
     throw new Error('tsc -p tsconfig.build.json did not produce dist/cli/main.js: run `npm run build` and read its errors');
   }
