@@ -68,7 +68,9 @@ ColPlan col_plan(const ConvGeom& g, int threads) {
 }
 
 size_t packed_weight_floats(const ConvGeom& g) {
-  return conv_small_p(g) ? packed_b_floats(g.kg(), g.Cout) : size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
+  if (conv_small_p(g)) return packed_b_floats(g.kg(), g.Cout);
+  if (conv_direct_ok(g)) return conv_direct_weight_floats(g);
+  return size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
 }
 
 size_t scratch_need(const ConvGeom& g, int threads, bool w_prepacked) {
@@ -76,6 +78,7 @@ size_t scratch_need(const ConvGeom& g, int threads, bool w_prepacked) {
   if (use_depthwise(g)) return size_t(threads) * depthwise_plane_floats(g);
   if (conv_small_p(g)) return (w_prepacked ? 0 : packed_weight_floats(g)) + conv_small_p_scratch_floats(g);
   if (conv_rows_ok(g)) return (w_prepacked ? 0 : packed_weight_floats(g)) + conv_rows_scratch_floats(g);
+  if (conv_direct_ok(g)) return (w_prepacked ? 0 : packed_weight_floats(g)) + conv_direct_scratch_floats(g, threads);
   const ColPlan cp = col_plan(g, threads);
   const size_t w = w_prepacked ? 0 : size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
   const size_t rows = g.pointwise() ? 0 : size_t(threads) * size_t(cp.width);
@@ -84,6 +87,7 @@ size_t scratch_need(const ConvGeom& g, int threads, bool w_prepacked) {
 
 void pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
   if (conv_small_p(g)) return conv_small_p_pack_weights(g, w, dst, threads);
+  if (conv_direct_ok(g)) return conv_direct_pack_weights(g, w, dst, threads);
   const size_t per = packed_a_floats(g.mg(), g.kg());
   for (int64_t grp = 0; grp < g.groups; grp++) {
     pack_a(MatView{w + grp * g.mg() * g.kg(), g.kg(), 1}, g.mg(), g.kg(), dst + size_t(grp) * per, threads);
@@ -222,6 +226,10 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
   }
   if (conv_rows_ok(g)) {
     conv_rows_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
+    return Error::Ok;
+  }
+  if (conv_direct_ok(g)) {
+    conv_direct_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
     return Error::Ok;
   }
   run_gemm(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);

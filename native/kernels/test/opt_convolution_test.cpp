@@ -169,6 +169,55 @@ TEST(OptConvolution, PointwiseInPlaceMatchesPackedBitForBit) {
   }
 }
 
+// On AVX-512, k x k convolutions with at least 64 output channels run the
+// direct kernel (conv_direct.cpp); AVX2 runs im2col + SGEMM. Same sums in the
+// same order: the same bits. The cases cross its edges: channel blocks of
+// 64 + 32 and 64 + 2, K past its 128-step blocks, chunks of 96 pixels
+// ending in a partial 6-pixel tile (P = 100: a 4-pixel last chunk), strides,
+// dilation, unequal padding, the clamp and non-finite inputs, batches.
+TEST(OptConvolution, DirectMatchesGemmBitForBit) {
+  if (!optimized::isa_supported(Isa::Avx512)) {
+    printf("  note: no AVX-512 on this CPU; the direct convolution is not tested here\n");
+    return;
+  }
+  Conv cases[] = {{1, 16, 10, 10, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, true},     // P = 100
+                  {2, 20, 9, 11, 96, 3, 3, 2, 1, 1, 0, 1, 1, 1, false},    // 64 + 32 channels, batch 2
+                  {1, 3, 23, 21, 130, 7, 7, 2, 2, 3, 3, 1, 1, 1, true},    // stem-like, 64 + 64 + 2
+                  {1, 40, 8, 8, 64, 3, 3, 1, 1, 2, 2, 2, 2, 1, true},      // dilation 2, K 360
+                  {1, 16, 13, 13, 64, 1, 1, 2, 2, 0, 0, 1, 1, 1, true},    // 1x1 stride 2
+                  {1, 300, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}};    // K 2700, P = 49
+  cases[0].lo = -0.5f, cases[0].hi = 0.75f;
+  cases[3].nonfinite = true;
+  for (const Conv& c : cases) {
+    const optimized::ConvGeom g{c.N, c.C, c.H, c.W, c.Cout, c.KH, c.KW, c.OH(), c.OW(), c.sh, c.sw, c.ph, c.pw,
+                                c.dh, c.dw, c.groups};
+    OwnedTensor x(dims(c, c.N, c.C, c.H, c.W)), w(dims(c, c.Cout, c.C, c.KH, c.KW)), b({c.Cout});
+    OwnedTensor y512(dims(c, c.N, c.Cout, c.OH(), c.OW())), y2(dims(c, c.N, c.Cout, c.OH(), c.OW()));
+    x.random(uint32_t(c.C + 11));
+    w.random(uint32_t(c.Cout + 13));
+    b.random(17);
+    if (c.nonfinite) x.f()[0] = NAN, x.f()[x.n() / 2] = INFINITY;
+    OwnedTensor* bias = c.bias ? &b : nullptr;
+    for (int threads : {1, 2}) {
+      for (size_t i = 0; i < y512.n(); i++) y512.f()[i] = y2.f()[i] = NAN;
+      optimized::set_isa_override(Isa::Avx512);
+      EXPECT_TRUE(optimized::conv_direct_ok(g));
+      EXPECT_TRUE(run(c, x, w, bias, y512, threads, threads == 1));
+      optimized::set_isa_override(Isa::Avx2Fma);
+      EXPECT_FALSE(optimized::conv_direct_ok(g));
+      EXPECT_TRUE(run(c, x, w, bias, y2, 1, true));
+      optimized::clear_isa_override();
+      if (!same_bits(y512.f(), y2.f(), y2.n())) {
+        printf("  %lldx%lld %lld->%lld over %lldx%lld, %d threads: direct AVX-512 and im2col AVX2 differ\n",
+               (long long)c.KH, (long long)c.KW, (long long)c.C, (long long)c.Cout, (long long)c.H, (long long)c.W,
+               threads);
+        EXPECT_TRUE(false);
+      }
+    }
+    check(c, "direct convolution case");
+  }
+}
+
 TEST(OptConvolution, GeneralKxK) {
   check({1, 3, 17, 17, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}, "3x3 pad 1");
   check({2, 5, 16, 15, 15, 3, 3, 2, 2, 1, 1, 1, 1, 1, true}, "3x3 stride 2 batch 2");

@@ -59,6 +59,19 @@ size_t conv_rows_scratch_floats(const ConvGeom& g);
 void conv_rows_run(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias, float* y,
                    float* scratch, float lo, float hi);
 
+// k x k (and strided 1x1) convolutions, groups 1, on AVX-512
+// (conv_direct.cpp): tiles of 6 output pixels x 64 output channels summed
+// straight from a zero-bordered copy of the image, no im2col. Bitwise equal
+// to the im2col + SGEMM path. The weights are packed in their own layout
+// (conv_direct_weight_floats); the scratch (64-byte aligned) holds the
+// bordered image, the tap offsets and one transpose buffer per thread.
+bool conv_direct_ok(const ConvGeom& g);
+size_t conv_direct_weight_floats(const ConvGeom& g);
+void conv_direct_pack_weights(const ConvGeom& g, const float* w, float* dst, int threads);
+size_t conv_direct_scratch_floats(const ConvGeom& g, int threads);
+void conv_direct_run(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias,
+                     float* y, float* scratch, float lo, float hi);
+
 // Depthwise: floats of the zero-padded, stride-phase-split copy of one input plane.
 size_t depthwise_plane_floats(const ConvGeom& g);
 // All Cout / C output planes of input channel `c` of one image: `in` is that
