@@ -26,6 +26,7 @@ struct Job {
   TaskFn fn;
   void* arg;
   int64_t tasks;
+  int64_t batch;  // consecutive tasks taken at once
   std::atomic<int64_t> next{0};
   std::atomic<int> users{0};
 };
@@ -78,6 +79,12 @@ class Pool {
     job.fn = fn;
     job.arg = arg;
     job.tasks = tasks;
+    // Tasks are taken in batches of consecutive indices, about four per
+    // thread. One at a time, MobileNetV2's depthwise layers on 7x7 planes
+    // (960 tasks of ~50 ns) ran 2.4x slower on two threads than on one: the
+    // shared counter and the output lines of neighbouring channels bounced
+    // between the cores on every task.
+    job.batch = tasks / (4 * int64_t(threads)) > 1 ? tasks / (4 * int64_t(threads)) : 1;
     const int helpers = threads - 1;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -104,7 +111,10 @@ class Pool {
  private:
   static void drain(Job& job, int worker) {
     t_in_task = true;
-    for (int64_t i; (i = job.next.fetch_add(1, std::memory_order_relaxed)) < job.tasks;) job.fn(job.arg, i, worker);
+    for (int64_t i; (i = job.next.fetch_add(job.batch, std::memory_order_relaxed)) < job.tasks;) {
+      const int64_t end = i + job.batch < job.tasks ? i + job.batch : job.tasks;
+      for (; i < end; i++) job.fn(job.arg, i, worker);
+    }
     t_in_task = false;
   }
 
