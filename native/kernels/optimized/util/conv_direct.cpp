@@ -85,13 +85,13 @@ namespace {
 #define ETB_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
 
 // 6 pixels x NV * 16 channels over K steps from `koff` and `w`; `px[t]` is
-// pixel t's first tap. The sum starts from zero and is added to the partial
+// pixel t's first tap. Each step also prefetches one line from `pf` (unless null). The sum starts from zero and is added to the partial
 // sums in `out` when `accumulate` (the SGEMM's order over its K blocks);
 // bias and clamp follow when `last`.
 template <int NV>
 ETB_AVX512 __attribute__((noinline)) void tile(const float* const* px, const int32_t* koff, int64_t K, const float* w,
                                                bool accumulate, bool last, const float* bias, float lo, float hi,
-                                               float* out) {
+                                               float* out, const char* pf) {
   __m512 acc[kTilePixels][NV];
 #pragma GCC unroll 6
   for (int t = 0; t < kTilePixels; t++) {
@@ -100,6 +100,7 @@ ETB_AVX512 __attribute__((noinline)) void tile(const float* const* px, const int
   }
   const float *p0 = px[0], *p1 = px[1], *p2 = px[2], *p3 = px[3], *p4 = px[4], *p5 = px[5];
   for (int64_t k = 0; k < K; k++, w += kBlock) {
+    if (pf != nullptr) _mm_prefetch(pf + k * 64, _MM_HINT_T1);
     const int64_t o = koff[k];
     __m512 wv[NV];
 #pragma GCC unroll 4
@@ -172,6 +173,8 @@ ETB_AVX512 void run_chunk(const ConvGeom& g, const float* img, const Padded& pd,
   const int64_t K = g.kg(), P = g.P(), c0 = blk * kBlock;
   const int64_t nc = g.Cout - c0 < kBlock ? g.Cout - c0 : kBlock;
   const float* w = w_packed + blk * K * kBlock;
+  // Bytes from this block's start to the end of all packed weights (prefetch bound).
+  const int64_t next_bytes = (blocks(g) - blk) * K * kBlock * 4;
   float bias_block[kBlock];
   for (int64_t j = 0; j < kBlock; j++) bias_block[j] = bias != nullptr && j < nc ? bias[c0 + j] : 0.0f;
   const float* b = bias != nullptr ? bias_block : nullptr;
@@ -193,12 +196,19 @@ ETB_AVX512 void run_chunk(const ConvGeom& g, const float* img, const Padded& pd,
       float* out = q < tail ? buf + (q - p0) * kBlock : tail_rows;
       const float* wk = w + k0 * kBlock;
       const bool acc = k0 > 0, last = k1 == K;
+      // The weights of the next pass (or block: they follow in memory) come
+      // from memory the first time; each tile pulls a share of them into L2
+      // while this pass runs from cache. ResNet-18 in-model: 35.7 -> 32.5 ms,
+      // its last stage (9.4 MB of weights per layer, read once) 15-44% faster.
+      const int64_t share = (q - p0) / kTilePixels * (k1 - k0) * 64;  // bytes into the next pass
+      const char* pf = nullptr;
+      if (k1 * kBlock * 4 + share < next_bytes) pf = reinterpret_cast<const char*>(w + k1 * kBlock) + share;
       if (nc > 32) {
-        tile<4>(px, koff + k0, k1 - k0, wk, acc, last, b, lo, hi, out);
+        tile<4>(px, koff + k0, k1 - k0, wk, acc, last, b, lo, hi, out, pf);
       } else if (nc > 16) {
-        tile<2>(px, koff + k0, k1 - k0, wk, acc, last, b, lo, hi, out);
+        tile<2>(px, koff + k0, k1 - k0, wk, acc, last, b, lo, hi, out, pf);
       } else {
-        tile<1>(px, koff + k0, k1 - k0, wk, acc, last, b, lo, hi, out);
+        tile<1>(px, koff + k0, k1 - k0, wk, acc, last, b, lo, hi, out, pf);
       }
     }
   }
