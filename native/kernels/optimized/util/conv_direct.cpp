@@ -85,9 +85,10 @@ namespace {
 #define ETB_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
 
 // 6 pixels x NV * 16 channels over K steps from `koff` and `w`; `px[t]` is
-// pixel t's first tap. Each step also prefetches one line from `pf` (unless null). The sum starts from zero and is added to the partial
+// pixel t's first tap. The sum starts from zero and is added to the partial
 // sums in `out` when `accumulate` (the SGEMM's order over its K blocks);
-// bias and clamp follow when `last`.
+// bias and clamp follow when `last`. Each step also prefetches one line of
+// `pf` into L2 (unless null).
 template <int NV>
 ETB_AVX512 __attribute__((noinline)) void tile(const float* const* px, const int32_t* koff, int64_t K, const float* w,
                                                bool accumulate, bool last, const float* bias, float lo, float hi,
@@ -295,8 +296,8 @@ void conv_direct_run(int threads, const ConvGeom& g, const float* x, const float
     parallel_for(threads_for(threads, work), blocks(g) * chunks, [&](int64_t task, int worker) {
       const int64_t blk = task / chunks, p0 = task % chunks * kChunkPixels;
       const int64_t p1 = p0 + kChunkPixels < P ? p0 + kChunkPixels : P;
-      run_chunk(g, img, pd, koff, w_packed, bias, yn, blk, p0, p1, scratch + l.bufs + size_t(worker) * kBufRows * kBlock,
-                lo, hi);
+      float* buf = scratch + l.bufs + size_t(worker) * kBufRows * kBlock;
+      run_chunk(g, img, pd, koff, w_packed, bias, yn, blk, p0, p1, buf, lo, hi);
     });
   }
 #else
