@@ -7,6 +7,10 @@
 //   plane and row kernels vectorized over the output width;
 // * at most 4 output pixels (groups 1): the transposed product on the
 //   small-M kernel, see conv_util_small_p.cpp;
+// * groups 1, at least 64 output channels, on AVX-512: k x k (and 1x1 on
+//   maps of at most 64 pixels) by the direct kernel, no im2col: tiles of 6
+//   pixels x 64 channels summed straight from a zero-bordered copy of the
+//   image (conv_direct.cpp);
 // * 1x1, stride 1, no padding, groups 1, on AVX-512: the SGEMM reads the
 //   input planes in place as its B rows, no packing (conv_rows.cpp);
 // * everything else as one SGEMM per image and group, out[Mg, P] =
@@ -67,27 +71,52 @@ ColPlan col_plan(const ConvGeom& g, int threads) {
   return {width, chunks, workers};
 }
 
+// Which of the paths in the header comment runs `g`, in order of preference
+// (the same answer at load and at run, so the weights packed at load fit).
+enum class Path { Depthwise, SmallP, Direct, Rows, Gemm };
+
+Path path_of(const ConvGeom& g) {
+  if (use_depthwise(g)) return Path::Depthwise;
+  if (conv_small_p(g)) return Path::SmallP;
+  if (conv_direct_ok(g)) return Path::Direct;
+  if (conv_rows_ok(g)) return Path::Rows;
+  return Path::Gemm;
+}
+
 size_t packed_weight_floats(const ConvGeom& g) {
-  if (conv_small_p(g)) return packed_b_floats(g.kg(), g.Cout);
-  if (conv_direct_ok(g)) return conv_direct_weight_floats(g);
-  return size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
+  switch (path_of(g)) {
+    case Path::SmallP:
+      return packed_b_floats(g.kg(), g.Cout);
+    case Path::Direct:
+      return conv_direct_weight_floats(g);
+    default:
+      return size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
+  }
 }
 
 size_t scratch_need(const ConvGeom& g, int threads, bool w_prepacked) {
   if (threads < 1) threads = 1;
-  if (use_depthwise(g)) return size_t(threads) * depthwise_plane_floats(g);
-  if (conv_small_p(g)) return (w_prepacked ? 0 : packed_weight_floats(g)) + conv_small_p_scratch_floats(g);
-  if (conv_rows_ok(g)) return (w_prepacked ? 0 : packed_weight_floats(g)) + conv_rows_scratch_floats(g);
-  if (conv_direct_ok(g)) return (w_prepacked ? 0 : packed_weight_floats(g)) + conv_direct_scratch_floats(g, threads);
+  const size_t w = w_prepacked ? 0 : packed_weight_floats(g);
+  switch (path_of(g)) {
+    case Path::Depthwise:
+      return size_t(threads) * depthwise_plane_floats(g);
+    case Path::SmallP:
+      return w + conv_small_p_scratch_floats(g);
+    case Path::Direct:
+      return w + conv_direct_scratch_floats(g, threads);
+    case Path::Rows:
+      return w + conv_rows_scratch_floats(g);
+    case Path::Gemm:
+      break;
+  }
   const ColPlan cp = col_plan(g, threads);
-  const size_t w = w_prepacked ? 0 : size_t(g.groups) * packed_a_floats(g.mg(), g.kg());
   const size_t rows = g.pointwise() ? 0 : size_t(threads) * size_t(cp.width);
   return w + size_t(cp.workers) * packed_b_floats(g.kg(), cp.width) + rows;
 }
 
 void pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
-  if (conv_small_p(g)) return conv_small_p_pack_weights(g, w, dst, threads);
-  if (conv_direct_ok(g)) return conv_direct_pack_weights(g, w, dst, threads);
+  if (path_of(g) == Path::SmallP) return conv_small_p_pack_weights(g, w, dst, threads);
+  if (path_of(g) == Path::Direct) return conv_direct_pack_weights(g, w, dst, threads);
   const size_t per = packed_a_floats(g.mg(), g.kg());
   for (int64_t grp = 0; grp < g.groups; grp++) {
     pack_a(MatView{w + grp * g.mg() * g.kg(), g.kg(), 1}, g.mg(), g.kg(), dst + size_t(grp) * per, threads);
@@ -172,7 +201,7 @@ Error opt_convolution_out_prepare(KernelContext& ctx, const Tensor& input, const
   auto* st = static_cast<ConvState*>(ctx.allocate_persistent(sizeof(ConvState), alignof(ConvState)));
   if (st == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory for the kernel state");
   *st = ConvState{};
-  if (!use_depthwise(g) && weight.is_constant && weight.data != nullptr) {
+  if (path_of(g) != Path::Depthwise && weight.is_constant && weight.data != nullptr) {
     const size_t floats = packed_weight_floats(g);
     auto* packed = static_cast<float*>(ctx.allocate_persistent(floats * sizeof(float), 64));
     if (packed == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory to pack the weights");
@@ -210,7 +239,8 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
   const float* x = input.data_as<const float>();
   const float* b = bias != nullptr ? bias->data_as<const float>() : nullptr;
   float* y = out.data_as<float>();
-  if (use_depthwise(g)) {
+  const Path path = path_of(g);
+  if (path == Path::Depthwise) {
     run_depthwise(ctx.threads, g, x, weight.data_as<const float>(), b, y, scratch, ctx.out_lo, ctx.out_hi);
     return Error::Ok;
   }
@@ -220,19 +250,20 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
     pack_weights(g, weight.data_as<const float>(), scratch, ctx.threads);
     col = scratch + packed_weight_floats(g);
   }
-  if (conv_small_p(g)) {
-    conv_small_p_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
-    return Error::Ok;
+  switch (path) {
+    case Path::SmallP:
+      conv_small_p_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
+      break;
+    case Path::Direct:
+      conv_direct_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
+      break;
+    case Path::Rows:
+      conv_rows_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
+      break;
+    default:
+      run_gemm(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
+      break;
   }
-  if (conv_rows_ok(g)) {
-    conv_rows_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
-    return Error::Ok;
-  }
-  if (conv_direct_ok(g)) {
-    conv_direct_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
-    return Error::Ok;
-  }
-  run_gemm(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
   return Error::Ok;
 }
 

@@ -174,7 +174,8 @@ TEST(OptConvolution, PointwiseInPlaceMatchesPackedBitForBit) {
 // same order: the same bits. The cases cross its edges: channel blocks of
 // 64 + 32 and 64 + 2, K past its 128-step blocks, chunks of 96 pixels
 // ending in a partial 6-pixel tile (P = 100: a 4-pixel last chunk), strides,
-// dilation, unequal padding, the clamp and non-finite inputs, batches.
+// dilation, unequal padding, the clamp and non-finite inputs, batches, and
+// the 1x1 layers on small maps it takes from the in-place GEMM.
 TEST(OptConvolution, DirectMatchesGemmBitForBit) {
   if (!optimized::isa_supported(Isa::Avx512)) {
     printf("  note: no AVX-512 on this CPU; the direct convolution is not tested here\n");
@@ -185,7 +186,9 @@ TEST(OptConvolution, DirectMatchesGemmBitForBit) {
                   {1, 3, 23, 21, 130, 7, 7, 2, 2, 3, 3, 1, 1, 1, true},    // stem-like, 64 + 64 + 2
                   {1, 40, 8, 8, 64, 3, 3, 1, 1, 2, 2, 2, 2, 1, true},      // dilation 2, K 360
                   {1, 16, 13, 13, 64, 1, 1, 2, 2, 0, 0, 1, 1, 1, true},    // 1x1 stride 2
-                  {1, 300, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}};    // K 2700, P = 49
+                  {1, 300, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, true},     // K 2700, P = 49
+                  {1, 320, 7, 7, 100, 1, 1, 1, 1, 0, 0, 1, 1, 1, true},    // 1x1 on a 7x7 map, 64 + 36
+                  {1, 70, 8, 8, 64, 1, 1, 1, 1, 0, 0, 1, 1, 1, false}};    // 1x1, P = 64 (the limit)
   cases[0].lo = -0.5f, cases[0].hi = 0.75f;
   cases[3].nonfinite = true;
   for (const Conv& c : cases) {

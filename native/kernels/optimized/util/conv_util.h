@@ -59,8 +59,9 @@ size_t conv_rows_scratch_floats(const ConvGeom& g);
 void conv_rows_run(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias, float* y,
                    float* scratch, float lo, float hi);
 
-// k x k (and strided 1x1) convolutions, groups 1, on AVX-512
-// (conv_direct.cpp): tiles of 6 output pixels x 64 output channels summed
+// k x k convolutions (and 1x1 ones on maps of at most 64 pixels), groups 1,
+// at least 64 output channels, on AVX-512 (conv_direct.cpp): tiles of 6
+// output pixels x 64 output channels summed
 // straight from a zero-bordered copy of the image, no im2col. Bitwise equal
 // to the im2col + SGEMM path. The weights are packed in their own layout
 // (conv_direct_weight_floats); the scratch (64-byte aligned) holds the
