@@ -7,6 +7,9 @@
 //   plane and row kernels vectorized over the output width;
 // * at most 4 output pixels (groups 1): the transposed product on the
 //   small-M kernel, see conv_util_small_p.cpp;
+// * groups 1, at most 64 taps per output (image stems), on AVX-512: 8
+//   channels x 48 pixels of a row per tile, pixels in the lanes, from a
+//   bordered, even/odd-split copy of the image (conv_lanes.cpp);
 // * groups 1, at least 64 output channels, on AVX-512: k x k (and 1x1 on
 //   maps of at most 64 pixels) by the direct kernel, no im2col: tiles of 6
 //   pixels x 64 channels summed straight from a zero-bordered copy of the
@@ -73,11 +76,12 @@ ColPlan col_plan(const ConvGeom& g, int threads) {
 
 // Which of the paths in the header comment runs `g`, in order of preference
 // (the same answer at load and at run, so the weights packed at load fit).
-enum class Path { Depthwise, SmallP, Direct, Rows, Gemm };
+enum class Path { Depthwise, SmallP, Lanes, Direct, Rows, Gemm };
 
 Path path_of(const ConvGeom& g) {
   if (use_depthwise(g)) return Path::Depthwise;
   if (conv_small_p(g)) return Path::SmallP;
+  if (conv_lanes_ok(g)) return Path::Lanes;
   if (conv_direct_ok(g)) return Path::Direct;
   if (conv_rows_ok(g)) return Path::Rows;
   return Path::Gemm;
@@ -87,6 +91,8 @@ size_t packed_weight_floats(const ConvGeom& g) {
   switch (path_of(g)) {
     case Path::SmallP:
       return packed_b_floats(g.kg(), g.Cout);
+    case Path::Lanes:
+      return conv_lanes_weight_floats(g);
     case Path::Direct:
       return conv_direct_weight_floats(g);
     default:
@@ -102,6 +108,8 @@ size_t scratch_need(const ConvGeom& g, int threads, bool w_prepacked) {
       return size_t(threads) * depthwise_plane_floats(g);
     case Path::SmallP:
       return w + conv_small_p_scratch_floats(g);
+    case Path::Lanes:
+      return w + conv_lanes_scratch_floats(g);
     case Path::Direct:
       return w + conv_direct_scratch_floats(g, threads);
     case Path::Rows:
@@ -116,6 +124,7 @@ size_t scratch_need(const ConvGeom& g, int threads, bool w_prepacked) {
 
 void pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
   if (path_of(g) == Path::SmallP) return conv_small_p_pack_weights(g, w, dst, threads);
+  if (path_of(g) == Path::Lanes) return conv_lanes_pack_weights(g, w, dst, threads);
   if (path_of(g) == Path::Direct) return conv_direct_pack_weights(g, w, dst, threads);
   const size_t per = packed_a_floats(g.mg(), g.kg());
   for (int64_t grp = 0; grp < g.groups; grp++) {
@@ -253,6 +262,9 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
   switch (path) {
     case Path::SmallP:
       conv_small_p_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
+      break;
+    case Path::Lanes:
+      conv_lanes_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);
       break;
     case Path::Direct:
       conv_direct_run(ctx.threads, g, x, w_packed, b, y, col, ctx.out_lo, ctx.out_hi);

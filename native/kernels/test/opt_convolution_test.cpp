@@ -169,10 +169,45 @@ TEST(OptConvolution, PointwiseInPlaceMatchesPackedBitForBit) {
   }
 }
 
+// Runs each case on AVX-512, where `takes` must say the path under test runs
+// it, and on AVX2 (im2col + SGEMM): the same sums in the same order, so the
+// same bits, at 1 and 2 threads; then check() against the reference.
+void expect_same_bits_as_gemm(const Conv* cases, size_t n, bool (*takes)(const optimized::ConvGeom&),
+                              const char* path) {
+  for (size_t i = 0; i < n; i++) {
+    const Conv& c = cases[i];
+    const optimized::ConvGeom g{c.N, c.C, c.H, c.W, c.Cout, c.KH, c.KW, c.OH(), c.OW(), c.sh, c.sw, c.ph, c.pw,
+                                c.dh, c.dw, c.groups};
+    OwnedTensor x(dims(c, c.N, c.C, c.H, c.W)), w(dims(c, c.Cout, c.C, c.KH, c.KW)), b({c.Cout});
+    OwnedTensor y512(dims(c, c.N, c.Cout, c.OH(), c.OW())), y2(dims(c, c.N, c.Cout, c.OH(), c.OW()));
+    x.random(uint32_t(c.C + 11));
+    w.random(uint32_t(c.Cout + 13));
+    b.random(17);
+    if (c.nonfinite) x.f()[0] = NAN, x.f()[x.n() / 2] = INFINITY;
+    OwnedTensor* bias = c.bias ? &b : nullptr;
+    for (int threads : {1, 2}) {
+      for (size_t j = 0; j < y512.n(); j++) y512.f()[j] = y2.f()[j] = NAN;
+      optimized::set_isa_override(Isa::Avx512);
+      EXPECT_TRUE(takes(g));
+      EXPECT_TRUE(run(c, x, w, bias, y512, threads, threads == 1));
+      optimized::set_isa_override(Isa::Avx2Fma);
+      EXPECT_FALSE(takes(g));
+      EXPECT_TRUE(run(c, x, w, bias, y2, 1, true));
+      optimized::clear_isa_override();
+      if (!same_bits(y512.f(), y2.f(), y2.n())) {
+        printf("  case %zu (%lldx%lld %lld->%lld over %lldx%lld), %d threads: %s AVX-512 and im2col AVX2 differ\n", i,
+               (long long)c.KH, (long long)c.KW, (long long)c.C, (long long)c.Cout, (long long)c.H, (long long)c.W,
+               threads, path);
+        EXPECT_TRUE(false);
+      }
+    }
+    check(c, path);
+  }
+}
+
 // On AVX-512, k x k convolutions with at least 64 output channels run the
-// direct kernel (conv_direct.cpp); AVX2 runs im2col + SGEMM. Same sums in the
-// same order: the same bits. The cases cross its edges: channel blocks of
-// 64 + 32 and 64 + 2, K past its 128-step blocks, chunks of 96 pixels
+// direct kernel (conv_direct.cpp). The cases cross its edges: channel blocks
+// of 64 + 32 and 64 + 2, K past its 256-step blocks, chunks of 96 pixels
 // ending in a partial 6-pixel tile (P = 100: a 4-pixel last chunk), strides,
 // dilation, unequal padding, the clamp and non-finite inputs, batches, and
 // the 1x1 layers on small maps it takes from the in-place GEMM.
@@ -191,34 +226,28 @@ TEST(OptConvolution, DirectMatchesGemmBitForBit) {
                   {1, 70, 8, 8, 64, 1, 1, 1, 1, 0, 0, 1, 1, 1, false}};    // 1x1, P = 64 (the limit)
   cases[0].lo = -0.5f, cases[0].hi = 0.75f;
   cases[3].nonfinite = true;
-  for (const Conv& c : cases) {
-    const optimized::ConvGeom g{c.N, c.C, c.H, c.W, c.Cout, c.KH, c.KW, c.OH(), c.OW(), c.sh, c.sw, c.ph, c.pw,
-                                c.dh, c.dw, c.groups};
-    OwnedTensor x(dims(c, c.N, c.C, c.H, c.W)), w(dims(c, c.Cout, c.C, c.KH, c.KW)), b({c.Cout});
-    OwnedTensor y512(dims(c, c.N, c.Cout, c.OH(), c.OW())), y2(dims(c, c.N, c.Cout, c.OH(), c.OW()));
-    x.random(uint32_t(c.C + 11));
-    w.random(uint32_t(c.Cout + 13));
-    b.random(17);
-    if (c.nonfinite) x.f()[0] = NAN, x.f()[x.n() / 2] = INFINITY;
-    OwnedTensor* bias = c.bias ? &b : nullptr;
-    for (int threads : {1, 2}) {
-      for (size_t i = 0; i < y512.n(); i++) y512.f()[i] = y2.f()[i] = NAN;
-      optimized::set_isa_override(Isa::Avx512);
-      EXPECT_TRUE(optimized::conv_direct_ok(g));
-      EXPECT_TRUE(run(c, x, w, bias, y512, threads, threads == 1));
-      optimized::set_isa_override(Isa::Avx2Fma);
-      EXPECT_FALSE(optimized::conv_direct_ok(g));
-      EXPECT_TRUE(run(c, x, w, bias, y2, 1, true));
-      optimized::clear_isa_override();
-      if (!same_bits(y512.f(), y2.f(), y2.n())) {
-        printf("  %lldx%lld %lld->%lld over %lldx%lld, %d threads: direct AVX-512 and im2col AVX2 differ\n",
-               (long long)c.KH, (long long)c.KW, (long long)c.C, (long long)c.Cout, (long long)c.H, (long long)c.W,
-               threads);
-        EXPECT_TRUE(false);
-      }
-    }
-    check(c, "direct convolution case");
+  expect_same_bits_as_gemm(cases, sizeof(cases) / sizeof(cases[0]), optimized::conv_direct_ok, "direct");
+}
+
+// On AVX-512, layers with at most 64 taps per output (image stems) run with
+// pixels in the lanes (conv_lanes.cpp). The cases cross its edges: rows of
+// 16, 17, 47, 48 and 49 pixels (whole and masked vectors, 1-3 per tile),
+// channel counts not a multiple of 8, strides 1 and 2 with even and odd
+// padding and input widths, dilation, the clamp, non-finite inputs, batches.
+TEST(OptConvolution, LanesMatchesGemmBitForBit) {
+  if (!optimized::isa_supported(Isa::Avx512)) {
+    printf("  note: no AVX-512 on this CPU; the lanes convolution is not tested here\n");
+    return;
   }
+  Conv cases[] = {{1, 3, 35, 33, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, true},     // MobileNet stem: OW 17
+                  {2, 3, 20, 96, 13, 3, 3, 1, 2, 0, 1, 1, 1, 1, false},    // OW 48, 13 channels, batch 2
+                  {1, 2, 9, 49, 16, 3, 5, 1, 1, 1, 2, 1, 1, 1, true},      // stride 1, OW 49
+                  {1, 4, 11, 52, 9, 2, 3, 2, 2, 2, 2, 2, 2, 1, true},      // dilation 2, even padding: OW 26
+                  {1, 1, 6, 47, 40, 4, 4, 1, 1, 0, 0, 1, 1, 1, true},      // OW 44, one input channel
+                  {1, 3, 8, 18, 8, 3, 3, 1, 1, 0, 0, 1, 1, 1, true}};      // OW 16 exactly
+  cases[0].lo = 0.0f, cases[0].hi = 6.0f;
+  cases[2].nonfinite = true;
+  expect_same_bits_as_gemm(cases, sizeof(cases) / sizeof(cases[0]), optimized::conv_lanes_ok, "lanes");
 }
 
 TEST(OptConvolution, GeneralKxK) {

@@ -737,5 +737,13 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
   }
 }
 
+void deinterleave2(const float* src, int64_t n, float* even, float* odd) {
+#if defined(__x86_64__)
+  if (active_isa() == Isa::Avx512) return f32_deinterleave2__avx512(src, n, even, odd);
+  if (has_avx2_fma(active_isa())) return f32_deinterleave2__avx2(src, n, even, odd);
+#endif
+  for (int64_t i = 0; i < n; i++) even[i] = src[2 * i], odd[i] = src[2 * i + 1];
+}
+
 }  // namespace optimized
 }  // namespace etb

@@ -59,6 +59,19 @@ size_t conv_rows_scratch_floats(const ConvGeom& g);
 void conv_rows_run(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias, float* y,
                    float* scratch, float lo, float hi);
 
+// Few taps per output (Kg <= 64: image stems), groups 1, stride 1 or 2 along
+// W, rows of 16+ pixels, on AVX-512 (conv_lanes.cpp): 8 channels x 48
+// pixels of a row per tile, pixels in the lanes, read from a zero-bordered,
+// even/odd-split copy of the image. Bitwise equal to the SGEMM path. Weights
+// packed [Kg][Cout rounded up to 8]; the scratch holds the copy and the tap
+// offsets.
+bool conv_lanes_ok(const ConvGeom& g);
+size_t conv_lanes_weight_floats(const ConvGeom& g);
+void conv_lanes_pack_weights(const ConvGeom& g, const float* w, float* dst, int threads);
+size_t conv_lanes_scratch_floats(const ConvGeom& g);
+void conv_lanes_run(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias,
+                    float* y, float* scratch, float lo, float hi);
+
 // k x k convolutions (and 1x1 ones on maps of at most 64 pixels), groups 1,
 // at least 64 output channels, on AVX-512 (conv_direct.cpp): tiles of 6
 // output pixels x 64 output channels summed
@@ -72,6 +85,9 @@ void conv_direct_pack_weights(const ConvGeom& g, const float* w, float* dst, int
 size_t conv_direct_scratch_floats(const ConvGeom& g, int threads);
 void conv_direct_run(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias,
                      float* y, float* scratch, float lo, float hi);
+
+// Even-indexed floats of src[0, 2n) to even[0, n), odd-indexed to odd[0, n).
+void deinterleave2(const float* src, int64_t n, float* even, float* odd);
 
 // Depthwise: floats of the zero-padded, stride-phase-split copy of one input plane.
 size_t depthwise_plane_floats(const ConvGeom& g);
