@@ -7,7 +7,7 @@
 //   plane and row kernels vectorized over the output width;
 // * at most 4 output pixels (groups 1): the transposed product on the
 //   small-M kernel, see conv_util_small_p.cpp;
-// * groups 1, at most 64 taps per output (image stems), on AVX-512: 8
+// * groups 1, at most 160 taps per output (image stems), on AVX-512: 8
 //   channels x 48 pixels of a row per tile, pixels in the lanes, from a
 //   bordered, even/odd-split copy of the image (conv_lanes.cpp);
 // * groups 1, at least 64 output channels, on AVX-512: k x k (and 1x1 on

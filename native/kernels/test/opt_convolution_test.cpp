@@ -244,7 +244,8 @@ TEST(OptConvolution, LanesMatchesGemmBitForBit) {
                   {1, 2, 9, 49, 16, 3, 5, 1, 1, 1, 2, 1, 1, 1, true},      // stride 1, OW 49
                   {1, 4, 11, 52, 9, 2, 3, 2, 2, 2, 2, 2, 2, 1, true},      // dilation 2, even padding: OW 26
                   {1, 1, 6, 47, 40, 4, 4, 1, 1, 0, 0, 1, 1, 1, true},      // OW 44, one input channel
-                  {1, 3, 8, 18, 8, 3, 3, 1, 1, 0, 0, 1, 1, 1, true}};      // OW 16 exactly
+                  {1, 3, 8, 18, 8, 3, 3, 1, 1, 0, 0, 1, 1, 1, true},       // OW 16 exactly
+                  {1, 3, 30, 37, 64, 7, 7, 2, 2, 3, 3, 1, 1, 1, true}};    // ResNet stem: Kg 147, OW 19
   cases[0].lo = 0.0f, cases[0].hi = 6.0f;
   cases[2].nonfinite = true;
   expect_same_bits_as_gemm(cases, sizeof(cases) / sizeof(cases[0]), optimized::conv_lanes_ok, "lanes");

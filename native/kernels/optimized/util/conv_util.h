@@ -59,7 +59,7 @@ size_t conv_rows_scratch_floats(const ConvGeom& g);
 void conv_rows_run(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias, float* y,
                    float* scratch, float lo, float hi);
 
-// Few taps per output (Kg <= 64: image stems), groups 1, stride 1 or 2 along
+// Few taps per output (Kg <= 160: image stems), groups 1, stride 1 or 2 along
 // W, rows of 16+ pixels, on AVX-512 (conv_lanes.cpp): 8 channels x 48
 // pixels of a row per tile, pixels in the lanes, read from a zero-bordered,
 // even/odd-split copy of the image. Bitwise equal to the SGEMM path. Weights
