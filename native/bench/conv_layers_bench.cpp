@@ -50,6 +50,7 @@ struct T {
 struct Layer {
   const char* name;
   int32_t c, h, cout, k, stride, pad, groups;
+  int32_t w = 0;  // input width when not h
 };
 
 const Layer kLayers[] = {
@@ -75,6 +76,9 @@ const Layer kLayers[] = {
     {"mobilenetv3s dw 5x5/2 96 @28", 96, 28, 96, 5, 2, 2, 96},
     {"mobilenetv3s dw 5x5 240 @14", 240, 14, 240, 5, 1, 2, 240},
     {"mobilenetv3s dw 5x5 576 @7", 576, 7, 576, 5, 1, 2, 576},
+    {"mobilenetv2 dw 3x3 960 @7", 960, 7, 960, 3, 1, 1, 960},
+    {"mobilenetv2 dw 3x3/2 576 @14", 576, 14, 576, 3, 2, 1, 576},
+    {"ds-cnn dw 3x3 64 @25x5", 64, 25, 64, 3, 1, 1, 64, 5},
 };
 
 }  // namespace
@@ -87,8 +91,9 @@ int run_conv_bench(int threads, int runs) {
   const char* only = getenv("ETB_CONV_ONLY");
   for (const Layer& l : kLayers) {
     if (only != nullptr && strstr(l.name, only) == nullptr) continue;
-    const int32_t oh = (l.h + 2 * l.pad - l.k) / l.stride + 1;
-    T x({1, l.c, l.h, l.h}), w({l.cout, l.c / l.groups, l.k, l.k}, true), b({l.cout}, true), y({1, l.cout, oh, oh});
+    const int32_t iw = l.w != 0 ? l.w : l.h;
+    const int32_t oh = (l.h + 2 * l.pad - l.k) / l.stride + 1, ow = (iw + 2 * l.pad - l.k) / l.stride + 1;
+    T x({1, l.c, l.h, iw}), w({l.cout, l.c / l.groups, l.k, l.k}, true), b({l.cout}, true), y({1, l.cout, oh, ow});
     const int64_t s[1] = {l.stride}, p[1] = {l.pad}, d[1] = {1}, op[1] = {0};
     Span<const int64_t> st(s, 1), pd(p, 1), dl(d, 1), opd(op, 1);
     MemoryAllocator method(pool.data(), pool.size()), tmp(temp.data(), temp.size());
@@ -98,7 +103,7 @@ int run_conv_bench(int threads, int runs) {
       fprintf(stderr, "%s: prepare failed\n", l.name);
       return 1;
     }
-    const double flops = 2.0 * l.cout * double(oh) * oh * (l.c / l.groups) * l.k * l.k;
+    const double flops = 2.0 * l.cout * double(oh) * ow * (l.c / l.groups) * l.k * l.k;
     const int reps = std::max(1, int(2e8 / flops));
     std::vector<double> cpu, wall;
     for (int r = 0; r < runs + 1; r++) {
