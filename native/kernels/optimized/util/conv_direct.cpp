@@ -10,9 +10,10 @@
 // pixel). Padding is a zero border around a copy of the image, so a padded
 // tap multiplies a zero exactly as im2col's zero does.
 //
-// Every output sums its K products in k order with one FMA each, from zero,
-// then adds the bias and clamps, as the im2col + SGEMM path does: the two give
-// the same bits (tested), and thread counts do not change them.
+// Every output sums its K products in k order with one FMA each, each
+// 256-step block (the SGEMM's kKC) from zero and then added to the blocks
+// before, then adds the bias and clamps, as the im2col + SGEMM path does: the
+// two give the same bits (tested), and thread counts do not change them.
 //
 // The tile leaves pixel-major results (6 x 64); they are written to a small
 // per-task buffer, and the buffer is transposed into the channel planes of
