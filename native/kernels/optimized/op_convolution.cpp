@@ -123,9 +123,16 @@ size_t scratch_need(const ConvGeom& g, int threads, bool w_prepacked) {
 }
 
 void pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
-  if (path_of(g) == Path::SmallP) return conv_small_p_pack_weights(g, w, dst, threads);
-  if (path_of(g) == Path::Lanes) return conv_lanes_pack_weights(g, w, dst, threads);
-  if (path_of(g) == Path::Direct) return conv_direct_pack_weights(g, w, dst, threads);
+  switch (path_of(g)) {
+    case Path::SmallP:
+      return conv_small_p_pack_weights(g, w, dst, threads);
+    case Path::Lanes:
+      return conv_lanes_pack_weights(g, w, dst, threads);
+    case Path::Direct:
+      return conv_direct_pack_weights(g, w, dst, threads);
+    default:
+      break;
+  }
   const size_t per = packed_a_floats(g.mg(), g.kg());
   for (int64_t grp = 0; grp < g.groups; grp++) {
     pack_a(MatView{w + grp * g.mg() * g.kg(), g.kg(), 1}, g.mg(), g.kg(), dst + size_t(grp) * per, threads);

@@ -251,6 +251,26 @@ TEST(OptConvolution, LanesMatchesGemmBitForBit) {
   expect_same_bits_as_gemm(cases, sizeof(cases) / sizeof(cases[0]), optimized::conv_lanes_ok, "lanes");
 }
 
+// The direct and lanes kernels copy the whole bordered image into their
+// scratch; past 2^23 floats (32 MiB) the GEMM path, whose im2col chunks stay
+// small, takes the layer instead of a huge scratch the method allocator may
+// not have.
+TEST(OptConvolution, HugeImagesStayOnTheGemm) {
+  if (!optimized::isa_supported(Isa::Avx512)) {
+    printf("  note: no AVX-512 on this CPU; the direct and lanes paths are not tested here\n");
+    return;
+  }
+  optimized::set_isa_override(Isa::Avx512);
+  // 64 x 514 x 514 bordered floats (16.9 M) against 64 x 258 x 258 (4.3 M).
+  using G = optimized::ConvGeom;
+  EXPECT_FALSE(optimized::conv_direct_ok(G{1, 64, 512, 512, 64, 3, 3, 512, 512, 1, 1, 1, 1, 1, 1, 1}));
+  EXPECT_TRUE(optimized::conv_direct_ok(G{1, 64, 256, 256, 64, 3, 3, 256, 256, 1, 1, 1, 1, 1, 1, 1}));
+  // A 3 x 2048 x 2048 stem (12.6 M) against 3 x 1024 x 1024 (3.2 M).
+  EXPECT_FALSE(optimized::conv_lanes_ok(G{1, 3, 2048, 2048, 32, 3, 3, 1024, 1024, 2, 2, 1, 1, 1, 1, 1}));
+  EXPECT_TRUE(optimized::conv_lanes_ok(G{1, 3, 1024, 1024, 32, 3, 3, 512, 512, 2, 2, 1, 1, 1, 1, 1}));
+  optimized::clear_isa_override();
+}
+
 TEST(OptConvolution, GeneralKxK) {
   check({1, 3, 17, 17, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}, "3x3 pad 1");
   check({2, 5, 16, 15, 15, 3, 3, 2, 2, 1, 1, 1, 1, 1, true}, "3x3 stride 2 batch 2");
