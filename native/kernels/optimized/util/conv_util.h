@@ -74,11 +74,12 @@ void conv_lanes_run(int threads, const ConvGeom& g, const float* x, const float*
 
 // k x k convolutions (and 1x1 ones on maps of at most 64 pixels), groups 1,
 // at least 64 output channels, on AVX-512 (conv_direct.cpp): tiles of 6
-// output pixels x 64 output channels summed
-// straight from a zero-bordered copy of the image, no im2col. Bitwise equal
-// to the im2col + SGEMM path. The weights are packed in their own layout
-// (conv_direct_weight_floats); the scratch (64-byte aligned) holds the
-// bordered image, the tap offsets and one transpose buffer per thread.
+// output pixels x 64 output channels summed straight from a zero-bordered
+// copy of the image, no im2col. Bitwise equal to the im2col + SGEMM path.
+// The weights are packed in their own layout (conv_direct_weight_floats);
+// the scratch (64-byte aligned) holds the bordered image, the tap offsets
+// and one transpose buffer per thread. Both this and the lanes path leave
+// images whose copy would pass 32 MiB to the GEMM.
 bool conv_direct_ok(const ConvGeom& g);
 size_t conv_direct_weight_floats(const ConvGeom& g);
 void conv_direct_pack_weights(const ConvGeom& g, const float* w, float* dst, int threads);
