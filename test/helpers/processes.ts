@@ -1,7 +1,7 @@
 // Running the package's bin shims in child processes, as a user's shell would.
 
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './fixtures.js';
 
@@ -26,8 +26,15 @@ export function runBin(name: 'etbench' | 'etrun', args: readonly string[], env: 
   });
 }
 
-// The directories tsconfig.build.json compiles (its "include").
-const BUILD_SOURCES = ['program', 'proto', 'orchestrator', 'cli', 'native/node', 'native/runner', 'native/mcu', 'agent'];
+// The directories tsconfig.build.json compiles: its "include" patterns, each "<dir>/**/*.ts".
+function buildSources(): string[] {
+  const config = JSON.parse(readFileSync(path.join(repoRoot, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+  return config.include.map((pattern) => {
+    const dir = pattern.replace(/\/\*\*\/\*\.ts$/, '');
+    if (dir === pattern) throw new Error(`tsconfig.build.json: include "${pattern}" is not of the form <dir>/**/*.ts`);
+    return dir;
+  });
+}
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -61,7 +68,7 @@ export function buildDist(): void {
     }
   }
   try {
-    const newest = Math.max(...BUILD_SOURCES.map((d) => newestSource(path.join(repoRoot, d))));
+    const newest = Math.max(...buildSources().map((d) => newestSource(path.join(repoRoot, d))));
     if (!existsSync(stamp) || statSync(stamp).mtimeMs < newest) {
       const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
       spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'ignore' });

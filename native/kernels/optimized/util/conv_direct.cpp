@@ -48,9 +48,6 @@ constexpr int64_t kChunkPixels = 96;    // pixels per task (a multiple of 16 and
 // buffer. Whole K at once streamed the weights from L2 for each tile:
 // ResNet-18's 3x3 layers ran 10-25% slower.
 constexpr int64_t kKBlock = kKC;
-// Largest bordered image copied into the scratch (32 MiB; a 1024x1024 RGB
-// input is 12 MiB).
-constexpr double kMaxImageFloats = double(1 << 23);
 // A chunk's rows, room for a 16-row transpose past the last pixel, then the partial tile's rows.
 constexpr int64_t kTailRow = kChunkPixels + 16, kBufRows = kTailRow + kTilePixels;
 
@@ -234,8 +231,6 @@ ETB_AVX512 void run_chunk(const ConvGeom& g, const float* img, const Padded& pd,
 
 bool conv_direct_ok(const ConvGeom& g) {
 #if defined(__x86_64__)
-  // The bordered copy lives in the scratch: images past kMaxImageFloats
-  // (and so past int32 offsets) go to the GEMM path, whose im2col chunks stay small.
   const Padded pd = padded(g);
   const double image = double(g.C) * double(pd.H) * double(pd.W);
   // Fewer than 64 output channels run narrower tiles, which measured slower
@@ -246,7 +241,7 @@ bool conv_direct_ok(const ConvGeom& g) {
   // maps it was a wash (better on some layers, worse on others).
   const bool shape = !g.pointwise() || g.P() <= 64;
   return active_isa() == Isa::Avx512 && g.groups == 1 && shape && g.Cout >= kBlock && g.P() >= kTilePixels &&
-         image <= kMaxImageFloats;
+         image <= kMaxBorderedImageFloats;
 #else
   (void)g;
   return false;

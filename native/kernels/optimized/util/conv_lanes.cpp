@@ -102,12 +102,10 @@ ETB_AVX512 __attribute__((noinline)) void lanes_tile(const float* src, const int
 
 bool conv_lanes_ok(const ConvGeom& g) {
 #if defined(__x86_64__)
-  // The bordered, split copy lives in the scratch: larger images (32 MiB and
-  // up) go to the GEMM path, whose im2col chunks stay small.
   const Phases ph = phases(g);
   const double image = double(ph.floats(g));
   return active_isa() == Isa::Avx512 && g.groups == 1 && !g.pointwise() && g.kg() <= kMaxKg &&
-         (g.sw == 1 || g.sw == 2) && g.OW >= 16 && image <= double(1 << 23);
+         (g.sw == 1 || g.sw == 2) && g.OW >= 16 && image <= kMaxBorderedImageFloats;
 #else
   (void)g;
   return false;

@@ -59,6 +59,11 @@ size_t conv_rows_scratch_floats(const ConvGeom& g);
 void conv_rows_run(int threads, const ConvGeom& g, const float* x, const float* w_packed, const float* bias, float* y,
                    float* scratch, float lo, float hi);
 
+// The direct and lanes paths copy the whole bordered image into their
+// scratch; past this many floats (32 MiB) a layer stays on the GEMM path,
+// whose im2col chunks stay small (and offsets stay within int32).
+constexpr double kMaxBorderedImageFloats = double(1 << 23);
+
 // Few taps per output (Kg <= 160: image stems), groups 1, stride 1 or 2 along
 // W, rows of 16+ pixels, on AVX-512 (conv_lanes.cpp): 8 channels x 48
 // pixels of a row per tile, pixels in the lanes, read from a zero-bordered,
@@ -78,8 +83,7 @@ void conv_lanes_run(int threads, const ConvGeom& g, const float* x, const float*
 // copy of the image, no im2col. Bitwise equal to the im2col + SGEMM path.
 // The weights are packed in their own layout (conv_direct_weight_floats);
 // the scratch (64-byte aligned) holds the bordered image, the tap offsets
-// and one transpose buffer per thread. Both this and the lanes path leave
-// images whose copy would pass 32 MiB to the GEMM.
+// and one transpose buffer per thread.
 bool conv_direct_ok(const ConvGeom& g);
 size_t conv_direct_weight_floats(const ConvGeom& g);
 void conv_direct_pack_weights(const ConvGeom& g, const float* w, float* dst, int threads);
