@@ -4,13 +4,14 @@
 //
 //   node bench/sgemm.mjs                         # n = 256, 512, 1024; 1 and 2 threads
 //   node bench/sgemm.mjs --sizes 256,1024 --runs 9 --threads 1 --json sgemm.json
+//   node bench/sgemm.mjs --sizes 128x768x256,128x256x1024 --threads 1   # M x N x K: a model's linear layers
 //   node bench/sgemm.mjs --conv --threads 1      # ResNet-18 / MobileNetV2 convolution layers instead
 //   node bench/sgemm.mjs --isa avx2              # the AVX2+FMA kernels on an AVX-512 CPU (same zmm peak)
 //
 // Builds `sgemm-bench` (native/bench/sgemm_bench.cpp, release flags) and runs
 // it once per thread count. In that process each round measures the FMA
 // peak (an FMA-bound loop on the widest vectors the kernels use: zmm on an
-// AVX-512 CPU, ymm on AVX2) and then the three GEMM modes in rotated order;
+// AVX-512 CPU, ymm on AVX2) and then the four GEMM modes in rotated order;
 // every figure printed is a median over rounds, and each ratio is taken
 // against the peak of its own round. `cpu` figures use the thread's CPU
 // time (single thread only): on a shared, overloaded VM they leave out the
@@ -74,13 +75,15 @@ for (const threads of opts.threads.split(',').map(Number)) {
 const pct = (r) => `${(100 * r).toFixed(0)}%`.padStart(5);
 const num = (v) => v.toFixed(1).padStart(6);
 console.log(`SGEMM float32 on ${cpus()[0]?.model ?? 'unknown CPU'} (${results[0]?.isa}); medians of ${opts.runs} rounds`);
-console.log('modes: mm = aten::mm.out packing A and B per call; weights = B packed at load; kernel = packed operands only');
+console.log('modes: mm = aten::mm.out packing A and B per call; weights = B packed at load; kernel = packed operands only;');
+console.log('       cold = weights with B coming from L3 or memory (copies rotated), as inside a whole model');
 for (const r of results) {
   console.log(`\nthreads ${r.threads}: GFLOP/s and ratio to the FMA peak of ${r.threads} core(s) in the same round`);
-  console.log('     n | peak cpu  wall |       mm cpu       wall |  weights cpu       wall |   kernel cpu       wall');
+  console.log('         M x N x K | peak cpu  wall |       mm cpu       wall |  weights cpu       wall |   kernel cpu       wall |     cold cpu       wall');
   for (const s of r.sizes) {
     const cell = (m) => `${num(s[m].cpu)} ${pct(s[m].ratio_cpu)} ${num(s[m].wall)} ${pct(s[m].ratio_wall)}`;
-    console.log(`${String(s.n).padStart(6)} | ${num(s.peak.cpu)} ${num(s.peak.wall)} | ${cell('mm')} | ${cell('weights')} | ${cell('kernel')}`);
+    const shape = `${s.m ?? s.n}x${s.n}x${s.k ?? s.n}`;
+    console.log(`${shape.padStart(18)} | ${num(s.peak.cpu)} ${num(s.peak.wall)} | ${cell('mm')} | ${cell('weights')} | ${cell('kernel')} | ${cell('cold')}`);
   }
 }
 if (results.some((r) => r.threads > 1)) console.log('\n(cpu columns are 0 with several threads: only wall time is meaningful there)');

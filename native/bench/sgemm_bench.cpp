@@ -5,11 +5,12 @@
 //   build/native/release/sgemm_bench --sizes 256,512,1024 --runs 7 --threads 1
 //   build/native/release/sgemm_bench --conv --runs 7 --threads 1   # conv layers (conv_layers_bench.cpp)
 //   build/native/release/sgemm_bench --isa avx2 ...                # force AVX2+FMA kernels on an AVX-512 CPU
+//   build/native/release/sgemm_bench --sizes 128x768x256,128x256x1024  # M x N x K (a model's linear layers)
 //
 // peak: an FMA-bound loop (12 independent 8-wide FMA chains, 16-wide on an
 // AVX-512 CPU: enough to cover the FMA latency on both pipes) timed for about
 // 0.1 s; GFLOP/s = 2 * lanes * 12 per iteration, measured again before every
-// round. Per size n, three
+// round. Per size (n: an n x n x n product; MxNxK: A is M x K, B is K x N), four
 // modes, each run in rotation `--runs` times (a sample repeats the product
 // for about 2 GFLOP), reporting medians of GFLOP/s and of the ratio to the
 // peak of the same round:
@@ -18,7 +19,10 @@
 //   weights  the same with mat2 constant (packed once in prepare: a linear
 //            layer);
 //   kernel   sgemm_packed alone on operands packed beforehand (the blocked
-//            loop and the micro-kernel).
+//            loop and the micro-kernel);
+//   cold     weights mode rotating over copies of mat2 (at least 16 MiB of
+//            them), so B comes from L3 or memory as in a whole model, not
+//            from the L2 the previous product left it in.
 // Output: one JSON document on stdout.
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,7 +150,10 @@ struct Mat {
 int run_conv_bench(int threads, int runs);  // conv_layers_bench.cpp
 
 int main(int argc, char** argv) {
-  std::vector<int64_t> sizes = {256, 512, 1024};
+  struct Shape {
+    int64_t m, n, k;
+  };
+  std::vector<Shape> sizes = {{256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}};
   int runs = 7, threads = 1;
   bool conv = false;
   for (int i = 1; i < argc; i++) {
@@ -166,7 +173,15 @@ int main(int argc, char** argv) {
     else if (!strcmp(argv[i], "--sizes")) {
       sizes.clear();
       for (char* p = argv[i + 1]; *p;) {
-        sizes.push_back(strtoll(p, &p, 10));
+        Shape sh;
+        sh.m = sh.n = sh.k = strtoll(p, &p, 10);
+        if (*p == 'x') sh.n = strtoll(p + 1, &p, 10);
+        if (*p == 'x') sh.k = strtoll(p + 1, &p, 10);
+        if (sh.m <= 0 || sh.n <= 0 || sh.k <= 0 || (*p != ',' && *p != 0)) {
+          fprintf(stderr, "--sizes: expected N or MxNxK items separated by commas, got '%s'\n", argv[i + 1]);
+          return 2;
+        }
+        sizes.push_back(sh);
         if (*p == ',') p++;
       }
     }
@@ -180,8 +195,8 @@ int main(int argc, char** argv) {
          threads, runs);
   std::vector<uint8_t> pool(size_t(64) << 20), temp(size_t(64) << 20);
   for (size_t si = 0; si < sizes.size(); si++) {
-    const int64_t n = sizes[si];
-    Mat a(n, n), b(n, n), c(n, n), bw(n, n);
+    const int64_t M = sizes[si].m, n = sizes[si].n, K = sizes[si].k;
+    Mat a(M, K), b(K, n), c(M, n), bw(K, n);
     bw.t.is_constant = true;
     MemoryAllocator method(pool.data(), pool.size()), tmp(temp.data(), temp.size());
     KernelContext ctx_mm("aten::mm.out", nullptr, &tmp, &method), ctx_w("aten::mm.out", nullptr, &tmp, &method);
@@ -191,29 +206,50 @@ int main(int argc, char** argv) {
       fprintf(stderr, "prepare failed\n");
       return 1;
     }
-    std::vector<float> ap(optimized::packed_a_floats(n, n)), bp(optimized::packed_b_floats(n, n));
-    optimized::pack_a(optimized::MatView{a.data.data(), n, 1}, n, n, ap.data(), threads);
-    optimized::pack_b(optimized::MatView{b.data.data(), n, 1}, n, n, bp.data(), threads);
-    // Per round: the FMA peak, then the three modes in rotated order; each
+    // Cold mode's copies, each with its own context (its own packed B).
+    const size_t b_bytes = size_t(K * n) * sizeof(float);
+    const int copies = int(std::min<size_t>(64, std::max<size_t>(2, (size_t(16) << 20) / b_bytes + 1)));
+    std::vector<Mat> cold_b;
+    std::vector<KernelContext> cold_ctx;
+    cold_b.reserve(size_t(copies)), cold_ctx.reserve(size_t(copies));
+    for (int q = 0; q < copies; q++) {
+      cold_b.emplace_back(K, n);
+      cold_b.back().t.is_constant = true;
+      cold_ctx.emplace_back("aten::mm.out", nullptr, &tmp, &method);
+      cold_ctx.back().threads = threads;
+      if (optimized::opt_mm_out_prepare(cold_ctx.back(), a.t, cold_b.back().t, c.t) != Error::Ok) {
+        fprintf(stderr, "prepare failed (cold copy %d)\n", q);
+        return 1;
+      }
+    }
+    int next_cold = 0;
+    std::vector<float> ap(optimized::packed_a_floats(M, K)), bp(optimized::packed_b_floats(K, n));
+    optimized::pack_a(optimized::MatView{a.data.data(), K, 1}, M, K, ap.data(), threads);
+    optimized::pack_b(optimized::MatView{b.data.data(), n, 1}, K, n, bp.data(), threads);
+    // Per round: the FMA peak, then the four modes in rotated order; each
     // mode's ratio to the peak of its own round, so slow phases of a shared
     // machine hit both sides of the ratio.
-    std::vector<double> wall[3], cpu[3], rwall[3], rcpu[3], pwall, pcpu;
+    std::vector<double> wall[4], cpu[4], rwall[4], rcpu[4], pwall, pcpu;
     // Each sample repeats the product for about 2 GFLOP (tens of ms), so
     // small sizes are not lost in timer and scheduler jitter.
-    const double one = 2.0 * double(n) * double(n) * double(n);
+    const double one = 2.0 * double(M) * double(n) * double(K);
     const int reps = one >= 2e9 ? 1 : int(2e9 / one + 0.5);
     const double flops = one * reps;
     for (int r = 0; r < runs + 1; r++) {  // the first round warms up and is dropped
       double pw, pc;
       fma_peak_gflops(threads, &pw, &pc);
-      for (int mode = 0; mode < 3; mode++) {
-        const int m = (mode + r) % 3;
+      for (int mode = 0; mode < 4; mode++) {
+        const int m = (mode + r) % 4;
         const Stamp t0 = Stamp::now();
         Error e = Error::Ok;
         for (int i = 0; i < reps && e == Error::Ok; i++) {
           if (m == 0) e = optimized::opt_mm_out(ctx_mm, a.t, b.t, c.t);
           if (m == 1) e = optimized::opt_mm_out(ctx_w, a.t, bw.t, c.t);
-          if (m == 2) optimized::sgemm_packed(threads, n, n, n, ap.data(), bp.data(), c.data.data(), n, optimized::Epilogue{});
+          if (m == 3) {
+            e = optimized::opt_mm_out(cold_ctx[size_t(next_cold)], a.t, cold_b[size_t(next_cold)].t, c.t);
+            next_cold = (next_cold + 1) % copies;
+          }
+          if (m == 2) optimized::sgemm_packed(threads, M, n, K, ap.data(), bp.data(), c.data.data(), n, optimized::Epilogue{});
         }
         const Stamp t1 = Stamp::now();
         if (e != Error::Ok) return 1;
@@ -225,10 +261,10 @@ int main(int argc, char** argv) {
       }
       if (r > 0) pwall.push_back(pw), pcpu.push_back(pc);
     }
-    static const char* kModes[3] = {"mm", "weights", "kernel"};
-    printf("%s{\"n\":%lld,\"peak\":{\"wall\":%.2f,\"cpu\":%.2f}", si ? "," : "", (long long)n, median(pwall),
-           median(pcpu));
-    for (int m = 0; m < 3; m++) {
+    static const char* kModes[4] = {"mm", "weights", "kernel", "cold"};
+    printf("%s{\"n\":%lld,\"m\":%lld,\"k\":%lld,\"peak\":{\"wall\":%.2f,\"cpu\":%.2f}", si ? "," : "",
+           (long long)n, (long long)M, (long long)K, median(pwall), median(pcpu));
+    for (int m = 0; m < 4; m++) {
       printf(",\"%s\":{\"wall\":%.2f,\"cpu\":%.2f,\"ratio_wall\":%.4f,\"ratio_cpu\":%.4f}", kModes[m],
              median(wall[m]), median(cpu[m]), median(rwall[m]), median(rcpu[m]));
     }

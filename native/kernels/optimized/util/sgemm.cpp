@@ -179,17 +179,20 @@ void sgemm_driver(int threads, int64_t M, int64_t N, int64_t K, const float* a_p
       for (int64_t j = j0; j < j1; j += step_n) {
         const float* b_panel = b_block != nullptr ? b_block + j * kc : nullptr;
         const int n = int(j1 - j < step_n ? j1 - j : step_n);
-        // While these packed B panels are reused from L1, pull the next ones
-        // (step_n * kc floats = step_n / 16 * kc cache lines) toward L2, a
-        // share per micro-kernel call.
+        // The first tile on a B panel streams it into L1 a few k steps
+        // ahead of its loads (b_cold); the first of those steps of the next
+        // panels are pulled toward L2 here, a share per micro-kernel call.
         const char* next = b_panel != nullptr ? reinterpret_cast<const char*>(b_panel + step_n * kc) : nullptr;
-        const int64_t calls = (i1 - i0 + step_m - 1) / step_m, lines = kc * (step_n / kNR);
+        const int64_t panels = step_n / kNR, ahead = kc < kPrefetchSteps ? kc : kPrefetchSteps;
+        const int64_t calls = (i1 - i0 + step_m - 1) / step_m, lines = ahead * panels;
         const int64_t per = (lines + calls - 1) / calls;
         int64_t line = 0;
         for (int64_t i = i0; i < i1; i += step_m) {
           const int m = int(i1 - i < step_m ? i1 - i : step_m);
           if (b_panel != nullptr && j + step_n < j1) {
-            for (int64_t l = 0; l < per && line < lines; l++, line++) __builtin_prefetch(next + line * 64, 0, 2);
+            for (int64_t l = 0; l < per && line < lines; l++, line++) {
+              __builtin_prefetch(next + ((line % panels) * kNR * kc + (line / panels) * kNR) * sizeof(float), 0, 2);
+            }
           }
           float* ct = c + i * ldc + j;
           const float* a_panel = a_block + i * kc;
@@ -200,7 +203,7 @@ void sgemm_driver(int threads, int64_t M, int64_t N, int64_t K, const float* a_p
                                         pc > 0, tep);
           } else if (wide) {
             f32_gemm_12x32__avx512(kc, a_panel, a_panel + kMR * kc, b_panel, b_panel + kNR * kc, ct, ldc, m, n,
-                                   pc > 0, tep);
+                                   pc > 0, tep, i == i0);
           } else {
             kernel(kc, a_panel, b_panel, ct, ldc, m, n, pc > 0);
           }

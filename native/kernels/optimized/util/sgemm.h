@@ -36,6 +36,8 @@ constexpr int64_t kMC = 288;  // M block: kMC x kKC of A (288 KiB) stays in L2 (
 // L2 shared with whatever runs on the sibling thread) 576 rows measured no
 // better than 288 at n = 512-2048, and slightly worse in interleaved runs.
 constexpr int64_t kMCWide = 288;
+// How many k steps ahead the first tile on a B panel prefetches its lines.
+constexpr int64_t kPrefetchSteps = 32;
 
 // A strided matrix: element (r, c) at p[r * rs + c * cs]. Transposes are strides.
 struct MatView {
@@ -119,9 +121,11 @@ inline bool tile_epilogue_supported(const Epilogue& ep) {
 }
 // AVX-512: a 12 x 32 tile (m <= 12, n <= 32) from two A panels and two B panels of
 // the same layout; `a1` is read only when m > 6, `b1` only when n > 16. A
-// non-null `ep` (last K block only) is applied before the store.
+// non-null `ep` (last K block only) is applied before the store. `b_cold`:
+// the B panels were not read since they were packed (first tile of a panel);
+// their lines are prefetched into L1 a few k steps ahead.
 void f32_gemm_12x32__avx512(int64_t kc, const float* a0, const float* a1, const float* b0, const float* b1, float* c,
-                            int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep);
+                            int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep, bool b_cold = false);
 // The same with the B tile at rows[k] + col for k < kc (sgemm_rows).
 void f32_gemm_12x32_rows__avx512(int64_t kc, const float* a0, const float* a1, const float* const* rows, int64_t col,
                                  float* c, int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep);
