@@ -39,16 +39,12 @@ bool plan(const Tensor& self, int64_t dim, bool half_to_float, const Tensor& out
 }
 
 void rows(const VecOps& v, const float* x, float* y, int64_t n, int64_t r0, int64_t r1, bool log) {
+  if (!log) return v.rows_softmax(x + r0 * n, y + r0 * n, n, r1 - r0);
   for (int64_t r = r0; r < r1; r++) {
     const float* xr = x + r * n;
     float* yr = y + r * n;
     const float m = v.row_max(xr, n);
-    const float s = v.row_exp_sum(xr, m, yr, n);
-    if (log) {
-      v.row_sub2(xr, m, logf(s), yr, n);
-    } else {
-      v.row_scale(yr, 1.0f / s, n);
-    }
+    v.row_sub2(xr, m, logf(v.row_exp_sum(xr, m, yr, n)), yr, n);
   }
 }
 

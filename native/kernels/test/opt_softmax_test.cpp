@@ -1,10 +1,12 @@
 // Optimized _softmax.out / _log_softmax.out against the portable kernels
 // (double): every dim of rank-1..3 shapes with odd sizes (vector tails),
 // rows of 1, 7, 17 and 1000+ elements, NaN and infinities, scalar and every
-// vector instruction set, and 1 vs 3 threads bit for bit.
+// vector instruction set, and 1 vs 3 threads bit for bit; the four-row
+// blocks against one row at a time, bit for bit.
 #include <vector>
 
 #include "kernels/generated/kernel_decls.h"
+#include "kernels/optimized/util/vec_ops.h"
 #include "kernels/test/opt_pointwise_util.h"
 #include "testing/minitest.h"
 
@@ -72,6 +74,33 @@ TEST(OptSoftmax, NaNAndInfinities) {
 TEST(OptSoftmax, LargeRangeAndManyRowsAcrossThreads) {
   check({64, 2048}, 1, false, 80.0f);   // exp near its overflow/underflow limits
   check({256, 129}, -1, false, 1.0f);
+}
+
+// rows_softmax runs four rows at a time (rows of a multiple of two vectors):
+// each row must come out bit for bit as the one-row steps give it, or
+// results would depend on how threads split the rows.
+TEST(OptSoftmax, FourRowBlocksMatchOneRowAtATimeBitForBit) {
+  for (int64_t n : {32, 64, 96, 128}) {
+    for (bool specials : {false, true}) {
+      OwnedTensor x({13, n});
+      fill(x, uint32_t(n + specials), specials ? 4.0f : 30.0f, specials);
+      for_each_isa([&](Isa isa) {
+        const optimized::VecOps& v = optimized::vec_ops();
+        std::vector<float> blocks(x.n()), single(x.n());
+        v.rows_softmax(x.f(), blocks.data(), n, 13);
+        for (int64_t r = 0; r < 13; r++) {
+          const float* xr = x.f() + r * n;
+          float* yr = single.data() + r * n;
+          const float m = v.row_max(xr, n);
+          v.row_scale(yr, 1.0f / v.row_exp_sum(xr, m, yr, n), n);
+        }
+        char what[96];
+        snprintf(what, sizeof(what), "rows of %lld%s (%s)", (long long)n, specials ? " with specials" : "",
+                 optimized::isa_name(isa));
+        EXPECT_TRUE(matches(blocks.data(), single.data(), x.n(), true, what));
+      });
+    }
+  }
 }
 
 TEST(OptSoftmax, ScalarTensorAndEmpty) {

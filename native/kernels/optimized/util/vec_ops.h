@@ -66,6 +66,9 @@ struct VecOps {
   void (*quantize_8)(const float* x, void* q, int64_t n, float inv, float zp, float lo, float hi, bool is_unsigned);
   // y = (float(q) - zp) * scale
   void (*dequantize_8)(const void* q, float* y, int64_t n, float zp, float scale, bool is_unsigned);
+  // Softmax of `rows` contiguous rows of n: each row bit for bit row_max,
+  // row_exp_sum, then row_scale by 1 / sum; several rows interleaved.
+  void (*rows_softmax)(const float* x, float* y, int64_t n, int64_t rows);
 };
 
 // The table for `isa` (an instruction set this build has; scalar otherwise).
