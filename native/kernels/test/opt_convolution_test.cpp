@@ -360,6 +360,23 @@ TEST(OptConvolution, DepthwiseSpecialized) {
   check({1, 3, 15, 16, 3, 3, 3, 1, 2, 1, 1, 1, 1, 3, false}, "dw 3x3 strides 1x2");
 }
 
+// Small planes (at most 64 outputs, stride 1, output as large as the input)
+// run as one flat vector run on AVX-512 (conv_dw_flat.cpp): every tap's
+// row and column masks, 1 to 4 vectors, multipliers, batches, clamps and
+// non-finite inputs; padding that changes the output size takes the row kernels.
+TEST(OptConvolution, DepthwiseSmallPlanes) {
+  check(dw(6, 8, 8, 3, 1, 1), "dw 3x3 8x8 (64 outputs, 4 full vectors)");
+  check(dw(6, 4, 4, 3, 1, 1), "dw 3x3 4x4 (one vector)");
+  check(dw(6, 1, 5, 3, 1, 1), "dw 3x3 1x5 (taps past every edge)");
+  check(dw(3, 7, 7, 3, 1, 1, 2), "dw 3x3 @7 multiplier 2");
+  check(dw(3, 3, 11, 3, 1, 1, 1, false), "dw 3x3 3x11 no bias");
+  check(Conv{2, 5, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5, true}, "dw 3x3 @7 batch 2");
+  Conv relu6 = dw(4, 7, 7, 3, 1, 1);
+  relu6.lo = 0.0f, relu6.hi = 0.1f, relu6.nonfinite = true;
+  check(relu6, "dw 3x3 @7 clamp 0..0.1, NaN and inf");
+  check(dw(3, 7, 7, 3, 1, 0), "dw 3x3 @7 pad 0 (5x5 out: row kernels)");
+}
+
 // Large enough that threads_for() keeps 2 threads (small work runs on one).
 TEST(OptConvolution, LargeEnoughToSplitAcrossThreads) {
   check({1, 32, 33, 31, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, true}, "3x3 32->40 33x31");

@@ -112,6 +112,26 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
 // kernels), leaving `plane` untouched: it then need not be zeroed.
 bool depthwise_direct(const ConvGeom& g);
 
+// Depthwise on small planes (conv_dw_flat.cpp; AVX-512): 3x3, stride 1,
+// dilation 1, output as large as the input ("same" padding), at most
+// kDwFlatVectors * 16 output pixels (7x7 maps). The plane runs as one flat
+// vector run; `tap` masks the lanes whose input for tap kh * KW + kw lies
+// inside the input, `out` the lanes of the plane.
+// depthwise_flat_plan fills the plan once per call (false: another path);
+// fn(plan, in, w, bias, lo, hi, out) then computes one output plane from one
+// input plane, its KH x KW weights and bias, clamped to [lo, hi] when the plan
+// was made with `clamp`.
+constexpr int kDwFlatVectors = 4;
+struct DwFlatPlan;
+using DwFlatFn = void (*)(const DwFlatPlan& plan, const float* in, const float* w, float bias, float lo, float hi,
+                          float* out);
+struct DwFlatPlan {
+  uint16_t tap[9][kDwFlatVectors], out[kDwFlatVectors];
+  int64_t W, ph, pw;
+  DwFlatFn fn;
+};
+bool depthwise_flat_plan(const ConvGeom& g, bool clamp, DwFlatPlan* plan);
+
 // Largest KH * KW the depthwise path takes (its row kernel keeps a pointer per tap).
 constexpr int64_t kMaxDepthwiseTaps = 64;
 
