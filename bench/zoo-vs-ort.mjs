@@ -14,6 +14,8 @@
 // `--iterations` times on a seeded input (after one warm-up call) and the round's median is kept
 // (portable kernels, ours and ExecuTorch's, `--portable-iterations` times: they are slow and
 // single-threaded, so they are timed at 1 thread and that time is repeated in the other rows).
+// Each turn starts after `--settle-ms` (default 50) of idle time, so the worker threads of the
+// runtime timed before have stopped polling for work and sleep.
 // The table shows the median over rounds and ratios against our optimized time (above 1: we are
 // faster). Ours runs in process through the Node addon, ORT through onnxruntime-node with
 // intra-op threads = ours (the int8 model's twin runs unoptimized, as in the twins test: ORT fuses
@@ -39,6 +41,7 @@ const { values: opts, positionals } = parseArgs({
     'portable-iterations': { type: 'string', default: '1' },
     threads: { type: 'string', default: '1,2' },
     'no-executorch': { type: 'boolean', default: false },
+    'settle-ms': { type: 'string', default: '50' },
     json: { type: 'string' },
   },
   allowPositionals: true,
@@ -48,6 +51,9 @@ const iterations = Number(opts.iterations);
 const portableIterations = Number(opts['portable-iterations']);
 if (!(rounds >= 5)) throw new Error('--rounds must be at least 5');
 const threadCounts = opts.threads.split(',').map(Number);
+// Idle time before each runtime's turn (see the rounds loop).
+const settleMs = Number(opts['settle-ms']);
+if (!(settleMs >= 0)) throw new Error('--settle-ms must be a number of milliseconds, 0 or more');
 
 const zoo = await tsImport('../program/zoo/index.ts', import.meta.url);
 const { loadProgram, makeTensor } = await tsImport('../native/node/index.ts', import.meta.url);
@@ -144,7 +150,7 @@ const header = {
   })(),
   ort_version: ort.env.versions?.common ?? null,
   ort_session_options: { graphOptimizationLevel: 'all (disabled for *_int8 twins)', intraOpNumThreads: 'threads', interOpNumThreads: 1 },
-  rounds, iterations, portable_iterations: portableIterations,
+  rounds, iterations, portable_iterations: portableIterations, settle_ms: settleMs,
 };
 console.log(`cpu ${header.cpu_model}; features ${header.cpu_features.join(' ')}; ORT ${header.ort_version}`);
 
@@ -245,6 +251,10 @@ for (const entry of entries) {
       // Rotate who goes first, so drift on a shared machine hits every runtime alike.
       for (let k = 0; k < order.length; k++) {
         const name = order[(k + r) % order.length];
+        // The runtime timed before may leave worker threads spinning for a while (ORT's
+        // and XNNPACK's pools poll before they sleep); on a 2-core machine they would take a
+        // core from this one. A pause lets them go to sleep first.
+        await new Promise((resolve) => setTimeout(resolve, settleMs));
         times[name].push(await runners[name]());
       }
     }
