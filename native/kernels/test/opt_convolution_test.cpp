@@ -360,10 +360,11 @@ TEST(OptConvolution, DepthwiseSpecialized) {
   check({1, 3, 15, 16, 3, 3, 3, 1, 2, 1, 1, 1, 1, 3, false}, "dw 3x3 strides 1x2");
 }
 
-// Small planes (at most 64 outputs, stride 1, output as large as the input)
-// run as one flat vector run on AVX-512 (conv_dw_flat.cpp): every tap's
-// row and column masks, 1 to 4 vectors, multipliers, batches, clamps and
-// non-finite inputs; padding that changes the output size takes the row kernels.
+// Small 3x3 planes (at most 128 outputs, narrower than 16, stride 1, output
+// as large as the input) run as one flat vector run on AVX-512
+// (conv_dw_flat.cpp): every tap's masks, 1 to 8 vectors, multipliers,
+// batches, clamps and non-finite inputs; padding that changes the output
+// size, and larger planes, take the row kernels.
 TEST(OptConvolution, DepthwiseSmallPlanes) {
   check(dw(6, 8, 8, 3, 1, 1), "dw 3x3 8x8 (64 outputs, 4 full vectors)");
   check(dw(6, 4, 4, 3, 1, 1), "dw 3x3 4x4 (one vector)");
@@ -375,6 +376,12 @@ TEST(OptConvolution, DepthwiseSmallPlanes) {
   relu6.lo = 0.0f, relu6.hi = 0.1f, relu6.nonfinite = true;
   check(relu6, "dw 3x3 @7 clamp 0..0.1, NaN and inf");
   check(dw(3, 7, 7, 3, 1, 0), "dw 3x3 @7 pad 0 (5x5 out: row kernels)");
+  check(dw(4, 25, 5, 3, 1, 1), "dw 3x3 25x5 (DS-CNN: 8 vectors, the last 13 lanes)");
+  check(dw(3, 9, 9, 3, 1, 1, 2), "dw 3x3 9x9 multiplier 2 (6 vectors)");
+  Conv ds_relu = dw(3, 16, 8, 3, 1, 1);
+  ds_relu.lo = 0.0f, ds_relu.nonfinite = true;
+  check(ds_relu, "dw 3x3 16x8 relu, NaN and inf (128 outputs)");
+  check(dw(2, 10, 13, 3, 1, 1), "dw 3x3 10x13 (130 outputs: row kernels)");
 }
 
 // Large enough that threads_for() keeps 2 threads (small work runs on one).

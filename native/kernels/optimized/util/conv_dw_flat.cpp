@@ -1,8 +1,8 @@
-// Depthwise convolution on small planes (conv_util.h: depthwise_flat_plan):
-// the MobileNets' 7x7 maps. The row kernels (conv_util.cpp) put one output
-// row in a vector, so a 7-wide row fills 7 of 16 lanes and a 3x3 channel
-// costs 63 FMAs. Here the whole output plane is one flat run of at most four
-// vectors: with stride 1 and "same" padding (output as large as the input),
+// Depthwise convolution on small, narrow planes (conv_util.h:
+// depthwise_flat_plan): the MobileNets' 7x7 maps, DS-CNN's 25x5. The row
+// kernels (conv_util.cpp) put one output row in a vector, so a 7-wide row
+// fills 7 of 16 lanes and a 3x3 channel costs 63 FMAs. Here the whole output
+// plane is one flat run of at most eight vectors: with stride 1 and "same" padding (output as large as the input),
 // tap (kh, kw) of output o reads input o + (kh - ph) * W + (kw - pw), a fixed
 // offset, with lanes whose input row or column falls outside the plane
 // masked to zero. A 7x7 3x3 channel then costs 36 FMAs (4 vectors x 9 taps).
@@ -31,7 +31,7 @@ ETB_FLAT_AVX512 void flat_channel(const DwFlatPlan& p, const float* in, const fl
                                   float hi, float* out) {
   constexpr int K = 3;
   __m512 acc[V][2];
-#pragma GCC unroll 4
+#pragma GCC unroll 8
   for (int v = 0; v < V; v++) acc[v][0] = _mm512_set1_ps(bias), acc[v][1] = _mm512_setzero_ps();
 #pragma GCC unroll 3
   for (int kh = 0; kh < K; kh++) {
@@ -40,7 +40,7 @@ ETB_FLAT_AVX512 void flat_channel(const DwFlatPlan& p, const float* in, const fl
       const __m512 wt = _mm512_set1_ps(w[kh * K + kw]);
       // May point before the plane: only lanes inside it are read.
       const float* src = in + (kh - p.ph) * p.W + (kw - p.pw);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
       for (int v = 0; v < V; v++) {
         const __mmask16 m = __mmask16(p.tap[kh * K + kw][v]);
         __m512& a = acc[v][(kh * K + kw) & 1];
@@ -49,7 +49,7 @@ ETB_FLAT_AVX512 void flat_channel(const DwFlatPlan& p, const float* in, const fl
     }
   }
   const __m512 lov = _mm512_set1_ps(lo), hiv = _mm512_set1_ps(hi);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
   for (int v = 0; v < V; v++) {
     __m512 a = _mm512_add_ps(acc[v][0], acc[v][1]);
     // The zero-masked forms: gcc 12 flags the plain ones' undefined source (bug 105593).
@@ -60,10 +60,10 @@ ETB_FLAT_AVX512 void flat_channel(const DwFlatPlan& p, const float* in, const fl
 
 template <bool CLAMP>
 DwFlatFn pick_vectors(int64_t vectors) {
-  if (vectors == 1) return &flat_channel<1, CLAMP>;
-  if (vectors == 2) return &flat_channel<2, CLAMP>;
-  if (vectors == 3) return &flat_channel<3, CLAMP>;
-  return &flat_channel<4, CLAMP>;
+  static const DwFlatFn kFns[kDwFlatVectors] = {
+      &flat_channel<1, CLAMP>, &flat_channel<2, CLAMP>, &flat_channel<3, CLAMP>, &flat_channel<4, CLAMP>,
+      &flat_channel<5, CLAMP>, &flat_channel<6, CLAMP>, &flat_channel<7, CLAMP>, &flat_channel<8, CLAMP>};
+  return kFns[vectors - 1];
 }
 
 #undef ETB_FLAT_AVX512
@@ -77,7 +77,8 @@ bool depthwise_flat_plan(const ConvGeom& g, bool clamp, DwFlatPlan* p) {
   // into a mask register, cost more than the row kernels' unused lanes (MobileNetV3's
   // 576-channel 5x5 @7: 28 us on those, 30.6 here; 3x3 960 @7: 29.4 -> 21.1).
   const bool shape = g.depthwise() && g.KH == 3 && g.KW == 3 && g.sh == 1 && g.sw == 1 &&
-                     g.dh == 1 && g.dw == 1 && g.OH == g.H && g.OW == g.W && g.P() <= 16 * kDwFlatVectors;
+                     g.dh == 1 && g.dw == 1 && g.OH == g.H && g.OW == g.W && g.OW < 16 &&
+                     g.P() <= 16 * kDwFlatVectors;
   if (active_isa() != Isa::Avx512 || !shape) return false;
   *p = DwFlatPlan{};
   p->W = g.W, p->ph = g.ph, p->pw = g.pw;

@@ -113,15 +113,15 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
 bool depthwise_direct(const ConvGeom& g);
 
 // Depthwise on small planes (conv_dw_flat.cpp; AVX-512): 3x3, stride 1,
-// dilation 1, output as large as the input ("same" padding), at most
-// kDwFlatVectors * 16 output pixels (7x7 maps). The plane runs as one flat
-// vector run; `tap` masks the lanes whose input for tap kh * KW + kw lies
-// inside the input, `out` the lanes of the plane.
+// dilation 1, output as large as the input ("same" padding), narrower than
+// a vector and at most kDwFlatVectors * 16 output pixels (7x7 maps, 25x5).
+// The plane runs as one flat vector run; `tap` masks the lanes whose input
+// for tap kh * KW + kw lies inside the input, `out` the lanes of the plane.
 // depthwise_flat_plan fills the plan once per call (false: another path);
 // fn(plan, in, w, bias, lo, hi, out) then computes one output plane from one
 // input plane, its KH x KW weights and bias, clamped to [lo, hi] when the plan
 // was made with `clamp`.
-constexpr int kDwFlatVectors = 4;
+constexpr int kDwFlatVectors = 8;
 struct DwFlatPlan;
 using DwFlatFn = void (*)(const DwFlatPlan& plan, const float* in, const float* w, float bias, float lo, float hi,
                           float* out);
