@@ -4,7 +4,9 @@
 // the arithmetic) bit for bit, the transcendental ones at the suites' float32
 // tolerance; 1 and 3 threads give the same bits on large tensors; layouts and
 // dtypes the kernels do not handle report NotSupported at prepare.
+#include <algorithm>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "kernels/generated/kernel_decls.h"
@@ -213,6 +215,31 @@ TEST(OptBinary, BroadcastPatternsMatchPortableBitForBit) {
     EXPECT_EQ(check_binary(k, {4, 33, 5}, {33, 1}, {4, 33, 5}, 3.0), Error::Ok);
     // alpha on the full operand when self is the small one: portable.
     EXPECT_EQ(check_binary(k, {33}, {4, 33}, {4, 33}, 2.0), Error::NotSupported);
+  }
+}
+
+// Out on self's bytes (the memory plan does that): every vector, including
+// the overlapping last one of rows that are not a whole number of vectors,
+// must read its inputs before anything is stored over them.
+TEST(OptBinary, InPlaceMatchesOutOfPlaceBitForBit) {
+  for (Kind k : {Kind::Add, Kind::Mul, Kind::Div}) {
+    const std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> shapes = {
+        {{3, 1037}, {3, 1037}}, {{2, 6, 49}, {6, 1}}, {{4, 37}, {37}}};
+    for (const auto& sh : shapes) {
+      OwnedTensor a(sh.first), b(sh.second), want(sh.first);
+      fill(a, 11, 4.0f, false);
+      fill(b, 12, 4.0f, false);
+      for_each_isa([&](Isa isa) {
+        Ctx c(1);
+        EXPECT_TRUE(call_binary(true, k, c.ctx, a.t, b.t, dbl(1.0), want.t, false) == Error::Ok);
+        OwnedTensor y(sh.first);
+        std::copy(a.data.begin(), a.data.end(), y.data.begin());
+        EXPECT_TRUE(call_binary(true, k, c.ctx, y.t, b.t, dbl(1.0), y.t, false) == Error::Ok);
+        char what[96];
+        snprintf(what, sizeof(what), "binary %d in place, %zu elements (%s)", int(k), a.n(), optimized::isa_name(isa));
+        EXPECT_TRUE(matches(y.f(), want.f(), a.n(), true, what));
+      });
+    }
   }
 }
 
