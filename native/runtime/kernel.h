@@ -48,6 +48,10 @@ class KernelContext {
   // pass lists as able to apply it ever get bounds other than +-infinity.
   float out_lo = -__builtin_inff();
   float out_hi = __builtin_inff();
+  // Bit k: the kernel's k-th out argument (schema order) is read by no
+  // instruction and not seen by the caller (passes/mark_unread_outs.cpp), so
+  // the kernel may leave it unwritten. Only kernels the pass lists see bits.
+  uint32_t unread_outs = 0;
   // The method's shared packed constants (runtime/pack_cache.h); set only
   // during init, null elsewhere (and where the caller keeps no cache).
   PackCache* packs = nullptr;

@@ -189,6 +189,7 @@ Error Method::run_instruction(const Chain& chain, uint32_t chain_index, uint32_t
         ctx.out_lo = ins.clamp[0];
         ctx.out_hi = ins.clamp[1];
       }
+      ctx.unread_outs = ins.unread_outs;
       err = ins.kernel->call(ctx, ins.args);
       break;
     }

@@ -110,6 +110,7 @@ struct Method::Instruction {
   uint32_t a;                 // delegate index | move_from | cond value | freed value
   uint32_t b;                 // move_to | jump destination
   const float* clamp;         // Kernel only: [lo, hi] of an activation fused into it (passes/), or null
+  uint32_t unread_outs;       // Kernel only: its outs that nobody reads (KernelContext::unread_outs)
 };
 
 struct Method::Chain {

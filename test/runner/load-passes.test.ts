@@ -33,12 +33,12 @@ class MethodBuilder {
     if (offset === undefined) throw new Error(`value ${value} is not a planned tensor`);
     return offset;
   }
-  /** A planned float32 tensor with its own arena slot (or at `at`, sharing bytes on purpose). */
-  planned(shape: number[], at?: number): number {
-    const bytes = 4 * shape.reduce((a, b) => a * b, 1);
+  /** A planned float32 (or int64) tensor with its own arena slot (or at `at`, sharing bytes on purpose). */
+  planned(shape: number[], at?: number, dtype: 'float32' | 'int64' = 'float32'): number {
+    const bytes = (dtype === 'int64' ? 8 : 4) * shape.reduce((a, b) => a * b, 1);
     const offset = at ?? this.offset;
     if (at === undefined) this.offset += Math.ceil(bytes / 64) * 64;
-    return this.add({ kind: 'Tensor', tensor: { dtype: 'float32', shape, allocation: { memoryId: 1, offset } } });
+    return this.add({ kind: 'Tensor', tensor: { dtype, shape, allocation: { memoryId: 1, offset } } });
   }
   /** A constant float32 tensor with deterministic, varied values. */
   constant(shape: number[], seed: number, positive = false): number {
@@ -480,4 +480,26 @@ test.serial('conv + batch norm + decomposed hardswish: the hardswish fuses first
   const y = b.out('aten::div', 'Scalar_out', [m, b.int(6)], b.planned(shape));
   const { profile } = await compare(t, b.method([img], [y]));
   t.deepEqual(profile, ['aten::convolution.out', 'fused::hardswish']);
+});
+
+/** max_pool2d_with_indices(x[1, 3, 9, 11], 3x3 / 2, padding 1), then relu of the pooled values. */
+function maxPool(indicesIsOutput: boolean): MethodSpec {
+  const b = new MethodBuilder();
+  const x = b.planned([1, 3, 9, 11]);
+  const out = b.planned([1, 3, 5, 6]);
+  const indices = b.planned([1, 3, 5, 6], undefined, 'int64');
+  const outs = b.add({ kind: 'TensorList', items: [out, indices] });
+  b.call('aten::max_pool2d_with_indices', 'out', [x, b.ints([3, 3]), b.ints([2, 2]), b.ints([1, 1]), b.ints([1, 1]),
+    b.add({ kind: 'Bool', value: false }), out, indices, outs]);
+  const y = b.out('aten::relu', 'out', [out], b.planned([1, 3, 5, 6]));
+  return b.method([x], indicesIsOutput ? [y, indices] : [y]);
+}
+
+test.serial('a max pool whose indices nobody reads leaves them unwritten and says so; indices the caller sees are written', async (t) => {
+  const hidden = await compare(t, maxPool(false));
+  t.deepEqual(hidden.profile, ['aten::max_pool2d_with_indices.out(indices unread)', 'aten::relu.out']);
+  // compare() checks the indices output against the portable kernel's too.
+  const shown = await compare(t, maxPool(true));
+  t.deepEqual(shown.profile, ['aten::max_pool2d_with_indices.out', 'aten::relu.out']);
+  t.is(shown.result.outputs?.length, 2);
 });

@@ -29,7 +29,9 @@
 // of 2^30 elements or more (int32 lanes), and for plans where some window has
 // no in-bounds tap (dilation larger than the input; the portable kernel reads
 // past the window there, and this keeps its behaviour). Other dtypes and
-// layouts use the portable kernel.
+// layouts use the portable kernel. When the load-time passes find that no
+// instruction reads the indices and the caller does not see them (ResNet's
+// stem pool), the kernel leaves them unwritten (KernelContext::unread_outs).
 #include <stdint.h>
 
 #if defined(__x86_64__)
@@ -48,6 +50,9 @@
 namespace etb {
 namespace optimized {
 namespace {
+
+// KernelContext::unread_outs bit of the indices (the second out).
+constexpr uint32_t kUnreadIndices = 1u << 1;
 
 bool handles(const Tensor& self, const Tensor& out, const Tensor& indices) {
   return (self.dim == 3 || self.dim == 4) && dense_f32(self) && dense_f32(out) &&
@@ -84,7 +89,7 @@ void pool_plane(const portable::PoolPlan& p, const float* plane, float* y, int64
         }
       }
       y[oh * p.ow + ow] = best;
-      ind[oh * p.ow + ow] = at;
+      if (ind != nullptr) ind[oh * p.ow + ow] = at;
     }
   }
 }
@@ -264,7 +269,7 @@ ETB_AVX512 void pool_plane__avx512(const portable::PoolPlan& p, const float* pla
     int64_t h0, h1;
     window(oh, p.s[0], p.p[0], p.k[0], p.d[0], p.h, &h0, &h1);
     float* yr = y + oh * p.ow;
-    int64_t* ir = ind + oh * p.ow;
+    int64_t* ir = ind != nullptr ? ind + oh * p.ow : nullptr;
     // The rows the next output row adds, into L1 while this one is computed
     // (the input is usually the previous layer's output, beyond L2).
     for (int64_t r = h1; r < h1 + p.s[0] && r < p.h; r++) {
@@ -301,6 +306,7 @@ ETB_AVX512 void pool_plane__avx512(const portable::PoolPlan& p, const float* pla
         }
       }
       _mm512_mask_storeu_ps(yr + ow0, g.all, best);
+      if (ir == nullptr) continue;
       _mm512_mask_storeu_epi64(ir + ow0, __mmask8(g.all), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(at)));
       _mm512_mask_storeu_epi64(ir + ow0 + 8, __mmask8(g.all >> 8), _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(at, 1)));
     }
@@ -373,7 +379,7 @@ ETB_AVX2 void pool_plane__avx2(const portable::PoolPlan& p, const float* plane, 
     int64_t h0, h1_row;
     window(oh, p.s[0], p.p[0], p.k[0], p.d[0], p.h, &h0, &h1_row);
     float* yr = y + oh * p.ow;
-    int64_t* ir = ind + oh * p.ow;
+    int64_t* ir = ind != nullptr ? ind + oh * p.ow : nullptr;
     for (int64_t ow0 = 0; ow0 < p.ow; ow0 += 8) {
       int64_t h1 = h1_row;
       const int32_t n = p.ow - ow0 < 8 ? int32_t(p.ow - ow0) : 8;
@@ -433,10 +439,12 @@ ETB_AVX2 void pool_plane__avx2(const portable::PoolPlan& p, const float* plane, 
       const __m256i hi = _mm256_cvtepi32_epi64(_mm256_extracti128_si256(at, 1));
       if (n == 8) {
         _mm256_storeu_ps(yr + ow0, best);
+        if (ir == nullptr) continue;
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(ir + ow0), lo);
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(ir + ow0 + 4), hi);
       } else {
         _mm256_maskstore_ps(yr + ow0, all, best);
+        if (ir == nullptr) continue;
         _mm256_maskstore_epi64(reinterpret_cast<long long*>(ir + ow0), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(all)), lo);
         _mm256_maskstore_epi64(reinterpret_cast<long long*>(ir + ow0 + 4),
                                _mm256_cvtepi32_epi64(_mm256_extracti128_si256(all, 1)), hi);
@@ -478,7 +486,9 @@ Error opt_max_pool2d_with_indices_out(KernelContext& ctx, const Tensor& self, Sp
   if (planes == 0 || out_plane == 0) return Error::Ok;
   const float* x = self.data_as<const float>();
   float* y = out.data_as<float>();
-  int64_t* ind = indices.data_as<int64_t>();
+  // Indices nobody reads (passes/mark_unread_outs.cpp) are left unwritten:
+  // as many bytes again as the pooled values, twice over for int64.
+  int64_t* ind = (ctx.unread_outs & kUnreadIndices) != 0 ? nullptr : indices.data_as<int64_t>();
   const double taps = double(p.k[0] * p.k[1]) * double(out_plane);
   void (*plane_fn)(const portable::PoolPlan&, const float*, float*, int64_t*) = pool_plane;
 #if defined(__x86_64__)
@@ -492,7 +502,9 @@ Error opt_max_pool2d_with_indices_out(KernelContext& ctx, const Tensor& self, Sp
   }
 #endif
   for_range(ctx, planes, 1, taps, [&](int64_t b, int64_t e) {
-    for (int64_t q = b; q < e; q++) plane_fn(p, x + q * in_plane, y + q * out_plane, ind + q * out_plane);
+    for (int64_t q = b; q < e; q++) {
+      plane_fn(p, x + q * in_plane, y + q * out_plane, ind != nullptr ? ind + q * out_plane : nullptr);
+    }
   });
   return Error::Ok;
 }

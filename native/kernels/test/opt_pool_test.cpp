@@ -148,6 +148,33 @@ TEST(OptMaxPool2d, EveryIsaKeepsNanTieAndInfRules) {
   });
 }
 
+// KernelContext::unread_outs bit 1 (the load-time pass found nobody reading
+// the indices): the values are the same bits, the indices are not touched.
+TEST(OptMaxPool2d, UnreadIndicesAreLeftUnwritten) {
+  for_each_isa([](optimized::Isa isa) {
+    for (int64_t w : {7, 40, 112}) {
+      const std::vector<int64_t> oshape = {2, 3, 5, (w + 1) / 2};  // 3x3 / 2, padding 1
+      OwnedTensor x({2, 3, 9, w}), y(oshape), want(oshape), yi(oshape, ScalarType::Long), wi(oshape, ScalarType::Long);
+      std::vector<int64_t> gb(y.n(), -7), wb(y.n());
+      yi.t.data = gb.data(), wi.t.data = wb.data();
+      yi.t.capacity = wi.t.capacity = y.n() * 8;
+      fill(x, uint32_t(w), 3.0f, true);
+      const int64_t k[2] = {3, 3}, s[2] = {2, 2}, p[2] = {1, 1}, d[2] = {1, 1};
+      const Span<const int64_t> ks(k, 2), ss(s, 2), ps(p, 2), ds(d, 2);
+      Ctx wc(1), oc(2);
+      EXPECT_TRUE(optimized::opt_max_pool2d_with_indices_out(wc.ctx, x.t, ks, ss, ps, ds, false, want.t, wi.t) == Error::Ok);
+      oc.ctx.unread_outs = 1u << 1;
+      EXPECT_TRUE(optimized::opt_max_pool2d_with_indices_out(oc.ctx, x.t, ks, ss, ps, ds, false, y.t, yi.t) == Error::Ok);
+      char what[64];
+      snprintf(what, sizeof(what), "values, width %lld (%s)", (long long)w, optimized::isa_name(isa));
+      EXPECT_TRUE(matches(y.f(), want.f(), y.n(), true, what));
+      size_t touched = 0;
+      for (int64_t v : gb) touched += v != -7;
+      EXPECT_EQ(touched, size_t(0));
+    }
+  });
+}
+
 TEST(OptMaxPool2d, MatchesPortableValuesAndIndices) {
   const P cases[] = {
       {{2, 3, 9, 11}, {3, 3}, {2, 2}, {1, 1}, {1, 1}, false, 5, 6},

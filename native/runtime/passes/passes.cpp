@@ -37,7 +37,10 @@ Error MethodLoader::run_passes_before_init() {
   ETB_RETURN_IF_ERROR(run_pass(passes::fuse_hardswish));
   return run_pass(passes::fold_batch_norms);
 }
-Error MethodLoader::run_passes_after_init() { return run_pass(passes::fuse_activations); }
+Error MethodLoader::run_passes_after_init() {
+  ETB_RETURN_IF_ERROR(run_pass(passes::fuse_activations));
+  return run_pass(passes::mark_unread_outs);
+}
 #endif
 
 }  // namespace etb

@@ -18,6 +18,8 @@
 //                     an optimized conv / addmm / linear / mm is applied in
 //                     the GEMM's epilogue, or after a same-shape float32 add
 //                     in the add.
+//   mark_unread_outs  after kernel init: an optimized max pool's indices that
+//                     nobody reads are left unwritten (Instruction::unread_outs).
 //
 // docs/optimized-kernels.md ("Load-time passes") says what each pass
 // accepts and refuses, and what the op profile and memory report show.
@@ -42,6 +44,7 @@ struct PassContext {
 [[nodiscard]] Error fold_batch_norms(PassContext& p, uint32_t* folded);
 [[nodiscard]] Error fuse_activations(PassContext& p, uint32_t* fused);
 [[nodiscard]] Error fuse_hardswish(PassContext& p, uint32_t* fused);
+[[nodiscard]] Error mark_unread_outs(PassContext& p, uint32_t* marked);
 
 }  // namespace passes
 }  // namespace etb
