@@ -1,11 +1,10 @@
 // The unread-outputs pass (passes.h). Some operators write a second output
 // that programs rarely read: max_pool2d_with_indices writes an int64 index
-// beside every pooled value, and a classifier uses the values alone (the
-// exporter keeps the operator because it is ATen's only max pool with an
-// out variant). When no instruction reads such an out and the caller does
-// not see it, its bit in the instruction's unread_outs tells the optimized
-// kernel it may leave it unwritten, and the instruction is renamed
-// "<op>(<out> unread)" so op profiles say what ran.
+// beside every pooled value, and a classifier uses the values alone (export
+// turns nn.MaxPool2d into this operator). When no instruction reads such an
+// out and the caller does not see it, its bit in the instruction's
+// unread_outs tells the optimized kernel it may leave it unwritten, and the
+// instruction is renamed "<op>(<out> unread)" so op profiles say what ran.
 #include <stdio.h>
 #include <string.h>
 
