@@ -143,24 +143,15 @@ void run_depthwise(int threads, const ConvGeom& g, const float* x, const float* 
                    float* scratch, float lo, float hi) {
   const int64_t mult = g.Cout / g.C, taps = g.KH * g.KW, plane = int64_t(depthwise_plane_floats(g));
   threads = threads_for(threads, double(g.N * g.Cout * g.P() * taps));
-  DwFlatPlan flat;
-  if (depthwise_flat_plan(g, lo != -__builtin_inff() || hi != __builtin_inff(), &flat)) {
-    parallel_for(threads, g.N * g.C, [&](int64_t t, int) {
-      const int64_t c = t % g.C;
-      const float* xc = x + t * g.H * g.W;
-      float* yc = y + (t / g.C * g.Cout + c * mult) * g.P();
-      for (int64_t m = 0; m < mult; m++) {
-        flat.fn(flat, xc, w + (c * mult + m) * taps, bias != nullptr ? bias[c * mult + m] : 0.0f, lo, hi,
-                yc + m * g.P());
-      }
-    });
-    return;
-  }
-  if (!depthwise_direct(g)) memset(scratch, 0, size_t(threads) * size_t(plane) * sizeof(float));
+  // The flat kernel's masks depend on the geometry alone: built once per call.
+  DwFlatPlan flat_plan;
+  const DwFlatPlan* flat =
+      depthwise_flat_plan(g, lo != -__builtin_inff() || hi != __builtin_inff(), &flat_plan) ? &flat_plan : nullptr;
+  if (flat == nullptr && !depthwise_direct(g)) memset(scratch, 0, size_t(threads) * size_t(plane) * sizeof(float));
   parallel_for(threads, g.N * g.C, [&](int64_t t, int worker) {
     const int64_t n = t / g.C, c = t % g.C;
     depthwise_channel(x + t * g.H * g.W, w + c * mult * taps, bias != nullptr ? bias + c * mult : nullptr,
-                      y + (n * g.Cout + c * mult) * g.P(), g, scratch + worker * plane, lo, hi);
+                      y + (n * g.Cout + c * mult) * g.P(), g, scratch + worker * plane, lo, hi, flat);
   });
 }
 

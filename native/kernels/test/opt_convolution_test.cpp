@@ -366,6 +366,27 @@ TEST(OptConvolution, DepthwiseSpecialized) {
 // batches, clamps and non-finite inputs; padding that changes the output
 // size, and larger planes, take the row kernels.
 TEST(OptConvolution, DepthwiseSmallPlanes) {
+  // Which shapes take the flat kernel (the cases below then cover both sides).
+  if (optimized::isa_supported(Isa::Avx512)) {
+    optimized::set_isa_override(Isa::Avx512);
+    const auto flat = [](const Conv& c) {
+      const optimized::ConvGeom g{c.N, c.C, c.H, c.W, c.Cout, c.KH, c.KW, c.OH(), c.OW(), c.sh, c.sw, c.ph, c.pw,
+                                  c.dh, c.dw, c.groups};
+      optimized::DwFlatPlan plan;
+      return optimized::depthwise_flat_plan(g, false, &plan);
+    };
+    EXPECT_TRUE(flat(dw(8, 7, 7, 3, 1, 1)));
+    EXPECT_TRUE(flat(dw(8, 25, 5, 3, 1, 1)));
+    EXPECT_TRUE(flat(dw(8, 16, 8, 3, 1, 1)));      // 128 outputs
+    EXPECT_FALSE(flat(dw(8, 10, 13, 3, 1, 1)));    // 130 outputs
+    EXPECT_FALSE(flat(dw(8, 4, 16, 3, 1, 1)));     // a whole vector wide
+    EXPECT_FALSE(flat(dw(8, 7, 7, 3, 1, 0)));      // the output shrinks
+    EXPECT_FALSE(flat(dw(8, 7, 7, 3, 2, 1)));      // stride 2
+    EXPECT_FALSE(flat(dw(8, 7, 7, 5, 1, 2)));      // 5x5
+    optimized::clear_isa_override();
+  } else {
+    printf("  note: no AVX-512 on this CPU; the flat depthwise kernel is not tested here\n");
+  }
   check(dw(6, 8, 8, 3, 1, 1), "dw 3x3 8x8 (64 outputs, 4 full vectors)");
   check(dw(6, 4, 4, 3, 1, 1), "dw 3x3 4x4 (one vector)");
   check(dw(6, 1, 5, 3, 1, 1), "dw 3x3 1x5 (taps past every edge)");

@@ -2,11 +2,11 @@
 // depthwise_flat_plan): the MobileNets' 7x7 maps, DS-CNN's 25x5. The row
 // kernels (conv_util.cpp) put one output row in a vector, so a 7-wide row
 // fills 7 of 16 lanes and a 3x3 channel costs 63 FMAs. Here the whole output
-// plane is one flat run of at most eight vectors: with stride 1 and "same" padding (output as large as the input),
-// tap (kh, kw) of output o reads input o + (kh - ph) * W + (kw - pw), a fixed
-// offset, with lanes whose input row or column falls outside the plane
-// masked to zero. A 7x7 3x3 channel then costs 36 FMAs (4 vectors x 9 taps).
-// 3x3 only (see depthwise_flat_plan).
+// plane is one flat run of at most eight vectors: with a 3x3 window, stride
+// 1 and padding 1 (output as large as the input), tap (kh, kw) of output o
+// reads input o + (kh - 1) * W + (kw - 1), a fixed offset, with lanes whose
+// input row or column falls outside the plane masked to zero. A 7x7 channel
+// then costs 36 FMAs (4 vectors x 9 taps). 3x3 only (see depthwise_flat_plan).
 // The masks depend on the geometry alone and are built once per call.
 #include "kernels/optimized/util/conv_util.h"
 #include "kernels/optimized/util/cpu_features.h"
@@ -38,8 +38,9 @@ ETB_FLAT_AVX512 void flat_channel(const DwFlatPlan& p, const float* in, const fl
 #pragma GCC unroll 3
     for (int kw = 0; kw < K; kw++) {
       const __m512 wt = _mm512_set1_ps(w[kh * K + kw]);
-      // May point before the plane: only lanes inside it are read.
-      const float* src = in + (kh - p.ph) * p.W + (kw - p.pw);
+      // Padding 1 (the output is as large as the input). May point before
+      // the plane: only lanes inside it are read.
+      const float* src = in + (kh - 1) * p.W + (kw - 1);
 #pragma GCC unroll 8
       for (int v = 0; v < V; v++) {
         const __mmask16 m = __mmask16(p.tap[kh * K + kw][v]);
@@ -76,19 +77,20 @@ bool depthwise_flat_plan(const ConvGeom& g, bool clamp, DwFlatPlan* p) {
   // 5x5 stays on the row kernels: its 100 (tap, vector) masks, each moved
   // into a mask register, cost more than the row kernels' unused lanes (MobileNetV3's
   // 576-channel 5x5 @7: 28 us on those, 30.6 here; 3x3 960 @7: 29.4 -> 21.1).
+  // 3x3, stride 1, dilation 1 and an output as large as the input: padding 1 both ways.
   const bool shape = g.depthwise() && g.KH == 3 && g.KW == 3 && g.sh == 1 && g.sw == 1 &&
                      g.dh == 1 && g.dw == 1 && g.OH == g.H && g.OW == g.W && g.OW < 16 &&
                      g.P() <= 16 * kDwFlatVectors;
   if (active_isa() != Isa::Avx512 || !shape) return false;
   *p = DwFlatPlan{};
-  p->W = g.W, p->ph = g.ph, p->pw = g.pw;
+  p->W = g.W;
   for (int64_t o = 0; o < g.P(); o++) {
     const int64_t v = o / 16, bit = int64_t(1) << (o % 16), r = o / g.OW, c = o % g.OW;
     p->out[v] |= uint16_t(bit);
-    for (int64_t kh = 0; kh < g.KH; kh++) {
-      for (int64_t kw = 0; kw < g.KW; kw++) {
-        const bool inside = r + kh - g.ph >= 0 && r + kh - g.ph < g.H && c + kw - g.pw >= 0 && c + kw - g.pw < g.W;
-        if (inside) p->tap[kh * g.KW + kw][v] |= uint16_t(bit);
+    for (int64_t kh = 0; kh < 3; kh++) {
+      for (int64_t kw = 0; kw < 3; kw++) {
+        const bool inside = r + kh - 1 >= 0 && r + kh - 1 < g.H && c + kw - 1 >= 0 && c + kw - 1 < g.W;
+        if (inside) p->tap[kh * 3 + kw][v] |= uint16_t(bit);
       }
     }
   }

@@ -691,8 +691,14 @@ void fill_plane(void* ctx, int64_t rows) {
 bool depthwise_direct(const ConvGeom& g) { return dw_direct(g, false, active_isa()) != nullptr; }
 
 void depthwise_channel(const float* in, const float* w, const float* bias, float* out, const ConvGeom& g,
-                       float* plane, float lo, float hi) {
+                       float* plane, float lo, float hi, const DwFlatPlan* flat) {
   const int64_t taps = g.KH * g.KW, mult = g.Cout / g.C;
+  if (flat != nullptr) {
+    for (int64_t m = 0; m < mult; m++) {
+      flat->fn(*flat, in, w + m * taps, bias != nullptr ? bias[m] : 0.0f, lo, hi, out + m * g.P());
+    }
+    return;
+  }
   const bool clamp = lo != -__builtin_inff() || hi != __builtin_inff();
   const Isa isa = active_isa();
   if (const DwDirectFn fn = dw_direct(g, clamp, isa)) {

@@ -104,30 +104,31 @@ size_t depthwise_plane_floats(const ConvGeom& g);
 // KxK (K 3 or 5), stride 1 or 2 in both dimensions, dilation 1 run
 // specialized kernels (weights in registers, several output rows per pass):
 // on AVX-512 straight from `in` with masked loads, on AVX2 and NEON from the plane;
-// other shapes the row kernels.
+// other shapes the row kernels. A non-null `flat` (depthwise_flat_plan's plan
+// for this geometry and clamp) runs the flat small-plane kernel instead.
+struct DwFlatPlan;
 void depthwise_channel(const float* in, const float* w, const float* bias, float* out, const ConvGeom& g,
-                       float* plane, float lo, float hi);
+                       float* plane, float lo, float hi, const DwFlatPlan* flat);
 
 // Whether depthwise_channel reads the input directly (AVX-512 specialized
 // kernels), leaving `plane` untouched: it then need not be zeroed.
 bool depthwise_direct(const ConvGeom& g);
 
 // Depthwise on small planes (conv_dw_flat.cpp; AVX-512): 3x3, stride 1,
-// dilation 1, output as large as the input ("same" padding), narrower than
-// a vector and at most kDwFlatVectors * 16 output pixels (7x7 maps, 25x5).
+// dilation 1, output as large as the input (so padding 1), narrower than a
+// vector and at most kDwFlatVectors * 16 output pixels (7x7 maps, 25x5).
 // The plane runs as one flat vector run; `tap` masks the lanes whose input
-// for tap kh * KW + kw lies inside the input, `out` the lanes of the plane.
+// for tap kh * 3 + kw lies inside the input, `out` the lanes of the plane.
 // depthwise_flat_plan fills the plan once per call (false: another path);
 // fn(plan, in, w, bias, lo, hi, out) then computes one output plane from one
-// input plane, its KH x KW weights and bias, clamped to [lo, hi] when the plan
-// was made with `clamp`.
+// input plane, its 3 x 3 weights and bias, clamped to [lo, hi] when the plan
+// was made with `clamp` (depthwise_channel calls it).
 constexpr int kDwFlatVectors = 8;
-struct DwFlatPlan;
 using DwFlatFn = void (*)(const DwFlatPlan& plan, const float* in, const float* w, float bias, float lo, float hi,
                           float* out);
 struct DwFlatPlan {
   uint16_t tap[9][kDwFlatVectors], out[kDwFlatVectors];
-  int64_t W, ph, pw;
+  int64_t W;
   DwFlatFn fn;
 };
 bool depthwise_flat_plan(const ConvGeom& g, bool clamp, DwFlatPlan* plan);

@@ -23,31 +23,22 @@ namespace {
 
 #define ETB_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
 
-// Where a tile's B comes from, one k at a time: two packed 16-column panels...
+// Where a tile's B comes from, one k at a time: two packed 16-column panels.
+// AHEAD: also pull each panel's line kPrefetchSteps k steps ahead into L1,
+// for the first tile that reads a panel, whose B comes from L3 or memory
+// inside a model (weights of many layers do not stay in L2). Measured on
+// Zen 5 with weights from L3 (sgemm_bench cold mode, M = 128): 73-75% of the
+// FMA peak without, 77-86% with; later tiles find the panel in L1 and skip it.
+template <bool AHEAD>
 struct PackedB {
   const float* b0;
   const float* b1;
   template <int NP>
   ETB_AVX512 inline void next(__m512* bv) {
-    bv[0] = _mm512_loadu_ps(b0);
-    if (NP == 2) bv[NP - 1] = _mm512_loadu_ps(b1);
-    b0 += kNR, b1 += kNR;
-  }
-};
-
-// ... the same, pulling each panel's line kPrefetchSteps k steps ahead into
-// L1: for the first tile that reads a panel, whose B comes from L3 or memory
-// inside a model (weights of many layers do not stay in L2). Measured on
-// Zen 5 with weights from L3 (sgemm_bench cold mode, M = 128): 73-75% of the
-// FMA peak without, 77-86% with; later tiles find the panel in L1 and skip it.
-struct PackedBAhead {
-  static constexpr int kAhead = int(kPrefetchSteps);
-  const float* b0;
-  const float* b1;
-  template <int NP>
-  ETB_AVX512 inline void next(__m512* bv) {
-    _mm_prefetch(reinterpret_cast<const char*>(b0 + kAhead * kNR), _MM_HINT_T0);
-    if (NP == 2) _mm_prefetch(reinterpret_cast<const char*>(b1 + kAhead * kNR), _MM_HINT_T0);
+    if (AHEAD) {
+      _mm_prefetch(reinterpret_cast<const char*>(b0 + kPrefetchSteps * kNR), _MM_HINT_T0);
+      if (NP == 2) _mm_prefetch(reinterpret_cast<const char*>(b1 + kPrefetchSteps * kNR), _MM_HINT_T0);
+    }
     bv[0] = _mm512_loadu_ps(b0);
     if (NP == 2) bv[NP - 1] = _mm512_loadu_ps(b1);
     b0 += kNR, b1 += kNR;
@@ -163,8 +154,8 @@ ETB_AVX512 inline void edge_tile(int64_t kc, const float* a0, const float* a1, B
 ETB_AVX512 void f32_gemm_12x32__avx512(int64_t kc, const float* a0, const float* a1, const float* b0,
                                        const float* b1, float* c, int64_t ldc, int m, int n, bool accumulate,
                                        const TileEpilogue* ep, bool b_cold) {
-  if (b_cold) return edge_tile(kc, a0, a1, PackedBAhead{b0, b1}, c, ldc, m, n, accumulate, ep);
-  edge_tile(kc, a0, a1, PackedB{b0, b1}, c, ldc, m, n, accumulate, ep);
+  if (b_cold) return edge_tile(kc, a0, a1, PackedB<true>{b0, b1}, c, ldc, m, n, accumulate, ep);
+  edge_tile(kc, a0, a1, PackedB<false>{b0, b1}, c, ldc, m, n, accumulate, ep);
 }
 
 ETB_AVX512 void f32_gemm_12x32_rows__avx512(int64_t kc, const float* a0, const float* a1, const float* const* rows,
