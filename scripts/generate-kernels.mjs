@@ -116,7 +116,7 @@ function generate(ops) {
   const decls = [header('declarations'), '#pragma once\n#include "runtime/evalue.h"\n#include "runtime/kernel.h"\n\nnamespace etb {\n'];
   const reg = [
     header('registration and argument unpacking'),
-    '#include "kernels/generated/kernel_decls.h"\n#include "kernels/generated/register_kernels.h"\n\nnamespace etb {\nnamespace {\n',
+    '#include "kernels/generated/kernel_decls.h"\n#include "kernels/generated/register_kernels.h"\n#include "kernels/optimized/quantized_conv.h"\n\nnamespace etb {\nnamespace {\n',
     'template <typename T, typename F>\nOptional<T> opt(const EValue& v, F value) {\n  Optional<T> o;\n  if (!v.is_none()) {\n    o.has_value = true;\n    o.value = value(v);\n  }\n  return o;\n}\n',
     'Error kind_error(KernelContext& ctx, size_t i, const char* name, const char* want, const EValue* got) {\n  return ctx.fail(Error::InvalidProgram, "argument %zu (%s) must be %s, got %s", i, name, want, tag_name(got->tag));\n}\n',
     'Error no_data(KernelContext& ctx, size_t i, const char* name) {\n  return ctx.fail(Error::InvalidState, "argument %zu (%s) has no memory", i, name);\n}\n',
@@ -182,6 +182,10 @@ function generate(ops) {
   decls.push('}  // namespace etb\n');
   reg.push('}  // namespace\n\nconst KernelEntry kKernelEntries[] = {');
   for (const e of entries) reg.push(`${e.guard}\n${e.line}\n#endif`);
+  // Kernels only the load-time passes create (KernelSet::Fused, not in ops.yaml).
+  reg.push('#if !defined(ETB_SELECTIVE_BUILD) && !defined(ETB_NO_OPTIMIZED_KERNELS)');
+  reg.push('  {optimized::kQuantizedConvName, KernelSet::Fused, optimized::quantized_conv2d_init, optimized::quantized_conv2d_call},');
+  reg.push('#endif');
   reg.push('    {nullptr, KernelSet::Prim, nullptr, nullptr},\n};\n');
   reg.push('Error register_kernels(KernelRegistry& registry) {\n  for (const KernelEntry* e = kKernelEntries; e->name != nullptr; e++) {\n    Error err = registry.add(*e);\n    if (err != Error::Ok) return err;\n  }\n  return Error::Ok;\n}\n\n}  // namespace etb\n');
   table.push('};\n\nconst size_t kNumOps = sizeof(kOps) / sizeof(kOps[0]);\n\n}  // namespace etb\n');

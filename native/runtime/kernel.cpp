@@ -27,6 +27,7 @@ const char* kernel_set_name(KernelSet set) {
     case KernelSet::Portable: return "portable";
     case KernelSet::Quantized: return "quantized";
     case KernelSet::Optimized: return "optimized";
+    case KernelSet::Fused: return "fused";
   }
   return "unknown";
 }
@@ -46,7 +47,7 @@ const KernelEntry* KernelRegistry::find(const char* name, size_t name_len, Kerne
   const KernelEntry* fallback = nullptr;
   for (size_t i = 0; i < count_; i++) {
     const KernelEntry& e = entries_[i];
-    if (strlen(e.name) != name_len || memcmp(e.name, name, name_len) != 0) continue;
+    if (e.set == KernelSet::Fused || strlen(e.name) != name_len || memcmp(e.name, name, name_len) != 0) continue;
     if (e.set == preferred || e.set == KernelSet::Prim || e.set == KernelSet::Quantized) return &e;
     if (e.set == KernelSet::Portable) fallback = &e;
   }

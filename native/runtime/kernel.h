@@ -66,7 +66,9 @@ class KernelContext {
 using KernelInitFn = Error (*)(KernelContext& ctx, EValue** args, size_t nargs);
 using KernelCallFn = Error (*)(KernelContext& ctx, EValue** args);
 
-enum class KernelSet : uint8_t { Prim = 0, Portable = 1, Quantized = 2, Optimized = 3 };
+// Fused: kernels that only the load-time passes (runtime/passes/) put into a
+// method; find() never returns them, so no program can name one.
+enum class KernelSet : uint8_t { Prim = 0, Portable = 1, Quantized = 2, Optimized = 3, Fused = 4 };
 const char* kernel_set_name(KernelSet set);
 
 struct KernelEntry {

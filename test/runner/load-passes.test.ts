@@ -33,9 +33,9 @@ class MethodBuilder {
     if (offset === undefined) throw new Error(`value ${value} is not a planned tensor`);
     return offset;
   }
-  /** A planned float32 (or int64) tensor with its own arena slot (or at `at`, sharing bytes on purpose). */
-  planned(shape: number[], at?: number, dtype: 'float32' | 'int64' = 'float32'): number {
-    const bytes = (dtype === 'int64' ? 8 : 4) * shape.reduce((a, b) => a * b, 1);
+  /** A planned float32 (or int64, int8) tensor with its own arena slot (or at `at`, sharing bytes on purpose). */
+  planned(shape: number[], at?: number, dtype: 'float32' | 'int64' | 'int8' = 'float32'): number {
+    const bytes = { float32: 4, int64: 8, int8: 1 }[dtype] * shape.reduce((a, b) => a * b, 1);
     const offset = at ?? this.offset;
     if (at === undefined) this.offset += Math.ceil(bytes / 64) * 64;
     return this.add({ kind: 'Tensor', tensor: { dtype, shape, allocation: { memoryId: 1, offset } } });
@@ -502,4 +502,97 @@ test.serial('a max pool whose indices nobody reads leaves them unwritten and say
   const shown = await compare(t, maxPool(true));
   t.deepEqual(shown.profile, ['aten::max_pool2d_with_indices.out', 'aten::relu.out']);
   t.is(shown.result.outputs?.length, 2);
+});
+
+/** An int8 per-tensor quantize (float32 -> int8) or dequantize (int8 -> float32) step. */
+function quantize(b: MethodBuilder, x: number, shape: number[], scale: number, zp: number): number {
+  return b.out('quantized_decomposed::quantize_per_tensor', 'out', [x, b.add({ kind: 'Double', value: scale }), b.int(zp),
+    b.int(-128), b.int(127), b.int(1)], b.planned(shape, undefined, 'int8'));
+}
+function dequantize(b: MethodBuilder, q: number, shape: number[], scale: number, zp: number): number {
+  return b.out('quantized_decomposed::dequantize_per_tensor', 'out', [q, b.add({ kind: 'Double', value: scale }), b.int(zp),
+    b.int(-128), b.int(127), b.int(1), b.add({ kind: 'Null' })], b.planned(shape));
+}
+
+interface QConv { cin: number; cout: number; k: number; pad: number; groups: number; relu: boolean; hw: [number, number] }
+
+/**
+ * dequantize(x_q) -> convolution with a dequantized int8 constant weight -> [relu] -> quantize, as PT2E
+ * writes a quantized convolution that is not delegated. Returns the int8 out and the convolution's float out.
+ */
+function qdqConv(b: MethodBuilder, xq: number, c: QConv, seed: number, scales: [number, number], between?: () => void): { yq: number; conv: number } {
+  const [h, w] = c.hw;
+  const x = dequantize(b, xq, [1, c.cin, h, w], scales[0], -3);
+  const wshape = [c.cout, c.cin / c.groups, c.k, c.k];
+  const n = wshape.reduce((a, v) => a * v, 1);
+  const wq = b.add({ kind: 'Tensor', tensor: { dtype: 'int8', shape: wshape,
+    data: new Uint8Array(Int8Array.from({ length: n }, (_, i) => ((i * 37 + seed * 11) % 255) - 127).buffer) } });
+  const wf = b.out('quantized_decomposed::dequantize_per_tensor', 'out', [wq, b.add({ kind: 'Double', value: 0.01 }), b.int(0),
+    b.int(-128), b.int(127), b.int(1), b.add({ kind: 'Null' })], b.planned(wshape));
+  between?.();
+  const shape = [1, c.cout, h, w];
+  const conv = b.out('aten::convolution', 'out', [x, wf, b.constant([c.cout], seed), b.ints([1, 1]), b.ints([c.pad, c.pad]),
+    b.ints([1, 1]), b.add({ kind: 'Bool', value: false }), b.ints([0, 0]), b.int(c.groups)], b.planned(shape));
+  const y = c.relu ? b.out('aten::relu', 'out', [conv], b.planned(shape)) : conv;
+  return { yq: quantize(b, y, shape, scales[1], c.relu ? -128 : 2), conv };
+}
+
+/** Runs both kernel sets on a program with int8 outputs: each element within one step; returns the optimized run and how many differ. */
+async function compareInt8(t: ExecutionContext, method: MethodSpec): Promise<Ran & { differ: number; total: number }> {
+  const portable = await run(t, method, 'portable');
+  const optimized = await run(t, method, 'optimized');
+  let differ = 0, total = 0;
+  (portable.result.outputs ?? []).forEach((w, i) => {
+    w.data.forEach((e, k) => {
+      const a = Number(optimized.result.outputs?.[i]?.data[k]), b = Number(e);
+      t.true(Math.abs(a - b) <= 1, `output ${i}[${k}]: optimized ${a}, portable ${b}`);
+      differ += a === b ? 0 : 1;
+      total++;
+    });
+  });
+  return { ...optimized, differ, total };
+}
+
+test.serial('an int8 QDQ chain (conv + relu, depthwise, 1x1) runs as fused int8 convolutions within one step of the float graph', async (t) => {
+  const b = new MethodBuilder();
+  const hw: [number, number] = [6, 5];
+  const input = b.planned([1, 4, ...hw]);
+  const q0 = quantize(b, input, [1, 4, ...hw], 0.02, -3);
+  const c1 = qdqConv(b, q0, { cin: 4, cout: 8, k: 3, pad: 1, groups: 1, relu: true, hw }, 1, [0.02, 0.05]);
+  const c2 = qdqConv(b, c1.yq, { cin: 8, cout: 8, k: 3, pad: 1, groups: 8, relu: true, hw }, 2, [0.05, 0.04]);
+  const c3 = qdqConv(b, c2.yq, { cin: 8, cout: 6, k: 1, pad: 0, groups: 1, relu: false, hw }, 3, [0.04, 0.03]);
+  const r = await compareInt8(t, b.method([input], [c3.yq]));
+  t.deepEqual(r.profile, ['quantized_decomposed::quantize_per_tensor.out', 'fused::quantized_conv2d', 'fused::quantized_conv2d',
+    'fused::quantized_conv2d']);
+  t.is(r.total, 6 * 30);
+  // Integer sums are exact; only outputs that the float graph rounds the other way move, by one step.
+  t.true(r.differ * 10 <= r.total, `${r.differ} of ${r.total} outputs differ by one step`);
+  const data = (r.result.outputs?.[0]?.data ?? []).map(Number);
+  t.true(new Set(data).size > 10, 'outputs vary');
+});
+
+test.serial('must not fuse: an instruction between the dequantize and the convolution writes over the int8 input', async (t) => {
+  const b = new MethodBuilder();
+  const hw: [number, number] = [6, 5];
+  const input = b.planned([1, 4, ...hw]);
+  const q0 = quantize(b, input, [1, 4, ...hw], 0.02, -3);
+  let clobber = -1;
+  // Once the dequantize has read q0 its bytes are free to the plan: here a relu writes over them.
+  const c1 = qdqConv(b, q0, { cin: 4, cout: 8, k: 3, pad: 1, groups: 1, relu: true, hw }, 1, [0.02, 0.05], () => {
+    clobber = b.out('aten::relu', 'out', [input], b.planned([1, 4, ...hw], b.offsetOf(q0)));
+  });
+  const r = await compareInt8(t, b.method([input], [c1.yq, clobber]));
+  t.deepEqual(r.profile, ['quantized_decomposed::quantize_per_tensor.out', 'quantized_decomposed::dequantize_per_tensor.out',
+    'aten::relu.out', 'aten::convolution.out+relu', 'quantized_decomposed::quantize_per_tensor.out']);
+});
+
+test.serial('must not fuse: the convolution\'s float out is a method output', async (t) => {
+  const b = new MethodBuilder();
+  const hw: [number, number] = [6, 5];
+  const input = b.planned([1, 4, ...hw]);
+  const q0 = quantize(b, input, [1, 4, ...hw], 0.02, -3);
+  const c1 = qdqConv(b, q0, { cin: 4, cout: 8, k: 1, pad: 0, groups: 1, relu: false, hw }, 4, [0.02, 0.05]);
+  const r = await compareInt8(t, b.method([input], [c1.yq, c1.conv]));
+  t.false(r.profile.includes('fused::quantized_conv2d'), r.profile.join(', '));
+  t.true(r.profile.includes('aten::convolution.out'));
 });

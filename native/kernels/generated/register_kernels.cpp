@@ -2,6 +2,7 @@
 
 #include "kernels/generated/kernel_decls.h"
 #include "kernels/generated/register_kernels.h"
+#include "kernels/optimized/quantized_conv.h"
 
 namespace etb {
 namespace {
@@ -4466,6 +4467,9 @@ const KernelEntry kKernelEntries[] = {
 #endif
 #if (!defined(ETB_SELECTIVE_BUILD) || defined(ETB_OP_aten_topk_values))
   {"aten::topk.values", KernelSet::Portable, aten_topk_values__portable_init, aten_topk_values__portable_call},
+#endif
+#if !defined(ETB_SELECTIVE_BUILD) && !defined(ETB_NO_OPTIMIZED_KERNELS)
+  {optimized::kQuantizedConvName, KernelSet::Fused, optimized::quantized_conv2d_init, optimized::quantized_conv2d_call},
 #endif
     {nullptr, KernelSet::Prim, nullptr, nullptr},
 };

@@ -30,6 +30,8 @@ Error MethodLoader::run_passes_before_init() { return Error::Ok; }
 Error MethodLoader::run_passes_after_init() { return Error::Ok; }
 #else
 Error MethodLoader::run_passes_before_init() {
+  // First: fold_constants would turn the weight's dequantize into a float32 constant.
+  ETB_RETURN_IF_ERROR(run_pass(passes::fuse_quantized_conv));
   ETB_RETURN_IF_ERROR(run_pass(passes::fold_constants));
   // Before the batch-norm fold: a norm whose out feeds a decomposed hardswish
   // has two readers (the add and the multiply) until the hardswish is one

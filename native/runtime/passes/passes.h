@@ -4,6 +4,10 @@
 // InstructionKind::Skipped, so instruction indices, jump destinations and
 // profile positions stay those of the program.
 //
+//   fuse_quantized_conv  before kernel init, first (the weight's dequantize
+//                     is still an instruction): dequantize -> convolution ->
+//                     [relu] -> quantize, all per-tensor int8, becomes one
+//                     int8 convolution reading and writing the int8 tensors.
 //   fold_constants    before kernel init: layout-only operators (permute,
 //                     view, transpose, ...) of constants run once; their out
 //                     becomes a constant, so GEMM prepare packs it once.
@@ -40,6 +44,7 @@ struct PassContext {
 // Both return Ok when nothing applies. Errors: MemoryAllocationFailed when the
 // method allocator cannot hold a folded tensor or a fused name (the caller
 // may retry with a larger pool, as for kernel prepare).
+[[nodiscard]] Error fuse_quantized_conv(PassContext& p, uint32_t* fused);
 [[nodiscard]] Error fold_constants(PassContext& p, uint32_t* folded);
 [[nodiscard]] Error fold_batch_norms(PassContext& p, uint32_t* folded);
 [[nodiscard]] Error fuse_activations(PassContext& p, uint32_t* fused);

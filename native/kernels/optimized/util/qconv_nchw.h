@@ -1,0 +1,72 @@
+// AVX-512 inner loops of the fused int8 convolution (op_quantized_conv.cpp)
+// that work on NCHW planes directly, with no transpose to pixel-major rows:
+//
+// - qgemm_nchw: out[o, p] = requant(rowterm[o] + sum_k (x[k, p] + 128) * w[o, k])
+//   with vpdpbusd, 16 pixels per vector. The activations go in as the
+//   unsigned operand (x + 128), interleaved so each pixel's 4 k bytes are
+//   adjacent (qgemm_nchw_interleave); the weights are broadcast 4 at a time.
+//   rowterm[o] = bias[o] - (128 + x_zp) * sum_k w[o, k] folds the +128 and
+//   the input zero point back out; a weight zero point must be 0.
+// - qdw_nchw_fill / qdw_nchw_sums: one depthwise channel, stride 1, over the padded plane
+//   in float32 (exact: |sum| < 2^24), whole padded rows at a time.
+//
+// Both requantize as the int8 GEMM's epilogue does (qgemm.h): float(acc) *
+// multiplier, clamp, convert rounding half to even, plus the out zero point.
+// Callers check qgemm_isa() == Isa::Avx512Vnni first; on other builds these
+// are never called.
+#pragma once
+#include <stdint.h>
+
+namespace etb {
+namespace optimized {
+
+struct QRequant {
+  float mult, lo, hi;
+  int32_t out_zp;
+};
+
+// Pixels the interleaved buffer holds per k group: P rounded up to 64 (the
+// kernel reads 4 vectors of 16 at a time).
+inline int64_t qnchw_pixels(int64_t P) { return (P + 63) / 64 * 64; }
+
+// rows: K rows of P int8 (row r at rows + r * ld). x4: ceil(K / 4) groups of
+// qnchw_pixels(P) * 4 bytes, pixel p's bytes k = 4g .. 4g + 3 at
+// x4 + (g * qnchw_pixels(P) + p) * 4, each + 128; rows past K read as 0
+// (their weights are 0 too).
+void qgemm_nchw_interleave(const int8_t* rows, int64_t ld, int64_t K, int64_t P, uint8_t* x4);
+
+// The K x P im2col rows of a convolution from its input padded with the
+// zero point (each plane's rows PW apart, 3 readable bytes past the end):
+// rows[k * P + p] = padded[base[k] + idx[p]], 16 gathers at a time.
+void qconv_gather_rows(const int8_t* padded, const int64_t* base, int64_t K, const int32_t* idx, int64_t P,
+                       int8_t* rows);
+
+// Output channels [o0, o1) of out ([Cout, P], rows P apart). w: [Cout, Kp]
+// int8, Kp = K rounded up to 4, zero padded.
+void qgemm_nchw(const uint8_t* x4, int64_t P, int64_t kgroups, const int8_t* w, const int32_t* rowterm,
+                const QRequant& r, int64_t o0, int64_t o1, int8_t* out);
+
+// One depthwise channel, stride 1, in two steps so the plane's stores have
+// retired before its loads (an unaligned load spanning two recent stores
+// waits for them): fill the next channel's plane, then sum this one's.
+//
+// qdw_nchw_fill: the padded plane (PH x PW floats, x - x_zp, zeros around),
+// whole vectors at a time: `interior` has one mask per 16 plane positions
+// (qdw_interior_masks of them, lanes inside the input); the qdw_plane_floats
+// tail past them must already be zero.
+// qdw_nchw_sums: the sums over n = OH * PW wide positions, bias first;
+// `valid` has one mask per 16 positions (lanes whose column is < OW), and the
+// OH * OW requantized results go to out in order.
+struct QDwGeom {
+  int64_t H, W, PW, ph, pw, KH, KW, dh, dw, n;
+};
+inline int64_t qdw_plane_floats(const QDwGeom& g) {
+  return ((g.H + 2 * g.ph) * g.PW + g.KW * g.dw + 32 + 15) / 16 * 16;
+}
+inline int64_t qdw_interior_masks(const QDwGeom& g) { return ((g.H + 2 * g.ph) * g.PW + 15) / 16; }
+void qdw_nchw_fill(const QDwGeom& g, const int8_t* in, int32_t x_zp, const uint16_t* interior, float* plane);
+void qdw_nchw_sums(const QDwGeom& g, const float* plane, const float* w, float bias, const uint16_t* valid,
+                   const QRequant& r, int8_t* out);
+
+}  // namespace optimized
+}  // namespace etb
