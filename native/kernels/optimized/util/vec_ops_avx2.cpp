@@ -4,6 +4,10 @@
 // time when the CPU has AVX2+FMA.
 #include <stdint.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "kernels/optimized/util/vec_ops.h"
 
 #if defined(__x86_64__)
@@ -16,6 +20,10 @@
 
 #define ETB_VEC_NS avx2_impl
 #define ETB_VEC_LANES 8
+// Bytes to int32 lanes (vec_ops_body.inc's dequantize_8): the intrinsics are always inlined.
+#define ETB_VEC_WIDEN_BYTES(p, is_unsigned)                                              \
+  ((vi)((is_unsigned) ? _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i*)(p))) \
+                      : _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i*)(p)))))
 #include "kernels/optimized/util/vec_ops_body.inc"
 
 #if defined(__clang__)

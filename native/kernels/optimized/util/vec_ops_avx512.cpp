@@ -4,6 +4,10 @@
 // the CPU has it.
 #include <stdint.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "kernels/optimized/util/vec_ops.h"
 
 #if defined(__x86_64__)
@@ -17,6 +21,11 @@
 
 #define ETB_VEC_NS avx512_impl
 #define ETB_VEC_LANES 16
+// Bytes to int32 lanes (vec_ops_body.inc's dequantize_8): the intrinsics are always inlined.
+// (The zero-masked forms: the plain ones start from an undefined vector, which gcc 12 reports.)
+#define ETB_VEC_WIDEN_BYTES(p, is_unsigned)                                                          \
+  ((vi)((is_unsigned) ? _mm512_maskz_cvtepu8_epi32(0xFFFF, _mm_loadu_si128((const __m128i*)(p))) \
+                      : _mm512_maskz_cvtepi8_epi32(0xFFFF, _mm_loadu_si128((const __m128i*)(p)))))
 #include "kernels/optimized/util/vec_ops_body.inc"
 
 #if defined(__clang__)
