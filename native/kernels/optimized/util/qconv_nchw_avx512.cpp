@@ -65,10 +65,13 @@ ETB_QNCHW int64_t store_valid(const __m512* acc, const uint16_t* valid, const QR
   int64_t written = 0;
 #pragma GCC unroll 12
   for (int v = 0; v < V; v++) {
-    const __m512i q = requant16(_mm512_cvtps_epi32(acc[v]), r);
+    // The sums are whole numbers below 2^24: float(int32(sum)) is the sum itself.
+    const __m512 f = _mm512_mul_ps(acc[v], _mm512_set1_ps(r.mult));
+    const __m512 c = _mm512_min_ps(_mm512_max_ps(f, _mm512_set1_ps(r.lo)), _mm512_set1_ps(r.hi));
+    const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(c), _mm512_set1_epi32(r.out_zp));
     const __mmask16 m = valid[v];
-    const int count = __builtin_popcount(m);
-    _mm512_mask_cvtepi32_storeu_epi8(out + written, first_lanes(count), _mm512_maskz_compress_epi32(m, q));
+    const unsigned count = unsigned(__builtin_popcount(m));  // 0..16
+    _mm512_mask_cvtepi32_storeu_epi8(out + written, __mmask16((1u << count) - 1u), _mm512_maskz_compress_epi32(m, q));
     written += count;
   }
   return written;
