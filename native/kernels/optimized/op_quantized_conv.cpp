@@ -27,7 +27,7 @@ namespace {
 struct QConvState {
   QConvGeom g;
   QRequant rq;
-  // Groups 1, AVX-512 (nchw_w null when the weight zero point is not 0).
+  // Groups 1, AVX-512 VNNI (nchw_w null: the pixel-major GEMM below runs instead).
   int8_t* nchw_w;       // [Cout, Kp] weights
   int32_t* rowterm;     // [Cout] bias - (128 + x_zp) * sum_k w
   uint8_t* x4;          // interleaved activations
@@ -35,7 +35,7 @@ struct QConvState {
   int8_t* padded;       // the image padded with the input zero point, for the gathers
   int64_t* gather_base; // [K] where tap k's window starts in `padded`
   int32_t* gather_idx;  // [P] where pixel p's window starts, from there
-  // Groups 1, any CPU.
+  // Groups 1, the pixel-major int8 GEMM.
   int64_t lda;          // A's row stride
   void* packed;         // the packed weights and epilogue terms
   int8_t* a;            // [P, lda] im2col rows
@@ -47,6 +47,7 @@ struct QConvState {
   uint16_t* valid;      // per 16 wide positions, the lanes inside OW
   uint16_t* interior;   // per 16 padded-plane positions, the lanes inside the input
   float* planes;        // per worker, the padded plane then the sums
+  bool dw_avx512;       // stride 1 on a CPU with AVX-512 VNNI: qdw_nchw_*
   int64_t plane_floats;
   int workers;
   int8_t* input_copy;   // the input, when the out overlaps it
@@ -126,7 +127,7 @@ void depthwise_sums(const QConvState& s, bool avx512, const float* plane, int64_
 
 void run_depthwise(const KernelContext& ctx, const QConvState& s, const int8_t* x, int8_t* y) {
   const QConvGeom& g = s.g;
-  const bool avx512 = g.sh == 1 && g.sw == 1 && use_avx512();
+  const bool avx512 = s.dw_avx512;
   const int64_t per_group = g.Cout / g.C, planes = g.N * g.Cout, stride = plane_stride(g);
   const auto input_of = [&](int64_t p) { return x + ((p / g.Cout) * g.C + (p % g.Cout) / per_group) * g.H * g.W; };
   // Chunks of channels, one buffer per chunk: the planes' borders stay zero across its channels.
@@ -206,7 +207,7 @@ void transpose_bytes(const int8_t* src, int64_t rows, int64_t cols, int64_t ld_s
 void run_gemm(const KernelContext& ctx, const QConvState& s, const int8_t* x, int8_t* y) {
   const QConvGeom& g = s.g;
   const int64_t P = g.P(), K = g.K();
-  const bool avx512 = s.nchw_w != nullptr && use_avx512();
+  const bool avx512 = s.nchw_w != nullptr;
   for (int64_t n = 0; n < g.N; n++) {
     const int8_t* img = x + n * g.C * g.H * g.W;
     int8_t* out = y + n * g.Cout * P;
@@ -265,26 +266,21 @@ Error prepare_nchw(KernelContext& ctx, QConvState* s, const int8_t* w, const int
   return Error::Ok;
 }
 
-Error prepare_gemm(KernelContext& ctx, QConvState* s, const Tensor& w, const Tensor* bias) {
+// The pixel-major int8 GEMM's packed weights and row buffers.
+Error prepare_pixel_major(KernelContext& ctx, QConvState* s, const int8_t* w, const int32_t* bias_q) {
   const QConvGeom& g = s->g;
   const int64_t K = g.K(), P = g.P();
   s->lda = qgemm_lda(K);
   float* mult = persistent<float>(ctx, g.Cout);
-  int32_t* bias_q = persistent<int32_t>(ctx, g.Cout);
   s->packed = ctx.allocate_persistent(qgemm_packed_bytes(K, g.Cout), 64);
   s->a = persistent<int8_t>(ctx, P * s->lda);
   s->c = persistent<int8_t>(ctx, P * g.Cout);
   s->sums = persistent<int32_t>(ctx, P);
-  s->cols = is_1x1(g) ? nullptr : persistent<int8_t>(ctx, K * P);
-  if (mult == nullptr || bias_q == nullptr || s->packed == nullptr || s->a == nullptr || s->c == nullptr ||
-      s->sums == nullptr || (!is_1x1(g) && s->cols == nullptr)) {
+  if (mult == nullptr || s->packed == nullptr || s->a == nullptr || s->c == nullptr || s->sums == nullptr) {
     return ctx.fail(Error::MemoryAllocationFailed, "no memory for the packed weights and rows (%lld x %lld)",
                     (long long)P, (long long)s->lda);
   }
-  for (int64_t o = 0; o < g.Cout; o++) {
-    mult[o] = g.multiplier;
-    bias_q[o] = int32_t(round_bias(g, bias, o));
-  }
+  for (int64_t o = 0; o < g.Cout; o++) mult[o] = g.multiplier;
   QGemmParams p;
   p.a_zp = g.in_zp;
   p.b_zp = g.w_zp;
@@ -293,12 +289,15 @@ Error prepare_gemm(KernelContext& ctx, QConvState* s, const Tensor& w, const Ten
   p.lo = g.lo;
   p.hi = g.hi;
   p.out_zp = g.out_zp;
-  qgemm_pack(w.data_as<const int8_t>(), K, 1, K, g.Cout, p, s->packed);
-  // The NCHW kernel's int32 sums stay exact while K * 255 * 128 and the terms fit.
-  if (g.w_zp != 0 || K > 16384) return Error::Ok;
-  ETB_RETURN_IF_ERROR(prepare_nchw(ctx, s, w.data_as<const int8_t>(), bias_q));
-  if (is_1x1(g) || double(padded_bytes(g)) > double(INT32_MAX)) return Error::Ok;
-  // Tap k = (c, kh, kw) of pixel (oh, ow) reads padded[base[k] + idx[p]].
+  qgemm_pack(w, K, 1, K, g.Cout, p, s->packed);
+  return Error::Ok;
+}
+
+// Where each tap of each pixel lies in the zero-point-padded image: tap k =
+// (c, kh, kw) of pixel p = (oh, ow) reads padded[base[k] + idx[p]].
+Error prepare_gathers(KernelContext& ctx, QConvState* s) {
+  const QConvGeom& g = s->g;
+  const int64_t K = g.K(), P = g.P(), PW = padded_w(g);
   s->padded = persistent<int8_t>(ctx, padded_bytes(g));
   s->gather_base = persistent<int64_t>(ctx, K);
   s->gather_idx = persistent<int32_t>(ctx, P);
@@ -306,7 +305,6 @@ Error prepare_gemm(KernelContext& ctx, QConvState* s, const Tensor& w, const Ten
     return ctx.fail(Error::MemoryAllocationFailed, "no memory for the padded image (%lld bytes)",
                     (long long)padded_bytes(g));
   }
-  const int64_t PW = padded_w(g);
   for (int64_t k = 0; k < K; k++) {
     const int64_t c = k / (g.KH * g.KW), kh = k / g.KW % g.KH, kw = k % g.KW;
     s->gather_base[k] = (c * padded_h(g) + kh * g.dh) * PW + kw * g.dw;
@@ -315,10 +313,31 @@ Error prepare_gemm(KernelContext& ctx, QConvState* s, const Tensor& w, const Ten
   return Error::Ok;
 }
 
+// Groups 1: the NCHW VNNI kernel where the CPU has it and the weight zero
+// point is 0 (its int32 sums stay exact while K * 255 * 128 and the terms
+// fit), the pixel-major int8 GEMM otherwise. The choice is made here, once.
+Error prepare_gemm(KernelContext& ctx, QConvState* s, const Tensor& w, const Tensor* bias) {
+  const QConvGeom& g = s->g;
+  const int64_t K = g.K(), P = g.P();
+  int32_t* bias_q = persistent<int32_t>(ctx, g.Cout);
+  s->cols = is_1x1(g) ? nullptr : persistent<int8_t>(ctx, K * P);
+  if (bias_q == nullptr || (!is_1x1(g) && s->cols == nullptr)) {
+    return ctx.fail(Error::MemoryAllocationFailed, "no memory for the im2col rows (%lld x %lld)", (long long)K,
+                    (long long)P);
+  }
+  for (int64_t o = 0; o < g.Cout; o++) bias_q[o] = int32_t(round_bias(g, bias, o));
+  const int8_t* wq = w.data_as<const int8_t>();
+  if (!use_avx512() || g.w_zp != 0 || K > 16384) return prepare_pixel_major(ctx, s, wq, bias_q);
+  ETB_RETURN_IF_ERROR(prepare_nchw(ctx, s, wq, bias_q));
+  if (is_1x1(g) || double(padded_bytes(g)) > double(INT32_MAX)) return Error::Ok;
+  return prepare_gathers(ctx, s);
+}
+
 Error prepare_depthwise(KernelContext& ctx, QConvState* s, const Tensor& w, const Tensor* bias) {
   const QConvGeom& g = s->g;
   const int64_t taps = g.KH * g.KW;
   s->workers = ctx.threads > 1 ? ctx.threads : 1;
+  s->dw_avx512 = g.sh == 1 && g.sw == 1 && use_avx512();
   s->plane_floats = plane_floats(g);
   s->dw_w = persistent<float>(ctx, g.Cout * taps);
   s->dw_bias = persistent<int32_t>(ctx, g.Cout);
@@ -365,10 +384,6 @@ Error quantized_conv2d_init(KernelContext& ctx, EValue** args, size_t nargs) {
   QConvGeom g;
   if (nargs != kQcArgs || !qconv_geometry(args, &g)) {
     return ctx.fail(Error::InvalidProgram, "arguments are not those of a fused int8 convolution");
-  }
-  // Shapes of this much work overflow no index below: the tensors exist, and so must these buffers.
-  if (double(g.P()) * double(g.K()) > double(int64_t(1) << 31)) {
-    return ctx.fail(Error::NotSupported, "im2col of %lld x %lld bytes is too large", (long long)g.P(), (long long)g.K());
   }
   auto* s = persistent<QConvState>(ctx, 1);
   if (s == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory for the kernel state");

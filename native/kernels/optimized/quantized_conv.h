@@ -113,6 +113,8 @@ inline bool qconv_geometry(EValue* const* a, QConvGeom* g) {
   if (eh < 0 || ew < 0) return false;
   g->OH = eh / g->sh + 1;
   g->OW = ew / g->sw + 1;
+  // The im2col rows must be a buffer the kernel can hold and index with int64 products.
+  if (double(g->OH) * double(g->OW) * double(g->K()) > double(int64_t(1) << 31)) return false;
   if (y.sizes[0] != g->N || y.sizes[1] != g->Cout || y.sizes[2] != g->OH || y.sizes[3] != g->OW) return false;
   const EValue* b = a[kQcBias];
   if (!b->is_none()) {

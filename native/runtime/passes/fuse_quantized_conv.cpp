@@ -101,7 +101,11 @@ bool quiet_between(const Method::Chain& chain, const Match& mt, const Tensor& xq
     if (ins.kind != InstructionKind::Kernel) return false;
     for (uint32_t k = 0; k < ins.nargs; k++) {
       const EValue* a = ins.args[k];
-      if (a->is_tensor() && !a->tensor().is_constant && bytes_meet(a->tensor(), xq)) return false;
+      if (!a->is_tensor() || a->tensor().is_constant) continue;
+      // Bytes the caller provides (no data at load) never meet the planned arena; two such may be one buffer.
+      const Tensor& t = a->tensor();
+      if ((t.data == nullptr) != (xq.data == nullptr)) continue;
+      if (t.data == nullptr || bytes_meet(t, xq)) return false;
     }
   }
   return true;
@@ -127,10 +131,12 @@ bool match(const PassContext& p, const Method::Chain& chain, uint32_t pc, Match*
   const ValueUse& uq = use_of(p.m, p.uses, dx.args[0]);
   if (uq.writes > 1) return false;
   // Then an optional relu and the quantize, each right after the one before.
+  // Each step's out is its return slot too (one value), so no other value names it.
   mt->relu = -1;
   EValue* cur = a[9];
+  if (a[10] != cur) return false;
   Method::Instruction* next = next_run(chain, pc);
-  if (is_op(next, "aten::relu.out", kReluArgs) && next->args[0] == cur) {
+  if (is_op(next, "aten::relu.out", kReluArgs) && next->args[0] == cur && next->args[1] == next->args[2]) {
     if (!private_value(p, cur)) return false;
     mt->relu = next - chain.instructions;
     cur = single_out(*next);
@@ -138,7 +144,7 @@ bool match(const PassContext& p, const Method::Chain& chain, uint32_t pc, Match*
   }
   if (cur == nullptr || !private_value(p, cur)) return false;
   if (!is_op(next, "quantized_decomposed::quantize_per_tensor.out", kQuantArgs) || next->args[0] != cur ||
-      !int8_params(p, *next, ScalarType::Float)) {
+      next->args[7] != next->args[6] || !int8_params(p, *next, ScalarType::Float)) {
     return false;
   }
   mt->dq_x = uint32_t(dq_x), mt->conv = pc, mt->dq_w = uint32_t(dq_w), mt->quant = uint32_t(next - chain.instructions);
