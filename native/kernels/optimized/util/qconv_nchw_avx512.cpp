@@ -37,26 +37,46 @@ inline int32_t load4(const int8_t* p) {
   return v;
 }
 
-// 4 output channels x 64 pixels: 16 accumulators; per k group 4 pixel
-// vectors and 4 weight broadcasts feed 16 dot instructions.
-ETB_QNCHW void tile_4x64(const uint8_t* x4, int64_t Pp, int64_t kgroups, const int8_t* const* w, int64_t p0,
-                         __m512i acc[4][4]) {
-  for (int i = 0; i < 4; i++) {
-    for (int j = 0; j < 4; j++) acc[i][j] = _mm512_setzero_si512();
-  }
-  const uint8_t* xg = x4 + p0 * 4;
-  for (int64_t g = 0; g < kgroups; g++, xg += Pp * 4) {
+// 4 output channels x 64 pixels, then their requantized bytes. 16
+// accumulators in named registers: gcc 12 kept them in memory when they
+// were an array or had their addresses taken. Per k group, 4 pixel vectors
+// and 4 weight broadcasts feed 16 dot instructions. Rows past `rows` are
+// computed (from a repeated weight row) and not stored.
+ETB_QNCHW void tile_4x64(const uint8_t* xg, int64_t group_bytes, int64_t kgroups, const int8_t* const* w,
+                         const int32_t* rowterm, int rows, const QRequant& r, int64_t P, int64_t p0, int8_t* out) {
+  __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  __m512i c0 = a0, c1 = a0, c2 = a0, c3 = a0, d0 = a0, d1 = a0, d2 = a0, d3 = a0;
+  const int8_t *w0 = w[0], *w1 = w[1], *w2 = w[2], *w3 = w[3];
+  for (int64_t g = 0; g < kgroups; g++, xg += group_bytes) {
     const __m512i x0 = _mm512_loadu_si512(xg), x1 = _mm512_loadu_si512(xg + 64), x2 = _mm512_loadu_si512(xg + 128),
                   x3 = _mm512_loadu_si512(xg + 192);
-#pragma GCC unroll 4
-    for (int i = 0; i < 4; i++) {
-      const __m512i b = _mm512_set1_epi32(load4(w[i] + 4 * g));
-      acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], x0, b);
-      acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], x1, b);
-      acc[i][2] = _mm512_dpbusd_epi32(acc[i][2], x2, b);
-      acc[i][3] = _mm512_dpbusd_epi32(acc[i][3], x3, b);
-    }
+#define ETB_QNCHW_DOTS(acc0, acc1, acc2, acc3, wrow)          \
+  {                                                            \
+    const __m512i bw = _mm512_set1_epi32(load4(wrow + 4 * g)); \
+    acc0 = _mm512_dpbusd_epi32(acc0, x0, bw);                  \
+    acc1 = _mm512_dpbusd_epi32(acc1, x1, bw);                  \
+    acc2 = _mm512_dpbusd_epi32(acc2, x2, bw);                  \
+    acc3 = _mm512_dpbusd_epi32(acc3, x3, bw);                  \
   }
+    ETB_QNCHW_DOTS(a0, a1, a2, a3, w0)
+    ETB_QNCHW_DOTS(b0, b1, b2, b3, w1)
+    ETB_QNCHW_DOTS(c0, c1, c2, c3, w2)
+    ETB_QNCHW_DOTS(d0, d1, d2, d3, w3)
+#undef ETB_QNCHW_DOTS
+  }
+  const auto store_row = [&](int i, __m512i s0, __m512i s1, __m512i s2, __m512i s3) ETB_QNCHW {
+    const __m512i term = _mm512_set1_epi32(rowterm[i]);
+    int8_t* row = out + i * P + p0;
+    const __m512i v[4] = {s0, s1, s2, s3};
+    for (int j = 0; j < 4; j++) {
+      const __m512i q = requant16(_mm512_add_epi32(v[j], term), r);
+      _mm512_mask_cvtepi32_storeu_epi8(row + 16 * j, first_lanes(P - p0 - 16 * j), q);
+    }
+  };
+  store_row(0, a0, a1, a2, a3);
+  if (rows > 1) store_row(1, b0, b1, b2, b3);
+  if (rows > 2) store_row(2, c0, c1, c2, c3);
+  if (rows > 3) store_row(3, d0, d1, d2, d3);
 }
 
 // Requantize v vectors of per-position sums and write the valid ones, in order.
@@ -127,17 +147,9 @@ ETB_QNCHW void qgemm_nchw(const uint8_t* x4, int64_t P, int64_t kgroups, const i
     // Past o1 the last channel is computed again and not stored.
     const int8_t* wr[4];
     for (int i = 0; i < 4; i++) wr[i] = w + (ob + i < o1 ? ob + i : o1 - 1) * Kp;
+    const int rows = int(o1 - ob < 4 ? o1 - ob : 4);
     for (int64_t p0 = 0; p0 < P; p0 += 64) {
-      __m512i acc[4][4];
-      tile_4x64(x4, Pp, kgroups, wr, p0, acc);
-      for (int i = 0; i < 4 && ob + i < o1; i++) {
-        const __m512i term = _mm512_set1_epi32(rowterm[ob + i]);
-        int8_t* row = out + (ob + i) * P + p0;
-        for (int j = 0; j < 4; j++) {
-          const __m512i q = requant16(_mm512_add_epi32(acc[i][j], term), r);
-          _mm512_mask_cvtepi32_storeu_epi8(row + 16 * j, first_lanes(P - p0 - 16 * j), q);
-        }
-      }
+      tile_4x64(x4 + p0 * 4, Pp * 4, kgroups, wr, rowterm + ob, rows, r, P, p0, out + ob * P);
     }
   }
 }
