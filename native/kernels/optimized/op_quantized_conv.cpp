@@ -45,7 +45,7 @@ struct QConvState {
   float* dw_w;          // [Cout, KH * KW] weights, zero point removed
   int32_t* dw_bias;     // [Cout] int32 bias
   uint16_t* valid;      // per 16 wide positions, the lanes inside OW
-  uint16_t* interior;   // per 16 padded-plane positions, the lanes inside the input
+  QDwFillStep* fill;    // per 16 padded-plane positions, where their inputs come from
   float* planes;        // per worker, the padded plane then the sums
   bool dw_avx512;       // stride 1 on a CPU with AVX-512 VNNI: qdw_nchw_*
   int64_t plane_floats;
@@ -79,7 +79,7 @@ int8_t requant(float v, float mult, float lo, float hi, int32_t zp) {
 
 void fill_plane(const QConvState& s, bool avx512, const int8_t* in, float* plane) {
   const QConvGeom& g = s.g;
-  if (avx512) return qdw_nchw_fill(dw_geom(g), in, g.in_zp, s.interior, plane);
+  if (avx512) return qdw_nchw_fill(dw_geom(g), in, g.in_zp, s.fill, plane);
   const int64_t PW = padded_w(g);
   for (int64_t ih = 0; ih < g.H; ih++) {
     float* row = plane + (ih + g.ph) * PW + g.pw;
@@ -359,17 +359,9 @@ Error prepare_depthwise(KernelContext& ctx, QConvState* s, const Tensor& w, cons
     }
     s->valid[v] = m;
   }
-  const int64_t vectors = qdw_interior_masks(dw_geom(g));
-  s->interior = persistent<uint16_t>(ctx, vectors);
-  if (s->interior == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory for the depthwise masks");
-  for (int64_t v = 0; v < vectors; v++) {
-    uint16_t m = 0;
-    for (int64_t i = 0; i < 16; i++) {
-      const int64_t at = v * 16 + i, row = at / PW - g.ph, col = at % PW - g.pw;
-      if (row >= 0 && row < g.H && col >= 0 && col < g.W) m = uint16_t(m | (1u << i));
-    }
-    s->interior[v] = m;
-  }
+  s->fill = persistent<QDwFillStep>(ctx, qdw_fill_vectors(dw_geom(g)));
+  if (s->fill == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory for the depthwise masks");
+  qdw_fill_steps(dw_geom(g), s->fill);
   return Error::Ok;
 }
 

@@ -51,9 +51,8 @@ void qgemm_nchw(const uint8_t* x4, int64_t P, int64_t kgroups, const int8_t* w, 
 // waits for them): fill the next channel's plane, then sum this one's.
 //
 // qdw_nchw_fill: the padded plane (PH x PW floats, x - x_zp, zeros around),
-// whole vectors at a time: `interior` has one mask per 16 plane positions
-// (qdw_interior_masks of them, lanes inside the input); the qdw_plane_floats
-// tail past them must already be zero.
+// whole vectors at a time, from `steps` (qdw_fill_steps); the
+// qdw_plane_floats tail past them must already be zero.
 // qdw_nchw_sums: the sums over n = OH * PW wide positions, bias first;
 // `valid` has one mask per 16 positions (lanes whose column is < OW), and the
 // OH * OW requantized results go to out in order.
@@ -63,8 +62,28 @@ struct QDwGeom {
 inline int64_t qdw_plane_floats(const QDwGeom& g) {
   return ((g.H + 2 * g.ph) * g.PW + g.KW * g.dw + 32 + 15) / 16 * 16;
 }
-inline int64_t qdw_interior_masks(const QDwGeom& g) { return ((g.H + 2 * g.ph) * g.PW + 15) / 16; }
-void qdw_nchw_fill(const QDwGeom& g, const int8_t* in, int32_t x_zp, const uint16_t* interior, float* plane);
+// Plane vector v holds, in the lanes of `interior`, the next inputs in their
+// own order (interior positions in plane order are the input's order):
+// popcount(interior) of them from input element `start`, loaded under `load`.
+struct QDwFillStep {
+  int32_t start;
+  uint16_t interior, load;
+};
+inline int64_t qdw_fill_vectors(const QDwGeom& g) { return ((g.H + 2 * g.ph) * g.PW + 15) / 16; }
+inline void qdw_fill_steps(const QDwGeom& g, QDwFillStep* steps) {
+  int64_t used = 0;
+  for (int64_t v = 0; v < qdw_fill_vectors(g); v++) {
+    uint16_t m = 0;
+    for (int64_t i = 0; i < 16; i++) {
+      const int64_t at = v * 16 + i, row = at / g.PW - g.ph, col = at % g.PW - g.pw;
+      if (row >= 0 && row < g.H && col >= 0 && col < g.W) m = uint16_t(m | (1u << i));
+    }
+    const int64_t left = g.H * g.W - used;
+    steps[v] = QDwFillStep{int32_t(used), m, uint16_t(left >= 16 ? 0xFFFF : (1u << left) - 1u)};
+    used += __builtin_popcount(m);
+  }
+}
+void qdw_nchw_fill(const QDwGeom& g, const int8_t* in, int32_t x_zp, const QDwFillStep* steps, float* plane);
 void qdw_nchw_sums(const QDwGeom& g, const float* plane, const float* w, float bias, const uint16_t* valid,
                    const QRequant& r, int8_t* out);
 

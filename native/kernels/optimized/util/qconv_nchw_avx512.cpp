@@ -154,19 +154,15 @@ ETB_QNCHW void qgemm_nchw(const uint8_t* x4, int64_t P, int64_t kgroups, const i
   }
 }
 
-ETB_QNCHW void qdw_nchw_fill(const QDwGeom& g, const int8_t* in, int32_t x_zp, const uint16_t* interior,
+ETB_QNCHW void qdw_nchw_fill(const QDwGeom& g, const int8_t* in, int32_t x_zp, const QDwFillStep* steps,
                              float* plane) {
-  // The interior positions, in plane order, are the input in its own order:
-  // each vector expands the next popcount(mask) inputs into its mask's lanes.
   const __m512i zp = _mm512_set1_epi32(x_zp);
-  const int64_t vectors = qdw_interior_masks(g), total = g.H * g.W;
-  int64_t used = 0;
+  const int64_t vectors = qdw_fill_vectors(g);
   for (int64_t v = 0; v < vectors; v++) {
-    const __mmask16 m = interior[v];
-    const __m512i x = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(first_lanes(total - used), in + used));
+    const QDwFillStep st = steps[v];
+    const __m512i x = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(st.load, in + st.start));
     const __m512 f = _mm512_cvtepi32_ps(_mm512_sub_epi32(x, zp));
-    _mm512_storeu_ps(plane + 16 * v, _mm512_maskz_expand_ps(m, f));
-    used += __builtin_popcount(m);
+    _mm512_storeu_ps(plane + 16 * v, _mm512_maskz_expand_ps(st.interior, f));
   }
 }
 
@@ -213,7 +209,7 @@ void qgemm_nchw(const uint8_t*, int64_t, int64_t, const int8_t*, const int32_t*,
                 int8_t*) {
   __builtin_trap();
 }
-void qdw_nchw_fill(const QDwGeom&, const int8_t*, int32_t, const uint16_t*, float*) { __builtin_trap(); }
+void qdw_nchw_fill(const QDwGeom&, const int8_t*, int32_t, const QDwFillStep*, float*) { __builtin_trap(); }
 void qdw_nchw_sums(const QDwGeom&, const float*, const float*, float, const uint16_t*, const QRequant&, int8_t*) {
   __builtin_trap();
 }
