@@ -27,6 +27,7 @@
 
 #include "kernels/generated/kernel_decls.h"
 #include "kernels/optimized/util/conv_util.h"
+#include "kernels/optimized/util/cpu_features.h"
 #include "kernels/optimized/util/matmul.h"
 #include "kernels/optimized/util/thread_pool.h"
 
@@ -41,6 +42,10 @@ struct ConvState {
   const float* w_source = nullptr;
   float* scratch = nullptr;
   size_t scratch_floats = 0;
+  // The flat depthwise kernel's plans without and with a clamp, for the
+  // geometry at load (its masks cost more to build than a 25x5 layer's FMAs).
+  DwFlatPlan* flat = nullptr;
+  ConvGeom flat_geom{};
 };
 
 bool use_depthwise(const ConvGeom& g) { return g.depthwise() && g.KH * g.KW <= kMaxDepthwiseTaps; }
@@ -139,14 +144,22 @@ void pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
   }
 }
 
+// `st`'s flat plan when it was made for this geometry and instruction set.
+const DwFlatPlan* prepared_flat(const ConvState* st, const ConvGeom& g, bool clamp) {
+  if (st == nullptr || st->flat == nullptr || active_isa() != Isa::Avx512) return nullptr;
+  if (memcmp(&st->flat_geom, &g, sizeof(g)) != 0) return nullptr;
+  return &st->flat[clamp ? 1 : 0];
+}
+
 void run_depthwise(int threads, const ConvGeom& g, const float* x, const float* w, const float* bias, float* y,
-                   float* scratch, float lo, float hi) {
+                   float* scratch, float lo, float hi, const ConvState* st) {
   const int64_t mult = g.Cout / g.C, taps = g.KH * g.KW, plane = int64_t(depthwise_plane_floats(g));
   threads = threads_for(threads, double(g.N * g.Cout * g.P() * taps));
-  // The flat kernel's masks depend on the geometry alone: built once per call.
+  // The flat kernel's masks depend on the geometry alone: made at load, or here.
+  const bool clamp = lo != -__builtin_inff() || hi != __builtin_inff();
   DwFlatPlan flat_plan;
-  const DwFlatPlan* flat =
-      depthwise_flat_plan(g, lo != -__builtin_inff() || hi != __builtin_inff(), &flat_plan) ? &flat_plan : nullptr;
+  const DwFlatPlan* flat = prepared_flat(st, g, clamp);
+  if (flat == nullptr && depthwise_flat_plan(g, clamp, &flat_plan)) flat = &flat_plan;
   if (flat == nullptr && !depthwise_direct(g)) memset(scratch, 0, size_t(threads) * size_t(plane) * sizeof(float));
   parallel_for(threads, g.N * g.C, [&](int64_t t, int worker) {
     const int64_t n = t / g.C, c = t % g.C;
@@ -234,6 +247,14 @@ Error opt_convolution_out_prepare(KernelContext& ctx, const Tensor& input, const
   if (st->scratch == nullptr && st->scratch_floats != 0) {
     return ctx.fail(Error::MemoryAllocationFailed, "no memory for convolution scratch");
   }
+  DwFlatPlan plans[2];
+  if (path_of(g) == Path::Depthwise && depthwise_flat_plan(g, false, &plans[0]) &&
+      depthwise_flat_plan(g, true, &plans[1])) {
+    st->flat = static_cast<DwFlatPlan*>(ctx.allocate_persistent(sizeof(plans), alignof(DwFlatPlan)));
+    if (st->flat == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory for the depthwise plan");
+    memcpy(st->flat, plans, sizeof(plans));
+    st->flat_geom = g;
+  }
   ctx.state = st;
   return Error::Ok;
 }
@@ -261,7 +282,7 @@ Error opt_convolution_out(KernelContext& ctx, const Tensor& input, const Tensor&
   float* y = out.data_as<float>();
   const Path path = path_of(g);
   if (path == Path::Depthwise) {
-    run_depthwise(ctx.threads, g, x, weight.data_as<const float>(), b, y, scratch, ctx.out_lo, ctx.out_hi);
+    run_depthwise(ctx.threads, g, x, weight.data_as<const float>(), b, y, scratch, ctx.out_lo, ctx.out_hi, st);
     return Error::Ok;
   }
   const float* w_packed = st != nullptr && prepacked ? st->w_packed : scratch;
