@@ -200,7 +200,7 @@ void sgemm_driver(int threads, int64_t M, int64_t N, int64_t K, const float* a_p
           const TileEpilogue* tep = last && fused ? &te : nullptr;
           if (b_panel == nullptr) {
             f32_gemm_12x32_rows__avx512(kc, a_panel, a_panel + kMR * kc, b_rows + pc, b_col0 + j, ct, ldc, m, n,
-                                        pc > 0, tep);
+                                        pc > 0, tep, i == i0);
           } else if (wide) {
             f32_gemm_12x32__avx512(kc, a_panel, a_panel + kMR * kc, b_panel, b_panel + kNR * kc, ct, ldc, m, n,
                                    pc > 0, tep, i == i0);

@@ -126,9 +126,11 @@ inline bool tile_epilogue_supported(const Epilogue& ep) {
 // their lines are prefetched into L1 a few k steps ahead.
 void f32_gemm_12x32__avx512(int64_t kc, const float* a0, const float* a1, const float* b0, const float* b1, float* c,
                             int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep, bool b_cold = false);
-// The same with the B tile at rows[k] + col for k < kc (sgemm_rows).
+// The same with the B tile at rows[k] + col for k < kc (sgemm_rows); `b_cold`:
+// the first tile on these columns, which also prefetches the next columns.
 void f32_gemm_12x32_rows__avx512(int64_t kc, const float* a0, const float* a1, const float* const* rows, int64_t col,
-                                 float* c, int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep);
+                                 float* c, int64_t ldc, int m, int n, bool accumulate, const TileEpilogue* ep,
+                                 bool b_cold = false);
 // Packs 6 full rows of A (k contiguous, rows `row_stride` apart) into one k-major panel.
 void f32_pack_6rows__avx2(const float* src, int64_t row_stride, int64_t kc, float* out);
 // The micro-kernel for active_isa().

@@ -46,7 +46,11 @@ struct PackedB {
 };
 
 // ... or rows of a row-major B read in place: row k at rows[k] + col, the
-// lanes past the tile's n columns masked (never read).
+// lanes past the tile's n columns masked (never read). AHEAD: also pull the
+// same rows' columns two tiles to the right (64 floats on) into L1, for the
+// first tile of a column block: K rows far apart are K streams, more than
+// the hardware prefetchers follow (a 1x1 convolution's input planes).
+template <bool AHEAD>
 struct RowsB {
   const float* const* rows;
   int64_t col;
@@ -54,6 +58,10 @@ struct RowsB {
   template <int NP>
   ETB_AVX512 inline void next(__m512* bv) {
     const float* r = *rows++ + col;
+    if (AHEAD) {
+      _mm_prefetch(reinterpret_cast<const char*>(r + 64), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(r + 80), _MM_HINT_T0);
+    }
     bv[0] = _mm512_maskz_loadu_ps(m0, r);
     if (NP == 2) bv[NP - 1] = _mm512_maskz_loadu_ps(m1, r + 16);
   }
@@ -160,17 +168,18 @@ ETB_AVX512 void f32_gemm_12x32__avx512(int64_t kc, const float* a0, const float*
 
 ETB_AVX512 void f32_gemm_12x32_rows__avx512(int64_t kc, const float* a0, const float* a1, const float* const* rows,
                                             int64_t col, float* c, int64_t ldc, int m, int n, bool accumulate,
-                                            const TileEpilogue* ep) {
+                                            const TileEpilogue* ep, bool b_cold) {
   const auto mask = [](int cols) {
     return cols >= 16 ? __mmask16(0xFFFF) : cols <= 0 ? __mmask16(0) : __mmask16((1u << cols) - 1);
   };
-  edge_tile(kc, a0, a1, RowsB{rows, col, mask(n), mask(n - 16)}, c, ldc, m, n, accumulate, ep);
+  if (b_cold) return edge_tile(kc, a0, a1, RowsB<true>{rows, col, mask(n), mask(n - 16)}, c, ldc, m, n, accumulate, ep);
+  edge_tile(kc, a0, a1, RowsB<false>{rows, col, mask(n), mask(n - 16)}, c, ldc, m, n, accumulate, ep);
 }
 
 #undef ETB_AVX512
 #else
 void f32_gemm_12x32_rows__avx512(int64_t, const float*, const float*, const float* const*, int64_t, float*, int64_t,
-                                 int, int, bool, const TileEpilogue*) {}  // never called: sgemm_rows_available() is false
+                                 int, int, bool, const TileEpilogue*, bool) {}  // never called: sgemm_rows_available() is false
 
 // No AVX-512 here: the same tile as up to four scalar 6x16 tiles.
 void f32_gemm_12x32__avx512(int64_t kc, const float* a0, const float* a1, const float* b0, const float* b1, float* c,
