@@ -48,6 +48,10 @@ struct QConvState {
   QDwFillStep* fill;    // per 16 padded-plane positions, where their inputs come from
   float* planes;        // per worker, the padded plane then the sums
   bool dw_avx512;       // stride 1 on a CPU with AVX-512 VNNI: qdw_nchw_*
+  // Depthwise on planes under 128 bytes with AVX-512 VBMI (qdw_vbmi_channel); dw_w unused then.
+  QDwVbmi vbmi;         // vbmi.idx null: not this path
+  int8_t* vbmi_w;       // [Cout, groups * 4] weights, zero past the taps
+  int32_t* vbmi_term;   // [Cout] bias - (128 + x_zp) * sum(w)
   int64_t plane_floats;
   int workers;
   int8_t* input_copy;   // the input, when the out overlaps it
@@ -127,6 +131,17 @@ void depthwise_sums(const QConvState& s, bool avx512, const float* plane, int64_
 
 void run_depthwise(const KernelContext& ctx, const QConvState& s, const int8_t* x, int8_t* y) {
   const QConvGeom& g = s.g;
+  if (s.vbmi.idx != nullptr) {
+    const int64_t per_group = g.Cout / g.C, planes = g.N * g.Cout, wbytes = s.vbmi.groups * 4;
+    for_range(ctx, planes, 8, double(g.P() * g.KH * g.KW), [&](int64_t b, int64_t e) {
+      for (int64_t p = b; p < e; p++) {
+        const int64_t o = p % g.Cout;
+        const int8_t* in = x + ((p / g.Cout) * g.C + o / per_group) * g.H * g.W;
+        qdw_vbmi_channel(s.vbmi, in, g.in_zp, s.vbmi_w + o * wbytes, s.vbmi_term[o], s.rq, y + p * g.P());
+      }
+    });
+    return;
+  }
   const bool avx512 = s.dw_avx512;
   const int64_t per_group = g.Cout / g.C, planes = g.N * g.Cout, stride = plane_stride(g);
   const auto input_of = [&](int64_t p) { return x + ((p / g.Cout) * g.C + (p % g.Cout) / per_group) * g.H * g.W; };
@@ -333,9 +348,38 @@ Error prepare_gemm(KernelContext& ctx, QConvState* s, const Tensor& w, const Ten
   return prepare_gathers(ctx, s);
 }
 
+// The VBMI small-plane path: index tables, weights in groups of 4 taps, row terms.
+Error prepare_vbmi(KernelContext& ctx, QConvState* s, const int8_t* wq, const Tensor* bias) {
+  const QConvGeom& g = s->g;
+  const int64_t taps = g.KH * g.KW, groups = (taps + 3) / 4;
+  auto* idx = persistent<uint8_t>(ctx, qdw_vbmi_table_bytes(g.P(), taps));
+  s->vbmi_w = persistent<int8_t>(ctx, g.Cout * groups * 4);
+  s->vbmi_term = persistent<int32_t>(ctx, g.Cout);
+  if (idx == nullptr || s->vbmi_w == nullptr || s->vbmi_term == nullptr) {
+    return ctx.fail(Error::MemoryAllocationFailed, "no memory for the depthwise index tables");
+  }
+  qdw_vbmi_tables(g.H, g.W, g.OH, g.OW, g.KH, g.KW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, idx);
+  for (int64_t o = 0; o < g.Cout; o++) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < groups * 4; t++) {
+      const int8_t v = t < taps ? wq[o * taps + t] : 0;
+      s->vbmi_w[o * groups * 4 + t] = v;
+      sum += v;
+    }
+    s->vbmi_term[o] = int32_t(round_bias(g, bias, o) - (128 + int64_t(g.in_zp)) * sum);
+  }
+  s->vbmi = QDwVbmi{g.H * g.W, g.P(), groups, idx};
+  return Error::Ok;
+}
+
 Error prepare_depthwise(KernelContext& ctx, QConvState* s, const Tensor& w, const Tensor* bias) {
   const QConvGeom& g = s->g;
   const int64_t taps = g.KH * g.KW;
+  // Planes under 128 bytes (one pad byte past them) fit two registers; the
+  // tables stay small while the outputs do.
+  if (use_avx512() && qdw_vbmi_available() && g.w_zp == 0 && g.H * g.W < 128 && g.P() <= 1024) {
+    return prepare_vbmi(ctx, s, w.data_as<const int8_t>(), bias);
+  }
   s->workers = ctx.threads > 1 ? ctx.threads : 1;
   s->dw_avx512 = g.sh == 1 && g.sw == 1 && use_avx512();
   s->plane_floats = plane_floats(g);

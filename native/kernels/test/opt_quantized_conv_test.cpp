@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/optimized/quantized_conv.h"
+#include "kernels/optimized/util/qconv_nchw.h"
 #include "kernels/optimized/util/qgemm.h"
 #include "kernels/test/opt_test_util.h"
 #include "testing/minitest.h"
@@ -160,6 +161,9 @@ const Case kCases[] = {
     {1, 6, 13, 21, 12, 5, 5, 1, 1, 2, 2, 1, 1, 6, 2, 4, -7, false, true},      // depthwise x2 channels, 5x5, w_zp
     {2, 4, 11, 9, 4, 3, 3, 2, 2, 1, 1, 1, 1, 4, -9, 0, 1, true, true},         // depthwise stride 2 (portable code)
     {1, 3, 30, 40, 3, 3, 3, 1, 1, 2, 2, 2, 2, 3, 0, 0, 0, true, false},        // depthwise dilation 2, wide planes
+    {1, 8, 9, 9, 8, 5, 5, 1, 1, 2, 2, 1, 1, 8, 11, 0, -2, false, true},        // depthwise 5x5 on a small plane
+    {1, 4, 1, 127, 4, 1, 3, 1, 2, 0, 1, 1, 1, 4, 127, 0, 0, true, true},       // 127 input bytes, stride 2
+    {2, 5, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5, -128, 3, 0, true, true},        // small plane, weight zero point
 };
 
 }  // namespace
@@ -262,5 +266,42 @@ TEST(OptQuantizedConv, RefusesWhatItCannotComputeExactly) {
     a.ev[kQcInScale].u.d = kInScale;
     a.w.t.is_constant = false;  // weights the program writes cannot be packed at load
     EXPECT_FALSE(qconv_geometry(a.args, &g));
+  }
+}
+
+TEST(OptQuantizedConv, SmallPlaneDepthwiseKernelGivesTheReferenceBytes) {
+  // The VBMI kernel itself (the fused convolution takes it for planes under
+  // 128 bytes): every window, stride and padding goes through its index tables.
+  if (!qdw_vbmi_available()) {
+    printf("  note: no AVX-512 VBMI on this CPU; the small-plane depthwise kernel is not tested here\n");
+    return;
+  }
+  for (const Case& c : {kCases[2], kCases[7], kCases[9], kCases[10]}) {
+    Args a(c, nullptr);
+    fill(a, c, 17);
+    Case c0 = c;
+    c0.w_zp = 0, c0.relu = false;
+    Args z(c0, nullptr);
+    memcpy(z.xb(), a.xb(), a.x.n());
+    memcpy(z.wb(), a.wb(), a.w.n());
+    memcpy(z.bias.f(), a.bias.f(), a.bias.n() * sizeof(float));
+    const std::vector<int8_t> want = reference(c0, z);
+    const int64_t taps = c.KH * c.KW, groups = (taps + 3) / 4, P = c.OH() * c.OW(), per = c.Cout / c.C;
+    std::vector<uint8_t> idx(size_t(qdw_vbmi_table_bytes(P, taps)));
+    qdw_vbmi_tables(c.H, c.W, c.OH(), c.OW(), c.KH, c.KW, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw, idx.data());
+    const QDwVbmi d{c.H * c.W, P, groups, idx.data()};
+    const QRequant r{float(kInScale * kWScale / kOutScale), -128.0f - float(c.out_zp), 127.0f - float(c.out_zp), c.out_zp};
+    std::vector<int8_t> got(want.size());
+    for (int64_t n = 0; n < c.N; n++) {
+      for (int64_t o = 0; o < c.Cout; o++) {
+        std::vector<int8_t> w4(size_t(groups * 4), 0);
+        int64_t sum = 0;
+        for (int64_t t = 0; t < taps; t++) sum += w4[size_t(t)] = z.wb()[o * taps + t];
+        const int64_t b = int64_t(nearbyint(double(z.bias.f()[o]) / (kInScale * kWScale)));
+        qdw_vbmi_channel(d, z.xb() + (n * c.C + o / per) * c.H * c.W, c.in_zp, w4.data(),
+                         int32_t(b - (128 + c.in_zp) * sum), r, got.data() + (n * c.Cout + o) * P);
+      }
+    }
+    EXPECT_TRUE(same(got.data(), want, "small-plane depthwise"));
   }
 }

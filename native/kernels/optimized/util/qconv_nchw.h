@@ -87,5 +87,45 @@ void qdw_nchw_fill(const QDwGeom& g, const int8_t* in, int32_t x_zp, const QDwFi
 void qdw_nchw_sums(const QDwGeom& g, const float* plane, const float* w, float bias, const uint16_t* valid,
                    const QRequant& r, int8_t* out);
 
+// One depthwise channel on a small plane (under 128 input bytes: DS-CNN's
+// 25x5, the 7x7 stage), any window and stride, with AVX-512 VBMI and VNNI.
+// The plane as u8 (x + 128) fills two registers, and byte `hw` (and the
+// ones after it) holds the input zero point + 128, which contributes
+// nothing: every out-of-plane tap reads it. For each 16 outputs and each
+// group of 4 taps, one vpermi2b gathers the 64 bytes those taps read
+// (`idx`, qdw_vbmi_tables), and one vpdpbusd multiplies them by the 4
+// weights. out[p] = requant(term + sum), where term = bias - (128 + x_zp) *
+// sum(w) removes the +128. Exact in int32; the weight zero point must be 0.
+struct QDwVbmi {
+  int64_t hw, P, groups;  // input bytes, outputs, ceil(taps / 4)
+  const uint8_t* idx;     // ceil(P / 16) * groups * 64 bytes
+};
+bool qdw_vbmi_available();
+inline int64_t qdw_vbmi_table_bytes(int64_t P, int64_t taps) { return (P + 15) / 16 * ((taps + 3) / 4) * 64; }
+// Tap t = kh * KW + kw of output p = oh * OW + ow reads input byte
+// ih * W + iw, or byte H * W when (ih, iw) is outside the plane.
+inline void qdw_vbmi_tables(int64_t H, int64_t W, int64_t OH, int64_t OW, int64_t KH, int64_t KW, int64_t sh,
+                            int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw, uint8_t* idx) {
+  const int64_t taps = KH * KW, groups = (taps + 3) / 4, P = OH * OW;
+  for (int64_t v = 0; v < (P + 15) / 16; v++) {
+    for (int64_t k = 0; k < groups; k++) {
+      uint8_t* lanes = idx + (v * groups + k) * 64;
+      for (int64_t j = 0; j < 16; j++) {
+        for (int64_t e = 0; e < 4; e++) {
+          const int64_t p = v * 16 + j, t = k * 4 + e;
+          int64_t at = H * W;
+          if (p < P && t < taps) {
+            const int64_t ih = (p / OW) * sh + (t / KW) * dh - ph, iw = (p % OW) * sw + (t % KW) * dw - pw;
+            if (ih >= 0 && ih < H && iw >= 0 && iw < W) at = ih * W + iw;
+          }
+          lanes[j * 4 + e] = uint8_t(at);
+        }
+      }
+    }
+  }
+}
+void qdw_vbmi_channel(const QDwVbmi& d, const int8_t* in, int32_t x_zp, const int8_t* w4, int32_t term,
+                      const QRequant& r, int8_t* out);
+
 }  // namespace optimized
 }  // namespace etb

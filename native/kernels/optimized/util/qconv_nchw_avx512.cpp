@@ -202,7 +202,35 @@ ETB_QNCHW void qconv_gather_rows(const int8_t* padded, const int64_t* base, int6
   }
 }
 
+bool qdw_vbmi_available() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vnni") &&
+         __builtin_cpu_supports("avx512bw");
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512vbmi"))) void qdw_vbmi_channel(
+    const QDwVbmi& d, const int8_t* in, int32_t x_zp, const int8_t* w4, int32_t term, const QRequant& r,
+    int8_t* out) {
+  const __m512i flip = _mm512_set1_epi8(char(0x80)), pad = _mm512_set1_epi8(char(x_zp));
+  const __mmask64 lo_in = d.hw >= 64 ? ~__mmask64(0) : (__mmask64(1) << d.hw) - 1;
+  const __mmask64 hi_in = d.hw <= 64 ? __mmask64(0) : (__mmask64(1) << (d.hw - 64)) - 1;
+  // Bytes past the plane read as the zero point: (zp + 128) - 128 - zp = 0.
+  const __m512i lo = _mm512_xor_si512(_mm512_mask_loadu_epi8(pad, lo_in, in), flip);
+  const __m512i hi = _mm512_xor_si512(_mm512_mask_loadu_epi8(pad, hi_in, in + 64), flip);
+  const __m512i t = _mm512_set1_epi32(term);
+  const uint8_t* idx = d.idx;
+  for (int64_t p0 = 0; p0 < d.P; p0 += 16) {
+    __m512i acc = t;
+    for (int64_t k = 0; k < d.groups; k++, idx += 64) {
+      const __m512i taps = _mm512_permutex2var_epi8(lo, _mm512_loadu_si512(idx), hi);
+      acc = _mm512_dpbusd_epi32(acc, taps, _mm512_set1_epi32(load4(w4 + 4 * k)));
+    }
+    _mm512_mask_cvtepi32_storeu_epi8(out + p0, first_lanes(d.P - p0), requant16(acc, r));
+  }
+}
+
 #else
+bool qdw_vbmi_available() { return false; }
 // Never called without AVX-512 (callers check qgemm_isa()).
 void qgemm_nchw_interleave(const int8_t*, int64_t, int64_t, int64_t, uint8_t*) { __builtin_trap(); }
 void qgemm_nchw(const uint8_t*, int64_t, int64_t, const int8_t*, const int32_t*, const QRequant&, int64_t, int64_t,
@@ -214,6 +242,9 @@ void qdw_nchw_sums(const QDwGeom&, const float*, const float*, float, const uint
   __builtin_trap();
 }
 void qconv_gather_rows(const int8_t*, const int64_t*, int64_t, const int32_t*, int64_t, int8_t*) { __builtin_trap(); }
+void qdw_vbmi_channel(const QDwVbmi&, const int8_t*, int32_t, const int8_t*, int32_t, const QRequant&, int8_t*) {
+  __builtin_trap();
+}
 #endif
 
 }  // namespace optimized
