@@ -208,7 +208,8 @@ bool qdw_vbmi_available() {
          __builtin_cpu_supports("avx512bw");
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512vbmi"))) void qdw_vbmi_channel(
+// ETB_QNCHW's target plus VBMI, so the helpers above inline into it.
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,fma,avx512vbmi"))) void qdw_vbmi_channel(
     const QDwVbmi& d, const int8_t* in, int32_t x_zp, const int8_t* w4, int32_t term, const QRequant& r,
     int8_t* out) {
   const __m512i flip = _mm512_set1_epi8(char(0x80)), pad = _mm512_set1_epi8(char(x_zp));
