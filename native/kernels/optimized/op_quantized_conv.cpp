@@ -227,7 +227,11 @@ void run_gemm(const KernelContext& ctx, const QConvState& s, const int8_t* x, in
     const int8_t* img = x + n * g.C * g.H * g.W;
     int8_t* out = y + n * g.Cout * P;
     const int8_t* rows = img;  // the K x P matrix: the image itself for 1x1
-    if (!is_1x1(g)) {
+    const bool taps_by_4 = avx512 && s.padded != nullptr && g.KW % 4 == 0 && g.dw == 1;
+    if (taps_by_4) {
+      pad_image(g, img, s.padded);
+      qconv_gather_x4(s.padded, s.gather_base, K, s.gather_idx, P, s.x4);
+    } else if (!is_1x1(g)) {
       if (avx512 && s.padded != nullptr) {
         pad_image(g, img, s.padded);
         qconv_gather_rows(s.padded, s.gather_base, K, s.gather_idx, P, s.cols);
@@ -237,7 +241,7 @@ void run_gemm(const KernelContext& ctx, const QConvState& s, const int8_t* x, in
       rows = s.cols;
     }
     if (avx512) {
-      qgemm_nchw_interleave(rows, P, K, P, s.x4);
+      if (!taps_by_4) qgemm_nchw_interleave(rows, P, K, P, s.x4);
       const int64_t blocks = (g.Cout + 3) / 4;
       for_range(ctx, blocks, 1, double(P) * double(K) * 4.0, [&](int64_t b, int64_t e) {
         qgemm_nchw(s.x4, P, (K + 3) / 4, s.nchw_w, s.rowterm, s.rq, b * 4, e * 4 < g.Cout ? e * 4 : g.Cout, out);

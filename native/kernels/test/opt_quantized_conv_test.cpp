@@ -164,6 +164,8 @@ const Case kCases[] = {
     {1, 8, 9, 9, 8, 5, 5, 1, 1, 2, 2, 1, 1, 8, 11, 0, -2, false, true},        // depthwise 5x5 on a small plane
     {1, 4, 1, 127, 4, 1, 3, 1, 2, 0, 1, 1, 1, 4, 127, 0, 0, true, true},       // 127 input bytes, stride 2
     {2, 5, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5, -128, 3, 0, true, true},        // small plane, weight zero point
+    {1, 3, 12, 16, 8, 3, 4, 1, 2, 1, 2, 1, 1, 1, 9, 0, 5, true, true},         // KW 4: 4-byte gathers, 3 channels
+    {2, 2, 9, 10, 5, 2, 8, 2, 1, 0, 3, 1, 1, 1, -4, 0, 0, false, true},        // KW 8, batch 2
 };
 
 }  // namespace

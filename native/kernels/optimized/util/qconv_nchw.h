@@ -41,6 +41,12 @@ void qgemm_nchw_interleave(const int8_t* rows, int64_t ld, int64_t K, int64_t P,
 void qconv_gather_rows(const int8_t* padded, const int64_t* base, int64_t K, const int32_t* idx, int64_t P,
                        int8_t* rows);
 
+// The same straight into qgemm_nchw_interleave's layout when each group of 4
+// taps is 4 adjacent bytes of a padded row (KW a multiple of 4, dilation 1
+// along W): one 4-byte gather per group and 16 pixels.
+void qconv_gather_x4(const int8_t* padded, const int64_t* base, int64_t K, const int32_t* idx, int64_t P,
+                     uint8_t* x4);
+
 // Output channels [o0, o1) of out ([Cout, P], rows P apart). w: [Cout, Kp]
 // int8, Kp = K rounded up to 4, zero padded.
 void qgemm_nchw(const uint8_t* x4, int64_t P, int64_t kgroups, const int8_t* w, const int32_t* rowterm,
