@@ -2,11 +2,15 @@
 //
 // - Groups 1 with AVX-512 VNNI (and a weight zero point of 0): the NCHW
 //   planes go straight into vpdpbusd (util/qconv_nchw.h), the input (or its
-//   im2col rows) interleaved 4 channels at a time, the out written as NCHW.
+//   im2col rows, gathered from a zero-point-padded copy) interleaved 4
+//   channels at a time, the out written as NCHW. A window a multiple of 4
+//   wide is gathered 4 taps at a time straight into that layout.
 // - Groups 1 elsewhere: im2col (a transpose for 1x1) into pixel-major rows,
 //   the int8 GEMM (qgemm.h), and its [pixels, Cout] result transposed back.
-// - Depthwise: per output channel on a padded float32 copy of the input
-//   plane, where the integer sums are exact; AVX-512 for stride 1.
+// - Depthwise on planes under 128 bytes with AVX-512 VBMI: byte permutes
+//   and vpdpbusd on the plane held in two registers (qdw_vbmi_channel).
+// - Other depthwise: per output channel on a padded float32 copy of the
+//   input plane, where the integer sums are exact; AVX-512 for stride 1.
 //
 // All requantize as the int8 GEMM does: float(sum + bias) * multiplier,
 // clamp, round half to even, plus the out zero point, so every path gives
@@ -339,14 +343,17 @@ Error prepare_gemm(KernelContext& ctx, QConvState* s, const Tensor& w, const Ten
   const QConvGeom& g = s->g;
   const int64_t K = g.K(), P = g.P();
   int32_t* bias_q = persistent<int32_t>(ctx, g.Cout);
-  s->cols = is_1x1(g) ? nullptr : persistent<int8_t>(ctx, K * P);
-  if (bias_q == nullptr || (!is_1x1(g) && s->cols == nullptr)) {
+  // No im2col rows for 1x1, nor where the NCHW path gathers 4 taps at a time.
+  const bool nchw = use_avx512() && g.w_zp == 0 && K <= 16384;
+  const bool need_cols = !is_1x1(g) && !(nchw && g.KW % 4 == 0 && g.dw == 1 && double(padded_bytes(g)) <= INT32_MAX);
+  s->cols = need_cols ? persistent<int8_t>(ctx, K * P) : nullptr;
+  if (bias_q == nullptr || (need_cols && s->cols == nullptr)) {
     return ctx.fail(Error::MemoryAllocationFailed, "no memory for the im2col rows (%lld x %lld)", (long long)K,
                     (long long)P);
   }
   for (int64_t o = 0; o < g.Cout; o++) bias_q[o] = int32_t(round_bias(g, bias, o));
   const int8_t* wq = w.data_as<const int8_t>();
-  if (!use_avx512() || g.w_zp != 0 || K > 16384) return prepare_pixel_major(ctx, s, wq, bias_q);
+  if (!nchw) return prepare_pixel_major(ctx, s, wq, bias_q);
   ETB_RETURN_IF_ERROR(prepare_nchw(ctx, s, wq, bias_q));
   if (is_1x1(g) || double(padded_bytes(g)) > double(INT32_MAX)) return Error::Ok;
   return prepare_gathers(ctx, s);
