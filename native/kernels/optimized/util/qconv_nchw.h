@@ -7,13 +7,16 @@
 //   adjacent (qgemm_nchw_interleave); the weights are broadcast 4 at a time.
 //   rowterm[o] = bias[o] - (128 + x_zp) * sum_k w[o, k] folds the +128 and
 //   the input zero point back out; a weight zero point must be 0.
-// - qdw_nchw_fill / qdw_nchw_sums: one depthwise channel, stride 1, over the padded plane
-//   in float32 (exact: |sum| < 2^24), whole padded rows at a time.
+// - qdw_nchw_fill / qdw_nchw_sums: one depthwise channel, stride 1, over the
+//   padded plane in float32 (exact: |sum| < 2^24), whole padded rows at a time.
+// - qdw_vbmi_channel: one depthwise channel on a plane under 128 bytes, with
+//   byte permutes (AVX-512 VBMI) and vpdpbusd.
 //
-// Both requantize as the int8 GEMM's epilogue does (qgemm.h): float(acc) *
+// All requantize as the int8 GEMM's epilogue does (qgemm.h): float(acc) *
 // multiplier, clamp, convert rounding half to even, plus the out zero point.
-// Callers check qgemm_isa() == Isa::Avx512Vnni first; on other builds these
-// are never called.
+// Callers check qgemm_isa() == Isa::Avx512Vnni first (and
+// qdw_vbmi_available() for the VBMI kernel); on other builds these are never
+// called.
 #pragma once
 #include <stdint.h>
 
