@@ -247,22 +247,6 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,fma,avx512v
 }
 
 #else
-ETB_QNCHW void qconv_gather_x4(const int8_t* padded, const int64_t* base, int64_t K, const int32_t* idx, int64_t P,
-                               uint8_t* x4) {
-  const int64_t Pp = qnchw_pixels(P);
-  const __m512i flip = _mm512_set1_epi8(char(0x80));
-  for (int64_t k = 0; k < K; k += 4) {
-    const int8_t* src = padded + base[k];
-    uint8_t* dst = x4 + (k / 4) * Pp * 4;
-    for (int64_t p = 0; p < Pp; p += 16) {
-      // Pixels past P read pixel 0's taps: in bounds, and never stored by the GEMM.
-      const __m512i at = _mm512_maskz_loadu_epi32(first_lanes(P - p), idx + p);
-      const __m512i v = _mm512_i32gather_epi32(at, src, 1);
-      _mm512_storeu_si512(dst + p * 4, _mm512_xor_si512(v, flip));
-    }
-  }
-}
-
 bool qdw_vbmi_available() { return false; }
 // Never called without AVX-512 (callers check qgemm_isa()).
 void qgemm_nchw_interleave(const int8_t*, int64_t, int64_t, int64_t, uint8_t*) { __builtin_trap(); }
