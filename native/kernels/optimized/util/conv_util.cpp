@@ -353,6 +353,14 @@ ETB_DW_UNROLL(16)
     for (int i = 0; i < (R - 1) * S + K; i++, row += W) {
       if (EDGE && (ih0 + i < 0 || ih0 + i >= d.H)) continue;  // zero padding
       __m512 tap[K];
+      // The next block of rows starts R * S input rows down: pull its lines
+      // under these columns into L1 now. The hardware prefetchers do not
+      // follow the (R - 1) * S + K row streams of a block (MobileNetV2's
+      // stride-2 96-channel layer at 112: 118-131 -> 85-87 us in-model).
+      if (i < R * S) {
+        _mm_prefetch(reinterpret_cast<const char*>(row + R * S * W), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(row + R * S * W + 16), _MM_HINT_T0);
+      }
       if (S == 1) {
 ETB_DW_UNROLL(8)
         for (int kw = 0; kw < K; kw++) tap[kw] = _mm512_maskz_loadu_ps(lm[kw], row + kw);
