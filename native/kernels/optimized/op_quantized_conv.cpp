@@ -49,6 +49,7 @@ struct QConvState {
   float* dw_w;          // [Cout, KH * KW] weights, zero point removed
   int32_t* dw_bias;     // [Cout] int32 bias
   uint16_t* valid;      // per 16 wide positions, the lanes inside OW
+  QDwGeom dwg;          // dw_geom(g), once
   QDwFillStep* fill;    // per 16 padded-plane positions, where their inputs come from
   float* planes;        // per worker, the padded plane then the sums
   bool dw_avx512;       // stride 1 on a CPU with AVX-512 VNNI: qdw_nchw_*
@@ -81,13 +82,9 @@ QDwGeom dw_geom(const QConvGeom& g) {
 int64_t plane_stride(const QConvGeom& g) { return qdw_plane_floats(dw_geom(g)); }
 int64_t plane_floats(const QConvGeom& g) { return 2 * plane_stride(g) + (wide_sums(g) + 15) / 16 * 16; }
 
-int8_t requant(float v, float mult, float lo, float hi, int32_t zp) {
-  return int8_t(int32_t(nearbyintf(fminf(fmaxf(v * mult, lo), hi))) + zp);
-}
-
 void fill_plane(const QConvState& s, bool avx512, const int8_t* in, float* plane) {
   const QConvGeom& g = s.g;
-  if (avx512) return qdw_nchw_fill(dw_geom(g), in, g.in_zp, s.fill, plane);
+  if (avx512) return qdw_nchw_fill(s.dwg, in, g.in_zp, s.fill, plane);
   const int64_t PW = padded_w(g);
   for (int64_t ih = 0; ih < g.H; ih++) {
     float* row = plane + (ih + g.ph) * PW + g.pw;
@@ -101,7 +98,7 @@ void depthwise_sums(const QConvState& s, bool avx512, const float* plane, int64_
   const QConvGeom& g = s.g;
   const int64_t PW = padded_w(g);
   const float* w = s.dw_w + o * g.KH * g.KW;
-  if (avx512) return qdw_nchw_sums(dw_geom(g), plane, w, float(s.dw_bias[o]), s.valid, s.rq, out);
+  if (avx512) return qdw_nchw_sums(s.dwg, plane, w, float(s.dw_bias[o]), s.valid, s.rq, out);
   if (g.sh == 1 && g.sw == 1) {
     // Whole padded rows at once: sums at columns past OW are junk, never read.
     const int64_t n = g.OH * PW;
@@ -116,7 +113,7 @@ void depthwise_sums(const QConvState& s, bool avx512, const float* plane, int64_
     for (int64_t oh = 0; oh < g.OH; oh++) {
       for (int64_t ow = 0; ow < g.OW; ow++) {
         const int32_t v = int32_t(acc[oh * PW + ow]) + s.dw_bias[o];
-        out[oh * g.OW + ow] = requant(float(v), g.multiplier, g.lo, g.hi, g.out_zp);
+        out[oh * g.OW + ow] = qgemm_requant(float(v), g.multiplier, g.lo, g.hi, g.out_zp);
       }
     }
     return;
@@ -128,7 +125,7 @@ void depthwise_sums(const QConvState& s, bool avx512, const float* plane, int64_
         const float* src = plane + (oh * g.sh + kh * g.dh) * PW + ow * g.sw;
         for (int64_t kw = 0; kw < g.KW; kw++) sum += w[kh * g.KW + kw] * src[kw * g.dw];
       }
-      out[oh * g.OW + ow] = requant(float(int32_t(sum) + s.dw_bias[o]), g.multiplier, g.lo, g.hi, g.out_zp);
+      out[oh * g.OW + ow] = qgemm_requant(float(int32_t(sum) + s.dw_bias[o]), g.multiplier, g.lo, g.hi, g.out_zp);
     }
   }
 }
@@ -414,9 +411,10 @@ Error prepare_depthwise(KernelContext& ctx, QConvState* s, const Tensor& w, cons
     }
     s->valid[v] = m;
   }
-  s->fill = persistent<QDwFillStep>(ctx, qdw_fill_vectors(dw_geom(g)));
+  s->dwg = dw_geom(g);
+  s->fill = persistent<QDwFillStep>(ctx, qdw_fill_vectors(s->dwg));
   if (s->fill == nullptr) return ctx.fail(Error::MemoryAllocationFailed, "no memory for the depthwise masks");
-  qdw_fill_steps(dw_geom(g), s->fill);
+  qdw_fill_steps(s->dwg, s->fill);
   return Error::Ok;
 }
 

@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "kernels/optimized/util/qgemm.h"
+#include "kernels/test/opt_test_util.h"
 #include "testing/minitest.h"
 
 using namespace etb;
 using namespace etb::optimized;
+using etb::opttest::for_each_qisa;
 
 namespace {
 
@@ -101,24 +103,6 @@ std::vector<int8_t> run(const Case& c, int threads, bool bt, bool* wide = nullpt
   return out;
 }
 
-bool g_said_missing = false;  // one note per run, not per test
-
-template <typename F>
-void for_each_qisa(F body) {
-  const Isa all[] = {Isa::Scalar, Isa::Avx2Fma, Isa::Neon, Isa::Avx512Vnni, Isa::NeonDot};
-  for (Isa isa : all) {
-    if (!isa_supported(isa)) {
-      if (!g_said_missing) printf("  note: no %s on this CPU; its int8 kernel is not tested here\n", isa_name(isa));
-      continue;
-    }
-    set_isa_override(isa);
-    EXPECT_TRUE(qgemm_isa() == isa);
-    body(isa);
-  }
-  g_said_missing = true;
-  clear_isa_override();
-}
-
 bool same(const std::vector<int8_t>& got, const std::vector<int8_t>& want, const char* what) {
   for (size_t i = 0; i < want.size(); i++) {
     if (got[i] != want[i]) {
@@ -134,6 +118,7 @@ bool same(const std::vector<int8_t>& got, const std::vector<int8_t>& want, const
 TEST(OptQgemm, EveryKernelMatchesReferenceOnOddShapes) {
   const int64_t sizes[] = {1, 3, 17, 63, 255};
   for_each_qisa([&](Isa isa) {
+    EXPECT_TRUE(qgemm_isa() == isa);
     for (int64_t M : sizes) {
       for (int64_t N : sizes) {
         for (int64_t K : sizes) {
@@ -154,6 +139,7 @@ TEST(OptQgemm, EveryKernelMatchesReferenceOnOddShapes) {
 
 TEST(OptQgemm, ExtremeValuesAndZeroPointsAtTheLimits) {
   for_each_qisa([&](Isa isa) {
+    EXPECT_TRUE(qgemm_isa() == isa);
     for (uint32_t seed = 0; seed < 8; seed++) {
       Case c = make_case(19, 33, 257, seed, true, seed >= 4);
       // Multipliers both tiny and large, so some outputs saturate at the clamp bounds.
@@ -171,6 +157,7 @@ TEST(OptQgemm, ExtremeValuesAndZeroPointsAtTheLimits) {
 
 TEST(OptQgemm, ThreadCountsGiveTheSameBits) {
   for_each_qisa([&](Isa isa) {
+    EXPECT_TRUE(qgemm_isa() == isa);
     Case c = make_case(70, 90, 300, 5, false, true);
     std::vector<int8_t> want = reference(c);
     EXPECT_TRUE(same(run(c, 1, false), want, isa_name(isa)));
@@ -189,6 +176,7 @@ TEST(OptQgemm, SumsNearTheInt32LimitStayExactAndLargerOnesGoWide) {
     for (size_t i = 0; i < c.b.size(); i++) c.b[i] = (i % 7 == 0) ? 127 : -128;
     for (auto& m : c.mult) m = 1.0f / 2.2e9f * 127.0f;
     for_each_qisa([&](Isa isa) {
+    EXPECT_TRUE(qgemm_isa() == isa);
       bool wide = false;
       std::vector<int8_t> got = run(c, 2, false, &wide);
       EXPECT_EQ(wide, K == 34000);

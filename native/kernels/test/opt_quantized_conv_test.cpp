@@ -138,18 +138,6 @@ bool same(const int8_t* got, const std::vector<int8_t>& want, const char* what) 
   return true;
 }
 
-// The instruction sets the int8 paths choose between, as the int8 GEMM tests do.
-template <typename F>
-void for_each_qisa(F body) {
-  const Isa all[] = {Isa::Scalar, Isa::Avx2Fma, Isa::Avx512Vnni, Isa::Neon, Isa::NeonDot};
-  for (Isa isa : all) {
-    if (!isa_supported(isa)) continue;
-    set_isa_override(isa);
-    body(isa);
-  }
-  clear_isa_override();
-}
-
 const Case kCases[] = {
     // N  C  H  W Cout KH KW sh sw ph pw dh dw g  in_zp w_zp out_zp relu bias
     {1, 64, 25, 5, 64, 1, 1, 1, 1, 0, 0, 1, 1, 1, -128, 0, -128, true, true},  // DS-CNN pointwise
@@ -175,6 +163,7 @@ TEST(OptQuantizedConv, EveryPathGivesTheReferenceBytes) {
   for (const Case& c : kCases) {
     for (int threads : {1, 3}) {
       for_each_qisa([&](Isa isa) {
+        EXPECT_TRUE(qgemm_isa() == isa);
         Args a(c, nullptr);
         fill(a, c, seed++);
         const std::vector<int8_t> want = reference(c, a);
@@ -193,6 +182,7 @@ TEST(OptQuantizedConv, OutOverTheInputReadsTheInputFirst) {
   for (const Case& c : {kCases[0], kCases[2], kCases[3]}) {
     for (int shift : {0, 7, -5}) {
       for_each_qisa([&](Isa isa) {
+        EXPECT_TRUE(qgemm_isa() == isa);
         Args a(c, nullptr);
         fill(a, c, 99);
         const std::vector<int8_t> want = reference(c, a);

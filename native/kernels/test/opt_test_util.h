@@ -111,5 +111,25 @@ void for_each_isa(F body) {
   optimized::clear_isa_override();
 }
 
+// Runs `body` once per int8 instruction set this CPU can run, forced (so
+// qgemm_isa() reports it), printing once per run which sets the CPU lacks
+// and so were not tested.
+inline bool g_qisa_noted = false;  // one note per run, not per call (each lambda is its own instantiation)
+template <typename F>
+void for_each_qisa(F body) {
+  using optimized::Isa;
+  bool& said = g_qisa_noted;
+  for (Isa isa : {Isa::Scalar, Isa::Avx2Fma, Isa::Neon, Isa::Avx512Vnni, Isa::NeonDot}) {
+    if (!optimized::isa_supported(isa)) {
+      if (!said) printf("  note: no %s on this CPU; its int8 kernels are not tested here\n", optimized::isa_name(isa));
+      continue;
+    }
+    optimized::set_isa_override(isa);
+    body(isa);
+  }
+  said = true;
+  optimized::clear_isa_override();
+}
+
 }  // namespace opttest
 }  // namespace etb

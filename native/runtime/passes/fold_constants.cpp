@@ -31,24 +31,6 @@ bool foldable(const char* name) {
   return false;
 }
 
-// Whether `v` holds the same thing on every execute: a constant tensor, or a
-// non-tensor no instruction writes and the caller cannot set.
-bool fixed(const PassContext& p, const EValue* v) {
-  const ValueUse& u = use_of(p.m, p.uses, v);
-  if (u.writes != 0 || u.io) return false;
-  if (v->is_tensor()) return v->tensor().is_constant && (v->tensor().data != nullptr || v->tensor().numel() == 0);
-  if (v->tag == Tag::ListTensor || v->tag == Tag::ListOptionalTensor) {
-    for (uint32_t k = 0; k < v->u.list.size; k++) {
-      if (!fixed(p, v->u.list.items[k])) return false;
-    }
-  } else if (v->tag == Tag::ListInt) {
-    for (uint32_t k = 0; k < v->u.int_list.size; k++) {
-      if (!fixed(p, v->u.int_list.items[k])) return false;
-    }
-  }
-  return true;
-}
-
 bool overlaps(const Tensor& a, const Tensor& b) {
   if (a.data == nullptr || b.data == nullptr) return false;
   const uint8_t *pa = static_cast<const uint8_t*>(a.data), *pb = static_cast<const uint8_t*>(b.data);
@@ -80,7 +62,7 @@ bool can_fold(const PassContext& p, const Method::Chain& chain, uint32_t pc) {
   // Written only here, invisible to the caller, and run on every execute.
   if (u.writes != 1 || u.io || may_be_skipped(chain, pc)) return false;
   for (uint32_t k = 0; k + 1 < ins.nargs; k++) {
-    if (ins.args[k] != out && !fixed(p, ins.args[k])) return false;
+    if (ins.args[k] != out && !fixed(p.m, p.uses, ins.args[k])) return false;
   }
   return !aliased(p, out);
 }

@@ -19,11 +19,6 @@ namespace etb {
 namespace passes {
 namespace {
 
-bool is_op(const Method::Instruction* ins, const char* name, uint32_t nargs) {
-  return ins != nullptr && ins->kind == InstructionKind::Kernel && ins->nargs == nargs &&
-         strcmp(ins->kernel->name, name) == 0;
-}
-
 // A number the program fixes: an int or double nobody writes, or a constant
 // one-element float32 tensor (an exporter's lifted scalar).
 bool fixed_number(const PassContext& p, const EValue* v, double* out) {

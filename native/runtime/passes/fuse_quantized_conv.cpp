@@ -33,22 +33,6 @@ using optimized::QConvGeom;
 
 constexpr uint32_t kConvArgs = 11, kDequantArgs = 9, kQuantArgs = 8, kReluArgs = 3;
 
-bool is_op(const Method::Instruction* ins, const char* name, uint32_t nargs) {
-  return ins != nullptr && ins->kind == InstructionKind::Kernel && ins->nargs == nargs &&
-         strcmp(ins->kernel->name, name) == 0;
-}
-
-bool fixed(const PassContext& p, const EValue* v) {
-  const ValueUse& u = use_of(p.m, p.uses, v);
-  if (u.writes != 0 || u.io) return false;
-  if (v->tag == Tag::ListInt) {
-    for (uint32_t k = 0; k < v->u.int_list.size; k++) {
-      if (!fixed(p, v->u.int_list.items[k])) return false;
-    }
-  }
-  return true;
-}
-
 // Written once, read once (by the next step), invisible to the caller.
 bool private_value(const PassContext& p, const EValue* v) {
   const ValueUse& u = use_of(p.m, p.uses, v);
@@ -59,7 +43,7 @@ bool private_value(const PassContext& p, const EValue* v) {
 // dtype, reading float32 (a quantize) or int8 (a dequantize).
 bool int8_params(const PassContext& p, const Method::Instruction& ins, ScalarType in) {
   for (uint32_t k = 1; k <= 5; k++) {
-    if (!fixed(p, ins.args[k])) return false;
+    if (!fixed(p.m, p.uses, ins.args[k])) return false;
   }
   return ins.args[1]->is_double() && ins.args[2]->is_int() && ins.args[3]->is_int() && ins.args[4]->is_int() &&
          ins.args[5]->is_int() && ins.args[5]->u.i == int64_t(ScalarType::Char) && ins.args[0]->is_tensor() &&
@@ -76,7 +60,7 @@ int64_t dequantize_writing(const PassContext& p, const Method::Chain& chain, uin
     }
     const EValue* out_dtype = ins.args[6];
     if (!out_dtype->is_none() && !(out_dtype->is_int() && out_dtype->u.i == int64_t(ScalarType::Float))) return -1;
-    if (!out_dtype->is_none() && !fixed(p, out_dtype)) return -1;
+    if (!out_dtype->is_none() && !fixed(p.m, p.uses, out_dtype)) return -1;
     return pc;
   }
   return -1;
@@ -115,9 +99,9 @@ bool match(const PassContext& p, const Method::Chain& chain, uint32_t pc, Match*
   Method::Instruction& conv = chain.instructions[pc];
   if (!is_op(&conv, "aten::convolution.out", kConvArgs)) return false;
   EValue** a = conv.args;
-  if (!a[6]->is_bool() || a[6]->u.b || !fixed(p, a[6]) || !fixed(p, a[3]) || !fixed(p, a[4]) || !fixed(p, a[5]) ||
-      !fixed(p, a[8])) {
-    return false;
+  if (!a[6]->is_bool() || a[6]->u.b) return false;
+  for (uint32_t k : {3u, 4u, 5u, 6u, 8u}) {
+    if (!fixed(p.m, p.uses, a[k])) return false;
   }
   if (!a[2]->is_none() && (!a[2]->is_tensor() || use_of(p.m, p.uses, a[2]).writes != 0)) return false;
   // The input and weight come from int8 dequantizes, each writing its value alone.

@@ -1,5 +1,7 @@
 #include "runtime/passes/value_uses.h"
 
+#include <string.h>
+
 namespace etb {
 namespace passes {
 namespace {
@@ -118,6 +120,27 @@ bool is_jump_target(const Method::Chain& chain, uint32_t pc) {
     if (ins.kind == InstructionKind::JumpFalse && ins.b == pc) return true;
   }
   return false;
+}
+
+bool is_op(const Method::Instruction* ins, const char* name, uint32_t nargs) {
+  return ins != nullptr && ins->kind == InstructionKind::Kernel && ins->nargs == nargs &&
+         strcmp(ins->kernel->name, name) == 0;
+}
+
+bool fixed(const MethodView& m, const ValueUse* uses, const EValue* v) {
+  const ValueUse& u = use_of(m, uses, v);
+  if (u.writes != 0 || u.io) return false;
+  if (v->is_tensor()) return v->tensor().is_constant && (v->tensor().data != nullptr || v->tensor().numel() == 0);
+  if (v->tag == Tag::ListTensor || v->tag == Tag::ListOptionalTensor) {
+    for (uint32_t k = 0; k < v->u.list.size; k++) {
+      if (!fixed(m, uses, v->u.list.items[k])) return false;
+    }
+  } else if (v->tag == Tag::ListInt) {
+    for (uint32_t k = 0; k < v->u.int_list.size; k++) {
+      if (!fixed(m, uses, v->u.int_list.items[k])) return false;
+    }
+  }
+  return true;
 }
 
 EValue* single_out(const Method::Instruction& ins) {

@@ -57,5 +57,11 @@ bool is_jump_target(const Method::Chain& chain, uint32_t pc);
 // The value a kernel instruction writes when its return slot is one tensor; null otherwise.
 EValue* single_out(const Method::Instruction& ins);
 
+// Whether `ins` is a kernel instruction of operator `name` with `nargs` arguments.
+bool is_op(const Method::Instruction* ins, const char* name, uint32_t nargs);
+// Whether `v` holds the same thing on every execute: a constant tensor, or a
+// non-tensor no instruction writes and the caller cannot set (lists: every item).
+bool fixed(const MethodView& m, const ValueUse* uses, const EValue* v);
+
 }  // namespace passes
 }  // namespace etb

@@ -53,13 +53,6 @@ QView view(const void* packed) {
                reinterpret_cast<const int32_t*>(base + 8 * np), base + 12 * np};
 }
 
-// The delegate's scalar requantization, step for step (xnn_ops_quant.cpp's
-// before this GEMM): float(acc) * multiplier, clamp, round half to even.
-inline int8_t requant(float acc, float mult, float lo, float hi, int32_t zp) {
-  float v = fminf(fmaxf(acc * mult, lo), hi);
-  return int8_t(int32_t(nearbyintf(v)) + zp);
-}
-
 struct TileOut {
   const int32_t* rowterm;  // m values
   const int32_t* colterm;  // kQNR values
@@ -73,7 +66,7 @@ void epilogue_scalar(const int32_t* tile, const TileOut& t, const QHeader& h) {
   for (int i = 0; i < t.m; i++) {
     for (int j = 0; j < t.n; j++) {
       uint32_t acc = uint32_t(tile[i * kQNR + j]) + uint32_t(t.rowterm[i]) + uint32_t(t.colterm[j]);
-      t.c[i * t.ldc + j] = requant(float(int32_t(acc)), t.mult[j], h.lo, h.hi, h.out_zp);
+      t.c[i * t.ldc + j] = qgemm_requant(float(int32_t(acc)), t.mult[j], h.lo, h.hi, h.out_zp);
     }
   }
 }
@@ -153,7 +146,7 @@ void run_wide(const QView& q, int64_t M, const int8_t* a, int64_t lda, int8_t* c
         int32_t w = int32_t(panel[(k / kQKG) * kQNR * kQKG + (n % kQNR) * kQKG + k % kQKG]) - 128;
         s += int64_t(a[m * lda + k] - h.a_zp) * (w - h.b_zp);
       }
-      c[m * ldc + n] = requant(float(s), q.mult[n], h.lo, h.hi, h.out_zp);
+      c[m * ldc + n] = qgemm_requant(float(s), q.mult[n], h.lo, h.hi, h.out_zp);
     }
   }
 }

@@ -25,6 +25,7 @@
 // weights, zero points and bias; when it cannot prove that (K in the tens of
 // thousands) the GEMM runs an int64 scalar path instead.
 #pragma once
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,14 @@ struct QGemmParams {
   float lo = -128.0f, hi = 127.0f;    // bounds of the scaled value, out_zp removed
   int32_t out_zp = 0;
 };
+
+// The requantization every int8 kernel here ends with (the delegate's
+// scalar one, step for step): float sum * multiplier, clamped to [lo, hi]
+// (bounds with the out zero point removed), rounded half to even, + out_zp.
+inline int8_t qgemm_requant(float acc, float mult, float lo, float hi, int32_t zp) {
+  const float v = fminf(fmaxf(acc * mult, lo), hi);
+  return int8_t(int32_t(nearbyintf(v)) + zp);
+}
 
 // Row stride A's rows need: K rounded up to the k group (bytes past K zero).
 inline int64_t qgemm_lda(int64_t K) { return (K + kQKG - 1) / kQKG * kQKG; }
