@@ -360,9 +360,10 @@ TEST(OptConvolution, DepthwiseSpecialized) {
   check({1, 3, 15, 16, 3, 3, 3, 1, 2, 1, 1, 1, 1, 3, false}, "dw 3x3 strides 1x2");
 }
 
-// Small 3x3 planes (at most 128 outputs, narrower than 16, stride 1, output
+// Small 3x3 planes (at most 256 outputs, narrower than 16, stride 1, output
 // as large as the input) run as one flat vector run on AVX-512
-// (conv_dw_flat.cpp): every tap's masks, 1 to 8 vectors, multipliers,
+// (conv_dw_flat.cpp): widths 1 to 15 (every tap offset up to a whole
+// vector away, both column edges), 1 to 16 vectors, multipliers,
 // batches, clamps and non-finite inputs; padding that changes the output
 // size, and larger planes, take the row kernels.
 TEST(OptConvolution, DepthwiseSmallPlanes) {
@@ -378,7 +379,10 @@ TEST(OptConvolution, DepthwiseSmallPlanes) {
     EXPECT_TRUE(flat(dw(8, 7, 7, 3, 1, 1)));
     EXPECT_TRUE(flat(dw(8, 25, 5, 3, 1, 1)));
     EXPECT_TRUE(flat(dw(8, 16, 8, 3, 1, 1)));      // 128 outputs
-    EXPECT_FALSE(flat(dw(8, 10, 13, 3, 1, 1)));    // 130 outputs
+    EXPECT_TRUE(flat(dw(8, 8, 15, 3, 1, 1)));      // 15 wide
+    EXPECT_TRUE(flat(dw(8, 5, 1, 3, 1, 1)));       // 1 wide
+    EXPECT_TRUE(flat(dw(8, 18, 14, 3, 1, 1)));     // 252 outputs
+    EXPECT_FALSE(flat(dw(8, 19, 14, 3, 1, 1)));    // 266 outputs
     EXPECT_FALSE(flat(dw(8, 4, 16, 3, 1, 1)));     // a whole vector wide
     EXPECT_FALSE(flat(dw(8, 7, 7, 3, 1, 0)));      // the output shrinks
     EXPECT_FALSE(flat(dw(8, 7, 7, 3, 2, 1)));      // stride 2
@@ -390,6 +394,9 @@ TEST(OptConvolution, DepthwiseSmallPlanes) {
   check(dw(6, 8, 8, 3, 1, 1), "dw 3x3 8x8 (64 outputs, 4 full vectors)");
   check(dw(6, 4, 4, 3, 1, 1), "dw 3x3 4x4 (one vector)");
   check(dw(6, 1, 5, 3, 1, 1), "dw 3x3 1x5 (taps past every edge)");
+  check(dw(3, 5, 1, 3, 1, 1), "dw 3x3 5x1 (one column: kw 0 and 2 read only padding)");
+  check(dw(3, 8, 15, 3, 1, 1), "dw 3x3 8x15 (taps 16 floats away: whole vectors)");
+  check(dw(3, 6, 3, 3, 1, 1), "dw 3x3 6x3");
   check(dw(3, 7, 7, 3, 1, 1, 2), "dw 3x3 @7 multiplier 2");
   check(dw(3, 3, 11, 3, 1, 1, 1, false), "dw 3x3 3x11 no bias");
   check(Conv{2, 5, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5, true}, "dw 3x3 @7 batch 2");
@@ -402,7 +409,8 @@ TEST(OptConvolution, DepthwiseSmallPlanes) {
   Conv ds_relu = dw(3, 16, 8, 3, 1, 1);
   ds_relu.lo = 0.0f, ds_relu.nonfinite = true;
   check(ds_relu, "dw 3x3 16x8 relu, NaN and inf (128 outputs)");
-  check(dw(2, 10, 13, 3, 1, 1), "dw 3x3 10x13 (130 outputs: row kernels)");
+  check(dw(3, 14, 14, 3, 1, 1), "dw 3x3 14x14 (MobileNetV2: 13 vectors)");
+  check(dw(2, 19, 14, 3, 1, 1), "dw 3x3 19x14 (266 outputs: row kernels)");
 }
 
 // Large enough that threads_for() keeps 2 threads (small work runs on one).

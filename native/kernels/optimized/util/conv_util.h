@@ -116,19 +116,21 @@ bool depthwise_direct(const ConvGeom& g);
 
 // Depthwise on small planes (conv_dw_flat.cpp; AVX-512): 3x3, stride 1,
 // dilation 1, output as large as the input (so padding 1), narrower than a
-// vector and at most kDwFlatVectors * 16 output pixels (7x7 maps, 25x5).
-// The plane runs as one flat vector run; `tap` masks the lanes whose input
-// for tap kh * 3 + kw lies inside the input, `out` the lanes of the plane.
-// depthwise_flat_plan fills the plan once per call (false: another path);
+// vector and at most kDwFlatVectors * 16 output pixels (7x7 and 14x14 maps, 25x5).
+// The plane runs as one flat run of `vectors` vectors; `out` masks the lanes
+// of the plane, `left` those the kw = 0 taps read (all but the last column),
+// `right` those of kw = 2 (all but the first). depthwise_flat_plan fills the
+// plan (false: another path);
 // fn(plan, in, w, bias, lo, hi, out) then computes one output plane from one
 // input plane, its 3 x 3 weights and bias, clamped to [lo, hi] when the plan
 // was made with `clamp` (depthwise_channel calls it).
-constexpr int kDwFlatVectors = 8;
+constexpr int kDwFlatVectors = 16;
 using DwFlatFn = void (*)(const DwFlatPlan& plan, const float* in, const float* w, float bias, float lo, float hi,
                           float* out);
 struct DwFlatPlan {
-  uint16_t tap[9][kDwFlatVectors], out[kDwFlatVectors];
+  uint16_t out[kDwFlatVectors], left[kDwFlatVectors], right[kDwFlatVectors];
   int64_t W;
+  int vectors;
   DwFlatFn fn;
 };
 bool depthwise_flat_plan(const ConvGeom& g, bool clamp, DwFlatPlan* plan);
