@@ -360,7 +360,7 @@ TEST(OptConvolution, DepthwiseSpecialized) {
   check({1, 3, 15, 16, 3, 3, 3, 1, 2, 1, 1, 1, 1, 3, false}, "dw 3x3 strides 1x2");
 }
 
-// Small 3x3 planes (at most 256 outputs, narrower than 16, stride 1, output
+// Small 3x3 and 5x5 planes (at most 256 outputs, narrower than 16, stride 1, output
 // as large as the input) run as one flat vector run on AVX-512
 // (conv_dw_flat.cpp): widths 1 to 15 (every tap offset up to a whole
 // vector away, both column edges), 1 to 16 vectors, multipliers,
@@ -386,7 +386,9 @@ TEST(OptConvolution, DepthwiseSmallPlanes) {
     EXPECT_FALSE(flat(dw(8, 4, 16, 3, 1, 1)));     // a whole vector wide
     EXPECT_FALSE(flat(dw(8, 7, 7, 3, 1, 0)));      // the output shrinks
     EXPECT_FALSE(flat(dw(8, 7, 7, 3, 2, 1)));      // stride 2
-    EXPECT_FALSE(flat(dw(8, 7, 7, 5, 1, 2)));      // 5x5
+    EXPECT_TRUE(flat(dw(8, 7, 7, 5, 1, 2)));       // 5x5
+    EXPECT_FALSE(flat(dw(8, 7, 7, 5, 1, 1)));      // 5x5, the output shrinks
+    EXPECT_FALSE(flat(dw(8, 7, 7, 7, 1, 3)));      // 7x7
     optimized::clear_isa_override();
   } else {
     printf("  note: no AVX-512 on this CPU; the flat depthwise kernel is not tested here\n");
@@ -397,6 +399,15 @@ TEST(OptConvolution, DepthwiseSmallPlanes) {
   check(dw(3, 5, 1, 3, 1, 1), "dw 3x3 5x1 (one column: kw 0 and 2 read only padding)");
   check(dw(3, 8, 15, 3, 1, 1), "dw 3x3 8x15 (taps 16 floats away: whole vectors)");
   check(dw(3, 6, 3, 3, 1, 1), "dw 3x3 6x3");
+  check(dw(4, 7, 7, 5, 1, 2), "dw 5x5 @7 (MobileNetV3)");
+  check(dw(3, 14, 14, 5, 1, 2, 2), "dw 5x5 @14 multiplier 2 (13 vectors)");
+  check(dw(3, 8, 15, 5, 1, 2), "dw 5x5 8x15 (taps 32 floats away)");
+  check(dw(3, 9, 2, 5, 1, 2), "dw 5x5 9x2 (taps past both columns)");
+  check(dw(3, 4, 1, 5, 1, 2, 1, false), "dw 5x5 4x1 no bias");
+  Conv clamp5 = dw(3, 7, 7, 5, 1, 2);
+  clamp5.lo = -0.05f, clamp5.hi = 0.05f, clamp5.nonfinite = true;
+  check(clamp5, "dw 5x5 @7 clamp, NaN and inf");
+  check(dw(3, 7, 7, 5, 1, 1), "dw 5x5 @7 pad 1 (3x3 out: row kernels)");
   check(dw(3, 7, 7, 3, 1, 1, 2), "dw 3x3 @7 multiplier 2");
   check(dw(3, 3, 11, 3, 1, 1, 1, false), "dw 3x3 3x11 no bias");
   check(Conv{2, 5, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5, true}, "dw 3x3 @7 batch 2");

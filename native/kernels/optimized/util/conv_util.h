@@ -128,7 +128,7 @@ constexpr int kDwFlatVectors = 16;
 using DwFlatFn = void (*)(const DwFlatPlan& plan, const float* in, const float* w, float bias, float lo, float hi,
                           float* out);
 struct DwFlatPlan {
-  uint16_t out[kDwFlatVectors], left[kDwFlatVectors], right[kDwFlatVectors];
+  uint16_t out[kDwFlatVectors], col[5][kDwFlatVectors];
   int64_t W;
   int vectors;
   DwFlatFn fn;
