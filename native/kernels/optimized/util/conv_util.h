@@ -114,15 +114,14 @@ void depthwise_channel(const float* in, const float* w, const float* bias, float
 // kernels), leaving `plane` untouched: it then need not be zeroed.
 bool depthwise_direct(const ConvGeom& g);
 
-// Depthwise on small planes (conv_dw_flat.cpp; AVX-512): 3x3, stride 1,
-// dilation 1, output as large as the input (so padding 1), narrower than a
-// vector and at most kDwFlatVectors * 16 output pixels (7x7 and 14x14 maps, 25x5).
-// The plane runs as one flat run of `vectors` vectors; `out` masks the lanes
-// of the plane, `left` those the kw = 0 taps read (all but the last column),
-// `right` those of kw = 2 (all but the first). depthwise_flat_plan fills the
-// plan (false: another path);
+// Depthwise on small planes (conv_dw_flat.cpp; AVX-512): 3x3 or 5x5, stride
+// 1, dilation 1, output as large as the input (so padding K / 2), narrower
+// than a vector and at most kDwFlatVectors * 16 output pixels (7x7 and 14x14
+// maps, 25x5). The plane runs as one flat run of `vectors` vectors; `out`
+// masks the lanes of the plane, `col[kw]` the outputs whose tap kw reads
+// inside their row. depthwise_flat_plan fills the plan (false: another path);
 // fn(plan, in, w, bias, lo, hi, out) then computes one output plane from one
-// input plane, its 3 x 3 weights and bias, clamped to [lo, hi] when the plan
+// input plane, its K x K weights and bias, clamped to [lo, hi] when the plan
 // was made with `clamp` (depthwise_channel calls it).
 constexpr int kDwFlatVectors = 16;
 using DwFlatFn = void (*)(const DwFlatPlan& plan, const float* in, const float* w, float bias, float lo, float hi,
