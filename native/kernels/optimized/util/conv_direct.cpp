@@ -2,10 +2,11 @@
 //
 // Each tile computes 6 output pixels (consecutive in the flattened OH x OW
 // order, so a tile may wrap to the next output row) by up to 64 output
-// channels: 24 zmm accumulators, output channels in the lanes. Per step k of
-// the Kg = C x KH x KW sum (k in the im2col order: channel, then kh, then kw)
-// it loads the step's 16-64 weights (packed once at load, [block][k][64])
-// and broadcasts the 6 input values straight from the image, at each pixel's
+// channels: 24 zmm accumulators, output channels in the lanes; on 7x7 maps 7
+// pixels by 48 channels (tiling()). Per step k of the Kg = C x KH x KW sum
+// (k in the im2col order: channel, then kh, then kw) it loads the step's
+// 16-64 weights (packed once at load, [block][k][64 or 48]) and broadcasts
+// the tile's input values straight from the image, at each pixel's
 // base address plus the step's offset (one table of K offsets shared by every
 // pixel). Padding is a zero border around a copy of the image, so a padded
 // tap multiplies a zero exactly as im2col's zero does.
@@ -15,7 +16,7 @@
 // before, then adds the bias and clamps, as the im2col + SGEMM path does: the
 // two give the same bits (tested), and thread counts do not change them.
 //
-// The tile leaves pixel-major results (6 x 64); they are written to a small
+// The tile leaves pixel-major results (6 x 64 or 7 x 48); they are written to a small
 // per-task buffer, and the buffer is transposed into the channel planes of
 // the output in 16 x 16 blocks. ORT and XNNPACK avoid that transpose by
 // keeping whole graphs channels-last; we keep NCHW between operators.
@@ -32,6 +33,7 @@
 // gcc 12 flags the AVX-512 intrinsics' deliberately undefined sources (gcc bug 105593).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #endif
 
@@ -39,17 +41,33 @@ namespace etb {
 namespace optimized {
 namespace {
 
-constexpr int64_t kTilePixels = 6;
-constexpr int64_t kBlock = 64;          // output channels per weight block (4 zmm)
-constexpr int64_t kChunkPixels = 96;    // pixels per task (a multiple of 16 and of kTilePixels)
+// A tile is `pixels` output pixels by `block` output channels (tiling()).
+struct Tiling {
+  int pixels;       // 6 or 7
+  int64_t block;    // output channels per weight block: 64 (4 zmm) or 48 (3)
+  int64_t chunk;    // pixels per task (a multiple of 16 and of `pixels`)
+};
+constexpr int64_t kMaxBlock = 64, kMaxTilePixels = 7, kMaxChunk = 112;
+
+// 6 x 64 (24 accumulators), or 7 x 48 (21) where 6-pixel tiles would waste
+// more than 5% of a map whose pixels 7 divides: the 7x7 maps (49 pixels: 9
+// tiles of 6 computed 54). Layer bench, Zen 5: ResNet-18's 3x3 512 @7 228-231
+// -> 240-246 GFLOP/s, MobileNetV2's 1x1 160->960 @7 194-200 -> 211-215; on
+// 14x14 and larger maps 6 x 64 stays ahead (ResNet-18's 64 @56: 249-255 against 220-230).
+Tiling tiling(const ConvGeom& g) {
+  const int64_t P = g.P(), waste6 = (P + 5) / 6 * 6 - P;
+  if (P % 7 == 0 && waste6 * 20 > P) return {7, 48, 16 * 7};
+  return {6, 64, 16 * 6};
+}
 // K steps per pass over a chunk's tiles: the SGEMM's K block (kKC), so the
 // sums round as its do; the block's weights (64 x 256, 64 KiB) stay close
 // while every tile of the chunk uses them, the partial sums wait in the
 // buffer. Whole K at once streamed the weights from L2 for each tile:
 // ResNet-18's 3x3 layers ran 10-25% slower.
 constexpr int64_t kKBlock = kKC;
-// A chunk's rows, room for a 16-row transpose past the last pixel, then the partial tile's rows.
-constexpr int64_t kTailRow = kChunkPixels + 16, kBufRows = kTailRow + kTilePixels;
+// A task's buffer: its chunk's rows, room for a 16-row transpose past the
+// last pixel, then the partial tile's rows.
+constexpr int64_t kMaxBufRows = kMaxChunk + 16 + kMaxTilePixels;
 
 struct Padded {
   int64_t H, W;  // of the (possibly zero-bordered) image the taps read
@@ -61,7 +79,7 @@ Padded padded(const ConvGeom& g) {
   return {g.H + 2 * g.ph, g.W + 2 * g.pw, copy};
 }
 
-int64_t blocks(const ConvGeom& g) { return (g.Cout + kBlock - 1) / kBlock; }
+int64_t blocks(const ConvGeom& g) { return (g.Cout + tiling(g).block - 1) / tiling(g).block; }
 
 // Offsets and buffers in the scratch, in floats from its (64-byte aligned) start.
 struct Layout {
@@ -74,7 +92,7 @@ Layout layout(const ConvGeom& g, int threads) {
   l.image = 0;
   l.koff = pd.copy ? round_up(g.C * pd.H * pd.W, 16) : 0;
   l.bufs = l.koff + round_up(g.kg(), 16);  // int32 offsets, one per float slot
-  l.total = l.bufs + size_t(threads) * size_t(kBufRows * kBlock);
+  l.total = l.bufs + size_t(threads) * size_t(kMaxBufRows * kMaxBlock);
   return l;
 }
 
@@ -85,31 +103,32 @@ namespace {
 
 #define ETB_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
 
-// 6 pixels x NV * 16 channels over K steps from `koff` and `w`; `px[t]` is
-// pixel t's first tap. The sum starts from zero and is added to the partial
-// sums in `out` when `accumulate` (the SGEMM's order over its K blocks);
-// bias and clamp follow when `last`. Each step also prefetches one line of
-// `pf` into L2 (unless null).
-template <int NV>
+// TP pixels x NV * 16 channels over K steps from `koff` and `w` (rows of CB
+// weights); `px[t]` is pixel t's first tap. The sum starts from zero and is
+// added to the partial sums in `out` (rows of CB) when `accumulate` (the
+// SGEMM's order over its K blocks); bias and clamp follow when `last`. Each
+// step also prefetches one line of `pf` into L2 (unless null).
+template <int TP, int NV, int CB>
 ETB_AVX512 __attribute__((noinline)) void tile(const float* const* px, const int32_t* koff, int64_t K, const float* w,
                                                bool accumulate, bool last, const float* bias, float lo, float hi,
                                                float* out, const char* pf) {
-  __m512 acc[kTilePixels][NV];
-#pragma GCC unroll 6
-  for (int t = 0; t < kTilePixels; t++) {
+  __m512 acc[TP][NV];
+#pragma GCC unroll 7
+  for (int t = 0; t < TP; t++) {
 #pragma GCC unroll 4
     for (int j = 0; j < NV; j++) acc[t][j] = _mm512_setzero_ps();
   }
-  const float *p0 = px[0], *p1 = px[1], *p2 = px[2], *p3 = px[3], *p4 = px[4], *p5 = px[5];
-  for (int64_t k = 0; k < K; k++, w += kBlock) {
+  const float* p[TP];
+#pragma GCC unroll 7
+  for (int t = 0; t < TP; t++) p[t] = px[t];
+  for (int64_t k = 0; k < K; k++, w += CB) {
     if (pf != nullptr) _mm_prefetch(pf + k * 64, _MM_HINT_T1);
     const int64_t o = koff[k];
     __m512 wv[NV];
 #pragma GCC unroll 4
     for (int j = 0; j < NV; j++) wv[j] = _mm512_loadu_ps(w + 16 * j);
-    const float* p[kTilePixels] = {p0, p1, p2, p3, p4, p5};
-#pragma GCC unroll 6
-    for (int t = 0; t < kTilePixels; t++) {
+#pragma GCC unroll 7
+    for (int t = 0; t < TP; t++) {
       const __m512 x = _mm512_set1_ps(p[t][o]);
 #pragma GCC unroll 4
       for (int j = 0; j < NV; j++) acc[t][j] = _mm512_fmadd_ps(x, wv[j], acc[t][j]);
@@ -120,17 +139,28 @@ ETB_AVX512 __attribute__((noinline)) void tile(const float* const* px, const int
 #pragma GCC unroll 4
   for (int j = 0; j < NV; j++) {
     const __m512 b = bias != nullptr ? _mm512_loadu_ps(bias + 16 * j) : _mm512_setzero_ps();
-#pragma GCC unroll 6
-    for (int t = 0; t < kTilePixels; t++) {
+#pragma GCC unroll 7
+    for (int t = 0; t < TP; t++) {
       __m512 v = acc[t][j];
-      if (accumulate) v = _mm512_add_ps(_mm512_loadu_ps(out + t * kBlock + 16 * j), v);
+      if (accumulate) v = _mm512_add_ps(_mm512_loadu_ps(out + t * CB + 16 * j), v);
       if (last) {
         if (bias != nullptr) v = _mm512_add_ps(v, b);
         v = _mm512_maskz_min_ps(0xFFFF, vhi, _mm512_maskz_max_ps(0xFFFF, vlo, v));
       }
-      _mm512_storeu_ps(out + t * kBlock + 16 * j, v);
+      _mm512_storeu_ps(out + t * CB + 16 * j, v);
     }
   }
+}
+
+// The tile for `nc` (1 to CB) channels of a block.
+template <int TP, int CB>
+ETB_AVX512 void tile_for(int64_t nc, const float* const* px, const int32_t* koff, int64_t K, const float* w,
+                         bool accumulate, bool last, const float* bias, float lo, float hi, float* out,
+                         const char* pf) {
+  if (nc > 48) return tile<TP, 4, CB>(px, koff, K, w, accumulate, last, bias, lo, hi, out, pf);
+  if (nc > 32) return tile<TP, 3, CB>(px, koff, K, w, accumulate, last, bias, lo, hi, out, pf);
+  if (nc > 16) return tile<TP, 2, CB>(px, koff, K, w, accumulate, last, bias, lo, hi, out, pf);
+  tile<TP, 1, CB>(px, koff, K, w, accumulate, last, bias, lo, hi, out, pf);
 }
 
 // Rows r0..r15 (16 pixels, 16 channels each, `ld` apart) into 16 channel rows
@@ -167,61 +197,57 @@ ETB_AVX512 void transpose16(const float* src, int64_t ld, float* dst, int64_t ld
   for (int c = 0; c < rows; c++) _mm512_mask_storeu_ps(dst + c * ldd, m, r[c]);
 }
 
-// Pixels [p0, p1) of block `blk` of one image: tiles into `buf`, then the
-// transpose into the output planes.
+// Pixels [p0, p1) of block `blk` of one image, in TP x CB tiles (tiling()):
+// tiles into `buf`, then the transpose into the output planes.
+template <int TP, int CB>
 ETB_AVX512 void run_chunk(const ConvGeom& g, const float* img, const Padded& pd, const int32_t* koff,
                           const float* w_packed, const float* bias, float* y, int64_t blk, int64_t p0, int64_t p1,
                           float* buf, float lo, float hi) {
-  const int64_t K = g.kg(), P = g.P(), c0 = blk * kBlock;
-  const int64_t nc = g.Cout - c0 < kBlock ? g.Cout - c0 : kBlock;
-  const float* w = w_packed + blk * K * kBlock;
+  constexpr int64_t kTailRow = 16 * TP + 16;  // the chunk (16 TP pixels) and the transpose's room
+  const int64_t K = g.kg(), P = g.P(), c0 = blk * CB;
+  const int64_t nc = g.Cout - c0 < CB ? g.Cout - c0 : CB;
+  const float* w = w_packed + blk * K * CB;
   // Bytes from this block's start to the end of all packed weights (prefetch bound).
-  const int64_t next_bytes = (blocks(g) - blk) * K * kBlock * 4;
-  float bias_block[kBlock];
-  for (int64_t j = 0; j < kBlock; j++) bias_block[j] = bias != nullptr && j < nc ? bias[c0 + j] : 0.0f;
+  const int64_t next_bytes = (blocks(g) - blk) * K * CB * 4;
+  float bias_block[CB];
+  for (int64_t j = 0; j < CB; j++) bias_block[j] = bias != nullptr && j < nc ? bias[c0 + j] : 0.0f;
   const float* b = bias != nullptr ? bias_block : nullptr;
   // Whole tiles from p0; a last, partial one ends at p1 (starting before it
-  // may reach into the previous chunk; P >= 6, conv_direct_ok) and sums into
+  // may reach into the previous chunk; P >= TP, conv_direct_ok) and sums into
   // rows of its own, since it overlaps the tile before it.
-  const int64_t whole = (p1 - p0) / kTilePixels * kTilePixels, tail = p0 + whole;
-  float* tail_rows = buf + kTailRow * kBlock;
+  const int64_t whole = (p1 - p0) / TP * TP, tail = p0 + whole;
+  float* tail_rows = buf + kTailRow * CB;
   for (int64_t k0 = 0; k0 < K; k0 += kKBlock) {
     const int64_t k1 = k0 + kKBlock < K ? k0 + kKBlock : K;
-    for (int64_t q = p0; q < p1; q += kTilePixels) {
-      const int64_t start = q < tail ? q : p1 - kTilePixels;
-      const float* px[kTilePixels];
+    for (int64_t q = p0; q < p1; q += TP) {
+      const int64_t start = q < tail ? q : p1 - TP;
+      const float* px[TP];
       int64_t oh = start / g.OW, ow = start % g.OW;
-      for (int t = 0; t < kTilePixels; t++) {
+      for (int t = 0; t < TP; t++) {
         px[t] = img + oh * g.sh * pd.W + ow * g.sw;
         if (++ow == g.OW) ow = 0, oh++;
       }
-      float* out = q < tail ? buf + (q - p0) * kBlock : tail_rows;
-      const float* wk = w + k0 * kBlock;
+      float* out = q < tail ? buf + (q - p0) * CB : tail_rows;
+      const float* wk = w + k0 * CB;
       const bool acc = k0 > 0, last = k1 == K;
       // The weights of the next pass (or block: they follow in memory) come
       // from memory the first time; each tile pulls a share of them into L2
       // while this pass runs from cache. ResNet-18 in-model: 35.7 -> 32.5 ms,
       // its last stage (9.4 MB of weights per layer, read once) 15-44% faster.
-      const int64_t share = (q - p0) / kTilePixels * (k1 - k0) * 64;  // bytes into the next pass
+      const int64_t share = (q - p0) / TP * (k1 - k0) * 64;  // bytes into the next pass
       const char* pf = nullptr;
-      if (k1 * kBlock * 4 + share < next_bytes) pf = reinterpret_cast<const char*>(w + k1 * kBlock) + share;
-      if (nc > 32) {
-        tile<4>(px, koff + k0, k1 - k0, wk, acc, last, b, lo, hi, out, pf);
-      } else if (nc > 16) {
-        tile<2>(px, koff + k0, k1 - k0, wk, acc, last, b, lo, hi, out, pf);
-      } else {
-        tile<1>(px, koff + k0, k1 - k0, wk, acc, last, b, lo, hi, out, pf);
-      }
+      if (k1 * CB * 4 + share < next_bytes) pf = reinterpret_cast<const char*>(w + k1 * CB) + share;
+      tile_for<TP, CB>(nc, px, koff + k0, k1 - k0, wk, acc, last, b, lo, hi, out, pf);
     }
   }
   if (tail < p1) {
-    const int64_t skip = tail - (p1 - kTilePixels);  // leading rows of the tail tile already in place
-    memcpy(buf + whole * kBlock, tail_rows + skip * kBlock, size_t((p1 - tail) * kBlock) * sizeof(float));
+    const int64_t skip = tail - (p1 - TP);  // leading rows of the tail tile already in place
+    memcpy(buf + whole * CB, tail_rows + skip * CB, size_t((p1 - tail) * CB) * sizeof(float));
   }
   for (int64_t q = p0; q < p1; q += 16) {
     const int n = int(p1 - q < 16 ? p1 - q : 16);
     for (int64_t c = 0; c < nc; c += 16) {
-      transpose16(buf + (q - p0) * kBlock + c, kBlock, y + (c0 + c) * P + q, P, n, int(nc - c < 16 ? nc - c : 16));
+      transpose16(buf + (q - p0) * CB + c, CB, y + (c0 + c) * P + q, P, n, int(nc - c < 16 ? nc - c : 16));
     }
   }
 }
@@ -240,7 +266,7 @@ bool conv_direct_ok(const ConvGeom& g) {
   // MobileNetV2's 7x7 pointwise layers ran 17-33% faster in-model; on 14x14
   // maps it was a wash (better on some layers, worse on others).
   const bool shape = !g.pointwise() || g.P() <= 64;
-  return active_isa() == Isa::Avx512 && g.groups == 1 && shape && g.Cout >= kBlock && g.P() >= kTilePixels &&
+  return active_isa() == Isa::Avx512 && g.groups == 1 && shape && g.Cout >= 64 && g.P() >= tiling(g).pixels &&
          image <= kMaxBorderedImageFloats;
 #else
   (void)g;
@@ -248,16 +274,17 @@ bool conv_direct_ok(const ConvGeom& g) {
 #endif
 }
 
-size_t conv_direct_weight_floats(const ConvGeom& g) { return size_t(blocks(g) * g.kg() * kBlock); }
+size_t conv_direct_weight_floats(const ConvGeom& g) { return size_t(blocks(g) * g.kg() * tiling(g).block); }
 
 void conv_direct_pack_weights(const ConvGeom& g, const float* w, float* dst, int threads) {
   const int64_t K = g.kg();
-  parallel_for(threads_for(threads, double(blocks(g) * K * kBlock)), blocks(g), [&](int64_t blk, int) {
-    float* d = dst + blk * K * kBlock;
+  const int64_t cb = tiling(g).block;
+  parallel_for(threads_for(threads, double(blocks(g) * K * cb)), blocks(g), [&](int64_t blk, int) {
+    float* d = dst + blk * K * cb;
     for (int64_t k = 0; k < K; k++) {
-      for (int64_t j = 0; j < kBlock; j++) {
-        const int64_t co = blk * kBlock + j;
-        d[k * kBlock + j] = co < g.Cout ? w[co * K + k] : 0.0f;
+      for (int64_t j = 0; j < cb; j++) {
+        const int64_t co = blk * cb + j;
+        d[k * cb + j] = co < g.Cout ? w[co * K + k] : 0.0f;
       }
     }
   });
@@ -277,7 +304,8 @@ void conv_direct_run(int threads, const ConvGeom& g, const float* x, const float
       for (int64_t kw = 0; kw < g.KW; kw++) koff[k++] = int32_t((c * pd.H + kh * g.dh) * pd.W + kw * g.dw);
     }
   }
-  const int64_t P = g.P(), chunks = (P + kChunkPixels - 1) / kChunkPixels;
+  const Tiling t = tiling(g);
+  const int64_t P = g.P(), chunks = (P + t.chunk - 1) / t.chunk;
   const double work = double(g.Cout) * double(P) * double(g.kg());
   for (int64_t n = 0; n < g.N; n++) {
     const float* xn = x + n * g.C * g.H * g.W;
@@ -299,10 +327,14 @@ void conv_direct_run(int threads, const ConvGeom& g, const float* x, const float
     }
     float* yn = y + n * g.Cout * P;
     parallel_for(threads_for(threads, work), blocks(g) * chunks, [&](int64_t task, int worker) {
-      const int64_t blk = task / chunks, p0 = task % chunks * kChunkPixels;
-      const int64_t p1 = p0 + kChunkPixels < P ? p0 + kChunkPixels : P;
-      float* buf = scratch + l.bufs + size_t(worker) * kBufRows * kBlock;
-      run_chunk(g, img, pd, koff, w_packed, bias, yn, blk, p0, p1, buf, lo, hi);
+      const int64_t blk = task / chunks, p0 = task % chunks * t.chunk;
+      const int64_t p1 = p0 + t.chunk < P ? p0 + t.chunk : P;
+      float* buf = scratch + l.bufs + size_t(worker) * kMaxBufRows * kMaxBlock;
+      if (t.pixels == 7) {
+        run_chunk<7, 48>(g, img, pd, koff, w_packed, bias, yn, blk, p0, p1, buf, lo, hi);
+      } else {
+        run_chunk<6, 64>(g, img, pd, koff, w_packed, bias, yn, blk, p0, p1, buf, lo, hi);
+      }
     });
   }
 #else
