@@ -215,7 +215,8 @@ void expect_same_bits_as_gemm(const Conv* cases, size_t n, bool (*takes)(const o
 // of 64 + 32 and 64 + 2, K past its 256-step blocks, chunks of 96 pixels
 // ending in a partial 6-pixel tile (P = 100: a 4-pixel last chunk), strides,
 // dilation, unequal padding, the clamp and non-finite inputs, batches, and
-// the 1x1 layers on small maps it takes from the in-place GEMM. Maps of 14,
+// the 1x1 layers on small maps (and projections on 14x14 ones) it takes
+// from the in-place GEMM. Maps of 14,
 // 21, 49 and 91 pixels take 7 x 48 tiles (blocks of 48 + 16, 48 + 48 + 4,
 // 48 x 3 + 6).
 TEST(OptConvolution, DirectMatchesGemmBitForBit) {
@@ -229,7 +230,8 @@ TEST(OptConvolution, DirectMatchesGemmBitForBit) {
                   {1, 70, 8, 8, 64, 1, 1, 1, 1, 0, 0, 1, 1, 1, false},     // 1x1, P = 64 (the limit)
                   {2, 24, 2, 7, 96, 1, 1, 1, 1, 0, 0, 1, 1, 1, true},      // 7 x 48: P = 14, batch 2
                   {1, 10, 3, 7, 150, 3, 3, 1, 1, 1, 1, 1, 1, 1, true},     // 7 x 48: P = 21, 48 x 3 + 6
-                  {1, 12, 7, 13, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, false}};   // 7 x 48: P = 91, 13 tiles
+                  {1, 12, 7, 13, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, false},    // 7 x 48: P = 91, 13 tiles
+                  {1, 288, 14, 14, 72, 1, 1, 1, 1, 0, 0, 1, 1, 1, true}};  // 1x1 projection, P = 196: 3 chunks
   cases[0].lo = -0.5f, cases[0].hi = 0.75f;
   cases[3].nonfinite = true;
   cases[9].lo = 0.0f, cases[9].hi = 6.0f, cases[9].nonfinite = true;

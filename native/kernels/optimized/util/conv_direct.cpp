@@ -261,11 +261,14 @@ bool conv_direct_ok(const ConvGeom& g) {
   const double image = double(g.C) * double(pd.H) * double(pd.W);
   // Fewer than 64 output channels run narrower tiles, which measured slower
   // than the GEMM (MobileNetV2's 3->32 stem: 0.38 against 0.35 ms). 1x1
-  // stride-1 layers come here only on maps of at most 64 pixels (7x7), where
+  // stride-1 layers come here on maps of at most 64 pixels (7x7), where
   // the GEMM pads 49 columns to 64 and streams the weights unprefetched:
-  // MobileNetV2's 7x7 pointwise layers ran 17-33% faster in-model; on 14x14
-  // maps it was a wash (better on some layers, worse on others).
-  const bool shape = !g.pointwise() || g.P() <= 64;
+  // MobileNetV2's 7x7 pointwise layers ran 17-33% faster in-model. On 14x14
+  // maps only the projections (K at least 4 x Cout) do, layer bench: 576->96
+  // 204-223 -> 220-227 GFLOP/s, 384->64 211-217 -> 224-231; the expansions
+  // stay on the GEMM (96->576 204-218 against 195-196 here, 64->384 191-207
+  // against 177-180).
+  const bool shape = !g.pointwise() || g.P() <= 64 || (g.P() <= 256 && g.C >= 4 * g.Cout);
   return active_isa() == Isa::Avx512 && g.groups == 1 && shape && g.Cout >= 64 && g.P() >= tiling(g).pixels &&
          image <= kMaxBorderedImageFloats;
 #else
