@@ -26,6 +26,17 @@
 #define ETB_VEC_WIDEN_BYTES(p, is_unsigned)                                                          \
   ((vi)((is_unsigned) ? _mm512_maskz_cvtepu8_epi32(0xFFFF, _mm_loadu_si128((const __m128i*)(p))) \
                       : _mm512_maskz_cvtepi8_epi32(0xFFFF, _mm_loadu_si128((const __m128i*)(p)))))
+// Eight floats to doubles (vec_ops_body.inc's load_dh): gcc 12 turns the
+// vector conversion into two 4-wide ones and a lane insert.
+#define ETB_VEC_WIDEN_HALF(p) ((vdh)_mm512_maskz_cvtps_pd(0xFF, _mm256_loadu_ps(p)))
+// Their horizontal sum as a tree: the serial sum of eight doubles is 32 cycles
+// of add latency per row on short rows (a global average pool's 49 floats).
+#define ETB_VEC_HSUM_HALF(v)                                                   \
+  ({                                                                           \
+    const vdh h4 = (v) + __builtin_shufflevector((v), (v), 4, 5, 6, 7, 0, 1, 2, 3); \
+    const vdh h2 = h4 + __builtin_shufflevector(h4, h4, 2, 3, 0, 1, 2, 3, 0, 1); \
+    h2[0] + h2[1];                                                             \
+  })
 #include "kernels/optimized/util/vec_ops_body.inc"
 
 #if defined(__clang__)
