@@ -52,8 +52,9 @@ ETB_FLAT_INLINE __m512 shifted(const __m512* slot) {
 
 // Tap T (kh * K + kw) of one output vector, into accumulator T % 2, from the
 // input's vectors v - R .. v + R in x. Lanes whose output column reads
-// padding for kw (outside mask col[kw]) keep their sum: the portable kernel
-// skips padded taps too (an infinite weight there adds no NaN).
+// padding for kw (outside mask col[kw]) keep their sum, as the portable
+// kernel skips padded taps (an infinite weight there adds no NaN); rows
+// above and below the plane read zero vectors, as the kernel did before.
 template <int K, int W, int... T>
 ETB_FLAT_INLINE void taps(__m512* acc, const __m512* x, const __mmask16* col, const float* w,
                           std::integer_sequence<int, T...>) {
