@@ -216,9 +216,8 @@ void expect_same_bits_as_gemm(const Conv* cases, size_t n, bool (*takes)(const o
 // ending in a partial 6-pixel tile (P = 100: a 4-pixel last chunk), strides,
 // dilation, unequal padding, the clamp and non-finite inputs, batches, and
 // the 1x1 layers on small maps (and projections on 14x14 ones) it takes
-// from the in-place GEMM. Maps of 14,
-// 21, 49 and 91 pixels take 7 x 48 tiles (blocks of 48 + 16, 48 + 48 + 4,
-// 48 x 3 + 6).
+// from the in-place GEMM. Maps of 14, 21, 49 and 91 pixels take 7 x 48
+// tiles (blocks of 48 + 16, 48 + 48 + 4, 48 x 3 + 6).
 TEST(OptConvolution, DirectMatchesGemmBitForBit) {
   Conv cases[] = {{1, 16, 10, 10, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, true},     // P = 100
                   {2, 20, 9, 11, 96, 3, 3, 2, 1, 1, 0, 1, 1, 1, false},    // 64 + 32 channels, batch 2
