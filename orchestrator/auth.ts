@@ -18,8 +18,15 @@ export interface TokenGrant {
   name?: string;
 }
 
+/**
+ * 24 random bytes, base64url. Never starting with '-': one token in 64 did, and
+ * `--token -xyz` on a command line reads as an option with no value.
+ */
 export function newToken(): string {
-  return randomBytes(24).toString('base64url');
+  for (;;) {
+    const token = randomBytes(24).toString('base64url');
+    if (!token.startsWith('-')) return token;
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { Agent, SimDriver } from '../../agent/index.js';
 import { FarmClient } from '../../cli/farm/client.js';
 import { issueCert, makeCa } from '../../cli/farm/certs.js';
-import { openStore, parseTokens, startOrchestrator, type Orchestrator } from '../../orchestrator/index.js';
+import { newToken, openStore, parseTokens, startOrchestrator, type Orchestrator } from '../../orchestrator/index.js';
 import { auditCommand } from '../../cli/farm/audit-command.js';
 import { clientCredentials } from '../../orchestrator/tls.js';
 import { RateLimiter } from '../../orchestrator/rate-limit.js';
@@ -212,4 +212,12 @@ test('etbench audit prints the log newest first, as text or JSON, filtered by --
   await auditCommand(['--store', address, '--json', '--since', '2026-01-02T00:00:00Z'], io);
   t.deepEqual(out.trim().split('\n').map((l) => (JSON.parse(l) as AuditEntry).actor), ['token:bob']);
   await t.throwsAsync(auditCommand(['--store', address, '--since', 'yesterday'], io), { message: /--since must be a time/ });
+});
+
+test('generated tokens never start with a dash (a command line would read `--token -x...` as an option)', (t) => {
+  const tokens = Array.from({ length: 2000 }, () => newToken());
+  // One in 64 base64url strings starts with '-': without the check, 2000 tokens all pass with odds of e^-31.
+  t.deepEqual(tokens.filter((x) => x.startsWith('-')), []);
+  t.true(tokens.every((x) => /^[A-Za-z0-9_-]{32}$/.test(x)), 'tokens are 24 bytes of base64url');
+  t.is(new Set(tokens).size, tokens.length);
 });
