@@ -41,13 +41,13 @@ namespace etb {
 namespace optimized {
 namespace {
 
-// A tile is `pixels` output pixels by `block` output channels (tiling()).
+// A tile is `pixels` output pixels by `block` output channels (tiling()); a
+// task is a chunk of 16 tiles' pixels (a multiple of 16 for the transposes).
 struct Tiling {
-  int pixels;       // 6 or 7
-  int64_t block;    // output channels per weight block: 64 (4 zmm) or 48 (3)
-  int64_t chunk;    // pixels per task (a multiple of 16 and of `pixels`)
+  int pixels;     // 6 or 7
+  int64_t block;  // output channels per weight block: 64 (4 zmm) or 48 (3)
 };
-constexpr int64_t kMaxBlock = 64, kMaxTilePixels = 7, kMaxChunk = 112;
+constexpr int64_t kMaxBlock = 64, kMaxTilePixels = 7, kMaxChunk = 16 * kMaxTilePixels;
 
 // 6 x 64 (24 accumulators), or 7 x 48 (21) where 6-pixel tiles would waste
 // more than 5% of a map whose pixels 7 divides: the 7x7 maps (49 pixels: 9
@@ -56,8 +56,8 @@ constexpr int64_t kMaxBlock = 64, kMaxTilePixels = 7, kMaxChunk = 112;
 // 14x14 and larger maps 6 x 64 stays ahead (ResNet-18's 64 @56: 249-255 against 220-230).
 Tiling tiling(const ConvGeom& g) {
   const int64_t P = g.P(), waste6 = (P + 5) / 6 * 6 - P;
-  if (P % 7 == 0 && waste6 * 20 > P) return {7, 48, 16 * 7};
-  return {6, 64, 16 * 6};
+  if (P % 7 == 0 && waste6 * 20 > P) return {7, 48};
+  return {6, 64};
 }
 // K steps per pass over a chunk's tiles: the SGEMM's K block (kKC), so the
 // sums round as its do; the block's weights (64 x 256, 64 KiB) stay close
@@ -79,7 +79,10 @@ Padded padded(const ConvGeom& g) {
   return {g.H + 2 * g.ph, g.W + 2 * g.pw, copy};
 }
 
-int64_t blocks(const ConvGeom& g) { return (g.Cout + tiling(g).block - 1) / tiling(g).block; }
+int64_t blocks(const ConvGeom& g) {
+  const int64_t cb = tiling(g).block;
+  return (g.Cout + cb - 1) / cb;
+}
 
 // Offsets and buffers in the scratch, in floats from its (64-byte aligned) start.
 struct Layout {
@@ -308,7 +311,7 @@ void conv_direct_run(int threads, const ConvGeom& g, const float* x, const float
     }
   }
   const Tiling t = tiling(g);
-  const int64_t P = g.P(), chunks = (P + t.chunk - 1) / t.chunk;
+  const int64_t P = g.P(), chunk = 16 * t.pixels, chunks = (P + chunk - 1) / chunk;
   const double work = double(g.Cout) * double(P) * double(g.kg());
   for (int64_t n = 0; n < g.N; n++) {
     const float* xn = x + n * g.C * g.H * g.W;
@@ -330,8 +333,8 @@ void conv_direct_run(int threads, const ConvGeom& g, const float* x, const float
     }
     float* yn = y + n * g.Cout * P;
     parallel_for(threads_for(threads, work), blocks(g) * chunks, [&](int64_t task, int worker) {
-      const int64_t blk = task / chunks, p0 = task % chunks * t.chunk;
-      const int64_t p1 = p0 + t.chunk < P ? p0 + t.chunk : P;
+      const int64_t blk = task / chunks, p0 = task % chunks * chunk;
+      const int64_t p1 = p0 + chunk < P ? p0 + chunk : P;
       float* buf = scratch + l.bufs + size_t(worker) * kMaxBufRows * kMaxBlock;
       if (t.pixels == 7) {
         run_chunk<7, 48>(g, img, pd, koff, w_packed, bias, yn, blk, p0, p1, buf, lo, hi);

@@ -118,7 +118,6 @@ bool depthwise_flat_plan(const ConvGeom& g, bool clamp, DwFlatPlan* p) {
                      g.P() <= 16 * kDwFlatVectors;
   if (active_isa() != Isa::Avx512 || !shape) return false;
   *p = DwFlatPlan{};
-  p->W = g.W;
   for (int64_t o = 0; o < g.P(); o++) {
     const int64_t v = o / 16, bit = int64_t(1) << (o % 16), c = o % g.OW;
     p->out[v] |= uint16_t(bit);

@@ -128,7 +128,6 @@ using DwFlatFn = void (*)(const DwFlatPlan& plan, const float* in, const float* 
                           float* out);
 struct DwFlatPlan {
   uint16_t out[kDwFlatVectors], col[5][kDwFlatVectors];
-  int64_t W;
   int vectors;
   DwFlatFn fn;
 };
